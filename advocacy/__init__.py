@@ -1,0 +1,1 @@
+"""Employee advocacy service: approved content, scheduled reshares, measured results."""

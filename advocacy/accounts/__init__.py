@@ -1,0 +1,1 @@
+"""Social accounts: the ambassadors' connected profiles and the brand's own channels."""

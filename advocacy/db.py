@@ -1,0 +1,52 @@
+"""Tortoise ORM configuration, start-up and migrations for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise, connections
+
+from advocacy.settings import Settings, get_settings
+
+MODEL_MODULES = [
+    "advocacy.users.models",
+    "advocacy.accounts.models",
+    "campaigns.models",
+    "advocacy.shares.models",
+    "dashboards.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "advocacy.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the `tortoise` command line (`tortoise -c advocacy.db.TORTOISE_ORM makemigrations`).
+TORTOISE_ORM = tortoise_config(get_settings().database_url)
+
+
+async def init_db(settings: Settings) -> None:
+    """Open the ORM for a process that is not the web app (CLI, worker, demo)."""
+    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every pending schema migration."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    await run_migrations(config=tortoise_config(settings.database_url))
+
+
+async def close_db() -> None:
+    await connections.close_all()

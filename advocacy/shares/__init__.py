@@ -1,0 +1,1 @@
+"""Shares: an ambassador's reshare of a post, from pick to publication."""

@@ -1,0 +1,1 @@
+"""People: accounts, roles, passwords, API tokens and ambassador programme membership."""

@@ -1,0 +1,1 @@
+"""Campaigns, content packs, posts, suggested messages, review and launch."""

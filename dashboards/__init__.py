@@ -1,0 +1,1 @@
+"""Measurement: metric snapshots, collection jobs, summaries and Plotly figures."""
