@@ -39,3 +39,39 @@ class MetricSnapshot(Model):
     class Meta:
         table = "metric_snapshots"
         indexes = (("share_id", "captured_at"), ("brand_post_id", "captured_at"))
+
+
+class TrackedPost(Model):
+    """A published share or brand post whose metrics are collected on a decaying schedule.
+
+    It also keeps the latest cumulative figures, so summaries read one row per post instead of
+    scanning every snapshot.
+    """
+
+    id = fields.IntField(primary_key=True)
+    share: fields.ForeignKeyNullableRelation = fields.OneToOneField(
+        "models.Share", related_name="tracking", null=True, on_delete=fields.CASCADE
+    )
+    brand_post: fields.ForeignKeyNullableRelation = fields.OneToOneField(
+        "models.BrandPost", related_name="tracking", null=True, on_delete=fields.CASCADE
+    )
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.SocialAccount", related_name="tracked_posts", on_delete=fields.CASCADE
+    )
+    campaign: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Campaign", related_name="tracked_posts", on_delete=fields.CASCADE
+    )
+    network = fields.CharField(max_length=16)
+    external_id = fields.CharField(max_length=200)
+    published_at = fields.DatetimeField()
+    collections_done = fields.IntField(default=0)
+    next_collect_at = fields.DatetimeField(null=True)
+    latest_impressions = fields.IntField(null=True)
+    latest_reach = fields.IntField(null=True)
+    latest_engagements = fields.IntField(null=True)
+    latest_clicks = fields.IntField(null=True)
+    latest_provenance = fields.CharField(max_length=16, null=True)
+
+    class Meta:
+        table = "tracked_posts"
+        indexes = (("next_collect_at",), ("campaign_id", "published_at"))

@@ -1,13 +1,14 @@
-from tortoise import migrations
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
 from advocacy.accounts.models import Network
 from advocacy.shares.models import ShareStatus
 from advocacy.users.models import Role
 from campaigns.models import CampaignStatus, PackStatus
 from dashboards.models import Provenance
-from tortoise.fields.base import OnDelete
-from tortoise import fields
-from tortoise.indexes import Index
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -184,6 +185,28 @@ class Migration(migrations.Migration):
                 ('reason', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'share_events', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One status transition of a share, with when and why.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TrackedPost',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('share', fields.OneToOneField('models.Share', source_field='share_id', null=True, db_constraint=True, to_field='id', related_name='tracking', on_delete=OnDelete.CASCADE)),
+                ('brand_post', fields.OneToOneField('models.BrandPost', source_field='brand_post_id', null=True, db_constraint=True, to_field='id', related_name='tracking', on_delete=OnDelete.CASCADE)),
+                ('account', fields.ForeignKeyField('models.SocialAccount', source_field='account_id', db_constraint=True, to_field='id', related_name='tracked_posts', on_delete=OnDelete.CASCADE)),
+                ('campaign', fields.ForeignKeyField('models.Campaign', source_field='campaign_id', db_constraint=True, to_field='id', related_name='tracked_posts', on_delete=OnDelete.CASCADE)),
+                ('network', fields.CharField(max_length=16)),
+                ('external_id', fields.CharField(max_length=200)),
+                ('published_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('collections_done', fields.IntField(default=0)),
+                ('next_collect_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('latest_impressions', fields.IntField(null=True)),
+                ('latest_reach', fields.IntField(null=True)),
+                ('latest_engagements', fields.IntField(null=True)),
+                ('latest_clicks', fields.IntField(null=True)),
+                ('latest_provenance', fields.CharField(null=True, max_length=16)),
+            ],
+            options={'table': 'tracked_posts', 'app': 'models', 'indexes': [Index(fields=['next_collect_at']), Index(fields=['campaign_id', 'published_at'])], 'pk_attr': 'id', 'table_description': 'A published share or brand post whose metrics are collected on a decaying schedule.'},
             bases=['Model'],
         ),
     ]

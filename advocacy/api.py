@@ -1,0 +1,154 @@
+"""JSON API plumbing: typed routes that parse with pydantic, one error shape, and the OpenAPI document.
+
+Each API route is declared once with `ApiRoute(...)`, naming its request and response models; the
+same declaration serves the request and describes it in `/api/openapi.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from advocacy.errors import DomainError, InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details or {}))
+    return JSONResponse(body.model_dump(), status_code=status)
+
+
+def domain_error_response(error: DomainError) -> JSONResponse:
+    return error_response(error.status_code, error.code, error.message, error.details)
+
+
+def _validation_details(error: ValidationError) -> dict[str, Any]:
+    return {
+        ".".join(str(part) for part in item["loc"]) or "body": item["msg"]
+        for item in error.errors()
+    }
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    raw = await request.body()
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError:
+        raise InvalidInput("The request body is not valid JSON.") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInput("The request has invalid fields.", _validation_details(error)) from None
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as error:
+        raise InvalidInput("The query has invalid parameters.", _validation_details(error)) from None
+
+
+def path_int(request: Request, name: str) -> int:
+    return int(request.path_params[name])
+
+
+def respond(payload: BaseModel | Sequence[BaseModel], status: int = 200) -> Response:
+    if isinstance(payload, BaseModel):
+        return JSONResponse(payload.model_dump(mode="json"), status_code=status)
+    return JSONResponse([item.model_dump(mode="json") for item in payload], status_code=status)
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One JSON API route and what it takes and gives, for routing and for the OpenAPI document."""
+
+    path: str
+    endpoint: Callable[[Request], Awaitable[Response]]
+    method: str
+    name: str
+    summary: str
+    response: type[BaseModel] | None = None
+    response_is_list: bool = False
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = field(default=(401, 403, 422))
+
+    def route(self) -> Route:
+        return Route("/api/v1" + self.path, self.endpoint, methods=[self.method], name=self.name)
+
+
+def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+
+    def ref(model: type[BaseModel]) -> dict[str, Any]:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+        return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+    paths: dict[str, Any] = {}
+    error_ref = ref(ErrorResponse)
+    for api in routes:
+        parameters: list[dict[str, Any]] = []
+        for part in api.path.split("/"):
+            if part.startswith("{") and part.endswith("}"):
+                name = part[1:-1].split(":")[0]
+                parameters.append(
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+                )
+        if api.query is not None:
+            for name, info in api.query.model_json_schema()["properties"].items():
+                parameters.append({"name": name, "in": "query", "required": False, "schema": info})
+        operation: dict[str, Any] = {"operationId": api.name, "summary": api.summary}
+        if parameters:
+            operation["parameters"] = parameters
+        if api.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref(api.body)}},
+            }
+        ok: dict[str, Any] = {"description": "OK"}
+        if api.response is not None:
+            schema = ref(api.response)
+            if api.response_is_list:
+                schema = {"type": "array", "items": schema}
+            ok["content"] = {"application/json": {"schema": schema}}
+        responses: dict[str, Any] = {str(api.status): ok}
+        for code in sorted(set(api.errors) | {422}):
+            responses[str(code)] = {
+                "description": "Error",
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        operation["responses"] = responses
+        if api.name != "api-login":
+            operation["security"] = [{"bearer": []}]
+        path = "/api/v1" + api.path.replace(":int", "")
+        paths.setdefault(path, {})[api.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,174 @@
+"""Builds the Starlette application: routes, access rules, sessions, errors and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import plotly
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from advocacy import api
+from advocacy.accounts.networks import NetworkRegistry
+from advocacy.auth import guard, is_api
+from advocacy.clock import Clock, SystemClock
+from advocacy.db import tortoise_config
+from advocacy.errors import DomainError
+from advocacy.settings import Settings
+from advocacy.shares import endpoints as share_endpoints
+from advocacy.shares import pages as share_pages
+from advocacy.templating import render
+from advocacy.users import endpoints as user_endpoints
+from advocacy.users import pages as user_pages
+from campaigns import endpoints as campaign_endpoints
+from campaigns import pages as campaign_pages
+from campaigns.brand import BrandPublisher
+from dashboards import endpoints as dashboard_endpoints
+from dashboards import pages as dashboard_pages
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+API_ROUTES = [
+    *user_endpoints.api_routes,
+    *share_endpoints.api_routes,
+    *campaign_endpoints.api_routes,
+    *dashboard_endpoints.api_routes,
+]
+PAGE_ROUTES = [
+    *user_pages.routes,
+    *share_pages.routes,
+    *campaign_pages.routes,
+    *dashboard_pages.routes,
+]
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def plotly_js(request: Request) -> Response:
+    # The plotly.js bundled inside the plotly package: dashboards work offline, no CDN.
+    return Response(
+        plotly.offline.get_plotlyjs(),
+        media_type="application/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+def build_routes(settings: Settings) -> list[BaseRoute]:
+    document = api.openapi_document(API_ROUTES, f"{settings.organization_name} advocacy API", "1")
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(document)
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, name="healthz"),
+        Route("/api/openapi.json", openapi, name="openapi"),
+        *(api_route.route() for api_route in API_ROUTES),
+        *PAGE_ROUTES,
+    ]
+    guarded: list[BaseRoute] = []
+    for route in routes:
+        assert isinstance(route, Route)
+        guarded.append(
+            Route(route.path, guard(route.name, route.endpoint), methods=route.methods, name=route.name)
+        )
+    guarded.append(Route("/static/plotly.min.js", guard("static-plotly", plotly_js), name="static-plotly"))
+    guarded.append(Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"))
+    return guarded
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> Response:
+    if is_api(request):
+        codes = {404: "not_found", 405: "method_not_allowed", 500: "internal_error"}
+        return api.error_response(status, codes.get(status, "error"), message)
+    return render(request, "error.html", status=status, title=title, message=message)
+
+
+async def on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if is_api(request):
+        return api.domain_error_response(exc)
+    return error_page(request, exc.status_code, "That did not work", exc.message)
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    titles = {404: "Page not found", 405: "Not allowed"}
+    messages = {
+        404: "There is nothing at this address. Use the menu to find your way.",
+        405: "This address does not accept that kind of request.",
+    }
+    return error_page(
+        request, exc.status_code, titles.get(exc.status_code, "Error"),
+        messages.get(exc.status_code, str(exc.detail)),
+    )
+
+
+async def on_server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(
+        request, 500, "Something went wrong on our side",
+        "The error was logged. Try again in a moment; nothing you sent was half-applied.",
+    )
+
+
+def create_app(
+    settings: Settings, clock: Clock | None = None, *, with_worker: bool = False
+) -> Starlette:
+    """The web application. `with_worker` also runs the scheduler in this process."""
+    clock = clock or SystemClock()
+    if settings.env == "production" and settings.secret_key.startswith("development-only"):
+        raise RuntimeError("ADVOCACY_SECRET_KEY must be set to a long random value in production")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        networks = NetworkRegistry(settings, clock)
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            scheduler = None
+            if with_worker:
+                from advocacy.scheduler import build_scheduler
+
+                scheduler = build_scheduler(settings, clock, networks)
+                scheduler.start()
+            try:
+                yield {
+                    "settings": settings,
+                    "clock": clock,
+                    "networks": networks,
+                    "brand_publisher": BrandPublisher(networks, clock),
+                }
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=False)
+
+    return Starlette(
+        routes=build_routes(settings),
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie="advocacy_session",
+                same_site="lax",
+                https_only=settings.env == "production",
+                max_age=12 * 60 * 60,
+            )
+        ],
+        exception_handlers={
+            DomainError: on_domain_error,
+            HTTPException: on_http_error,
+            Exception: on_server_error,
+        },
+        lifespan=lifespan,
+    )

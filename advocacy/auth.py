@@ -1,0 +1,87 @@
+"""Who is asking: resolves the person from the session cookie (pages) or a bearer token (API),
+and guards every route with the rule from `advocacy.access`."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from advocacy.access import ROUTE_ROLES, allowed
+from advocacy.errors import Forbidden, NotAuthenticated
+from advocacy.users.models import User
+from advocacy.users.service import user_for_token
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+SESSION_USER = "user_id"
+SESSION_CSRF = "csrf"
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def resolve_user(request: Request) -> User | None:
+    if is_api(request):
+        # The API takes bearer tokens only, so no cross-site form can act through a cookie.
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        return await user_for_token(request.state.clock, token.strip())
+    user_id = request.session.get(SESSION_USER)
+    if not isinstance(user_id, int):
+        return None
+    return await User.get_or_none(id=user_id, is_active=True)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(SESSION_CSRF)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session[SESSION_CSRF] = token
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    form = await request.form()
+    sent = form.get("csrf_token")
+    expected = request.session.get(SESSION_CSRF)
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        raise Forbidden("The form expired or came from another site. Reload the page and retry.")
+
+
+def guard(route_name: str, endpoint: Endpoint) -> Endpoint:
+    """Wrap an endpoint so it runs only for the roles its rule names."""
+    if route_name not in ROUTE_ROLES:
+        raise LookupError(f"route {route_name!r} has no access rule in advocacy.access")
+
+    async def guarded(request: Request) -> Response:
+        user = await resolve_user(request)
+        request.state.user = user
+        if not allowed(route_name, user.role if user else None):
+            if user is None:
+                if is_api(request):
+                    raise NotAuthenticated("Sign in first: send 'Authorization: Bearer <token>'.")
+                target = quote(request.url.path)
+                return RedirectResponse(f"/login?next={target}", status_code=303)
+            raise Forbidden(f"Your role ({user.role.value}) cannot use this page.")
+        if not is_api(request) and request.method == "POST":
+            await check_csrf(request)
+        return await endpoint(request)
+
+    guarded.__name__ = getattr(endpoint, "__name__", route_name)
+    guarded.__doc__ = endpoint.__doc__
+    return guarded
+
+
+def signed_in_user(request: Request) -> User:
+    """The person a guarded endpoint runs for (guaranteed by the guard for non-public routes)."""
+    user: Any = request.state.user
+    if user is None:
+        raise NotAuthenticated("Sign in first.")
+    return user

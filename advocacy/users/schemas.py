@@ -1,0 +1,51 @@
+"""Request and response shapes of the people API."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from advocacy.users.models import User
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenResponse(BaseModel):
+    token: str
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: str
+    department: str
+    region: str
+    timezone: str
+    opted_in: bool
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            role=user.role.value,
+            department=user.department,
+            region=user.region,
+            timezone=user.timezone,
+            opted_in=user.opted_in_at is not None,
+        )
+
+
+class UserCreate(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    role: str
+    password: str = Field(min_length=8, max_length=1024)
+    name: str = Field(default="", max_length=200)
+    department: str = Field(default="", max_length=100)
+    region: str = Field(default="", max_length=100)
+    timezone: str = Field(default="UTC", max_length=64)
+    opted_in: bool = False

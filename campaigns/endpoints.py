@@ -1,0 +1,104 @@
+"""JSON API routes of the communications studio: campaigns, posts, review and launch."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from advocacy.api import ApiRoute, parse_body, path_int, respond
+from advocacy.auth import signed_in_user
+from campaigns import service
+from campaigns.models import Campaign
+from campaigns.schemas import (
+    CampaignCreate,
+    CampaignOut,
+    PackOut,
+    PostCreate,
+    PostOut,
+    ReviewRequest,
+)
+
+
+async def describe(campaign_id: int) -> CampaignOut:
+    campaign, packs = await service.campaign_content(campaign_id)
+    return CampaignOut.of(
+        campaign,
+        [
+            PackOut.of(pack, [PostOut.of(post, list(post.variants)) for post in pack.posts])
+            for pack in packs
+        ],
+    )
+
+
+async def list_campaigns(request: Request) -> Response:
+    campaigns = await Campaign.all().order_by("-starts_at", "-id")
+    return respond([CampaignOut.of(c) for c in campaigns])
+
+
+async def get_campaign(request: Request) -> Response:
+    return respond(await describe(path_int(request, "campaign_id")))
+
+
+async def create_campaign(request: Request) -> Response:
+    body = await parse_body(request, CampaignCreate)
+    campaign = await service.create_campaign(
+        request.state.clock, signed_in_user(request), **body.model_dump()
+    )
+    return respond(await describe(campaign.id), status=201)
+
+
+async def create_post(request: Request) -> Response:
+    body = await parse_body(request, PostCreate)
+    post = await service.add_post(
+        request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
+        title=body.title, url=body.url, messages=body.messages,
+    )
+    return respond(PostOut.of(post, list(await post.variants.all())), status=201)
+
+
+async def submit_pack(request: Request) -> Response:
+    pack = await service.submit_pack(
+        request.state.clock, signed_in_user(request), path_int(request, "pack_id")
+    )
+    return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
+
+
+async def review_pack(request: Request) -> Response:
+    body = await parse_body(request, ReviewRequest)
+    pack = await service.review_pack(
+        request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
+        approve=body.approve, note=body.note,
+    )
+    return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
+
+
+async def launch_campaign(request: Request) -> Response:
+    campaign = await service.launch_campaign(
+        request.state.clock, signed_in_user(request), path_int(request, "campaign_id")
+    )
+    await request.state.brand_publisher.publish_campaign(campaign.id)
+    return respond(await describe(campaign.id))
+
+
+CONFLICTS = (401, 403, 404, 409, 422)
+api_routes = [
+    ApiRoute("/campaigns", list_campaigns, "GET", "api-campaigns-list", "List campaigns",
+             response=CampaignOut, response_is_list=True),
+    ApiRoute("/campaigns/{campaign_id:int}", get_campaign, "GET", "api-campaigns-get",
+             "A campaign with its packs, posts and messages", response=CampaignOut,
+             errors=(401, 403, 404)),
+    ApiRoute("/campaigns", create_campaign, "POST", "api-campaigns-create",
+             "Create a campaign and its first content pack", body=CampaignCreate,
+             response=CampaignOut, status=201),
+    ApiRoute("/packs/{pack_id:int}/posts", create_post, "POST", "api-posts-create",
+             "Add a post with suggested messages to a draft pack", body=PostCreate,
+             response=PostOut, status=201, errors=CONFLICTS),
+    ApiRoute("/packs/{pack_id:int}/submit", submit_pack, "POST", "api-packs-submit",
+             "Submit a draft pack for review", response=CampaignOut, errors=CONFLICTS),
+    ApiRoute("/packs/{pack_id:int}/review", review_pack, "POST", "api-packs-review",
+             "Approve a pack or request changes (a reviewer other than the author)",
+             body=ReviewRequest, response=CampaignOut, errors=CONFLICTS),
+    ApiRoute("/campaigns/{campaign_id:int}/launch", launch_campaign, "POST",
+             "api-campaigns-launch", "Launch a campaign with an approved pack",
+             response=CampaignOut, errors=CONFLICTS),
+]

@@ -1,0 +1,104 @@
+"""Request and response shapes of the campaigns API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from campaigns.models import Campaign, ContentPack, MessageVariant, Post
+
+
+class CampaignCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    starts_at: datetime
+    ends_at: datetime
+    pack_title: str = Field(default="", max_length=200)
+
+
+class PostCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    url: str = Field(min_length=1, max_length=2000)
+    messages: dict[str, list[str]] = Field(
+        description="Suggested messages per network, e.g. {'linkedin': [...], 'x': [...]}"
+    )
+
+
+class ReviewRequest(BaseModel):
+    approve: bool
+    note: str = Field(default="", max_length=5000)
+
+
+class VariantOut(BaseModel):
+    id: int
+    network: str
+    text: str
+
+    @classmethod
+    def of(cls, variant: MessageVariant) -> VariantOut:
+        return cls(id=variant.id, network=variant.network, text=variant.text)
+
+
+class PostOut(BaseModel):
+    id: int
+    pack_id: int
+    title: str
+    url: str
+    variants: list[VariantOut]
+
+    @classmethod
+    def of(cls, post: Post, variants: list[MessageVariant]) -> PostOut:
+        return cls(
+            id=post.id,
+            pack_id=post.pack_id,  # type: ignore[attr-defined]
+            title=post.title,
+            url=post.url,
+            variants=[VariantOut.of(v) for v in variants],
+        )
+
+
+class PackOut(BaseModel):
+    id: int
+    title: str
+    status: str
+    author_id: int
+    reviewer_id: int | None
+    review_note: str
+    posts: list[PostOut]
+
+    @classmethod
+    def of(cls, pack: ContentPack, posts: list[PostOut]) -> PackOut:
+        return cls(
+            id=pack.id,
+            title=pack.title,
+            status=pack.status.value,
+            author_id=pack.author_id,  # type: ignore[attr-defined]
+            reviewer_id=pack.reviewer_id,  # type: ignore[attr-defined]
+            review_note=pack.review_note,
+            posts=posts,
+        )
+
+
+class CampaignOut(BaseModel):
+    id: int
+    name: str
+    slug: str
+    description: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    packs: list[PackOut] = []
+
+    @classmethod
+    def of(cls, campaign: Campaign, packs: list[PackOut] | None = None) -> CampaignOut:
+        return cls(
+            id=campaign.id,
+            name=campaign.name,
+            slug=campaign.slug,
+            description=campaign.description,
+            status=campaign.status.value,
+            starts_at=campaign.starts_at,
+            ends_at=campaign.ends_at,
+            packs=packs or [],
+        )

@@ -1,0 +1,28 @@
+"""Per-network length rules for messages, checked when a message is saved or shared."""
+
+from __future__ import annotations
+
+import re
+
+URL = re.compile(r"https?://\S+")
+# X counts every link as 23 characters, whatever its length (t.co wrapping).
+X_LINK_WEIGHT = 23
+LIMITS = {"x": 280, "linkedin": 3000}
+
+
+def message_length(network: str, text: str) -> int:
+    if network == "x":
+        return len(URL.sub("", text)) + X_LINK_WEIGHT * len(URL.findall(text))
+    return len(text)
+
+
+def length_problem(network: str, text: str) -> str | None:
+    """A sentence saying what is wrong with the message's length, or None when it fits."""
+    if network not in LIMITS:
+        return f"Unknown network {network!r}: choose one of {', '.join(LIMITS)}."
+    if not text.strip():
+        return "The message is empty."
+    length, limit = message_length(network, text), LIMITS[network]
+    if length > limit:
+        return f"The {network} message is {length} characters long; the limit is {limit}."
+    return None

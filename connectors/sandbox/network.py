@@ -1,0 +1,196 @@
+"""A seeded, deterministic simulated social network behind the connector interface.
+
+How it behaves (every figure it produces is labelled "simulated"):
+
+- An account without a known follower count gets one drawn from the seed and its id
+  (people: 150-4,000; brand pages: given by the caller).
+- A post's impressions follow `total * (1 - exp(-age / tau))`: they grow fast, then level off.
+  `total` = followers x organic reach fraction x a per-post virality factor; `tau` is 10 h on X and
+  30 h on LinkedIn, whose feed keeps posts alive longer.
+- Reach is 80 % of impressions. Engagements are impressions x an engagement rate split into
+  reactions (75 %), comments (10 %) and reshares (15 %); clicks are impressions x a click rate.
+  People's posts reach a larger share of their network and are engaged with more than brand
+  pages' posts, as the industry studies in the market survey report; the sandbox draws the rates
+  from ranges, it does not promise any ratio.
+- Each account may publish `daily_post_limit` posts in any rolling 24 hours; the next one raises
+  `RateLimited` until the oldest of them leaves the window. The same text twice from one account
+  within 24 hours raises `DuplicatePost` naming the first.
+- Faults: `fault_rate` makes that fraction of publish calls fail with `TransientError` (drawn from
+  the seed, so a run repeats); `inject_fault` queues a given error for the next calls.
+
+Metrics are a pure function of the post id (which encodes account, followers and publication time)
+and the current time, so any process can answer for posts another process published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from connectors.base import (
+    AccountRef,
+    ConnectorError,
+    DuplicatePost,
+    PostMetrics,
+    Profile,
+    PublishRequest,
+    PublishResult,
+    RateLimited,
+    TransientError,
+)
+
+
+@dataclass(frozen=True)
+class SandboxParameters:
+    seed: int = 7
+    daily_post_limit: int = 25
+    fault_rate: float = 0.0
+    # (low, high) ranges the per-post figures are drawn from.
+    person_reach_fraction: tuple[float, float] = (0.20, 0.45)
+    brand_reach_fraction: tuple[float, float] = (0.03, 0.07)
+    person_engagement_rate: tuple[float, float] = (0.020, 0.060)
+    brand_engagement_rate: tuple[float, float] = (0.003, 0.010)
+    person_click_rate: tuple[float, float] = (0.008, 0.020)
+    brand_click_rate: tuple[float, float] = (0.004, 0.010)
+    virality: tuple[float, float] = (0.8, 1.6)
+
+
+DECAY_HOURS = {"x": 10.0, "linkedin": 30.0}
+URL_TEMPLATES = {
+    "x": "https://sandbox.invalid/x/{handle}/status/{post_id}",
+    "linkedin": "https://sandbox.invalid/linkedin/feed/update/{post_id}",
+}
+
+
+class SandboxNetwork:
+    """The shared state of the simulated platforms in one process."""
+
+    def __init__(self, parameters: SandboxParameters, now: Callable[[], datetime]) -> None:
+        self.parameters = parameters
+        self._now = now
+        self._fault_rng = random.Random(parameters.seed)
+        self._recent: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
+        self._texts: dict[tuple[str, str, str], tuple[str, datetime]] = {}
+        self._by_reference: dict[str, PublishResult] = {}
+        self._injected: dict[str, deque[ConnectorError]] = defaultdict(deque)
+        self._sequence = 0
+
+    def now(self) -> datetime:
+        return self._now()
+
+    def inject_fault(self, network: str, error: ConnectorError, times: int = 1) -> None:
+        """Make the next `times` publish calls on `network` raise `error`."""
+        self._injected[network].extend([error] * times)
+
+    def published_for(self, client_reference: str) -> PublishResult | None:
+        """The post an earlier publish call with this reference created, if any."""
+        return self._by_reference.get(client_reference)
+
+    def draw(self, key: str, bounds: tuple[float, float]) -> float:
+        digest = hashlib.sha256(f"{self.parameters.seed}:{key}".encode()).digest()
+        unit = int.from_bytes(digest[:8], "big") / 2**64
+        low, high = bounds
+        return low + (high - low) * unit
+
+    def followers_of(self, account: AccountRef) -> int:
+        if account.followers is not None:
+            return account.followers
+        # Network sizes are skewed: many small networks, a few large ones.
+        return int(150 * math.exp(self.draw(f"followers:{account.external_id}", (0.0, 3.3))))
+
+    def publish(self, network: str, account: AccountRef, request: PublishRequest) -> PublishResult:
+        now = self.now()
+        if self._injected[network]:
+            raise self._injected[network].popleft()
+        if self.parameters.fault_rate and self._fault_rng.random() < self.parameters.fault_rate:
+            raise TransientError("sandbox: simulated service unavailable (503)")
+
+        window = self._recent[(network, account.external_id)]
+        while window and window[0] <= now - timedelta(hours=24):
+            window.popleft()
+        if len(window) >= self.parameters.daily_post_limit:
+            raise RateLimited(
+                f"sandbox: {account.handle} reached {self.parameters.daily_post_limit} posts a day",
+                until=window[0] + timedelta(hours=24),
+                scope="account",
+            )
+        text_key = (network, account.external_id, request.text)
+        earlier = self._texts.get(text_key)
+        if earlier and earlier[1] > now - timedelta(hours=24):
+            raise DuplicatePost("sandbox: duplicate content", existing_id=earlier[0])
+
+        self._sequence += 1
+        epoch = int(now.timestamp())
+        followers = self.followers_of(account)
+        kind = "b" if account.is_brand else "p"
+        post_id = f"{network}-{kind}-{account.external_id}-{followers}-{epoch}-{self._sequence}"
+        result = PublishResult(
+            external_id=post_id,
+            url=URL_TEMPLATES[network].format(handle=account.handle, post_id=post_id),
+            published_at=now,
+        )
+        window.append(now)
+        self._texts[text_key] = (post_id, now)
+        self._by_reference[request.client_reference] = result
+        return result
+
+    def metrics(self, external_id: str) -> PostMetrics | None:
+        try:
+            network, kind, rest = external_id.split("-", 2)
+            _account, followers_text, epoch_text, _sequence = rest.rsplit("-", 3)
+            followers, epoch = int(followers_text), int(epoch_text)
+        except ValueError:
+            return None
+        now = self.now()
+        published = datetime.fromtimestamp(epoch, UTC)
+        age_hours = max(0.0, (now - published).total_seconds() / 3600)
+        p = self.parameters
+        person = kind == "p"
+        reach_fraction = self.draw(
+            f"reach:{external_id}", p.person_reach_fraction if person else p.brand_reach_fraction
+        )
+        total = followers * reach_fraction * self.draw(f"viral:{external_id}", p.virality)
+        impressions = int(total * (1 - math.exp(-age_hours / DECAY_HOURS.get(network, 20.0))))
+        er = self.draw(
+            f"er:{external_id}", p.person_engagement_rate if person else p.brand_engagement_rate
+        )
+        ctr = self.draw(f"ctr:{external_id}", p.person_click_rate if person else p.brand_click_rate)
+        engagements = impressions * er
+        return PostMetrics(
+            external_id=external_id,
+            captured_at=now,
+            impressions=impressions,
+            reach=int(impressions * 0.8),
+            reactions=int(engagements * 0.75),
+            comments=int(engagements * 0.10),
+            reshares=int(engagements * 0.15),
+            clicks=int(impressions * ctr),
+            provenance="simulated",
+        )
+
+
+class SandboxConnector:
+    """The connector interface over the simulated network, for one network name."""
+
+    def __init__(self, network: str, sandbox: SandboxNetwork) -> None:
+        if network not in URL_TEMPLATES:
+            raise ValueError(f"the sandbox simulates {sorted(URL_TEMPLATES)}, not {network!r}")
+        self.network = network
+        self.sandbox = sandbox
+
+    async def publish(self, account: AccountRef, request: PublishRequest) -> PublishResult:
+        return self.sandbox.publish(self.network, account, request)
+
+    async def fetch_metrics(
+        self, account: AccountRef, external_ids: Sequence[str]
+    ) -> list[PostMetrics]:
+        found = (self.sandbox.metrics(post_id) for post_id in external_ids)
+        return [metrics for metrics in found if metrics is not None]
+
+    async def fetch_profile(self, account: AccountRef) -> Profile:
+        return Profile(account.external_id, account.handle, self.sandbox.followers_of(account))

@@ -1,0 +1,100 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL when asked), a simulated
+clock, the app behind an in-process HTTP client, and plain async factories for people and content.
+
+Set ADVOCACY_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the whole suite
+on PostgreSQL. The database it names is emptied.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from tortoise import Tortoise, connections
+
+from advocacy import db
+from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
+
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+TABLES = [
+    "metric_snapshots",
+    "tracked_posts",
+    "share_events",
+    "shares",
+    "brand_posts",
+    "message_variants",
+    "posts",
+    "content_packs",
+    "campaigns",
+    "social_accounts",
+    "api_tokens",
+    "users",
+]
+
+
+def _database_url() -> str:
+    url = os.environ.get("ADVOCACY_TEST_DATABASE_URL")
+    if url:
+        return url
+    directory = tempfile.mkdtemp(prefix="advocacy-test-")
+    return f"sqlite://{directory}/test.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(env="test", database_url=_database_url(), secret_key="test-secret-key" * 3)
+
+
+@pytest.fixture(scope="session")
+async def migrated(settings: Settings) -> AsyncIterator[Settings]:
+    """Applies the real migrations once, on an empty database."""
+    if settings.is_postgres:
+        await db.init_db(settings)
+        conn = connections.get("default")
+        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await db.close_db()
+    await db.migrate(settings)
+    await db.close_db()
+    yield settings
+
+
+@pytest.fixture
+async def database(migrated: Settings) -> AsyncIterator[Settings]:
+    """An open ORM on an emptied database for each test."""
+    await db.init_db(migrated)
+    conn = connections.get("default")
+    if migrated.is_postgres:
+        await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE;")
+    else:
+        await conn.execute_script(
+            "".join(f"DELETE FROM {t};" for t in TABLES) + "DELETE FROM sqlite_sequence;"
+        )
+    yield migrated
+    await Tortoise.close_connections()
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(START)
+
+
+@pytest.fixture
+async def app(database: Settings, clock: SimulatedClock):  # type: ignore[no-untyped-def]
+    from advocacy.app import create_app
+
+    application = create_app(database, clock)
+    async with LifespanManager(application) as manager:
+        yield manager.app
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,108 @@
+"""Plain async factories for tests: each builds a real record through the service layer."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from advocacy.accounts.models import Network, SocialAccount
+from advocacy.clock import Clock
+from advocacy.users.models import User
+from advocacy.users.service import create_user as service_create_user
+from advocacy.users.service import hash_password
+from campaigns import service as campaigns
+from campaigns.models import Campaign, Post
+
+PASSWORD = "correct horse battery"
+_numbers = itertools.count(1)
+# Hashing once keeps factories fast; every user made here signs in with PASSWORD.
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+async def create_user(clock: Clock, role: str = "ambassador", **overrides: Any) -> User:
+    n = next(_numbers)
+    values: dict[str, Any] = {
+        "email": f"{role}{n}@example.org",
+        "role": role,
+        "password": PASSWORD,
+        "password_hash": _PASSWORD_HASH,
+        "name": f"{role.title()} {n}",
+        "opted_in": role == "ambassador",
+        "department": "Nursing",
+        "region": "North",
+    }
+    values.update(overrides)
+    return await service_create_user(clock, **values)
+
+
+async def create_account(
+    clock: Clock, user: User | None, network: str = "linkedin", **overrides: Any
+) -> SocialAccount:
+    n = next(_numbers)
+    values: dict[str, Any] = {
+        "user": user,
+        "network": Network(network),
+        "handle": f"{network}-handle-{n}",
+        "external_id": f"ext{n}",
+        "followers": 500,
+        "connected_at": clock.now(),
+    }
+    values.update(overrides)
+    return await SocialAccount.create(**values)
+
+
+async def create_brand_channels(clock: Clock) -> list[SocialAccount]:
+    return [
+        await create_account(clock, None, "linkedin", is_brand=True, followers=40_000,
+                             handle="northbrook-health"),
+        await create_account(clock, None, "x", is_brand=True, followers=25_000,
+                             handle="NorthbrookHealth"),
+    ]
+
+
+async def create_campaign_with_post(
+    clock: Clock,
+    editor: User,
+    *,
+    days: int = 14,
+    messages: dict[str, list[str]] | None = None,
+) -> tuple[Campaign, Post]:
+    campaign = await campaigns.create_campaign(
+        clock,
+        editor,
+        name=f"Campaign {next(_numbers)}",
+        starts_at=clock.now(),
+        ends_at=clock.now() + timedelta(days=days),
+    )
+    pack = await campaign.packs.all().first()
+    assert pack is not None
+    post = await campaigns.add_post(
+        clock,
+        editor,
+        pack.id,
+        title="Our new cardiac unit opens",
+        url="https://example.org/news/cardiac-unit",
+        messages=messages
+        or {
+            "linkedin": ["Proud of my colleagues who opened our new cardiac unit. #employee",
+                         "A new cardiac unit for our community. I work here and I'm proud."],
+            "x": ["Proud of my colleagues: our new cardiac unit is open #employee"],
+        },
+    )
+    return campaign, post
+
+
+async def create_launched_campaign(
+    clock: Clock, editor: User | None = None, reviewer: User | None = None, **kwargs: Any
+) -> tuple[Campaign, Post]:
+    """A campaign whose single-post pack is approved and which is launched."""
+    editor = editor or await create_user(clock, "editor")
+    reviewer = reviewer or await create_user(clock, "reviewer")
+    campaign, post = await create_campaign_with_post(clock, editor, **kwargs)
+    pack = await campaign.packs.all().first()
+    assert pack is not None
+    await campaigns.submit_pack(clock, editor, pack.id)
+    await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
+    await campaigns.launch_campaign(clock, editor, campaign.id)
+    return campaign, post
