@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from dashboards.report import CampaignReport
 
+NETWORK_LABELS = {"linkedin": "LinkedIn", "x": "X"}
 ADVOCACY_COLOUR = "#2a9d8f"
 BRAND_COLOUR = "#6c757d"
 
@@ -37,13 +38,15 @@ def daily_impressions(report: CampaignReport) -> go.Figure:
 
 def engagement_rate_by_network(report: CampaignReport) -> go.Figure:
     networks = list(report.by_network)
+    labels = [NETWORK_LABELS.get(n, n) for n in networks]
+
     def pct(value: float | None) -> float | None:
         return None if value is None else round(100 * value, 2)
     fig = go.Figure(
         [
-            go.Bar(name="Ambassadors", x=networks, marker_color=ADVOCACY_COLOUR,
+            go.Bar(name="Ambassadors", x=labels, marker_color=ADVOCACY_COLOUR,
                    y=[pct(report.by_network[n][0].engagement_rate) for n in networks]),
-            go.Bar(name="Brand channels", x=networks, marker_color=BRAND_COLOUR,
+            go.Bar(name="Brand channels", x=labels, marker_color=BRAND_COLOUR,
                    y=[pct(report.by_network[n][1].engagement_rate) for n in networks]),
         ]
     )

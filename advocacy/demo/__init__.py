@@ -1,0 +1,1 @@
+"""The demo: a seeded organisation and a simulated two-week campaign on the sandbox network."""

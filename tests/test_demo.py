@@ -1,0 +1,59 @@
+"""The demo, small: its printed summary must agree with what the database holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from advocacy.clock import SimulatedClock
+from advocacy.demo.run import DemoOptions, print_summary, simulate
+from advocacy.settings import Settings
+from advocacy.shares.models import Share, ShareStatus
+from campaigns.models import BrandPost
+from dashboards.models import MetricSnapshot, TrackedPost
+
+
+async def test_small_demo_summary_matches_the_database(
+    database: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = datetime(2026, 10, 5, 6, 0, tzinfo=UTC)
+    clock = SimulatedClock(start)
+    options = DemoOptions(ambassadors=25, days=4, out_dir=tmp_path, seed=3, start=start)
+    result = await simulate(database, options, clock)
+
+    assert clock.now() >= start + timedelta(days=4)
+    published = await Share.filter(status=ShareStatus.PUBLISHED).count()
+    assert published > 0
+    assert result.report.shares_published == published
+    assert sum(result.status_counts.values()) == await Share.all().count()
+    assert result.status_counts["queued"] + result.status_counts["publishing"] == 0
+    assert result.report.ambassadors_sharing == len(
+        set(await Share.filter(status=ShareStatus.PUBLISHED).values_list("user_id", flat=True))
+    )
+    assert result.report.brand.posts == await BrandPost.all().count() == 8
+
+    # Totals are the latest snapshot of every ambassador post, recomputed here from raw rows.
+    latest: dict[int, MetricSnapshot] = {}
+    for snap in await MetricSnapshot.filter(share_id__not_isnull=True).order_by("captured_at", "id"):
+        latest[snap.share_id] = snap  # type: ignore[attr-defined]
+    assert len(latest) == published
+    assert result.report.advocacy.impressions == sum(s.impressions or 0 for s in latest.values())
+    assert result.report.advocacy.clicks == sum(s.clicks or 0 for s in latest.values())
+    assert result.report.advocacy.engagements == sum(
+        (s.reactions or 0) + (s.comments or 0) + (s.reshares or 0) for s in latest.values()
+    )
+    assert {s.provenance.value for s in latest.values()} == {"simulated"}
+    assert await TrackedPost.filter(collections_done=0).count() == 0
+
+    html = result.dashboard.read_text()
+    assert "Plotly.newPlot" in html or "Plotly.react" in html
+    assert 'id="daily-impressions"' in html and "simulated" in html
+    # The bundled plotly.js is inlined, so the file opens without a network.
+    assert "<script src=" not in html and len(html) > 1_000_000
+
+    print_summary(result, database)
+    printed = capsys.readouterr().out
+    assert f"Shares published {published:,}" in printed
+    assert f"{result.report.advocacy.impressions:,}" in printed
