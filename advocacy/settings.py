@@ -22,8 +22,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     organization_name: str = "Northbrook Health"
 
-    # Which implementation serves each network: the simulated sandbox or the real platform.
-    network_mode: Literal["sandbox", "live"] = "sandbox"
+    # Which implementation serves LinkedIn and X. Only the simulated sandbox so far; the real
+    # platform connectors add "live".
+    network_mode: Literal["sandbox"] = "sandbox"
     sandbox_seed: int = 7
     sandbox_daily_post_limit: int = Field(25, ge=1)
     sandbox_fault_rate: float = Field(0.0, ge=0.0, le=1.0)
