@@ -26,15 +26,15 @@ class Settings(BaseSettings):
     # platform connectors add "live".
     network_mode: Literal["sandbox"] = "sandbox"
     sandbox_seed: int = 7
-    sandbox_daily_post_limit: int = Field(25, ge=1)
-    sandbox_fault_rate: float = Field(0.0, ge=0.0, le=1.0)
+    sandbox_daily_post_limit: int = Field(default=25, ge=1)
+    sandbox_fault_rate: float = Field(default=0.0, ge=0.0, le=1.0)
 
     # Dispatch: the database row is the truth; these only pace the work.
-    dispatch_interval_seconds: float = Field(5.0, gt=0)
-    dispatch_batch_size: int = Field(100, ge=1)
-    dispatch_lease_seconds: int = Field(300, ge=10)
-    dispatch_max_attempts: int = Field(5, ge=1)
-    collect_interval_seconds: float = Field(60.0, gt=0)
+    dispatch_interval_seconds: float = Field(default=5.0, gt=0)
+    dispatch_batch_size: int = Field(default=100, ge=1)
+    dispatch_lease_seconds: int = Field(default=300, ge=10)
+    dispatch_max_attempts: int = Field(default=5, ge=1)
+    collect_interval_seconds: float = Field(default=60.0, gt=0)
 
     # X (Twitter) API v2. Every platform URL is a setting so gateways and test servers can stand in.
     x_client_id: str = ""

@@ -33,6 +33,8 @@ class Campaign(Model):
     created_at = fields.DatetimeField()
     launched_at = fields.DatetimeField(null=True)
 
+    packs: fields.ReverseRelation[ContentPack]
+
     class Meta:
         table = "campaigns"
 
@@ -57,6 +59,9 @@ class ContentPack(Model):
     reviewed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
+    campaign_id: int
+    posts: fields.ReverseRelation[Post]
+
     class Meta:
         table = "content_packs"
 
@@ -71,6 +76,8 @@ class Post(Model):
     title = fields.CharField(max_length=300)
     url = fields.CharField(max_length=2000)
     created_at = fields.DatetimeField()
+
+    variants: fields.ReverseRelation[MessageVariant]
 
     class Meta:
         table = "posts"

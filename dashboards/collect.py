@@ -46,9 +46,9 @@ class MetricsCollector:
         self.batch_size = batch_size
 
     async def enrol_new_posts(self) -> int:
-        shares = await Share.filter(status=ShareStatus.PUBLISHED, tracking=None).select_related(
-            "post__pack"
-        )
+        shares = await Share.filter(
+            status=ShareStatus.PUBLISHED, tracking=None, published_at__not_isnull=True
+        ).select_related("post__pack")
         brand_posts = await BrandPost.filter(tracking=None).select_related("post__pack")
         rows = [
             TrackedPost(
@@ -61,6 +61,7 @@ class MetricsCollector:
                 next_collect_at=share.published_at + SNAPSHOT_OFFSETS[0],
             )
             for share in shares
+            if share.published_at is not None
         ] + [
             TrackedPost(
                 brand_post_id=brand.id,

@@ -175,7 +175,8 @@ class ShareDispatcher:
             return ShareStatus.QUEUED
         except TransientError as error:
             if share.attempts >= self.max_attempts:
-                await self._finish(share, ShareStatus.FAILED, f"gave up after {share.attempts} attempts: {error.message}")
+                reason = f"gave up after {share.attempts} attempts: {error.message}"
+                await self._finish(share, ShareStatus.FAILED, reason)
                 return ShareStatus.FAILED
             await self._requeue(share, self.clock.now() + self._backoff(share.attempts), error.message)
             return ShareStatus.QUEUED
