@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from advocacy.errors import DomainError, InvalidInput
+from advocacy.errors import DomainError, InvalidInput, NotFound
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -68,8 +68,15 @@ def parse_query(request: Request, model: type[M]) -> M:
         raise InvalidInput("The query has invalid parameters.", _validation_details(error)) from None
 
 
+# Ids are 32-bit integer columns: a larger number in a path names nothing (and must not reach SQL).
+MAX_ID = 2**31 - 1
+
+
 def path_int(request: Request, name: str) -> int:
-    return int(request.path_params[name])
+    value = int(request.path_params[name])
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"There is no {name.removesuffix('_id').replace('_', ' ')} {value}.")
+    return value
 
 
 def respond(payload: BaseModel | Sequence[BaseModel], status: int = 200) -> Response:

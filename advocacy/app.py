@@ -10,6 +10,7 @@ from typing import Any
 
 import plotly
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -51,6 +52,17 @@ PAGE_ROUTES = [
     *campaign_pages.routes,
     *dashboard_pages.routes,
 ]
+
+
+class IdConvertor(IntegerConvertor):
+    # Starlette's int takes any run of digits, and int() of more than 4,300 digits raises (a 500).
+    # Bounded far below that, a longer number is an address that matches nothing (a 404); numbers
+    # in between reach the endpoints, which answer "no such id" for anything beyond the columns.
+    regex = "[0-9]{1,50}"
+
+
+# `build_routes` compiles every route again, so the guarded routes all use this converter.
+register_url_convertor("int", IdConvertor())
 
 
 async def healthz(request: Request) -> Response:

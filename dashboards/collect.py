@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -106,12 +106,7 @@ class MetricsCollector:
                 for tracked in posts:
                     m = found.get(tracked.external_id)
                     tracked.collections_done += 1
-                    done = tracked.collections_done
-                    tracked.next_collect_at = (
-                        tracked.published_at + SNAPSHOT_OFFSETS[done]
-                        if done < len(SNAPSHOT_OFFSETS)
-                        else None
-                    )
+                    tracked.next_collect_at = _next_collection(tracked.published_at, now)
                     if m is not None:
                         engagements = _sum_known(m.reactions, m.comments, m.reshares)
                         await MetricSnapshot.create(
@@ -135,6 +130,14 @@ class MetricsCollector:
                         report.snapshots += 1
                     await tracked.save()
         return report
+
+
+def _next_collection(published_at: datetime, now: datetime) -> datetime | None:
+    # The next offset still ahead: a collector that wakes late (a worker down for a day) takes
+    # one snapshot now instead of a burst of identical catch-up ones.
+    return next(
+        (published_at + offset for offset in SNAPSHOT_OFFSETS if published_at + offset > now), None
+    )
 
 
 def _sum_known(*values: int | None) -> int | None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
 from advocacy import db
@@ -85,10 +86,16 @@ def clock() -> SimulatedClock:
 
 
 @pytest.fixture
-async def app(database: Settings, clock: SimulatedClock):  # type: ignore[no-untyped-def]
+def application(database: Settings, clock: SimulatedClock) -> Starlette:
+    """The Starlette application itself (its route table), before its lifespan runs."""
     from advocacy.app import create_app
 
-    application = create_app(database, clock)
+    return create_app(database, clock)
+
+
+@pytest.fixture
+async def app(application: Starlette):  # type: ignore[no-untyped-def]
+    """The application with its lifespan running, as requests see it."""
     async with LifespanManager(application) as manager:
         yield manager.app
 

@@ -106,3 +106,37 @@ async def create_launched_campaign(
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
     await campaigns.launch_campaign(clock, editor, campaign.id)
     return campaign, post
+
+
+async def create_ambassador(
+    clock: Clock, network: str = "linkedin", **overrides: Any
+) -> tuple[User, SocialAccount]:
+    """An opted-in ambassador with one connected account on `network`."""
+    user = await create_user(clock, "ambassador", **overrides)
+    return user, await create_account(clock, user, network)
+
+
+async def create_launched_campaign_with_posts(
+    clock: Clock, count: int, *, days: int = 14
+) -> tuple[Campaign, list[Post]]:
+    """A launched campaign whose approved pack holds `count` posts with distinct links and messages."""
+    editor = await create_user(clock, "editor")
+    reviewer = await create_user(clock, "reviewer")
+    campaign = await campaigns.create_campaign(
+        clock, editor, name=f"Campaign {next(_numbers)}",
+        starts_at=clock.now(), ends_at=clock.now() + timedelta(days=days),
+    )
+    pack = await campaign.packs.all().first()
+    assert pack is not None
+    posts = [
+        await campaigns.add_post(
+            clock, editor, pack.id, title=f"Story {i}", url=f"https://example.org/news/{i}",
+            messages={"linkedin": [f"Story {i} from my hospital #employee"],
+                      "x": [f"Story {i} #employee"]},
+        )
+        for i in range(count)
+    ]
+    await campaigns.submit_pack(clock, editor, pack.id)
+    await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
+    await campaigns.launch_campaign(clock, editor, campaign.id)
+    return campaign, posts

@@ -70,6 +70,14 @@ class ShareDispatcher:
 
     async def claim_due(self) -> list[Share]:
         """Atomically take up to `batch_size` due shares for this dispatcher."""
+        while True:
+            found, claimed = await self._claim_batch()
+            # Found rows but claimed none: another dispatcher took them between our read and our
+            # update (no row locks). Look again rather than report "nothing due".
+            if claimed or not found:
+                return claimed
+
+    async def _claim_batch(self) -> tuple[int, list[Share]]:
         now = self.clock.now()
         owner = f"{self.worker_name}:{uuid.uuid4().hex}"
         async with in_transaction() as conn:
@@ -81,9 +89,10 @@ class ShareDispatcher:
             )
             if self.use_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
-            ids = await candidates.values_list("id", flat=True)
+            # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
+            ids = [share.id for share in await candidates.only("id")]
             if not ids:
-                return []
+                return 0, []
             await (
                 Share.filter(id__in=ids, status=ShareStatus.QUEUED)
                 .using_db(conn)
@@ -114,7 +123,7 @@ class ShareDispatcher:
                 ],
                 using_db=conn,
             )
-        return list(claimed)
+        return len(ids), list(claimed)
 
     async def run_once(self) -> DispatchReport:
         """Expire stale leases, then claim and publish one batch. One failure never stops the rest."""
@@ -171,7 +180,11 @@ class ShareDispatcher:
             await self._finish(share, ShareStatus.FAILED, error.message)
             return ShareStatus.FAILED
         except RateLimited as error:
-            await self._requeue(share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC")
+            # Waiting for a limit to reset is not a failed attempt: it must not use up the retries.
+            await self._requeue(
+                share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC",
+                count_attempt=False,
+            )
             return ShareStatus.QUEUED
         except TransientError as error:
             if share.attempts >= self.max_attempts:
@@ -198,19 +211,24 @@ class ShareDispatcher:
         ceiling = min(60 * 60, 60 * 2 ** max(0, attempts - 1))
         return timedelta(seconds=self.rng.uniform(ceiling / 2, ceiling))
 
-    async def _requeue(self, share: Share, due_at: datetime, reason: str) -> None:
+    async def _requeue(
+        self, share: Share, due_at: datetime, reason: str, *, count_attempt: bool = True
+    ) -> None:
         now = self.clock.now()
+        values: dict[str, object] = {
+            "status": ShareStatus.QUEUED,
+            "due_at": due_at,
+            "lease_owner": None,
+            "lease_until": None,
+            "last_error": reason,
+            "updated_at": now,
+        }
+        if not count_attempt:
+            values["attempts"] = _increment("attempts", -1)
         async with in_transaction():
             moved = await Share.filter(
                 id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-            ).update(
-                status=ShareStatus.QUEUED,
-                due_at=due_at,
-                lease_owner=None,
-                lease_until=None,
-                last_error=reason,
-                updated_at=now,
-            )
+            ).update(**values)
             if moved:
                 await ShareEvent.create(
                     share_id=share.id,
@@ -292,7 +310,7 @@ class ShareDispatcher:
         return len(stale)
 
 
-def _increment(column: str):  # type: ignore[no-untyped-def]
+def _increment(column: str, by: int = 1):  # type: ignore[no-untyped-def]
     from tortoise.expressions import F
 
-    return F(column) + 1
+    return F(column) + by

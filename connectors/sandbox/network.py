@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,11 @@ URL_TEMPLATES = {
     "x": "https://sandbox.invalid/x/{handle}/status/{post_id}",
     "linkedin": "https://sandbox.invalid/linkedin/feed/update/{post_id}",
 }
+# network-kind-account-followers-epoch-sequence; the account id may itself contain '-'.
+POST_ID = re.compile(
+    r"(?P<network>[a-z]+)-(?P<kind>[pb])-(?P<account>.+)-(?P<followers>\d{1,12})"
+    r"-(?P<epoch>\d{1,12})-(?P<sequence>\d{1,12})"
+)
 
 
 class SandboxNetwork:
@@ -140,13 +146,15 @@ class SandboxNetwork:
         return result
 
     def metrics(self, external_id: str) -> PostMetrics | None:
-        try:
-            network, kind, rest = external_id.split("-", 2)
-            _account, followers_text, epoch_text, _sequence = rest.rsplit("-", 3)
-            followers, epoch = int(followers_text), int(epoch_text)
-        except ValueError:
+        """The post's metrics now, or None for an id the sandbox never issued (or not yet)."""
+        match = POST_ID.fullmatch(external_id)
+        if match is None or match["network"] not in URL_TEMPLATES:
             return None
+        network, kind = match["network"], match["kind"]
+        followers, epoch = int(match["followers"]), int(match["epoch"])
         now = self.now()
+        if epoch > now.timestamp():
+            return None
         published = datetime.fromtimestamp(epoch, UTC)
         age_hours = max(0.0, (now - published).total_seconds() / 3600)
         p = self.parameters
@@ -189,7 +197,11 @@ class SandboxConnector:
     async def fetch_metrics(
         self, account: AccountRef, external_ids: Sequence[str]
     ) -> list[PostMetrics]:
-        found = (self.sandbox.metrics(post_id) for post_id in external_ids)
+        found = (
+            self.sandbox.metrics(post_id)
+            for post_id in external_ids
+            if post_id.startswith(f"{self.network}-")
+        )
         return [metrics for metrics in found if metrics is not None]
 
     async def fetch_profile(self, account: AccountRef) -> Profile:
