@@ -9,6 +9,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from advocacy.auth import csrf_token
+from advocacy.localtime import format_local, input_value
+
+SESSION_NOTICE = "notice"
 
 environment = Environment(
     loader=ChoiceLoader(
@@ -21,16 +24,26 @@ environment = Environment(
     autoescape=select_autoescape(["html"]),
     enable_async=False,
 )
+# Times are stored in UTC; templates show them in the signed-in person's zone: `moment | local(user)`.
+environment.filters["local"] = format_local
+environment.filters["local_input"] = input_value
+
+
+def flash(request: Request, message: str) -> None:
+    """Leave a notice for the next page this person sees (after a redirect), shown once."""
+    request.session[SESSION_NOTICE] = message
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with the signed-in user, the CSRF token and the organisation name at hand."""
+    """Render a page with the signed-in user, the CSRF token, the organisation name and any
+    pending notice at hand."""
     settings = request.state.settings
     body = environment.get_template(template).render(
         request=request,
         user=getattr(request.state, "user", None),
         csrf_token=csrf_token(request),
         organization=settings.organization_name,
+        notice=request.session.pop(SESSION_NOTICE, None),
         **context,
     )
     return HTMLResponse(body, status_code=status)

@@ -1,7 +1,269 @@
-"""HTML pages of this domain (filled in with the pages work)."""
+"""HTML pages of the communications studio: campaigns, their content packs, review and launch."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-routes: list[Route] = []
+from advocacy.accounts.models import NETWORK_LABELS
+from advocacy.api import path_int
+from advocacy.auth import signed_in_user
+from advocacy.errors import DomainError, InvalidInput
+from advocacy.forms import form_text
+from advocacy.localtime import input_value, parse_local
+from advocacy.templating import flash, render
+from advocacy.users.models import User
+from campaigns import service
+from campaigns.models import Campaign, ContentPack, MessageVariant
+
+NETWORKS = tuple(NETWORK_LABELS.items())
+DEFAULT_CAMPAIGN_DAYS = 14
+# Messages are separated by an empty line, so one LinkedIn message may itself span several lines.
+MESSAGE_SEPARATOR = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass
+class CampaignForm:
+    """The new-campaign form as typed, kept when it comes back with an error."""
+
+    name: str = ""
+    description: str = ""
+    starts_at: str = ""
+    ends_at: str = ""
+
+    @classmethod
+    def of(cls, form: FormData) -> CampaignForm:
+        return cls(
+            name=form_text(form, "name"),
+            description=form_text(form, "description"),
+            starts_at=form_text(form, "starts_at"),
+            ends_at=form_text(form, "ends_at"),
+        )
+
+
+@dataclass
+class PostForm:
+    """The add-post form as typed, kept when it comes back with an error."""
+
+    title: str = ""
+    url: str = ""
+    linkedin: str = ""
+    x: str = ""
+
+    @classmethod
+    def of(cls, form: FormData) -> PostForm:
+        return cls(
+            title=form_text(form, "title"),
+            url=form_text(form, "url"),
+            linkedin=form_text(form, "messages_linkedin"),
+            x=form_text(form, "messages_x"),
+        )
+
+    def messages(self) -> dict[str, list[str]]:
+        return {"linkedin": split_messages(self.linkedin), "x": split_messages(self.x)}
+
+
+def split_messages(block: str) -> list[str]:
+    """The messages typed in one textarea: blocks separated by an empty line."""
+    text = block.replace("\r\n", "\n").replace("\r", "\n")
+    return [part.strip() for part in MESSAGE_SEPARATOR.split(text) if part.strip()]
+
+
+def can_edit(user: User) -> bool:
+    return user.role in service.EDITING_ROLES
+
+
+def can_review(user: User) -> bool:
+    return user.role in service.REVIEWING_ROLES
+
+
+async def studio_page(
+    request: Request, *, status: int = 200, error: str | None = None, form: CampaignForm | None = None
+) -> Response:
+    user = signed_in_user(request)
+    now = request.state.clock.now()
+    campaigns = await Campaign.all().order_by("-starts_at", "-id").prefetch_related("packs")
+    return render(
+        request,
+        "studio.html",
+        status=status,
+        campaigns=campaigns,
+        can_edit=can_edit(user),
+        error=error,
+        form=form
+        or CampaignForm(
+            starts_at=input_value(now, user),
+            ends_at=input_value(now + timedelta(days=DEFAULT_CAMPAIGN_DAYS), user),
+        ),
+    )
+
+
+async def studio(request: Request) -> Response:
+    return await studio_page(request)
+
+
+async def create_campaign(request: Request) -> Response:
+    user = signed_in_user(request)
+    values = CampaignForm.of(await request.form())
+    try:
+        campaign = await service.create_campaign(
+            request.state.clock,
+            user,
+            name=values.name,
+            description=values.description,
+            starts_at=parse_local(values.starts_at, user, field="starts_at", label="start"),
+            ends_at=parse_local(values.ends_at, user, field="ends_at", label="end"),
+        )
+    except DomainError as error:
+        return await studio_page(request, status=error.status_code, error=error.message, form=values)
+    flash(request, f"Campaign “{campaign.name}” created. Add posts to its content pack, then submit it.")
+    return RedirectResponse(f"/studio/campaigns/{campaign.id}", status_code=303)
+
+
+async def campaign_page(
+    request: Request,
+    campaign_id: int,
+    *,
+    status: int = 200,
+    error: tuple[str, str] | None = None,
+    post_form: tuple[int, PostForm] | None = None,
+    review_note: str = "",
+) -> Response:
+    """The campaign with its packs; `error` is (where, message), where names the form it belongs to."""
+    user = signed_in_user(request)
+    campaign, packs = await service.campaign_content(campaign_id)
+    people_ids = {pack.author_id for pack in packs} | {  # type: ignore[attr-defined]
+        pack.reviewer_id for pack in packs if pack.reviewer_id is not None  # type: ignore[attr-defined]
+    }
+    people = {person.id: person.name for person in await User.filter(id__in=people_ids)}
+    return render(
+        request,
+        "campaign.html",
+        status=status,
+        campaign=campaign,
+        packs=packs,
+        people=people,
+        by_network=by_network,
+        networks=NETWORKS,
+        can_edit=can_edit(user),
+        can_review=can_review(user),
+        has_approved_pack=any(pack.status.value == "approved" for pack in packs),
+        error_at=error[0] if error else None,
+        error=error[1] if error else None,
+        post_forms={post_form[0]: post_form[1]} if post_form else {},
+        empty_post_form=PostForm(),
+        review_note=review_note,
+    )
+
+
+def by_network(variants: list[MessageVariant]) -> list[tuple[str, list[MessageVariant]]]:
+    grouped: dict[str, list[MessageVariant]] = {}
+    for variant in variants:
+        grouped.setdefault(variant.network, []).append(variant)
+    names = dict(NETWORKS)
+    return [(names.get(network, network), grouped[network]) for network in sorted(grouped)]
+
+
+async def campaign(request: Request) -> Response:
+    return await campaign_page(request, path_int(request, "campaign_id"))
+
+
+PackAction = Callable[[User, ContentPack, FormData], Awaitable[str]]
+
+
+async def on_pack(request: Request, where: str, action: PackAction) -> Response:
+    """Run one studio action on a pack; back to its campaign with a notice, or with the error inline."""
+    user = signed_in_user(request)
+    pack = await service.get_pack(path_int(request, "pack_id"))
+    campaign_id: int = pack.campaign_id  # type: ignore[attr-defined]
+    form = await request.form()
+    try:
+        notice = await action(user, pack, form)
+    except DomainError as error:
+        return await campaign_page(
+            request,
+            campaign_id,
+            status=error.status_code,
+            error=(f"{where}-{pack.id}", error.message),
+            post_form=(pack.id, PostForm.of(form)) if where == "post" else None,
+            review_note=form_text(form, "note"),
+        )
+    flash(request, notice)
+    return RedirectResponse(f"/studio/campaigns/{campaign_id}", status_code=303)
+
+
+async def create_post(request: Request) -> Response:
+    async def add(user: User, pack: ContentPack, form: FormData) -> str:
+        values = PostForm.of(form)
+        post = await service.add_post(
+            request.state.clock, user, pack.id, title=values.title, url=values.url,
+            messages=values.messages(),
+        )
+        return f"Post “{post.title}” added to “{pack.title}”."
+
+    return await on_pack(request, "post", add)
+
+
+async def submit_pack(request: Request) -> Response:
+    async def submit(user: User, pack: ContentPack, form: FormData) -> str:
+        await service.submit_pack(request.state.clock, user, pack.id)
+        return f"“{pack.title}” is with the reviewers now."
+
+    return await on_pack(request, "submit", submit)
+
+
+async def review_pack(request: Request) -> Response:
+    async def review(user: User, pack: ContentPack, form: FormData) -> str:
+        decision = form_text(form, "decision")
+        if decision not in ("approve", "changes"):
+            raise InvalidInput("Choose Approve or Request changes.", {"field": "decision"})
+        await service.review_pack(
+            request.state.clock, user, pack.id, approve=decision == "approve", note=form_text(form, "note")
+        )
+        if decision == "approve":
+            return f"“{pack.title}” is approved and can be launched."
+        return f"“{pack.title}” went back to its author with your note."
+
+    return await on_pack(request, "review", review)
+
+
+async def launch_campaign(request: Request) -> Response:
+    user = signed_in_user(request)
+    campaign_id = path_int(request, "campaign_id")
+    try:
+        launched = await service.launch_campaign(request.state.clock, user, campaign_id)
+    except DomainError as error:
+        return await campaign_page(
+            request, campaign_id, status=error.status_code, error=("launch", error.message)
+        )
+    # After the launch committed, like the API: the brand's own posts are the baseline to compare with.
+    brand_posts = await request.state.brand_publisher.publish_campaign(launched.id)
+    flash(
+        request,
+        f"“{launched.name}” is launched: its posts are in ambassadors' feeds, "
+        f"and {brand_posts} brand channel post(s) went out.",
+    )
+    return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
+
+
+routes = [
+    Route("/studio", studio, methods=["GET"], name="studio"),
+    Route("/studio/campaigns", create_campaign, methods=["POST"], name="studio-campaign-create"),
+    Route("/studio/campaigns/{campaign_id:int}", campaign, methods=["GET"], name="studio-campaign"),
+    Route("/studio/packs/{pack_id:int}/posts", create_post, methods=["POST"], name="studio-post-create"),
+    Route("/studio/packs/{pack_id:int}/submit", submit_pack, methods=["POST"], name="studio-pack-submit"),
+    Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
+    Route(
+        "/studio/campaigns/{campaign_id:int}/launch",
+        launch_campaign,
+        methods=["POST"],
+        name="studio-campaign-launch",
+    ),
+]

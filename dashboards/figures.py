@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from advocacy.accounts.models import NETWORK_LABELS
 from dashboards.report import CampaignReport
 
-NETWORK_LABELS = {"linkedin": "LinkedIn", "x": "X"}
 ADVOCACY_COLOUR = "#2a9d8f"
 BRAND_COLOUR = "#6c757d"
 

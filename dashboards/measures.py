@@ -37,10 +37,16 @@ class ChannelTotals:
     @property
     def provenance(self) -> str:
         """The weakest label among the figures: simulated < estimated < measured."""
-        for label in ("simulated", "estimated", "measured"):
-            if label in self.provenances:
-                return label
-        return "none"
+        return weakest_provenance(self.provenances)
+
+
+def weakest_provenance(labels: Iterable[str]) -> str:
+    """The label a figure built from figures with these labels deserves; "none" when there are none."""
+    present = set(labels)
+    for label in ("simulated", "estimated", "measured"):
+        if label in present:
+            return label
+    return "none"
 
 
 def total(posts: Iterable[PostFigures]) -> ChannelTotals:

@@ -1,7 +1,119 @@
-"""HTML pages of this domain (filled in with the pages work)."""
+"""HTML page of the leadership dashboard: KPI tiles and Plotly figures of a campaign report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
-routes: list[Route] = []
+from advocacy.errors import DomainError
+from advocacy.templating import render
+from campaigns.models import Campaign
+from campaigns.service import get_campaign
+from dashboards.endpoints import day_bounds
+from dashboards.export import percent, times
+from dashboards.figures import campaign_figures
+from dashboards.measures import weakest_provenance
+from dashboards.report import CampaignReport, campaign_report
+from dashboards.schemas import ReportQuery
+
+QUERY_FIELDS = {"campaign_id": "campaign", "start": "start date", "end": "end date"}
+# Our own records (what this service published, and for whom) rather than a platform's figures.
+RECORDS = "measured"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI tile: a formatted value, what it is, and where the number comes from."""
+
+    key: str
+    label: str
+    value: str
+    provenance: str
+    hint: str = ""
+
+
+def count(value: int) -> str:
+    return f"{value:,}"
+
+
+def kpi_tiles(report: CampaignReport) -> list[Tile]:
+    ours, brand = report.advocacy, report.brand
+    both = weakest_provenance(ours.provenances | brand.provenances)
+    no_baseline = "" if brand.impressions else "no brand-channel figures yet"
+    return [
+        Tile("shares", "Shares published", count(report.shares_published), RECORDS,
+             "reshares this service published"),
+        Tile("ambassadors", "Ambassadors sharing", count(report.ambassadors_sharing), RECORDS),
+        Tile("impressions", "Impressions", count(ours.impressions), ours.provenance,
+             f"brand channels: {count(brand.impressions)}"),
+        Tile("reach", "Reach", count(ours.reach), ours.provenance,
+             f"brand channels: {count(brand.reach)}"),
+        Tile("engagements", "Engagements", count(ours.engagements), ours.provenance,
+             "reactions, comments and reshares"),
+        Tile("clicks", "Clicks", count(ours.clicks), ours.provenance,
+             f"brand channels: {count(brand.clicks)}"),
+        Tile("engagement-rate", "Engagement rate, ambassadors vs brand",
+             f"{percent(ours.engagement_rate)} vs {percent(brand.engagement_rate)}", both),
+        Tile("engagement-ratio", "Engagement rate ratio", times(report.engagement_rate_ratio), both,
+             no_baseline or "times the brand channels' engagement rate"),
+        Tile("amplification", "Amplification", times(report.amplification), both,
+             no_baseline or "ambassador impressions per brand-channel impression"),
+    ]
+
+
+def script_json(text: str) -> Markup:
+    """JSON that is safe inside <script type="application/json">: no "</script>" can close it early.
+
+    The escapes are valid JSON, so JSON.parse in the browser gives back the original strings.
+    """
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def figure_specs(report: CampaignReport) -> list[tuple[str, Markup]]:
+    return [(key, script_json(fig.to_json())) for key, fig in campaign_figures(report).items()]
+
+
+def validation_message(error: ValidationError) -> str:
+    sentences = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        reason = str(item["msg"]).removeprefix("Value error, ")
+        if field in QUERY_FIELDS:
+            given = str(item.get("input", ""))[:40]
+            sentences.append(f"The {QUERY_FIELDS[field]} {given!r} is not valid: {reason}.")
+        else:
+            sentences.append(f"{reason[:1].upper()}{reason[1:]}.")
+    return " ".join(sentences)
+
+
+async def dashboard(request: Request) -> Response:
+    # Empty fields are what an untouched form sends: they mean "no filter", not "invalid".
+    form = {name: request.query_params.get(name, "").strip() for name in QUERY_FIELDS}
+    campaigns = await Campaign.all().order_by("-starts_at", "-id")
+    page: dict[str, Any] = {
+        "form": form, "campaigns": campaigns, "tiles": [], "figures": [], "report": None, "chosen": None
+    }
+    try:
+        query = ReportQuery.model_validate({k: v for k, v in form.items() if v})
+    except ValidationError as error:
+        return render(request, "dashboard.html", status=422, error=validation_message(error), **page)
+    try:
+        chosen = await get_campaign(query.campaign_id) if query.campaign_id is not None else None
+    except DomainError as error:
+        return render(request, "dashboard.html", status=error.status_code, error=error.message, **page)
+    start, end = day_bounds(query)
+    report = await campaign_report(query.campaign_id, start, end)
+    # Building and serialising figures costs tens of milliseconds of CPU each: keep it off the loop.
+    figures = await run_in_threadpool(figure_specs, report) if report.daily else []
+    page.update(tiles=kpi_tiles(report), figures=figures, report=report, chosen=chosen)
+    return render(request, "dashboard.html", error=None, **page)
+
+
+routes = [Route("/dashboard", dashboard, methods=["GET"], name="dashboard")]

@@ -13,6 +13,10 @@ class Network(StrEnum):
     X = "x"
 
 
+# How each network's name is written for people.
+NETWORK_LABELS = {Network.LINKEDIN.value: "LinkedIn", Network.X.value: "X"}
+
+
 class SocialAccount(Model):
     """A profile on one network that an ambassador (or the brand) publishes through."""
 

@@ -1,0 +1,36 @@
+"""Reading fields of submitted HTML forms into typed values, with errors a person can act on."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+
+from advocacy.api import MAX_ID
+from advocacy.errors import InvalidInput
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field; absent or a file upload reads as empty."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def form_id(form: FormData, name: str, label: str) -> int:
+    """A required id chosen in the form (a select, a radio button or a hidden field)."""
+    value = form_text(form, name).strip()
+    if not value:
+        raise InvalidInput(f"Choose the {label}.", {"field": name})
+    return _to_id(value, name, label)
+
+
+def optional_form_id(form: FormData, name: str, label: str) -> int | None:
+    value = form_text(form, name).strip()
+    return _to_id(value, name, label) if value else None
+
+
+def _to_id(value: str, name: str, label: str) -> int:
+    # Ids share the bound of ids in addresses: a bigger number can only be a tampered form.
+    # The length check comes first: int() of a huge digit string is slow, then refused.
+    if not (value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID):
+        raise InvalidInput(f"The {label} {value[:40]!r} is not a valid choice.", {"field": name})
+    return int(value)
+

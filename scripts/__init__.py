@@ -1,0 +1,1 @@
+"""Tools run with `python -m scripts.<name>`: benchmarks, screenshots and data tools."""
