@@ -23,20 +23,6 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-TABLES = [
-    "metric_snapshots",
-    "tracked_posts",
-    "share_events",
-    "shares",
-    "brand_posts",
-    "message_variants",
-    "posts",
-    "content_packs",
-    "campaigns",
-    "social_accounts",
-    "api_tokens",
-    "users",
-]
 
 
 def _database_url() -> str:
@@ -70,11 +56,16 @@ async def database(migrated: Settings) -> AsyncIterator[Settings]:
     """An open ORM on an emptied database for each test."""
     await db.init_db(migrated)
     conn = connections.get("default")
+    # Every table of every model, so a new model is emptied between tests without a list to keep.
+    tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
     if migrated.is_postgres:
-        await conn.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE;")
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE;")
     else:
+        # Foreign keys off while emptying, so the order of the tables does not matter.
         await conn.execute_script(
-            "".join(f"DELETE FROM {t};" for t in TABLES) + "DELETE FROM sqlite_sequence;"
+            "PRAGMA foreign_keys = OFF;"
+            + "".join(f"DELETE FROM {t};" for t in tables)
+            + "DELETE FROM sqlite_sequence; PRAGMA foreign_keys = ON;"
         )
     yield migrated
     await Tortoise.close_connections()
