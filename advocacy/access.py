@@ -25,6 +25,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "home": EVERYONE,
     "logout": EVERYONE,
     "api-me": EVERYONE,
+    "api-compliance-check": EVERYONE,
     # ambassadors
     "feed": frozenset({A, ADMIN}),
     "feed-share": frozenset({A, ADMIN}),

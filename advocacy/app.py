@@ -24,6 +24,7 @@ from advocacy import api
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.auth import guard, is_api
 from advocacy.clock import Clock, SystemClock
+from advocacy.compliance import endpoints as compliance_endpoints
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
 from advocacy.settings import Settings
@@ -43,6 +44,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTES = [
     *user_endpoints.api_routes,
     *share_endpoints.api_routes,
+    *compliance_endpoints.api_routes,
     *campaign_endpoints.api_routes,
     *dashboard_endpoints.api_routes,
 ]

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     dispatch_max_attempts: int = Field(default=5, ge=1)
     collect_interval_seconds: float = Field(default=60.0, gt=0)
 
+    # Compliance policy. Lists are separated by "|"; empty means the built-in defaults. The first
+    # disclosure is the one inserted into shares that lack one ({organization} is replaced).
+    compliance_disclosures: str = ""
+    compliance_blocked_terms: str = ""
+    # The organisation's public phone numbers and addresses, which posts may carry.
+    compliance_allowed_contacts: str = ""
+    compliance_phone_region: str = "US"
+
     # X (Twitter) API v2. Every platform URL is a setting so gateways and test servers can stand in.
     x_client_id: str = ""
     x_client_secret: str = ""

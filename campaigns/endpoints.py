@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
+from advocacy.compliance import engine_for
 from campaigns import service
 from campaigns.models import Campaign
 from campaigns.schemas import (
@@ -52,13 +53,15 @@ async def create_post(request: Request) -> Response:
     post = await service.add_post(
         request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
         title=body.title, url=body.url, messages=body.messages,
+        compliance=engine_for(request.state.settings),
     )
     return respond(PostOut.of(post, list(await post.variants.all())), status=201)
 
 
 async def submit_pack(request: Request) -> Response:
     pack = await service.submit_pack(
-        request.state.clock, signed_in_user(request), path_int(request, "pack_id")
+        request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
+        compliance=engine_for(request.state.settings),
     )
     return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
 
@@ -68,6 +71,7 @@ async def review_pack(request: Request) -> Response:
     pack = await service.review_pack(
         request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
         approve=body.approve, note=body.note,
+        compliance=engine_for(request.state.settings),
     )
     return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
 

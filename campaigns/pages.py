@@ -15,6 +15,7 @@ from starlette.routing import Route
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
+from advocacy.compliance import engine_for
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_text
 from advocacy.localtime import input_value, parse_local
@@ -204,7 +205,7 @@ async def create_post(request: Request) -> Response:
         values = PostForm.of(form)
         post = await service.add_post(
             request.state.clock, user, pack.id, title=values.title, url=values.url,
-            messages=values.messages(),
+            messages=values.messages(), compliance=engine_for(request.state.settings),
         )
         return f"Post “{post.title}” added to “{pack.title}”."
 
@@ -213,7 +214,9 @@ async def create_post(request: Request) -> Response:
 
 async def submit_pack(request: Request) -> Response:
     async def submit(user: User, pack: ContentPack, form: FormData) -> str:
-        await service.submit_pack(request.state.clock, user, pack.id)
+        await service.submit_pack(
+            request.state.clock, user, pack.id, compliance=engine_for(request.state.settings)
+        )
         return f"“{pack.title}” is with the reviewers now."
 
     return await on_pack(request, "submit", submit)
@@ -225,7 +228,8 @@ async def review_pack(request: Request) -> Response:
         if decision not in ("approve", "changes"):
             raise InvalidInput("Choose Approve or Request changes.", {"field": "decision"})
         await service.review_pack(
-            request.state.clock, user, pack.id, approve=decision == "approve", note=form_text(form, "note")
+            request.state.clock, user, pack.id, approve=decision == "approve", note=form_text(form, "note"),
+            compliance=engine_for(request.state.settings),
         )
         if decision == "approve":
             return f"“{pack.title}” is approved and can be launched."

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from advocacy.clock import Clock
+from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.users.models import Role, User
 from campaigns.models import (
@@ -23,6 +25,44 @@ from campaigns.text_limits import length_problem
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
 REVIEWING_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+
+def message_findings(
+    compliance: ComplianceEngine, messages: Mapping[str, Sequence[str]]
+) -> list[dict[str, Any]]:
+    """The findings of every suggested message, each with where it is: network, index, text."""
+    return [
+        {
+            "network": network,
+            "index": index,
+            "text": text,
+            "findings": [finding.as_json() for finding in findings],
+            "blocked": describe_blocking(text, findings),
+        }
+        for network, texts in messages.items()
+        for index, text in enumerate(texts)
+        if (findings := compliance.check(text, network, Purpose.SUGGESTION))
+    ]
+
+
+def refuse_blocked(action: str, checked: list[dict[str, Any]]) -> None:
+    """Raise with every blocking finding's words and reason, so nothing is saved in a broken state."""
+    blocked = [item for item in checked if item["blocked"]]
+    if blocked:
+        reasons = " ".join(
+            f"{item['network']} message {item['index'] + 1}: {item['blocked']}" for item in blocked
+        )
+        raise InvalidInput(
+            f"{action}: the compliance check blocks it. {reasons}",
+            {"compliance": checked},
+        )
+
+
+async def pack_messages(pack: ContentPack) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for variant in await MessageVariant.filter(post__pack=pack).order_by("post_id", "id"):
+        grouped.setdefault(variant.network, []).append(variant.text)
+    return grouped
 
 
 def slugify(name: str) -> str:
@@ -93,8 +133,12 @@ async def add_post(
     title: str,
     url: str,
     messages: Mapping[str, Sequence[str]],
+    compliance: ComplianceEngine | None = None,
 ) -> Post:
-    """Add a post with its suggested messages (several per network) to a pack in draft."""
+    """Add a post with its suggested messages (several per network) to a pack in draft.
+
+    Every message is checked for length and by the compliance engine; a blocking finding refuses
+    the whole post, naming the words and why."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors add posts.")
     pack = await get_pack(pack_id)
@@ -118,6 +162,7 @@ async def add_post(
                 problems[f"messages.{network}.{index}"] = problem
     if problems:
         raise InvalidInput("The post could not be saved: " + " ".join(problems.values()), problems)
+    refuse_blocked("The post was not saved", message_findings(compliance or default_engine(), cleaned))
     async with in_transaction():
         post = await Post.create(pack=pack, title=title.strip(), url=url.strip(), created_at=clock.now())
         await MessageVariant.bulk_create(
@@ -130,7 +175,9 @@ async def add_post(
     return post
 
 
-async def submit_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
+async def submit_pack(
+    clock: Clock, editor: User, pack_id: int, compliance: ComplianceEngine | None = None
+) -> ContentPack:
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors submit packs for review.")
     pack = await get_pack(pack_id)
@@ -138,13 +185,22 @@ async def submit_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
         raise Conflict(f"The pack is {pack.status.value}; only a draft can be submitted.")
     if not await Post.filter(pack=pack).exists():
         raise InvalidInput("Add at least one post before submitting the pack.")
+    # The policy may have changed since the messages were saved: check them again.
+    checked = message_findings(compliance or default_engine(), await pack_messages(pack))
+    refuse_blocked("The pack was not submitted", checked)
     pack.status, pack.submitted_at = PackStatus.IN_REVIEW, clock.now()
     await pack.save(update_fields=["status", "submitted_at"])
     return pack
 
 
 async def review_pack(
-    clock: Clock, reviewer: User, pack_id: int, *, approve: bool, note: str = ""
+    clock: Clock,
+    reviewer: User,
+    pack_id: int,
+    *,
+    approve: bool,
+    note: str = "",
+    compliance: ComplianceEngine | None = None,
 ) -> ContentPack:
     """Approve a pack, or send it back to draft with the reviewer's note."""
     if reviewer.role not in REVIEWING_ROLES:
@@ -156,6 +212,9 @@ async def review_pack(
         raise Forbidden("The author of a pack cannot review it: ask another reviewer.")
     if not approve and not note.strip():
         raise InvalidInput("Say what needs to change.", {"field": "note"})
+    if approve:
+        checked = message_findings(compliance or default_engine(), await pack_messages(pack))
+        refuse_blocked("The pack was not approved", checked)
     pack.status = PackStatus.APPROVED if approve else PackStatus.DRAFT
     pack.reviewer, pack.reviewed_at, pack.review_note = reviewer, clock.now(), note.strip()
     await pack.save(update_fields=["status", "reviewer_id", "reviewed_at", "review_note"])

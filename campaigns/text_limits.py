@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
+from twitter_text import parse_tweet
 
-URL = re.compile(r"https?://\S+")
-# X counts every link as 23 characters, whatever its length (t.co wrapping).
-X_LINK_WEIGHT = 23
 LIMITS = {"x": 280, "linkedin": 3000}
 
 
 def message_length(network: str, text: str) -> int:
     if network == "x":
-        return len(URL.sub("", text)) + X_LINK_WEIGHT * len(URL.findall(text))
+        # X's own counting rules: every link weighs 23 (t.co wrapping), most emoji and CJK weigh 2.
+        return int(parse_tweet(text).weightedLength)
     return len(text)
 
 
