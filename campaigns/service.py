@@ -7,11 +7,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
+from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.models import Role, User
 from campaigns.models import (
     Campaign,
@@ -237,9 +239,13 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
 
 
 async def shareable_posts(clock: Clock) -> list[Post]:
-    """Approved posts of launched campaigns whose window is open, newest first."""
+    """Approved posts of launched campaigns whose window is open, newest first.
+
+    Each post's variants come least-shared first, so the feed (which pre-selects the first
+    suggestion for a network) rotates the wording and the same text does not go out from many
+    accounts."""
     now = clock.now()
-    return (
+    posts = (
         await Post.filter(
             pack__status=PackStatus.APPROVED,
             pack__campaign__status=CampaignStatus.LAUNCHED,
@@ -249,6 +255,24 @@ async def shareable_posts(clock: Clock) -> list[Post]:
         .prefetch_related("variants")
         .order_by("-created_at", "-id")
     )
+    uses = await variant_uses([post.id for post in posts])
+    for post in posts:
+        post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
+    return list(posts)
+
+
+async def variant_uses(post_ids: list[int]) -> dict[int, int]:
+    """How many shares (in any state but cancelled) used each variant of these posts."""
+    if not post_ids:
+        return {}
+    rows = (
+        await Share.filter(post_id__in=post_ids, variant_id__isnull=False)
+        .exclude(status=ShareStatus.CANCELLED)
+        .annotate(uses=Count("id"))
+        .group_by("variant_id")
+        .values_list("variant_id", "uses")
+    )
+    return {variant_id: uses for variant_id, uses in rows}
 
 
 async def campaign_content(campaign_id: int) -> tuple[Campaign, list[ContentPack]]:

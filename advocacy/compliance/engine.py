@@ -32,16 +32,19 @@ def disclosure_pattern(policy: CompliancePolicy) -> re.Pattern[str] | None:
 def insert_disclosure(text: str, disclosure: str, visible_chars: int) -> str:
     """The text with the disclosure placed where a reader sees it before any "see more" cut.
 
-    After the first sentence when that still fits in the visible part (it reads naturally there),
-    otherwise at the very start; never only at the end, where other products put it and LinkedIn
-    hides it.
+    At the end when the whole text is visible, else after the first sentence when that is still
+    visible (it reads naturally there), else at the very start: never at an end that LinkedIn hides,
+    which is where other products put it.
     """
     if not disclosure:
         return text
+    body = text.rstrip()
+    if len(body) + 1 + len(disclosure) <= visible_chars:
+        return f"{body} {disclosure}" if body else disclosure
     first = re.search(r"[.!?](?=\s)|\n", text)
     if first and first.end() + len(disclosure) + 1 <= visible_chars:
-        cut = first.end()
-        return f"{text[:cut]} {disclosure}{text[cut:]}"
+        head, rest = text[: first.end()].rstrip(), text[first.end() :]
+        return f"{head} {disclosure}{rest if rest[:1].isspace() else ' ' + rest}"
     return f"{disclosure} {text}"
 
 

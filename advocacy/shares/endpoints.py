@@ -8,6 +8,7 @@ from starlette.responses import Response
 from advocacy.accounts.models import SocialAccount
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
+from advocacy.compliance import engine_for
 from advocacy.shares import service
 from advocacy.shares.models import ACTIVE_STATUSES, Share
 from advocacy.shares.schemas import AccountOut, FeedOut, FeedPost, ShareCreate, ShareOut
@@ -57,7 +58,8 @@ async def list_shares(request: Request) -> Response:
 async def create_share(request: Request) -> Response:
     body = await parse_body(request, ShareCreate)
     share = await service.create_share(
-        request.state.clock, signed_in_user(request), **body.model_dump()
+        request.state.clock, signed_in_user(request), **body.model_dump(),
+        compliance=engine_for(request.state.settings),
     )
     return respond(ShareOut.of(share), status=201)
 

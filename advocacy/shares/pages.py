@@ -13,6 +13,7 @@ from starlette.routing import Route
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
+from advocacy.compliance import engine_for
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id
 from advocacy.localtime import format_local, input_value, parse_local, zone_of
@@ -162,6 +163,7 @@ async def share(request: Request) -> Response:
             variant_id=variant_id,
             text=own_text or None,
             scheduled_at=scheduled_at,
+            compliance=engine_for(request.state.settings),
         )
     except DomainError as error:
         return await feed_page(

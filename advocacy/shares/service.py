@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.clock import Clock
+from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.shares.models import ACTIVE_STATUSES, Share, ShareEvent, ShareStatus
 from advocacy.users.models import User
@@ -32,8 +33,12 @@ async def create_share(
     variant_id: int | None = None,
     text: str | None = None,
     scheduled_at: datetime | None = None,
+    compliance: ComplianceEngine | None = None,
 ) -> Share:
-    """Queue a share of an approved post from one of the ambassador's own accounts."""
+    """Queue a share of an approved post from one of the ambassador's own accounts.
+
+    The disclosure is added where the network shows it when the text lacks it, and the final text
+    must pass the compliance check (the ambassador may have edited the approved wording)."""
     if not user.is_opted_in_ambassador:
         raise Forbidden("Only ambassadors who opted in to the programme can share.")
     post = await Post.get_or_none(id=post_id).select_related("pack__campaign")
@@ -60,10 +65,17 @@ async def create_share(
     message = (text if text is not None else (variant.text if variant else "")).strip()
     if not message:
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
-    full_text = compose_text(message, post.url)
+    compliance = compliance or default_engine()
+    full_text = compliance.with_disclosure(compose_text(message, post.url), network)
     problem = length_problem(network, full_text)
     if problem:
         raise InvalidInput(problem, {"field": "text"})
+    findings = compliance.check(full_text, network, Purpose.SHARE)
+    if blocking(findings):
+        raise InvalidInput(
+            "This share cannot go out: " + describe_blocking(full_text, findings),
+            {"field": "text", "text": full_text, "findings": [f.as_json() for f in findings]},
+        )
 
     due = scheduled_at or now
     if due.tzinfo is None:

@@ -1,0 +1,141 @@
+"""The compliance engine on single texts: each rule, its span and explanation, disclosure placement."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose, insert_disclosure
+from advocacy.settings import Settings
+
+ENGINE = ComplianceEngine(CompliancePolicy(allowed_contacts=("(555) 201-4000", "press@northbrook.org")))
+
+
+def blocking_rules(text: str, network: str = "linkedin") -> dict[str, str]:
+    """Blocking rule → the words it flagged."""
+    return {
+        finding.rule: finding.words(text)
+        for finding in ENGINE.check(text, network, Purpose.SUGGESTION)
+        if finding.blocks
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        ("Great save by the team on MRN 00482913 today.", "medical_record_number", "MRN 00482913"),
+        ("Her SSN 123-45-6789 was on the form.", "social_security_number", "123-45-6789"),
+        ("Write to jane.doe@gmail.com for details.", "email_address", "jane.doe@gmail.com"),
+        ("Call me on 415-555-0132 any time.", "phone_number", "415-555-0132"),
+        ("The patient who lives at 42 Maple Street is home.", "street_address", "42 Maple Street"),
+        ("Our patient in room 412 loved the therapy dog.", "room_number", "room 412"),
+        ("We celebrated with a 97-year-old grandmother.", "age", "97-year-old"),
+        ("A 7-year-old boy was treated in our ER.", "age", "7-year-old"),
+        ("Patient Maria Lopez thanked her nurses.", "patient_name", "Maria Lopez"),
+        ("Mrs. Alvarez was discharged after her surgery.", "patient_name", "Mrs. Alvarez"),
+        ("We performed a heart transplant yesterday.", "case_timing", "yesterday"),
+        ("This is confidential, please keep it here.", "blocked_term", "confidential"),
+        ("Good news from the Merger   Talks today.", "blocked_term", "Merger   Talks"),
+    ],
+)
+def test_each_identifier_is_blocked_with_its_words(text: str, rule: str, words: str) -> None:
+    assert blocking_rules(text).get(rule) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Join us March 3 for our community health fair. I'm volunteering!",
+        "Our 100-year-old building starts a new chapter, and I'm proud to work here.",
+        "Order model 415-555-0132 from our supply catalogue. I work in supply.",
+        "Call (555) 201-4000 to book your flu shot. I got mine!",
+        "Questions? press@northbrook.org is the place. I work in communications.",
+        "Dr. Sarah Chen leads our new cardiac team. I'm proud of her.",
+        "Our conference room 3 hosts the nursing grand rounds on Friday.",
+        "Adults age 65 and older can get a flu shot at our clinics.",
+        "We keep our community's information confidentially? No: the word differs.",
+    ],
+)
+def test_near_misses_are_not_blocked(text: str) -> None:
+    assert blocking_rules(text) == {}
+
+
+def test_blocked_phrases_match_whole_words_only() -> None:
+    engine = ComplianceEngine(CompliancePolicy(blocked_terms=("project falcon", "draft")))
+    findings = engine.check("Drafting the Project  Falcon plan. I agree.", "x", Purpose.SUGGESTION)
+    assert [f.words("Drafting the Project  Falcon plan. I agree.") for f in findings if f.blocks] == [
+        "Project  Falcon"
+    ]
+
+
+def test_a_share_without_disclosure_is_blocked_with_a_fixed_text_suggested() -> None:
+    text = "Proud of our nurses. They opened the new unit today."
+    [finding] = [f for f in ENGINE.check(text, "linkedin", Purpose.SHARE) if f.rule == "disclosure"]
+    assert finding.blocks
+    assert finding.suggestion == "Proud of our nurses. They opened the new unit today. #employee"
+
+
+def test_a_suggested_message_without_disclosure_only_warns() -> None:
+    findings = ENGINE.check("Proud of our nurses.", "x", Purpose.SUGGESTION)
+    assert [(f.rule, f.severity.value) for f in findings] == [("disclosure", "warn")]
+
+
+def test_a_disclosure_hidden_behind_see_more_on_linkedin_is_flagged() -> None:
+    text = "I love my job. " + "We care for our community every day. " * 6 + "#employee"
+    [finding] = [f for f in ENGINE.check(text, "linkedin", Purpose.SHARE) if f.rule == "disclosure"]
+    assert finding.blocks and finding.words(text) == "#employee"
+    assert "see more" in finding.message
+    assert not [f for f in ENGINE.check(text, "x", Purpose.SHARE) if f.rule == "disclosure"]
+
+
+def test_a_link_after_the_linkedin_fold_is_a_warning() -> None:
+    text = "I love my job. #employee " + "We care for our community. " * 8 + "https://example.org/a"
+    [finding] = [f for f in ENGINE.check(text, "linkedin") if f.rule == "link_placement"]
+    assert finding.severity.value == "warn" and finding.words(text) == "https://example.org/a"
+
+
+def test_tone_reminders_are_warnings() -> None:
+    findings = ENGINE.check("Vote for Smith on Tuesday! #employee", "x", Purpose.SHARE)
+    assert {(f.rule, f.severity.value) for f in findings} == {("political", "warn"), ("first_person", "warn")}
+
+
+def test_policy_comes_from_settings() -> None:
+    policy = CompliancePolicy.from_settings(
+        Settings(organization_name="Lakeside", compliance_disclosures="I work at {organization}|#staff",
+                 compliance_blocked_terms="Project Falcon")
+    )
+    assert policy.disclosure_texts() == ("I work at Lakeside", "#staff")
+    engine = ComplianceEngine(policy)
+    assert engine.with_disclosure("Big day.", "x") == "Big day. I work at Lakeside"
+    assert [f.rule for f in engine.check("Project falcon! #staff I", "x") if f.blocks] == ["blocked_term"]
+
+
+def test_every_finding_explains_itself_in_one_sentence() -> None:
+    text = "Patient John Smith, 94, MRN 1234567, room 4, was admitted yesterday. Call 415-555-0132."
+    findings = ENGINE.check(text, "linkedin", Purpose.SHARE)
+    assert len({f.rule for f in findings}) >= 6
+    for finding in findings:
+        assert finding.message.endswith(".") and finding.message.count(". ") == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400), st.sampled_from(["x", "linkedin"]), st.sampled_from(list(Purpose)))
+def test_spans_always_lie_inside_the_text(text: str, network: str, purpose: Purpose) -> None:
+    for finding in ENGINE.check(text, network, purpose):
+        assert 0 <= finding.start <= finding.end <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=600))
+def test_the_inserted_disclosure_is_visible_before_the_linkedin_cut(text: str) -> None:
+    fixed = ENGINE.with_disclosure(text, "linkedin")
+    assert "#employee" in fixed[: 210 + len("#employee")] or fixed == text
+    assert not [f for f in ENGINE.check(fixed, "linkedin", Purpose.SHARE) if f.rule == "disclosure"]
+
+
+def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
+    assert insert_disclosure("Hello! World.", "#employee", 210) == "Hello! World. #employee"
+    long_tail = "Hello! " + "w" * 300
+    assert insert_disclosure(long_tail, "#employee", 210) == "Hello! #employee " + "w" * 300
+    assert insert_disclosure("x" * 300 + ". End.", "#employee", 210).startswith("#employee ")
