@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -15,13 +16,14 @@ from starlette.routing import Route
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
-from advocacy.compliance import engine_for
+from advocacy.compliance import Purpose, engine_for
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_text
 from advocacy.localtime import input_value, parse_local
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import service
+from campaigns.findings_view import highlight
 from campaigns.models import Campaign, ContentPack, MessageVariant
 
 NETWORKS = tuple(NETWORK_LABELS.items())
@@ -136,14 +138,25 @@ async def campaign_page(
     error: tuple[str, str] | None = None,
     post_form: tuple[int, PostForm] | None = None,
     review_note: str = "",
+    compliance: list[dict[str, Any]] | None = None,
 ) -> Response:
-    """The campaign with its packs; `error` is (where, message), where names the form it belongs to."""
+    """The campaign with its packs; `error` is (where, message), where names the form it belongs to.
+
+    Every message is shown with its compliance findings marked inline (so the reviewer sees them);
+    `compliance` holds the findings of messages that were refused, shown under the form."""
     user = signed_in_user(request)
     campaign, packs = await service.campaign_content(campaign_id)
     people_ids = {pack.author_id for pack in packs} | {  # type: ignore[attr-defined]
         pack.reviewer_id for pack in packs if pack.reviewer_id is not None  # type: ignore[attr-defined]
     }
     people = {person.id: person.name for person in await User.filter(id__in=people_ids)}
+    engine = engine_for(request.state.settings)
+    findings = {
+        variant.id: [f.as_json() for f in engine.check(variant.text, variant.network, Purpose.SUGGESTION)]
+        for pack in packs
+        for post in pack.posts
+        for variant in post.variants
+    }
     return render(
         request,
         "campaign.html",
@@ -161,7 +174,29 @@ async def campaign_page(
         post_forms={post_form[0]: post_form[1]} if post_form else {},
         empty_post_form=PostForm(),
         review_note=review_note,
+        findings=findings,
+        refused=compliance or [],
+        highlight=highlight,
+        rule_names=RULE_NAMES,
     )
+
+
+RULE_NAMES = {
+    "medical_record_number": "Medical record number",
+    "social_security_number": "Social security number",
+    "email_address": "Email address",
+    "phone_number": "Phone number",
+    "street_address": "Street address",
+    "room_number": "Room or bed number",
+    "age": "Age",
+    "patient_name": "Patient name",
+    "case_timing": "Timing of a case",
+    "blocked_term": "Confidential term",
+    "disclosure": "Disclosure",
+    "link_placement": "Link placement",
+    "first_person": "First person",
+    "political": "Political activity",
+}
 
 
 def by_network(variants: list[MessageVariant]) -> list[tuple[str, list[MessageVariant]]]:
@@ -195,6 +230,7 @@ async def on_pack(request: Request, where: str, action: PackAction) -> Response:
             error=(f"{where}-{pack.id}", error.message),
             post_form=(pack.id, PostForm.of(form)) if where == "post" else None,
             review_note=form_text(form, "note"),
+            compliance=error.details.get("compliance"),
         )
     flash(request, notice)
     return RedirectResponse(f"/studio/campaigns/{campaign_id}", status_code=303)
