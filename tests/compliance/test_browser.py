@@ -1,0 +1,76 @@
+"""In headless Chromium: an editor's message is refused with its findings marked, fixed, submitted
+and approved by a reviewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from advocacy.clock import SystemClock
+from advocacy.settings import Settings
+from campaigns import service as campaigns
+from campaigns.models import ContentPack, PackStatus, Post
+from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests import factories
+from tests.test_browser import ARTIFACTS, async_playwright, served_app
+
+pytestmark = pytest.mark.browser
+__all__ = ["async_playwright"]  # the fixture, used by name below
+
+
+async def test_submit_see_findings_fix_and_approve(
+    async_playwright: Callable[[], Any], database: Settings
+) -> None:
+    wall = SystemClock()
+    editor = await factories.create_user(wall, "editor", name="Eve Editor")
+    reviewer = await factories.create_user(wall, "reviewer", name="Rita Reviewer")
+    campaign = await campaigns.create_campaign(
+        wall, editor, name="Surgery week", starts_at=wall.now(), ends_at=wall.now() + timedelta(days=7)
+    )
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    page_path = f"/studio/campaigns/{campaign.id}"
+
+    async with served_app(database) as base_url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = await (await browser.new_context()).new_page()
+            page.set_default_timeout(15_000)
+            await sign_in(page, base_url, editor.email, factories.PASSWORD)
+            await page.goto(base_url + page_path)
+            form = page.locator(f"#pack-{pack.id} form.add-post")
+            await form.locator("input[name=title]").fill("A year of surgery")
+            await form.locator("input[name=url]").fill("https://example.org/surgery")
+            await form.locator("textarea[name=messages_linkedin]").fill(
+                "I'm proud: patient Maria Lopez went home after her surgery. #employee"
+            )
+            await form.locator("button[type=submit]").click()
+
+            marked = page.locator(f"#pack-{pack.id} mark.finding.block")
+            await marked.first.wait_for()
+            assert await marked.first.inner_text() == "Maria Lopez"
+            assert "Patient name (blocks)" in await page.inner_text(f"#pack-{pack.id}")
+            await page.screenshot(path=str(ARTIFACTS / "studio-findings.png"), full_page=True)
+            assert await Post.filter(pack_id=pack.id).count() == 0
+
+            form = page.locator(f"#pack-{pack.id} form.add-post")
+            await form.locator("textarea[name=messages_linkedin]").fill(
+                "I'm proud of our surgical team and a year of safe operations. #employee"
+            )
+            await form.locator("button[type=submit]").click()
+            await page.wait_for_selector(f"#pack-{pack.id} article.post")
+            await page.locator(f"#pack-{pack.id} form.submit-pack button[type=submit]").click()
+            await page.wait_for_selector(f"#pack-{pack.id} .status.in_review")
+
+            review = await (await browser.new_context()).new_page()
+            review.set_default_timeout(15_000)
+            await sign_in(review, base_url, reviewer.email, factories.PASSWORD)
+            await review.goto(base_url + page_path)
+            assert await review.locator(f"#pack-{pack.id} mark.finding.block").count() == 0
+            await review.locator(f"#pack-{pack.id} form.review button[value=approve]").click()
+            await review.wait_for_selector(f"#pack-{pack.id} .status.approved")
+        finally:
+            await browser.close()
+    assert (await ContentPack.get(id=pack.id)).status == PackStatus.APPROVED
