@@ -1,4 +1,5 @@
-"""The background work of the service: APScheduler wakes the dispatcher and the metrics collector.
+"""The background work of the service: APScheduler wakes the dispatcher, the metrics collector and
+the content expiry.
 
 The database row is the truth; these jobs only decide when to look. Each job reads what is due,
 so any number of worker processes can run side by side (claims are atomic, see ShareDispatcher).
@@ -17,6 +18,7 @@ from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
+from campaigns.service import expire_content
 from dashboards.collect import MetricsCollector
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,11 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         if report.snapshots or report.errors:
             log.info("collect: %d snapshots, %d errors", report.snapshots, report.errors)
 
+    async def expire() -> None:
+        packs, shares = await expire_content(clock)
+        if packs or shares:
+            log.info("expire: %d packs expired, %d queued shares cancelled", packs, shares)
+
     # The default misfire grace of 1 s silently drops runs that wake late under load: keep them,
     # coalesced into one, and never run two copies of a job in one process.
     scheduler = AsyncIOScheduler(
@@ -60,4 +67,5 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
     )
     scheduler.add_job(dispatch, "interval", seconds=settings.dispatch_interval_seconds, id="dispatch")
     scheduler.add_job(collect, "interval", seconds=settings.collect_interval_seconds, id="collect")
+    scheduler.add_job(expire, "interval", seconds=settings.expire_interval_seconds, id="expire")
     return scheduler

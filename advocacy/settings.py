@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     dispatch_lease_seconds: int = Field(default=300, ge=10)
     dispatch_max_attempts: int = Field(default=5, ge=1)
     collect_interval_seconds: float = Field(default=60.0, gt=0)
+    # How often expired content leaves the feed and its queued shares are cancelled.
+    expire_interval_seconds: float = Field(default=60.0, gt=0)
 
     # Compliance policy. Lists are separated by "|"; empty means the built-in defaults. The first
     # disclosure is the one inserted into shares that lack one ({organization} is replaced).

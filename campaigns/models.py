@@ -17,6 +17,14 @@ class PackStatus(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
     APPROVED = "approved"
+    EXPIRED = "expired"
+    ARCHIVED = "archived"
+
+
+class CorrectionStatus(StrEnum):
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class Campaign(Model):
@@ -58,6 +66,8 @@ class ContentPack(Model):
     submitted_at = fields.DatetimeField(null=True)
     reviewed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
+    # After this moment the pack leaves the feed and its queued shares are cancelled.
+    expires_at = fields.DatetimeField(null=True)
 
     campaign_id: int
     posts: fields.ReverseRelation[Post]
@@ -76,6 +86,15 @@ class Post(Model):
     title = fields.CharField(max_length=300)
     url = fields.CharField(max_length=2000)
     created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(null=True)
+    # The link preview, from the page Open Graph tags when the editor asks for it.
+    link_title = fields.CharField(max_length=300, default="")
+    link_description = fields.TextField(default="")
+    link_image = fields.CharField(max_length=2000, default="")
+    media_url = fields.CharField(max_length=2000, default="")
+    # The brand own publication per network, for native reshares: a LinkedIn URN, an X post id.
+    brand_ref_linkedin = fields.CharField(max_length=200, default="")
+    brand_ref_x = fields.CharField(max_length=200, default="")
 
     variants: fields.ReverseRelation[MessageVariant]
 
@@ -114,3 +133,71 @@ class BrandPost(Model):
     class Meta:
         table = "brand_posts"
         unique_together = (("post", "network"),)
+
+
+class Revision(Model):
+    """One change to a pack or its posts: who, when and what."""
+
+    id = fields.IntField(primary_key=True)
+    pack: fields.ForeignKeyRelation[ContentPack] = fields.ForeignKeyField(
+        "models.ContentPack", related_name="revisions", on_delete=fields.CASCADE
+    )
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="revisions", null=True, on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name="revisions", null=True, on_delete=fields.RESTRICT
+    )
+    at = fields.DatetimeField()
+    action = fields.CharField(max_length=40)
+    detail = fields.TextField(default="")
+
+    class Meta:
+        table = "revisions"
+
+
+class Correction(Model):
+    """A corrected wording of an approved message. It is reviewed again before it replaces the text."""
+
+    id = fields.IntField(primary_key=True)
+    variant: fields.ForeignKeyRelation[MessageVariant] = fields.ForeignKeyField(
+        "models.MessageVariant", related_name="corrections", on_delete=fields.CASCADE
+    )
+    original_text = fields.TextField()
+    corrected_text = fields.TextField()
+    reason = fields.TextField(default="")
+    status = fields.CharEnumField(CorrectionStatus, max_length=16, default=CorrectionStatus.IN_REVIEW)
+    author: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="corrections_proposed", on_delete=fields.RESTRICT
+    )
+    reviewer: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name="corrections_reviewed", null=True, on_delete=fields.RESTRICT
+    )
+    proposed_at = fields.DatetimeField()
+    reviewed_at = fields.DatetimeField(null=True)
+
+    variant_id: int
+
+    class Meta:
+        table = "corrections"
+
+
+class CorrectionNotice(Model):
+    """Tells an ambassador that a post they shared was corrected, with the new text and their post."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="correction_notices", on_delete=fields.CASCADE
+    )
+    correction: fields.ForeignKeyRelation[Correction] = fields.ForeignKeyField(
+        "models.Correction", related_name="notices", on_delete=fields.CASCADE
+    )
+    share: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Share", related_name="correction_notices", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "correction_notices"
+        unique_together = (("correction", "share"),)

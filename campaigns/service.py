@@ -7,21 +7,26 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
-from advocacy.shares.models import Share, ShareStatus
+from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.users.models import Role, User
 from campaigns.models import (
     Campaign,
     CampaignStatus,
     ContentPack,
+    Correction,
+    CorrectionNotice,
+    CorrectionStatus,
     MessageVariant,
     PackStatus,
     Post,
+    Revision,
 )
 from campaigns.text_limits import length_problem
 
@@ -67,6 +72,15 @@ async def pack_messages(pack: ContentPack) -> dict[str, list[str]]:
     return grouped
 
 
+async def record(
+    clock: Clock, pack: ContentPack, author: User | None, action: str, detail: str = "",
+    post: Post | None = None,
+) -> Revision:
+    """Write down one change (who, when, what); call inside the transaction that makes the change."""
+    return await Revision.create(pack=pack, post=post, author=author, at=clock.now(), action=action,
+                                 detail=detail)
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "campaign"
 
@@ -107,9 +121,10 @@ async def create_campaign(
             created_by=author,
             created_at=now,
         )
-        await ContentPack.create(
+        pack = await ContentPack.create(
             campaign=campaign, title=pack_title.strip() or name, author=author, created_at=now
         )
+        await record(clock, pack, author, "created", f"Pack “{pack.title}” created.")
     return campaign
 
 
@@ -136,6 +151,10 @@ async def add_post(
     url: str,
     messages: Mapping[str, Sequence[str]],
     compliance: ComplianceEngine | None = None,
+    expires_at: datetime | None = None,
+    brand_ref_linkedin: str = "",
+    brand_ref_x: str = "",
+    link_preview: Mapping[str, str] | None = None,
 ) -> Post:
     """Add a post with its suggested messages (several per network) to a pack in draft.
 
@@ -162,11 +181,21 @@ async def add_post(
             problem = length_problem(network, text)
             if problem:
                 problems[f"messages.{network}.{index}"] = problem
+    if expires_at is not None and expires_at <= clock.now():
+        problems["expires_at"] = "The expiry date has already passed."
     if problems:
         raise InvalidInput("The post could not be saved: " + " ".join(problems.values()), problems)
     refuse_blocked("The post was not saved", message_findings(compliance or default_engine(), cleaned))
     async with in_transaction():
-        post = await Post.create(pack=pack, title=title.strip(), url=url.strip(), created_at=clock.now())
+        preview = link_preview or {}
+        post = await Post.create(
+            pack=pack, title=title.strip(), url=url.strip(), created_at=clock.now(), expires_at=expires_at,
+            brand_ref_linkedin=brand_ref_linkedin.strip(), brand_ref_x=brand_ref_x.strip(),
+            link_title=preview.get("title", "")[:300], link_description=preview.get("description", ""),
+            link_image=preview.get("image", "")[:2000],
+        )
+        count = sum(len(texts) for texts in cleaned.values())
+        await record(clock, pack, editor, "post_added", f"Post “{post.title}” with {count} message(s).", post)
         await MessageVariant.bulk_create(
             [
                 MessageVariant(post=post, network=network, text=text)
@@ -191,7 +220,9 @@ async def submit_pack(
     checked = message_findings(compliance or default_engine(), await pack_messages(pack))
     refuse_blocked("The pack was not submitted", checked)
     pack.status, pack.submitted_at = PackStatus.IN_REVIEW, clock.now()
-    await pack.save(update_fields=["status", "submitted_at"])
+    async with in_transaction():
+        await pack.save(update_fields=["status", "submitted_at"])
+        await record(clock, pack, editor, "submitted", "Sent for review.")
     return pack
 
 
@@ -219,7 +250,12 @@ async def review_pack(
         refuse_blocked("The pack was not approved", checked)
     pack.status = PackStatus.APPROVED if approve else PackStatus.DRAFT
     pack.reviewer, pack.reviewed_at, pack.review_note = reviewer, clock.now(), note.strip()
-    await pack.save(update_fields=["status", "reviewer_id", "reviewed_at", "review_note"])
+    async with in_transaction():
+        await pack.save(update_fields=["status", "reviewer_id", "reviewed_at", "review_note"])
+        if approve:
+            await record(clock, pack, reviewer, "approved", note.strip() or "Approved.")
+        else:
+            await record(clock, pack, reviewer, "changes_requested", note.strip())
     return pack
 
 
@@ -251,6 +287,8 @@ async def shareable_posts(clock: Clock) -> list[Post]:
             pack__campaign__status=CampaignStatus.LAUNCHED,
             pack__campaign__ends_at__gt=now,
         )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(Q(pack__expires_at__isnull=True) | Q(pack__expires_at__gt=now))
         .select_related("pack__campaign")
         .prefetch_related("variants")
         .order_by("-created_at", "-id")
@@ -284,3 +322,177 @@ async def campaign_content(campaign_id: int) -> tuple[Campaign, list[ContentPack
         .order_by("id")
     )
     return campaign, list(packs)
+
+
+# --- lifecycle after approval: expiry, archive, corrections ----------------------------------------
+
+
+async def set_pack_expiry(
+    clock: Clock, editor: User, pack_id: int, expires_at: datetime | None
+) -> ContentPack:
+    """Set or clear when a pack leaves the feed (its queued shares are then cancelled)."""
+    if editor.role not in EDITING_ROLES:
+        raise Forbidden("Only editors set expiry dates.")
+    pack = await get_pack(pack_id)
+    if pack.status in (PackStatus.EXPIRED, PackStatus.ARCHIVED):
+        raise Conflict(f"The pack is {pack.status.value} already.")
+    if expires_at is not None and expires_at <= clock.now():
+        raise InvalidInput("The expiry date has already passed.", {"field": "expires_at"})
+    async with in_transaction():
+        pack.expires_at = expires_at
+        await pack.save(update_fields=["expires_at"])
+        when = f"{expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "never"
+        await record(clock, pack, editor, "expiry_set", f"Expires {when}.")
+    return pack
+
+
+async def archive_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
+    """Take an approved or expired pack out of use for good; queued shares of it are cancelled."""
+    if editor.role not in EDITING_ROLES:
+        raise Forbidden("Only editors archive packs.")
+    pack = await get_pack(pack_id)
+    if pack.status not in (PackStatus.APPROVED, PackStatus.EXPIRED):
+        raise Conflict(f"The pack is {pack.status.value}; only approved or expired packs are archived.")
+    async with in_transaction():
+        pack.status = PackStatus.ARCHIVED
+        await pack.save(update_fields=["status"])
+        await record(clock, pack, editor, "archived", "Archived.")
+        await cancel_queued_shares(clock, Q(post__pack_id=pack.id), "the content pack was archived")
+    return pack
+
+
+async def cancel_queued_shares(clock: Clock, which: Q, reason: str) -> int:
+    """Cancel the queued shares matching `which`, each with an event saying why."""
+    now = clock.now()
+    cancelled = 0
+    for share_id in await Share.filter(which, status=ShareStatus.QUEUED).values_list("id", flat=True):
+        # Row by row, guarded on the status: a share a worker claimed meanwhile is publishing and stays.
+        if await Share.filter(id=share_id, status=ShareStatus.QUEUED).update(
+            status=ShareStatus.CANCELLED, updated_at=now
+        ):
+            await ShareEvent.create(share_id=share_id, at=now, from_status=ShareStatus.QUEUED,
+                                    to_status=ShareStatus.CANCELLED, reason=reason)
+            cancelled += 1
+    return cancelled
+
+
+async def expire_content(clock: Clock) -> tuple[int, int]:
+    """The scheduled job: packs past their expiry become expired, and queued shares of expired packs
+    or posts are cancelled with a reason. Returns (packs expired, shares cancelled)."""
+    now = clock.now()
+    packs = await ContentPack.filter(status=PackStatus.APPROVED, expires_at__lte=now)
+    cancelled = 0
+    for pack in packs:
+        async with in_transaction():
+            pack.status = PackStatus.EXPIRED
+            await pack.save(update_fields=["status"])
+            await record(clock, pack, None, "expired", f"Expired at {pack.expires_at:%Y-%m-%d %H:%M} UTC.")
+            cancelled += await cancel_queued_shares(clock, Q(post__pack_id=pack.id), "the content expired")
+    async with in_transaction():
+        cancelled += await cancel_queued_shares(clock, Q(post__expires_at__lte=now), "the post expired")
+    return len(packs), cancelled
+
+
+async def propose_correction(
+    clock: Clock,
+    editor: User,
+    variant_id: int,
+    *,
+    text: str,
+    reason: str,
+    compliance: ComplianceEngine | None = None,
+) -> Correction:
+    """Propose a corrected wording for a message of an approved pack; it goes through review again."""
+    if editor.role not in EDITING_ROLES:
+        raise Forbidden("Only editors correct content.")
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound(f"There is no message {variant_id}.")
+    pack = variant.post.pack
+    if pack.status not in (PackStatus.APPROVED, PackStatus.EXPIRED):
+        raise Conflict("Only approved content is corrected; edit a draft by requesting changes.")
+    text, reason = text.strip(), reason.strip()
+    if not reason:
+        raise InvalidInput("Say what the correction fixes: readers will see it.", {"field": "reason"})
+    if text == variant.text:
+        raise InvalidInput("The correction is the same as the current text.", {"field": "text"})
+    problem = length_problem(variant.network, text)
+    if problem:
+        raise InvalidInput(problem, {"field": "text"})
+    refuse_blocked("The correction was not saved",
+                   message_findings(compliance or default_engine(), {variant.network: [text]}))
+    if await Correction.filter(variant_id=variant.id, status=CorrectionStatus.IN_REVIEW).exists():
+        raise Conflict("A correction of this message is already waiting for review.")
+    async with in_transaction():
+        correction = await Correction.create(
+            variant=variant, original_text=variant.text, corrected_text=text, reason=reason,
+            author=editor, proposed_at=clock.now(),
+        )
+        await record(clock, pack, editor, "correction_proposed", f"“{variant.text}” → “{text}”: {reason}",
+                     variant.post)
+    return correction
+
+
+async def review_correction(
+    clock: Clock,
+    reviewer: User,
+    correction_id: int,
+    *,
+    approve: bool,
+    note: str = "",
+    compliance: ComplianceEngine | None = None,
+) -> Correction:
+    """Approve a correction (the message changes, and everyone who shared it is told) or reject it."""
+    if reviewer.role not in REVIEWING_ROLES:
+        raise Forbidden("Only reviewers approve corrections.")
+    correction = await Correction.get_or_none(id=correction_id).select_related("variant__post__pack")
+    if correction is None:
+        raise NotFound(f"There is no correction {correction_id}.")
+    if correction.status != CorrectionStatus.IN_REVIEW:
+        raise Conflict(f"The correction is {correction.status.value} already.")
+    if correction.author_id == reviewer.id:  # type: ignore[attr-defined]
+        raise Forbidden("The author of a correction cannot review it: ask another reviewer.")
+    variant = correction.variant
+    if approve:
+        refuse_blocked("The correction was not approved", message_findings(
+            compliance or default_engine(), {variant.network: [correction.corrected_text]}))
+    elif not note.strip():
+        raise InvalidInput("Say why the correction is rejected.", {"field": "note"})
+    now = clock.now()
+    async with in_transaction():
+        correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
+        correction.reviewer, correction.reviewed_at = reviewer, now
+        await correction.save(update_fields=["status", "reviewer_id", "reviewed_at"])
+        pack = variant.post.pack
+        if not approve:
+            await record(clock, pack, reviewer, "correction_rejected", note.strip(), variant.post)
+            return correction
+        variant.text = correction.corrected_text
+        await variant.save(update_fields=["text"])
+        await record(clock, pack, reviewer, "correction_approved",
+                     f"“{correction.original_text}” → “{correction.corrected_text}”", variant.post)
+        shared = await Share.filter(
+            variant_id=variant.id, status__in=(ShareStatus.PUBLISHED, ShareStatus.PUBLISHING)
+        )
+        await CorrectionNotice.bulk_create(
+            [CorrectionNotice(user_id=share.user_id, correction=correction, share=share, created_at=now)
+             for share in shared]
+        )
+    return correction
+
+
+async def corrections_of(pack_ids: Sequence[int]) -> dict[int, list[Correction]]:
+    """Corrections of the packs' messages by variant id, oldest first."""
+    grouped: dict[int, list[Correction]] = {}
+    for correction in await Correction.filter(variant__post__pack_id__in=list(pack_ids)).order_by("id"):
+        grouped.setdefault(correction.variant_id, []).append(correction)
+    return grouped
+
+
+async def notices_for(user: User) -> list[CorrectionNotice]:
+    """The correction notices of an ambassador, newest first, with the correction and share loaded."""
+    return (
+        await CorrectionNotice.filter(user_id=user.id)
+        .select_related("correction", "share__post")
+        .order_by("-created_at", "-id")
+    )
