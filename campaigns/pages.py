@@ -17,14 +17,14 @@ from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
 from advocacy.compliance import Purpose, engine_for
-from advocacy.errors import DomainError, InvalidInput
+from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text
 from advocacy.localtime import input_value, parse_local
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import service
 from campaigns.findings_view import highlight
-from campaigns.models import Campaign, ContentPack, MessageVariant
+from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Revision
 
 NETWORKS = tuple(NETWORK_LABELS.items())
 DEFAULT_CAMPAIGN_DAYS = 14
@@ -150,6 +150,14 @@ async def campaign_page(
         pack.reviewer_id for pack in packs if pack.reviewer_id is not None  # type: ignore[attr-defined]
     }
     people = {person.id: person.name for person in await User.filter(id__in=people_ids)}
+    pack_ids = [pack.id for pack in packs]
+    corrections = await service.corrections_of(pack_ids)
+    revisions: dict[int, list[Revision]] = {}
+    for revision in await Revision.filter(pack_id__in=pack_ids).order_by("id"):
+        revisions.setdefault(revision.pack_id, []).append(revision)  # type: ignore[attr-defined]
+    people_ids |= {revision.author_id for items in revisions.values() for revision in items  # type: ignore[attr-defined]
+                   if revision.author_id is not None}  # type: ignore[attr-defined]
+    people = {person.id: person.name for person in await User.filter(id__in=people_ids)}
     engine = engine_for(request.state.settings)
     findings = {
         variant.id: [f.as_json() for f in engine.check(variant.text, variant.network, Purpose.SUGGESTION)]
@@ -178,6 +186,8 @@ async def campaign_page(
         refused=compliance or [],
         highlight=highlight,
         rule_names=RULE_NAMES,
+        corrections=corrections,
+        revisions=revisions,
     )
 
 
@@ -293,6 +303,82 @@ async def launch_campaign(request: Request) -> Response:
     return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
 
 
+async def archive_pack(request: Request) -> Response:
+    async def archive(user: User, pack: ContentPack, form: FormData) -> str:
+        await service.archive_pack(request.state.clock, user, pack.id)
+        return f"“{pack.title}” is archived: it left the feed and its queued shares were cancelled."
+
+    return await on_pack(request, "lifecycle", archive)
+
+
+async def set_expiry(request: Request) -> Response:
+    async def expiry(user: User, pack: ContentPack, form: FormData) -> str:
+        raw = form_text(form, "expires_at")
+        moment = parse_local(raw, user, field="expires_at", label="expiry") if raw else None
+        await service.set_pack_expiry(request.state.clock, user, pack.id, moment)
+        return f"“{pack.title}” now expires {'at the time you set' if moment else 'never'}."
+
+    return await on_pack(request, "lifecycle", expiry)
+
+
+async def on_variant_action(
+    request: Request, campaign_id: int, action: Callable[[], Awaitable[str]]
+) -> Response:
+    """Run a correction action; back to the campaign with a notice, or with the error shown inline."""
+    try:
+        notice = await action()
+    except DomainError as error:
+        return await campaign_page(
+            request, campaign_id, status=error.status_code, error=("correction", error.message),
+            compliance=error.details.get("compliance"),
+        )
+    flash(request, notice)
+    return RedirectResponse(f"/studio/campaigns/{campaign_id}", status_code=303)
+
+
+async def propose_correction(request: Request) -> Response:
+    user = signed_in_user(request)
+    variant_id = path_int(request, "variant_id")
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound("There is no such message.")
+    form = await request.form()
+
+    async def propose() -> str:
+        await service.propose_correction(
+            request.state.clock, user, variant.id, text=form_text(form, "text"),
+            reason=form_text(form, "reason"), compliance=engine_for(request.state.settings),
+        )
+        return "The correction is waiting for a reviewer; the message keeps its approved text until then."
+
+    return await on_variant_action(request, variant.post.pack.campaign_id, propose)  # type: ignore[attr-defined]
+
+
+async def review_correction(request: Request) -> Response:
+    user = signed_in_user(request)
+    correction = await Correction.get_or_none(id=path_int(request, "correction_id")).select_related(
+        "variant__post__pack"
+    )
+    if correction is None:
+        raise NotFound("There is no such correction.")
+    form = await request.form()
+
+    async def review() -> str:
+        decision = form_text(form, "decision")
+        if decision not in ("approve", "reject"):
+            raise InvalidInput("Choose Approve or Reject.", {"field": "decision"})
+        await service.review_correction(
+            request.state.clock, user, correction.id, approve=decision == "approve",
+            note=form_text(form, "note"), compliance=engine_for(request.state.settings),
+        )
+        if decision == "approve":
+            return "The correction is approved; ambassadors who shared the message are told."
+        return "The correction is rejected."
+
+    pack = correction.variant.post.pack
+    return await on_variant_action(request, pack.campaign_id, review)  # type: ignore[attr-defined]
+
+
 routes = [
     Route("/studio", studio, methods=["GET"], name="studio"),
     Route("/studio/campaigns", create_campaign, methods=["POST"], name="studio-campaign-create"),
@@ -300,6 +386,12 @@ routes = [
     Route("/studio/packs/{pack_id:int}/posts", create_post, methods=["POST"], name="studio-post-create"),
     Route("/studio/packs/{pack_id:int}/submit", submit_pack, methods=["POST"], name="studio-pack-submit"),
     Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
+    Route("/studio/packs/{pack_id:int}/archive", archive_pack, methods=["POST"], name="studio-pack-archive"),
+    Route("/studio/packs/{pack_id:int}/expiry", set_expiry, methods=["POST"], name="studio-pack-expiry"),
+    Route("/studio/messages/{variant_id:int}/corrections", propose_correction, methods=["POST"],
+          name="studio-correction-create"),
+    Route("/studio/corrections/{correction_id:int}/review", review_correction, methods=["POST"],
+          name="studio-correction-review"),
     Route(
         "/studio/campaigns/{campaign_id:int}/launch",
         launch_campaign,

@@ -23,6 +23,7 @@ from advocacy.shares.schemas import AccountOut, FeedPost
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns.schemas import VariantOut
+from campaigns.service import notices_for
 
 
 @dataclass
@@ -130,6 +131,8 @@ async def feed_page(
         network_name=network_name,
         can_share=user.is_opted_in_ambassador,
         now_input=input_value(now, user),
+        # Corrections of posts this person already shared (campaigns owns corrections).
+        correction_notices=await notices_for(user),
     )
 
 

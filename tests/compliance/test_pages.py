@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import httpx
 
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
-from campaigns.models import ContentPack, Post
+from advocacy.settings import Settings
+from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.models import Share
+from advocacy.shares.service import create_share
+from campaigns.models import ContentPack, Correction, MessageVariant, Post
 from tests import factories
-from tests.test_pages import element, sign_in, submit
+from tests.test_pages import csrf_of, element, sign_in, submit
 
 
 async def test_a_refused_message_comes_back_with_the_words_marked_and_why(
@@ -44,3 +49,41 @@ async def test_saved_messages_show_their_warnings_to_the_reviewer(
     article = element(page.text, f"post-{post.id}")
     assert '<mark class="finding warn"' in article and ">Vote for</mark>" in article
     assert "Political activity:" in article
+
+
+async def test_a_correction_made_in_the_studio_shows_the_original_struck_through_and_reaches_the_feed(
+    client: httpx.AsyncClient, clock: SimulatedClock, database: Settings
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    campaign, post = await factories.create_launched_campaign(clock, editor, reviewer)
+    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id").first()
+    assert variant is not None
+    ambassador, account = await factories.create_ambassador(clock)
+    share = await create_share(clock, ambassador, post_id=post.id, account_id=account.id,
+                               variant_id=variant.id)
+    await ShareDispatcher(NetworkRegistry(database, clock), clock).run_until_idle()
+    page_path = f"/studio/campaigns/{campaign.id}"
+
+    await sign_in(client, editor)
+    proposed = await submit(client, page_path, f"/studio/messages/{variant.id}/corrections", {
+        "text": "Proud of my colleagues who opened our new heart unit. #employee",
+        "reason": "It is the heart unit.",
+    })
+    assert proposed.status_code == 303
+    correction = await Correction.get(variant_id=variant.id)
+    await client.post("/logout", data={"csrf_token": csrf_of((await client.get(page_path)).text)})
+
+    await sign_in(client, reviewer)
+    approved = await submit(client, page_path, f"/studio/corrections/{correction.id}/review",
+                            {"decision": "approve"})
+    assert approved.status_code == 303
+    shown = element((await client.get(page_path)).text, f"variant-{variant.id}")
+    assert f"<del>{variant.text}</del>" in shown
+    assert "<ins>Proud of my colleagues who opened our new heart unit. #employee</ins>" in shown
+    await client.post("/logout", data={"csrf_token": csrf_of((await client.get(page_path)).text)})
+
+    await sign_in(client, ambassador)
+    feed = (await client.get("/feed")).text
+    notices = element(feed, "corrections")
+    assert "heart unit" in notices and f'href="{(await Share.get(id=share.id)).external_url}"' in notices
