@@ -53,7 +53,8 @@ async def create_post(request: Request) -> Response:
     post = await service.add_post(
         request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
         title=body.title, url=body.url, messages=body.messages,
-        compliance=engine_for(request.state.settings),
+        compliance=engine_for(request.state.settings), expires_at=body.expires_at,
+        brand_ref_linkedin=body.brand_ref_linkedin, brand_ref_x=body.brand_ref_x,
     )
     return respond(PostOut.of(post, list(await post.variants.all())), status=201)
 

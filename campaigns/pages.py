@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -24,6 +25,7 @@ from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import service
 from campaigns.findings_view import highlight
+from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Revision
 
 NETWORKS = tuple(NETWORK_LABELS.items())
@@ -59,6 +61,9 @@ class PostForm:
     url: str = ""
     linkedin: str = ""
     x: str = ""
+    fetch_preview: bool = False
+    brand_ref_linkedin: str = ""
+    brand_ref_x: str = ""
 
     @classmethod
     def of(cls, form: FormData) -> PostForm:
@@ -67,6 +72,9 @@ class PostForm:
             url=form_text(form, "url"),
             linkedin=form_text(form, "messages_linkedin"),
             x=form_text(form, "messages_x"),
+            fetch_preview=form_text(form, "fetch_preview") == "yes",
+            brand_ref_linkedin=form_text(form, "brand_ref_linkedin"),
+            brand_ref_x=form_text(form, "brand_ref_x"),
         )
 
     def messages(self) -> dict[str, list[str]]:
@@ -249,11 +257,18 @@ async def on_pack(request: Request, where: str, action: PackAction) -> Response:
 async def create_post(request: Request) -> Response:
     async def add(user: User, pack: ContentPack, form: FormData) -> str:
         values = PostForm.of(form)
+        preview = None
+        if values.fetch_preview and values.url.startswith(("http://", "https://")):
+            async with httpx.AsyncClient() as client:
+                preview = await fetch_link_preview(client, values.url)
         post = await service.add_post(
             request.state.clock, user, pack.id, title=values.title, url=values.url,
             messages=values.messages(), compliance=engine_for(request.state.settings),
+            brand_ref_linkedin=values.brand_ref_linkedin, brand_ref_x=values.brand_ref_x,
+            link_preview=preview.as_dict() if preview else None,
         )
-        return f"Post “{post.title}” added to “{pack.title}”."
+        note = f" No link preview: {preview.problem}" if preview and preview.problem else ""
+        return f"Post “{post.title}” added to “{pack.title}”.{note}"
 
     return await on_pack(request, "post", add)
 

@@ -23,6 +23,9 @@ class PostCreate(BaseModel):
     messages: dict[str, list[str]] = Field(
         description="Suggested messages per network, e.g. {'linkedin': [...], 'x': [...]}"
     )
+    expires_at: datetime | None = Field(default=None, description="When the post leaves the feed")
+    brand_ref_linkedin: str = Field(default="", max_length=200, description="The brand's LinkedIn post URN")
+    brand_ref_x: str = Field(default="", max_length=200, description="The brand's X post id")
 
 
 class ReviewRequest(BaseModel):
@@ -45,6 +48,12 @@ class PostOut(BaseModel):
     pack_id: int
     title: str
     url: str
+    expires_at: datetime | None = None
+    brand_ref_linkedin: str = ""
+    brand_ref_x: str = ""
+    link_title: str = ""
+    link_description: str = ""
+    link_image: str = ""
     variants: list[VariantOut]
 
     @classmethod
@@ -54,6 +63,12 @@ class PostOut(BaseModel):
             pack_id=post.pack_id,  # type: ignore[attr-defined]
             title=post.title,
             url=post.url,
+            expires_at=post.expires_at,
+            brand_ref_linkedin=post.brand_ref_linkedin,
+            brand_ref_x=post.brand_ref_x,
+            link_title=post.link_title,
+            link_description=post.link_description,
+            link_image=post.link_image,
             variants=[VariantOut.of(v) for v in variants],
         )
 

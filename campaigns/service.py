@@ -181,7 +181,9 @@ async def add_post(
             problem = length_problem(network, text)
             if problem:
                 problems[f"messages.{network}.{index}"] = problem
-    if expires_at is not None and expires_at <= clock.now():
+    if expires_at is not None and expires_at.tzinfo is None:
+        problems["expires_at"] = "The expiry needs a time zone (for example 2026-12-01T09:00:00Z)."
+    elif expires_at is not None and expires_at <= clock.now():
         problems["expires_at"] = "The expiry date has already passed."
     if problems:
         raise InvalidInput("The post could not be saved: " + " ".join(problems.values()), problems)
@@ -336,8 +338,8 @@ async def set_pack_expiry(
     pack = await get_pack(pack_id)
     if pack.status in (PackStatus.EXPIRED, PackStatus.ARCHIVED):
         raise Conflict(f"The pack is {pack.status.value} already.")
-    if expires_at is not None and expires_at <= clock.now():
-        raise InvalidInput("The expiry date has already passed.", {"field": "expires_at"})
+    if expires_at is not None and (expires_at.tzinfo is None or expires_at <= clock.now()):
+        raise InvalidInput("The expiry must be a future time with a time zone.", {"field": "expires_at"})
     async with in_transaction():
         pack.expires_at = expires_at
         await pack.save(update_fields=["expires_at"])

@@ -130,3 +130,19 @@ async def test_the_check_api_refuses_an_unknown_network(
     response = await client.post("/api/v1/compliance/check", json={"text": "hi", "network": "myspace"},
                                  headers=headers)
     assert response.status_code == 422
+
+
+async def test_a_post_created_over_the_api_keeps_its_expiry_and_brand_references(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor, pack = await draft_pack(clock)
+    headers = {"Authorization": f"Bearer {await issue_api_token(clock, editor)}"}
+    body = {"title": "Unit", "url": URL, "messages": {"x": ["I'm proud #employee"]},
+            "expires_at": "2030-01-01T00:00:00Z", "brand_ref_linkedin": "urn:li:share:7", "brand_ref_x": "42"}
+    response = await client.post(f"/api/v1/packs/{pack.id}/posts", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert {k: response.json()[k] for k in ("brand_ref_linkedin", "brand_ref_x")} == {
+        "brand_ref_linkedin": "urn:li:share:7", "brand_ref_x": "42"}
+    naive = await client.post(f"/api/v1/packs/{pack.id}/posts",
+                              json={**body, "expires_at": "2030-01-01T00:00:00"}, headers=headers)
+    assert naive.status_code == 422 and "time zone" in naive.json()["error"]["message"]

@@ -1,0 +1,87 @@
+"""The link preview of a post: title, description and image from the page's Open Graph tags.
+
+Fetched only when the editor asks; a page that cannot be read yields an empty preview and a reason,
+never an error, because a preview is a convenience and never required.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+import httpx
+
+log = logging.getLogger(__name__)
+# Enough for the <head> of any real page; the rest is never read.
+MAX_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class LinkPreview:
+    title: str = ""
+    description: str = ""
+    image: str = ""
+    problem: str = ""  # why nothing was found, for the editor
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "description": self.description, "image": self.image}
+
+
+class OpenGraphParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: dict[str, str] = {}
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        if tag == "meta":
+            key = (values.get("property") or values.get("name") or "").lower()
+            if key in ("og:title", "og:description", "og:image", "description") and key not in self.tags:
+                self.tags[key] = values.get("content", "").strip()
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def parse_preview(html: str, base_url: str) -> LinkPreview:
+    parser = OpenGraphParser()
+    parser.feed(html)
+    tags = parser.tags
+    image = tags.get("og:image", "")
+    return LinkPreview(
+        title=(tags.get("og:title") or parser.title).strip()[:300],
+        description=(tags.get("og:description") or tags.get("description", "")).strip()[:2000],
+        # A relative image address is resolved against the page, so the preview can show it.
+        image=urljoin(base_url, image) if image else "",
+    )
+
+
+async def fetch_link_preview(client: httpx.AsyncClient, url: str) -> LinkPreview:
+    """The Open Graph preview of `url`, or an empty one with the reason it could not be read."""
+    try:
+        async with client.stream("GET", url, follow_redirects=True, timeout=5.0) as response:
+            if response.status_code != 200:
+                return LinkPreview(problem=f"The page answered {response.status_code}.")
+            if "html" not in response.headers.get("content-type", "html"):
+                return LinkPreview(problem="The link is not a web page.")
+            body = b""
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) >= MAX_BYTES:
+                    break
+            html = body.decode(response.encoding or "utf-8", errors="replace")
+            return parse_preview(html, str(response.url))
+    except httpx.HTTPError as error:
+        log.info("link preview of %s failed: %s", url, error)
+        return LinkPreview(problem="The page could not be reached.")
