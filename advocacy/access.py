@@ -42,6 +42,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-pack-submit": frozenset({E, ADMIN}),
     "studio-pack-review": frozenset({R, ADMIN}),
     "studio-campaign-launch": frozenset({E, ADMIN}),
+    "studio-check": frozenset({E, R, ADMIN}),
     "studio-pack-archive": frozenset({E, ADMIN}),
     "studio-pack-expiry": frozenset({E, ADMIN}),
     "studio-correction-create": frozenset({E, ADMIN}),

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from advocacy.accounts.models import NETWORK_LABELS
@@ -27,6 +27,7 @@ from campaigns import service
 from campaigns.findings_view import highlight
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Revision
+from campaigns.text_limits import LIMITS, message_length
 
 NETWORKS = tuple(NETWORK_LABELS.items())
 DEFAULT_CAMPAIGN_DAYS = 14
@@ -318,6 +319,29 @@ async def launch_campaign(request: Request) -> Response:
     return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
 
 
+async def check_messages(request: Request) -> Response:
+    """While the editor types: each message's length against its network's limit and its findings."""
+    form = await request.form()
+    network = form_text(form, "network")
+    if network not in LIMITS:
+        raise InvalidInput(f"Unknown network {network!r}.", {"field": "network"})
+    engine = engine_for(request.state.settings)
+    messages = []
+    for text in split_messages(form_text(form, "text")):
+        findings = engine.check(text, network, Purpose.SUGGESTION)
+        messages.append({
+            "length": message_length(network, text),
+            "limit": LIMITS[network],
+            "ok": not any(finding.blocks for finding in findings),
+            "html": str(highlight(text, [finding.as_json() for finding in findings])),
+            "findings": [
+                {**finding.as_json(), "label": RULE_NAMES.get(finding.rule, finding.rule)}
+                for finding in findings
+            ],
+        })
+    return JSONResponse({"messages": messages})
+
+
 async def archive_pack(request: Request) -> Response:
     async def archive(user: User, pack: ContentPack, form: FormData) -> str:
         await service.archive_pack(request.state.clock, user, pack.id)
@@ -401,6 +425,7 @@ routes = [
     Route("/studio/packs/{pack_id:int}/posts", create_post, methods=["POST"], name="studio-post-create"),
     Route("/studio/packs/{pack_id:int}/submit", submit_pack, methods=["POST"], name="studio-pack-submit"),
     Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
+    Route("/studio/check", check_messages, methods=["POST"], name="studio-check"),
     Route("/studio/packs/{pack_id:int}/archive", archive_pack, methods=["POST"], name="studio-pack-archive"),
     Route("/studio/packs/{pack_id:int}/expiry", set_expiry, methods=["POST"], name="studio-pack-expiry"),
     Route("/studio/messages/{variant_id:int}/corrections", propose_correction, methods=["POST"],

@@ -46,6 +46,11 @@ async def test_submit_see_findings_fix_and_approve(
             await form.locator("textarea[name=messages_linkedin]").fill(
                 "I'm proud: patient Maria Lopez went home after her surgery. #employee"
             )
+            # While typing, the same engine marks the words and counts the characters.
+            live = form.locator(".live-check mark.finding.block")
+            await live.first.wait_for()
+            assert await live.first.inner_text() == "Maria Lopez"
+            assert "/3000" in await form.locator(".live-check").first.inner_text()
             await form.locator("button[type=submit]").click()
 
             marked = page.locator(f"#pack-{pack.id} mark.finding.block")

@@ -87,3 +87,20 @@ async def test_a_correction_made_in_the_studio_shows_the_original_struck_through
     feed = (await client.get("/feed")).text
     notices = element(feed, "corrections")
     assert "heart unit" in notices and f'href="{(await Share.get(id=share.id)).external_url}"' in notices
+
+
+async def test_the_live_check_counts_x_weighted_length_and_marks_findings(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    campaign, _ = await factories.create_campaign_with_post(clock, editor)
+    await sign_in(client, editor)
+    token = csrf_of((await client.get(f"/studio/campaigns/{campaign.id}")).text)
+    text = "I'm proud 😀 https://example.org/a/very/long/path/indeed #employee\n\nCall 415-555-0132"
+    response = await client.post("/studio/check", data={"csrf_token": token, "network": "x", "text": text})
+    assert response.status_code == 200
+    first, second = response.json()["messages"]
+    # 10 + emoji (2) + space + link (23) + space + 9 = 46 on X's weighted count.
+    assert (first["length"], first["limit"], first["ok"]) == (46, 280, True)
+    assert second["ok"] is False and ">415-555-0132</mark>" in second["html"]
+    assert [f["label"] for f in second["findings"] if f["severity"] == "block"] == ["Phone number"]
