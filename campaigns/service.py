@@ -477,7 +477,8 @@ async def review_correction(
             variant_id=variant.id, status__in=(ShareStatus.PUBLISHED, ShareStatus.PUBLISHING)
         )
         await CorrectionNotice.bulk_create(
-            [CorrectionNotice(user_id=share.user_id, correction=correction, share=share, created_at=now)
+            [CorrectionNotice(user_id=share.user_id,  # type: ignore[attr-defined]
+                              correction=correction, share=share, created_at=now)
              for share in shared]
         )
     return correction
