@@ -45,6 +45,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-check": frozenset({E, R, ADMIN}),
     "studio-pack-archive": frozenset({E, ADMIN}),
     "studio-pack-expiry": frozenset({E, ADMIN}),
+    "studio-message-edit": frozenset({E, ADMIN}),
     "studio-correction-create": frozenset({E, ADMIN}),
     "studio-correction-review": frozenset({R, ADMIN}),
     "api-campaigns-list": frozenset({E, R, L, ADMIN}),

@@ -393,6 +393,22 @@ async def propose_correction(request: Request) -> Response:
     return await on_variant_action(request, variant.post.pack.campaign_id, propose)  # type: ignore[attr-defined]
 
 
+async def edit_message(request: Request) -> Response:
+    user = signed_in_user(request)
+    variant_id = path_int(request, "variant_id")
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound("There is no such message.")
+    form = await request.form()
+
+    async def edit() -> str:
+        await service.edit_message(request.state.clock, user, variant.id, text=form_text(form, "text"),
+                                   compliance=engine_for(request.state.settings))
+        return "The message is saved."
+
+    return await on_variant_action(request, variant.post.pack.campaign_id, edit)  # type: ignore[attr-defined]
+
+
 async def review_correction(request: Request) -> Response:
     user = signed_in_user(request)
     correction = await Correction.get_or_none(id=path_int(request, "correction_id")).select_related(
@@ -430,6 +446,8 @@ routes = [
     Route("/studio/packs/{pack_id:int}/expiry", set_expiry, methods=["POST"], name="studio-pack-expiry"),
     Route("/studio/messages/{variant_id:int}/corrections", propose_correction, methods=["POST"],
           name="studio-correction-create"),
+    Route("/studio/messages/{variant_id:int}/edit", edit_message, methods=["POST"],
+          name="studio-message-edit"),
     Route("/studio/corrections/{correction_id:int}/review", review_correction, methods=["POST"],
           name="studio-correction-review"),
     Route(

@@ -208,6 +208,33 @@ async def add_post(
     return post
 
 
+async def edit_message(
+    clock: Clock, editor: User, variant_id: int, *, text: str, compliance: ComplianceEngine | None = None
+) -> MessageVariant:
+    """Change a suggested message while its pack is a draft (after approval, propose a correction)."""
+    if editor.role not in EDITING_ROLES:
+        raise Forbidden("Only editors change messages.")
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound(f"There is no message {variant_id}.")
+    pack = variant.post.pack
+    if pack.status != PackStatus.DRAFT:
+        raise Conflict("Messages change only while the pack is a draft; propose a correction instead.")
+    text = text.strip()
+    problem = length_problem(variant.network, text)
+    if problem:
+        raise InvalidInput(problem, {"field": "text"})
+    refuse_blocked("The message was not saved", message_findings(compliance or default_engine(),
+                                                                {variant.network: [text]}))
+    if text == variant.text:
+        return variant
+    async with in_transaction():
+        before, variant.text = variant.text, text
+        await variant.save(update_fields=["text"])
+        await record(clock, pack, editor, "message_edited", f"“{before}” → “{text}”", variant.post)
+    return variant
+
+
 async def submit_pack(
     clock: Clock, editor: User, pack_id: int, compliance: ComplianceEngine | None = None
 ) -> ContentPack:

@@ -151,3 +151,23 @@ async def test_a_correction_with_patient_information_is_refused(
                                            text="I'm proud of the patient in room 12. #employee",
                                            reason="More personal")
     assert await Correction.all().count() == 0
+
+
+async def test_a_draft_message_is_edited_with_a_revision_and_only_while_a_draft(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    campaign, post = await factories.create_campaign_with_post(clock, editor)
+    variant = await MessageVariant.filter(post_id=post.id, network="x").get()
+    with pytest.raises(InvalidInput, match="“Bed 4”"):
+        await campaigns.edit_message(clock, editor, variant.id, text="Our patient in Bed 4 #employee")
+    await campaigns.edit_message(clock, editor, variant.id, text="I'm proud of us. #employee")
+    last = await Revision.filter(post_id=post.id).order_by("-id").first()
+    assert last is not None and last.action == "message_edited"
+    assert last.detail.endswith("→ “I'm proud of us. #employee”")
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    await campaigns.submit_pack(clock, editor, pack.id)
+    await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
+    with pytest.raises(Conflict, match="propose a correction"):
+        await campaigns.edit_message(clock, editor, variant.id, text="Other words. #employee")

@@ -12,7 +12,7 @@ import pytest
 from advocacy.clock import SystemClock
 from advocacy.settings import Settings
 from campaigns import service as campaigns
-from campaigns.models import ContentPack, PackStatus, Post
+from campaigns.models import ContentPack, MessageVariant, PackStatus, Post
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
 from tests.test_browser import ARTIFACTS, async_playwright, served_app
@@ -79,3 +79,52 @@ async def test_submit_see_findings_fix_and_approve(
         finally:
             await browser.close()
     assert (await ContentPack.get(id=pack.id)).status == PackStatus.APPROVED
+
+
+async def test_submission_refused_by_a_stricter_policy_is_fixed_in_place_and_approved(
+    async_playwright: Callable[[], Any], database: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wall = SystemClock()
+    editor = await factories.create_user(wall, "editor")
+    reviewer = await factories.create_user(wall, "reviewer")
+    campaign, post = await factories.create_campaign_with_post(
+        wall, editor, messages={"x": ["I'm proud of Project Falcon, our new cardiac unit. #employee"]}
+    )
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    variant = await MessageVariant.get(post_id=post.id)
+    # The organisation has since put the project's code name on its blocked list.
+    monkeypatch.setenv("ADVOCACY_COMPLIANCE_BLOCKED_TERMS", "Project Falcon|confidential")
+    page_path = f"/studio/campaigns/{campaign.id}"
+
+    async with served_app(database) as base_url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = await (await browser.new_context()).new_page()
+            page.set_default_timeout(15_000)
+            await sign_in(page, base_url, editor.email, factories.PASSWORD)
+            await page.goto(base_url + page_path)
+            await page.locator(f"#pack-{pack.id} form.submit-pack button[type=submit]").click()
+
+            await page.wait_for_selector(f"#pack-{pack.id} .error")
+            assert "“Project Falcon”" in await page.inner_text(f"#pack-{pack.id} .error")
+            message = page.locator(f"#variant-{variant.id}")
+            assert await message.locator("mark.finding.block").inner_text() == "Project Falcon"
+            assert "Confidential term (blocks)" in await message.inner_text()
+            assert await page.locator(f"#pack-{pack.id} .status.draft").count() == 1
+
+            edit = message.locator("form.edit-message")
+            await edit.locator("textarea[name=text]").fill("I'm proud of our new cardiac unit. #employee")
+            await edit.locator("button[type=submit]").click()
+            await page.wait_for_selector(f"#variant-{variant.id}:not(:has(mark.finding.block))")
+            await page.locator(f"#pack-{pack.id} form.submit-pack button[type=submit]").click()
+            await page.wait_for_selector(f"#pack-{pack.id} .status.in_review")
+
+            review = await (await browser.new_context()).new_page()
+            review.set_default_timeout(15_000)
+            await sign_in(review, base_url, reviewer.email, factories.PASSWORD)
+            await review.goto(base_url + page_path)
+            await review.locator(f"#pack-{pack.id} form.review button[value=approve]").click()
+            await review.wait_for_selector(f"#pack-{pack.id} .status.approved")
+        finally:
+            await browser.close()
+    assert (await MessageVariant.get(id=variant.id)).text == "I'm proud of our new cardiac unit. #employee"
