@@ -117,6 +117,9 @@ CODE_BEFORE = re.compile(
 )
 
 
+LINK = re.compile(r"https?://\S+")
+
+
 def digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
@@ -125,8 +128,11 @@ def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
     if not PHONE_CANDIDATE.search(text):
         return
     allowed = {digits(contact)[-10:] for contact in policy.allowed_contacts if len(digits(contact)) >= 7}
+    links = [link.span() for link in LINK.finditer(text)]
     matcher = phonenumbers.PhoneNumberMatcher(text, policy.phone_region, leniency=phonenumbers.Leniency.VALID)
     for match in matcher:
+        if any(start <= match.start < end for start, end in links):
+            continue  # digits in a link's path are page ids, not someone's number
         if CODE_BEFORE.search(text[max(0, match.start - 24) : match.start]):
             continue  # a product or order code that happens to look like a number
         if digits(match.raw_string)[-10:] in allowed:

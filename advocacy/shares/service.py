@@ -46,10 +46,12 @@ async def create_share(
         raise NotFound(f"There is no post {post_id}.")
     campaign = post.pack.campaign
     now = clock.now()
+    if post.pack.status in (PackStatus.EXPIRED, PackStatus.ARCHIVED) or any(
+        moment is not None and moment <= now for moment in (post.expires_at, post.pack.expires_at)
+    ):
+        raise Conflict("This post has expired or was withdrawn and can no longer be shared.")
     if post.pack.status != PackStatus.APPROVED or campaign.status != CampaignStatus.LAUNCHED:
         raise Conflict("This post is not approved for sharing yet.")
-    if any(moment is not None and moment <= now for moment in (post.expires_at, post.pack.expires_at)):
-        raise Conflict("This post has expired and can no longer be shared.")
     account = await SocialAccount.get_or_none(id=account_id, user_id=user.id)
     if account is None:
         raise NotFound("That account is not one of your connected accounts.")

@@ -54,6 +54,7 @@ def test_each_identifier_is_blocked_with_its_words(text: str, rule: str, words: 
         "Dr. Sarah Chen leads our new cardiac team. I'm proud of her.",
         "Our conference room 3 hosts the nursing grand rounds on Friday.",
         "Adults age 65 and older can get a flu shot at our clinics.",
+        "I'm proud of this story https://example.org/news/415-555-0132-unit #employee",
         "We keep our community's information confidentially? No: the word differs.",
     ],
 )
