@@ -10,6 +10,7 @@ import pytest
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
 from advocacy.errors import Conflict, Forbidden, InvalidInput
+from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
@@ -171,3 +172,10 @@ async def test_a_draft_message_is_edited_with_a_revision_and_only_while_a_draft(
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
     with pytest.raises(Conflict, match="propose a correction"):
         await campaigns.edit_message(clock, editor, variant.id, text="Other words. #employee")
+
+
+def test_the_worker_schedules_the_expiry_job(database: Settings, clock: SimulatedClock) -> None:
+    settings = database.model_copy(update={"expire_interval_seconds": 30.0})
+    scheduler = build_scheduler(settings, clock, NetworkRegistry(settings, clock))
+    job = scheduler.get_job("expire")
+    assert job is not None and job.trigger.interval.total_seconds() == 30.0
