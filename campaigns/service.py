@@ -15,6 +15,7 @@ from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares.service import compose_text
 from advocacy.users.models import Role, User
 from campaigns.models import (
     Campaign,
@@ -500,6 +501,7 @@ async def review_correction(
         await variant.save(update_fields=["text"])
         await record(clock, pack, reviewer, "correction_approved",
                      f"“{correction.original_text}” → “{correction.corrected_text}”", variant.post)
+        await correct_queued_shares(compliance or default_engine(), variant, correction, now)
         shared = await Share.filter(
             variant_id=variant.id, status__in=(ShareStatus.PUBLISHED, ShareStatus.PUBLISHING)
         )
@@ -509,6 +511,21 @@ async def review_correction(
              for share in shared]
         )
     return correction
+
+
+async def correct_queued_shares(
+    compliance: ComplianceEngine, variant: MessageVariant, correction: Correction, now: datetime
+) -> int:
+    """Queued shares that carry the original wording unedited go out with the corrected one instead.
+
+    A share whose text the ambassador edited is left as written: it is their words, and they get
+    the notice once it is published."""
+    url, network = variant.post.url, variant.network
+    original = compliance.with_disclosure(compose_text(correction.original_text, url), network)
+    corrected = compliance.with_disclosure(compose_text(correction.corrected_text, url), network)
+    return await Share.filter(
+        variant_id=variant.id, status=ShareStatus.QUEUED, text=original
+    ).update(text=corrected, updated_at=now)
 
 
 async def corrections_of(pack_ids: Sequence[int]) -> dict[int, list[Correction]]:

@@ -179,3 +179,26 @@ def test_the_worker_schedules_the_expiry_job(database: Settings, clock: Simulate
     scheduler = build_scheduler(settings, clock, NetworkRegistry(settings, clock))
     job = scheduler.get_job("expire")
     assert job is not None and job.trigger.interval.total_seconds() == 30.0
+
+
+async def test_a_queued_share_of_the_original_wording_goes_out_corrected(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    _, post = await factories.create_launched_campaign(clock, editor, reviewer)
+    variant = await MessageVariant.filter(post_id=post.id, network="x").get()
+    ambassador, account = await factories.create_ambassador(clock, "x")
+    later = clock.now() + timedelta(hours=3)
+    queued = await create_share(clock, ambassador, post_id=post.id, account_id=account.id,
+                                variant_id=variant.id, scheduled_at=later)
+    other, other_account = await factories.create_ambassador(clock, "x")
+    edited = await create_share(clock, other, post_id=post.id, account_id=other_account.id,
+                                variant_id=variant.id, text="My own words. #employee", scheduled_at=later)
+    correction = await campaigns.propose_correction(
+        clock, editor, variant.id, text="Proud of my colleagues: our new heart unit is open #employee",
+        reason="Heart unit.",
+    )
+    await campaigns.review_correction(clock, reviewer, correction.id, approve=True)
+    assert (await Share.get(id=queued.id)).text.startswith("Proud of my colleagues: our new heart unit")
+    assert (await Share.get(id=edited.id)).text.startswith("My own words.")
