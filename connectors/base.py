@@ -100,6 +100,14 @@ class DuplicatePost(ConnectorError):
         self.existing_id = existing_id
 
 
+class AmbiguousOutcome(ConnectorError):
+    """The request was sent but no answer came back (timeout, connection reset after sending).
+
+    The post may or may not exist on the platform: the caller must reconcile (publish the same text
+    again and let the platform's duplicate detection name the existing post), never retry blindly.
+    """
+
+
 class Connector(Protocol):
     """One social network, as the service sees it."""
 

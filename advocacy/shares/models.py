@@ -47,6 +47,9 @@ class Share(Model):
     external_url = fields.CharField(max_length=2000, null=True)
     published_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="")
+    # Set while the outcome of an earlier attempt is unknown: the next attempt is a reconciliation
+    # (re-publish and let the platform's duplicate detection name the existing post).
+    needs_reconcile = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
