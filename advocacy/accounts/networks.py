@@ -12,12 +12,15 @@ from connectors.sandbox import SandboxConnector, SandboxNetwork, SandboxParamete
 class NetworkRegistry:
     """One connector per network for this process."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, *, fault_kinds: tuple[str, ...] = ("transient",)
+    ) -> None:
         self.sandbox = SandboxNetwork(
             SandboxParameters(
                 seed=settings.sandbox_seed,
                 daily_post_limit=settings.sandbox_daily_post_limit,
                 fault_rate=settings.sandbox_fault_rate,
+                fault_kinds=fault_kinds,
             ),
             now=clock.now,
         )

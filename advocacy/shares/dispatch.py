@@ -167,6 +167,11 @@ class ShareDispatcher:
         parked: dict[tuple[str, int | None], RateLimited] = {}
         for share in shares:
             limit = parked.get((share.network, share.account_id)) or parked.get((share.network, None))
+            dead = parked.get(("reconnect", share.account_id))
+            if dead is not None:
+                report.failed += 1
+                await self._finish_unsuccessful(share, self._pause_reason(share, dead.message))
+                continue
             if limit is not None:
                 await self._requeue(
                     share, limit.until, f"waiting: the account is parked ({limit.message})",
@@ -259,6 +264,8 @@ class ShareDispatcher:
         except AuthExpired as error:
             status = await self._finish_unsuccessful(share, error.message)
             await self._needs_reconnect(share, error.message)
+            # The rest of this batch on that account must not call the platform with a dead token.
+            parked[("reconnect", share.account_id)] = RateLimited(error.message, self.clock.now(), "account")
             return status
         except (PermanentError, ConnectorError) as error:
             return await self._finish_unsuccessful(share, error.message)
@@ -275,7 +282,8 @@ class ShareDispatcher:
     async def _finish_unsuccessful(self, share: Share, reason: str) -> ShareStatus:
         """Failed, unless an earlier attempt may have posted it: then it stays unconfirmed."""
         if share.needs_reconcile:
-            await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=True, due_at=None)
+            # Left unconfirmed for people to see; retrying it later reconciles (service.retry_shares).
+            await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=False)
             return ShareStatus.UNCONFIRMED
         await self._finish(share, ShareStatus.FAILED, reason)
         return ShareStatus.FAILED
@@ -296,11 +304,15 @@ class ShareDispatcher:
             Q(parked_until__isnull=True) | Q(parked_until__lt=error.until), id=share.account_id
         ).update(parked_until=error.until, parked_reason=error.message)
 
+    @staticmethod
+    def _pause_reason(share: Share, reason: str) -> str:
+        label = {"x": "X", "linkedin": "LinkedIn"}.get(share.network, share.network)
+        return f"paused: the {label} account needs to be reconnected ({reason})"
+
     async def _needs_reconnect(self, share: Share, reason: str) -> None:
         """The token is dead: mark the account and fail its waiting shares with the same reason."""
         now = self.clock.now()
-        label = share.network if share.network != "x" else "X"
-        pause_reason = f"paused: the {label} account needs to be reconnected ({reason})"
+        pause_reason = self._pause_reason(share, reason)
         async with in_transaction():
             await SocialAccount.filter(id=share.account_id).update(
                 status="needs_reconnect", status_reason=reason
@@ -312,7 +324,7 @@ class ShareDispatcher:
                 # A share whose earlier attempt may have posted stays unconfirmed, never failed.
                 target = ShareStatus.UNCONFIRMED if reconcile else ShareStatus.FAILED
                 moved = await Share.filter(id=share_id, status=ShareStatus.QUEUED).update(
-                    status=target, last_error=pause_reason, updated_at=now
+                    status=target, last_error=pause_reason, updated_at=now, needs_reconcile=False
                 )
                 if moved:
                     await ShareEvent.create(
