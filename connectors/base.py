@@ -32,6 +32,9 @@ class PublishRequest:
     # Our own identifier of the attempt: lets a platform (or the sandbox) name an earlier copy.
     client_reference: str
     link_url: str | None = None
+    # The brand post this share re-publishes with the ambassador's words: a quote on X, a reshare
+    # (reshareContext) on LinkedIn. None publishes a post of its own.
+    reshare_of: str | None = None
 
 
 @dataclass(frozen=True)
