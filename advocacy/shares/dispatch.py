@@ -32,7 +32,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.models import AppParking, SocialAccount
-from advocacy.accounts.networks import NetworkRegistry, account_ref
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from connectors.base import (
@@ -216,7 +216,8 @@ class ShareDispatcher:
         # detection recognise an earlier attempt whose outcome we never heard.
         request = PublishRequest(text=share.text, client_reference=f"share-{share.id}")
         try:
-            result = await connector.publish(account_ref(share.account), request)
+            account = await self.networks.account_ref(share.account)
+            result = await connector.publish(account, request)
         except DuplicatePost as error:
             if error.existing_id:
                 # The platform already holds this very post (an earlier attempt that we did not

@@ -61,12 +61,14 @@ class LinkedInConnector:
     ) -> None:
         self.version = version
         self._now = now
-        self._http = http or httpx.AsyncClient(
-            base_url=api_base_url.rstrip("/"), timeout=httpx.Timeout(timeout_seconds)
-        )
+        self._base_url = api_base_url.rstrip("/")
+        # The process's shared client when given (it owns it); else one of our own.
+        self._owns_http = http is None
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout_seconds))
 
     async def close(self) -> None:
-        await self._http.aclose()
+        if self._owns_http:
+            await self._http.aclose()
 
     def _headers(self, account: AccountRef) -> dict[str, str]:
         if not account.access_token:
@@ -82,7 +84,7 @@ class LinkedInConnector:
     ) -> httpx.Response:
         headers = self._headers(account)
         try:
-            response = await self._http.request(method, path, headers=headers, **kwargs)
+            response = await self._http.request(method, self._base_url + path, headers=headers, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             raise TransientError(f"LinkedIn unreachable: {error!r}") from error
         except httpx.TransportError as error:

@@ -1,28 +1,12 @@
-"""Fixtures: the fake X and LinkedIn servers (once per session) and one platform per test."""
+"""Fixtures: one platform per test, for the contract suite."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.connectors.platforms import LinkedInPlatform, Platform, SandboxPlatform, XPlatform
-from tests.fakes import linkedin_server, x_server
-from tests.fakes.serving import serve
-
-
-@pytest.fixture(scope="session")
-def fake_x() -> Iterator[tuple[x_server.FakeX, str]]:
-    state = x_server.FakeX()
-    with serve(x_server.build_app(state)) as url:
-        yield state, url
-
-
-@pytest.fixture(scope="session")
-def fake_linkedin() -> Iterator[tuple[linkedin_server.FakeLinkedIn, str]]:
-    state = linkedin_server.FakeLinkedIn()
-    with serve(linkedin_server.build_app(state)) as url:
-        yield state, url
 
 
 @pytest.fixture(params=["sandbox", "x-fake", "linkedin-fake"])
