@@ -407,7 +407,6 @@ WORKER_SCRIPT = """
 import asyncio, json, sys
 from datetime import datetime
 from advocacy import db
-from advocacy.accounts.models import AppParking, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry, account_ref
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings

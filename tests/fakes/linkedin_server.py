@@ -77,6 +77,9 @@ class FakeLinkedIn:
     posted_today: dict[str, int] = field(default_factory=dict)
     app_quota_exhausted: bool = False
     hang_after_create_seconds: float = 0.0
+    # A slow platform: half before the post is created, half after, so a killed client may have
+    # left a post behind or not.
+    create_delay_seconds: float = 0.0
     failures: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
     organization_stats: dict[str, dict[str, int]] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)  # authorization code -> member sub
@@ -143,6 +146,8 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         if state.posted_today.get(sub, 0) >= state.posts_per_day:
             return restli_error(429, "Resource level throttle MEMBER DAY limit for calls to this "
                                 "resource is reached.")
+        if state.create_delay_seconds:
+            await asyncio.sleep(state.create_delay_seconds / 2)
         shown = displayed(str(body.get("commentary", "")))
         author = f"urn:li:person:{sub}"
         for post in state.posts.values():
@@ -151,8 +156,8 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         post = state.add_post(sub, shown)
         post.parent = parent
         state.posted_today[sub] = state.posted_today.get(sub, 0) + 1
-        if state.hang_after_create_seconds:
-            await asyncio.sleep(state.hang_after_create_seconds)
+        if state.hang_after_create_seconds or state.create_delay_seconds:
+            await asyncio.sleep(state.hang_after_create_seconds or state.create_delay_seconds / 2)
         return Response(status_code=201, headers={"x-restli-id": post.urn})
 
     async def get_post(request: Request) -> Response:
