@@ -42,6 +42,7 @@ from connectors.base import (
     DuplicatePost,
     PermanentError,
     PublishRequest,
+    PublishResult,
     RateLimited,
     TransientError,
 )
@@ -73,6 +74,7 @@ class ShareDispatcher:
         worker_name: str = "worker",
         use_skip_locked: bool = False,
         reconcile_delay_seconds: int = 60,
+        record_every: int = 25,
         rng: random.Random | None = None,
     ) -> None:
         self.networks = networks
@@ -85,6 +87,7 @@ class ShareDispatcher:
         # Give a platform that was still processing a timed-out request time to finish it before
         # asking again, so its duplicate detection sees the post.
         self.reconcile_delay = timedelta(seconds=reconcile_delay_seconds)
+        self.record_every = record_every
         self.rng = rng or random.Random()
 
     async def claim_due(self) -> list[Share]:
@@ -165,6 +168,7 @@ class ShareDispatcher:
         report.claimed = len(shares)
         # Parkings learnt during this batch: the rest of the batch must not call the platform either.
         parked: dict[tuple[str, int | None], RateLimited] = {}
+        published: list[tuple[Share, PublishResult | None, str]] = []
         for share in shares:
             limit = parked.get((share.network, share.account_id)) or parked.get((share.network, None))
             dead = parked.get(("reconnect", share.account_id))
@@ -180,21 +184,23 @@ class ShareDispatcher:
                 report.requeued += 1
                 continue
             try:
-                outcome = await self._publish(share, parked)
+                outcome = await self._publish(share, parked, published)
             except Exception:
                 # An error of ours, after the connector may have published: never retry blindly.
                 log.exception("dispatch of share %s failed unexpectedly", share.id)
                 await self._finish(share, ShareStatus.UNCONFIRMED, "internal error while publishing")
                 outcome = ShareStatus.UNCONFIRMED
+            if len(published) >= self.record_every:
+                await self._record_published(published, report)
             if outcome == ShareStatus.PUBLISHED:
-                report.published += 1
-                report.published_ids.append(share.id)
+                pass  # counted when recorded
             elif outcome == ShareStatus.QUEUED:
                 report.requeued += 1
             elif outcome == ShareStatus.FAILED:
                 report.failed += 1
             else:
                 report.unconfirmed += 1
+        await self._record_published(published, report)
         return report
 
     async def run_until_idle(self) -> DispatchReport:
@@ -208,8 +214,45 @@ class ShareDispatcher:
             if report.claimed == 0:
                 return total
 
+    async def _record_published(
+        self, published: list[tuple[Share, PublishResult | None, str]], report: DispatchReport
+    ) -> None:
+        """Write down a group of publications in one transaction, with their history rows.
+
+        Grouping saves a transaction per share; a crash before the group is written leaves those
+        shares publishing until their lease expires, and they are then reconciled, never re-posted.
+        """
+        if not published:
+            return
+        now = self.clock.now()
+        events = []
+        async with in_transaction() as conn:
+            for share, result, reason in published:
+                values: dict[str, object] = {
+                    "status": ShareStatus.PUBLISHED, "lease_owner": None, "lease_until": None,
+                    "updated_at": now, "needs_reconcile": False,
+                    "external_id": result.external_id if result else share.external_id,
+                    "external_url": result.url if result else None,
+                    "published_at": result.published_at if result else now,
+                }
+                moved = await Share.filter(
+                    id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
+                ).using_db(conn).update(**values)
+                if not moved:
+                    log.warning("share %s lost its lease before it could be marked published", share.id)
+                    continue
+                events.append(ShareEvent(share_id=share.id, at=now, from_status=ShareStatus.PUBLISHING,
+                                         to_status=ShareStatus.PUBLISHED, reason=reason))
+                report.published += 1
+                report.published_ids.append(share.id)
+            await ShareEvent.bulk_create(events, using_db=conn)
+        published.clear()
+
     async def _publish(
-        self, share: Share, parked: dict[tuple[str, int | None], RateLimited]
+        self,
+        share: Share,
+        parked: dict[tuple[str, int | None], RateLimited],
+        published: list[tuple[Share, PublishResult | None, str]],
     ) -> ShareStatus:
         connector = self.networks.connector(share.network)
         # The same text and reference on every attempt: that is what lets the platform's duplicate
@@ -222,12 +265,8 @@ class ShareDispatcher:
             if error.existing_id:
                 # The platform already holds this very post (an earlier attempt that we did not
                 # hear back from): adopt it instead of posting again.
-                await self._finish(
-                    share,
-                    ShareStatus.PUBLISHED,
-                    "the platform already had this post",
-                    external_id=error.existing_id,
-                )
+                share.external_id = error.existing_id
+                published.append((share, None, "the platform already had this post"))
                 return ShareStatus.PUBLISHED
             if share.needs_reconcile:
                 # Probably our earlier attempt, but unnamed: a person has to look, not a retry.
@@ -270,14 +309,7 @@ class ShareDispatcher:
             return status
         except (PermanentError, ConnectorError) as error:
             return await self._finish_unsuccessful(share, error.message)
-        await self._finish(
-            share,
-            ShareStatus.PUBLISHED,
-            "published",
-            external_id=result.external_id,
-            external_url=result.url,
-            published_at=result.published_at,
-        )
+        published.append((share, result, "published"))
         return ShareStatus.PUBLISHED
 
     async def _finish_unsuccessful(self, share: Share, reason: str) -> ShareStatus:
