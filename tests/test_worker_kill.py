@@ -1,8 +1,8 @@
-"""A worker process killed with SIGKILL in the middle of a batch loses nothing and posts nothing twice.
+"""Worker processes killed with SIGKILL in the middle of a batch lose nothing and post nothing twice.
 
 Real `advocacy worker` processes in live mode publish to the fake LinkedIn server (one platform
-shared by every process, as in production) on PostgreSQL. One is killed mid-batch; another expires
-its leases, reconciles the shares it left behind and finishes the rest.
+shared by every process, as in production) on PostgreSQL. Two are killed mid-batch, one after the
+other; a third expires their leases, reconciles the shares they left behind and finishes the rest.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ async def wait_for(condition, seconds: float) -> None:  # type: ignore[no-untype
         await asyncio.sleep(0.1)  # polling real processes, not a unit test's clock
 
 
-async def test_killed_worker_process_mid_batch_loses_nothing_and_duplicates_nothing(
+async def test_worker_processes_killed_twice_mid_batch_lose_nothing_and_duplicate_nothing(
     database: Settings, fake_linkedin: tuple[FakeLinkedIn, str]
 ) -> None:
     if not database.is_postgres:
@@ -66,22 +66,30 @@ async def test_killed_worker_process_mid_batch_loses_nothing_and_duplicates_noth
     registry = NetworkRegistry(database, clock)
     _, posts = await factories.create_launched_campaign_with_posts(clock, 10, days=1)
     shares: list[Share] = []
-    for _ in range(12):
+    for _ in range(20):
         account = await connected_ambassador(clock, registry, "linkedin", fake)
         shares += await share_everything(clock, account, posts)
     fake.create_delay_seconds = 0.02
     environment = worker_environment(database, url)
 
-    doomed = await start_worker(environment)
-    try:
-        await wait_for(lambda: Share.filter(status=ShareStatus.PUBLISHED).exists(), 30)
-        doomed.send_signal(signal.SIGKILL)
-        await doomed.wait()
-    finally:
-        if doomed.returncode is None:
-            doomed.kill()
-    left_in_flight = await Share.filter(status=ShareStatus.PUBLISHING).count()
-    assert left_in_flight > 0, "the kill landed mid-batch"
+    left_in_flight = 0
+    for kill in (1, 2):
+        doomed = await start_worker(environment)
+        try:
+            before = await Share.filter(status=ShareStatus.PUBLISHED).count()
+
+            async def progressed(before: int = before) -> bool:
+                return await Share.filter(status=ShareStatus.PUBLISHED).count() >= before + 20
+            await wait_for(progressed, 30)
+            doomed.send_signal(signal.SIGKILL)
+            await doomed.wait()
+        finally:
+            if doomed.returncode is None:
+                doomed.kill()
+        in_flight = await Share.filter(status=ShareStatus.PUBLISHING).count()
+        assert in_flight > left_in_flight, f"kill {kill} landed mid-batch"
+        left_in_flight = in_flight
+    assert await Share.filter(status__in=(ShareStatus.QUEUED,)).exists(), "work was left to finish"
 
     survivor = await start_worker(environment)
     try:

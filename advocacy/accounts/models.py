@@ -34,8 +34,8 @@ class SocialAccount(Model):
     status_reason = fields.TextField(default="")
     connected_at = fields.DatetimeField()
     # OAuth tokens, Fernet-encrypted with the token key from settings (see accounts/tokens.py).
-    access_token_encrypted = fields.TextField(null=True)
-    refresh_token_encrypted = fields.TextField(null=True)
+    access_token_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
+    refresh_token_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
     token_expires_at = fields.DatetimeField(null=True)
     # A rate-limited account is parked: none of its shares is tried before this time.
     parked_until = fields.DatetimeField(null=True)

@@ -30,6 +30,7 @@ class Share(Model):
     account: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.SocialAccount", related_name="shares", on_delete=fields.RESTRICT
     )
+    account_id: int  # the foreign key's column, declared for type checkers
     post: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Post", related_name="shares", on_delete=fields.RESTRICT
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
@@ -119,7 +119,7 @@ class LinkedInConnector:
             # Daily quotas reset at midnight UTC and the 429 carries no reset header.
             now = self._now()
             midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
-            scope = "app" if "APPLICATION" in message.upper() else "account"
+            scope: Literal["account", "app"] = "app" if "APPLICATION" in message.upper() else "account"
             return RateLimited(f"LinkedIn: {message}", until=midnight, scope=scope)
         if status >= 500:
             return TransientError(f"LinkedIn: server error {status}: {message}")
