@@ -17,6 +17,9 @@ Never twice, never lost:
   to the platform and without using up attempts.
 - An expired or revoked token marks the account `needs_reconnect` and fails its waiting shares with
   that reason; after reconnecting they are retried in bulk (see `service.retry_shares`).
+- Publications are written down in groups (`record_every`), one transaction per group: a crash
+  before a group is written leaves its shares publishing until their lease expires, and they are
+  then reconciled like any other unknown outcome.
 """
 
 from __future__ import annotations
@@ -48,6 +51,18 @@ from connectors.base import (
 )
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchState:
+    """What one batch learnt about its accounts, so the rest of the batch does not call the platform."""
+
+    # (network, account id) -> the limit; account id None means the whole network (per-app quota).
+    parked: dict[tuple[str, int | None], RateLimited] = field(default_factory=dict)
+    # account id -> why its token is dead.
+    dead_tokens: dict[int, str] = field(default_factory=dict)
+    # Publications not yet written down (see _record_published): (share, result, reason).
+    published: list[tuple[Share, PublishResult | None, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -167,14 +182,15 @@ class ShareDispatcher:
         shares = await self.claim_due()
         report.claimed = len(shares)
         # Parkings learnt during this batch: the rest of the batch must not call the platform either.
-        parked: dict[tuple[str, int | None], RateLimited] = {}
-        published: list[tuple[Share, PublishResult | None, str]] = []
+        batch = BatchState()
+        published = batch.published
         for share in shares:
+            parked = batch.parked
             limit = parked.get((share.network, share.account_id)) or parked.get((share.network, None))
-            dead = parked.get(("reconnect", share.account_id))
+            dead = batch.dead_tokens.get(share.account_id)
             if dead is not None:
                 report.failed += 1
-                await self._finish_unsuccessful(share, self._pause_reason(share, dead.message))
+                await self._finish_unsuccessful(share, self._pause_reason(share, dead))
                 continue
             if limit is not None:
                 await self._requeue(
@@ -184,7 +200,7 @@ class ShareDispatcher:
                 report.requeued += 1
                 continue
             try:
-                outcome = await self._publish(share, parked, published)
+                outcome = await self._publish(share, batch)
             except Exception:
                 # An error of ours, after the connector may have published: never retry blindly.
                 log.exception("dispatch of share %s failed unexpectedly", share.id)
@@ -248,12 +264,7 @@ class ShareDispatcher:
             await ShareEvent.bulk_create(events, using_db=conn)
         published.clear()
 
-    async def _publish(
-        self,
-        share: Share,
-        parked: dict[tuple[str, int | None], RateLimited],
-        published: list[tuple[Share, PublishResult | None, str]],
-    ) -> ShareStatus:
+    async def _publish(self, share: Share, batch: BatchState) -> ShareStatus:
         connector = self.networks.connector(share.network)
         # The same text and reference on every attempt: that is what lets the platform's duplicate
         # detection recognise an earlier attempt whose outcome we never heard.
@@ -266,7 +277,7 @@ class ShareDispatcher:
                 # The platform already holds this very post (an earlier attempt that we did not
                 # hear back from): adopt it instead of posting again.
                 share.external_id = error.existing_id
-                published.append((share, None, "the platform already had this post"))
+                batch.published.append((share, None, "the platform already had this post"))
                 return ShareStatus.PUBLISHED
             if share.needs_reconcile:
                 # Probably our earlier attempt, but unnamed: a person has to look, not a retry.
@@ -277,7 +288,7 @@ class ShareDispatcher:
             return ShareStatus.FAILED
         except RateLimited as error:
             await self._park(share, error)
-            parked[(share.network, share.account_id if error.scope == "account" else None)] = error
+            batch.parked[(share.network, share.account_id if error.scope == "account" else None)] = error
             # Waiting for a limit to reset is not a failed attempt: it must not use up the retries.
             await self._requeue(
                 share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC: {error.message}",
@@ -305,11 +316,11 @@ class ShareDispatcher:
             status = await self._finish_unsuccessful(share, error.message)
             await self._needs_reconnect(share, error.message)
             # The rest of this batch on that account must not call the platform with a dead token.
-            parked[("reconnect", share.account_id)] = RateLimited(error.message, self.clock.now(), "account")
+            batch.dead_tokens[share.account_id] = error.message
             return status
         except (PermanentError, ConnectorError) as error:
             return await self._finish_unsuccessful(share, error.message)
-        published.append((share, result, "published"))
+        batch.published.append((share, result, "published"))
         return ShareStatus.PUBLISHED
 
     async def _finish_unsuccessful(self, share: Share, reason: str) -> ShareStatus:
