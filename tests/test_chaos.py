@@ -4,7 +4,8 @@ published exactly once or failed with a reason, with no duplicate at the (simula
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,9 +16,14 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share, retry_shares
+from advocacy.users.models import User
 from connectors.base import ConnectorError, PublishRequest
 from connectors.sandbox.network import FAULT_KINDS
 from tests import factories
+from tests.fakes import linkedin_server, x_server
+from tests.fakes.linkedin_server import FakeLinkedIn
+from tests.fakes.x_server import FakeX
+from tests.test_live_dispatch import connected_ambassador, live_settings
 
 pytestmark = pytest.mark.chaos
 
@@ -48,6 +54,36 @@ async def kill_a_worker_mid_batch(networks: NetworkRegistry, clock: SimulatedClo
     return len(claimed)
 
 
+async def run_until_settled(
+    workers: list[ShareDispatcher], clock: SimulatedClock, editor: User, step: timedelta,
+    before_round: Callable[[int], Awaitable[None]] | None = None,
+) -> None:
+    """Dispatch and move time on until nothing is left to do; when quiet, people fix what they can:
+    ambassadors reconnect, and the comms team retries the shares that waited for a reconnect and
+    those whose outcome is still unknown."""
+    for round_number in range(400):
+        if before_round is not None:
+            await before_round(round_number)
+        for worker in workers:
+            await worker.run_once()
+        clock.advance(step)
+        if await Share.filter(status__in=(ShareStatus.QUEUED, ShareStatus.PUBLISHING)).exists():
+            continue
+        if await Share.filter(status=ShareStatus.UNCONFIRMED, needs_reconcile=True).exists():
+            continue
+        dead = await SocialAccount.filter(status="needs_reconnect").values_list("id", flat=True)
+        unknown = await Share.filter(status=ShareStatus.UNCONFIRMED).values_list("id", flat=True)
+        paused = await Share.filter(
+            status=ShareStatus.FAILED, account_id__in=list(dead)
+        ).values_list("id", flat=True) if dead else []
+        if not dead and not unknown:
+            return
+        await SocialAccount.filter(id__in=list(dead)).update(status="connected", status_reason="")
+        outcome = await retry_shares(clock, editor, share_ids=[*unknown, *paused])
+        assert outcome.retried
+    pytest.fail("the dispatch never settled")
+
+
 async def test_every_share_ends_published_once_or_failed_with_a_reason_through_faults_and_kills(
     database: Settings, clock: SimulatedClock
 ) -> None:
@@ -68,31 +104,14 @@ async def test_every_share_ends_published_once_or_failed_with_a_reason_through_f
         for i in range(2)
     ]
     kills = 0
-    for round_number in range(400):
+
+    async def kill_twice(round_number: int) -> None:
+        nonlocal kills
         if round_number in (2, 6):
             assert await kill_a_worker_mid_batch(networks, clock, f"doomed{round_number}") > 0
             kills += 1
-        for worker in workers:
-            await worker.run_once()
-        clock.advance(timedelta(minutes=5))
-        if await Share.filter(status__in=(ShareStatus.QUEUED, ShareStatus.PUBLISHING)).exists():
-            continue
-        if await Share.filter(status=ShareStatus.UNCONFIRMED, needs_reconcile=True).exists():
-            continue
-        # Quiet: the people fix what they can. Ambassadors reconnect; the comms team retries the
-        # shares that waited for a reconnect and those whose outcome is still unknown.
-        dead = await SocialAccount.filter(status="needs_reconnect").values_list("id", flat=True)
-        unknown = await Share.filter(status=ShareStatus.UNCONFIRMED).values_list("id", flat=True)
-        paused = await Share.filter(
-            status=ShareStatus.FAILED, account_id__in=list(dead)
-        ).values_list("id", flat=True) if dead else []
-        if not dead and not unknown:
-            break
-        await SocialAccount.filter(id__in=list(dead)).update(status="connected", status_reason="")
-        outcome = await retry_shares(clock, editor, share_ids=[*unknown, *paused])
-        assert outcome.retried
-    else:
-        pytest.fail("the dispatch never settled")
+
+    await run_until_settled(workers, clock, editor, timedelta(minutes=5), before_round=kill_twice)
     assert kills == 2
 
     shares = await Share.all()
@@ -116,3 +135,52 @@ async def test_every_share_ends_published_once_or_failed_with_a_reason_through_f
     missing = [kind for kind, trace in FAULT_TRACES.items() if trace not in history]
     assert not missing, f"fault kinds never seen: {missing}"
     assert "stopped before it confirmed" in history
+
+
+async def test_through_the_fake_platforms_every_share_ends_published_once_or_failed_with_a_reason(
+    database: Settings, fake_x: tuple[FakeX, str], fake_linkedin: tuple[FakeLinkedIn, str]
+) -> None:
+    """The same, over HTTP through tweepy and httpx, with the faults coming from the fake servers."""
+    clock = SimulatedClock(datetime.now(UTC))  # X's reset headers are wall-clock epochs
+    settings = live_settings(database, fake_x[1], fake_linkedin[1], timeout=0.25)
+    networks = NetworkRegistry(settings, clock)
+    x, linkedin = fake_x[0], fake_linkedin[0]
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 10, days=30)
+    editor = await factories.create_user(clock, "editor")
+    for n in range(30):
+        fake: FakeX | FakeLinkedIn = x if n % 2 else linkedin
+        account = await connected_ambassador(clock, networks, "x" if n % 2 else "linkedin", fake)
+        owner = await account.user
+        for post in posts:
+            await create_share(clock, owner, post_id=post.id, account_id=account.id,
+                               text=f"{post.title}: {owner.name} (#{n}) shares it")
+    for platform in (x, linkedin):
+        platform.fault_rate, platform.fault_hang_seconds = 0.3, 0.5
+        platform.faults_seen.clear()
+    try:
+        workers = [ShareDispatcher(networks, clock, batch_size=50, lease_seconds=60, max_attempts=8,
+                                   worker_name=f"w{i}") for i in range(2)]
+        # An hour a round: LinkedIn's daily quotas park an account until midnight UTC.
+        await run_until_settled(workers, clock, editor, timedelta(hours=1))
+    finally:
+        for platform in (x, linkedin):
+            platform.fault_rate = 0.0
+        await networks.close()
+
+    assert set(x.faults_seen) == set(x_server.CHAOS_KINDS)
+    assert set(linkedin.faults_seen) == set(linkedin_server.CHAOS_KINDS)
+    shares = await Share.all()
+    assert len(shares) == 300
+    by_status = Counter(share.status for share in shares)
+    assert set(by_status) <= {ShareStatus.PUBLISHED, ShareStatus.FAILED}, by_status
+    for share in shares:
+        on_platform = (x if share.network == "x" else linkedin).posts_with(share.text)
+        if share.status == ShareStatus.PUBLISHED:
+            [post] = on_platform
+            assert share.external_id == getattr(post, "urn", getattr(post, "id", None))
+        else:
+            assert share.last_error and on_platform == [], share.id
+    published_events = Counter(
+        await ShareEvent.filter(to_status=ShareStatus.PUBLISHED).values_list("share_id", flat=True)
+    )
+    assert set(published_events.values()) == {1}

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import re
 import secrets
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -27,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 RESERVED = set("\\|{}@[]()<>#*_~")
+CHAOS_KINDS = ("server_error", "rate_limit", "auth", "permanent", "lost_before", "lost_after")
 RETIRED_BEFORE = "202512"
 ENTITY = re.compile(r"^\((share|ugc):(urn:li:(?:share|ugcPost):\d+)\)$")
 
@@ -83,6 +85,11 @@ class FakeLinkedIn:
     failures: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
     organization_stats: dict[str, dict[str, int]] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)  # authorization code -> member sub
+    # Chaos: this fraction of create calls fails, with a kind drawn from CHAOS_KINDS.
+    fault_rate: float = 0.0
+    fault_rng: random.Random = field(default_factory=lambda: random.Random(13))
+    fault_hang_seconds: float = 0.5
+    faults_seen: Counter[str] = field(default_factory=Counter)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(7000000000000000001))
 
     def add_member(self, name: str, **options: Any) -> tuple[FakeMember, str]:
@@ -133,6 +140,24 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         if state.failures:
             status, body = state.failures.popleft()
             return JSONResponse(body, status_code=status)
+        chaos = None
+        if state.fault_rate and state.fault_rng.random() < state.fault_rate:
+            chaos = state.fault_rng.choice(CHAOS_KINDS)
+            state.faults_seen[chaos] += 1
+            if chaos == "server_error":
+                return restli_error(503, "Service Unavailable")
+            if chaos == "rate_limit":
+                return restli_error(429, "Resource level throttle MEMBER DAY limit for calls to this "
+                                    "resource is reached.")
+            if chaos == "auth":
+                return restli_error(401, "The token used in the request has been revoked by the user",
+                                    serviceErrorCode=65601, code="REVOKED_ACCESS_TOKEN")
+            if chaos == "permanent":
+                return restli_error(403, "Not enough permissions to access: partnerApiPostsExternal.CREATE",
+                                    serviceErrorCode=100, code="ACCESS_DENIED")
+            if chaos == "lost_before":
+                await asyncio.sleep(state.fault_hang_seconds)  # the client gives up; nothing posted
+                return restli_error(503, "Service Unavailable")
         if state.app_quota_exhausted:
             return restli_error(429, "Resource level throttle APPLICATION DAY limit for calls to "
                                 "this resource is reached.")
@@ -156,7 +181,9 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         post = state.add_post(sub, shown)
         post.parent = parent
         state.posted_today[sub] = state.posted_today.get(sub, 0) + 1
-        if state.hang_after_create_seconds or state.create_delay_seconds:
+        if chaos == "lost_after":
+            await asyncio.sleep(state.fault_hang_seconds)  # posted, but the answer comes too late
+        elif state.hang_after_create_seconds or state.create_delay_seconds:
             await asyncio.sleep(state.hang_after_create_seconds or state.create_delay_seconds / 2)
         return Response(status_code=201, headers={"x-restli-id": post.urn})
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import re
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 URL = re.compile(r"https?://\S+")
+CHAOS_KINDS = ("server_error", "rate_limit", "auth", "permanent", "credits", "lost_before", "lost_after")
 ALLOWED_CREATE_FIELDS = {
     "text", "quote_tweet_id", "reply", "media", "poll", "reply_settings", "community_id",
     "for_super_followers_only", "geo", "nullcast", "direct_message_deep_link", "card_uri",
@@ -73,6 +75,11 @@ class FakeX:
     failures: deque[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=deque)
     created: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # Chaos: this fraction of create calls fails, with a kind drawn from CHAOS_KINDS.
+    fault_rate: float = 0.0
+    fault_rng: random.Random = field(default_factory=lambda: random.Random(11))
+    fault_hang_seconds: float = 0.5
+    faults_seen: Counter[str] = field(default_factory=Counter)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1800000000000000001))
 
     def add_user(self, username: str, followers: int = 321) -> tuple[FakeXUser, str]:
@@ -129,6 +136,26 @@ def build_app(state: FakeX) -> Starlette:
         if state.failures:
             status, body, headers = state.failures.popleft()
             return JSONResponse(body, status_code=status, headers=headers)
+        chaos = None
+        if state.fault_rate and state.fault_rng.random() < state.fault_rate:
+            chaos = state.fault_rng.choice(CHAOS_KINDS)
+            state.faults_seen[chaos] += 1
+            if chaos == "server_error":
+                return problem(503, "Service Unavailable", "Service Unavailable")
+            if chaos == "rate_limit":
+                return problem(429, "Too Many Requests", "Too Many Requests",
+                               headers={"x-rate-limit-reset": str(int(time.time()) + 60),
+                                        "x-rate-limit-remaining": "0"})
+            if chaos == "auth":
+                return problem(401, "Unauthorized", "Unauthorized")
+            if chaos == "permanent":
+                return problem(403, "Forbidden", "You are not permitted to perform this action.")
+            if chaos == "credits":
+                return problem(402, "Payment Required", "credits depleted",
+                               "https://api.x.com/2/problems/credits-depleted")
+            if chaos == "lost_before":
+                await asyncio.sleep(state.fault_hang_seconds)  # the client gives up; nothing posted
+                return problem(503, "Service Unavailable", "Service Unavailable")
         if state.credits_depleted:
             return problem(402, "Payment Required", "credits depleted",
                            "https://api.x.com/2/problems/credits-depleted")
@@ -154,9 +181,9 @@ def build_app(state: FakeX) -> Starlette:
         tweet = state.post_tweet(user, body["text"])
         tweet.quote_of = quote
         window.append(now)
-        if state.hang_after_create_seconds:
+        if state.hang_after_create_seconds or chaos == "lost_after":
             # The post exists; the answer arrives too late for the client: an ambiguous outcome.
-            await asyncio.sleep(state.hang_after_create_seconds)
+            await asyncio.sleep(state.hang_after_create_seconds or state.fault_hang_seconds)
         return JSONResponse(
             {"data": {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}},
             status_code=201, headers=limit_headers(user),
