@@ -1,5 +1,6 @@
-"""Chaos: a thousand shares through 30 % injected faults of every kind and two killed workers end
-published exactly once or failed with a reason, with no duplicate at the (simulated) platform."""
+"""Chaos: shares through 30 % injected faults of every kind end published exactly once or failed with
+a reason, with no duplicate at the platform — a thousand through the sandbox with two workers killed
+mid-batch, and three hundred over HTTP through the fake X and LinkedIn servers."""
 
 from __future__ import annotations
 
