@@ -34,6 +34,8 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-shares-list": frozenset({A, ADMIN}),
     "api-shares-create": frozenset({A, ADMIN}),
     "api-shares-cancel": frozenset({A, ADMIN}),
+    # failed shares: an ambassador retries their own, editors and admins anyone's
+    "api-shares-retry": frozenset({A, E, ADMIN}),
     # communications studio: editors compose and launch, reviewers approve
     "studio": frozenset({E, R, ADMIN}),
     "studio-campaign": frozenset({E, R, ADMIN}),

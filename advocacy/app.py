@@ -166,6 +166,7 @@ def create_app(
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
+                await networks.close()
 
     return Starlette(
         routes=build_routes(settings),

@@ -39,7 +39,8 @@ async def _worker(settings: Settings) -> None:
 
     await db.init_db(settings)
     clock = SystemClock()
-    scheduler = build_scheduler(settings, clock, NetworkRegistry(settings, clock))
+    networks = NetworkRegistry(settings, clock)
+    scheduler = build_scheduler(settings, clock, networks)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -52,6 +53,7 @@ async def _worker(settings: Settings) -> None:
     finally:
         # wait=False: a job in flight finishes its current share; a lease covers anything cut short.
         scheduler.shutdown(wait=False)
+        await networks.close()
         await db.close_db()
 
 

@@ -9,6 +9,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "development-only-secret-key-change-me"
+# A valid Fernet key that everyone can read: fine for a laptop, refused in production.
+DEFAULT_TOKEN_KEY = "ZGV2ZWxvcG1lbnQtb25seS10b2tlbi1rZXktY2hhbmc="
 
 
 class Settings(BaseSettings):
@@ -22,9 +24,11 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     organization_name: str = "Northbrook Health"
 
-    # Which implementation serves LinkedIn and X. Only the simulated sandbox so far; the real
-    # platform connectors add "live".
-    network_mode: Literal["sandbox"] = "sandbox"
+    # Encrypts OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
+    token_key: str = DEFAULT_TOKEN_KEY
+
+    # Which implementation serves LinkedIn and X: the simulated sandbox, or the real platforms.
+    network_mode: Literal["sandbox", "live"] = "sandbox"
     sandbox_seed: int = 7
     sandbox_daily_post_limit: int = Field(default=25, ge=1)
     sandbox_fault_rate: float = Field(default=0.0, ge=0.0, le=1.0)
@@ -45,6 +49,10 @@ class Settings(BaseSettings):
     # The organisation's public phone numbers and addresses, which posts may carry.
     compliance_allowed_contacts: str = ""
     compliance_phone_region: str = "US"
+
+    # Live connectors: how long to wait for a platform, and how early to refresh an X token.
+    connector_timeout_seconds: float = Field(default=20.0, gt=0)
+    x_token_refresh_margin_seconds: int = Field(default=300, ge=0)
 
     # X (Twitter) API v2. Every platform URL is a setting so gateways and test servers can stand in.
     x_client_id: str = ""

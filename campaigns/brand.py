@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from advocacy.accounts.models import SocialAccount
-from advocacy.accounts.networks import NetworkRegistry, account_ref
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from campaigns.models import BrandPost, MessageVariant, PackStatus, Post
 from connectors.base import ConnectorError, PublishRequest
@@ -37,7 +37,7 @@ class BrandPublisher:
                     text = f"{text}\n\n{post.url}"
                 try:
                     result = await self.networks.connector(network).publish(
-                        account_ref(channel),
+                        await self.networks.account_ref(channel),
                         PublishRequest(text=text, client_reference=f"brand-{post.id}-{network}"),
                     )
                 except ConnectorError as error:

@@ -32,6 +32,9 @@ class PublishRequest:
     # Our own identifier of the attempt: lets a platform (or the sandbox) name an earlier copy.
     client_reference: str
     link_url: str | None = None
+    # The brand post this share re-publishes with the ambassador's words: a quote on X, a reshare
+    # (reshareContext) on LinkedIn. None publishes a post of its own.
+    reshare_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,14 @@ class DuplicatePost(ConnectorError):
     def __init__(self, message: str, existing_id: str | None) -> None:
         super().__init__(message)
         self.existing_id = existing_id
+
+
+class AmbiguousOutcome(ConnectorError):
+    """The request was sent but no answer came back (timeout, connection reset after sending).
+
+    The post may or may not exist on the platform: the caller must reconcile (publish the same text
+    again and let the platform's duplicate detection name the existing post), never retry blindly.
+    """
 
 
 class Connector(Protocol):

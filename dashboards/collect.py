@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from advocacy.accounts.networks import NetworkRegistry, account_ref
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareStatus
 from campaigns.models import BrandPost
@@ -94,7 +94,7 @@ class MetricsCollector:
             account = posts[0].account
             try:
                 metrics = await self.networks.connector(posts[0].network).fetch_metrics(
-                    account_ref(account), [p.external_id for p in posts]
+                    await self.networks.account_ref(account), [p.external_id for p in posts]
                 )
             except ConnectorError as error:
                 # One account failing never stops the others; the posts stay due for next time.

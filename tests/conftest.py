@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -21,6 +21,8 @@ from tortoise import Tortoise, connections
 from advocacy import db
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
+from tests.fakes import linkedin_server, x_server
+from tests.fakes.serving import serve
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -96,3 +98,18 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+# The local X and LinkedIn servers, started once per session on free 127.0.0.1 ports.
+@pytest.fixture(scope="session")
+def fake_x() -> Iterator[tuple[x_server.FakeX, str]]:
+    state = x_server.FakeX()
+    with serve(x_server.build_app(state)) as url:
+        yield state, url
+
+
+@pytest.fixture(scope="session")
+def fake_linkedin() -> Iterator[tuple[linkedin_server.FakeLinkedIn, str]]:
+    state = linkedin_server.FakeLinkedIn()
+    with serve(linkedin_server.build_app(state)) as url:
+        yield state, url

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tortoise.functions import Count
 
+from advocacy.accounts.models import AppParking, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry, account_ref
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
@@ -21,6 +22,7 @@ from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
 from campaigns.models import Post
 from connectors.base import (
+    AmbiguousOutcome,
     AuthExpired,
     DuplicatePost,
     PermanentError,
@@ -198,7 +200,7 @@ async def test_duplicate_naming_the_existing_post_is_adopted_not_posted_again(
     assert event.reason == "the platform already had this post"
 
 
-async def test_crashed_worker_share_becomes_unconfirmed_and_is_never_published(
+async def test_crashed_worker_share_is_reconciled_and_published_once_when_it_never_reached_the_platform(
     database: Settings, clock: SimulatedClock
 ) -> None:
     _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
@@ -215,17 +217,131 @@ async def test_crashed_worker_share_becomes_unconfirmed_and_is_never_published(
 
     clock.advance(timedelta(seconds=2))
     report = await survivor.run_until_idle()
-    assert (report.unconfirmed, report.claimed, report.published) == (1, 0, 0)
+    assert (report.unconfirmed, report.published) == (1, 1)
     await share.refresh_from_db()
-    assert share.status == ShareStatus.UNCONFIRMED and share.lease_owner is None
-    assert "stopped before it confirmed" in share.last_error
-
-    clock.advance(timedelta(days=2))
-    assert (await survivor.run_until_idle()).claimed == 0
-    assert networks.sandbox.published_for(f"share-{share.id}") is None
+    assert share.status == ShareStatus.PUBLISHED and not share.needs_reconcile
+    assert networks.sandbox.published_for(f"share-{share.id}").external_id == share.external_id
+    assert networks.sandbox.posts_for(share.text) == 1
     assert await ShareEvent.filter(share_id=share.id).order_by("id").values_list("to_status", flat=True) == [
-        "queued", "publishing", "unconfirmed"
+        "queued", "publishing", "unconfirmed", "publishing", "published"
     ]
+
+
+async def test_crashed_worker_share_that_did_reach_the_platform_is_adopted_not_posted_again(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
+    [share] = await queue_shares(clock, posts)
+    networks = NetworkRegistry(database, clock)
+    crashed = ShareDispatcher(networks, clock, lease_seconds=60, worker_name="crashed")
+    survivor = ShareDispatcher(networks, clock, lease_seconds=60, worker_name="survivor")
+    [claimed] = await crashed.claim_due()
+    # The crashed worker got its post out, then died before writing the outcome down.
+    posted = await networks.connector("linkedin").publish(
+        account_ref(claimed.account), PublishRequest(claimed.text, f"share-{share.id}")
+    )
+
+    clock.advance(timedelta(seconds=61))
+    report = await survivor.run_until_idle()
+    assert report.published == 1
+    await share.refresh_from_db()
+    assert share.status == ShareStatus.PUBLISHED and share.external_id == posted.external_id
+    assert networks.sandbox.posts_for(share.text) == 1
+
+
+async def test_timeout_after_the_post_was_created_is_reconciled_by_adopting_the_post(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
+    [share] = await queue_shares(clock, posts)
+    worker = dispatcher(database, clock)
+    worker.networks.sandbox.inject_fault("linkedin", AmbiguousOutcome("read timeout"), after_publish=True)
+
+    report = await worker.run_until_idle()
+    assert report.unconfirmed == 1
+    await share.refresh_from_db()
+    assert share.status == ShareStatus.UNCONFIRMED and share.needs_reconcile
+    assert "read timeout" in share.last_error
+
+    clock.advance(timedelta(minutes=2))
+    assert (await worker.run_until_idle()).published == 1
+    await share.refresh_from_db()
+    created = worker.networks.sandbox.published_for(f"share-{share.id}")
+    assert share.status == ShareStatus.PUBLISHED and share.external_id == created.external_id
+    assert worker.networks.sandbox.posts_for(share.text) == 1
+
+
+async def test_timeout_before_the_platform_saw_the_request_publishes_on_reconciliation(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
+    [share] = await queue_shares(clock, posts)
+    worker = dispatcher(database, clock)
+    worker.networks.sandbox.inject_fault("linkedin", AmbiguousOutcome("connect timeout"))
+
+    assert (await worker.run_until_idle()).unconfirmed == 1
+    clock.advance(timedelta(minutes=2))
+    assert (await worker.run_until_idle()).published == 1
+    assert worker.networks.sandbox.posts_for(share.text) == 1
+
+
+async def test_rate_limited_account_is_parked_in_the_database_and_its_other_shares_wait_untried(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    shares = await queue_shares(clock, posts)
+    worker = dispatcher(database, clock)
+    until = clock.now() + timedelta(minutes=15)
+    worker.networks.sandbox.inject_fault("linkedin", RateLimited("429", until, "account"))
+
+    report = await worker.run_until_idle()
+    # The batch held all three; after the 429 the other two went back without a platform call.
+    assert (report.claimed, report.requeued, report.published) == (3, 3, 0)
+    account = await SocialAccount.get(id=shares[0].account_id)
+    assert account.parked_until == until and account.parked_reason == "429"
+    assert [s.attempts for s in await Share.all().order_by("id")] == [0, 0, 0]
+    # A fresh dispatcher (another process) sees the parking too.
+    assert (await dispatcher(database, clock).run_until_idle()).claimed == 0
+
+    clock.set(until)
+    assert (await worker.run_until_idle()).published == 3
+
+
+async def test_app_wide_rate_limit_parks_the_whole_network_but_not_the_others(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    linkedin = await queue_shares(clock, posts, network="linkedin")
+    await queue_shares(clock, posts, network="x")
+    other_linkedin = await queue_shares(clock, posts, network="linkedin")
+    worker = dispatcher(database, clock)
+    until = clock.now() + timedelta(hours=3)
+    worker.networks.sandbox.inject_fault("linkedin", RateLimited("APPLICATION DAY", until, "app"))
+
+    report = await worker.run_until_idle()
+    assert report.published == 2  # only the X shares
+    assert (await AppParking.get(network="linkedin")).until == until
+    assert {s.status for s in await Share.filter(network="linkedin")} == {ShareStatus.QUEUED}
+    clock.set(until)
+    assert (await worker.run_until_idle()).published == len(linkedin) + len(other_linkedin)
+
+
+async def test_expired_token_marks_the_account_for_reconnect_and_fails_its_waiting_shares(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    shares = await queue_shares(clock, posts, network="x")
+    worker = dispatcher(database, clock, batch_size=1)
+    worker.networks.sandbox.inject_fault("x", AuthExpired("Unauthorized"))
+
+    report = await worker.run_until_idle()
+    assert (report.claimed, report.failed, report.published) == (1, 1, 0)
+    account = await SocialAccount.get(id=shares[0].account_id)
+    assert account.status == "needs_reconnect" and account.status_reason == "Unauthorized"
+    failed = await Share.all().order_by("id")
+    assert {s.status for s in failed} == {ShareStatus.FAILED}
+    assert all("Unauthorized" in s.last_error for s in failed)
+    assert "reconnected" in failed[1].last_error
 
 
 async def test_one_failing_share_does_not_stop_the_rest_of_the_batch(

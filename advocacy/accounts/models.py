@@ -29,9 +29,29 @@ class SocialAccount(Model):
     external_id = fields.CharField(max_length=200)
     followers = fields.IntField(null=True)
     is_brand = fields.BooleanField(default=False)
+    # "connected" or "needs_reconnect" (the platform said the token expired or was revoked).
     status = fields.CharField(max_length=32, default="connected")
+    status_reason = fields.TextField(default="")
     connected_at = fields.DatetimeField()
+    # OAuth tokens, Fernet-encrypted with the token key from settings (see accounts/tokens.py).
+    access_token_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
+    refresh_token_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
+    token_expires_at = fields.DatetimeField(null=True)
+    # A rate-limited account is parked: none of its shares is tried before this time.
+    parked_until = fields.DatetimeField(null=True)
+    parked_reason = fields.TextField(default="")
 
     class Meta:
         table = "social_accounts"
         unique_together = (("network", "external_id"),)
+
+
+class AppParking(Model):
+    """A network on which the whole application is rate limited until `until` (per-app quotas)."""
+
+    network = fields.CharField(max_length=16, primary_key=True)
+    until = fields.DatetimeField()
+    reason = fields.TextField(default="")
+
+    class Meta:
+        table = "app_parkings"

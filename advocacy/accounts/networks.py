@@ -1,29 +1,61 @@
-"""Chooses the connector that serves each network, from settings, and maps accounts to it."""
+"""Chooses the connector that serves each network, from settings, and maps accounts to it.
+
+`network_mode = "sandbox"` serves both networks from the seeded simulated network; `"live"`
+serves them from the real X and LinkedIn connectors, with URLs and credentials from settings.
+One HTTP client per process: the registry owns it and closes it.
+"""
 
 from __future__ import annotations
 
+import httpx
+
 from advocacy.accounts.models import Network, SocialAccount
+from advocacy.accounts.tokens import TokenCipher, XTokenRefresher
 from advocacy.clock import Clock
 from advocacy.settings import Settings
 from connectors.base import AccountRef, Connector
+from connectors.linkedin import LinkedInConnector
 from connectors.sandbox import SandboxConnector, SandboxNetwork, SandboxParameters
+from connectors.x import XConnector
 
 
 class NetworkRegistry:
     """One connector per network for this process."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, *, fault_kinds: tuple[str, ...] = ("transient",)
+    ) -> None:
+        self.settings = settings
+        self.cipher = TokenCipher(settings.token_key, settings.env)
         self.sandbox = SandboxNetwork(
             SandboxParameters(
                 seed=settings.sandbox_seed,
                 daily_post_limit=settings.sandbox_daily_post_limit,
                 fault_rate=settings.sandbox_fault_rate,
+                fault_kinds=fault_kinds,
             ),
             now=clock.now,
         )
-        self._connectors: dict[str, Connector] = {
-            network.value: SandboxConnector(network.value, self.sandbox) for network in Network
-        }
+        self._http: httpx.AsyncClient | None = None
+        self._x_refresher: XTokenRefresher | None = None
+        self._connectors: dict[str, Connector]
+        if settings.network_mode == "live":
+            self._http = httpx.AsyncClient(timeout=httpx.Timeout(settings.connector_timeout_seconds))
+            self._x_refresher = XTokenRefresher(settings, self.cipher, self._http, clock)
+            self._connectors = {
+                Network.X.value: XConnector(
+                    api_base_url=settings.x_api_base_url, now=clock.now,
+                    timeout_seconds=settings.connector_timeout_seconds,
+                ),
+                Network.LINKEDIN.value: LinkedInConnector(
+                    api_base_url=settings.linkedin_api_base_url, version=settings.linkedin_version,
+                    now=clock.now, http=self._http,
+                ),
+            }
+        else:
+            self._connectors = {
+                network.value: SandboxConnector(network.value, self.sandbox) for network in Network
+            }
 
     def connector(self, network: str) -> Connector:
         try:
@@ -31,12 +63,30 @@ class NetworkRegistry:
         except KeyError:
             raise ValueError(f"no connector serves {network!r}") from None
 
+    async def account_ref(self, account: SocialAccount) -> AccountRef:
+        """The account as a connector sees it, with a usable access token (refreshed if due)."""
+        network = account.network.value if isinstance(account.network, Network) else account.network
+        if network == Network.X.value and self._x_refresher is not None:
+            token = await self._x_refresher.access_token(account)
+        else:
+            token = self.cipher.decrypt(account.access_token_encrypted)
+        return account_ref(account, access_token=token)
 
-def account_ref(account: SocialAccount) -> AccountRef:
+    async def close(self) -> None:
+        for connector in self._connectors.values():
+            close = getattr(connector, "close", None)
+            if close is not None:
+                await close()
+        if self._http is not None:
+            await self._http.aclose()
+
+
+def account_ref(account: SocialAccount, access_token: str | None = None) -> AccountRef:
     return AccountRef(
         network=account.network.value if isinstance(account.network, Network) else account.network,
         external_id=account.external_id,
         handle=account.handle,
         followers=account.followers,
+        access_token=access_token,
         is_brand=account.is_brand,
     )

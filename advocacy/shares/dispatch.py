@@ -4,8 +4,22 @@ A share moves queued -> publishing -> published | failed | unconfirmed (| back t
 rate limit or a retryable error). The claim marks rows with a lease owned by this call, so any number
 of dispatchers in any number of processes never publish the same share: on PostgreSQL the candidate
 rows are locked with FOR UPDATE SKIP LOCKED, and everywhere the conditional UPDATE only takes rows
-still queued. A share whose lease ran out while publishing may or may not be on the platform: it
-becomes `unconfirmed` and is never retried blindly.
+still claimable.
+
+Never twice, never lost:
+- An outcome nobody knows (a timeout after sending, a worker whose lease ran out while publishing)
+  makes the share `unconfirmed` with `needs_reconcile` set. Its next attempt is a reconciliation:
+  the same text is published again, and the platform's duplicate detection names the post that
+  already exists (adopted as this share's post). Only an accepted publish - proof that no copy
+  existed - creates a post. Nothing is ever retried blindly.
+- A rate limit parks the account (or, for per-app quotas, the whole network) in the database until
+  the platform's reset; the claim skips parked accounts, so their other shares wait without a call
+  to the platform and without using up attempts.
+- An expired or revoked token marks the account `needs_reconnect` and fails its waiting shares with
+  that reason; after reconnecting they are retried in bulk (see `service.retry_shares`).
+- Publications are written down in groups (`record_every`), one transaction per group: a crash
+  before a group is written leaves its shares publishing until their lease expires, and they are
+  then reconciled like any other unknown outcome.
 """
 
 from __future__ import annotations
@@ -16,22 +30,39 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from advocacy.accounts.networks import NetworkRegistry, account_ref
+from advocacy.accounts.models import AppParking, SocialAccount
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from connectors.base import (
+    AmbiguousOutcome,
     AuthExpired,
     ConnectorError,
     DuplicatePost,
     PermanentError,
     PublishRequest,
+    PublishResult,
     RateLimited,
     TransientError,
 )
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchState:
+    """What one batch learnt about its accounts, so the rest of the batch does not call the platform."""
+
+    # (network, account id) -> the limit; account id None means the whole network (per-app quota).
+    parked: dict[tuple[str, int | None], RateLimited] = field(default_factory=dict)
+    # account id -> why its token is dead.
+    dead_tokens: dict[int, str] = field(default_factory=dict)
+    # Publications not yet written down (see _record_published): (share, result, reason).
+    published: list[tuple[Share, PublishResult | None, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +88,8 @@ class ShareDispatcher:
         max_attempts: int = 5,
         worker_name: str = "worker",
         use_skip_locked: bool = False,
+        reconcile_delay_seconds: int = 60,
+        record_every: int = 25,
         rng: random.Random | None = None,
     ) -> None:
         self.networks = networks
@@ -66,6 +99,10 @@ class ShareDispatcher:
         self.max_attempts = max_attempts
         self.worker_name = worker_name
         self.use_skip_locked = use_skip_locked
+        # Give a platform that was still processing a timed-out request time to finish it before
+        # asking again, so its duplicate detection sees the post.
+        self.reconcile_delay = timedelta(seconds=reconcile_delay_seconds)
+        self.record_every = record_every
         self.rng = rng or random.Random()
 
     async def claim_due(self) -> list[Share]:
@@ -80,21 +117,30 @@ class ShareDispatcher:
     async def _claim_batch(self) -> tuple[int, list[Share]]:
         now = self.clock.now()
         owner = f"{self.worker_name}:{uuid.uuid4().hex}"
+        # Parked accounts and networks are few: read them first rather than join them into the
+        # locking query, which would lock (and make other workers skip) the account rows too.
+        parked_accounts = await SocialAccount.filter(parked_until__gt=now).values_list("id", flat=True)
+        parked_networks = await AppParking.filter(until__gt=now).values_list("network", flat=True)
         async with in_transaction() as conn:
+            candidates = Share.filter(CLAIMABLE, due_at__lte=now)
+            if parked_accounts:
+                candidates = candidates.exclude(account_id__in=parked_accounts)
+            if parked_networks:
+                candidates = candidates.exclude(network__in=parked_networks)
             candidates = (
-                Share.filter(status=ShareStatus.QUEUED, due_at__lte=now)
-                .order_by("due_at", "id")
+                candidates.order_by("due_at", "id")
                 .limit(self.batch_size)
                 .using_db(conn)
             )
             if self.use_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
             # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
-            ids = [share.id for share in await candidates.only("id")]
+            previous = {share.id: share.status for share in await candidates.only("id", "status")}
+            ids = list(previous)
             if not ids:
                 return 0, []
             await (
-                Share.filter(id__in=ids, status=ShareStatus.QUEUED)
+                Share.filter(CLAIMABLE, id__in=ids)
                 .using_db(conn)
                 .update(
                     status=ShareStatus.PUBLISHING,
@@ -115,9 +161,13 @@ class ShareDispatcher:
                     ShareEvent(
                         share_id=share.id,
                         at=now,
-                        from_status=ShareStatus.QUEUED,
+                        from_status=previous.get(share.id, ShareStatus.QUEUED),
                         to_status=ShareStatus.PUBLISHING,
-                        reason=f"claimed by {self.worker_name}",
+                        reason=(
+                            f"reconciling, claimed by {self.worker_name}"
+                            if share.needs_reconcile
+                            else f"claimed by {self.worker_name}"
+                        ),
                     )
                     for share in claimed
                 ],
@@ -131,23 +181,42 @@ class ShareDispatcher:
         report.unconfirmed += await self.expire_stale_leases()
         shares = await self.claim_due()
         report.claimed = len(shares)
+        # Parkings learnt during this batch: the rest of the batch must not call the platform either.
+        batch = BatchState()
+        published = batch.published
         for share in shares:
+            parked = batch.parked
+            limit = parked.get((share.network, share.account_id)) or parked.get((share.network, None))
+            dead = batch.dead_tokens.get(share.account_id)
+            if dead is not None:
+                report.failed += 1
+                await self._finish_unsuccessful(share, self._pause_reason(share, dead))
+                continue
+            if limit is not None:
+                await self._requeue(
+                    share, limit.until, f"waiting: the account is parked ({limit.message})",
+                    count_attempt=False,
+                )
+                report.requeued += 1
+                continue
             try:
-                outcome = await self._publish(share)
+                outcome = await self._publish(share, batch)
             except Exception:
                 # An error of ours, after the connector may have published: never retry blindly.
                 log.exception("dispatch of share %s failed unexpectedly", share.id)
                 await self._finish(share, ShareStatus.UNCONFIRMED, "internal error while publishing")
                 outcome = ShareStatus.UNCONFIRMED
+            if len(published) >= self.record_every:
+                await self._record_published(published, report)
             if outcome == ShareStatus.PUBLISHED:
-                report.published += 1
-                report.published_ids.append(share.id)
+                pass  # counted when recorded
             elif outcome == ShareStatus.QUEUED:
                 report.requeued += 1
             elif outcome == ShareStatus.FAILED:
                 report.failed += 1
             else:
                 report.unconfirmed += 1
+        await self._record_published(published, report)
         return report
 
     async def run_until_idle(self) -> DispatchReport:
@@ -161,50 +230,151 @@ class ShareDispatcher:
             if report.claimed == 0:
                 return total
 
-    async def _publish(self, share: Share) -> ShareStatus:
+    async def _record_published(
+        self, published: list[tuple[Share, PublishResult | None, str]], report: DispatchReport
+    ) -> None:
+        """Write down a group of publications in one transaction, with their history rows.
+
+        Grouping saves a transaction per share; a crash before the group is written leaves those
+        shares publishing until their lease expires, and they are then reconciled, never re-posted.
+        """
+        if not published:
+            return
+        now = self.clock.now()
+        events = []
+        async with in_transaction() as conn:
+            for share, result, reason in published:
+                values: dict[str, object] = {
+                    "status": ShareStatus.PUBLISHED, "lease_owner": None, "lease_until": None,
+                    "updated_at": now, "needs_reconcile": False,
+                    "external_id": result.external_id if result else share.external_id,
+                    "external_url": result.url if result else None,
+                    "published_at": result.published_at if result else now,
+                }
+                moved = await Share.filter(
+                    id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
+                ).using_db(conn).update(**values)
+                if not moved:
+                    log.warning("share %s lost its lease before it could be marked published", share.id)
+                    continue
+                events.append(ShareEvent(share_id=share.id, at=now, from_status=ShareStatus.PUBLISHING,
+                                         to_status=ShareStatus.PUBLISHED, reason=reason))
+                report.published += 1
+                report.published_ids.append(share.id)
+            await ShareEvent.bulk_create(events, using_db=conn)
+        published.clear()
+
+    async def _publish(self, share: Share, batch: BatchState) -> ShareStatus:
         connector = self.networks.connector(share.network)
+        # The same text and reference on every attempt: that is what lets the platform's duplicate
+        # detection recognise an earlier attempt whose outcome we never heard.
         request = PublishRequest(text=share.text, client_reference=f"share-{share.id}")
         try:
-            result = await connector.publish(account_ref(share.account), request)
+            account = await self.networks.account_ref(share.account)
+            result = await connector.publish(account, request)
         except DuplicatePost as error:
             if error.existing_id:
                 # The platform already holds this very post (an earlier attempt that we did not
                 # hear back from): adopt it instead of posting again.
-                await self._finish(
-                    share,
-                    ShareStatus.PUBLISHED,
-                    "the platform already had this post",
-                    external_id=error.existing_id,
-                )
+                share.external_id = error.existing_id
+                batch.published.append((share, None, "the platform already had this post"))
                 return ShareStatus.PUBLISHED
+            if share.needs_reconcile:
+                # Probably our earlier attempt, but unnamed: a person has to look, not a retry.
+                reason = f"the platform reports a duplicate it does not name: {error.message}"
+                await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=False)
+                return ShareStatus.UNCONFIRMED
             await self._finish(share, ShareStatus.FAILED, error.message)
             return ShareStatus.FAILED
         except RateLimited as error:
+            await self._park(share, error)
+            batch.parked[(share.network, share.account_id if error.scope == "account" else None)] = error
             # Waiting for a limit to reset is not a failed attempt: it must not use up the retries.
             await self._requeue(
-                share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC",
+                share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC: {error.message}",
                 count_attempt=False,
             )
             return ShareStatus.QUEUED
+        except AmbiguousOutcome as error:
+            if share.attempts >= self.max_attempts:
+                reason = f"outcome still unknown after {share.attempts} attempts: {error.message}"
+                await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=False)
+                return ShareStatus.UNCONFIRMED
+            await self._finish(
+                share, ShareStatus.UNCONFIRMED, f"outcome unknown, will reconcile: {error.message}",
+                reconcile=True, due_at=self.clock.now() + self.reconcile_delay,
+            )
+            return ShareStatus.UNCONFIRMED
         except TransientError as error:
             if share.attempts >= self.max_attempts:
                 reason = f"gave up after {share.attempts} attempts: {error.message}"
-                await self._finish(share, ShareStatus.FAILED, reason)
+                await self._finish_unsuccessful(share, reason)
                 return ShareStatus.FAILED
             await self._requeue(share, self.clock.now() + self._backoff(share.attempts), error.message)
             return ShareStatus.QUEUED
-        except (AuthExpired, PermanentError, ConnectorError) as error:
-            await self._finish(share, ShareStatus.FAILED, error.message)
-            return ShareStatus.FAILED
-        await self._finish(
-            share,
-            ShareStatus.PUBLISHED,
-            "published",
-            external_id=result.external_id,
-            external_url=result.url,
-            published_at=result.published_at,
-        )
+        except AuthExpired as error:
+            status = await self._finish_unsuccessful(share, error.message)
+            await self._needs_reconnect(share, error.message)
+            # The rest of this batch on that account must not call the platform with a dead token.
+            batch.dead_tokens[share.account_id] = error.message
+            return status
+        except (PermanentError, ConnectorError) as error:
+            return await self._finish_unsuccessful(share, error.message)
+        batch.published.append((share, result, "published"))
         return ShareStatus.PUBLISHED
+
+    async def _finish_unsuccessful(self, share: Share, reason: str) -> ShareStatus:
+        """Failed, unless an earlier attempt may have posted it: then it stays unconfirmed."""
+        if share.needs_reconcile:
+            # Left unconfirmed for people to see; retrying it later reconciles (service.retry_shares).
+            await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=False)
+            return ShareStatus.UNCONFIRMED
+        await self._finish(share, ShareStatus.FAILED, reason)
+        return ShareStatus.FAILED
+
+    async def _park(self, share: Share, error: RateLimited) -> None:
+        """Persist the parking so every worker, in every process, leaves the account alone."""
+        if error.scope == "app":
+            updated = await AppParking.filter(network=share.network, until__lt=error.until).update(
+                until=error.until, reason=error.message
+            )
+            if not updated and not await AppParking.exists(network=share.network):
+                try:
+                    await AppParking.create(network=share.network, until=error.until, reason=error.message)
+                except IntegrityError:
+                    pass  # another worker parked the network at the same moment: parked either way
+            return
+        await SocialAccount.filter(
+            Q(parked_until__isnull=True) | Q(parked_until__lt=error.until), id=share.account_id
+        ).update(parked_until=error.until, parked_reason=error.message)
+
+    @staticmethod
+    def _pause_reason(share: Share, reason: str) -> str:
+        label = {"x": "X", "linkedin": "LinkedIn"}.get(share.network, share.network)
+        return f"paused: the {label} account needs to be reconnected ({reason})"
+
+    async def _needs_reconnect(self, share: Share, reason: str) -> None:
+        """The token is dead: mark the account and fail its waiting shares with the same reason."""
+        now = self.clock.now()
+        pause_reason = self._pause_reason(share, reason)
+        async with in_transaction():
+            await SocialAccount.filter(id=share.account_id).update(
+                status="needs_reconnect", status_reason=reason
+            )
+            waiting = await Share.filter(
+                account_id=share.account_id, status=ShareStatus.QUEUED
+            ).values_list("id", "needs_reconcile")
+            for share_id, reconcile in waiting:
+                # A share whose earlier attempt may have posted stays unconfirmed, never failed.
+                target = ShareStatus.UNCONFIRMED if reconcile else ShareStatus.FAILED
+                moved = await Share.filter(id=share_id, status=ShareStatus.QUEUED).update(
+                    status=target, last_error=pause_reason, updated_at=now, needs_reconcile=False
+                )
+                if moved:
+                    await ShareEvent.create(
+                        share_id=share_id, at=now, from_status=ShareStatus.QUEUED,
+                        to_status=target, reason=pause_reason,
+                    )
 
     def _backoff(self, attempts: int) -> timedelta:
         # Exponential with full jitter: 1, 2, 4 ... minutes, capped at an hour.
@@ -247,6 +417,8 @@ class ShareDispatcher:
         external_id: str | None = None,
         external_url: str | None = None,
         published_at: datetime | None = None,
+        reconcile: bool | None = None,
+        due_at: datetime | None = None,
     ) -> None:
         now = self.clock.now()
         values: dict[str, object] = {
@@ -260,9 +432,14 @@ class ShareDispatcher:
                 external_id=external_id,
                 external_url=external_url,
                 published_at=published_at or now,
+                needs_reconcile=False,
             )
         else:
             values["last_error"] = reason
+        if reconcile is not None:
+            values["needs_reconcile"] = reconcile
+        if due_at is not None:
+            values["due_at"] = due_at
         async with in_transaction():
             moved = await Share.filter(
                 id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
@@ -279,7 +456,8 @@ class ShareDispatcher:
                 log.warning("share %s lost its lease before it could be marked %s", share.id, status)
 
     async def expire_stale_leases(self) -> int:
-        """Shares stuck in publishing past their lease may have been posted: mark them unconfirmed."""
+        """Shares stuck in publishing past their lease may have been posted: mark them unconfirmed,
+        to be reconciled by the next claim (never re-published blindly)."""
         now = self.clock.now()
         async with in_transaction():
             stale = await Share.filter(
@@ -287,9 +465,11 @@ class ShareDispatcher:
             ).values_list("id", flat=True)
             if not stale:
                 return 0
-            reason = "the publishing worker stopped before it confirmed the outcome"
+            reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
             await Share.filter(id__in=stale, status=ShareStatus.PUBLISHING).update(
                 status=ShareStatus.UNCONFIRMED,
+                needs_reconcile=True,
+                due_at=now,
                 lease_owner=None,
                 lease_until=None,
                 last_error=reason,
@@ -308,6 +488,10 @@ class ShareDispatcher:
                 ]
             )
         return len(stale)
+
+
+# Queued shares, and unconfirmed ones waiting for reconciliation.
+CLAIMABLE = Q(status=ShareStatus.QUEUED) | Q(status=ShareStatus.UNCONFIRMED, needs_reconcile=True)
 
 
 def _increment(column: str, by: int = 1):  # type: ignore[no-untyped-def]

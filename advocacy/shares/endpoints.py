@@ -11,7 +11,15 @@ from advocacy.auth import signed_in_user
 from advocacy.compliance import engine_for
 from advocacy.shares import service
 from advocacy.shares.models import ACTIVE_STATUSES, Share
-from advocacy.shares.schemas import AccountOut, FeedOut, FeedPost, ShareCreate, ShareOut
+from advocacy.shares.schemas import (
+    AccountOut,
+    FeedOut,
+    FeedPost,
+    ShareCreate,
+    ShareOut,
+    ShareRetry,
+    ShareRetryOut,
+)
 from advocacy.users.models import User
 from campaigns.schemas import VariantOut
 from campaigns.service import shareable_posts
@@ -71,6 +79,15 @@ async def cancel_share(request: Request) -> Response:
     return respond(ShareOut.of(share))
 
 
+async def retry_shares(request: Request) -> Response:
+    body = await parse_body(request, ShareRetry)
+    outcome = await service.retry_shares(
+        request.state.clock, signed_in_user(request),
+        share_ids=body.share_ids, account_id=body.account_id,
+    )
+    return respond(ShareRetryOut(retried=outcome.retried, skipped=outcome.skipped))
+
+
 api_routes = [
     ApiRoute("/feed", feed, "GET", "api-feed", "Posts I may share, with my accounts",
              response=FeedOut),
@@ -81,4 +98,7 @@ api_routes = [
              errors=(401, 403, 404, 409, 422)),
     ApiRoute("/shares/{share_id:int}/cancel", cancel_share, "POST", "api-shares-cancel",
              "Cancel one of my queued shares", response=ShareOut, errors=(401, 403, 404, 409)),
+    ApiRoute("/shares/retry", retry_shares, "POST", "api-shares-retry",
+             "Retry failed or unconfirmed shares (mine; editors and admins: anyone's)",
+             body=ShareRetry, response=ShareRetryOut, errors=(401, 403, 422)),
 ]

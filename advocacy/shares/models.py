@@ -30,6 +30,7 @@ class Share(Model):
     account: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.SocialAccount", related_name="shares", on_delete=fields.RESTRICT
     )
+    account_id: int  # the foreign key's column, declared for type checkers
     post: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Post", related_name="shares", on_delete=fields.RESTRICT
     )
@@ -47,6 +48,9 @@ class Share(Model):
     external_url = fields.CharField(max_length=2000, null=True)
     published_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="")
+    # Set while the outcome of an earlier attempt is unknown: the next attempt is a reconciliation
+    # (re-publish and let the platform's duplicate detection name the existing post).
+    needs_reconcile = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -68,3 +68,15 @@ class FeedPost(BaseModel):
 class FeedOut(BaseModel):
     accounts: list[AccountOut]
     posts: list[FeedPost]
+
+
+class ShareRetry(BaseModel):
+    share_ids: list[int] | None = Field(
+        default=None, max_length=10_000, description="Which shares; omitted means every failed one."
+    )
+    account_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class ShareRetryOut(BaseModel):
+    retried: list[int]
+    skipped: dict[int, str]

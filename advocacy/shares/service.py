@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -11,7 +13,7 @@ from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.shares.models import ACTIVE_STATUSES, Share, ShareEvent, ShareStatus
-from advocacy.users.models import User
+from advocacy.users.models import Role, User
 from campaigns.models import CampaignStatus, MessageVariant, PackStatus, Post
 from campaigns.text_limits import length_problem
 
@@ -140,3 +142,67 @@ async def cancel_share(clock: Clock, user: User, share_id: int) -> Share:
 
 async def shares_of(user: User) -> list[Share]:
     return await Share.filter(user_id=user.id).select_related("post").order_by("-due_at", "-id")
+
+
+@dataclass
+class RetryOutcome:
+    retried: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+# Who may retry any share, not only their own.
+RETRY_ANY_ROLES = (Role.EDITOR, Role.ADMIN)
+
+
+async def retry_shares(
+    clock: Clock,
+    user: User,
+    *,
+    share_ids: Sequence[int] | None = None,
+    account_id: int | None = None,
+) -> RetryOutcome:
+    """Queue failed (and unconfirmed) shares again once their cause is fixed, e.g. a reconnect.
+
+    Ambassadors retry their own shares; editors and admins any. An unconfirmed share may already be
+    on the platform, so its retry is a reconciliation, never a blind re-post. Shares whose account
+    still needs reconnecting, or whose post the person shared again since, are skipped with why.
+    """
+    now = clock.now()
+    query = Share.filter(status__in=(ShareStatus.FAILED, ShareStatus.UNCONFIRMED))
+    if user.role not in RETRY_ANY_ROLES:
+        query = query.filter(user_id=user.id)
+    if share_ids is not None:
+        query = query.filter(id__in=list(share_ids))
+    if account_id is not None:
+        query = query.filter(account_id=account_id)
+    outcome = RetryOutcome()
+    for share in await query.select_related("account").order_by("id"):
+        if share.account.status != "connected":
+            outcome.skipped[share.id] = "the account needs to be reconnected first"
+            continue
+        async with in_transaction():
+            if await Share.filter(
+                user_id=share.user_id,  # type: ignore[attr-defined]
+                post_id=share.post_id,  # type: ignore[attr-defined]
+                network=share.network,
+                status__in=ACTIVE_STATUSES,
+            ).exists():
+                outcome.skipped[share.id] = "this post was shared again on that network since"
+                continue
+            moved = await Share.filter(id=share.id, status=share.status).update(
+                status=ShareStatus.QUEUED,
+                due_at=now,
+                attempts=0,
+                needs_reconcile=share.status == ShareStatus.UNCONFIRMED,
+                updated_at=now,
+            )
+            if moved:
+                await ShareEvent.create(
+                    share_id=share.id, at=now, from_status=share.status, to_status=ShareStatus.QUEUED,
+                    reason=f"retried by {user.name}",
+                )
+                outcome.retried.append(share.id)
+    if share_ids is not None:
+        for missing in set(share_ids) - set(outcome.retried) - set(outcome.skipped):
+            outcome.skipped[missing] = "no failed or unconfirmed share of yours has this id"
+    return outcome

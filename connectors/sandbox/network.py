@@ -15,8 +15,13 @@ How it behaves (every figure it produces is labelled "simulated"):
 - Each account may publish `daily_post_limit` posts in any rolling 24 hours; the next one raises
   `RateLimited` until the oldest of them leaves the window. The same text twice from one account
   within 24 hours raises `DuplicatePost` naming the first.
-- Faults: `fault_rate` makes that fraction of publish calls fail with `TransientError` (drawn from
-  the seed, so a run repeats); `inject_fault` queues a given error for the next calls.
+- Faults, the same kinds the real platforms produce: `fault_rate` makes that fraction of publish
+  calls fail, each with a kind drawn from `fault_kinds` (all drawn from the seed, so a run repeats):
+  "transient" (503, nothing posted), "rate_limit" (account parked for `fault_rate_limit_seconds`),
+  "auth" (token revoked), "permanent" (refused with a reason), "ambiguous" (timeout before the
+  platform saw the request: nothing posted) and "ambiguous_after_publish" (the post IS created but
+  the answer is lost). `inject_fault` queues a given error for the next calls, optionally after the
+  post was created.
 
 Metrics are a pure function of the post id (which encodes account, followers and publication time)
 and the current time, so any process can answer for posts another process published.
@@ -28,15 +33,18 @@ import hashlib
 import math
 import random
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import (
     AccountRef,
+    AmbiguousOutcome,
+    AuthExpired,
     ConnectorError,
     DuplicatePost,
+    PermanentError,
     PostMetrics,
     Profile,
     PublishRequest,
@@ -51,6 +59,8 @@ class SandboxParameters:
     seed: int = 7
     daily_post_limit: int = 25
     fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = ("transient",)
+    fault_rate_limit_seconds: int = 900
     # (low, high) ranges the per-post figures are drawn from.
     person_reach_fraction: tuple[float, float] = (0.20, 0.45)
     brand_reach_fraction: tuple[float, float] = (0.03, 0.07)
@@ -62,6 +72,7 @@ class SandboxParameters:
 
 
 DECAY_HOURS = {"x": 10.0, "linkedin": 30.0}
+FAULT_KINDS = ("transient", "rate_limit", "auth", "permanent", "ambiguous", "ambiguous_after_publish")
 URL_TEMPLATES = {
     "x": "https://sandbox.invalid/x/{handle}/status/{post_id}",
     "linkedin": "https://sandbox.invalid/linkedin/feed/update/{post_id}",
@@ -83,15 +94,48 @@ class SandboxNetwork:
         self._recent: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
         self._texts: dict[tuple[str, str, str], tuple[str, datetime]] = {}
         self._by_reference: dict[str, PublishResult] = {}
-        self._injected: dict[str, deque[ConnectorError]] = defaultdict(deque)
+        # Queued faults per network: (error, raised after the post was created).
+        self._injected: dict[str, deque[tuple[ConnectorError, bool]]] = defaultdict(deque)
         self._sequence = 0
+        self._published_texts: Counter[str] = Counter()
+        unknown = set(parameters.fault_kinds) - set(FAULT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown sandbox fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
 
     def now(self) -> datetime:
         return self._now()
 
-    def inject_fault(self, network: str, error: ConnectorError, times: int = 1) -> None:
-        """Make the next `times` publish calls on `network` raise `error`."""
-        self._injected[network].extend([error] * times)
+    def inject_fault(
+        self, network: str, error: ConnectorError, times: int = 1, *, after_publish: bool = False
+    ) -> None:
+        """Make the next `times` publish calls on `network` raise `error`.
+
+        With `after_publish` the post is created first and only the answer is lost, as when a
+        platform accepts a request and the connection drops before its response arrives.
+        """
+        self._injected[network].extend([(error, after_publish)] * times)
+
+    def posts_for(self, text: str) -> int:
+        """How many posts with exactly this text the sandbox ever created (any account)."""
+        return self._published_texts[text]
+
+    def _drawn_fault(self, now: datetime) -> tuple[ConnectorError, bool] | None:
+        p = self.parameters
+        if not p.fault_rate or self._fault_rng.random() >= p.fault_rate:
+            return None
+        kind = self._fault_rng.choice(p.fault_kinds)
+        if kind == "transient":
+            return TransientError("sandbox: simulated service unavailable (503)"), False
+        if kind == "rate_limit":
+            until = now + timedelta(seconds=p.fault_rate_limit_seconds)
+            return RateLimited("sandbox: simulated 429 Too Many Requests", until, "account"), False
+        if kind == "auth":
+            return AuthExpired("sandbox: simulated revoked access token (401)"), False
+        if kind == "permanent":
+            return PermanentError("sandbox: simulated refusal: the account is restricted"), False
+        if kind == "ambiguous":
+            return AmbiguousOutcome("sandbox: simulated timeout before the request arrived"), False
+        return AmbiguousOutcome("sandbox: simulated timeout after the post was created"), True
 
     def published_for(self, client_reference: str) -> PublishResult | None:
         """The post an earlier publish call with this reference created, if any."""
@@ -111,10 +155,9 @@ class SandboxNetwork:
 
     def publish(self, network: str, account: AccountRef, request: PublishRequest) -> PublishResult:
         now = self.now()
-        if self._injected[network]:
-            raise self._injected[network].popleft()
-        if self.parameters.fault_rate and self._fault_rng.random() < self.parameters.fault_rate:
-            raise TransientError("sandbox: simulated service unavailable (503)")
+        fault = self._injected[network].popleft() if self._injected[network] else self._drawn_fault(now)
+        if fault is not None and not fault[1]:
+            raise fault[0]
 
         window = self._recent[(network, account.external_id)]
         while window and window[0] <= now - timedelta(hours=24):
@@ -143,6 +186,9 @@ class SandboxNetwork:
         window.append(now)
         self._texts[text_key] = (post_id, now)
         self._by_reference[request.client_reference] = result
+        self._published_texts[request.text] += 1
+        if fault is not None:
+            raise fault[0]
         return result
 
     def metrics(self, external_id: str) -> PostMetrics | None:

@@ -1,0 +1,103 @@
+"""OAuth tokens at rest: Fernet-encrypted columns, and X's refresh before expiry under a row lock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import httpx
+from cryptography.fernet import Fernet, InvalidToken
+from tortoise.transactions import in_transaction
+
+from advocacy.accounts.models import SocialAccount
+from advocacy.clock import Clock
+from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
+from connectors.base import AuthExpired
+from connectors.x import refresh_x_token
+
+
+class TokenCipher:
+    """Encrypts and decrypts tokens with the key from settings."""
+
+    def __init__(self, key: str, env: str) -> None:
+        if env == "production" and key == DEFAULT_TOKEN_KEY:
+            raise RuntimeError("ADVOCACY_TOKEN_KEY must be set to a new Fernet key in production")
+        try:
+            self._fernet = Fernet(key.encode())
+        except ValueError as error:
+            raise RuntimeError(f"ADVOCACY_TOKEN_KEY is not a Fernet key: {error}") from None
+
+    def encrypt(self, token: str | None) -> str | None:
+        return None if token is None else self._fernet.encrypt(token.encode()).decode()
+
+    def decrypt(self, stored: str | None) -> str | None:
+        if stored is None:
+            return None
+        try:
+            return self._fernet.decrypt(stored.encode()).decode()
+        except InvalidToken:
+            # Encrypted with another key (a rotated ADVOCACY_TOKEN_KEY): only a reconnect helps.
+            raise AuthExpired("the stored token cannot be decrypted with the current token key") from None
+
+
+async def store_tokens(
+    cipher: TokenCipher, account: SocialAccount, *, access_token: str, refresh_token: str | None,
+    expires_at: datetime | None,
+) -> None:
+    """Keep an account's new tokens (after connecting) and mark it connected again."""
+    account.access_token_encrypted = cipher.encrypt(access_token)
+    account.refresh_token_encrypted = cipher.encrypt(refresh_token)
+    account.token_expires_at = expires_at
+    account.status, account.status_reason = "connected", ""
+    await account.save(update_fields=[
+        "access_token_encrypted", "refresh_token_encrypted", "token_expires_at", "status", "status_reason",
+    ])
+
+
+class XTokenRefresher:
+    """Refreshes an X access token shortly before it expires.
+
+    X refresh tokens are single use and rotate on every refresh, so two workers refreshing the same
+    account at once would leave one of them with a spent token: the refresh runs while holding the
+    account row's lock, and the new pair is written in that same transaction.
+    """
+
+    def __init__(
+        self, settings: Settings, cipher: TokenCipher, http: httpx.AsyncClient, clock: Clock
+    ) -> None:
+        self.settings = settings
+        self.cipher = cipher
+        self.http = http
+        self.clock = clock
+        self.margin = timedelta(seconds=settings.x_token_refresh_margin_seconds)
+
+    def _fresh(self, account: SocialAccount) -> bool:
+        return account.token_expires_at is None or account.token_expires_at > self.clock.now() + self.margin
+
+    async def access_token(self, account: SocialAccount) -> str | None:
+        if self._fresh(account):
+            return self.cipher.decrypt(account.access_token_encrypted)
+        async with in_transaction() as conn:
+            locked = await SocialAccount.filter(id=account.id).select_for_update().using_db(conn).get()
+            if not self._fresh(locked):
+                refresh_token = self.cipher.decrypt(locked.refresh_token_encrypted)
+                if not refresh_token:
+                    raise AuthExpired("the X access token expired and no refresh token is stored")
+                tokens = await refresh_x_token(
+                    self.http, token_url=self.settings.x_token_url, client_id=self.settings.x_client_id,
+                    client_secret=self.settings.x_client_secret, refresh_token=refresh_token,
+                    now=self.clock.now(),
+                )
+                locked.access_token_encrypted = self.cipher.encrypt(tokens.access_token)
+                # Without a new refresh token X did not rotate it: the old one is still the one.
+                if tokens.refresh_token:
+                    locked.refresh_token_encrypted = self.cipher.encrypt(tokens.refresh_token)
+                locked.token_expires_at = tokens.expires_at
+                await locked.save(
+                    using_db=conn,
+                    update_fields=["access_token_encrypted", "refresh_token_encrypted", "token_expires_at"],
+                )
+            # Someone else may have refreshed while we waited for the lock: use theirs.
+            account.access_token_encrypted = locked.access_token_encrypted
+            account.refresh_token_encrypted = locked.refresh_token_encrypted
+            account.token_expires_at = locked.token_expires_at
+        return self.cipher.decrypt(account.access_token_encrypted)

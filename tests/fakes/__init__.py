@@ -1,0 +1,1 @@
+"""Local servers that speak the real platforms' wire formats, for connector and dispatch tests."""

@@ -1,0 +1,108 @@
+"""Dispatch in live mode: the real X and LinkedIn connectors against the local fake platforms."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.networks import NetworkRegistry
+from advocacy.accounts.tokens import store_tokens
+from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
+from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.models import Share, ShareStatus
+from advocacy.shares.service import create_share
+from campaigns.models import Post
+from tests import factories
+from tests.fakes.linkedin_server import FakeLinkedIn
+from tests.fakes.x_server import FakeX
+
+
+def live_settings(database: Settings, x_url: str, linkedin_url: str, timeout: float = 2.0) -> Settings:
+    return database.model_copy(update={
+        "network_mode": "live", "x_api_base_url": x_url, "x_token_url": f"{x_url}/2/oauth2/token",
+        "linkedin_api_base_url": linkedin_url, "connector_timeout_seconds": timeout,
+    })
+
+
+async def connected_ambassador(
+    clock: SimulatedClock, registry: NetworkRegistry, network: str, fake: FakeX | FakeLinkedIn
+) -> SocialAccount:
+    """An ambassador whose account exists on the fake platform, with its token stored encrypted."""
+    if isinstance(fake, FakeX):
+        user, token = fake.add_user(f"amb{len(fake.users)}")
+        external_id, handle = user.id, user.username
+    else:
+        member, token = fake.add_member(f"Member {len(fake.members)}")
+        external_id, handle = member.sub, member.name
+    owner = await factories.create_user(clock, "ambassador")
+    account = await factories.create_account(clock, owner, network, external_id=external_id, handle=handle)
+    await store_tokens(registry.cipher, account, access_token=token, refresh_token=None,
+                       expires_at=clock.now() + timedelta(days=30))
+    return account
+
+
+async def share_everything(clock: SimulatedClock, account: SocialAccount, posts: list[Post]) -> list[Share]:
+    owner = await account.user
+    return [
+        await create_share(clock, owner, post_id=post.id, account_id=account.id,
+                           text=f"{post.title} (shared) #proud by {owner.name}")
+        for post in posts
+    ]
+
+
+@pytest.fixture
+async def live(
+    database: Settings, clock: SimulatedClock, fake_x: tuple[FakeX, str],
+    fake_linkedin: tuple[FakeLinkedIn, str],
+) -> AsyncIterator[NetworkRegistry]:
+    registry = NetworkRegistry(live_settings(database, fake_x[1], fake_linkedin[1], timeout=0.5), clock)
+    yield registry
+    fake_x[0].hang_after_create_seconds = 0
+    fake_linkedin[0].hang_after_create_seconds = 0
+    await registry.close()
+
+
+@pytest.mark.parametrize("network", ["x", "linkedin"])
+async def test_lost_answer_is_reconciled_into_exactly_one_post_on_the_platform(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry, network: str,
+    fake_x: tuple[FakeX, str], fake_linkedin: tuple[FakeLinkedIn, str],
+) -> None:
+    fake = fake_x[0] if network == "x" else fake_linkedin[0]
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    account = await connected_ambassador(clock, live, network, fake)
+    shares = await share_everything(clock, account, posts)
+    worker = ShareDispatcher(live, clock, worker_name="live")
+
+    fake.hang_after_create_seconds = 1.5  # each post is created, but its answer comes too late
+    report = await worker.run_until_idle()
+    assert report.unconfirmed == 2
+    fake.hang_after_create_seconds = 0
+    clock.advance(timedelta(minutes=2))
+    assert (await worker.run_until_idle()).published == 2
+
+    for share in shares:
+        await share.refresh_from_db()
+        [on_platform] = fake.posts_with(share.text)
+        assert share.status == ShareStatus.PUBLISHED
+        assert share.external_id == getattr(on_platform, "urn", getattr(on_platform, "id", None))
+
+
+async def test_revoked_linkedin_token_pauses_the_account_with_the_platform_reason(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry,
+    fake_linkedin: tuple[FakeLinkedIn, str],
+) -> None:
+    fake = fake_linkedin[0]
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    account = await connected_ambassador(clock, live, "linkedin", fake)
+    await share_everything(clock, account, posts)
+    fake.revoked.add(live.cipher.decrypt(account.access_token_encrypted) or "")
+
+    await ShareDispatcher(live, clock).run_until_idle()
+    await account.refresh_from_db()
+    assert account.status == "needs_reconnect" and "revoked" in account.status_reason
+    assert {s.status for s in await Share.all()} == {ShareStatus.FAILED}
+    assert all("revoked by the user" in s.last_error for s in await Share.all())
