@@ -21,6 +21,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "login-submit": PUBLIC,
     "api-login": PUBLIC,
     "openapi": PUBLIC,
+    "link-redirect": PUBLIC,  # people who follow a shared link are not signed in
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,

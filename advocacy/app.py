@@ -26,6 +26,8 @@ from advocacy.auth import guard, is_api
 from advocacy.clock import Clock, SystemClock
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
+from advocacy.links import pages as link_pages
+from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, LinkResolver
 from advocacy.settings import Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
@@ -47,6 +49,7 @@ API_ROUTES = [
     *dashboard_endpoints.api_routes,
 ]
 PAGE_ROUTES = [
+    *link_pages.routes,
     *user_pages.routes,
     *share_pages.routes,
     *campaign_pages.routes,
@@ -147,7 +150,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         networks = NetworkRegistry(settings, clock)
+        click_buffer = ClickBuffer()
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            flusher = ClickFlusher(click_buffer, settings.click_flush_seconds)
+            flusher.start()
             scheduler = None
             if with_worker:
                 from advocacy.scheduler import build_scheduler
@@ -160,10 +166,15 @@ def create_app(
                     "clock": clock,
                     "networks": networks,
                     "brand_publisher": BrandPublisher(networks, clock),
+                    "links": LinkMaker.from_settings(settings),
+                    "link_resolver": LinkResolver(),
+                    "click_buffer": click_buffer,
                 }
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
+                # Before the database closes: the clicks still in memory are written.
+                await flusher.stop()
 
     return Starlette(
         routes=build_routes(settings),

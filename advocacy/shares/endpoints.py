@@ -57,7 +57,7 @@ async def list_shares(request: Request) -> Response:
 async def create_share(request: Request) -> Response:
     body = await parse_body(request, ShareCreate)
     share = await service.create_share(
-        request.state.clock, signed_in_user(request), **body.model_dump()
+        request.state.clock, signed_in_user(request), links=request.state.links, **body.model_dump()
     )
     return respond(ShareOut.of(share), status=201)
 

@@ -162,6 +162,7 @@ async def share(request: Request) -> Response:
             variant_id=variant_id,
             text=own_text or None,
             scheduled_at=scheduled_at,
+            links=request.state.links,
         )
     except DomainError as error:
         return await feed_page(

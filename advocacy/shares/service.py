@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from advocacy.accounts.models import SocialAccount
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
+from advocacy.links.service import LinkMaker, new_slug
 from advocacy.shares.models import ACTIVE_STATUSES, Share, ShareEvent, ShareStatus
 from advocacy.users.models import User
 from campaigns.models import CampaignStatus, MessageVariant, PackStatus, Post
@@ -18,9 +19,15 @@ from campaigns.text_limits import length_problem
 PAST_TOLERANCE = timedelta(minutes=2)
 
 
-def compose_text(message: str, url: str) -> str:
-    """The published text: the message, with the post's link added when the message lacks it."""
-    return message if url in message else f"{message}\n\n{url}"
+def compose_text(message: str, url: str, link: str | None = None) -> str:
+    """The published text: the message, with the post's link added when the message lacks it.
+
+    With a tracking `link`, the link stands in for the post's URL wherever the message has it.
+    """
+    shown = link or url
+    if url in message:
+        return message.replace(url, shown)
+    return message if shown in message else f"{message}\n\n{shown}"
 
 
 async def create_share(
@@ -32,8 +39,12 @@ async def create_share(
     variant_id: int | None = None,
     text: str | None = None,
     scheduled_at: datetime | None = None,
+    links: LinkMaker | None = None,
 ) -> Share:
-    """Queue a share of an approved post from one of the ambassador's own accounts."""
+    """Queue a share of an approved post from one of the ambassador's own accounts.
+
+    With `links`, the share carries its own short tracking link instead of the post's URL.
+    """
     if not user.is_opted_in_ambassador:
         raise Forbidden("Only ambassadors who opted in to the programme can share.")
     post = await Post.get_or_none(id=post_id).select_related("pack__campaign")
@@ -60,7 +71,8 @@ async def create_share(
     message = (text if text is not None else (variant.text if variant else "")).strip()
     if not message:
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
-    full_text = compose_text(message, post.url)
+    slug = new_slug() if links is not None else None
+    full_text = compose_text(message, post.url, links.short_url(slug) if links and slug else None)
     problem = length_problem(network, full_text)
     if problem:
         raise InvalidInput(problem, {"field": "text"})
@@ -97,6 +109,9 @@ async def create_share(
         await ShareEvent.create(
             share=share, at=now, from_status=None, to_status=ShareStatus.QUEUED, reason="picked"
         )
+        if links is not None and slug is not None:
+            await links.register(slug, share_id=share.id, url=post.url, network=network,
+                                 campaign=campaign.slug, now=now)
     return share
 
 
