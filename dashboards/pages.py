@@ -39,8 +39,8 @@ class Tile:
     hint: str = ""
 
 
-def count(value: int) -> str:
-    return f"{value:,}"
+def count(value: int | None) -> str:
+    return "not reported" if value is None else f"{value:,}"
 
 
 def kpi_tiles(report: CampaignReport) -> list[Tile]:

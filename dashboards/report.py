@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from advocacy.shares.models import Share, ShareStatus
 from dashboards.measures import ChannelTotals, PostFigures, ratio, total
-from dashboards.models import MetricSnapshot, TrackedPost
+from dashboards.models import DailyRollup, TrackedPost
 
 
 @dataclass(frozen=True)
@@ -88,29 +88,22 @@ async def campaign_report(
         brand=total(_figures(r) for r in brand_rows),
         by_network=by_network,
         by_department={name: total(items) for name, items in sorted(departments.items())},
-        daily=await _daily_impressions(rows),
+        daily=await _daily_impressions(campaign_id, start, end),
     )
 
 
-async def _daily_impressions(rows: list[TrackedPost]) -> list[tuple[date, int, int]]:
-    """New impressions per day, from the differences between consecutive snapshots."""
-    share_ids = [r.share_id for r in rows if r.share_id is not None]  # type: ignore[attr-defined]
-    brand_ids = [r.brand_post_id for r in rows if r.brand_post_id is not None]  # type: ignore[attr-defined]
-    snapshots: list[MetricSnapshot] = []
-    # Chunked so the IN list stays within every database's parameter limit.
-    for ids, column in ((share_ids, "share_id__in"), (brand_ids, "brand_post_id__in")):
-        for i in range(0, len(ids), 500):
-            snapshots += await MetricSnapshot.filter(**{column: ids[i : i + 500]}).order_by(
-                "captured_at"
-            )
-    last: dict[tuple[str, int], int] = {}
+async def _daily_impressions(
+    campaign_id: int | None, start: datetime | None, end: datetime | None
+) -> list[tuple[date, int, int]]:
+    """New impressions per day, read from the daily rollups (never from the raw snapshots)."""
+    rollups = DailyRollup.filter(impressions__not_isnull=True)
+    if campaign_id is not None:
+        rollups = rollups.filter(campaign_id=campaign_id)
+    if start is not None:
+        rollups = rollups.filter(tracked__published_at__gte=start)
+    if end is not None:
+        rollups = rollups.filter(tracked__published_at__lt=end)
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for snap in snapshots:
-        if snap.impressions is None:
-            continue
-        is_share = snap.share_id is not None  # type: ignore[attr-defined]
-        key = ("s", snap.share_id) if is_share else ("b", snap.brand_post_id)  # type: ignore[attr-defined]
-        delta = snap.impressions - last.get(key, 0)
-        last[key] = snap.impressions
-        per_day[snap.captured_at.date()][0 if is_share else 1] += delta
+    for day, is_brand, impressions in await rollups.values_list("day", "is_brand", "impressions"):
+        per_day[day][1 if is_brand else 0] += impressions
     return [(day, values[0], values[1]) for day, values in sorted(per_day.items())]

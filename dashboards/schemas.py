@@ -24,10 +24,10 @@ class ReportQuery(BaseModel):
 
 class TotalsOut(BaseModel):
     posts: int
-    impressions: int
-    reach: int
-    engagements: int
-    clicks: int
+    impressions: int | None = Field(description="None when no post reported it")
+    reach: int | None
+    engagements: int | None
+    clicks: int | None
     engagement_rate: float | None
     click_through_rate: float | None
     provenance: str

@@ -333,7 +333,7 @@ def test_zero_impressions_give_no_rates() -> None:
 
 def test_no_posts_give_no_rates_and_no_label() -> None:
     totals = total([])
-    assert (totals.posts, totals.impressions) == (0, 0)
+    assert (totals.posts, totals.impressions) == (0, None), "nothing reported is not zero"
     assert totals.engagement_rate is None and totals.provenance == "none"
 
 

@@ -27,7 +27,7 @@ from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
 from campaigns.models import Post
 from dashboards.collect import MetricsCollector
-from dashboards.export import percent, times, write_dashboard_html
+from dashboards.export import number, percent, times, write_dashboard_html
 from dashboards.report import CampaignReport, campaign_report
 
 TICK = timedelta(minutes=30)
@@ -173,7 +173,7 @@ def print_summary(result: DemoResult, settings: Settings) -> None:
         ("impressions", a.impressions, b.impressions),
         ("engagements", a.engagements, b.engagements), ("clicks", a.clicks, b.clicks),
     ):
-        print(f"  {label:20}{x:>14,}{y:>17,}")
+        print(f"  {label:20}{number(x):>14}{number(y):>17}")
     print(f"  {'engagement rate':20}{percent(a.engagement_rate):>14}{percent(b.engagement_rate):>17}")
     print(f"  {'click-through rate':20}{percent(a.click_through_rate):>14}"
           f"{percent(b.click_through_rate):>17}")
