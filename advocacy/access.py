@@ -52,6 +52,11 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # leadership dashboard
     "dashboard": frozenset({L, E, ADMIN}),
     "api-report": frozenset({L, E, ADMIN}),
+    "api-dashboards-summary": frozenset({L, E, ADMIN}),
+    "api-emv-formula": frozenset({L, E, ADMIN}),
+    # what a result is worth and what the programme cost are leadership's figures to set
+    "api-emv-formula-set": frozenset({L, ADMIN}),
+    "api-costs-create": frozenset({L, ADMIN}),
     # people
     "api-users-create": frozenset({ADMIN}),
 }

@@ -43,8 +43,16 @@ def test_a_total_is_none_only_when_no_post_reported_it(items: list[PostFigures])
 
 
 @given(st.lists(posts, max_size=30))
+def test_engagement_rate_counts_only_posts_that_report_both_figures(items: list[PostFigures]) -> None:
+    paired = [p for p in items if p.impressions is not None and p.engagements is not None]
+    impressions = sum(p.impressions or 0 for p in paired)
+    expected = sum(p.engagements or 0 for p in paired) / impressions if impressions else None
+    assert total(items).engagement_rate == expected
+
+
+@given(st.lists(posts.filter(lambda p: bool(p.impressions)), max_size=30))
 def test_engagement_rate_lies_between_the_rates_of_the_posts_it_pairs(items: list[PostFigures]) -> None:
-    paired = [p for p in items if p.impressions and p.engagements is not None]
+    paired = [p for p in items if p.engagements is not None]
     rate = total(items).engagement_rate
     if not paired:
         assert rate is None or rate == 0
