@@ -9,10 +9,12 @@ import pytest
 
 from advocacy.clock import SimulatedClock
 from advocacy.demo.run import DemoOptions, print_summary, simulate
+from advocacy.links.models import LinkClickDay
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from campaigns.models import BrandPost
 from dashboards.models import MetricSnapshot, TrackedPost
+from dashboards.summary import build_summary
 
 
 async def test_small_demo_summary_matches_the_database(
@@ -53,7 +55,20 @@ async def test_small_demo_summary_matches_the_database(
     # The bundled plotly.js is inlined, so the file opens without a network.
     assert "<script src=" not in html and len(html) > 1_000_000
 
+    # Every published share carried its own short link, and the clicks on them were counted.
+    shares = await Share.filter(status=ShareStatus.PUBLISHED).prefetch_related("link")
+    assert all(s.text.endswith(f"/l/{s.link.slug}") for s in shares)
+    link_clicks = sum(await LinkClickDay.all().values_list("clicks", flat=True))
+    assert link_clicks > 0 and result.summary.figure("link_clicks").value == link_clicks
+    assert sum(await LinkClickDay.all().values_list("bot_clicks", flat=True)) > 0
+
     print_summary(result, database)
     printed = capsys.readouterr().out
     assert f"Shares published {published:,}" in printed
     assert f"{result.report.advocacy.impressions:,}" in printed
+    # EMV and ROI as the database gives them now, with the formula version they used.
+    again = await build_summary(clock, database, result.campaign_id)
+    assert again.formula.version == 1
+    assert f"Earned media value {again.emv:,.2f} USD (simulated), by EMV formula v1 (USD)" in printed
+    assert again.cost == 4 * 120
+    assert f"ROI {100 * again.roi:.2f} %" in printed  # type: ignore[operator]

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.links.service import is_automated, visitor_hash
+from advocacy.links.service import follow
 
 NOT_FOUND = (
     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Link not found</title>"
@@ -15,17 +15,14 @@ NOT_FOUND = (
 
 
 async def follow_link(request: Request) -> Response:
-    resolved = await request.state.link_resolver.resolve(request.path_params["slug"])
-    if resolved is None:
-        return HTMLResponse(NOT_FOUND, status_code=404)
-    link_id, target = resolved
-    user_agent = request.headers.get("user-agent", "")
-    day = request.state.clock.now().date()
-    address = request.client.host if request.client else ""
-    request.state.click_buffer.record(
-        link_id, day, visitor_hash(request.state.settings.secret_key, day, address, user_agent),
-        automated=is_automated(user_agent, request.method),
+    target = await follow(
+        request.state.link_resolver, request.state.click_buffer,
+        secret=request.state.settings.secret_key, slug=request.path_params["slug"],
+        day=request.state.clock.now().date(), address=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent", ""), method=request.method,
     )
+    if target is None:
+        return HTMLResponse(NOT_FOUND, status_code=404)
     # 302, not 301: a cached permanent redirect would hide later clicks from the count.
     return RedirectResponse(target, status_code=302, headers={"Cache-Control": "no-store",
                                                               "Referrer-Policy": "no-referrer"})

@@ -181,6 +181,20 @@ class LinkResolver:
         return self._cache[slug]
 
 
+async def follow(
+    resolver: LinkResolver, buffer: ClickBuffer, *, secret: str, slug: str, day: date, address: str,
+    user_agent: str, method: str = "GET",
+) -> str | None:
+    """The target of a slug, with the click counted in memory; None for a slug that names no link."""
+    resolved = await resolver.resolve(slug)
+    if resolved is None:
+        return None
+    link_id, target = resolved
+    buffer.record(link_id, day, visitor_hash(secret, day, address, user_agent),
+                  automated=is_automated(user_agent, method))
+    return target
+
+
 class ClickFlusher:
     """Flushes a click buffer on a timer, and once more when stopped, so a graceful stop loses none."""
 
