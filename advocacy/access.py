@@ -51,6 +51,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-campaigns-launch": frozenset({E, ADMIN}),
     # leadership dashboard
     "dashboard": frozenset({L, E, ADMIN}),
+    "dashboard-csv": frozenset({L, E, ADMIN}),
     "api-report": frozenset({L, E, ADMIN}),
     "api-dashboards-summary": frozenset({L, E, ADMIN}),
     "api-emv-formula": frozenset({L, E, ADMIN}),

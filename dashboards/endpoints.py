@@ -36,7 +36,8 @@ async def report(request: Request) -> Response:
     if query.campaign_id is not None:
         await get_campaign(query.campaign_id)
     start, end = day_bounds(query)
-    return respond(ReportOut.of(await campaign_report(query.campaign_id, start, end)))
+    return respond(ReportOut.of(await campaign_report(
+        query.campaign_id, start, end, department=query.department, network=query.network)))
 
 
 async def summary(request: Request) -> Response:
@@ -44,7 +45,8 @@ async def summary(request: Request) -> Response:
     if query.campaign_id is not None:
         await get_campaign(query.campaign_id)
     start, end = day_bounds(query)
-    result = await build_summary(request.state.clock, request.state.settings, query.campaign_id, start, end)
+    result = await build_summary(request.state.clock, request.state.settings, query.campaign_id, start, end,
+                                 department=query.department, network=query.network)
     return respond(SummaryOut.of(result))
 
 

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tortoise.expressions import Q
+
 from advocacy.shares.models import Share, ShareStatus
 from dashboards.measures import ChannelTotals, PostFigures, ratio, total
 from dashboards.models import DailyRollup, TrackedPost
@@ -48,11 +50,21 @@ def _figures(row: TrackedPost) -> PostFigures:
 
 
 async def campaign_report(
-    campaign_id: int | None = None, start: datetime | None = None, end: datetime | None = None
+    campaign_id: int | None = None, start: datetime | None = None, end: datetime | None = None,
+    *, department: str | None = None, network: str | None = None,
 ) -> CampaignReport:
-    """Figures of posts published in [start, end) for one campaign, or every campaign if None."""
+    """Figures of posts published in [start, end) for one campaign, or every campaign if None.
+
+    A department narrows the ambassadors' side only: brand posts belong to no department.
+    """
     tracked = TrackedPost.all()
     shares = Share.filter(status=ShareStatus.PUBLISHED)
+    if network is not None:
+        tracked = tracked.filter(network=network)
+        shares = shares.filter(network=network)
+    if department is not None:
+        tracked = tracked.filter(Q(brand_post_id__not_isnull=True) | Q(share__user__department=department))
+        shares = shares.filter(user__department=department)
     if campaign_id is not None:
         tracked = tracked.filter(campaign_id=campaign_id)
         shares = shares.filter(post__pack__campaign_id=campaign_id)
@@ -88,15 +100,20 @@ async def campaign_report(
         brand=total(_figures(r) for r in brand_rows),
         by_network=by_network,
         by_department={name: total(items) for name, items in sorted(departments.items())},
-        daily=await _daily_impressions(campaign_id, start, end),
+        daily=await _daily_impressions(campaign_id, start, end, department, network),
     )
 
 
 async def _daily_impressions(
-    campaign_id: int | None, start: datetime | None, end: datetime | None
+    campaign_id: int | None, start: datetime | None, end: datetime | None,
+    department: str | None = None, network: str | None = None,
 ) -> list[tuple[date, int, int]]:
     """New impressions per day, read from the daily rollups (never from the raw snapshots)."""
     rollups = DailyRollup.filter(impressions__not_isnull=True)
+    if network is not None:
+        rollups = rollups.filter(network=network)
+    if department is not None:
+        rollups = rollups.filter(Q(is_brand=True) | Q(department=department))
     if campaign_id is not None:
         rollups = rollups.filter(campaign_id=campaign_id)
     if start is not None:

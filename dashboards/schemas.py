@@ -18,6 +18,8 @@ class ReportQuery(BaseModel):
     campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     start: date | None = None
     end: date | None = Field(default=None, description="Inclusive last day")
+    department: str | None = Field(default=None, max_length=100)
+    network: Literal["linkedin", "x"] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> ReportQuery:

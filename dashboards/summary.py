@@ -60,10 +60,15 @@ class Summary:
 
 
 async def first_party_clicks(
-    campaign_id: int | None, start: datetime | None, end: datetime | None
+    campaign_id: int | None, start: datetime | None, end: datetime | None,
+    department: str | None = None, network: str | None = None,
 ) -> dict[str, FirstPartyClicks]:
     """By network, for the shares published in [start, end), read from the daily click counts."""
     rows = LinkClickDay.filter(link__share_id__not_isnull=True)
+    if department is not None:
+        rows = rows.filter(link__share__user__department=department)
+    if network is not None:
+        rows = rows.filter(link__share__network=network)
     if campaign_id is not None:
         rows = rows.filter(link__share__post__pack__campaign_id=campaign_id)
     if start is not None:
@@ -81,10 +86,15 @@ async def first_party_clicks(
 
 
 async def reach_with_estimate(
-    campaign_id: int | None, start: datetime | None, end: datetime | None
+    campaign_id: int | None, start: datetime | None, end: datetime | None,
+    department: str | None = None, network: str | None = None,
 ) -> tuple[int | None, bool]:
     """Reported unique reach, plus followers for the posts whose platform gives no reach."""
     rows = TrackedPost.filter(share_id__not_isnull=True)
+    if department is not None:
+        rows = rows.filter(share__user__department=department)
+    if network is not None:
+        rows = rows.filter(network=network)
     if campaign_id is not None:
         rows = rows.filter(campaign_id=campaign_id)
     if start is not None:
@@ -111,11 +121,14 @@ def _days(start: datetime | None, end: datetime | None) -> tuple[date | None, da
 async def build_summary(
     clock: Clock, settings: Settings, campaign_id: int | None = None,
     start: datetime | None = None, end: datetime | None = None,
+    *, department: str | None = None, network: str | None = None,
 ) -> Summary:
-    report = await campaign_report(campaign_id, start, end)
-    first_party = await first_party_clicks(campaign_id, start, end)
+    """Every headline figure. Costs belong to campaigns and periods, not to departments or networks,
+    so ROI is given only for an unsliced view."""
+    report = await campaign_report(campaign_id, start, end, department=department, network=network)
+    first_party = await first_party_clicks(campaign_id, start, end, department, network)
     formula = await current_formula(clock, settings.currency)
-    reach, estimated = await reach_with_estimate(campaign_id, start, end)
+    reach, estimated = await reach_with_estimate(campaign_id, start, end, department, network)
     ours = report.advocacy
     kind = ours.provenance
     reach_kind = weakest_provenance({kind, "estimated"} if estimated else {kind})
@@ -133,8 +146,10 @@ async def build_summary(
     })
     costs = await costs_for(campaign_id)
     cost = cost_in_range(costs, *_days(start, end)) if costs else None
-    if formula.currency != settings.currency:
-        cost = None  # costs are kept in the settings' currency: no ratio across currencies
+    if formula.currency != settings.currency or department is not None or network is not None:
+        # Costs are kept in the settings' currency and per campaign: no ratio across currencies or
+        # against a slice the cost was never split into.
+        cost = None
     # In sandbox mode the people behind the clicks are simulated too, however real the counting is.
     link_kind = "simulated" if settings.network_mode == "sandbox" else "measured"
     mine = FirstPartyClicks(
