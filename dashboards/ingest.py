@@ -1,7 +1,7 @@
 """Writes a batch of metric snapshots: the raw rows, each post's latest figures, and daily rollups.
 
-All of a batch goes in a handful of statements (not one per snapshot), so ingestion keeps up with
-thousands of posts; dashboards then read the rollups and never the raw snapshots.
+A batch goes in two statements (not one per snapshot), so ingestion keeps up with thousands of
+posts; dashboards then read the rollups and never the raw snapshots.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from advocacy.users.models import User
 from connectors.base import PostMetrics
-from dashboards.models import DailyRollup, MetricSnapshot, Provenance, TrackedPost
+from dashboards.models import Provenance, TrackedPost
 
 ROLLED = ("impressions", "reach", "engagements", "clicks")
 
@@ -47,51 +48,70 @@ def add_reported(total: int | None, value: int | None) -> int | None:
     return value if total is None else total + value
 
 
+SNAPSHOT_COLUMNS = ("share_id", "brand_post_id", "network", "captured_at", "impressions", "reach",
+                    "reactions", "comments", "reshares", "clicks", "provenance")
+ROLLUP_COLUMNS = ("day", "tracked_id", "campaign_id", "is_brand", "network", "user_id", "department",
+                  "region", *ROLLED, "provenance")
+
+
+def _insert(table: str, columns: tuple[str, ...], dialect: str) -> str:
+    marks = ", ".join(f"${i + 1}" if dialect == "postgres" else "?" for i in range(len(columns)))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def rollup_upsert(dialect: str) -> str:
+    """Adds a day's gains to the post's rollup row, creating it on the day's first snapshot.
+
+    A gain that is not reported (NULL) leaves the figure as it was; PostgreSQL and SQLite share the
+    ON CONFLICT syntax.
+    """
+    updates = ", ".join(
+        f"{c} = CASE WHEN excluded.{c} IS NULL THEN daily_rollups.{c}"
+        f" ELSE COALESCE(daily_rollups.{c}, 0) + excluded.{c} END"
+        for c in ROLLED
+    )
+    insert = _insert("daily_rollups", ROLLUP_COLUMNS, dialect)
+    return f"{insert} ON CONFLICT (tracked_id, day) DO UPDATE SET {updates}, provenance = excluded.provenance"
+
+
 async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> int:
-    """Store the snapshots of tracked posts (whose `account` is loaded) and roll them up by day."""
+    """Store the snapshots of tracked posts (whose `account` is loaded) and roll them up by day.
+
+    The tracked posts' latest figures are updated in memory; the caller saves them. This is the hot
+    path of collection, so it writes through the ORM's own connection with two batched statements.
+    """
     if not pairs:
         return 0
     user_ids = {t.account.user_id for t, _ in pairs if t.share_id is not None}  # type: ignore[attr-defined]
     users = {u.id: u for u in await User.filter(id__in=sorted(user_ids))} if user_ids else {}
-    days = sorted({m.captured_at.date() for _, m in pairs})
-    async with in_transaction():
-        existing: dict[tuple[int, date], DailyRollup] = {
-            (r.tracked_id, r.day): r  # type: ignore[attr-defined]
-            for r in await DailyRollup.filter(tracked_id__in=[t.id for t, _ in pairs], day__in=days)
-        }
-        created: dict[tuple[int, date], DailyRollup] = {}
-        snapshots = []
-        for tracked, m in pairs:
-            now = reading_of(m)
-            snapshots.append(MetricSnapshot(
-                share_id=tracked.share_id,  # type: ignore[attr-defined]
-                brand_post_id=tracked.brand_post_id,  # type: ignore[attr-defined]
-                network=tracked.network, captured_at=m.captured_at, impressions=m.impressions,
-                reach=m.reach, reactions=m.reactions, comments=m.comments, reshares=m.reshares,
-                clicks=m.clicks, provenance=Provenance(m.provenance),
-            ))
-            key = (tracked.id, m.captured_at.date())
-            rollup = existing.get(key) or created.get(key)
-            if rollup is None:
-                is_brand = tracked.share_id is None  # type: ignore[attr-defined]
-                user = None if is_brand else users.get(tracked.account.user_id)  # type: ignore[attr-defined]
-                rollup = created[key] = DailyRollup(
-                    day=key[1], tracked_id=tracked.id, campaign_id=tracked.campaign_id,  # type: ignore[attr-defined]
-                    is_brand=is_brand, network=tracked.network, user_id=user.id if user else None,
-                    department=user.department if user else "", region=user.region if user else "",
-                    provenance=m.provenance,
-                )
-            for name in ROLLED:
-                latest = f"latest_{name}"
-                setattr(rollup, name, add_reported(getattr(rollup, name),
-                                                   gain(getattr(tracked, latest), getattr(now, name))))
-                if getattr(now, name) is not None:
-                    setattr(tracked, latest, getattr(now, name))
-            rollup.provenance = m.provenance
-            tracked.latest_provenance = m.provenance
-        await MetricSnapshot.bulk_create(snapshots)
-        if created:
-            await DailyRollup.bulk_create(list(created.values()))
-        if existing:
-            await DailyRollup.bulk_update(list(existing.values()), fields=[*ROLLED, "provenance"])
+    snapshots: list[list[Any]] = []
+    gains: dict[tuple[int, date], list[Any]] = {}
+    for tracked, m in pairs:
+        now = reading_of(m)
+        snapshots.append([
+            tracked.share_id, tracked.brand_post_id, tracked.network,  # type: ignore[attr-defined]
+            m.captured_at, m.impressions, m.reach, m.reactions, m.comments, m.reshares, m.clicks,
+            Provenance(m.provenance).value,
+        ])
+        key = (tracked.id, m.captured_at.date())
+        row = gains.get(key)
+        if row is None:
+            is_brand = tracked.share_id is None  # type: ignore[attr-defined]
+            user = None if is_brand else users.get(tracked.account.user_id)  # type: ignore[attr-defined]
+            row = gains[key] = [
+                key[1], tracked.id, tracked.campaign_id, is_brand, tracked.network,  # type: ignore[attr-defined]
+                user.id if user else None, user.department if user else "", user.region if user else "",
+                None, None, None, None, m.provenance,
+            ]
+        for index, name in enumerate(ROLLED):
+            latest = f"latest_{name}"
+            row[8 + index] = add_reported(row[8 + index], gain(getattr(tracked, latest), getattr(now, name)))
+            if getattr(now, name) is not None:
+                setattr(tracked, latest, getattr(now, name))
+        row[-1] = m.provenance
+        tracked.latest_provenance = m.provenance
+    async with in_transaction() as connection:
+        dialect = connection.capabilities.dialect
+        await connection.execute_many(_insert("metric_snapshots", SNAPSHOT_COLUMNS, dialect), snapshots)
+        await connection.execute_many(rollup_upsert(dialect), list(gains.values()))
     return len(snapshots)
