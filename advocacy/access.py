@@ -52,6 +52,12 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # leadership dashboard
     "dashboard": frozenset({L, E, ADMIN}),
     "dashboard-csv": frozenset({L, E, ADMIN}),
+    "dashboard-weekly": frozenset({L, E, ADMIN}),
+    "dashboard-campaign": frozenset({L, E, ADMIN}),
+    "dashboard-campaign-csv": frozenset({L, E, ADMIN}),
+    # an ambassador's own results and leaderboard
+    "my-results": frozenset({A, ADMIN}),
+    "my-leaderboard-choice": frozenset({A, ADMIN}),
     "api-report": frozenset({L, E, ADMIN}),
     "api-dashboards-summary": frozenset({L, E, ADMIN}),
     "api-emv-formula": frozenset({L, E, ADMIN}),

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
         "utm_source={network}&utm_medium=advocacy&utm_campaign={campaign}&utm_content={share}"
     )
     click_flush_seconds: float = Field(default=5.0, gt=0)
+    # The ambassadors' leaderboard: people by name, teams (departments) only, or none at all.
+    leaderboard: Literal["individual", "team", "off"] = "individual"
     # Currency of earned media value and programme costs (an ISO 4217 code).
     currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
 

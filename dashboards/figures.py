@@ -75,7 +75,23 @@ def table_figure(table: Table) -> go.Figure:
     return _layout(fig, table)
 
 
+def funnel(table: Table) -> go.Figure:
+    fig = go.Figure(go.Funnel(y=table.column(0), x=table.column(1), marker={"color": ADVOCACY_COLOUR},
+                              textinfo="value+percent initial"))
+    return _layout(fig, table)
+
+
+def bars(table: Table, y_title: str) -> go.Figure:
+    fig = go.Figure(go.Bar(x=table.column(0), y=table.column(1), marker_color=ADVOCACY_COLOUR))
+    fig.update_layout(yaxis_title=y_title)
+    return _layout(fig, table)
+
+
 DRAWERS: dict[str, Callable[[Table], go.Figure]] = {
+    "funnel": funnel,
+    "failures": lambda t: bars(t, "shares"),
+    "per-post": lambda t: paired_bars(t, "impressions"),
+    "my-daily": lambda t: bars(t, "new impressions"),
     "daily-impressions": lambda t: paired_bars(t, "new impressions"),
     "engagement-rate": lambda t: paired_bars(t, "engagement rate (%)"),
     "departments": impressions_and_engagements,

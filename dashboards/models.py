@@ -154,3 +154,17 @@ class ParticipationDay(Model):
 
     class Meta:
         table = "participation_days"
+
+
+class LeaderboardChoice(Model):
+    """An ambassador who chose to leave the leaderboard. Their figures still count in every total."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation = fields.OneToOneField(
+        "models.User", related_name="leaderboard_choice", on_delete=fields.CASCADE
+    )
+    hidden = fields.BooleanField(default=True)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "leaderboard_choices"

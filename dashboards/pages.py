@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,13 +11,14 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from advocacy.accounts.models import NETWORK_LABELS
-from advocacy.api import parse_query
+from advocacy.api import parse_query, path_int
+from advocacy.auth import signed_in_user
 from advocacy.errors import DomainError, NotFound
-from advocacy.templating import render
+from advocacy.templating import flash, render
 from advocacy.users.models import Role, User
 from campaigns.models import Campaign
 from campaigns.service import get_campaign
@@ -29,6 +31,7 @@ from dashboards.report import CampaignReport
 from dashboards.schemas import ReportQuery
 from dashboards.summary import Summary
 from dashboards.tables import Table, to_csv
+from dashboards.views import campaign_tables, is_hidden, leaderboard, my_figures, set_hidden, weekly
 
 QUERY_FIELDS = {"campaign_id": "campaign", "start": "start date", "end": "end date",
                 "department": "department", "network": "network"}
@@ -158,14 +161,98 @@ async def dashboard_csv(request: Request) -> Response:
     start, end = day_bounds(query)
     data = await leadership(request.state.clock, request.state.settings, query.campaign_id, start, end,
                             department=query.department, network=query.network)
-    key = request.path_params["table"]
-    if key not in data.tables:
-        raise NotFound(f"There is no table {key!r} on the dashboard.")
-    return Response(to_csv(data.tables[key]), media_type="text/csv; charset=utf-8",
+    return csv_response(data.tables, request.path_params["table"])
+
+
+async def campaign_dashboard(request: Request) -> Response:
+    campaign = await get_campaign(path_int(request, "campaign_id"))
+    tables = await campaign_tables(campaign)
+    figures = await run_in_threadpool(figure_specs, tables)
+    return render(request, "campaign_dashboard.html", campaign=campaign, figures=figures, query="")
+
+
+async def campaign_csv(request: Request) -> Response:
+    campaign = await get_campaign(path_int(request, "campaign_id"))
+    return csv_response(await campaign_tables(campaign), request.path_params["table"])
+
+
+def csv_response(tables: dict[str, Table], key: str) -> Response:
+    if key not in tables:
+        raise NotFound(f"There is no table {key!r} on this dashboard.")
+    return Response(to_csv(tables[key]), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
+
+
+async def my_results(request: Request) -> Response:
+    user = signed_in_user(request)
+    mine = await my_figures(user)
+    settings = request.state.settings
+    tiles = [
+        Tile("my-shares", "Shares published", count(mine.shares_published), RECORDS),
+        Tile("my-reach", "Reach", count(mine.reach), mine.provenance),
+        Tile("my-impressions", "Impressions", count(mine.impressions), mine.provenance),
+        Tile("my-engagements", "Engagements", count(mine.engagements), mine.provenance),
+        Tile("my-clicks", "Clicks on my short links", count(mine.link_clicks),
+             "simulated" if settings.network_mode == "sandbox" else "measured",
+             f"the platforms counted {count(mine.platform_clicks)}"),
+    ]
+    figures = await run_in_threadpool(figure_specs, {"my-daily": mine.daily}) if mine.daily.rows else []
+    return render(request, "my_stats.html", tiles=tiles, figures=figures, mode=settings.leaderboard,
+                  standings=await leaderboard(settings.leaderboard, user), hidden=await is_hidden(user),
+                  provenance=mine.provenance, query="")
+
+
+async def my_leaderboard_choice(request: Request) -> Response:
+    form = await request.form()
+    hidden = str(form.get("hidden", "")) == "1"
+    await set_hidden(request.state.clock, signed_in_user(request), hidden)
+    flash(request, "You are hidden from the leaderboard." if hidden else "You are shown on the leaderboard.")
+    return RedirectResponse("/me/results", status_code=303)
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    key: str
+    label: str
+    now: str
+    before: str
+    change: str
+    kind: str
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "ratio":
+        return percent(value)
+    if unit == "count":
+        return f"{value:,.0f}"
+    return money(value, unit)
+
+
+async def weekly_summary(request: Request) -> Response:
+    week = await weekly(request.state.clock, request.state.settings)
+    rows = []
+    for key in ("shares_published", "ambassadors_sharing", "reach", "impressions", "engagements",
+                "link_clicks", "engagement_rate", "amplification", "engagement_rate_ratio", "emv"):
+        figure, before = week.this_week.figure(key), week.last_week.figure(key)
+        change = week.change(key)
+        sign = "+" if change is not None and change > 0 else ""
+        rows.append(WeekRow(key, figure.label, shown(figure.value, figure.unit),
+                            shown(before.value, before.unit),
+                            "n/a" if change is None else sign + shown(change, figure.unit), figure.kind))
+    return render(request, "weekly.html", week=week, rows=rows, one_day=timedelta(days=1),
+                  formula=week.this_week.formula.describe())
 
 
 routes = [
     Route("/dashboard", dashboard, methods=["GET"], name="dashboard"),
+    Route("/dashboard/weekly", weekly_summary, methods=["GET"], name="dashboard-weekly"),
+    Route("/dashboard/campaigns/{campaign_id:int}", campaign_dashboard, methods=["GET"],
+          name="dashboard-campaign"),
+    Route("/dashboard/campaigns/{campaign_id:int}/{table}.csv", campaign_csv, methods=["GET"],
+          name="dashboard-campaign-csv"),
     Route("/dashboard/{table}.csv", dashboard_csv, methods=["GET"], name="dashboard-csv"),
+    Route("/me/results", my_results, methods=["GET"], name="my-results"),
+    Route("/me/results/leaderboard", my_leaderboard_choice, methods=["POST"], name="my-leaderboard-choice"),
 ]

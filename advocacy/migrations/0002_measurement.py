@@ -47,6 +47,17 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='LeaderboardChoice',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.OneToOneField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='leaderboard_choice', on_delete=OnDelete.CASCADE)),
+                ('hidden', fields.BooleanField(default=True)),
+                ('changed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'leaderboard_choices', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An ambassador who chose to leave the leaderboard. Their figures still count in every total.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='ParticipationDay',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
