@@ -57,7 +57,9 @@ async def get_formula(request: Request) -> Response:
 
 async def set_formula(request: Request) -> Response:
     body = await parse_body(request, FormulaIn)
-    rates = {network: NetworkRates(r.cpm, r.cpc, r.per_engagement) for network, r in body.rates.items()}
+    rates: dict[str, NetworkRates] = {
+        network: NetworkRates(r.cpm, r.cpc, r.per_engagement) for network, r in body.rates.items()
+    }
     formula = await valuation.set_formula(
         request.state.clock, request.state.settings.currency, rates, note=body.note
     )

@@ -117,7 +117,7 @@ class EmvFormula(Model):
     id = fields.IntField(primary_key=True)
     version = fields.IntField(unique=True)
     currency = fields.CharField(max_length=3)
-    rates = fields.JSONField()
+    rates: dict[str, dict[str, float]] = fields.JSONField()  # type: ignore[assignment]
     note = fields.TextField(default="")
     created_at = fields.DatetimeField()
 

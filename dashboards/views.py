@@ -90,8 +90,7 @@ class MyFigures:
 async def my_figures(user: User) -> MyFigures:
     rows = await TrackedPost.filter(share__user_id=user.id).values_list(
         "latest_impressions", "latest_reach", "latest_engagements", "latest_clicks", "latest_provenance")
-    link_clicks = sum(
-        await LinkClickDay.filter(link__share__user_id=user.id).values_list("clicks", flat=True))
+    link_clicks = sum(d.clicks for d in await LinkClickDay.filter(link__share__user_id=user.id))
     per_day: dict[str, int] = defaultdict(int)
     days = DailyRollup.filter(user_id=user.id, impressions__not_isnull=True)
     for day, impressions in await days.values_list("day", "impressions"):

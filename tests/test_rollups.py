@@ -9,7 +9,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from connectors.base import PostMetrics
 from dashboards.ingest import record_snapshots
-from dashboards.models import DailyRollup, MetricSnapshot, ParticipationDay, Provenance, TrackedPost
+from dashboards.models import DailyRollup, MetricSnapshot, ParticipationDay, TrackedPost
 from dashboards.report import campaign_report
 from tests.test_reports import World
 
@@ -68,7 +68,9 @@ async def test_rollups_by_department_add_up_to_each_posts_latest_snapshot(
                .select_related("share__user")}
     expected: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for share_id, snap in latest.items():
-        department = tracked[share_id].share.user.department
+        share = tracked[share_id].share
+        assert share is not None
+        department = share.user.department
         expected[department][0] += snap.impressions or 0
         expected[department][1] += (snap.reactions or 0) + (snap.comments or 0) + (snap.reshares or 0)
     rolled: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -101,7 +103,7 @@ async def test_a_snapshot_without_a_figure_leaves_it_not_reported(
     tracked = await TrackedPost.get(share_id=share.id).select_related("account")
     clock.advance(timedelta(hours=2))
     reading = PostMetrics(tracked.external_id, clock.now(), impressions=None, reach=None, reactions=4,
-                          comments=1, reshares=None, clicks=None, provenance=Provenance.MEASURED)
+                          comments=1, reshares=None, clicks=None, provenance="measured")
     assert await record_snapshots([(tracked, reading)]) == 1
     row = await DailyRollup.get(tracked_id=tracked.id)
     assert (row.impressions, row.engagements, row.clicks) == (None, 5, None)

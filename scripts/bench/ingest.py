@@ -25,7 +25,7 @@ from advocacy.users.models import User
 from campaigns.models import Campaign
 from connectors.base import PostMetrics
 from dashboards.ingest import record_snapshots
-from dashboards.models import MetricSnapshot, Provenance, TrackedPost
+from dashboards.models import MetricSnapshot, TrackedPost
 
 GOAL = 0.5
 BATCH = 500  # what one collector round hands to record_snapshots per account batch
@@ -35,7 +35,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/advocacy_bench"
 def metrics_for(tracked: list[TrackedPost], at: datetime, step: int) -> list[PostMetrics]:
     return [
         PostMetrics(t.external_id, at, impressions=100 * step + i % 97, reach=80 * step, reactions=step,
-                    comments=i % 3, reshares=i % 2, clicks=step + i % 5, provenance=Provenance.SIMULATED)
+                    comments=i % 3, reshares=i % 2, clicks=step + i % 5, provenance="simulated")
         for i, t in enumerate(tracked)
     ]
 

@@ -37,8 +37,7 @@ async def prepare(settings: Settings) -> str:
 async def clicks_written(settings: Settings) -> int:
     await db.init_db(settings)
     try:
-        return sum(await LinkClickDay.all().values_list("clicks", flat=True)) + sum(
-            await LinkClickDay.all().values_list("bot_clicks", flat=True))
+        return sum(day.clicks + day.bot_clicks for day in await LinkClickDay.all())
     finally:
         await Tortoise.close_connections()
 
