@@ -49,7 +49,6 @@ API_ROUTES = [
     *dashboard_endpoints.api_routes,
 ]
 PAGE_ROUTES = [
-    *link_pages.routes,
     *user_pages.routes,
     *share_pages.routes,
     *campaign_pages.routes,
@@ -89,6 +88,8 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, name="healthz"),
+        # Early in the table: routes are matched in order, and the redirect is the hottest path.
+        *link_pages.routes,
         Route("/api/openapi.json", openapi, name="openapi"),
         *(api_route.route() for api_route in API_ROUTES),
         *PAGE_ROUTES,
