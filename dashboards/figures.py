@@ -87,7 +87,21 @@ def bars(table: Table, y_title: str) -> go.Figure:
     return _layout(fig, table)
 
 
+def forecast_vs_actual(table: Table) -> go.Figure:
+    expected = table.column(2)
+    fig = go.Figure([
+        go.Bar(name="Forecast (low to high)", x=table.column(0), y=expected, marker_color=BRAND_COLOUR,
+               error_y={"type": "data", "symmetric": False,
+                        "array": [h - e for h, e in zip(table.column(3), expected, strict=True)],
+                        "arrayminus": [e - lo for e, lo in zip(expected, table.column(1), strict=True)]}),
+        go.Bar(name="Actual", x=table.column(0), y=table.column(4), marker_color=ADVOCACY_COLOUR),
+    ])
+    fig.update_layout(barmode="group", yaxis_type="log")
+    return _layout(fig, table)
+
+
 DRAWERS: dict[str, Callable[[Table], go.Figure]] = {
+    "forecast": forecast_vs_actual,
     "funnel": funnel,
     "failures": lambda t: bars(t, "shares"),
     "per-post": lambda t: paired_bars(t, "impressions"),

@@ -13,6 +13,7 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.users.models import Role, User
 from campaigns.models import Campaign
+from dashboards.forecast import forecast_table
 from dashboards.leadership import percent_or_none
 from dashboards.measures import ratio, sum_reported, weakest_provenance
 from dashboards.models import DailyRollup, LeaderboardChoice, TrackedPost
@@ -72,6 +73,9 @@ async def campaign_tables(campaign: Campaign) -> dict[str, Table]:
         "Each post: ambassadors vs the brand post",
         ("post", "ambassador impressions", "brand impressions", "ambassador ER (%)", "brand ER (%)"),
         rows, weakest_provenance(provenances))
+    mine = await TrackedPost.filter(campaign_id=campaign.id, share_id__not_isnull=True)
+    tables["forecast"] = await forecast_table(
+        campaign, sum_reported(t.latest_reach for t in mine), sum_reported(t.latest_clicks for t in mine))
     return tables
 
 
