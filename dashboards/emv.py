@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from advocacy.accounts.models import NETWORK_LABELS
 
@@ -112,6 +112,3 @@ def rates_to_json(rates: Mapping[str, NetworkRates]) -> dict[str, dict[str, floa
     return {network: {"cpm": r.cpm, "cpc": r.cpc, "per_engagement": r.per_engagement}
             for network, r in rates.items()}
 
-
-def day_span(first_day: date, last_day: date) -> list[date]:
-    return [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]

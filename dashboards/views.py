@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.clock import Clock
 from advocacy.links.models import LinkClickDay
 from advocacy.settings import Settings
@@ -174,6 +173,3 @@ async def weekly(clock: Clock, settings: Settings) -> Weekly:
     return Weekly(start, end, await build_summary(clock, settings, None, start, end),
                   await build_summary(clock, settings, None, start - timedelta(days=7), start))
 
-
-def network_label(network: str) -> str:
-    return NETWORK_LABELS.get(network, network)
