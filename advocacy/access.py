@@ -21,6 +21,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "login-submit": PUBLIC,
     "api-login": PUBLIC,
     "openapi": PUBLIC,
+    "link-redirect": PUBLIC,  # people who follow a shared link are not signed in
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,
@@ -59,7 +60,19 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-campaigns-launch": frozenset({E, ADMIN}),
     # leadership dashboard
     "dashboard": frozenset({L, E, ADMIN}),
+    "dashboard-csv": frozenset({L, E, ADMIN}),
+    "dashboard-weekly": frozenset({L, E, ADMIN}),
+    "dashboard-campaign": frozenset({L, E, ADMIN}),
+    "dashboard-campaign-csv": frozenset({L, E, ADMIN}),
+    # an ambassador's own results and leaderboard
+    "my-results": frozenset({A, ADMIN}),
+    "my-leaderboard-choice": frozenset({A, ADMIN}),
     "api-report": frozenset({L, E, ADMIN}),
+    "api-dashboards-summary": frozenset({L, E, ADMIN}),
+    "api-emv-formula": frozenset({L, E, ADMIN}),
+    # what a result is worth and what the programme cost are leadership's figures to set
+    "api-emv-formula-set": frozenset({L, ADMIN}),
+    "api-costs-create": frozenset({L, ADMIN}),
     # people
     "api-users-create": frozenset({ADMIN}),
 }

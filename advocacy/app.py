@@ -27,6 +27,8 @@ from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
+from advocacy.links import pages as link_pages
+from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, LinkResolver
 from advocacy.settings import Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
@@ -88,6 +90,8 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, name="healthz"),
+        # Early in the table: routes are matched in order, and the redirect is the hottest path.
+        *link_pages.routes,
         Route("/api/openapi.json", openapi, name="openapi"),
         *(api_route.route() for api_route in API_ROUTES),
         *PAGE_ROUTES,
@@ -149,7 +153,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         networks = NetworkRegistry(settings, clock)
+        click_buffer = ClickBuffer()
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            flusher = ClickFlusher(click_buffer, settings.click_flush_seconds)
+            flusher.start()
             scheduler = None
             if with_worker:
                 from advocacy.scheduler import build_scheduler
@@ -162,10 +169,15 @@ def create_app(
                     "clock": clock,
                     "networks": networks,
                     "brand_publisher": BrandPublisher(networks, clock),
+                    "links": LinkMaker.from_settings(settings),
+                    "link_resolver": LinkResolver(),
+                    "click_buffer": click_buffer,
                 }
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
+                # Before the database closes: the clicks still in memory are written.
+                await flusher.stop()
                 await networks.close()
 
     return Starlette(

@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "advocacy.accounts.models",
     "campaigns.models",
     "advocacy.shares.models",
+    "advocacy.links.models",
     "dashboards.models",
 ]
 

@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     connector_timeout_seconds: float = Field(default=20.0, gt=0)
     x_token_refresh_margin_seconds: int = Field(default=300, ge=0)
 
+    # Tracking links: UTM parameters added to each share's target ({network}, {campaign} = the
+    # campaign slug, {share} = the share id), and how often buffered click counts are written.
+    link_utm_template: str = (
+        "utm_source={network}&utm_medium=advocacy&utm_campaign={campaign}&utm_content={share}"
+    )
+    click_flush_seconds: float = Field(default=5.0, gt=0)
+    # The ambassadors' leaderboard: people by name, teams (departments) only, or none at all.
+    leaderboard: Literal["individual", "team", "off"] = "individual"
+    # Currency of earned media value and programme costs (an ISO 4217 code).
+    currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
+
     # X (Twitter) API v2. Every platform URL is a setting so gateways and test servers can stand in.
     x_client_id: str = ""
     x_client_secret: str = ""

@@ -12,9 +12,11 @@ from tortoise.transactions import in_transaction
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareStatus
+from advocacy.users.models import Role, User
 from campaigns.models import BrandPost
 from connectors.base import ConnectorError
-from dashboards.models import MetricSnapshot, Provenance, TrackedPost
+from dashboards.ingest import record_snapshots
+from dashboards.models import ParticipationDay, TrackedPost
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ SNAPSHOT_OFFSETS = (
     timedelta(days=14),
     timedelta(days=28),
 )
+
+
+ACTIVE_WINDOW = timedelta(days=30)
 
 
 @dataclass
@@ -102,33 +107,17 @@ class MetricsCollector:
                 report.errors += 1
                 continue
             found = {m.external_id: m for m in metrics}
+            pairs = [(t, found[t.external_id]) for t in posts if t.external_id in found]
+            for tracked in posts:
+                tracked.collections_done += 1
+                tracked.next_collect_at = _next_collection(tracked.published_at, now)
             async with in_transaction():
-                for tracked in posts:
-                    m = found.get(tracked.external_id)
-                    tracked.collections_done += 1
-                    tracked.next_collect_at = _next_collection(tracked.published_at, now)
-                    if m is not None:
-                        engagements = _sum_known(m.reactions, m.comments, m.reshares)
-                        await MetricSnapshot.create(
-                            share_id=tracked.share_id,  # type: ignore[attr-defined]
-                            brand_post_id=tracked.brand_post_id,  # type: ignore[attr-defined]
-                            network=tracked.network,
-                            captured_at=m.captured_at,
-                            impressions=m.impressions,
-                            reach=m.reach,
-                            reactions=m.reactions,
-                            comments=m.comments,
-                            reshares=m.reshares,
-                            clicks=m.clicks,
-                            provenance=Provenance(m.provenance),
-                        )
-                        tracked.latest_impressions = m.impressions
-                        tracked.latest_reach = m.reach
-                        tracked.latest_engagements = engagements
-                        tracked.latest_clicks = m.clicks
-                        tracked.latest_provenance = m.provenance
-                        report.snapshots += 1
-                    await tracked.save()
+                report.snapshots += await record_snapshots(pairs)
+                await TrackedPost.bulk_update(posts, fields=[
+                    "collections_done", "next_collect_at", "latest_impressions", "latest_reach",
+                    "latest_engagements", "latest_clicks", "latest_provenance",
+                ])
+        await record_participation(now)
         return report
 
 
@@ -140,6 +129,14 @@ def _next_collection(published_at: datetime, now: datetime) -> datetime | None:
     )
 
 
-def _sum_known(*values: int | None) -> int | None:
-    known = [v for v in values if v is not None]
-    return sum(known) if known else None
+async def record_participation(now: datetime) -> None:
+    """Today's invited, opted-in and sharing ambassadors; earlier days stay as they were recorded."""
+    invited = await User.filter(role=Role.AMBASSADOR, is_active=True).count()
+    opted_in = await User.filter(role=Role.AMBASSADOR, is_active=True, opted_in_at__not_isnull=True).count()
+    # Sharing: published at least once in the last 30 days, the window most programmes report.
+    sharing = len(set(await Share.filter(
+        status=ShareStatus.PUBLISHED, published_at__gt=now - ACTIVE_WINDOW, published_at__lte=now
+    ).values_list("user_id", flat=True)))
+    await ParticipationDay.update_or_create(
+        day=now.date(), defaults={"invited": invited, "opted_in": opted_in, "sharing": sharing}
+    )

@@ -15,6 +15,10 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.2f} %"
 
 
+def number(value: int | None) -> str:
+    return "not reported" if value is None else f"{value:,}"
+
+
 def times(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}x"
 
@@ -29,10 +33,10 @@ def write_dashboard_html(report: CampaignReport, path: Path, title: str) -> Path
     a, b = report.advocacy, report.brand
     rows = [
         ("Posts", f"{a.posts:,}", f"{b.posts:,}"),
-        ("Reach", f"{a.reach:,}", f"{b.reach:,}"),
-        ("Impressions", f"{a.impressions:,}", f"{b.impressions:,}"),
-        ("Engagements", f"{a.engagements:,}", f"{b.engagements:,}"),
-        ("Clicks", f"{a.clicks:,}", f"{b.clicks:,}"),
+        ("Reach", number(a.reach), number(b.reach)),
+        ("Impressions", number(a.impressions), number(b.impressions)),
+        ("Engagements", number(a.engagements), number(b.engagements)),
+        ("Clicks", number(a.clicks), number(b.clicks)),
         ("Engagement rate", percent(a.engagement_rate), percent(b.engagement_rate)),
         ("Click-through rate", percent(a.click_through_rate), percent(b.click_through_rate)),
     ]

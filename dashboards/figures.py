@@ -1,73 +1,126 @@
-"""Plotly figures of a campaign report: pure functions from a report to figures."""
+"""Plotly figures of the dashboards: pure functions from tables to figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 
-from advocacy.accounts.models import NETWORK_LABELS
+from dashboards.leadership import report_tables_of_report
 from dashboards.report import CampaignReport
+from dashboards.tables import Table
 
 ADVOCACY_COLOUR = "#2a9d8f"
 BRAND_COLOUR = "#6c757d"
+THIRD_COLOUR = "#e9c46a"
 
 
-def _layout(fig: go.Figure, title: str, provenance: str) -> go.Figure:
+def _layout(fig: go.Figure, table: Table) -> go.Figure:
+    subtitle = f"<br><sub>{table.subtitle}</sub>" if table.subtitle else ""
     fig.update_layout(
-        title={"text": f"{title} <sup>({provenance})</sup>"},
+        title={"text": f"{table.title} <sup>({table.provenance})</sup>{subtitle}"},
         template="plotly_white",
-        margin={"l": 50, "r": 20, "t": 60, "b": 40},
+        margin={"l": 50, "r": 20, "t": 80 if subtitle else 60, "b": 40},
         legend={"orientation": "h", "y": -0.15},
-        height=360,
+        height=380,
     )
     return fig
 
 
-def daily_impressions(report: CampaignReport) -> go.Figure:
-    days = [day.isoformat() for day, _, _ in report.daily]
-    fig = go.Figure(
-        [
-            go.Bar(name="Ambassadors", x=days, y=[a for _, a, _ in report.daily],
-                   marker_color=ADVOCACY_COLOUR),
-            go.Bar(name="Brand channels", x=days, y=[b for _, _, b in report.daily],
-                   marker_color=BRAND_COLOUR),
-        ]
-    )
-    fig.update_layout(barmode="group", yaxis_title="new impressions")
-    return _layout(fig, "Impressions per day", report.advocacy.provenance)
+def paired_bars(table: Table, y_title: str) -> go.Figure:
+    """Ambassadors next to the brand channels: columns 1 and 2 against column 0."""
+    fig = go.Figure([
+        go.Bar(name="Ambassadors", x=table.column(0), y=table.column(1), marker_color=ADVOCACY_COLOUR),
+        go.Bar(name="Brand channels", x=table.column(0), y=table.column(2), marker_color=BRAND_COLOUR),
+    ])
+    fig.update_layout(barmode="group", yaxis_title=y_title)
+    return _layout(fig, table)
 
 
-def engagement_rate_by_network(report: CampaignReport) -> go.Figure:
-    networks = list(report.by_network)
-    labels = [NETWORK_LABELS.get(n, n) for n in networks]
-
-    def pct(value: float | None) -> float | None:
-        return None if value is None else round(100 * value, 2)
-    fig = go.Figure(
-        [
-            go.Bar(name="Ambassadors", x=labels, marker_color=ADVOCACY_COLOUR,
-                   y=[pct(report.by_network[n][0].engagement_rate) for n in networks]),
-            go.Bar(name="Brand channels", x=labels, marker_color=BRAND_COLOUR,
-                   y=[pct(report.by_network[n][1].engagement_rate) for n in networks]),
-        ]
-    )
-    fig.update_layout(barmode="group", yaxis_title="engagement rate (%)")
-    return _layout(fig, "Engagement rate, ambassadors vs brand", report.advocacy.provenance)
+def impressions_and_engagements(table: Table) -> go.Figure:
+    fig = go.Figure([
+        go.Bar(name="Impressions", x=table.column(0), y=table.column(1), marker_color=ADVOCACY_COLOUR),
+        go.Bar(name="Engagements", x=table.column(0), y=table.column(2), marker_color=THIRD_COLOUR,
+               yaxis="y2"),
+    ])
+    fig.update_layout(barmode="group", yaxis_title="impressions",
+                      yaxis2={"title": "engagements", "overlaying": "y", "side": "right"})
+    return _layout(fig, table)
 
 
-def impressions_by_department(report: CampaignReport) -> go.Figure:
-    names = list(report.by_department)
-    fig = go.Figure(
-        go.Bar(x=names, y=[report.by_department[n].impressions for n in names],
-               marker_color=ADVOCACY_COLOUR)
-    )
-    fig.update_layout(yaxis_title="impressions")
-    return _layout(fig, "Ambassador impressions by department", report.advocacy.provenance)
+def value_by_network(table: Table) -> go.Figure:
+    fig = go.Figure(go.Bar(name=table.columns[-1], x=table.column(0), y=table.column(4),
+                           marker_color=ADVOCACY_COLOUR))
+    fig.update_layout(yaxis_title=table.columns[-1])
+    return _layout(fig, table)
+
+
+def participation(table: Table) -> go.Figure:
+    fig = go.Figure([
+        go.Scatter(name=name, x=table.column(0), y=table.column(i + 1), mode="lines+markers",
+                   line={"color": colour})
+        for i, (name, colour) in enumerate(
+            (("Invited", BRAND_COLOUR), ("Opted in", THIRD_COLOUR), ("Sharing", ADVOCACY_COLOUR)))
+    ])
+    fig.update_layout(yaxis_title="ambassadors")
+    return _layout(fig, table)
+
+
+def table_figure(table: Table) -> go.Figure:
+    fig = go.Figure(go.Table(
+        header={"values": list(table.columns), "fill_color": "#e9eef2", "align": "left"},
+        cells={"values": [["" if v is None else v for v in table.column(i)]
+                          for i in range(len(table.columns))], "align": "left"},
+    ))
+    return _layout(fig, table)
+
+
+def funnel(table: Table) -> go.Figure:
+    fig = go.Figure(go.Funnel(y=table.column(0), x=table.column(1), marker={"color": ADVOCACY_COLOUR},
+                              textinfo="value+percent initial"))
+    return _layout(fig, table)
+
+
+def bars(table: Table, y_title: str) -> go.Figure:
+    fig = go.Figure(go.Bar(x=table.column(0), y=table.column(1), marker_color=ADVOCACY_COLOUR))
+    fig.update_layout(yaxis_title=y_title)
+    return _layout(fig, table)
+
+
+def forecast_vs_actual(table: Table) -> go.Figure:
+    expected = table.column(2)
+    fig = go.Figure([
+        go.Bar(name="Forecast (low to high)", x=table.column(0), y=expected, marker_color=BRAND_COLOUR,
+               error_y={"type": "data", "symmetric": False,
+                        "array": [h - e for h, e in zip(table.column(3), expected, strict=True)],
+                        "arrayminus": [e - lo for e, lo in zip(expected, table.column(1), strict=True)]}),
+        go.Bar(name="Actual", x=table.column(0), y=table.column(4), marker_color=ADVOCACY_COLOUR),
+    ])
+    fig.update_layout(barmode="group", yaxis_type="log")
+    return _layout(fig, table)
+
+
+DRAWERS: dict[str, Callable[[Table], go.Figure]] = {
+    "forecast": forecast_vs_actual,
+    "funnel": funnel,
+    "failures": lambda t: bars(t, "shares"),
+    "per-post": lambda t: paired_bars(t, "impressions"),
+    "my-daily": lambda t: bars(t, "new impressions"),
+    "daily-impressions": lambda t: paired_bars(t, "new impressions"),
+    "engagement-rate": lambda t: paired_bars(t, "engagement rate (%)"),
+    "departments": impressions_and_engagements,
+    "regions": impressions_and_engagements,
+    "emv": value_by_network,
+    "participation": participation,
+    "top-posts": table_figure,
+}
+
+
+def figures_of(tables: dict[str, Table]) -> dict[str, go.Figure]:
+    """A figure for each table, keyed like the table (a table without a drawer becomes a table)."""
+    return {key: DRAWERS.get(key, table_figure)(table) for key, table in tables.items()}
 
 
 def campaign_figures(report: CampaignReport) -> dict[str, go.Figure]:
-    """Every figure of the leadership dashboard, keyed by a stable id."""
-    return {
-        "daily-impressions": daily_impressions(report),
-        "engagement-rate": engagement_rate_by_network(report),
-        "departments": impressions_by_department(report),
-    }
+    """The report's own figures (used by the standalone HTML export)."""
+    return figures_of(report_tables_of_report(report))

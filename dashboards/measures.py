@@ -19,20 +19,30 @@ class PostFigures:
 
 @dataclass(frozen=True)
 class ChannelTotals:
+    """Sums over posts. A sum is None when no post reported that figure: not reported is not zero.
+
+    Rates pair numerator and denominator post by post, so a post that reports engagements but not
+    impressions adds to neither side of the engagement rate.
+    """
+
     posts: int
-    impressions: int
-    reach: int
-    engagements: int
-    clicks: int
+    impressions: int | None
+    reach: int | None
+    engagements: int | None
+    clicks: int | None
     provenances: frozenset[str]
+    rated_impressions: int = 0  # impressions of posts that also report engagements
+    rated_engagements: int = 0
+    clicked_impressions: int = 0  # impressions of posts that also report clicks
+    clicked_clicks: int = 0
 
     @property
     def engagement_rate(self) -> float | None:
-        return self.engagements / self.impressions if self.impressions else None
+        return ratio(self.rated_engagements, self.rated_impressions)
 
     @property
     def click_through_rate(self) -> float | None:
-        return self.clicks / self.impressions if self.impressions else None
+        return ratio(self.clicked_clicks, self.clicked_impressions)
 
     @property
     def provenance(self) -> str:
@@ -49,15 +59,27 @@ def weakest_provenance(labels: Iterable[str]) -> str:
     return "none"
 
 
+def sum_reported(values: Iterable[int | None]) -> int | None:
+    """The sum of the reported values, or None when none was reported."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def total(posts: Iterable[PostFigures]) -> ChannelTotals:
     items = list(posts)
+    rated = [p for p in items if p.impressions is not None and p.engagements is not None]
+    clicked = [p for p in items if p.impressions is not None and p.clicks is not None]
     return ChannelTotals(
         posts=len(items),
-        impressions=sum(p.impressions or 0 for p in items),
-        reach=sum(p.reach or 0 for p in items),
-        engagements=sum(p.engagements or 0 for p in items),
-        clicks=sum(p.clicks or 0 for p in items),
+        impressions=sum_reported(p.impressions for p in items),
+        reach=sum_reported(p.reach for p in items),
+        engagements=sum_reported(p.engagements for p in items),
+        clicks=sum_reported(p.clicks for p in items),
         provenances=frozenset(p.provenance for p in items if p.provenance),
+        rated_impressions=sum(p.impressions or 0 for p in rated),
+        rated_engagements=sum(p.engagements or 0 for p in rated),
+        clicked_impressions=sum(p.impressions or 0 for p in clicked),
+        clicked_clicks=sum(p.clicks or 0 for p in clicked),
     )
 
 

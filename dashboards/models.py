@@ -75,3 +75,96 @@ class TrackedPost(Model):
     class Meta:
         table = "tracked_posts"
         indexes = (("next_collect_at",), ("campaign_id", "published_at"))
+
+
+class DailyRollup(Model):
+    """What one tracked post gained on one day, with the slices dashboards group by.
+
+    The collector adds each new snapshot to it, so dashboards read one row per post and day instead
+    of scanning snapshots. None means no snapshot of that day reported the figure.
+    """
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    tracked: fields.ForeignKeyRelation[TrackedPost] = fields.ForeignKeyField(
+        "models.TrackedPost", related_name="rollups", on_delete=fields.CASCADE
+    )
+    campaign: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Campaign", related_name="rollups", on_delete=fields.CASCADE
+    )
+    is_brand = fields.BooleanField()
+    network = fields.CharField(max_length=16)
+    user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name="rollups", null=True, on_delete=fields.SET_NULL
+    )
+    department = fields.CharField(max_length=100, default="")
+    region = fields.CharField(max_length=100, default="")
+    impressions = fields.IntField(null=True)
+    reach = fields.IntField(null=True)
+    engagements = fields.IntField(null=True)
+    clicks = fields.IntField(null=True)
+    provenance = fields.CharField(max_length=16)
+
+    class Meta:
+        table = "daily_rollups"
+        unique_together = (("tracked", "day"),)
+        indexes = (("campaign_id", "day"), ("day",))
+
+
+class EmvFormula(Model):
+    """One version of the earned media value formula. A change is a new row, never an edit."""
+
+    id = fields.IntField(primary_key=True)
+    version = fields.IntField(unique=True)
+    currency = fields.CharField(max_length=3)
+    rates: dict[str, dict[str, float]] = fields.JSONField()  # type: ignore[assignment]
+    note = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "emv_formulas"
+
+
+class ProgrammeCost(Model):
+    """What the programme cost for a period, for one campaign or for the whole programme."""
+
+    id = fields.IntField(primary_key=True)
+    campaign: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Campaign", related_name="costs", null=True, on_delete=fields.CASCADE
+    )
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    amount = fields.DecimalField(max_digits=14, decimal_places=2)
+    currency = fields.CharField(max_length=3)
+    note = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "programme_costs"
+
+
+class ParticipationDay(Model):
+    """Ambassadors invited, opted in and sharing as they were on a day, kept as history."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)
+    invited = fields.IntField()
+    opted_in = fields.IntField()
+    sharing = fields.IntField()
+
+    class Meta:
+        table = "participation_days"
+
+
+class LeaderboardChoice(Model):
+    """An ambassador who chose to leave the leaderboard. Their figures still count in every total."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation = fields.OneToOneField(
+        "models.User", related_name="leaderboard_choice", on_delete=fields.CASCADE
+    )
+    hidden = fields.BooleanField(default=True)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "leaderboard_choices"

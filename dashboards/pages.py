@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.errors import DomainError
-from advocacy.templating import render
+from advocacy.accounts.models import NETWORK_LABELS
+from advocacy.api import parse_query, path_int
+from advocacy.auth import signed_in_user
+from advocacy.errors import DomainError, NotFound
+from advocacy.templating import flash, render
+from advocacy.users.models import Role, User
 from campaigns.models import Campaign
 from campaigns.service import get_campaign
 from dashboards.endpoints import day_bounds
 from dashboards.export import percent, times
-from dashboards.figures import campaign_figures
+from dashboards.figures import figures_of
+from dashboards.leadership import leadership
 from dashboards.measures import weakest_provenance
-from dashboards.report import CampaignReport, campaign_report
+from dashboards.report import CampaignReport
 from dashboards.schemas import ReportQuery
+from dashboards.summary import Summary
+from dashboards.tables import Table, to_csv
+from dashboards.views import campaign_tables, is_hidden, leaderboard, my_figures, set_hidden, weekly
 
-QUERY_FIELDS = {"campaign_id": "campaign", "start": "start date", "end": "end date"}
+QUERY_FIELDS = {"campaign_id": "campaign", "start": "start date", "end": "end date",
+                "department": "department", "network": "network"}
 # Our own records (what this service published, and for whom) rather than a platform's figures.
 RECORDS = "measured"
 
@@ -39,8 +50,27 @@ class Tile:
     hint: str = ""
 
 
-def count(value: int) -> str:
-    return f"{value:,}"
+def count(value: int | None) -> str:
+    return "not reported" if value is None else f"{value:,}"
+
+
+def money(value: float | None, currency: str) -> str:
+    return "n/a" if value is None else f"{value:,.2f} {currency}"
+
+
+def value_tiles(summary: Summary) -> list[Tile]:
+    emv, cost, roi = summary.figure("emv"), summary.figure("programme_cost"), summary.figure("roi")
+    links = summary.figure("link_clicks")
+    return [
+        Tile("link-clicks", "Clicks on our short links", count(int(links.value or 0)), links.kind,
+             links.note),
+        Tile("emv", "Earned media value", money(emv.value, emv.unit), emv.kind, emv.note),
+        Tile("cost", "Programme cost", money(cost.value, cost.unit), cost.kind,
+             cost.note or "entered per campaign and period"),
+        Tile("roi", "Return on investment", percent(roi.value), roi.kind,
+             f"(EMV − cost) / cost, EMV formula v{roi.formula_version}" if roi.value is not None
+             else "needs a programme cost for this campaign and period (not split by department or network)"),
+    ]
 
 
 def kpi_tiles(report: CampaignReport) -> list[Tile]:
@@ -76,8 +106,8 @@ def script_json(text: str) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def figure_specs(report: CampaignReport) -> list[tuple[str, Markup]]:
-    return [(key, script_json(fig.to_json())) for key, fig in campaign_figures(report).items()]
+def figure_specs(tables: dict[str, Table]) -> list[tuple[str, Markup]]:
+    return [(key, script_json(fig.to_json())) for key, fig in figures_of(tables).items()]
 
 
 def validation_message(error: ValidationError) -> str:
@@ -97,8 +127,11 @@ async def dashboard(request: Request) -> Response:
     # Empty fields are what an untouched form sends: they mean "no filter", not "invalid".
     form = {name: request.query_params.get(name, "").strip() for name in QUERY_FIELDS}
     campaigns = await Campaign.all().order_by("-starts_at", "-id")
+    departments = sorted(set(await User.filter(role=Role.AMBASSADOR).exclude(department="")
+                             .values_list("department", flat=True)))
     page: dict[str, Any] = {
-        "form": form, "campaigns": campaigns, "tiles": [], "figures": [], "report": None, "chosen": None
+        "form": form, "campaigns": campaigns, "tiles": [], "figures": [], "report": None, "chosen": None,
+        "departments": departments, "networks": NETWORK_LABELS, "query": "",
     }
     try:
         query = ReportQuery.model_validate({k: v for k, v in form.items() if v})
@@ -109,11 +142,117 @@ async def dashboard(request: Request) -> Response:
     except DomainError as error:
         return render(request, "dashboard.html", status=error.status_code, error=error.message, **page)
     start, end = day_bounds(query)
-    report = await campaign_report(query.campaign_id, start, end)
+    data = await leadership(request.state.clock, request.state.settings, query.campaign_id, start, end,
+                            department=query.department, network=query.network)
+    report = data.summary.report
     # Building and serialising figures costs tens of milliseconds of CPU each: keep it off the loop.
-    figures = await run_in_threadpool(figure_specs, report) if report.daily else []
-    page.update(tiles=kpi_tiles(report), figures=figures, report=report, chosen=chosen)
+    figures = await run_in_threadpool(figure_specs, data.tables) if report.daily else []
+    page.update(tiles=kpi_tiles(report) + value_tiles(data.summary), figures=figures, report=report,
+                chosen=chosen, formula=data.summary.formula.describe(),
+                query=urlencode({k: v for k, v in form.items() if v}))
     return render(request, "dashboard.html", error=None, **page)
 
 
-routes = [Route("/dashboard", dashboard, methods=["GET"], name="dashboard")]
+async def dashboard_csv(request: Request) -> Response:
+    """The table behind one chart, with the dashboard's filters."""
+    query = parse_query(request, ReportQuery)
+    if query.campaign_id is not None:
+        await get_campaign(query.campaign_id)
+    start, end = day_bounds(query)
+    data = await leadership(request.state.clock, request.state.settings, query.campaign_id, start, end,
+                            department=query.department, network=query.network)
+    return csv_response(data.tables, request.path_params["table"])
+
+
+async def campaign_dashboard(request: Request) -> Response:
+    campaign = await get_campaign(path_int(request, "campaign_id"))
+    tables = await campaign_tables(campaign)
+    figures = await run_in_threadpool(figure_specs, tables)
+    return render(request, "campaign_dashboard.html", campaign=campaign, figures=figures, query="")
+
+
+async def campaign_csv(request: Request) -> Response:
+    campaign = await get_campaign(path_int(request, "campaign_id"))
+    return csv_response(await campaign_tables(campaign), request.path_params["table"])
+
+
+def csv_response(tables: dict[str, Table], key: str) -> Response:
+    if key not in tables:
+        raise NotFound(f"There is no table {key!r} on this dashboard.")
+    return Response(to_csv(tables[key]), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
+
+
+async def my_results(request: Request) -> Response:
+    user = signed_in_user(request)
+    mine = await my_figures(user)
+    settings = request.state.settings
+    tiles = [
+        Tile("my-shares", "Shares published", count(mine.shares_published), RECORDS),
+        Tile("my-reach", "Reach", count(mine.reach), mine.provenance),
+        Tile("my-impressions", "Impressions", count(mine.impressions), mine.provenance),
+        Tile("my-engagements", "Engagements", count(mine.engagements), mine.provenance),
+        Tile("my-clicks", "Clicks on my short links", count(mine.link_clicks),
+             "simulated" if settings.network_mode == "sandbox" else "measured",
+             f"the platforms counted {count(mine.platform_clicks)}"),
+    ]
+    figures = await run_in_threadpool(figure_specs, {"my-daily": mine.daily}) if mine.daily.rows else []
+    return render(request, "my_stats.html", tiles=tiles, figures=figures, mode=settings.leaderboard,
+                  standings=await leaderboard(settings.leaderboard, user), hidden=await is_hidden(user),
+                  provenance=mine.provenance, query="")
+
+
+async def my_leaderboard_choice(request: Request) -> Response:
+    form = await request.form()
+    hidden = str(form.get("hidden", "")) == "1"
+    await set_hidden(request.state.clock, signed_in_user(request), hidden)
+    flash(request, "You are hidden from the leaderboard." if hidden else "You are shown on the leaderboard.")
+    return RedirectResponse("/me/results", status_code=303)
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    key: str
+    label: str
+    now: str
+    before: str
+    change: str
+    kind: str
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "ratio":
+        return percent(value)
+    if unit == "count":
+        return f"{value:,.0f}"
+    return money(value, unit)
+
+
+async def weekly_summary(request: Request) -> Response:
+    week = await weekly(request.state.clock, request.state.settings)
+    rows = []
+    for key in ("shares_published", "ambassadors_sharing", "reach", "impressions", "engagements",
+                "link_clicks", "engagement_rate", "amplification", "engagement_rate_ratio", "emv"):
+        figure, before = week.this_week.figure(key), week.last_week.figure(key)
+        change = week.change(key)
+        sign = "+" if change is not None and change > 0 else ""
+        rows.append(WeekRow(key, figure.label, shown(figure.value, figure.unit),
+                            shown(before.value, before.unit),
+                            "n/a" if change is None else sign + shown(change, figure.unit), figure.kind))
+    return render(request, "weekly.html", week=week, rows=rows, one_day=timedelta(days=1),
+                  formula=week.this_week.formula.describe())
+
+
+routes = [
+    Route("/dashboard", dashboard, methods=["GET"], name="dashboard"),
+    Route("/dashboard/weekly", weekly_summary, methods=["GET"], name="dashboard-weekly"),
+    Route("/dashboard/campaigns/{campaign_id:int}", campaign_dashboard, methods=["GET"],
+          name="dashboard-campaign"),
+    Route("/dashboard/campaigns/{campaign_id:int}/{table}.csv", campaign_csv, methods=["GET"],
+          name="dashboard-campaign-csv"),
+    Route("/dashboard/{table}.csv", dashboard_csv, methods=["GET"], name="dashboard-csv"),
+    Route("/me/results", my_results, methods=["GET"], name="my-results"),
+    Route("/me/results/leaderboard", my_leaderboard_choice, methods=["POST"], name="my-leaderboard-choice"),
+]

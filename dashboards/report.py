@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tortoise.expressions import Q
+
 from advocacy.shares.models import Share, ShareStatus
 from dashboards.measures import ChannelTotals, PostFigures, ratio, total
-from dashboards.models import MetricSnapshot, TrackedPost
+from dashboards.models import DailyRollup, TrackedPost
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,21 @@ def _figures(row: TrackedPost) -> PostFigures:
 
 
 async def campaign_report(
-    campaign_id: int | None = None, start: datetime | None = None, end: datetime | None = None
+    campaign_id: int | None = None, start: datetime | None = None, end: datetime | None = None,
+    *, department: str | None = None, network: str | None = None,
 ) -> CampaignReport:
-    """Figures of posts published in [start, end) for one campaign, or every campaign if None."""
+    """Figures of posts published in [start, end) for one campaign, or every campaign if None.
+
+    A department narrows the ambassadors' side only: brand posts belong to no department.
+    """
     tracked = TrackedPost.all()
     shares = Share.filter(status=ShareStatus.PUBLISHED)
+    if network is not None:
+        tracked = tracked.filter(network=network)
+        shares = shares.filter(network=network)
+    if department is not None:
+        tracked = tracked.filter(Q(brand_post_id__not_isnull=True) | Q(share__user__department=department))
+        shares = shares.filter(user__department=department)
     if campaign_id is not None:
         tracked = tracked.filter(campaign_id=campaign_id)
         shares = shares.filter(post__pack__campaign_id=campaign_id)
@@ -88,29 +100,27 @@ async def campaign_report(
         brand=total(_figures(r) for r in brand_rows),
         by_network=by_network,
         by_department={name: total(items) for name, items in sorted(departments.items())},
-        daily=await _daily_impressions(rows),
+        daily=await _daily_impressions(campaign_id, start, end, department, network),
     )
 
 
-async def _daily_impressions(rows: list[TrackedPost]) -> list[tuple[date, int, int]]:
-    """New impressions per day, from the differences between consecutive snapshots."""
-    share_ids = [r.share_id for r in rows if r.share_id is not None]  # type: ignore[attr-defined]
-    brand_ids = [r.brand_post_id for r in rows if r.brand_post_id is not None]  # type: ignore[attr-defined]
-    snapshots: list[MetricSnapshot] = []
-    # Chunked so the IN list stays within every database's parameter limit.
-    for ids, column in ((share_ids, "share_id__in"), (brand_ids, "brand_post_id__in")):
-        for i in range(0, len(ids), 500):
-            snapshots += await MetricSnapshot.filter(**{column: ids[i : i + 500]}).order_by(
-                "captured_at"
-            )
-    last: dict[tuple[str, int], int] = {}
+async def _daily_impressions(
+    campaign_id: int | None, start: datetime | None, end: datetime | None,
+    department: str | None = None, network: str | None = None,
+) -> list[tuple[date, int, int]]:
+    """New impressions per day, read from the daily rollups (never from the raw snapshots)."""
+    rollups = DailyRollup.filter(impressions__not_isnull=True)
+    if network is not None:
+        rollups = rollups.filter(network=network)
+    if department is not None:
+        rollups = rollups.filter(Q(is_brand=True) | Q(department=department))
+    if campaign_id is not None:
+        rollups = rollups.filter(campaign_id=campaign_id)
+    if start is not None:
+        rollups = rollups.filter(tracked__published_at__gte=start)
+    if end is not None:
+        rollups = rollups.filter(tracked__published_at__lt=end)
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for snap in snapshots:
-        if snap.impressions is None:
-            continue
-        is_share = snap.share_id is not None  # type: ignore[attr-defined]
-        key = ("s", snap.share_id) if is_share else ("b", snap.brand_post_id)  # type: ignore[attr-defined]
-        delta = snap.impressions - last.get(key, 0)
-        last[key] = snap.impressions
-        per_day[snap.captured_at.date()][0 if is_share else 1] += delta
+    for day, is_brand, impressions in await rollups.values_list("day", "is_brand", "impressions"):
+        per_day[day][1 if is_brand else 0] += impressions
     return [(day, values[0], values[1]) for day, values in sorted(per_day.items())]

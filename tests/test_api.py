@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from advocacy.clock import SimulatedClock
+from advocacy.links.models import ShortLink
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareEvent
 from advocacy.users.models import ApiToken, User
@@ -102,7 +103,9 @@ async def test_session_cookie_does_not_authenticate_the_api(
     assert_error(await client.get("/api/v1/me"), 401, "not_authenticated")
 
 
-async def test_studio_to_feed_to_share_flow(client: httpx.AsyncClient, clock: SimulatedClock) -> None:
+async def test_studio_to_feed_to_share_flow(
+    client: httpx.AsyncClient, clock: SimulatedClock, database: Settings
+) -> None:
     _, editor = await token_for(clock, "editor")
     _, reviewer = await token_for(clock, "reviewer")
     ambassador_user, ambassador = await token_for(clock, "ambassador")
@@ -155,7 +158,10 @@ async def test_studio_to_feed_to_share_flow(client: httpx.AsyncClient, clock: Si
     assert shared.status_code == 201, shared.text
     share = shared.json()
     assert (share["status"], share["network"], share["account_id"]) == ("queued", "linkedin", account.id)
-    assert share["text"] == f"{variant['text']}\n\nhttps://example.org/boosters"
+    # The share carries its own tracking link, which leads to the post's URL.
+    link = await ShortLink.get(share_id=share["id"])
+    assert share["text"] == f"{variant['text']}\n\n{database.public_base_url}/l/{link.slug}"
+    assert link.target_url.startswith("https://example.org/boosters?utm_source=linkedin")
 
     listed = await client.get("/api/v1/shares", headers=ambassador)
     assert [s["id"] for s in listed.json()] == [share["id"]]

@@ -9,10 +9,12 @@ import pytest
 
 from advocacy.clock import SimulatedClock
 from advocacy.demo.run import DemoOptions, print_summary, simulate
+from advocacy.links.models import LinkClickDay, ShortLink
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from campaigns.models import BrandPost
 from dashboards.models import MetricSnapshot, TrackedPost
+from dashboards.summary import build_summary
 
 
 async def test_small_demo_summary_matches_the_database(
@@ -53,7 +55,21 @@ async def test_small_demo_summary_matches_the_database(
     # The bundled plotly.js is inlined, so the file opens without a network.
     assert "<script src=" not in html and len(html) > 1_000_000
 
+    # Every published share carried its own short link, and the clicks on them were counted.
+    slugs = {link.share_id: link.slug for link in await ShortLink.all()}  # type: ignore[attr-defined]
+    assert all(s.text.endswith(f"/l/{slugs[s.id]}") for s in await Share.filter(status=ShareStatus.PUBLISHED))
+    days = await LinkClickDay.all()
+    link_clicks = sum(d.clicks for d in days)
+    assert link_clicks > 0 and result.summary.figure("link_clicks").value == link_clicks
+    assert sum(d.bot_clicks for d in days) > 0
+
     print_summary(result, database)
     printed = capsys.readouterr().out
     assert f"Shares published {published:,}" in printed
     assert f"{result.report.advocacy.impressions:,}" in printed
+    # EMV and ROI as the database gives them now, with the formula version they used.
+    again = await build_summary(clock, database, result.campaign_id)
+    assert again.formula.version == 1
+    assert f"Earned media value {again.emv:,.2f} USD (simulated), by EMV formula v1 (USD)" in printed
+    assert again.cost == 4 * 120
+    assert f"ROI {100 * again.roi:.2f} %" in printed  # type: ignore[operator]

@@ -10,6 +10,7 @@ import httpx
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
+from advocacy.links.models import ShortLink
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
@@ -99,7 +100,9 @@ async def test_ambassador_shares_a_post_now_from_the_feed(
     assert share.status == ShareStatus.QUEUED
     assert share.variant_id == variant.id  # type: ignore[attr-defined]
     assert share.due_at == clock.now()
-    assert share.text.startswith(variant.text) and post.url in share.text
+    link = await ShortLink.get(share_id=share.id)
+    assert share.text.startswith(variant.text) and share.text.endswith(f"/l/{link.slug}")
+    assert link.target_url.startswith(post.url)
 
     after = await client.get("/feed")
     assert "queued and goes out in a moment" in after.text

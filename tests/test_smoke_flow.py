@@ -44,6 +44,6 @@ async def test_a_share_travels_from_pick_to_report(database: Settings, clock: Si
         await collector.run_once()
     summary = await campaign_report(campaign.id)
     assert summary.shares_published == 1
-    assert summary.advocacy.impressions > 0 and summary.brand.impressions > 0
+    assert (summary.advocacy.impressions or 0) > 0 and (summary.brand.impressions or 0) > 0
     assert summary.advocacy.provenance == "simulated"
     assert await Share.filter(status=ShareStatus.PUBLISHED).count() == 1

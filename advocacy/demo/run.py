@@ -6,6 +6,7 @@ import asyncio
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from advocacy.clock import SimulatedClock, SystemClock
 from advocacy.demo.content import POSTS
 from advocacy.demo.seed import DEMO_PASSWORD, DOMAIN, seed_organisation
 from advocacy.errors import DomainError
+from advocacy.links.models import ShortLink
+from advocacy.links.service import ClickBuffer, LinkMaker, LinkResolver, follow
 from advocacy.scheduler import build_dispatcher
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
@@ -27,10 +30,16 @@ from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
 from campaigns.models import Post
 from dashboards.collect import MetricsCollector
-from dashboards.export import percent, times, write_dashboard_html
+from dashboards.export import number, percent, times, write_dashboard_html
 from dashboards.report import CampaignReport, campaign_report
+from dashboards.summary import Summary, build_summary
+from dashboards.valuation import add_cost
 
 TICK = timedelta(minutes=30)
+# What the demo programme cost per simulated day: a share of the licence and of the comms team's time.
+DAILY_COST = Decimal("120.00")
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0"
+PREVIEW_AGENTS = ("LinkedInBot/1.0 (compatible; Mozilla/5.0)", "Twitterbot/1.0")
 SHARING_HOURS = (8, 19)  # local time at which ambassadors' scheduled shares go out
 
 
@@ -50,6 +59,7 @@ class DemoResult:
     campaign_id: int
     campaign_name: str
     report: CampaignReport
+    summary: Summary
     status_counts: dict[str, int]
     invited: int
     opted_in: int
@@ -71,6 +81,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
     start = clock.now()
     org = await seed_organisation(clock, ambassadors=options.ambassadors, seed=options.seed)
     networks = NetworkRegistry(settings, clock)
+    links = LinkMaker.from_settings(settings)
 
     # Compose, review, launch: the editor writes, a different person approves.
     campaign = await campaigns.create_campaign(
@@ -99,6 +110,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
 
     dispatcher = build_dispatcher(settings, clock, networks)
     collector = MetricsCollector(networks, clock)
+    resolver, clicks = LinkResolver(), ClickBuffer()
     refused: list[str] = []
     end = start + timedelta(days=options.days)
     day_started = -1
@@ -107,24 +119,55 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
         if day != day_started:
             day_started = day
             visitors = [a for a in org.ambassadors if visit_day[a.id] == day]
-            refused += await _pick_posts(clock, rng, visitors, posts, accounts)
+            refused += await _pick_posts(clock, rng, visitors, posts, accounts, links)
+            if day > 0:
+                await _click_links(settings, clock, rng, resolver, clicks)
         await dispatcher.run_until_idle()
         await collector.run_once()
         clock.advance(TICK)
     await dispatcher.run_until_idle()
+    await _click_links(settings, clock, rng, resolver, clicks)
     await collector.run_once()
+    await add_cost(clock, amount=DAILY_COST * options.days, currency=settings.currency,
+                   expected_currency=settings.currency, period_start=start.date(),
+                   period_end=(end - timedelta(days=1)).date(), campaign_id=campaign.id,
+                   note="demo: licence share and comms team time")
 
     report = await campaign_report(campaign.id)
+    summary = await build_summary(clock, settings, campaign.id)
     counts = {status.value: await Share.filter(status=status).count() for status in ShareStatus}
     dashboard = write_dashboard_html(
         report, options.out_dir / "dashboard.html",
         f"{settings.organization_name}: {campaign.name} ({options.days} simulated days)",
     )
     return DemoResult(
-        campaign_id=campaign.id, campaign_name=campaign.name, report=report, status_counts=counts,
+        campaign_id=campaign.id, campaign_name=campaign.name, report=report, summary=summary,
+        status_counts=counts,
         invited=org.invited, opted_in=len(org.ambassadors), dashboard=dashboard, start=start,
         end=end, refused_picks=refused,
     )
+
+
+async def _click_links(
+    settings: Settings, clock: SimulatedClock, rng: random.Random, resolver: LinkResolver,
+    clicks: ClickBuffer,
+) -> None:
+    """A day of simulated people (and link-preview fetchers) following the published short links.
+
+    Each goes through the redirect's own counting function, so the demo counts what production would.
+    """
+    day = clock.now().date()
+    published = await ShortLink.filter(share__status=ShareStatus.PUBLISHED).values_list(
+        "slug", "share__published_at")
+    for slug, published_at in published:
+        fresh = (clock.now() - published_at) < timedelta(days=1)
+        agents = [rng.choice(PREVIEW_AGENTS)] if fresh else []
+        agents += [BROWSER_AGENT] * rng.choices((0, 1, 2, 4), weights=(5, 3, 2, 1))[0]
+        for agent in agents:
+            address = f"198.51.100.{rng.randint(1, 254)}"  # documentation range: no real person
+            await follow(resolver, clicks, secret=settings.secret_key, slug=slug, day=day,
+                         address=address, user_agent=agent)
+    await clicks.flush()
 
 
 async def _pick_posts(
@@ -133,6 +176,7 @@ async def _pick_posts(
     visitors: list[User],
     posts: list[Post],
     accounts: dict[int, list[SocialAccount]],
+    links: LinkMaker,
 ) -> list[str]:
     """Each visitor picks one to three posts, a suggested message, and a time in their own day."""
     refused: list[str] = []
@@ -149,7 +193,7 @@ async def _pick_posts(
                 try:
                     await create_share(
                         clock, person, post_id=post.id, account_id=account.id,
-                        variant_id=rng.choice(variants).id, scheduled_at=when,
+                        variant_id=rng.choice(variants).id, scheduled_at=when, links=links,
                     )
                 except DomainError as error:
                     refused.append(f"{person.email}: {error.message}")
@@ -173,13 +217,21 @@ def print_summary(result: DemoResult, settings: Settings) -> None:
         ("impressions", a.impressions, b.impressions),
         ("engagements", a.engagements, b.engagements), ("clicks", a.clicks, b.clicks),
     ):
-        print(f"  {label:20}{x:>14,}{y:>17,}")
+        print(f"  {label:20}{number(x):>14}{number(y):>17}")
     print(f"  {'engagement rate':20}{percent(a.engagement_rate):>14}{percent(b.engagement_rate):>17}")
     print(f"  {'click-through rate':20}{percent(a.click_through_rate):>14}"
           f"{percent(b.click_through_rate):>17}")
     print(f"Engagement rate vs brand baseline: {times(r.engagement_rate_ratio)}; "
           f"impressions vs brand: {times(r.amplification)}; "
           f"click-through vs brand: {times(r.click_through_ratio)}")
+    summary = result.summary
+    link_clicks = summary.figure("link_clicks")
+    print(f"Clicks on the ambassadors' short links: {link_clicks.value:,.0f} ({link_clicks.note})")
+    emv, cost, roi = summary.figure("emv"), summary.figure("programme_cost"), summary.figure("roi")
+    print(f"Earned media value {emv.value:,.2f} {emv.unit} ({emv.kind}), by {summary.formula.describe()}")
+    if cost.value is not None:
+        print(f"Programme cost {cost.value:,.2f} {cost.unit}; ROI {percent(roi.value)} "
+              f"(EMV formula v{roi.formula_version}: (EMV − cost) / cost)")
     print(f"Dashboard: {result.dashboard.resolve()}")
 
 

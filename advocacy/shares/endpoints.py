@@ -67,7 +67,7 @@ async def create_share(request: Request) -> Response:
     body = await parse_body(request, ShareCreate)
     share = await service.create_share(
         request.state.clock, signed_in_user(request), **body.model_dump(),
-        compliance=engine_for(request.state.settings),
+        compliance=engine_for(request.state.settings), links=request.state.links,
     )
     return respond(ShareOut.of(share), status=201)
 

@@ -167,6 +167,7 @@ async def share(request: Request) -> Response:
             text=own_text or None,
             scheduled_at=scheduled_at,
             compliance=engine_for(request.state.settings),
+            links=request.state.links,
         )
     except DomainError as error:
         return await feed_page(

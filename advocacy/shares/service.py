@@ -12,6 +12,7 @@ from advocacy.accounts.models import SocialAccount
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
+from advocacy.links.service import LinkMaker, new_slug
 from advocacy.shares.models import ACTIVE_STATUSES, Share, ShareEvent, ShareStatus
 from advocacy.users.models import Role, User
 from campaigns.models import CampaignStatus, MessageVariant, PackStatus, Post
@@ -21,9 +22,15 @@ from campaigns.text_limits import length_problem
 PAST_TOLERANCE = timedelta(minutes=2)
 
 
-def compose_text(message: str, url: str) -> str:
-    """The published text: the message, with the post's link added when the message lacks it."""
-    return message if url in message else f"{message}\n\n{url}"
+def compose_text(message: str, url: str, link: str | None = None) -> str:
+    """The published text: the message, with the post's link added when the message lacks it.
+
+    With a tracking `link`, the link stands in for the post's URL wherever the message has it.
+    """
+    shown = link or url
+    if url in message:
+        return message.replace(url, shown)
+    return message if shown in message else f"{message}\n\n{shown}"
 
 
 async def create_share(
@@ -36,11 +43,14 @@ async def create_share(
     text: str | None = None,
     scheduled_at: datetime | None = None,
     compliance: ComplianceEngine | None = None,
+    links: LinkMaker | None = None,
 ) -> Share:
     """Queue a share of an approved post from one of the ambassador's own accounts.
 
     The disclosure is added where the network shows it when the text lacks it, and the final text
-    must pass the compliance check (the ambassador may have edited the approved wording)."""
+    must pass the compliance check (the ambassador may have edited the approved wording). With
+    `links`, the share carries its own short tracking link instead of the post's URL.
+    """
     if not user.is_opted_in_ambassador:
         raise Forbidden("Only ambassadors who opted in to the programme can share.")
     post = await Post.get_or_none(id=post_id).select_related("pack__campaign")
@@ -72,7 +82,10 @@ async def create_share(
     if not message:
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
     compliance = compliance or default_engine()
-    full_text = compliance.with_disclosure(compose_text(message, post.url), network)
+    slug = new_slug() if links is not None else None
+    full_text = compliance.with_disclosure(
+        compose_text(message, post.url, links.short_url(slug) if links and slug else None), network
+    )
     problem = length_problem(network, full_text)
     if problem:
         raise InvalidInput(problem, {"field": "text"})
@@ -115,6 +128,9 @@ async def create_share(
         await ShareEvent.create(
             share=share, at=now, from_status=None, to_status=ShareStatus.QUEUED, reason="picked"
         )
+        if links is not None and slug is not None:
+            await links.register(slug, share_id=share.id, url=post.url, network=network,
+                                 campaign=campaign.slug, now=now)
     return share
 
 

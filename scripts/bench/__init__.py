@@ -1,0 +1,1 @@
+"""Benchmarks: each prints our figure, a raw baseline measured in the same run, and their ratio."""

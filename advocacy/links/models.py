@@ -1,0 +1,53 @@
+"""Tortoise models for short links, their daily click counts and daily unique visitors."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ShortLink(Model):
+    """The short link of one share and the only address it ever redirects to."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=32, unique=True)
+    share: fields.OneToOneNullableRelation = fields.OneToOneField(
+        "models.Share", related_name="link", null=True, on_delete=fields.CASCADE
+    )
+    target_url = fields.CharField(max_length=4000)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "short_links"
+
+
+class LinkClickDay(Model):
+    """Clicks on one link on one day, people and automated fetchers apart."""
+
+    id = fields.IntField(primary_key=True)
+    link: fields.ForeignKeyRelation[ShortLink] = fields.ForeignKeyField(
+        "models.ShortLink", related_name="click_days", on_delete=fields.CASCADE
+    )
+    day = fields.DateField()
+    clicks = fields.IntField(default=0)
+    unique_visitors = fields.IntField(default=0)
+    bot_clicks = fields.IntField(default=0)
+
+    class Meta:
+        table = "link_click_days"
+        unique_together = (("link", "day"),)
+
+
+class LinkVisitor(Model):
+    """A keyed hash of one visitor on one day, only to count unique visitors. No address is kept."""
+
+    id = fields.IntField(primary_key=True)
+    link: fields.ForeignKeyRelation[ShortLink] = fields.ForeignKeyField(
+        "models.ShortLink", related_name="visitors", on_delete=fields.CASCADE
+    )
+    day = fields.DateField()
+    visitor = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "link_visitors"
+        unique_together = (("link", "day", "visitor"),)

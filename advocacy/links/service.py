@@ -1,0 +1,225 @@
+"""Making tracking links, resolving slugs, and counting clicks in memory with batched writes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink
+from advocacy.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# 9 random bytes: 12 URL-safe characters, 72 bits, so slugs cannot be enumerated or guessed.
+SLUG_BYTES = 9
+SLUG_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+# Link-preview fetchers and crawlers open a link without a person behind it.
+AUTOMATED_AGENTS = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|whatsapp|telegram|skype|"
+    r"curl|wget|python-|httpx|go-http|java/|okhttp|headless|monitor|scan",
+    re.IGNORECASE,
+)
+
+
+def new_slug() -> str:
+    return secrets.token_urlsafe(SLUG_BYTES)
+
+
+def tracking_target(url: str, template: str, *, network: str, campaign: str, share_id: int) -> str:
+    """The post URL with the UTM parameters of the template added; parameters already there win."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {name for name, _ in query}
+    values = {"network": network, "campaign": campaign, "share": str(share_id)}
+    for name, value in parse_qsl(template.format(**values), keep_blank_values=True):
+        if name not in present:
+            query.append((name, value))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@dataclass(frozen=True)
+class LinkMaker:
+    """Makes the short link a share carries, from the public address and the UTM template."""
+
+    base_url: str
+    utm_template: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LinkMaker:
+        return cls(settings.public_base_url.rstrip("/"), settings.link_utm_template)
+
+    def short_url(self, slug: str) -> str:
+        return f"{self.base_url}/l/{slug}"
+
+    async def register(
+        self, slug: str, *, share_id: int, url: str, network: str, campaign: str, now: datetime
+    ) -> ShortLink:
+        target = tracking_target(url, self.utm_template, network=network, campaign=campaign,
+                                 share_id=share_id)
+        return await ShortLink.create(slug=slug, share_id=share_id, target_url=target, created_at=now)
+
+
+def is_automated(user_agent: str, method: str) -> bool:
+    # A HEAD request reads headers only: a preview or a checker, never a person following a link.
+    return method == "HEAD" or not user_agent or bool(AUTOMATED_AGENTS.search(user_agent))
+
+
+def visitor_hash(secret: str, day: date, address: str, user_agent: str) -> str:
+    """A keyed hash that changes every day: it tells visitors apart on one day and nothing more."""
+    message = f"{day.isoformat()}|{address}|{user_agent}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class DayCount:
+    clicks: int = 0
+    bot_clicks: int = 0
+    visitors: set[str] = field(default_factory=set)
+
+    def merge(self, other: DayCount) -> None:
+        self.clicks += other.clicks
+        self.bot_clicks += other.bot_clicks
+        self.visitors |= other.visitors
+
+
+class ClickBuffer:
+    """Clicks counted in memory by link and day; `flush` writes them in one batch.
+
+    Recording is a dictionary update, so the redirect never waits for the database.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[tuple[int, date], DayCount] = {}
+        self._lock = asyncio.Lock()
+
+    def record(self, link_id: int, day: date, visitor: str, *, automated: bool) -> None:
+        count = self._pending.setdefault((link_id, day), DayCount())
+        if automated:
+            count.bot_clicks += 1
+        else:
+            count.clicks += 1
+            count.visitors.add(visitor)
+
+    @property
+    def pending(self) -> int:
+        return sum(c.clicks + c.bot_clicks for c in self._pending.values())
+
+    async def flush(self) -> int:
+        """Write every pending count; on a database error they stay pending for the next flush."""
+        async with self._lock:
+            batch, self._pending = self._pending, {}
+            if not batch:
+                return 0
+            try:
+                await _write(batch)
+            except Exception:
+                log.exception("click counts not written; kept for the next flush")
+                for key, count in batch.items():
+                    self._pending.setdefault(key, DayCount()).merge(count)
+                raise
+            return sum(c.clicks + c.bot_clicks for c in batch.values())
+
+
+async def _write(batch: dict[tuple[int, date], DayCount]) -> None:
+    async with in_transaction():
+        keys = list(batch)
+        existing = {
+            (row.link_id, row.day): row  # type: ignore[attr-defined]
+            for row in await LinkClickDay.filter(
+                link_id__in=sorted({k[0] for k in keys}), day__in=sorted({k[1] for k in keys})
+            )
+        }
+        missing = [LinkClickDay(link_id=link, day=day) for link, day in keys if (link, day) not in existing]
+        if missing:
+            await LinkClickDay.bulk_create(missing, ignore_conflicts=True)
+        visitors = [
+            LinkVisitor(link_id=link, day=day, visitor=v)
+            for (link, day), count in batch.items()
+            for v in sorted(count.visitors)
+        ]
+        if visitors:
+            await LinkVisitor.bulk_create(visitors, ignore_conflicts=True)
+        for (link, day), count in batch.items():
+            unique = await LinkVisitor.filter(link_id=link, day=day).count()
+            await LinkClickDay.filter(link_id=link, day=day).update(
+                clicks=F("clicks") + count.clicks,
+                bot_clicks=F("bot_clicks") + count.bot_clicks,
+                unique_visitors=unique,
+            )
+
+
+class LinkResolver:
+    """Slug to (link id, target), cached: a link's target never changes once registered."""
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self._cache: dict[str, tuple[int, str]] = {}
+        self.max_entries = max_entries
+
+    async def resolve(self, slug: str) -> tuple[int, str] | None:
+        hit = self._cache.get(slug)
+        if hit is not None:
+            return hit
+        if not SLUG_PATTERN.match(slug):
+            return None
+        row = await ShortLink.get_or_none(slug=slug).only("id", "target_url")
+        if row is None:
+            return None  # unknown slugs are not cached, so guessing cannot fill the memory
+        if len(self._cache) >= self.max_entries:
+            self._cache.clear()
+        self._cache[slug] = (row.id, row.target_url)
+        return self._cache[slug]
+
+
+async def follow(
+    resolver: LinkResolver, buffer: ClickBuffer, *, secret: str, slug: str, day: date, address: str,
+    user_agent: str, method: str = "GET",
+) -> str | None:
+    """The target of a slug, with the click counted in memory; None for a slug that names no link."""
+    resolved = await resolver.resolve(slug)
+    if resolved is None:
+        return None
+    link_id, target = resolved
+    buffer.record(link_id, day, visitor_hash(secret, day, address, user_agent),
+                  automated=is_automated(user_agent, method))
+    return target
+
+
+class ClickFlusher:
+    """Flushes a click buffer on a timer, and once more when stopped, so a graceful stop loses none."""
+
+    def __init__(self, buffer: ClickBuffer, interval_seconds: float) -> None:
+        self.buffer = buffer
+        self.interval = interval_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="click-flusher")
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.buffer.flush()
+            except Exception:  # noqa: BLE001 - logged in flush; the counts wait for the next round
+                pass
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        await self.buffer.flush()

@@ -1,0 +1,38 @@
+"""The tables behind every dashboard chart: one shape for drawing, for CSV export and for tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[Any, ...]]
+    provenance: str  # measured, estimated, simulated, or none
+    subtitle: str = ""
+
+    def column(self, index: int) -> list[Any]:
+        return [row[index] for row in self.rows]
+
+
+def to_csv(table: Table) -> str:
+    """CSV with a header row; empty cells for figures that were not reported."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if value is None else _neutral(value) for value in row])
+    return out.getvalue()
+
+
+def _neutral(value: Any) -> Any:
+    # A cell starting with = + - @ is run as a formula by spreadsheets; quote it as text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

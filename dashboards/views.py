@@ -1,0 +1,175 @@
+"""Reads the campaign dashboard, an ambassador's own figures and leaderboard, and the weekly summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from advocacy.clock import Clock
+from advocacy.links.models import LinkClickDay
+from advocacy.settings import Settings
+from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.users.models import Role, User
+from campaigns.models import Campaign
+from dashboards.forecast import forecast_table
+from dashboards.leadership import percent_or_none
+from dashboards.measures import ratio, sum_reported, weakest_provenance
+from dashboards.models import DailyRollup, LeaderboardChoice, TrackedPost
+from dashboards.summary import Summary, build_summary
+from dashboards.tables import Table
+
+RECORDS = "measured"  # our own records of who shared what
+
+
+async def campaign_tables(campaign: Campaign) -> dict[str, Table]:
+    shares = Share.filter(post__pack__campaign_id=campaign.id)
+    # Targeting by segment is not in the product yet: every active ambassador is targeted.
+    targeted = await User.filter(role=Role.AMBASSADOR, is_active=True).count()
+    opted_in = await User.filter(role=Role.AMBASSADOR, is_active=True, opted_in_at__not_isnull=True).count()
+    shared = len(set(await shares.values_list("user_id", flat=True)))
+    published = len(set(await shares.filter(status=ShareStatus.PUBLISHED).values_list("user_id", flat=True)))
+    clicked = len(set(await LinkClickDay.filter(
+        clicks__gt=0, link__share__post__pack__campaign_id=campaign.id
+    ).values_list("link__share__user_id", flat=True)))
+    tables = {
+        "funnel": Table(
+            "Delivery funnel (ambassadors)", ("stage", "ambassadors"),
+            [("targeted", targeted), ("opted in", opted_in), ("shared", shared), ("published", published),
+             ("clicked", clicked)], RECORDS,
+            subtitle="targeted = every active ambassador until campaigns target segments; "
+                     "clicked = at least one person followed their short link"),
+    }
+    reasons: dict[str, int] = defaultdict(int)
+    for reason, status in await ShareEvent.filter(
+        share__post__pack__campaign_id=campaign.id,
+        to_status__in=[ShareStatus.FAILED.value, ShareStatus.UNCONFIRMED.value],
+    ).values_list("reason", "to_status"):
+        reasons[f"{status}: {(reason or 'no reason given')[:60]}"] += 1
+    tables["failures"] = Table("Failed and unconfirmed shares by reason", ("reason", "shares"),
+                               sorted(reasons.items(), key=lambda item: -item[1]), RECORDS)
+
+    per_post: dict[str, dict[str, list[int | None]]] = defaultdict(lambda: {"ours": [], "brand": []})
+    engaged: dict[str, dict[str, list[int | None]]] = defaultdict(lambda: {"ours": [], "brand": []})
+    provenances: set[str] = set()
+    tracked = await TrackedPost.filter(campaign_id=campaign.id).values_list(
+        "share__post__title", "brand_post__post__title", "latest_impressions", "latest_engagements",
+        "latest_provenance",
+    )
+    for share_title, brand_title, imp, eng, prov in tracked:
+        side, title = ("ours", share_title) if share_title is not None else ("brand", brand_title)
+        per_post[title][side].append(imp)
+        engaged[title][side].append(eng if imp is not None else None)
+        if prov:
+            provenances.add(prov)
+    rows = []
+    for title in sorted(per_post):
+        ours_imp, brand_imp = sum_reported(per_post[title]["ours"]), sum_reported(per_post[title]["brand"])
+        ours_eng, brand_eng = sum_reported(engaged[title]["ours"]), sum_reported(engaged[title]["brand"])
+        rows.append((title, ours_imp, brand_imp, percent_or_none(ratio(ours_eng, ours_imp)),
+                     percent_or_none(ratio(brand_eng, brand_imp))))
+    tables["per-post"] = Table(
+        "Each post: ambassadors vs the brand post",
+        ("post", "ambassador impressions", "brand impressions", "ambassador ER (%)", "brand ER (%)"),
+        rows, weakest_provenance(provenances))
+    mine = await TrackedPost.filter(campaign_id=campaign.id, share_id__not_isnull=True)
+    tables["forecast"] = await forecast_table(
+        campaign, sum_reported(t.latest_reach for t in mine), sum_reported(t.latest_clicks for t in mine))
+    return tables
+
+
+@dataclass(frozen=True)
+class MyFigures:
+    shares_published: int
+    impressions: int | None
+    reach: int | None
+    engagements: int | None
+    platform_clicks: int | None
+    link_clicks: int
+    provenance: str
+    daily: Table
+
+
+async def my_figures(user: User) -> MyFigures:
+    rows = await TrackedPost.filter(share__user_id=user.id).values_list(
+        "latest_impressions", "latest_reach", "latest_engagements", "latest_clicks", "latest_provenance")
+    link_clicks = sum(d.clicks for d in await LinkClickDay.filter(link__share__user_id=user.id))
+    per_day: dict[str, int] = defaultdict(int)
+    days = DailyRollup.filter(user_id=user.id, impressions__not_isnull=True)
+    for day, impressions in await days.values_list("day", "impressions"):
+        per_day[day.isoformat()] += impressions
+    provenance = weakest_provenance(r[4] for r in rows if r[4])
+    return MyFigures(
+        shares_published=await Share.filter(user_id=user.id, status=ShareStatus.PUBLISHED).count(),
+        impressions=sum_reported(r[0] for r in rows), reach=sum_reported(r[1] for r in rows),
+        engagements=sum_reported(r[2] for r in rows), platform_clicks=sum_reported(r[3] for r in rows),
+        link_clicks=link_clicks, provenance=provenance,
+        daily=Table("My impressions per day", ("day", "impressions"), sorted(per_day.items()), provenance),
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    name: str
+    impressions: int
+    link_clicks: int
+    is_me: bool = False
+
+
+async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
+    """Top ambassadors (or departments) by impressions; people who chose to hide are left out."""
+    if mode == "off":
+        return []
+    hidden = set(await LeaderboardChoice.filter(hidden=True).values_list("user_id", flat=True))
+    impressions: dict[int, int] = defaultdict(int)
+    for user_id, value in await DailyRollup.filter(is_brand=False, user_id__not_isnull=True).values_list(
+        "user_id", "impressions"
+    ):
+        impressions[user_id] += value or 0
+    clicks: dict[int, int] = defaultdict(int)
+    for user_id, value in await LinkClickDay.all().values_list("link__share__user_id", "clicks"):
+        if user_id is not None:
+            clicks[user_id] += value
+    people = {u.id: u for u in await User.filter(id__in=sorted(set(impressions) | set(clicks)))}
+    if mode == "team":
+        teams: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for user_id, person in people.items():
+            teams[person.department or "(none)"][0] += impressions[user_id]
+            teams[person.department or "(none)"][1] += clicks[user_id]
+        ranked = sorted(teams.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return [Standing(name, i, c, is_me=name == (me.department or "(none)")) for name, (i, c) in ranked]
+    visible = [p for uid, p in people.items() if uid not in hidden]
+    ranked_people = sorted(visible, key=lambda p: (-impressions[p.id], p.name))[:limit]
+    return [Standing(p.name, impressions[p.id], clicks[p.id], is_me=p.id == me.id) for p in ranked_people]
+
+
+async def set_hidden(clock: Clock, user: User, hidden: bool) -> None:
+    await LeaderboardChoice.update_or_create(user_id=user.id,
+                                             defaults={"hidden": hidden, "changed_at": clock.now()})
+
+
+async def is_hidden(user: User) -> bool:
+    return await LeaderboardChoice.exists(user_id=user.id, hidden=True)
+
+
+@dataclass(frozen=True)
+class Weekly:
+    start: datetime
+    end: datetime
+    this_week: Summary
+    last_week: Summary
+
+    def change(self, key: str) -> float | None:
+        now, before = self.this_week.figure(key).value, self.last_week.figure(key).value
+        if now is None or before is None:
+            return None
+        return now - before
+
+
+async def weekly(clock: Clock, settings: Settings) -> Weekly:
+    """The seven days before today (UTC) against the seven before them, by posts published then."""
+    end = datetime.combine(clock.now().date(), datetime.min.time(), clock.now().tzinfo)
+    start = end - timedelta(days=7)
+    return Weekly(start, end, await build_summary(clock, settings, None, start, end),
+                  await build_summary(clock, settings, None, start - timedelta(days=7), start))
+

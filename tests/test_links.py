@@ -1,0 +1,179 @@
+"""Tracking links: one per share, UTM targets, the redirect, and first-party click counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+from asgi_lifespan import LifespanManager
+from hypothesis import given
+from hypothesis import strategies as st
+
+from advocacy import db
+from advocacy.app import create_app
+from advocacy.clock import SimulatedClock
+from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink
+from advocacy.links.service import ClickBuffer, LinkMaker, is_automated, tracking_target
+from advocacy.settings import Settings
+from advocacy.shares.models import Share
+from advocacy.shares.service import create_share
+from tests import factories
+
+TEMPLATE = Settings().link_utm_template
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+
+
+async def shared_link(settings: Settings, clock: SimulatedClock) -> tuple[Share, ShortLink]:
+    campaign, post = await factories.create_launched_campaign(clock)
+    ambassador, account = await factories.create_ambassador(clock, "x")
+    share = await create_share(clock, ambassador, post_id=post.id, account_id=account.id,
+                               text="Worth a read #employee", links=LinkMaker.from_settings(settings))
+    return share, await ShortLink.get(share_id=share.id)
+
+
+def test_tracking_target_adds_the_utm_parameters() -> None:
+    target = tracking_target("https://example.org/news?id=4", TEMPLATE, network="linkedin",
+                             campaign="autumn", share_id=17)
+    query = parse_qs(urlsplit(target).query)
+    assert target.startswith("https://example.org/news?")
+    assert query == {"id": ["4"], "utm_source": ["linkedin"], "utm_medium": ["advocacy"],
+                     "utm_campaign": ["autumn"], "utm_content": ["17"]}
+
+
+def test_tracking_target_keeps_utm_parameters_the_post_already_has() -> None:
+    target = tracking_target("https://example.org/?utm_campaign=spring", TEMPLATE, network="x",
+                             campaign="autumn", share_id=1)
+    assert parse_qs(urlsplit(target).query)["utm_campaign"] == ["spring"]
+
+
+@given(
+    path=st.text(alphabet="abcdefghij/-", max_size=20),
+    share_id=st.integers(min_value=1, max_value=2**31 - 1),
+)
+def test_tracking_target_never_changes_where_the_link_goes(path: str, share_id: int) -> None:
+    url = f"https://example.org/{path}"
+    target = urlsplit(tracking_target(url, TEMPLATE, network="x", campaign="c", share_id=share_id))
+    original = urlsplit(url)
+    assert (target.scheme, target.netloc, target.path) == (original.scheme, original.netloc, original.path)
+
+
+async def test_share_text_carries_its_own_short_link(database: Settings, clock: SimulatedClock) -> None:
+    share, link = await shared_link(database, clock)
+    campaign = await factories.Campaign.get(packs__posts__shares__id=share.id)  # type: ignore[attr-defined]
+    assert share.text == f"Worth a read #employee\n\n{database.public_base_url}/l/{link.slug}"
+    assert len(link.slug) <= 16
+    query = parse_qs(urlsplit(link.target_url).query)
+    assert query["utm_source"] == ["x"] and query["utm_medium"] == ["advocacy"]
+    assert query["utm_campaign"] == [campaign.slug] and query["utm_content"] == [str(share.id)]
+
+
+async def test_every_share_gets_a_different_slug(database: Settings, clock: SimulatedClock) -> None:
+    campaign, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    ambassador, account = await factories.create_ambassador(clock, "linkedin")
+    for post in posts:
+        await create_share(clock, ambassador, post_id=post.id, account_id=account.id,
+                           text="Read this", links=LinkMaker.from_settings(database))
+    slugs = await ShortLink.all().values_list("slug", flat=True)
+    assert len(set(slugs)) == 3
+
+
+async def test_redirect_goes_to_the_registered_target(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    _, link = await shared_link(database, clock)
+    response = await client.get(f"/l/{link.slug}", headers={"user-agent": BROWSER})
+    assert response.status_code == 302
+    assert response.headers["location"] == link.target_url
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_unknown_slug_is_a_plain_404(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    _, link = await shared_link(database, clock)
+    near_miss = link.slug[:-1] + ("A" if link.slug[-1] != "A" else "B")
+    for slug in (near_miss, "x" * 40, "evil.example"):
+        response = await client.get(f"/l/{slug}", headers={"user-agent": BROWSER})
+        assert response.status_code == 404, slug
+        assert "location" not in response.headers
+        assert "Link not found" in response.text
+    # A slug with a slash in it matches no link route at all: still a 404, never a redirect.
+    response = await client.get("/l/https:%2F%2Fevil.example", headers={"user-agent": BROWSER})
+    assert response.status_code == 404 and "location" not in response.headers
+
+
+async def count_clicks(settings: Settings, clock: SimulatedClock, requests: list[tuple[str, str]]) -> None:
+    """Serve the app with a flush interval far beyond the test, send the requests, stop it."""
+    app = create_app(settings.model_copy(update={"click_flush_seconds": 3600}), clock)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            for method, path_and_agent in requests:
+                path, agent = path_and_agent.split(" ", 1)
+                response = await http.request(method, path, headers={"user-agent": agent})
+                assert response.status_code == 302
+    # The app's shutdown closed the ORM; open it again to read what was written.
+    await db.init_db(settings)
+
+
+async def test_clicks_buffered_in_memory_are_written_on_a_graceful_shutdown(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, link = await shared_link(database, clock)
+    await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")] * 25)
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.day, day.clicks, day.unique_visitors, day.bot_clicks) == (clock.now().date(), 25, 1, 0)
+
+
+async def test_bots_and_link_previews_are_counted_apart(database: Settings, clock: SimulatedClock) -> None:
+    _, link = await shared_link(database, clock)
+    path = f"/l/{link.slug}"
+    await count_clicks(database, clock, [
+        ("GET", f"{path} {BROWSER}"),
+        ("GET", f"{path} LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"),
+        ("GET", f"{path} Twitterbot/1.0"),
+        ("GET", f"{path} facebookexternalhit/1.1"),
+        ("HEAD", f"{path} {BROWSER}"),
+    ])
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.clicks, day.bot_clicks) == (1, 4)
+
+
+async def test_unique_visitors_are_counted_per_day_without_keeping_addresses(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, link = await shared_link(database, clock)
+    path = f"/l/{link.slug}"
+    other = BROWSER.replace("126", "127")
+    await count_clicks(database, clock, [("GET", f"{path} {BROWSER}"), ("GET", f"{path} {BROWSER}"),
+                                         ("GET", f"{path} {other}")])
+    clock.advance(timedelta(days=1))
+    await count_clicks(database, clock, [("GET", f"{path} {BROWSER}")])
+    days = await LinkClickDay.filter(link_id=link.id).order_by("day")
+    assert [(d.clicks, d.unique_visitors) for d in days] == [(2 + 1, 2), (1, 1)]
+    visitors = await LinkVisitor.filter(link_id=link.id).values_list("visitor", flat=True)
+    assert len(visitors) == 3
+    # Only a keyed hash is kept: nothing about the address, and the same person differs by day.
+    assert all(len(v) == 32 and "127.0.0.1" not in v for v in visitors)
+
+
+async def test_flushes_add_to_the_day_already_written(database: Settings, clock: SimulatedClock) -> None:
+    _, link = await shared_link(database, clock)
+    buffer = ClickBuffer()
+    today = clock.now().date()
+    buffer.record(link.id, today, "a" * 32, automated=False)
+    buffer.record(link.id, today, "b" * 32, automated=True)
+    assert await buffer.flush() == 2
+    buffer.record(link.id, today, "a" * 32, automated=False)
+    buffer.record(link.id, today, "c" * 32, automated=False)
+    assert buffer.pending == 2
+    assert await buffer.flush() == 2 and buffer.pending == 0
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.clicks, day.unique_visitors, day.bot_clicks) == (3, 2, 1)
+
+
+def test_people_are_not_taken_for_bots() -> None:
+    assert not is_automated(BROWSER, "GET")
+    assert is_automated("", "GET") and is_automated(BROWSER, "HEAD")
+    assert is_automated("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "GET")
