@@ -26,6 +26,7 @@ from advocacy.auth import guard, is_api
 from advocacy.clock import Clock, SystemClock
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
+from advocacy.headers import SecurityHeadersMiddleware
 from advocacy.settings import Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
@@ -136,13 +137,24 @@ async def on_server_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def refuse_unsafe_secrets(settings: Settings) -> None:
+    """Outside development, a default or missing secret stops the start, naming the setting."""
+    if settings.env != "production":
+        return
+    if settings.secret_key.startswith("development-only") or len(settings.secret_key) < 32:
+        raise RuntimeError("ADVOCACY_SECRET_KEY must be set to a long random value in production")
+    if settings.oidc_issuer and not settings.oidc_client_secret:
+        raise RuntimeError("ADVOCACY_OIDC_CLIENT_SECRET must be set when ADVOCACY_OIDC_ISSUER is")
+    if settings.smtp_username and not settings.smtp_password:
+        raise RuntimeError("ADVOCACY_SMTP_PASSWORD must be set when ADVOCACY_SMTP_USERNAME is")
+
+
 def create_app(
     settings: Settings, clock: Clock | None = None, *, with_worker: bool = False
 ) -> Starlette:
     """The web application. `with_worker` also runs the scheduler in this process."""
     clock = clock or SystemClock()
-    if settings.env == "production" and settings.secret_key.startswith("development-only"):
-        raise RuntimeError("ADVOCACY_SECRET_KEY must be set to a long random value in production")
+    refuse_unsafe_secrets(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -168,13 +180,14 @@ def create_app(
     return Starlette(
         routes=build_routes(settings),
         middleware=[
+            Middleware(SecurityHeadersMiddleware, hsts=settings.env == "production"),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
                 session_cookie="advocacy_session",
                 same_site="lax",
                 https_only=settings.env == "production",
-                max_age=12 * 60 * 60,
+                max_age=settings.session_absolute_hours * 60 * 60,
             )
         ],
         exception_handlers={

@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "campaigns.models",
     "advocacy.shares.models",
     "dashboards.models",
+    "advocacy.audit.models",
 ]
 
 

@@ -6,11 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.auth import SESSION_CSRF, SESSION_USER, signed_in_user
-from advocacy.errors import NotAuthenticated
+from advocacy import audit
+from advocacy.auth import client_address, signed_in_user, start_session
+from advocacy.errors import NotAuthenticated, TooManyAttempts
 from advocacy.templating import render
 from advocacy.users.models import Role
-from advocacy.users.service import authenticate
+from advocacy.users.service import sign_in
 
 HOME_BY_ROLE = {
     Role.AMBASSADOR: "/feed",
@@ -41,17 +42,18 @@ async def login_submit(request: Request) -> Response:
     email = str(form.get("email", ""))
     target = safe_next(str(form.get("next", "")))
     try:
-        user = await authenticate(email, str(form.get("password", "")))
-    except NotAuthenticated as error:
-        return render(request, "login.html", status=400, error=error.message, email=email, next=target)
-    # A fresh session on sign-in, so a session id planted before login is worth nothing.
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session.pop(SESSION_CSRF, None)
+        user = await sign_in(request.state.clock, request.state.settings, email,
+                             str(form.get("password", "")), client_address(request))
+    except (NotAuthenticated, TooManyAttempts) as error:
+        status = 429 if isinstance(error, TooManyAttempts) else 400
+        return render(request, "login.html", status=status, error=error.message, email=email, next=target)
+    start_session(request, user)
     return RedirectResponse(target or HOME_BY_ROLE[user.role], status_code=303)
 
 
 async def logout(request: Request) -> Response:
+    await audit.record(request.state.clock, signed_in_user(request), "sign-out",
+                       address=client_address(request))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
+from advocacy import audit
 from advocacy.clock import Clock
-from advocacy.errors import Conflict, InvalidInput, NotAuthenticated
-from advocacy.users.models import ApiToken, Role, User
+from advocacy.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from advocacy.settings import Settings
+from advocacy.users.models import ApiToken, LoginAttempt, Role, User
 
 _hasher = PasswordHasher()
 _email = TypeAdapter(EmailStr)
@@ -80,20 +83,82 @@ async def authenticate(email: str, password: str) -> User:
     return user
 
 
+async def sign_in(clock: Clock, settings: Settings, email: str, password: str, address: str) -> User:
+    """Check a password sign-in, refusing it while the account or the address has had too many
+    recent failures. Attempts live in the database, so every web process counts the same ones."""
+    now = clock.now()
+    normalised = email.strip().lower()[:254]
+    address = address[:64]
+    recent = LoginAttempt.filter(at__gte=now - timedelta(minutes=settings.login_window_minutes))
+    last_success = await recent.filter(email=normalised, succeeded=True).order_by("-id").first()
+    # A success resets the account's count: a person who mistyped twice and got in is not on a clock.
+    account_failures = recent.filter(email=normalised, succeeded=False)
+    if last_success is not None:
+        account_failures = account_failures.filter(id__gt=last_success.id)
+    if (
+        await account_failures.count() >= settings.login_max_failures_per_account
+        or await recent.filter(address=address, succeeded=False).count()
+        >= settings.login_max_failures_per_address
+    ):
+        await audit.record(clock, None, "sign-in.throttled", normalised, address=address,
+                           actor_email=normalised)
+        raise TooManyAttempts(
+            f"Too many failed sign-in attempts. Wait {settings.login_window_minutes} minutes and try "
+            "again, or reset your password."
+        )
+    try:
+        user = await authenticate(normalised, password)
+    except NotAuthenticated:
+        await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=False)
+        await audit.record(clock, None, "sign-in.failed", normalised, address=address,
+                           actor_email=normalised)
+        raise
+    await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=True)
+    await audit.record(clock, user, "sign-in", f"user:{user.id}", {"method": "password"}, address=address)
+    return user
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue_api_token(clock: Clock, user: User) -> str:
+async def issue_api_token(clock: Clock, user: User, name: str = "") -> str:
     """A new bearer token; only its digest is kept, so it can be shown exactly once."""
     token = secrets.token_urlsafe(32)
-    await ApiToken.create(user=user, token_digest=_digest(token), created_at=clock.now())
+    await ApiToken.create(user=user, token_digest=_digest(token), name=name, created_at=clock.now())
     return token
+
+
+async def create_personal_token(clock: Clock, user: User, name: str) -> tuple[ApiToken, str]:
+    """A named token for a programmatic client; it has the rights of `user`'s role, no more."""
+    label = name.strip()
+    if not label:
+        raise InvalidInput("Name the token after the client that will use it.", {"name": "required"})
+    token = secrets.token_urlsafe(32)
+    record = await ApiToken.create(user=user, token_digest=_digest(token), name=label[:100],
+                                   created_at=clock.now())
+    await audit.record(clock, user, "token.create", f"token:{record.id}", {"name": record.name})
+    return record, token
+
+
+async def tokens_of(user: User) -> list[ApiToken]:
+    return await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-created_at", "-id")
+
+
+async def revoke_token(clock: Clock, user: User, token_id: int) -> ApiToken:
+    """Revoke one of `user`'s own tokens; it stops working at once."""
+    record = await ApiToken.get_or_none(id=token_id, user_id=user.id, revoked_at=None)
+    if record is None:
+        raise NotFound(f"You have no active token {token_id}.")
+    record.revoked_at = clock.now()
+    await record.save(update_fields=["revoked_at"])
+    await audit.record(clock, user, "token.revoke", f"token:{record.id}", {"name": record.name})
+    return record
 
 
 async def user_for_token(clock: Clock, token: str) -> User | None:
     record = await ApiToken.get_or_none(token_digest=_digest(token)).select_related("user")
-    if record is None or not record.user.is_active:
+    if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
     record.last_used_at = clock.now()
     await record.save(update_fields=["last_used_at"])
