@@ -25,6 +25,13 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "home": EVERYONE,
     "logout": EVERYONE,
     "api-me": EVERYONE,
+    # personal API tokens: each person manages only their own
+    "tokens": EVERYONE,
+    "tokens-create": EVERYONE,
+    "tokens-revoke": EVERYONE,
+    "api-tokens-list": EVERYONE,
+    "api-tokens-create": EVERYONE,
+    "api-tokens-revoke": EVERYONE,
     # ambassadors
     "feed": frozenset({A, ADMIN}),
     "feed-share": frozenset({A, ADMIN}),
@@ -53,6 +60,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-report": frozenset({L, E, ADMIN}),
     # people
     "api-users-create": frozenset({ADMIN}),
+    # the audit log: admins only
+    "audit-log": frozenset({ADMIN}),
+    "audit-export": frozenset({ADMIN}),
+    "api-audit-list": frozenset({ADMIN}),
 }
 
 

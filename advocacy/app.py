@@ -22,6 +22,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from advocacy import api
 from advocacy.accounts.networks import NetworkRegistry
+from advocacy.audit import endpoints as audit_endpoints
+from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
 from advocacy.clock import Clock, SystemClock
 from advocacy.db import tortoise_config
@@ -43,12 +45,14 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTES = [
     *user_endpoints.api_routes,
+    *audit_endpoints.api_routes,
     *share_endpoints.api_routes,
     *campaign_endpoints.api_routes,
     *dashboard_endpoints.api_routes,
 ]
 PAGE_ROUTES = [
     *user_pages.routes,
+    *audit_pages.routes,
     *share_pages.routes,
     *campaign_pages.routes,
     *dashboard_pages.routes,

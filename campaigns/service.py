@@ -8,6 +8,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.users.models import Role, User
@@ -159,6 +160,7 @@ async def review_pack(
     pack.status = PackStatus.APPROVED if approve else PackStatus.DRAFT
     pack.reviewer, pack.reviewed_at, pack.review_note = reviewer, clock.now(), note.strip()
     await pack.save(update_fields=["status", "reviewer_id", "reviewed_at", "review_note"])
+    await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}")
     return pack
 
 

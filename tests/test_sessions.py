@@ -25,7 +25,9 @@ async def try_password(client: httpx.AsyncClient, email: str, password: str) -> 
                                              "csrf_token": csrf_of(page.text)})
 
 
-async def test_session_cookie_is_httponly_and_samesite(client: httpx.AsyncClient, clock: SimulatedClock) -> None:
+async def test_session_cookie_is_httponly_and_samesite(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
     user = await factories.create_user(clock, "editor")
     page = await client.get("/login")
     response = await client.post("/login", data={"email": user.email, "password": factories.PASSWORD,

@@ -8,10 +8,11 @@ from starlette.routing import Route
 
 from advocacy import audit
 from advocacy.auth import client_address, signed_in_user, start_session
-from advocacy.errors import NotAuthenticated, TooManyAttempts
-from advocacy.templating import render
+from advocacy.errors import InvalidInput, NotAuthenticated, TooManyAttempts
+from advocacy.forms import form_text
+from advocacy.templating import flash, render
 from advocacy.users.models import Role
-from advocacy.users.service import sign_in
+from advocacy.users.service import create_personal_token, revoke_token, sign_in, tokens_of
 
 HOME_BY_ROLE = {
     Role.AMBASSADOR: "/feed",
@@ -58,9 +59,35 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+async def tokens_page(request: Request) -> Response:
+    return render(request, "tokens.html", tokens=await tokens_of(signed_in_user(request)))
+
+
+async def tokens_create(request: Request) -> Response:
+    user = signed_in_user(request)
+    form = await request.form()
+    try:
+        record, value = await create_personal_token(request.state.clock, user, form_text(form, "name"))
+    except InvalidInput as error:
+        return render(request, "tokens.html", status=400, tokens=await tokens_of(user), error=error.message)
+    # Rendered, not redirected: the value exists only in this answer and is never stored.
+    return render(request, "tokens.html", status=201, tokens=await tokens_of(user), created=record,
+                  created_value=value)
+
+
+async def tokens_revoke(request: Request) -> Response:
+    token_id = int(request.path_params["token_id"])
+    record = await revoke_token(request.state.clock, signed_in_user(request), token_id)
+    flash(request, f"Token “{record.name or 'sign-in token'}” revoked; it no longer works.")
+    return RedirectResponse("/me/tokens", status_code=303)
+
+
 routes = [
     Route("/", home, name="home"),
     Route("/login", login_form, methods=["GET"], name="login"),
     Route("/login", login_submit, methods=["POST"], name="login-submit"),
     Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/me/tokens", tokens_page, methods=["GET"], name="tokens"),
+    Route("/me/tokens", tokens_create, methods=["POST"], name="tokens-create"),
+    Route("/me/tokens/{token_id:int}/revoke", tokens_revoke, methods=["POST"], name="tokens-revoke"),
 ]

@@ -47,6 +47,7 @@ async def create_user(
     timezone: str = "UTC",
     opted_in: bool = False,
     password_hash: str | None = None,
+    actor: User | None = None,
 ) -> User:
     """Create an account. Ambassadors are opted in only when `opted_in` says so explicitly."""
     checked_role = parse_role(role)
@@ -59,7 +60,7 @@ async def create_user(
     if await User.filter(email=normalised).exists():
         raise Conflict(f"An account for {normalised} already exists.")
     now = clock.now()
-    return await User.create(
+    user = await User.create(
         email=normalised,
         name=name or normalised.split("@")[0],
         role=checked_role,
@@ -70,6 +71,10 @@ async def create_user(
         opted_in_at=now if opted_in and checked_role == Role.AMBASSADOR else None,
         created_at=now,
     )
+    if actor is not None:
+        await audit.record(clock, actor, "user.create", f"user:{user.id}",
+                           {"email": user.email, "role": user.role.value})
+    return user
 
 
 async def authenticate(email: str, password: str) -> User:
