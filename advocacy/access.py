@@ -19,6 +19,8 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "static-plotly": PUBLIC,
     "login": PUBLIC,
     "login-submit": PUBLIC,
+    "login-oidc": PUBLIC,
+    "login-oidc-callback": PUBLIC,
     "api-login": PUBLIC,
     "openapi": PUBLIC,
     # any signed-in person

@@ -34,6 +34,7 @@ from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
+from advocacy.users import oidc
 from advocacy.users import pages as user_pages
 from campaigns import endpoints as campaign_endpoints
 from campaigns import pages as campaign_pages
@@ -52,6 +53,7 @@ API_ROUTES = [
 ]
 PAGE_ROUTES = [
     *user_pages.routes,
+    *oidc.routes,
     *audit_pages.routes,
     *share_pages.routes,
     *campaign_pages.routes,
@@ -160,6 +162,8 @@ def create_app(
     clock = clock or SystemClock()
     refuse_unsafe_secrets(settings)
 
+    oidc_client = oidc.build_client(settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         networks = NetworkRegistry(settings, clock)
@@ -176,6 +180,7 @@ def create_app(
                     "clock": clock,
                     "networks": networks,
                     "brand_publisher": BrandPublisher(networks, clock),
+                    "oidc": oidc_client,
                 }
             finally:
                 if scheduler is not None:
