@@ -21,6 +21,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "login-submit": PUBLIC,
     "login-oidc": PUBLIC,
     "login-oidc-callback": PUBLIC,
+    "password-forgot": PUBLIC,
+    "password-forgot-submit": PUBLIC,
+    "password-reset": PUBLIC,
+    "password-reset-submit": PUBLIC,
     "api-login": PUBLIC,
     "openapi": PUBLIC,
     # any signed-in person

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -11,8 +13,18 @@ from advocacy.auth import client_address, signed_in_user, start_session
 from advocacy.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from advocacy.forms import form_text
 from advocacy.templating import flash, render
+from advocacy.users.mail import send_mail
 from advocacy.users.models import Role
-from advocacy.users.service import create_personal_token, revoke_token, sign_in, tokens_of
+from advocacy.users.service import (
+    create_personal_token,
+    finish_password_reset,
+    revoke_token,
+    sign_in,
+    start_password_reset,
+    tokens_of,
+)
+
+log = logging.getLogger(__name__)
 
 HOME_BY_ROLE = {
     Role.AMBASSADOR: "/feed",
@@ -82,11 +94,64 @@ async def tokens_revoke(request: Request) -> Response:
     return RedirectResponse("/me/tokens", status_code=303)
 
 
+RESET_SENT = ("If an account uses that address, a link to choose a new password is on its way. "
+              "It works once and expires in {minutes} minutes.")
+
+
+async def password_forgot(request: Request) -> Response:
+    return render(request, "password_forgot.html")
+
+
+async def password_forgot_submit(request: Request) -> Response:
+    settings = request.state.settings
+    email = form_text(await request.form(), "email")
+    started = await start_password_reset(request.state.clock, settings, email)
+    if started is not None:
+        user, token = started
+        link = f"{settings.public_base_url.rstrip('/')}/password/reset/{token}"
+        try:
+            await send_mail(settings, user.email, f"{settings.organization_name}: choose a new password",
+                            f"Someone (hopefully you) asked to reset the password of {user.email}.\n\n"
+                            f"Choose a new one here (the link works once, for "
+                            f"{settings.password_reset_minutes} minutes):\n{link}\n\n"
+                            "If it was not you, ignore this message: your password stays as it is.")
+        except OSError:
+            # Logged without the link: the token in it is as good as a password until it expires.
+            log.exception("could not send the password reset email for user %s", user.id)
+    # The same answer whether or not the account exists, so the form reveals no accounts.
+    flash(request, RESET_SENT.format(minutes=settings.password_reset_minutes))
+    return RedirectResponse("/login", status_code=303)
+
+
+async def password_reset(request: Request) -> Response:
+    return render(request, "password_reset.html", token=request.path_params["token"])
+
+
+async def password_reset_submit(request: Request) -> Response:
+    token = request.path_params["token"]
+    form = await request.form()
+    password, repeated = form_text(form, "password"), form_text(form, "password_again")
+    if password != repeated:
+        return render(request, "password_reset.html", status=400, token=token,
+                      error="The two passwords differ. Type the same one twice.")
+    try:
+        await finish_password_reset(request.state.clock, token, password)
+    except InvalidInput as error:
+        return render(request, "password_reset.html", status=400, token=token, error=error.message)
+    request.session.clear()
+    flash(request, "Your password is changed. Sign in with the new one.")
+    return RedirectResponse("/login", status_code=303)
+
+
 routes = [
     Route("/", home, name="home"),
     Route("/login", login_form, methods=["GET"], name="login"),
     Route("/login", login_submit, methods=["POST"], name="login-submit"),
     Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/password/forgot", password_forgot, methods=["GET"], name="password-forgot"),
+    Route("/password/forgot", password_forgot_submit, methods=["POST"], name="password-forgot-submit"),
+    Route("/password/reset/{token}", password_reset, methods=["GET"], name="password-reset"),
+    Route("/password/reset/{token}", password_reset_submit, methods=["POST"], name="password-reset-submit"),
     Route("/me/tokens", tokens_page, methods=["GET"], name="tokens"),
     Route("/me/tokens", tokens_create, methods=["POST"], name="tokens-create"),
     Route("/me/tokens/{token_id:int}/revoke", tokens_revoke, methods=["POST"], name="tokens-revoke"),

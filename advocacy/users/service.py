@@ -9,12 +9,13 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import EmailStr, TypeAdapter, ValidationError
+from tortoise.transactions import in_transaction
 
 from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from advocacy.settings import Settings
-from advocacy.users.models import ApiToken, LoginAttempt, Role, User
+from advocacy.users.models import ApiToken, LoginAttempt, PasswordReset, Role, User
 
 _hasher = PasswordHasher()
 _email = TypeAdapter(EmailStr)
@@ -168,3 +169,40 @@ async def user_for_token(clock: Clock, token: str) -> User | None:
     record.last_used_at = clock.now()
     await record.save(update_fields=["last_used_at"])
     return record.user
+
+
+async def start_password_reset(clock: Clock, settings: Settings, email: str) -> tuple[User, str] | None:
+    """A single-use reset token for the account with this email, or None when there is none.
+
+    The caller mails the link and answers the same either way, so the form reveals no accounts."""
+    user = await User.get_or_none(email=email.strip().lower()[:254], is_active=True)
+    if user is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    await PasswordReset.create(user=user, token_digest=_digest(token), created_at=now,
+                               expires_at=now + timedelta(minutes=settings.password_reset_minutes))
+    await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
+    return user, token
+
+
+async def finish_password_reset(clock: Clock, token: str, new_password: str) -> User:
+    """Set a new password with a reset token; the token, and every other one of the account, is spent."""
+    now = clock.now()
+    async with in_transaction():
+        reset = await PasswordReset.get_or_none(token_digest=_digest(token)).select_related("user")
+        if reset is None or reset.used_at is not None or reset.expires_at <= now or not reset.user.is_active:
+            raise InvalidInput("This reset link is not valid any more. Ask for a new one.")
+        if len(new_password) < MIN_PASSWORD_LENGTH:
+            raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+                               {"field": "password"})
+        # Only one request may spend the token, even when two arrive at once.
+        spent = await PasswordReset.filter(id=reset.id, used_at=None).update(used_at=now)
+        if not spent:
+            raise InvalidInput("This reset link is not valid any more. Ask for a new one.")
+        await PasswordReset.filter(user_id=reset.user.id, used_at=None).update(used_at=now)
+        user = reset.user
+        user.password_hash = hash_password(new_password)
+        await user.save(update_fields=["password_hash"])
+        await audit.record(clock, user, "password.reset", f"user:{user.id}")
+    return user
