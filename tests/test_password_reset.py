@@ -69,7 +69,9 @@ async def ask_for_link(http: httpx.AsyncClient, email: str) -> httpx.Response:
     return await http.post("/password/forgot", data={"email": email, "csrf_token": csrf_of(page.text)})
 
 
-async def choose(http: httpx.AsyncClient, path: str, password: str, again: str | None = None) -> httpx.Response:
+async def choose(
+    http: httpx.AsyncClient, path: str, password: str, again: str | None = None
+) -> httpx.Response:
     page = await http.get(path)
     return await http.post(path, data={"password": password, "password_again": again or password,
                                        "csrf_token": csrf_of(page.text)})
