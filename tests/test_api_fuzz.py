@@ -23,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from advocacy.clock import SimulatedClock
 from advocacy.users.models import User
@@ -90,3 +92,23 @@ async def test_generated_requests_get_no_server_error_and_match_the_document(
     for user in (admin, ambassador):
         failures += await run_cases(client, cases, clock, user)
     assert not failures, f"{len(failures)} failing cases:\n" + "\n".join(failures[:15])
+
+
+async def test_the_document_describes_every_api_route_the_app_serves(
+    application: Starlette, client: httpx.AsyncClient
+) -> None:
+    document = (await client.get("/api/openapi.json")).json()
+    described = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
+    served = {
+        (route.path.replace(":int", ""), method)
+        for route in application.routes
+        if isinstance(route, Route) and route.path.startswith("/api/v1/")
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+    assert len(served) >= 10
+    assert served - described == set(), "API routes missing from /api/openapi.json"
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert operation["responses"], f"{method} {path} has no responses"
+            if method == "post" and operation["operationId"] != "api-login":
+                assert "security" in operation, f"{method} {path} does not say it needs a token"
