@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -16,7 +18,7 @@ class AuditEntry(Model):
     actor_email = fields.CharField(max_length=254, default="")
     action = fields.CharField(max_length=64, db_index=True)
     target = fields.CharField(max_length=200, default="")
-    details = fields.JSONField(default=dict)
+    details: dict[str, Any] = fields.JSONField(default=dict)
     address = fields.CharField(max_length=64, default="")
 
     class Meta:
