@@ -32,7 +32,7 @@ from advocacy.users.service import issue_api_token
 from tests import factories
 
 # Bounded so the whole run stays within seconds; the cases are derandomised, so a failure repeats.
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
