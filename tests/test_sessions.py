@@ -14,6 +14,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.models import LoginAttempt
 from tests import factories
+from tests.test_api import token_for
 from tests.test_pages import csrf_of, sign_in
 
 COOKIE = "advocacy_session"
@@ -161,3 +162,17 @@ def test_production_refuses_a_default_or_missing_secret() -> None:
         create_app(Settings(env="production", secret_key=good, oidc_issuer="https://id.example.org"))
     with pytest.raises(RuntimeError, match="ADVOCACY_SMTP_PASSWORD"):
         create_app(Settings(env="production", secret_key=good, smtp_username="mailer"))
+
+
+async def test_nul_characters_in_sign_in_are_refused_not_a_server_error(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # Found by the generated API requests on PostgreSQL, whose text columns cannot hold NUL.
+    user = await factories.create_user(clock, "editor")
+    api = await client.post("/api/v1/auth/login", json={"email": user.email + "\x00", "password": "x"})
+    assert api.status_code == 422 and api.json()["error"]["code"] == "invalid_input"
+    query = await client.get("/api/v1/audit?action=a%00b", headers=(await token_for(clock, "admin"))[1])
+    assert query.status_code == 422
+    page = await try_password(client, "nobody\x00@example.org", "wrong\x00")
+    assert page.status_code == 400
+    assert (await try_password(client, user.email + "\x00", factories.PASSWORD)).status_code == 303

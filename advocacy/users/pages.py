@@ -52,11 +52,11 @@ async def login_form(request: Request) -> Response:
 
 async def login_submit(request: Request) -> Response:
     form = await request.form()
-    email = str(form.get("email", ""))
-    target = safe_next(str(form.get("next", "")))
+    email = form_text(form, "email")
+    target = safe_next(form_text(form, "next"))
     try:
         user = await sign_in(request.state.clock, request.state.settings, email,
-                             str(form.get("password", "")), client_address(request))
+                             form_text(form, "password"), client_address(request))
     except (NotAuthenticated, TooManyAttempts) as error:
         status = 429 if isinstance(error, TooManyAttempts) else 400
         return render(request, "login.html", status=status, error=error.message, email=email, next=target)
