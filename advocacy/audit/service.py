@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from advocacy.audit.models import AuditEntry
@@ -53,8 +54,6 @@ def _cell(value: str) -> str:
 
 
 def entries_csv(entries: list[AuditEntry]) -> str:
-    import json
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
