@@ -19,6 +19,12 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "static-plotly": PUBLIC,
     "login": PUBLIC,
     "login-submit": PUBLIC,
+    "login-oidc": PUBLIC,
+    "login-oidc-callback": PUBLIC,
+    "password-forgot": PUBLIC,
+    "password-forgot-submit": PUBLIC,
+    "password-reset": PUBLIC,
+    "password-reset-submit": PUBLIC,
     "api-login": PUBLIC,
     "openapi": PUBLIC,
     "link-redirect": PUBLIC,  # people who follow a shared link are not signed in
@@ -27,6 +33,13 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "logout": EVERYONE,
     "api-me": EVERYONE,
     "api-compliance-check": EVERYONE,
+    # personal API tokens: each person manages only their own
+    "tokens": EVERYONE,
+    "tokens-create": EVERYONE,
+    "tokens-revoke": EVERYONE,
+    "api-tokens-list": EVERYONE,
+    "api-tokens-create": EVERYONE,
+    "api-tokens-revoke": EVERYONE,
     # ambassadors
     "feed": frozenset({A, ADMIN}),
     "feed-share": frozenset({A, ADMIN}),
@@ -75,6 +88,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-costs-create": frozenset({L, ADMIN}),
     # people
     "api-users-create": frozenset({ADMIN}),
+    # the audit log: admins only
+    "audit-log": frozenset({ADMIN}),
+    "audit-export": frozenset({ADMIN}),
+    "api-audit-list": frozenset({ADMIN}),
 }
 
 

@@ -49,12 +49,29 @@ def _validation_details(error: ValidationError) -> dict[str, Any]:
     }
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _refuse_nul(data: Any) -> None:
+    # PostgreSQL text cannot hold a NUL character: refused here, it is a 422, not a database error.
+    if _has_nul(data):
+        raise InvalidInput("Text must not contain NUL characters.", {"body": "contains \\u0000"})
+
+
 async def parse_body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     try:
         data = json.loads(raw or b"null")
     except ValueError:
         raise InvalidInput("The request body is not valid JSON.") from None
+    _refuse_nul(data)
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -62,6 +79,7 @@ async def parse_body(request: Request, model: type[M]) -> M:
 
 
 def parse_query(request: Request, model: type[M]) -> M:
+    _refuse_nul(dict(request.query_params))
     try:
         return model.model_validate(dict(request.query_params))
     except ValidationError as error:

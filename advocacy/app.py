@@ -22,18 +22,22 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from advocacy import api
 from advocacy.accounts.networks import NetworkRegistry
+from advocacy.audit import endpoints as audit_endpoints
+from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
 from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
+from advocacy.headers import SecurityHeadersMiddleware
 from advocacy.links import pages as link_pages
 from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, LinkResolver
-from advocacy.settings import Settings
+from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
+from advocacy.users import oidc
 from advocacy.users import pages as user_pages
 from campaigns import endpoints as campaign_endpoints
 from campaigns import pages as campaign_pages
@@ -45,6 +49,7 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTES = [
     *user_endpoints.api_routes,
+    *audit_endpoints.api_routes,
     *share_endpoints.api_routes,
     *compliance_endpoints.api_routes,
     *campaign_endpoints.api_routes,
@@ -52,6 +57,8 @@ API_ROUTES = [
 ]
 PAGE_ROUTES = [
     *user_pages.routes,
+    *oidc.routes,
+    *audit_pages.routes,
     *share_pages.routes,
     *campaign_pages.routes,
     *dashboard_pages.routes,
@@ -142,13 +149,28 @@ async def on_server_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def refuse_unsafe_secrets(settings: Settings) -> None:
+    """Outside development, a default or missing secret stops the start, naming the setting."""
+    if settings.env != "production":
+        return
+    if settings.secret_key.startswith("development-only") or len(settings.secret_key) < 32:
+        raise RuntimeError("ADVOCACY_SECRET_KEY must be set to a long random value in production")
+    if settings.token_key == DEFAULT_TOKEN_KEY:
+        raise RuntimeError("ADVOCACY_TOKEN_KEY must be set to a new Fernet key in production")
+    if settings.oidc_issuer and not settings.oidc_client_secret:
+        raise RuntimeError("ADVOCACY_OIDC_CLIENT_SECRET must be set when ADVOCACY_OIDC_ISSUER is")
+    if settings.smtp_username and not settings.smtp_password:
+        raise RuntimeError("ADVOCACY_SMTP_PASSWORD must be set when ADVOCACY_SMTP_USERNAME is")
+
+
 def create_app(
     settings: Settings, clock: Clock | None = None, *, with_worker: bool = False
 ) -> Starlette:
     """The web application. `with_worker` also runs the scheduler in this process."""
     clock = clock or SystemClock()
-    if settings.env == "production" and settings.secret_key.startswith("development-only"):
-        raise RuntimeError("ADVOCACY_SECRET_KEY must be set to a long random value in production")
+    refuse_unsafe_secrets(settings)
+
+    oidc_client = oidc.build_client(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -172,6 +194,7 @@ def create_app(
                     "links": LinkMaker.from_settings(settings),
                     "link_resolver": LinkResolver(),
                     "click_buffer": click_buffer,
+                    "oidc": oidc_client,
                 }
             finally:
                 if scheduler is not None:
@@ -183,13 +206,14 @@ def create_app(
     return Starlette(
         routes=build_routes(settings),
         middleware=[
+            Middleware(SecurityHeadersMiddleware, hsts=settings.env == "production"),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
                 session_cookie="advocacy_session",
                 same_site="lax",
                 https_only=settings.env == "production",
-                max_age=12 * 60 * 60,
+                max_age=settings.session_absolute_hours * 60 * 60,
             )
         ],
         exception_handlers={

@@ -19,6 +19,8 @@ from advocacy.users.service import user_for_token
 Endpoint = Callable[[Request], Awaitable[Response]]
 SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
+SESSION_STARTED = "started_at"
+SESSION_SEEN = "seen_at"
 
 
 def is_api(request: Request) -> bool:
@@ -36,7 +38,39 @@ async def resolve_user(request: Request) -> User | None:
     user_id = request.session.get(SESSION_USER)
     if not isinstance(user_id, int):
         return None
+    if session_expired(request):
+        # The whole session goes, CSRF token included: the next form starts from a fresh one.
+        request.session.clear()
+        return None
+    request.session[SESSION_SEEN] = request.state.clock.now().timestamp()
     return await User.get_or_none(id=user_id, is_active=True)
+
+
+def session_expired(request: Request) -> bool:
+    """Past the idle timeout since the last request, or the absolute timeout since sign-in.
+
+    Times come from the service clock; the cookie's own signature age (SessionMiddleware's max_age)
+    is only an outer bound."""
+    settings = request.state.settings
+    now = request.state.clock.now().timestamp()
+    started, seen = request.session.get(SESSION_STARTED), request.session.get(SESSION_SEEN)
+    if not isinstance(started, int | float) or not isinstance(seen, int | float):
+        return True
+    return (now - seen > settings.session_idle_minutes * 60
+            or now - started > settings.session_absolute_hours * 3600)
+
+
+def start_session(request: Request, user: User) -> None:
+    """Sign `user` in on a fresh session, so a session id planted before sign-in is worth nothing."""
+    request.session.clear()
+    now = request.state.clock.now().timestamp()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_SEEN] = now
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 def csrf_token(request: Request) -> str:

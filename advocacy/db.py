@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "advocacy.shares.models",
     "advocacy.links.models",
     "dashboards.models",
+    "advocacy.audit.models",
 ]
 
 

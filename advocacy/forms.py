@@ -11,7 +11,8 @@ from advocacy.errors import InvalidInput
 def form_text(form: FormData, name: str) -> str:
     """A text field; absent or a file upload reads as empty."""
     value = form.get(name)
-    return value if isinstance(value, str) else ""
+    # NUL cannot be stored in PostgreSQL text and is never meant: dropped rather than a server error.
+    return value.replace("\x00", "") if isinstance(value, str) else ""
 
 
 def form_id(form: FormData, name: str, label: str) -> int:

@@ -24,6 +24,32 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     organization_name: str = "Northbrook Health"
 
+    # Sessions end after this long without a request, and in any case this long after sign-in.
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    # Password sign-in throttling: failures counted over the window, per account and per address.
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    # Password reset links are single-use and expire.
+    password_reset_minutes: int = Field(default=60, ge=5)
+
+    # Outgoing email (password reset links).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "advocacy@localhost"
+
+    # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_role_claim: str = "advocacy_role"
+    oidc_default_role: Literal["ambassador", "editor", "reviewer", "leader", "admin"] = "ambassador"
+
+
     # Encrypts OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     token_key: str = DEFAULT_TOKEN_KEY
 

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -286,6 +287,7 @@ async def review_pack(
             await record(clock, pack, reviewer, "approved", note.strip() or "Approved.")
         else:
             await record(clock, pack, reviewer, "changes_requested", note.strip())
+    await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}")
     return pack
 
 

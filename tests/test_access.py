@@ -22,7 +22,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.shares.models import Share, ShareEvent
 from advocacy.shares.service import create_share
 from advocacy.users.models import ApiToken, Role, User
-from advocacy.users.service import issue_api_token
+from advocacy.users.service import create_personal_token, issue_api_token
 from campaigns.models import Campaign, ContentPack, MessageVariant, Post
 from tests import factories
 from tests.factories import PASSWORD
@@ -83,8 +83,10 @@ async def ids(app: Any, clock: SimulatedClock) -> dict[str, int]:
     ambassador, account = await factories.create_ambassador(clock)
     share = await create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Proud")
     pack = await ContentPack.get(campaign_id=campaign.id)
+    # A token of someone who is not a caller: revoking it in the run must not sign a caller out.
+    spare, _ = await create_personal_token(clock, editor, "spare")
     return {"campaign_id": campaign.id, "pack_id": pack.id, "post_id": post.id,
-            "share_id": share.id, "user_id": ambassador.id, "account_id": account.id}
+            "share_id": share.id, "user_id": ambassador.id, "account_id": account.id, "token_id": spare.id}
 
 
 @pytest.fixture

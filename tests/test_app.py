@@ -39,3 +39,18 @@ async def test_page_for_signed_in_people_redirects_strangers_to_login(
     response = await client.get("/")
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/"
+
+
+def test_no_template_carries_inline_script_code() -> None:
+    """The content security policy allows scripts from our own files only: inline code would be
+    blocked in the browser, so it must never be written."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for template in root.glob("*/templates/**/*.html"):
+        for tag in re.findall(r"<script\b[^>]*>", template.read_text()):
+            if "src=" not in tag and "application/json" not in tag:
+                offenders.append(f"{template.relative_to(root)}: {tag}")
+    assert offenders == []

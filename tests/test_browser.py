@@ -64,7 +64,8 @@ async def served_app(settings: Settings) -> AsyncIterator[str]:
     # A file, not a pipe: nobody reads the log while the test runs, and a full pipe would stall uvicorn.
     with tempfile.TemporaryFile() as log:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "uvicorn", "advocacy.asgi:app", "--port", str(port),
+            # Through the `advocacy serve` command, so the test serves exactly what production runs.
+            sys.executable, "-m", "advocacy.cli", "serve", "--port", str(port),
             "--host", "127.0.0.1", cwd=REPO, env=env, stdout=log, stderr=log,
         )
         base_url = f"http://127.0.0.1:{port}"
@@ -119,12 +120,19 @@ async def test_ambassador_shares_and_leader_sees_the_figures_drawn(
         try:
             ambassador_page = await (await browser.new_context()).new_page()
             ambassador_page.set_default_timeout(15_000)
+            # Content-Security-Policy violations are reported as console errors naming the policy
+            # (the browser's own request for /favicon.ico, a 404, is also a console error).
+            ambassador_problems: list[str] = []
+            ambassador_page.on("pageerror", lambda error: ambassador_problems.append(str(error)))
+            ambassador_page.on("console", lambda message: ambassador_problems.append(message.text)
+                               if "Content Security Policy" in message.text else None)
             await sign_in(ambassador_page, base_url, ambassador.email, factories.PASSWORD)
             assert ambassador_page.url == f"{base_url}/feed"
             await ambassador_page.click(f"#post-{post.id} form.share-form button[type=submit]")
             await ambassador_page.wait_for_selector("#my-shares .status.queued")
             assert post.title in await ambassador_page.inner_text("#my-shares")
             assert "queued and goes out in a moment" in await ambassador_page.inner_text("main")
+            assert ambassador_problems == []
 
             share = await Share.get(user_id=ambassador.id)
             later.set(wall.now() + timedelta(minutes=1))

@@ -10,6 +10,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
+
 from advocacy.clock import SystemClock
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
@@ -86,3 +88,13 @@ async def test_worker_process_publishes_a_due_share_once_and_stops_cleanly(datab
     published_events = await ShareEvent.filter(share_id=share.id, to_status=ShareStatus.PUBLISHED).count()
     assert published_events == 1
     assert await Share.filter(status=ShareStatus.PUBLISHED).count() == 1
+
+
+async def test_served_app_names_no_server_software(database: Settings) -> None:
+    from tests.test_browser import served_app
+
+    async with served_app(database) as base_url, httpx.AsyncClient() as http:
+        response = await http.get(f"{base_url}/login")
+    assert response.status_code == 200
+    assert "server" not in response.headers
+    assert "script-src 'self'" in response.headers["content-security-policy"]

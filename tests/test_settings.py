@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from advocacy.app import create_app
@@ -37,4 +38,7 @@ def test_invalid_setting_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatc
 def test_production_refuses_the_default_secret_key() -> None:
     with pytest.raises(RuntimeError, match="ADVOCACY_SECRET_KEY"):
         create_app(Settings(env="production"))
-    create_app(Settings(env="production", secret_key="a-real-secret-" * 4))
+    with pytest.raises(RuntimeError, match="ADVOCACY_TOKEN_KEY"):
+        create_app(Settings(env="production", secret_key="a-real-secret-" * 4))
+    create_app(Settings(env="production", secret_key="a-real-secret-" * 4,
+                        token_key=Fernet.generate_key().decode()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -71,7 +72,7 @@ class FeedOut(BaseModel):
 
 
 class ShareRetry(BaseModel):
-    share_ids: list[int] | None = Field(
+    share_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(
         default=None, max_length=10_000, description="Which shares; omitted means every failed one."
     )
     account_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from advocacy import audit
 from advocacy.accounts.models import SocialAccount
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
@@ -153,6 +154,7 @@ async def cancel_share(clock: Clock, user: User, share_id: int) -> Share:
             to_status=ShareStatus.CANCELLED,
             reason="cancelled by the ambassador",
         )
+        await audit.record(clock, user, "share.cancel", f"share:{share.id}")
     return share
 
 

@@ -47,8 +47,40 @@ class ApiToken(Model):
         "models.User", related_name="api_tokens", on_delete=fields.CASCADE
     )
     token_digest = fields.CharField(max_length=64, unique=True)
+    # Empty for the token a sign-in through the API hands out, named for a personal token.
+    name = fields.CharField(max_length=100, default="")
     created_at = fields.DatetimeField()
     last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_tokens"
+
+
+class LoginAttempt(Model):
+    """One password sign-in attempt, kept so every web process counts the same failures."""
+
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField(db_index=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    address = fields.CharField(max_length=64, db_index=True)
+    succeeded = fields.BooleanField()
+
+    class Meta:
+        table = "login_attempts"
+
+
+class PasswordReset(Model):
+    """A single-use password reset link. Only the SHA-256 digest of its token is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    token_digest = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "password_resets"

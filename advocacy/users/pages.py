@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.auth import SESSION_CSRF, SESSION_USER, signed_in_user
-from advocacy.errors import NotAuthenticated
-from advocacy.templating import render
+from advocacy import audit
+from advocacy.auth import client_address, signed_in_user, start_session
+from advocacy.errors import InvalidInput, NotAuthenticated, TooManyAttempts
+from advocacy.forms import form_text
+from advocacy.templating import flash, render
+from advocacy.users.mail import send_mail
 from advocacy.users.models import Role
-from advocacy.users.service import authenticate
+from advocacy.users.service import (
+    create_personal_token,
+    finish_password_reset,
+    revoke_token,
+    sign_in,
+    start_password_reset,
+    tokens_of,
+)
+
+log = logging.getLogger(__name__)
 
 HOME_BY_ROLE = {
     Role.AMBASSADOR: "/feed",
@@ -38,21 +52,94 @@ async def login_form(request: Request) -> Response:
 
 async def login_submit(request: Request) -> Response:
     form = await request.form()
-    email = str(form.get("email", ""))
-    target = safe_next(str(form.get("next", "")))
+    email = form_text(form, "email")
+    target = safe_next(form_text(form, "next"))
     try:
-        user = await authenticate(email, str(form.get("password", "")))
-    except NotAuthenticated as error:
-        return render(request, "login.html", status=400, error=error.message, email=email, next=target)
-    # A fresh session on sign-in, so a session id planted before login is worth nothing.
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session.pop(SESSION_CSRF, None)
+        user = await sign_in(request.state.clock, request.state.settings, email,
+                             form_text(form, "password"), client_address(request))
+    except (NotAuthenticated, TooManyAttempts) as error:
+        status = 429 if isinstance(error, TooManyAttempts) else 400
+        return render(request, "login.html", status=status, error=error.message, email=email, next=target)
+    start_session(request, user)
     return RedirectResponse(target or HOME_BY_ROLE[user.role], status_code=303)
 
 
 async def logout(request: Request) -> Response:
+    await audit.record(request.state.clock, signed_in_user(request), "sign-out",
+                       address=client_address(request))
     request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+async def tokens_page(request: Request) -> Response:
+    return render(request, "tokens.html", tokens=await tokens_of(signed_in_user(request)))
+
+
+async def tokens_create(request: Request) -> Response:
+    user = signed_in_user(request)
+    form = await request.form()
+    try:
+        record, value = await create_personal_token(request.state.clock, user, form_text(form, "name"))
+    except InvalidInput as error:
+        return render(request, "tokens.html", status=400, tokens=await tokens_of(user), error=error.message)
+    # Rendered, not redirected: the value exists only in this answer and is never stored.
+    return render(request, "tokens.html", status=201, tokens=await tokens_of(user), created=record,
+                  created_value=value)
+
+
+async def tokens_revoke(request: Request) -> Response:
+    token_id = int(request.path_params["token_id"])
+    record = await revoke_token(request.state.clock, signed_in_user(request), token_id)
+    flash(request, f"Token “{record.name or 'sign-in token'}” revoked; it no longer works.")
+    return RedirectResponse("/me/tokens", status_code=303)
+
+
+RESET_SENT = ("If an account uses that address, a link to choose a new password is on its way. "
+              "It works once and expires in {minutes} minutes.")
+
+
+async def password_forgot(request: Request) -> Response:
+    return render(request, "password_forgot.html")
+
+
+async def password_forgot_submit(request: Request) -> Response:
+    settings = request.state.settings
+    email = form_text(await request.form(), "email")
+    started = await start_password_reset(request.state.clock, settings, email)
+    if started is not None:
+        user, token = started
+        link = f"{settings.public_base_url.rstrip('/')}/password/reset/{token}"
+        try:
+            await send_mail(settings, user.email, f"{settings.organization_name}: choose a new password",
+                            f"Someone (hopefully you) asked to reset the password of {user.email}.\n\n"
+                            f"Choose a new one here (the link works once, for "
+                            f"{settings.password_reset_minutes} minutes):\n{link}\n\n"
+                            "If it was not you, ignore this message: your password stays as it is.")
+        except OSError:
+            # Logged without the link: the token in it is as good as a password until it expires.
+            log.exception("could not send the password reset email for user %s", user.id)
+    # The same answer whether or not the account exists, so the form reveals no accounts.
+    flash(request, RESET_SENT.format(minutes=settings.password_reset_minutes))
+    return RedirectResponse("/login", status_code=303)
+
+
+async def password_reset(request: Request) -> Response:
+    return render(request, "password_reset.html", token=request.path_params["token"])
+
+
+async def password_reset_submit(request: Request) -> Response:
+    token = request.path_params["token"]
+    form = await request.form()
+    password, repeated = form_text(form, "password"), form_text(form, "password_again")
+    if password != repeated:
+        return render(request, "password_reset.html", status=400, token=token,
+                      error="The two passwords differ. Type the same one twice.")
+    try:
+        await finish_password_reset(request.state.clock, token, password)
+    except InvalidInput as error:
+        return render(request, "password_reset.html", status=400, token=token, error=error.message)
+    request.session.clear()
+    flash(request, "Your password is changed. Sign in with the new one.")
     return RedirectResponse("/login", status_code=303)
 
 
@@ -61,4 +148,11 @@ routes = [
     Route("/login", login_form, methods=["GET"], name="login"),
     Route("/login", login_submit, methods=["POST"], name="login-submit"),
     Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/password/forgot", password_forgot, methods=["GET"], name="password-forgot"),
+    Route("/password/forgot", password_forgot_submit, methods=["POST"], name="password-forgot-submit"),
+    Route("/password/reset/{token}", password_reset, methods=["GET"], name="password-reset"),
+    Route("/password/reset/{token}", password_reset_submit, methods=["POST"], name="password-reset-submit"),
+    Route("/me/tokens", tokens_page, methods=["GET"], name="tokens"),
+    Route("/me/tokens", tokens_create, methods=["POST"], name="tokens-create"),
+    Route("/me/tokens/{token_id:int}/revoke", tokens_revoke, methods=["POST"], name="tokens-revoke"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
-from advocacy.users.models import User
+from advocacy.users.models import ApiToken, User
 
 
 class LoginRequest(BaseModel):
@@ -49,3 +51,24 @@ class UserCreate(BaseModel):
     region: str = Field(default="", max_length=100)
     timezone: str = Field(default="UTC", max_length=64)
     opted_in: bool = False
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenOut(BaseModel):
+    """A personal token as listed: never the token itself, which is shown once, at creation."""
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(id=token.id, name=token.name, created_at=token.created_at, last_used_at=token.last_used_at)
+
+
+class TokenCreated(TokenOut):
+    token: str

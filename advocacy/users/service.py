@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import EmailStr, TypeAdapter, ValidationError
+from tortoise.transactions import in_transaction
 
+from advocacy import audit
 from advocacy.clock import Clock
-from advocacy.errors import Conflict, InvalidInput, NotAuthenticated
-from advocacy.users.models import ApiToken, Role, User
+from advocacy.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from advocacy.settings import Settings
+from advocacy.users.models import ApiToken, LoginAttempt, PasswordReset, Role, User
 
 _hasher = PasswordHasher()
 _email = TypeAdapter(EmailStr)
@@ -44,6 +48,7 @@ async def create_user(
     timezone: str = "UTC",
     opted_in: bool = False,
     password_hash: str | None = None,
+    actor: User | None = None,
 ) -> User:
     """Create an account. Ambassadors are opted in only when `opted_in` says so explicitly."""
     checked_role = parse_role(role)
@@ -56,7 +61,7 @@ async def create_user(
     if await User.filter(email=normalised).exists():
         raise Conflict(f"An account for {normalised} already exists.")
     now = clock.now()
-    return await User.create(
+    user = await User.create(
         email=normalised,
         name=name or normalised.split("@")[0],
         role=checked_role,
@@ -67,6 +72,10 @@ async def create_user(
         opted_in_at=now if opted_in and checked_role == Role.AMBASSADOR else None,
         created_at=now,
     )
+    if actor is not None:
+        await audit.record(clock, actor, "user.create", f"user:{user.id}",
+                           {"email": user.email, "role": user.role.value})
+    return user
 
 
 async def authenticate(email: str, password: str) -> User:
@@ -80,21 +89,120 @@ async def authenticate(email: str, password: str) -> User:
     return user
 
 
+async def sign_in(clock: Clock, settings: Settings, email: str, password: str, address: str) -> User:
+    """Check a password sign-in, refusing it while the account or the address has had too many
+    recent failures. Attempts live in the database, so every web process counts the same ones."""
+    now = clock.now()
+    normalised = email.strip().lower()[:254]
+    address = address[:64]
+    recent = LoginAttempt.filter(at__gte=now - timedelta(minutes=settings.login_window_minutes))
+    last_success = await recent.filter(email=normalised, succeeded=True).order_by("-id").first()
+    # A success resets the account's count: a person who mistyped twice and got in is not on a clock.
+    account_failures = recent.filter(email=normalised, succeeded=False)
+    if last_success is not None:
+        account_failures = account_failures.filter(id__gt=last_success.id)
+    if (
+        await account_failures.count() >= settings.login_max_failures_per_account
+        or await recent.filter(address=address, succeeded=False).count()
+        >= settings.login_max_failures_per_address
+    ):
+        await audit.record(clock, None, "sign-in.throttled", normalised, address=address,
+                           actor_email=normalised)
+        raise TooManyAttempts(
+            f"Too many failed sign-in attempts. Wait {settings.login_window_minutes} minutes and try "
+            "again, or reset your password."
+        )
+    try:
+        user = await authenticate(normalised, password)
+    except NotAuthenticated:
+        await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=False)
+        await audit.record(clock, None, "sign-in.failed", normalised, address=address,
+                           actor_email=normalised)
+        raise
+    await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=True)
+    await audit.record(clock, user, "sign-in", f"user:{user.id}", {"method": "password"}, address=address)
+    return user
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue_api_token(clock: Clock, user: User) -> str:
+async def issue_api_token(clock: Clock, user: User, name: str = "") -> str:
     """A new bearer token; only its digest is kept, so it can be shown exactly once."""
     token = secrets.token_urlsafe(32)
-    await ApiToken.create(user=user, token_digest=_digest(token), created_at=clock.now())
+    await ApiToken.create(user=user, token_digest=_digest(token), name=name, created_at=clock.now())
     return token
+
+
+async def create_personal_token(clock: Clock, user: User, name: str) -> tuple[ApiToken, str]:
+    """A named token for a programmatic client; it has the rights of `user`'s role, no more."""
+    label = name.strip()
+    if not label:
+        raise InvalidInput("Name the token after the client that will use it.", {"name": "required"})
+    token = secrets.token_urlsafe(32)
+    record = await ApiToken.create(user=user, token_digest=_digest(token), name=label[:100],
+                                   created_at=clock.now())
+    await audit.record(clock, user, "token.create", f"token:{record.id}", {"name": record.name})
+    return record, token
+
+
+async def tokens_of(user: User) -> list[ApiToken]:
+    return await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-created_at", "-id")
+
+
+async def revoke_token(clock: Clock, user: User, token_id: int) -> ApiToken:
+    """Revoke one of `user`'s own tokens; it stops working at once."""
+    record = await ApiToken.get_or_none(id=token_id, user_id=user.id, revoked_at=None)
+    if record is None:
+        raise NotFound(f"You have no active token {token_id}.")
+    record.revoked_at = clock.now()
+    await record.save(update_fields=["revoked_at"])
+    await audit.record(clock, user, "token.revoke", f"token:{record.id}", {"name": record.name})
+    return record
 
 
 async def user_for_token(clock: Clock, token: str) -> User | None:
     record = await ApiToken.get_or_none(token_digest=_digest(token)).select_related("user")
-    if record is None or not record.user.is_active:
+    if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
     record.last_used_at = clock.now()
     await record.save(update_fields=["last_used_at"])
     return record.user
+
+
+async def start_password_reset(clock: Clock, settings: Settings, email: str) -> tuple[User, str] | None:
+    """A single-use reset token for the account with this email, or None when there is none.
+
+    The caller mails the link and answers the same either way, so the form reveals no accounts."""
+    user = await User.get_or_none(email=email.strip().lower()[:254], is_active=True)
+    if user is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    await PasswordReset.create(user=user, token_digest=_digest(token), created_at=now,
+                               expires_at=now + timedelta(minutes=settings.password_reset_minutes))
+    await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
+    return user, token
+
+
+async def finish_password_reset(clock: Clock, token: str, new_password: str) -> User:
+    """Set a new password with a reset token; the token, and every other one of the account, is spent."""
+    now = clock.now()
+    async with in_transaction():
+        reset = await PasswordReset.get_or_none(token_digest=_digest(token)).select_related("user")
+        if reset is None or reset.used_at is not None or reset.expires_at <= now or not reset.user.is_active:
+            raise InvalidInput("This reset link is not valid any more. Ask for a new one.")
+        if len(new_password) < MIN_PASSWORD_LENGTH:
+            raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+                               {"field": "password"})
+        # Only one request may spend the token, even when two arrive at once.
+        spent = await PasswordReset.filter(id=reset.id, used_at=None).update(used_at=now)
+        if not spent:
+            raise InvalidInput("This reset link is not valid any more. Ask for a new one.")
+        await PasswordReset.filter(user_id=reset.user.id, used_at=None).update(used_at=now)
+        user = reset.user
+        user.password_hash = hash_password(new_password)
+        await user.save(update_fields=["password_hash"])
+        await audit.record(clock, user, "password.reset", f"user:{user.id}")
+    return user

@@ -1,0 +1,33 @@
+"""The audit log page for admins, and its CSV export."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from advocacy.audit.service import entries_csv, recent_entries, record
+from advocacy.auth import client_address, signed_in_user
+from advocacy.templating import render
+
+EXPORT_LIMIT = 100_000
+
+
+async def audit_log(request: Request) -> Response:
+    action = request.query_params.get("action", "")[:64] or None
+    return render(request, "audit.html", entries=await recent_entries(200, action), action=action or "")
+
+
+async def audit_export(request: Request) -> Response:
+    entries = await recent_entries(EXPORT_LIMIT)
+    # The export itself is an event worth knowing about.
+    await record(request.state.clock, signed_in_user(request), "audit.export", "audit-log",
+                 {"entries": len(entries)}, address=client_address(request))
+    return Response(entries_csv(entries), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'})
+
+
+routes = [
+    Route("/admin/audit", audit_log, methods=["GET"], name="audit-log"),
+    Route("/admin/audit.csv", audit_export, methods=["GET"], name="audit-export"),
+]

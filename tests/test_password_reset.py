@@ -1,0 +1,144 @@
+"""Password reset by an emailed single-use link, through a real SMTP server the test starts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgi_lifespan import LifespanManager
+
+from advocacy.app import create_app
+from advocacy.audit.models import AuditEntry
+from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
+from advocacy.users.models import PasswordReset
+from tests import factories
+from tests.test_oidc import free_port
+from tests.test_pages import csrf_of
+from tests.test_sessions import try_password
+
+LINK = re.compile(r"http://testserver(/password/reset/[A-Za-z0-9_-]+)")
+NEW_PASSWORD = "a brand new passphrase"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+async def http(
+    database: Settings, clock: SimulatedClock, inbox: tuple[Inbox, int]
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = database.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": inbox[1],
+                                           "public_base_url": "http://testserver"})
+    async with LifespanManager(create_app(settings, clock)) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+async def ask_for_link(http: httpx.AsyncClient, email: str) -> httpx.Response:
+    page = await http.get("/password/forgot")
+    return await http.post("/password/forgot", data={"email": email, "csrf_token": csrf_of(page.text)})
+
+
+async def choose(
+    http: httpx.AsyncClient, path: str, password: str, again: str | None = None
+) -> httpx.Response:
+    page = await http.get(path)
+    return await http.post(path, data={"password": password, "password_again": again or password,
+                                       "csrf_token": csrf_of(page.text)})
+
+
+def body(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+async def test_emailed_link_sets_a_new_password_once(
+    http: httpx.AsyncClient, inbox: tuple[Inbox, int], clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock, "editor")
+    answer = await ask_for_link(http, user.email.upper())
+    assert answer.status_code == 303
+    assert "link to choose a new password is on its way" in (await http.get("/login")).text
+    [message] = inbox[0].messages
+    assert message["To"] == user.email
+    found = LINK.search(body(message))
+    assert found
+    path = found.group(1)
+    token = path.rsplit("/", 1)[1]
+    # Only a digest of the token is stored.
+    assert token not in str(await PasswordReset.all().values_list("token_digest", flat=True))
+
+    assert (await choose(http, path, NEW_PASSWORD)).status_code == 303
+    assert (await try_password(http, user.email, factories.PASSWORD)).status_code == 400
+    assert (await try_password(http, user.email, NEW_PASSWORD)).status_code == 303
+    http.cookies.clear()
+    again = await choose(http, path, "yet another passphrase")
+    assert again.status_code == 400 and "not valid any more" in again.text
+    assert await AuditEntry.filter(action="password.reset", actor_id=user.id).count() == 1
+
+
+async def test_link_expires(
+    http: httpx.AsyncClient, inbox: tuple[Inbox, int], clock: SimulatedClock, settings: Settings
+) -> None:
+    user = await factories.create_user(clock, "leader")
+    await ask_for_link(http, user.email)
+    found = LINK.search(body(inbox[0].messages[0]))
+    assert found
+    clock.advance(timedelta(minutes=settings.password_reset_minutes + 1))
+    response = await choose(http, found.group(1), NEW_PASSWORD)
+    assert response.status_code == 400 and "not valid any more" in response.text
+    assert (await try_password(http, user.email, factories.PASSWORD)).status_code == 303
+
+
+async def test_unknown_address_gets_the_same_answer_and_no_mail(
+    http: httpx.AsyncClient, inbox: tuple[Inbox, int]
+) -> None:
+    response = await ask_for_link(http, "nobody@example.org")
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert "link to choose a new password is on its way" in (await http.get("/login")).text
+    assert inbox[0].messages == []
+
+
+async def test_mismatched_or_short_passwords_are_refused_inline_and_keep_the_link(
+    http: httpx.AsyncClient, inbox: tuple[Inbox, int], clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock, "reviewer")
+    await ask_for_link(http, user.email)
+    found = LINK.search(body(inbox[0].messages[0]))
+    assert found
+    differ = await choose(http, found.group(1), NEW_PASSWORD, "something else entirely")
+    assert differ.status_code == 400 and "differ" in differ.text
+    short = await choose(http, found.group(1), "short")
+    assert short.status_code == 400 and "at least 8 characters" in short.text
+    assert (await choose(http, found.group(1), NEW_PASSWORD)).status_code == 303
