@@ -40,6 +40,19 @@ def test_production_refuses_the_public_development_token_key() -> None:
     TokenCipher(DEFAULT_TOKEN_KEY, "development")
 
 
+def test_a_rotated_key_still_reads_old_tokens_and_rotate_moves_them_to_the_new_key() -> None:
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    stored = TokenCipher(old, "development").encrypt("secret-access-token")
+    both = TokenCipher(f"{new},{old}", "development")
+    assert both.decrypt(stored) == "secret-access-token"
+    rotated = both.rotate(stored)
+    assert TokenCipher(new, "development").decrypt(rotated) == "secret-access-token"
+    with pytest.raises(AuthExpired):
+        TokenCipher(new, "development").decrypt(stored)
+
+
 async def test_tokens_are_stored_encrypted_and_read_back(
     database: Settings, clock: SimulatedClock, live: NetworkRegistry
 ) -> None:

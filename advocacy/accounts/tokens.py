@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import httpx
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.models import SocialAccount
@@ -16,15 +16,23 @@ from connectors.x import refresh_x_token
 
 
 class TokenCipher:
-    """Encrypts and decrypts tokens with the key from settings."""
+    """Encrypts and decrypts tokens with the keys from settings.
+
+    `key` may list several comma-separated keys: the first encrypts, every one decrypts, so a key
+    can be rotated by putting the new one first and re-encrypting with `rotate`.
+    """
 
     def __init__(self, key: str, env: str) -> None:
         if env == "production" and key == DEFAULT_TOKEN_KEY:
             raise RuntimeError("ADVOCACY_TOKEN_KEY must be set to a new Fernet key in production")
         try:
-            self._fernet = Fernet(key.encode())
+            self._fernet = MultiFernet([Fernet(k.strip().encode()) for k in key.split(",") if k.strip()])
         except ValueError as error:
             raise RuntimeError(f"ADVOCACY_TOKEN_KEY is not a Fernet key: {error}") from None
+
+    def rotate(self, stored: str | None) -> str | None:
+        """The stored token re-encrypted with the first (newest) key."""
+        return None if stored is None else self._fernet.rotate(stored.encode()).decode()
 
     def encrypt(self, token: str | None) -> str | None:
         return None if token is None else self._fernet.encrypt(token.encode()).decode()

@@ -111,6 +111,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
     dispatcher = build_dispatcher(settings, clock, networks)
     collector = MetricsCollector(networks, clock)
     resolver, clicks = LinkResolver(), ClickBuffer()
+    followed: dict[str, int] = {}  # short link -> people sent through it so far
     refused: list[str] = []
     end = start + timedelta(days=options.days)
     day_started = -1
@@ -121,12 +122,12 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
             visitors = [a for a in org.ambassadors if visit_day[a.id] == day]
             refused += await _pick_posts(clock, rng, visitors, posts, accounts, links)
             if day > 0:
-                await _click_links(settings, clock, rng, resolver, clicks)
+                await _click_links(settings, clock, rng, resolver, clicks, networks, followed)
         await dispatcher.run_until_idle()
         await collector.run_once()
         clock.advance(TICK)
     await dispatcher.run_until_idle()
-    await _click_links(settings, clock, rng, resolver, clicks)
+    await _click_links(settings, clock, rng, resolver, clicks, networks, followed)
     await collector.run_once()
     await add_cost(clock, amount=DAILY_COST * options.days, currency=settings.currency,
                    expected_currency=settings.currency, period_start=start.date(),
@@ -150,19 +151,23 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
 
 async def _click_links(
     settings: Settings, clock: SimulatedClock, rng: random.Random, resolver: LinkResolver,
-    clicks: ClickBuffer,
+    clicks: ClickBuffer, networks: NetworkRegistry, followed: dict[str, int],
 ) -> None:
-    """A day of simulated people (and link-preview fetchers) following the published short links.
+    """Simulated people (and link-preview fetchers) following the published short links.
 
-    Each goes through the redirect's own counting function, so the demo counts what production would.
+    As many people follow a link as the simulated platform reports clicks for its post, so the
+    first-party count and the platform's agree the way they would for a real post. Each goes
+    through the redirect's own counting function, so the demo counts what production would.
     """
     day = clock.now().date()
     published = await ShortLink.filter(share__status=ShareStatus.PUBLISHED).values_list(
-        "slug", "share__published_at")
-    for slug, published_at in published:
-        fresh = (clock.now() - published_at) < timedelta(days=1)
-        agents = [rng.choice(PREVIEW_AGENTS)] if fresh else []
-        agents += [BROWSER_AGENT] * rng.choices((0, 1, 2, 4), weights=(5, 3, 2, 1))[0]
+        "slug", "share__external_id")
+    for slug, external_id in published:
+        metrics = networks.sandbox.metrics(external_id) if external_id else None
+        reported = (metrics.clicks or 0) if metrics else 0
+        agents = [rng.choice(PREVIEW_AGENTS)] if slug not in followed else []
+        agents += [BROWSER_AGENT] * max(0, reported - followed.get(slug, 0))
+        followed[slug] = max(reported, followed.get(slug, 0))
         for agent in agents:
             address = f"198.51.100.{rng.randint(1, 254)}"  # documentation range: no real person
             await follow(resolver, clicks, secret=settings.secret_key, slug=slug, day=day,
