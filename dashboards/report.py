@@ -87,6 +87,7 @@ async def campaign_report(
     }
     departments: dict[str, list[PostFigures]] = defaultdict(list)
     for r in advocacy_rows:
+        assert r.share is not None  # advocacy rows are the ones with a share
         departments[r.share.user.department or "(none)"].append(_figures(r))
 
     published = await shares.values_list("user_id", flat=True)
