@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Encrypts OAuth tokens at rest (a Fernet key: 32 url-safe base64-encoded bytes).
     token_key: str = DEFAULT_TOKEN_KEY
 
+    # Link previews are fetched by the service: pages in private networks are refused unless allowed.
+    link_preview_private_addresses: bool = False
+
     # Which implementation serves LinkedIn and X: the simulated sandbox, or the real platforms.
     network_mode: Literal["sandbox", "live"] = "sandbox"
     sandbox_seed: int = 7

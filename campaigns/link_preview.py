@@ -1,21 +1,27 @@
 """The link preview of a post: title, description and image from the page's Open Graph tags.
 
 Fetched only when the editor asks; a page that cannot be read yields an empty preview and a reason,
-never an error, because a preview is a convenience and never required.
+never an error, because a preview is a convenience and never required. The service fetches the page
+itself, so by default it refuses addresses inside private networks (and redirects to them): an
+editor's link must not become a way to read the hospital's internal services.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import logging
+import socket
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 log = logging.getLogger(__name__)
 # Enough for the <head> of any real page; the rest is never read.
 MAX_BYTES = 512 * 1024
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True)
@@ -67,21 +73,48 @@ def parse_preview(html: str, base_url: str) -> LinkPreview:
     )
 
 
-async def fetch_link_preview(client: httpx.AsyncClient, url: str) -> LinkPreview:
-    """The Open Graph preview of `url`, or an empty one with the reason it could not be read."""
+async def _is_public(url: str) -> bool:
+    """Whether every address the URL's host resolves to is a public one."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
     try:
-        async with client.stream("GET", url, follow_redirects=True, timeout=5.0) as response:
-            if response.status_code != 200:
-                return LinkPreview(problem=f"The page answered {response.status_code}.")
-            if "html" not in response.headers.get("content-type", "html"):
-                return LinkPreview(problem="The link is not a web page.")
-            body = b""
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) >= MAX_BYTES:
-                    break
-            html = body.decode(response.encoding or "utf-8", errors="replace")
-            return parse_preview(html, str(response.url))
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+            type=socket.SOCK_STREAM,
+        )
+    except OSError:
+        return True  # unresolvable: the fetch itself will say the page cannot be reached
+    return all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
+
+
+async def fetch_link_preview(
+    client: httpx.AsyncClient, url: str, *, allow_private: bool = False
+) -> LinkPreview:
+    """The Open Graph preview of `url`, or an empty one with the reason it could not be read.
+
+    Redirects are followed one by one so that each hop is checked like the first address.
+    """
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            if not allow_private and not await _is_public(url):
+                return LinkPreview(problem="The link points inside a private network; no preview.")
+            async with client.stream("GET", url, follow_redirects=False, timeout=5.0) as response:
+                if response.is_redirect and "location" in response.headers:
+                    url = urljoin(url, response.headers["location"])
+                    continue
+                if response.status_code != 200:
+                    return LinkPreview(problem=f"The page answered {response.status_code}.")
+                if "html" not in response.headers.get("content-type", "html"):
+                    return LinkPreview(problem="The link is not a web page.")
+                body = b""
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) >= MAX_BYTES:
+                        break
+                html = body.decode(response.encoding or "utf-8", errors="replace")
+                return parse_preview(html, str(response.url))
+        return LinkPreview(problem="The page redirects too many times.")
     except httpx.HTTPError as error:
         log.info("link preview of %s failed: %s", url, error)
         return LinkPreview(problem="The page could not be reached.")

@@ -261,7 +261,10 @@ async def create_post(request: Request) -> Response:
         preview = None
         if values.fetch_preview and values.url.startswith(("http://", "https://")):
             async with httpx.AsyncClient() as client:
-                preview = await fetch_link_preview(client, values.url)
+                preview = await fetch_link_preview(
+                    client, values.url,
+                    allow_private=request.state.settings.link_preview_private_addresses,
+                )
         post = await service.add_post(
             request.state.clock, user, pack.id, title=values.title, url=values.url,
             messages=values.messages(), compliance=engine_for(request.state.settings),

@@ -19,7 +19,9 @@ PAGES = {
                '<meta name="description" content="Just a page."></head></html>'),
     "/missing": (404, "text/html", "<h1>Not found</h1>"),
     "/file": (200, "application/pdf", "%PDF-1.7"),
+    "/moved": (301, "text/html", ""),
 }
+REDIRECTS = {"/moved": "/story"}
 
 
 async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -29,9 +31,10 @@ async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
     path = request_line.split(" ")[1]
     status, content_type, body = PAGES.get(path, PAGES["/missing"])
     data = body.encode()
+    location = f"Location: {REDIRECTS[path]}\r\n" if path in REDIRECTS else ""
     writer.write(
         f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(data)}\r\n"
-        "Connection: close\r\n\r\n".encode() + data
+        f"{location}Connection: close\r\n\r\n".encode() + data
     )
     await writer.drain()
     writer.close()
@@ -47,7 +50,7 @@ async def site() -> AsyncIterator[str]:
 
 async def test_open_graph_tags_give_title_description_and_absolute_image(site: str) -> None:
     async with httpx.AsyncClient() as client:
-        preview = await fetch_link_preview(client, f"{site}/story")
+        preview = await fetch_link_preview(client, f"{site}/story", allow_private=True)
     assert (preview.title, preview.description) == ("A new heart unit", "Opening on the 3rd floor.")
     assert preview.image == f"{site}/img/unit.jpg"
     assert preview.problem == ""
@@ -55,15 +58,31 @@ async def test_open_graph_tags_give_title_description_and_absolute_image(site: s
 
 async def test_a_page_without_open_graph_falls_back_to_its_title_and_description(site: str) -> None:
     async with httpx.AsyncClient() as client:
-        preview = await fetch_link_preview(client, f"{site}/plain")
+        preview = await fetch_link_preview(client, f"{site}/plain", allow_private=True)
     assert (preview.title, preview.description, preview.image) == ("Plain page", "Just a page.", "")
 
 
 async def test_an_unreadable_link_gives_an_empty_preview_with_the_reason(site: str) -> None:
     async with httpx.AsyncClient() as client:
-        missing = await fetch_link_preview(client, f"{site}/missing")
-        pdf = await fetch_link_preview(client, f"{site}/file")
-        closed = await fetch_link_preview(client, "http://127.0.0.1:1/nothing")
+        missing = await fetch_link_preview(client, f"{site}/missing", allow_private=True)
+        pdf = await fetch_link_preview(client, f"{site}/file", allow_private=True)
+        closed = await fetch_link_preview(client, "http://127.0.0.1:1/nothing", allow_private=True)
     assert (missing.title, missing.problem) == ("", "The page answered 404.")
     assert pdf.problem == "The link is not a web page."
     assert closed.problem == "The page could not be reached."
+
+
+async def test_a_link_into_a_private_network_is_not_fetched_by_default(site: str) -> None:
+    async with httpx.AsyncClient() as client:
+        loopback = await fetch_link_preview(client, f"{site}/story")
+        metadata = await fetch_link_preview(client, "http://169.254.169.254/latest/meta-data/")
+        intranet = await fetch_link_preview(client, "http://10.0.0.8/wiki")
+    for preview in (loopback, metadata, intranet):
+        assert preview.title == ""
+        assert preview.problem == "The link points inside a private network; no preview."
+
+
+async def test_a_redirect_is_followed_hop_by_hop_to_the_page(site: str) -> None:
+    async with httpx.AsyncClient() as client:
+        followed = await fetch_link_preview(client, f"{site}/moved", allow_private=True)
+    assert followed.title == "A new heart unit"
