@@ -38,10 +38,13 @@ def paired_bars(table: Table, y_title: str) -> go.Figure:
 
 
 def impressions_and_engagements(table: Table) -> go.Figure:
+    # Two axes (engagements are a hundredth of impressions); the offset groups put the bars side
+    # by side, since grouping alone does not separate bars drawn on different axes.
     fig = go.Figure([
-        go.Bar(name="Impressions", x=table.column(0), y=table.column(1), marker_color=ADVOCACY_COLOUR),
+        go.Bar(name="Impressions", x=table.column(0), y=table.column(1), marker_color=ADVOCACY_COLOUR,
+               offsetgroup="impressions"),
         go.Bar(name="Engagements", x=table.column(0), y=table.column(2), marker_color=THIRD_COLOUR,
-               yaxis="y2"),
+               yaxis="y2", offsetgroup="engagements"),
     ])
     fig.update_layout(barmode="group", yaxis_title="impressions",
                       yaxis2={"title": "engagements", "overlaying": "y", "side": "right"})
