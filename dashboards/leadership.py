@@ -13,6 +13,7 @@ from dashboards.emv import ValueInputs, network_emv
 from dashboards.measures import ratio, weakest_provenance
 from dashboards.models import DailyRollup, ParticipationDay, TrackedPost
 from dashboards.report import CampaignReport
+from dashboards.slices import Slice, narrow
 from dashboards.summary import FirstPartyClicks, Summary, build_summary
 from dashboards.tables import Table
 
@@ -81,21 +82,11 @@ async def leadership(
     tables = report_tables(summary)
     kind = summary.report.advocacy.provenance
 
-    rollups = DailyRollup.filter(is_brand=False)
-    posts = TrackedPost.filter(share_id__not_isnull=True)
-    if campaign_id is not None:
-        rollups, posts = rollups.filter(campaign_id=campaign_id), posts.filter(campaign_id=campaign_id)
-    if start is not None:
-        rollups = rollups.filter(tracked__published_at__gte=start)
-        posts = posts.filter(published_at__gte=start)
-    if end is not None:
-        rollups = rollups.filter(tracked__published_at__lt=end)
-        posts = posts.filter(published_at__lt=end)
-    if department is not None:
-        rollups = rollups.filter(department=department)
-        posts = posts.filter(share__user__department=department)
-    if network is not None:
-        rollups, posts = rollups.filter(network=network), posts.filter(network=network)
+    window = Slice(campaign_id, start, end, department, network)
+    rollups = narrow(DailyRollup.filter(is_brand=False), window,
+                     published_field="tracked__published_at", department_field="department")
+    posts = narrow(TrackedPost.filter(share_id__not_isnull=True), window,
+                   department_field="share__user__department")
 
     regions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for region, impressions, engagements in await rollups.values_list("region", "impressions", "engagements"):

@@ -6,11 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from tortoise.expressions import Q
-
 from advocacy.shares.models import Share, ShareStatus
 from dashboards.measures import ChannelTotals, PostFigures, ratio, total
 from dashboards.models import DailyRollup, TrackedPost
+from dashboards.slices import Slice, narrow
 
 
 @dataclass(frozen=True)
@@ -57,23 +56,11 @@ async def campaign_report(
 
     A department narrows the ambassadors' side only: brand posts belong to no department.
     """
-    tracked = TrackedPost.all()
-    shares = Share.filter(status=ShareStatus.PUBLISHED)
-    if network is not None:
-        tracked = tracked.filter(network=network)
-        shares = shares.filter(network=network)
-    if department is not None:
-        tracked = tracked.filter(Q(brand_post_id__not_isnull=True) | Q(share__user__department=department))
-        shares = shares.filter(user__department=department)
-    if campaign_id is not None:
-        tracked = tracked.filter(campaign_id=campaign_id)
-        shares = shares.filter(post__pack__campaign_id=campaign_id)
-    if start is not None:
-        tracked = tracked.filter(published_at__gte=start)
-        shares = shares.filter(published_at__gte=start)
-    if end is not None:
-        tracked = tracked.filter(published_at__lt=end)
-        shares = shares.filter(published_at__lt=end)
+    window = Slice(campaign_id, start, end, department, network)
+    tracked = narrow(TrackedPost.all(), window, department_field="share__user__department",
+                     brand_marker="brand_post_id__not_isnull")
+    shares = narrow(Share.filter(status=ShareStatus.PUBLISHED), window,
+                    campaign_field="post__pack__campaign_id", department_field="user__department")
     rows = await tracked.select_related("share__user")
     advocacy_rows = [r for r in rows if r.share_id is not None]  # type: ignore[attr-defined]
     brand_rows = [r for r in rows if r.brand_post_id is not None]  # type: ignore[attr-defined]
@@ -110,17 +97,11 @@ async def _daily_impressions(
     department: str | None = None, network: str | None = None,
 ) -> list[tuple[date, int, int]]:
     """New impressions per day, read from the daily rollups (never from the raw snapshots)."""
-    rollups = DailyRollup.filter(impressions__not_isnull=True)
-    if network is not None:
-        rollups = rollups.filter(network=network)
-    if department is not None:
-        rollups = rollups.filter(Q(is_brand=True) | Q(department=department))
-    if campaign_id is not None:
-        rollups = rollups.filter(campaign_id=campaign_id)
-    if start is not None:
-        rollups = rollups.filter(tracked__published_at__gte=start)
-    if end is not None:
-        rollups = rollups.filter(tracked__published_at__lt=end)
+    rollups = narrow(
+        DailyRollup.filter(impressions__not_isnull=True), Slice(campaign_id, start, end, department, network),
+        published_field="tracked__published_at",
+        department_field="department", brand_marker="is_brand",
+    )
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day, is_brand, impressions in await rollups.values_list("day", "is_brand", "impressions"):
         per_day[day][1 if is_brand else 0] += impressions

@@ -13,6 +13,7 @@ from dashboards.emv import EmvFormulaSpec, ValueInputs, cost_in_range, emv, roi
 from dashboards.measures import weakest_provenance
 from dashboards.models import TrackedPost
 from dashboards.report import CampaignReport, campaign_report
+from dashboards.slices import Slice, narrow
 from dashboards.valuation import costs_for, current_formula
 
 
@@ -64,17 +65,12 @@ async def first_party_clicks(
     department: str | None = None, network: str | None = None,
 ) -> dict[str, FirstPartyClicks]:
     """By network, for the shares published in [start, end), read from the daily click counts."""
-    rows = LinkClickDay.filter(link__share_id__not_isnull=True)
-    if department is not None:
-        rows = rows.filter(link__share__user__department=department)
-    if network is not None:
-        rows = rows.filter(link__share__network=network)
-    if campaign_id is not None:
-        rows = rows.filter(link__share__post__pack__campaign_id=campaign_id)
-    if start is not None:
-        rows = rows.filter(link__share__published_at__gte=start)
-    if end is not None:
-        rows = rows.filter(link__share__published_at__lt=end)
+    rows = narrow(
+        LinkClickDay.filter(link__share_id__not_isnull=True),
+        Slice(campaign_id, start, end, department, network),
+        campaign_field="link__share__post__pack__campaign_id", published_field="link__share__published_at",
+        department_field="link__share__user__department", network_field="link__share__network",
+    )
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for network, clicks, unique, bots in await rows.values_list(
         "link__share__network", "clicks", "unique_visitors", "bot_clicks"
@@ -90,17 +86,9 @@ async def reach_with_estimate(
     department: str | None = None, network: str | None = None,
 ) -> tuple[int | None, bool]:
     """Reported unique reach, plus followers for the posts whose platform gives no reach."""
-    rows = TrackedPost.filter(share_id__not_isnull=True)
-    if department is not None:
-        rows = rows.filter(share__user__department=department)
-    if network is not None:
-        rows = rows.filter(network=network)
-    if campaign_id is not None:
-        rows = rows.filter(campaign_id=campaign_id)
-    if start is not None:
-        rows = rows.filter(published_at__gte=start)
-    if end is not None:
-        rows = rows.filter(published_at__lt=end)
+    rows = narrow(TrackedPost.filter(share_id__not_isnull=True),
+                  Slice(campaign_id, start, end, department, network),
+                  department_field="share__user__department")
     reported, estimated, any_estimate = 0, 0, False
     values = await rows.values_list("latest_reach", "account__followers")
     for reach, followers in values:
