@@ -28,6 +28,8 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-login": PUBLIC,
     "openapi": PUBLIC,
     "link-redirect": PUBLIC,  # people who follow a shared link are not signed in
+    # the one-click link in every notification email: the signed token names the person
+    "notifications-unsubscribe": PUBLIC,
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,
@@ -40,14 +42,37 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-tokens-list": EVERYONE,
     "api-tokens-create": EVERYONE,
     "api-tokens-revoke": EVERYONE,
+    # notifications: each person reads their own and chooses their own channels and frequency
+    "notifications": EVERYONE,
+    "notifications-save": EVERYONE,
+    "api-notifications-list": EVERYONE,
+    "api-notification-preferences": EVERYONE,
+    "api-notification-preferences-set": EVERYONE,
     # ambassadors
     "feed": frozenset({A, ADMIN}),
     "feed-share": frozenset({A, ADMIN}),
     "feed-cancel": frozenset({A, ADMIN}),
     "api-feed": frozenset({A, ADMIN}),
+    # an ambassador's own connected accounts (the platforms redirect back to the callback)
+    "accounts": frozenset({A, ADMIN}),
+    "accounts-connect": frozenset({A, ADMIN}),
+    "accounts-callback": frozenset({A, ADMIN}),
+    "accounts-disconnect": frozenset({A, ADMIN}),
+    "accounts-notice-dismiss": frozenset({A, ADMIN}),
+    "api-accounts-list": frozenset({A, ADMIN}),
+    "api-accounts-disconnect": frozenset({A, ADMIN}),
     "api-shares-list": frozenset({A, ADMIN}),
     "api-shares-create": frozenset({A, ADMIN}),
     "api-shares-cancel": frozenset({A, ADMIN}),
+    "api-shares-move": frozenset({A, ADMIN}),
+    "api-feed-counts": frozenset({A, ADMIN}),
+    "api-preferences-get": frozenset({A, ADMIN}),
+    "api-preferences-set": frozenset({A, ADMIN}),
+    "feed-counts": frozenset({A, ADMIN}),
+    "feed-move": frozenset({A, ADMIN}),
+    "my-shares": frozenset({A, ADMIN}),
+    "preferences": frozenset({A, ADMIN}),
+    "preferences-save": frozenset({A, ADMIN}),
     # failed shares: an ambassador retries their own, editors and admins anyone's
     "api-shares-retry": frozenset({A, E, ADMIN}),
     # communications studio: editors compose and launch, reviewers approve
@@ -59,6 +84,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-pack-review": frozenset({R, ADMIN}),
     "studio-campaign-launch": frozenset({E, ADMIN}),
     "studio-check": frozenset({E, R, ADMIN}),
+    "studio-post-feature": frozenset({E, ADMIN}),
     "studio-pack-archive": frozenset({E, ADMIN}),
     "studio-pack-expiry": frozenset({E, ADMIN}),
     "studio-message-edit": frozenset({E, ADMIN}),
@@ -68,6 +94,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-campaigns-get": frozenset({E, R, L, ADMIN}),
     "api-campaigns-create": frozenset({E, ADMIN}),
     "api-posts-create": frozenset({E, ADMIN}),
+    "api-posts-feature": frozenset({E, ADMIN}),
     "api-packs-submit": frozenset({E, ADMIN}),
     "api-packs-review": frozenset({R, ADMIN}),
     "api-campaigns-launch": frozenset({E, ADMIN}),
@@ -83,11 +110,58 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-report": frozenset({L, E, ADMIN}),
     "api-dashboards-summary": frozenset({L, E, ADMIN}),
     "api-emv-formula": frozenset({L, E, ADMIN}),
-    # what a result is worth and what the programme cost are leadership's figures to set
+    # what a result is worth is leadership's figure to set; what the programme cost, editors (who
+    # often hold the programme's budget) and leaders enter
     "api-emv-formula-set": frozenset({L, ADMIN}),
-    "api-costs-create": frozenset({L, ADMIN}),
+    "api-costs-create": frozenset({L, E, ADMIN}),
+    "dashboard-costs": frozenset({L, E, ADMIN}),
+    "dashboard-costs-create": frozenset({L, E, ADMIN}),
     # people
     "api-users-create": frozenset({ADMIN}),
+    # the programme: joining through an emailed link needs no sign-in (the token is the proof)
+    "join": PUBLIC,
+    "join-submit": PUBLIC,
+    "guidelines": EVERYONE,
+    "api-guidelines": EVERYONE,
+    "guidelines-acknowledge": frozenset({A}),
+    "api-guidelines-acknowledge": frozenset({A}),
+    # guideline wording is an organisation policy: admins publish new versions
+    "guidelines-edit": frozenset({ADMIN}),
+    "guidelines-publish": frozenset({ADMIN}),
+    "training": EVERYONE,
+    "training-module": EVERYONE,
+    "training-complete": frozenset({A}),
+    "training-required": frozenset({ADMIN}),
+    # each ambassador joins, leaves or de-identifies only themself
+    "my-programme": frozenset({A}),
+    "my-programme-leave": frozenset({A}),
+    "my-programme-rejoin": frozenset({A}),
+    "my-programme-deidentify": frozenset({A}),
+    "api-my-programme": frozenset({A}),
+    "api-my-programme-opt-out": frozenset({A}),
+    "api-my-programme-opt-in": frozenset({A}),
+    # the communications team runs the programme day to day: inviting (ambassadors only) and
+    # segments are theirs as well as the admins'
+    "programme": frozenset({E, ADMIN}),
+    "programme-invite": frozenset({E, ADMIN}),
+    "programme-import": frozenset({E, ADMIN}),
+    "api-programme-invite": frozenset({E, ADMIN}),
+    "api-programme-members": frozenset({E, ADMIN}),
+    "segments": frozenset({E, ADMIN}),
+    "segments-create": frozenset({E, ADMIN}),
+    "segments-preview": frozenset({E, ADMIN}),
+    "segments-delete": frozenset({E, ADMIN}),
+    "groups-create": frozenset({E, ADMIN}),
+    "groups-add": frozenset({E, ADMIN}),
+    "api-segments-list": frozenset({E, ADMIN}),
+    "api-segments-create": frozenset({E, ADMIN}),
+    "studio-campaign-segments": frozenset({E, ADMIN}),
+    "api-campaign-segments": frozenset({E, ADMIN}),
+    # the notification outbox: what failed and sending it again, admins only
+    "notifications-outbox": frozenset({ADMIN}),
+    "notifications-send-again": frozenset({ADMIN}),
+    "api-notifications-outbox": frozenset({ADMIN}),
+    "api-notifications-send-again": frozenset({ADMIN}),
     # the audit log: admins only
     "audit-log": frozenset({ADMIN}),
     "audit-export": frozenset({ADMIN}),

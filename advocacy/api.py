@@ -126,7 +126,14 @@ class ApiRoute:
 def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {}
 
+    models: dict[str, type[BaseModel]] = {}
+
     def ref(model: type[BaseModel]) -> dict[str, Any]:
+        # Components are named after the model class: two different models with one name would
+        # silently describe one route with the other's schema.
+        if models.setdefault(model.__name__, model) is not model:
+            raise ValueError(f"two API models are both named {model.__name__}: "
+                             f"{models[model.__name__].__module__} and {model.__module__}")
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

@@ -21,7 +21,10 @@ from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from advocacy import api
+from advocacy.accounts import endpoints as account_endpoints
+from advocacy.accounts import pages as account_pages
 from advocacy.accounts.networks import NetworkRegistry
+from advocacy.accounts.oauth import AccountConnector
 from advocacy.audit import endpoints as audit_endpoints
 from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
@@ -29,9 +32,14 @@ from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
-from advocacy.headers import SecurityHeadersMiddleware
+from advocacy.headers import SecurityHeadersMiddleware, origin_of, security_headers
 from advocacy.links import pages as link_pages
+from advocacy.links.pages import ShortLinkFastPath
 from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, LinkResolver
+from advocacy.notify import endpoints as notify_endpoints
+from advocacy.notify import pages as notify_pages
+from advocacy.programme import endpoints as programme_endpoints
+from advocacy.programme import pages as programme_pages
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
@@ -42,8 +50,10 @@ from advocacy.users import pages as user_pages
 from campaigns import endpoints as campaign_endpoints
 from campaigns import pages as campaign_pages
 from campaigns.brand import BrandPublisher
+from dashboards import cost_pages as dashboard_cost_pages
 from dashboards import endpoints as dashboard_endpoints
 from dashboards import pages as dashboard_pages
+from dashboards.cache import FigureCache
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -51,17 +61,24 @@ API_ROUTES = [
     *user_endpoints.api_routes,
     *audit_endpoints.api_routes,
     *share_endpoints.api_routes,
+    *account_endpoints.api_routes,
     *compliance_endpoints.api_routes,
     *campaign_endpoints.api_routes,
     *dashboard_endpoints.api_routes,
+    *programme_endpoints.api_routes,
+    *notify_endpoints.api_routes,
 ]
 PAGE_ROUTES = [
     *user_pages.routes,
     *oidc.routes,
     *audit_pages.routes,
     *share_pages.routes,
+    *account_pages.routes,
     *campaign_pages.routes,
+    *dashboard_cost_pages.routes,
     *dashboard_pages.routes,
+    *programme_pages.routes,
+    *notify_pages.routes,
 ]
 
 
@@ -149,6 +166,12 @@ async def on_server_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def authorize_origins(settings: Settings) -> list[str]:
+    """Where the accounts page's Connect buttons send people: the OAuth authorize pages."""
+    found = (origin_of(url) for url in (settings.x_authorize_url, settings.linkedin_authorize_url))
+    return sorted({origin for origin in found if origin})
+
+
 def refuse_unsafe_secrets(settings: Settings) -> None:
     """Outside development, a default or missing secret stops the start, naming the setting."""
     if settings.env != "production":
@@ -190,10 +213,12 @@ def create_app(
                     "settings": settings,
                     "clock": clock,
                     "networks": networks,
+                    "account_connector": AccountConnector(settings, networks, clock),
                     "brand_publisher": BrandPublisher(networks, clock),
                     "links": LinkMaker.from_settings(settings),
                     "link_resolver": LinkResolver(),
                     "click_buffer": click_buffer,
+                    "figure_cache": FigureCache(settings.dashboard_cache_seconds),
                     "oidc": oidc_client,
                 }
             finally:
@@ -206,7 +231,12 @@ def create_app(
     return Starlette(
         routes=build_routes(settings),
         middleware=[
-            Middleware(SecurityHeadersMiddleware, hsts=settings.env == "production"),
+            Middleware(ShortLinkFastPath, headers=security_headers(
+                hsts=settings.env == "production", form_targets=authorize_origins(settings))),
+            Middleware(
+                SecurityHeadersMiddleware, hsts=settings.env == "production",
+                form_targets=authorize_origins(settings),
+            ),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,

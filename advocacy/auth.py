@@ -34,7 +34,7 @@ async def resolve_user(request: Request) -> User | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
-        return await user_for_token(request.state.clock, token.strip())
+        return await user_for_token(request.state.clock, request.state.settings, token.strip())
     user_id = request.session.get(SESSION_USER)
     if not isinstance(user_id, int):
         return None

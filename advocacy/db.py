@@ -16,6 +16,8 @@ MODEL_MODULES = [
     "advocacy.links.models",
     "dashboards.models",
     "advocacy.audit.models",
+    "advocacy.programme.models",
+    "advocacy.notify.models",
 ]
 
 

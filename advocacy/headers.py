@@ -3,12 +3,16 @@ server banner."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Scripts only from our own origin (the pages carry no inline script; plotly.js is served from
 # /static). Styles allow inline because plotly.js sets style attributes while drawing; no script can
-# run through a style. No framing, no plugins, forms post only to us.
+# run through a style. No framing, no plugins, forms post only to us - and to the platforms' OAuth
+# authorize pages, where the Connect buttons' redirect leads (form-action covers redirects).
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -24,21 +28,38 @@ CONTENT_SECURITY_POLICY = "; ".join([
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def origin_of(url: str) -> str | None:
+    """scheme://host[:port] of an absolute URL, as a CSP source; None for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in parts.netloc for c in " ;,'"):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def security_headers(*, hsts: bool, form_targets: Sequence[str] = ()) -> dict[str, str]:
+    """The headers every response carries (a response's own value of one of them wins)."""
+    policy = CONTENT_SECURITY_POLICY
+    if form_targets:
+        policy = policy.replace("form-action 'self'", " ".join(["form-action 'self'", *form_targets]))
+    headers = {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if hsts:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
 class SecurityHeadersMiddleware:
     """Adds the headers to every HTTP response, whatever produced it (pages, API, errors, files)."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, form_targets: Sequence[str] = ()) -> None:
         self.app = app
-        self.headers = {
-            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-            "X-Frame-Options": "DENY",
-            "Cross-Origin-Opener-Policy": "same-origin",
-            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-        }
-        if hsts:
-            self.headers["Strict-Transport-Security"] = HSTS
+        self.headers = security_headers(hsts=hsts, form_targets=form_targets)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

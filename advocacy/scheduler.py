@@ -1,5 +1,5 @@
-"""The background work of the service: APScheduler wakes the dispatcher, the metrics collector and
-the content expiry.
+"""The background work of the service: APScheduler wakes the dispatcher, the metrics collector, the
+content expiry, the token health check, the notification delivery and the weekly digests.
 
 The database row is the truth; these jobs only decide when to look. Each job reads what is due,
 so any number of worker processes can run side by side (claims are atomic, see ShareDispatcher).
@@ -12,14 +12,19 @@ import os
 import socket
 from datetime import UTC
 
+import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from advocacy.accounts.health import TokenHealth
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
+from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
+from campaigns.announce import send_posts_digests
 from campaigns.service import expire_content
 from dashboards.collect import MetricsCollector
+from dashboards.weekly_mail import send_leadership_summaries
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +59,38 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         if report.snapshots or report.errors:
             log.info("collect: %d snapshots, %d errors", report.snapshots, report.errors)
 
+    health = TokenHealth(settings, networks, clock)
+
+    async def token_health() -> None:
+        report = await health.run_once()
+        if report.refreshed or report.reminded or report.needs_reconnect or report.errors:
+            log.info(
+                "token health: %d refreshed, %d reminded, %d need reconnecting, %d errors",
+                report.refreshed, report.reminded, len(report.needs_reconnect), report.errors,
+            )
+
     async def expire() -> None:
         packs, shares = await expire_content(clock)
         if packs or shares:
             log.info("expire: %d packs expired, %d queued shares cancelled", packs, shares)
+
+    async def deliver_notifications() -> None:
+        async with httpx.AsyncClient() as http:
+            deliverer = NotificationDeliverer(
+                settings, clock, http, worker_name=f"{socket.gethostname()}:{os.getpid()}",
+                use_skip_locked=settings.is_postgres,
+            )
+            report = await deliverer.run_once()
+        if report.claimed or report.unconfirmed:
+            log.info("notify: claimed %d, sent %d, retrying %d, failed %d, unconfirmed %d, skipped %d",
+                     report.claimed, report.sent, report.retrying, report.failed, report.unconfirmed,
+                     report.skipped)
+
+    async def digests() -> None:
+        posts = await send_posts_digests(clock)
+        leaders = await send_leadership_summaries(clock, settings)
+        if posts or leaders:
+            log.info("digests: %d new-posts digests, %d leadership summaries queued", posts, leaders)
 
     # The default misfire grace of 1 s silently drops runs that wake late under load: keep them,
     # coalesced into one, and never run two copies of a job in one process.
@@ -68,4 +101,12 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
     scheduler.add_job(dispatch, "interval", seconds=settings.dispatch_interval_seconds, id="dispatch")
     scheduler.add_job(collect, "interval", seconds=settings.collect_interval_seconds, id="collect")
     scheduler.add_job(expire, "interval", seconds=settings.expire_interval_seconds, id="expire")
+    scheduler.add_job(
+        token_health, "interval", seconds=settings.token_health_interval_seconds, id="token-health"
+    )
+    scheduler.add_job(digests, "interval", seconds=settings.digest_interval_seconds, id="digests")
+    if settings.notify_send:
+        # Off (the demo): notices stay in-app and wait in the outbox; nothing leaves the machine.
+        scheduler.add_job(deliver_notifications, "interval", seconds=settings.notify_interval_seconds,
+                          id="notify")
     return scheduler

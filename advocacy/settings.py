@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "development-only-secret-key-change-me"
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET_KEY
     public_base_url: str = "http://127.0.0.1:8000"
     organization_name: str = "Northbrook Health"
+    # The organisation's own time zone (IANA name): the schedule heat map reads in it.
+    organization_timezone: str = "UTC"
 
     # Sessions end after this long without a request, and in any case this long after sign-in.
     session_idle_minutes: int = Field(default=30, ge=1)
@@ -33,14 +36,27 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=20, ge=1)
     # Password reset links are single-use and expire.
     password_reset_minutes: int = Field(default=60, ge=5)
+    # Programme invitations are single-use links that expire after this many days.
+    invitation_days: int = Field(default=14, ge=1, le=90)
 
-    # Outgoing email (password reset links).
+    # Outgoing email (password reset links and notifications).
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "advocacy@localhost"
+
+    # Notifications. Off: nothing is emailed or posted to webhooks; notices stay in-app and in the
+    # outbox (the demo). Webhook addresses in private networks are refused unless allowed.
+    notify_send: bool = True
+    notify_webhook_private_addresses: bool = False
+    notify_interval_seconds: float = Field(default=30.0, gt=0)
+    notify_batch_size: int = Field(default=100, ge=1)
+    notify_max_attempts: int = Field(default=5, ge=1)
+    notify_lease_seconds: int = Field(default=300, ge=10)
+    # How often the weekly digests (new posts, leadership summary) look for people who are due.
+    digest_interval_seconds: float = Field(default=900.0, gt=0)
 
     # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
     oidc_issuer: str = ""
@@ -89,17 +105,31 @@ class Settings(BaseSettings):
         "utm_source={network}&utm_medium=advocacy&utm_campaign={campaign}&utm_content={share}"
     )
     click_flush_seconds: float = Field(default=5.0, gt=0)
+    # Sharing. Auto-queue lets at most this many shares of one post go out in any 10 minutes.
+    share_stagger_limit: int = Field(default=5, ge=1, le=100)
+    # The feed says how many colleagues shared a post; with this on, it also names them.
+    feed_show_colleague_names: bool = False
+    # Authenticity guard (see advocacy/shares/authenticity.py for why these defaults): a text whose
+    # similarity (0-100) to a colleague's share of the same post reaches the threshold counts as a
+    # copy; from this many copies on, the person is nudged to personalise. With require_edit on, a
+    # text that copies a suggestion or a colleague is refused instead.
+    authenticity_similarity: int = Field(default=88, ge=50, le=100)
+    authenticity_nudge_after: int = Field(default=2, ge=1)
+    authenticity_require_edit: bool = False
     # The ambassadors' leaderboard: people by name, teams (departments) only, or none at all.
     leaderboard: Literal["individual", "team", "off"] = "individual"
     # Currency of earned media value and programme costs (an ISO 4217 code).
     currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
+    # How long a web process reuses the leadership figures it computed (0: compute on every request).
+    dashboard_cache_seconds: float = Field(default=60.0, ge=0)
 
     # X (Twitter) API v2. Every platform URL is a setting so gateways and test servers can stand in.
     x_client_id: str = ""
     x_client_secret: str = ""
     x_api_base_url: str = "https://api.twitter.com"
-    x_authorize_url: str = "https://twitter.com/i/oauth2/authorize"
+    x_authorize_url: str = "https://x.com/i/oauth2/authorize"
     x_token_url: str = "https://api.twitter.com/2/oauth2/token"
+    x_revoke_url: str = "https://api.twitter.com/2/oauth2/revoke"
 
     # LinkedIn Community Management / Share APIs.
     linkedin_client_id: str = ""
@@ -108,6 +138,25 @@ class Settings(BaseSettings):
     linkedin_authorize_url: str = "https://www.linkedin.com/oauth/v2/authorization"
     linkedin_token_url: str = "https://www.linkedin.com/oauth/v2/accessToken"
     linkedin_version: str = "202611"
+    # Ask for r_member_postAnalytics too: only once LinkedIn approved the app for it.
+    linkedin_post_analytics: bool = False
+
+    # Connecting accounts: the platforms send people back to {base}/accounts/callback/{x|linkedin}.
+    # Empty uses public_base_url.
+    oauth_redirect_base_url: str = ""
+    # Token health: how often tokens are checked, and how many days before a LinkedIn token
+    # expires its owner is asked to reconnect (comma-separated, each reminder sent once).
+    token_health_interval_seconds: float = Field(default=900.0, gt=0)
+    linkedin_reconnect_reminder_days: str = Field(default="14,3", pattern=r"^\s*\d+(\s*,\s*\d+)*\s*$")
+
+    @field_validator("organization_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone name (e.g. America/Chicago)") from None
+        return value
 
     @property
     def is_postgres(self) -> bool:

@@ -17,6 +17,7 @@ environment = Environment(
     loader=ChoiceLoader(
         [
             PackageLoader("advocacy", "templates"),
+            PackageLoader("advocacy.programme", "templates"),
             PackageLoader("campaigns", "templates"),
             PackageLoader("dashboards", "templates"),
         ]

@@ -1,4 +1,9 @@
-"""Publishes a launched campaign's posts on the brand's own channels, the baseline for comparison."""
+"""Publishes a launched campaign's posts on the brand's own channels, the baseline for comparison.
+
+With the live networks, when the brand already published a post itself (its URN or id is stored on
+the post as `brand_ref_<network>`, the post ambassadors reshare), that publication is adopted as the
+baseline instead of publishing the same content on the brand channel a second time.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from campaigns.models import BrandPost, MessageVariant, PackStatus, Post
 from connectors.base import ConnectorError, PublishRequest
 
 log = logging.getLogger(__name__)
+# What a stored brand reference must look like for the platform's metrics calls to measure it.
+ADOPTABLE = {"linkedin": ("urn:li:share:", "urn:li:ugcPost:"), "x": tuple("0123456789")}
 
 
 class BrandPublisher:
@@ -21,15 +28,26 @@ class BrandPublisher:
         self.clock = clock
 
     async def publish_campaign(self, campaign_id: int) -> int:
+        """Publish (or adopt) each post's brand publication per channel; how many were new."""
         channels = await SocialAccount.filter(is_brand=True, status="connected")
         posts = await Post.filter(
             pack__campaign_id=campaign_id, pack__status=PackStatus.APPROVED
         ).order_by("id")
         published = 0
+        # The sandbox measures only the posts it published itself: it cannot adopt a real one.
+        live = self.networks.settings.network_mode == "live"
         for post in posts:
             for channel in channels:
                 network = channel.network.value
                 if await BrandPost.filter(post=post, network=network).exists():
+                    continue
+                existing = str(getattr(post, f"brand_ref_{network}", "") or "").strip()
+                if live and existing.startswith(ADOPTABLE[network]):
+                    # The brand's own post already exists: measure it, do not post it again. Its true
+                    # publication time is the platform's; launch time bounds the snapshot schedule.
+                    await BrandPost.create(post=post, account=channel, network=network,
+                                           external_id=existing, published_at=self.clock.now())
+                    published += 1
                     continue
                 variant = await MessageVariant.filter(post=post, network=network).order_by("id").first()
                 text = variant.text if variant else post.title

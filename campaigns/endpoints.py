@@ -13,6 +13,7 @@ from campaigns.models import Campaign
 from campaigns.schemas import (
     CampaignCreate,
     CampaignOut,
+    FeatureRequest,
     PackOut,
     PostCreate,
     PostOut,
@@ -85,6 +86,14 @@ async def launch_campaign(request: Request) -> Response:
     return respond(await describe(campaign.id))
 
 
+async def feature_post(request: Request) -> Response:
+    body = await parse_body(request, FeatureRequest)
+    post = await service.set_featured(
+        request.state.clock, signed_in_user(request), path_int(request, "post_id"), body.featured
+    )
+    return respond(PostOut.of(post, list(await post.variants.all())))
+
+
 CONFLICTS = (401, 403, 404, 409, 422)
 api_routes = [
     ApiRoute("/campaigns", list_campaigns, "GET", "api-campaigns-list", "List campaigns",
@@ -98,6 +107,9 @@ api_routes = [
     ApiRoute("/packs/{pack_id:int}/posts", create_post, "POST", "api-posts-create",
              "Add a post with suggested messages to a draft pack", body=PostCreate,
              response=PostOut, status=201, errors=CONFLICTS),
+    ApiRoute("/posts/{post_id:int}/feature", feature_post, "POST", "api-posts-feature",
+             "Feature a post at the top of the feed, or stop featuring it", body=FeatureRequest,
+             response=PostOut, errors=(401, 403, 404, 422)),
     ApiRoute("/packs/{pack_id:int}/submit", submit_pack, "POST", "api-packs-submit",
              "Submit a draft pack for review", response=CampaignOut, errors=CONFLICTS),
     ApiRoute("/packs/{pack_id:int}/review", review_pack, "POST", "api-packs-review",

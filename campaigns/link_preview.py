@@ -8,15 +8,14 @@ editor's link must not become a way to read the hospital's internal services.
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import logging
-import socket
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
+
+from advocacy.addresses import is_public_url
 
 log = logging.getLogger(__name__)
 # Enough for the <head> of any real page; the rest is never read.
@@ -73,21 +72,6 @@ def parse_preview(html: str, base_url: str) -> LinkPreview:
     )
 
 
-async def _is_public(url: str) -> bool:
-    """Whether every address the URL's host resolves to is a public one."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-            type=socket.SOCK_STREAM,
-        )
-    except OSError:
-        return True  # unresolvable: the fetch itself will say the page cannot be reached
-    return all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
-
-
 async def fetch_link_preview(
     client: httpx.AsyncClient, url: str, *, allow_private: bool = False
 ) -> LinkPreview:
@@ -97,7 +81,7 @@ async def fetch_link_preview(
     """
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            if not allow_private and not await _is_public(url):
+            if not allow_private and not await is_public_url(url):
                 return LinkPreview(problem="The link points inside a private network; no preview.")
             async with client.stream("GET", url, follow_redirects=False, timeout=5.0) as response:
                 if response.is_redirect and "location" in response.headers:

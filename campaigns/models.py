@@ -95,6 +95,8 @@ class Post(Model):
     # The brand own publication per network, for native reshares: a LinkedIn URN, an X post id.
     brand_ref_linkedin = fields.CharField(max_length=200, default="")
     brand_ref_x = fields.CharField(max_length=200, default="")
+    # Editors feature a post to put it at the top of every feed that shows it.
+    featured = fields.BooleanField(default=False)
 
     variants: fields.ReverseRelation[MessageVariant]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -21,12 +21,20 @@ from advocacy.compliance import Purpose, engine_for
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text
 from advocacy.localtime import input_value, parse_local
+from advocacy.programme.segments import (
+    campaign_segment_ids,
+    checked_segment_ids,
+    segment_views,
+    set_campaign_segments,
+)
+from advocacy.programme.targeting import audience_of
+from advocacy.shares.readback import campaign_readback
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import service
 from campaigns.findings_view import highlight
 from campaigns.link_preview import fetch_link_preview
-from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Revision
+from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
 from campaigns.text_limits import LIMITS, message_length
 
 NETWORKS = tuple(NETWORK_LABELS.items())
@@ -43,6 +51,7 @@ class CampaignForm:
     description: str = ""
     starts_at: str = ""
     ends_at: str = ""
+    segment_ids: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, form: FormData) -> CampaignForm:
@@ -51,6 +60,7 @@ class CampaignForm:
             description=form_text(form, "description"),
             starts_at=form_text(form, "starts_at"),
             ends_at=form_text(form, "ends_at"),
+            segment_ids=[v for v in form.getlist("segment_id") if isinstance(v, str)],
         )
 
 
@@ -109,6 +119,7 @@ async def studio_page(
         campaigns=campaigns,
         can_edit=can_edit(user),
         error=error,
+        segment_choices=await segment_views(),
         form=form
         or CampaignForm(
             starts_at=input_value(now, user),
@@ -125,6 +136,8 @@ async def create_campaign(request: Request) -> Response:
     user = signed_in_user(request)
     values = CampaignForm.of(await request.form())
     try:
+        # Checked before the campaign exists, so a refused audience leaves nothing half-made.
+        segment_ids = await checked_segment_ids(values.segment_ids)
         campaign = await service.create_campaign(
             request.state.clock,
             user,
@@ -133,6 +146,8 @@ async def create_campaign(request: Request) -> Response:
             starts_at=parse_local(values.starts_at, user, field="starts_at", label="start"),
             ends_at=parse_local(values.ends_at, user, field="ends_at", label="end"),
         )
+        if segment_ids:
+            await set_campaign_segments(request.state.clock, user, campaign.id, segment_ids)
     except DomainError as error:
         return await studio_page(request, status=error.status_code, error=error.message, form=values)
     flash(request, f"Campaign “{campaign.name}” created. Add posts to its content pack, then submit it.")
@@ -167,6 +182,7 @@ async def campaign_page(
     people_ids |= {revision.author_id for items in revisions.values() for revision in items  # type: ignore[attr-defined]
                    if revision.author_id is not None}  # type: ignore[attr-defined]
     people = {person.id: person.name for person in await User.filter(id__in=people_ids)}
+    readback = await campaign_readback(campaign_id) if campaign.launched_at else None
     engine = engine_for(request.state.settings)
     findings = {
         variant.id: [f.as_json() for f in engine.check(variant.text, variant.network, Purpose.SUGGESTION)]
@@ -197,6 +213,11 @@ async def campaign_page(
         rule_names=RULE_NAMES,
         corrections=corrections,
         revisions=revisions,
+        readback=readback,
+        # Targeting (advocacy/programme): which segments the campaign reaches, and how many people.
+        segment_choices=await segment_views(),
+        targeted=set(await campaign_segment_ids(campaign.id)),
+        audience=await audience_of(campaign).count(),
     )
 
 
@@ -363,6 +384,23 @@ async def set_expiry(request: Request) -> Response:
     return await on_pack(request, "lifecycle", expiry)
 
 
+async def feature_post(request: Request) -> Response:
+    user = signed_in_user(request)
+    post = await Post.get_or_none(id=path_int(request, "post_id")).select_related("pack")
+    if post is None:
+        raise NotFound("There is no such post.")
+    form = await request.form()
+    featured = form_text(form, "featured") == "1"
+
+    async def feature() -> str:
+        await service.set_featured(request.state.clock, user, post.id, featured)
+        if featured:
+            return f"“{post.title}” is featured: it comes first in ambassadors' feeds."
+        return f"“{post.title}” is no longer featured."
+
+    return await on_variant_action(request, post.pack.campaign_id, feature)  # type: ignore[attr-defined]
+
+
 async def on_variant_action(
     request: Request, campaign_id: int, action: Callable[[], Awaitable[str]]
 ) -> Response:
@@ -444,6 +482,7 @@ routes = [
     Route("/studio/packs/{pack_id:int}/posts", create_post, methods=["POST"], name="studio-post-create"),
     Route("/studio/packs/{pack_id:int}/submit", submit_pack, methods=["POST"], name="studio-pack-submit"),
     Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
+    Route("/studio/posts/{post_id:int}/feature", feature_post, methods=["POST"], name="studio-post-feature"),
     Route("/studio/check", check_messages, methods=["POST"], name="studio-check"),
     Route("/studio/packs/{pack_id:int}/archive", archive_pack, methods=["POST"], name="studio-pack-archive"),
     Route("/studio/packs/{pack_id:int}/expiry", set_expiry, methods=["POST"], name="studio-pack-expiry"),

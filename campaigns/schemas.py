@@ -54,6 +54,7 @@ class PostOut(BaseModel):
     link_title: str = ""
     link_description: str = ""
     link_image: str = ""
+    featured: bool = False
     variants: list[VariantOut]
 
     @classmethod
@@ -69,6 +70,7 @@ class PostOut(BaseModel):
             link_title=post.link_title,
             link_description=post.link_description,
             link_image=post.link_image,
+            featured=post.featured,
             variants=[VariantOut.of(v) for v in variants],
         )
 
@@ -117,3 +119,7 @@ class CampaignOut(BaseModel):
             ends_at=campaign.ends_at,
             packs=packs or [],
         )
+
+
+class FeatureRequest(BaseModel):
+    featured: bool = Field(description="True puts the post at the top of the feed.")

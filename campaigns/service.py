@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -16,8 +15,9 @@ from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
-from advocacy.shares.service import compose_text
+from advocacy.shares.service import compose_text, variant_uses
 from advocacy.users.models import Role, User
+from campaigns.announce import announce_launch
 from campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -303,11 +303,28 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
         raise Conflict("The campaign window has already ended.")
     campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
     await campaign.save(update_fields=["status", "launched_at"])
+    # Queued in the outbox only: nothing is sent while the editor waits.
+    await announce_launch(clock, campaign)
     return campaign
 
 
+async def set_featured(clock: Clock, editor: User, post_id: int, featured: bool) -> Post:
+    """Feature a post (it goes to the top of the feed) or stop featuring it."""
+    if editor.role not in EDITING_ROLES:
+        raise Forbidden("Only editors feature posts.")
+    post = await Post.get_or_none(id=post_id).select_related("pack")
+    if post is None:
+        raise NotFound(f"There is no post {post_id}.")
+    async with in_transaction():
+        post.featured = featured
+        await post.save(update_fields=["featured"])
+        await record(clock, post.pack, editor, "post.feature" if featured else "post.unfeature",
+                     post.title, post=post)
+    return post
+
+
 async def shareable_posts(clock: Clock) -> list[Post]:
-    """Approved posts of launched campaigns whose window is open, newest first.
+    """Approved posts of launched campaigns whose window is open, featured first, then newest.
 
     Each post's variants come least-shared first, so the feed (which pre-selects the first
     suggestion for a network) rotates the wording and the same text does not go out from many
@@ -323,26 +340,12 @@ async def shareable_posts(clock: Clock) -> list[Post]:
         .filter(Q(pack__expires_at__isnull=True) | Q(pack__expires_at__gt=now))
         .select_related("pack__campaign")
         .prefetch_related("variants")
-        .order_by("-created_at", "-id")
+        .order_by("-featured", "-created_at", "-id")
     )
     uses = await variant_uses([post.id for post in posts])
     for post in posts:
         post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
     return list(posts)
-
-
-async def variant_uses(post_ids: list[int]) -> dict[int, int]:
-    """How many shares (in any state but cancelled) used each variant of these posts."""
-    if not post_ids:
-        return {}
-    rows = (
-        await Share.filter(post_id__in=post_ids, variant_id__isnull=False)
-        .exclude(status=ShareStatus.CANCELLED)
-        .annotate(uses=Count("id"))
-        .group_by("variant_id")
-        .values_list("variant_id", "uses")
-    )
-    return {variant_id: uses for variant_id, uses in rows}
 
 
 async def campaign_content(campaign_id: int) -> tuple[Campaign, list[ContentPack]]:
@@ -394,15 +397,16 @@ async def archive_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
 
 
 async def cancel_queued_shares(clock: Clock, which: Q, reason: str) -> int:
-    """Cancel the queued shares matching `which`, each with an event saying why."""
+    """Cancel the queued (and paused) shares matching `which`, each with an event saying why."""
     now = clock.now()
     cancelled = 0
-    for share_id in await Share.filter(which, status=ShareStatus.QUEUED).values_list("id", flat=True):
+    waiting = (ShareStatus.QUEUED, ShareStatus.PAUSED)
+    for share_id, was in await Share.filter(which, status__in=waiting).values_list("id", "status"):
         # Row by row, guarded on the status: a share a worker claimed meanwhile is publishing and stays.
-        if await Share.filter(id=share_id, status=ShareStatus.QUEUED).update(
+        if await Share.filter(id=share_id, status=was).update(
             status=ShareStatus.CANCELLED, updated_at=now
         ):
-            await ShareEvent.create(share_id=share_id, at=now, from_status=ShareStatus.QUEUED,
+            await ShareEvent.create(share_id=share_id, at=now, from_status=was,
                                     to_status=ShareStatus.CANCELLED, reason=reason)
             cancelled += 1
     return cancelled

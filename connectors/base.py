@@ -59,6 +59,25 @@ class PostMetrics:
     provenance: Provenance
 
 
+PostState = Literal["found", "deleted", "unavailable"]
+
+
+@dataclass(frozen=True)
+class PostContent:
+    """A published post as the platform shows it now (the post-publication read-back).
+
+    `found` carries the text as the platform returns it (links shortened, characters escaped:
+    callers normalise); `deleted` means the platform says the post is gone; `unavailable` means the
+    platform would not or could not say (no permission, another process's sandbox), which is not a
+    finding about the post.
+    """
+
+    external_id: str
+    state: PostState
+    text: str | None = None
+    detail: str = ""
+
+
 @dataclass(frozen=True)
 class Profile:
     external_id: str
@@ -128,4 +147,10 @@ class Connector(Protocol):
 
     async def fetch_profile(self, account: AccountRef) -> Profile:
         """The account's identity and network size."""
+        ...
+
+    async def fetch_posts(
+        self, account: AccountRef, external_ids: Sequence[str]
+    ) -> list[PostContent]:
+        """Read the account's published posts back: one PostContent per id, in the given order."""
         ...

@@ -7,16 +7,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareStatus
+from advocacy.shares.readback import ReadbackChecker
 from advocacy.users.models import Role, User
 from campaigns.models import BrandPost
 from connectors.base import ConnectorError
 from dashboards.ingest import record_snapshots
 from dashboards.models import ParticipationDay, TrackedPost
+from dashboards.partitions import ensure_partitions
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +43,22 @@ class CollectionReport:
     enrolled: int = 0
     snapshots: int = 0
     errors: int = 0
+    read_back: int = 0
+    flagged: int = 0
 
 
 class MetricsCollector:
-    """Enrols newly published posts, then takes the snapshots that are due."""
+    """Enrols newly published posts, then takes the snapshots that are due.
+
+    Each run also reads shares back from their platform (the post-publication check): every share
+    published since the last run, and again each share whose snapshot was due.
+    """
 
     def __init__(self, networks: NetworkRegistry, clock: Clock, *, batch_size: int = 500) -> None:
         self.networks = networks
         self.clock = clock
         self.batch_size = batch_size
+        self.readback = ReadbackChecker(networks, clock)
 
     async def enrol_new_posts(self) -> int:
         shares = await Share.filter(
@@ -86,6 +96,11 @@ class MetricsCollector:
     async def run_once(self) -> CollectionReport:
         report = CollectionReport(enrolled=await self.enrol_new_posts())
         now = self.clock.now()
+        await ensure_partitions(connections.get("default"), now)
+        # Shares never read back yet: the check right after publication.
+        to_read = {share.id for share in await Share.filter(
+            status=ShareStatus.PUBLISHED, external_id__not_isnull=True, readbacks__id__isnull=True,
+        ).limit(self.batch_size).only("id")}
         due = (
             await TrackedPost.filter(next_collect_at__lte=now)
             .select_related("account")
@@ -108,6 +123,7 @@ class MetricsCollector:
                 continue
             found = {m.external_id: m for m in metrics}
             pairs = [(t, found[t.external_id]) for t in posts if t.external_id in found]
+            to_read.update(t.share_id for t in posts if t.share_id is not None)  # type: ignore[attr-defined]
             for tracked in posts:
                 tracked.collections_done += 1
                 tracked.next_collect_at = _next_collection(tracked.published_at, now)
@@ -117,6 +133,9 @@ class MetricsCollector:
                     "collections_done", "next_collect_at", "latest_impressions", "latest_reach",
                     "latest_engagements", "latest_clicks", "latest_provenance",
                 ])
+        if to_read:
+            checked = await self.readback.check(sorted(to_read))
+            report.read_back, report.flagged = checked.checked, checked.flagged + checked.deleted
         await record_participation(now)
         return report
 

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, parse_query, respond
+from advocacy.auth import signed_in_user
 from campaigns.service import get_campaign
 from dashboards import valuation
 from dashboards.emv import NetworkRates
@@ -63,6 +64,7 @@ async def set_formula(request: Request) -> Response:
     formula = await valuation.set_formula(
         request.state.clock, request.state.settings.currency, rates, note=body.note
     )
+    request.state.figure_cache.clear()  # the value figures change with the formula: show it at once
     return respond(FormulaOut.of(formula), status=201)
 
 
@@ -72,7 +74,9 @@ async def add_cost(request: Request) -> Response:
         request.state.clock, amount=body.amount, currency=body.currency,
         expected_currency=request.state.settings.currency, period_start=body.period_start,
         period_end=body.period_end, campaign_id=body.campaign_id, note=body.note,
+        actor=signed_in_user(request),
     )
+    request.state.figure_cache.clear()  # ROI changes with the costs: show it at once
     return respond(CostOut(id=cost.id, amount=cost.amount, currency=cost.currency,
                            period_start=cost.period_start, period_end=cost.period_end,
                            campaign_id=body.campaign_id, note=cost.note), status=201)

@@ -15,6 +15,10 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.2f} %"
 
 
+def money(value: float | None, currency: str) -> str:
+    return "n/a" if value is None else f"{value:,.2f} {currency}"
+
+
 def number(value: int | None) -> str:
     return "not reported" if value is None else f"{value:,}"
 

@@ -24,6 +24,11 @@ def _layout(fig: go.Figure, table: Table) -> go.Figure:
         legend={"orientation": "h", "y": -0.15},
         height=380,
     )
+    if not table.rows:
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.add_annotation(text=table.empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                           font={"size": 15, "color": "#5b6770"})
     return fig
 
 
@@ -103,10 +108,31 @@ def forecast_vs_actual(table: Table) -> go.Figure:
     return _layout(fig, table)
 
 
+def schedule_heat_map(table: Table) -> go.Figure:
+    """Weekday rows x hour columns. Colour is the engagement rate where any share reported one,
+    else the number of shares; each cell is labelled with its number of shares."""
+    weekdays = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    hours = list(range(24))
+    by_cell = {(row[0], row[1]): row for row in table.rows}
+    rated = any(row[3] is not None for row in table.rows)
+    colour_column, colour_title = (3, "engagement rate (%)") if rated else (2, "shares")
+    z = [[(by_cell[(d, h)][colour_column] if (d, h) in by_cell else None) for h in hours] for d in weekdays]
+    text = [[(str(by_cell[(d, h)][2]) if (d, h) in by_cell else "") for h in hours] for d in weekdays]
+    fig = go.Figure(go.Heatmap(
+        x=hours, y=list(weekdays), z=z, text=text, texttemplate="%{text}", colorscale="Teal",
+        colorbar={"title": {"text": colour_title}}, hoverongaps=False,
+        hovertemplate="%{y} %{x}:00<br>shares: %{text}<br>" + colour_title + ": %{z}<extra></extra>",
+    ))
+    fig.update_layout(xaxis={"title": "hour", "dtick": 2}, yaxis={"autorange": "reversed"})
+    return _layout(fig, table)
+
+
 DRAWERS: dict[str, Callable[[Table], go.Figure]] = {
     "forecast": forecast_vs_actual,
     "funnel": funnel,
     "failures": lambda t: bars(t, "shares"),
+    "schedule": schedule_heat_map,
+    "readback": lambda t: bars(t, "shares"),
     "per-post": lambda t: paired_bars(t, "impressions"),
     "my-daily": lambda t: bars(t, "new impressions"),
     "daily-impressions": lambda t: paired_bars(t, "new impressions"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +10,7 @@ from advocacy.clock import Clock
 from advocacy.settings import Settings
 from dashboards.emv import ValueInputs, network_emv
 from dashboards.measures import ratio, weakest_provenance
-from dashboards.models import DailyRollup, ParticipationDay, TrackedPost
+from dashboards.models import ParticipationDay, TrackedPost
 from dashboards.report import CampaignReport
 from dashboards.slices import Slice, narrow
 from dashboards.summary import FirstPartyClicks, Summary, build_summary
@@ -83,17 +82,10 @@ async def leadership(
     kind = summary.report.advocacy.provenance
 
     window = Slice(campaign_id, start, end, department, network)
-    rollups = narrow(DailyRollup.filter(is_brand=False), window,
-                     published_field="tracked__published_at", department_field="department")
     posts = narrow(TrackedPost.filter(share_id__not_isnull=True), window,
                    department_field="share__user__department")
-
-    regions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for region, impressions, engagements in await rollups.values_list("region", "impressions", "engagements"):
-        regions[region or "(none)"][0] += impressions or 0
-        regions[region or "(none)"][1] += engagements or 0
     tables["regions"] = Table("Ambassador impressions by region", ("region", "impressions", "engagements"),
-                              [(name, *values) for name, values in sorted(regions.items())], kind)
+                              [(name, *values) for name, values in summary.report.by_region.items()], kind)
 
     top = await posts.filter(latest_impressions__not_isnull=True).order_by("-latest_impressions", "id").limit(
         10).values_list("share__post__title", "network", "share__user__department", "latest_impressions",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,28 @@ def total(posts: Iterable[PostFigures]) -> ChannelTotals:
         rated_engagements=sum(p.engagements or 0 for p in rated),
         clicked_impressions=sum(p.impressions or 0 for p in clicked),
         clicked_clicks=sum(p.clicks or 0 for p in clicked),
+    )
+
+
+def combine(groups: Iterable[Mapping[str, Any]]) -> ChannelTotals:
+    """Totals over groups of posts already summed in the database (the keys of ChannelTotals, with
+    a group's NULL sum meaning no post of the group reported that figure, and `latest_provenance`)."""
+    items = list(groups)
+
+    def added(key: str) -> int | None:
+        return sum_reported(None if g[key] is None else int(g[key]) for g in items)
+
+    return ChannelTotals(
+        posts=sum(int(g["posts"]) for g in items),
+        impressions=added("impressions"),
+        reach=added("reach"),
+        engagements=added("engagements"),
+        clicks=added("clicks"),
+        provenances=frozenset(g["latest_provenance"] for g in items if g["latest_provenance"]),
+        rated_impressions=added("rated_impressions") or 0,
+        rated_engagements=added("rated_engagements") or 0,
+        clicked_impressions=added("clicked_impressions") or 0,
+        clicked_clicks=added("clicked_clicks") or 0,
     )
 
 

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tortoise.functions import Sum
+
 from advocacy.clock import Clock
 from advocacy.links.models import LinkClickDay
 from advocacy.settings import Settings
 from dashboards.emv import EmvFormulaSpec, ValueInputs, cost_in_range, emv, roi
 from dashboards.measures import weakest_provenance
-from dashboards.models import TrackedPost
 from dashboards.report import CampaignReport, campaign_report
 from dashboards.slices import Slice, narrow
 from dashboards.valuation import costs_for, current_formula
@@ -72,34 +73,14 @@ async def first_party_clicks(
         department_field="link__share__user__department", network_field="link__share__network",
     )
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for network, clicks, unique, bots in await rows.values_list(
-        "link__share__network", "clicks", "unique_visitors", "bot_clicks"
-    ):
-        sums[network][0] += clicks
-        sums[network][1] += unique
-        sums[network][2] += bots
+    for network, clicks, unique, bots in await rows.annotate(
+        all_clicks=Sum("clicks"), all_unique=Sum("unique_visitors"), all_bots=Sum("bot_clicks")
+    ).group_by("link__share__network").values_list("link__share__network", "all_clicks", "all_unique",
+                                                     "all_bots"):
+        sums[network][0] += int(clicks or 0)
+        sums[network][1] += int(unique or 0)
+        sums[network][2] += int(bots or 0)
     return {network: FirstPartyClicks(*values) for network, values in sorted(sums.items())}
-
-
-async def reach_with_estimate(
-    campaign_id: int | None, start: datetime | None, end: datetime | None,
-    department: str | None = None, network: str | None = None,
-) -> tuple[int | None, bool]:
-    """Reported unique reach, plus followers for the posts whose platform gives no reach."""
-    rows = narrow(TrackedPost.filter(share_id__not_isnull=True),
-                  Slice(campaign_id, start, end, department, network),
-                  department_field="share__user__department")
-    reported, estimated, any_estimate = 0, 0, False
-    values = await rows.values_list("latest_reach", "account__followers")
-    for reach, followers in values:
-        if reach is not None:
-            reported += reach
-        elif followers is not None:
-            estimated += followers
-            any_estimate = True
-    if not values:
-        return None, False
-    return reported + estimated, any_estimate
 
 
 def _days(start: datetime | None, end: datetime | None) -> tuple[date | None, date | None]:
@@ -116,7 +97,7 @@ async def build_summary(
     report = await campaign_report(campaign_id, start, end, department=department, network=network)
     first_party = await first_party_clicks(campaign_id, start, end, department, network)
     formula = await current_formula(clock, settings.currency)
-    reach, estimated = await reach_with_estimate(campaign_id, start, end, department, network)
+    reach, estimated = report.reach_estimate  # read in the same pass as the other totals
     ours = report.advocacy
     kind = ours.provenance
     reach_kind = weakest_provenance({kind, "estimated"} if estimated else {kind})

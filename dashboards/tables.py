@@ -16,6 +16,8 @@ class Table:
     rows: Sequence[tuple[Any, ...]]
     provenance: str  # measured, estimated, simulated, or none
     subtitle: str = ""
+    # What the chart says when there is no row: an empty chart with bare axes explains nothing.
+    empty: str = "Nothing to show yet."
 
     def column(self, index: int) -> list[Any]:
         return [row[index] for row in self.rows]

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
+from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.errors import InvalidInput, NotFound
+from advocacy.users.models import User
 from campaigns.models import Campaign
 from dashboards.emv import (
     DEFAULT_RATES,
@@ -67,8 +69,11 @@ async def add_cost(
     period_end: date,
     campaign_id: int | None = None,
     note: str = "",
+    actor: User | None = None,
 ) -> ProgrammeCost:
-    """Record what the programme (or one campaign) cost over the inclusive days of a period."""
+    """Record what the programme (or one campaign) cost over the inclusive days of a period.
+
+    Costs move ROI, a figure leadership reports: who entered which one goes to the audit log."""
     if currency != expected_currency:
         raise InvalidInput(f"Costs are kept in {expected_currency}; convert the amount first.")
     if amount <= 0:
@@ -77,10 +82,14 @@ async def add_cost(
         raise InvalidInput("The period must not end before it starts.")
     if campaign_id is not None and not await Campaign.exists(id=campaign_id):
         raise NotFound(f"There is no campaign {campaign_id}.")
-    return await ProgrammeCost.create(
+    cost = await ProgrammeCost.create(
         campaign_id=campaign_id, period_start=period_start, period_end=period_end, amount=amount,
         currency=currency, note=note, created_at=clock.now(),
     )
+    await audit.record(clock, actor, "programme-cost.create", f"cost:{cost.id}", {
+        "campaign_id": campaign_id, "amount": str(amount), "currency": currency,
+        "period": f"{period_start}..{period_end}"})
+    return cost
 
 
 async def costs_for(campaign_id: int | None) -> list[CostEntry]:

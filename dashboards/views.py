@@ -8,25 +8,36 @@ from datetime import datetime, timedelta
 
 from advocacy.clock import Clock
 from advocacy.links.models import LinkClickDay
+from advocacy.programme import targeting
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
-from advocacy.users.models import Role, User
+from advocacy.shares.readback import campaign_readback
+from advocacy.users.models import User
 from campaigns.models import Campaign
+from connectors.sandbox import SandboxParameters
 from dashboards.forecast import forecast_table
 from dashboards.leadership import percent_or_none
 from dashboards.measures import ratio, sum_reported, weakest_provenance
 from dashboards.models import DailyRollup, LeaderboardChoice, TrackedPost
+from dashboards.points import CURRENT_RULE, tallies
+from dashboards.schedule import schedule_heat_map
 from dashboards.summary import Summary, build_summary
 from dashboards.tables import Table
 
 RECORDS = "measured"  # our own records of who shared what
+READBACK_LABELS = {"intact": "as approved", "flagged": "changed", "deleted": "deleted",
+                   "unavailable": "not readable", "not yet": "not checked yet"}
 
 
-async def campaign_tables(campaign: Campaign) -> dict[str, Table]:
+async def campaign_tables(
+    campaign: Campaign, zone_name: str = "UTC", sandbox: SandboxParameters | None = None
+) -> dict[str, Table]:
+    """The campaign dashboard's tables; the schedule heat map reads in the time zone `zone_name`, and
+    a forecast without history uses the `sandbox` model's parameters."""
     shares = Share.filter(post__pack__campaign_id=campaign.id)
-    # Targeting by segment is not in the product yet: every active ambassador is targeted.
-    targeted = await User.filter(role=Role.AMBASSADOR, is_active=True).count()
-    opted_in = await User.filter(role=Role.AMBASSADOR, is_active=True, opted_in_at__not_isnull=True).count()
+    # Today's membership: the funnel is a snapshot of the campaign's audience now.
+    targeted = await targeting.selected_by(campaign).count()
+    opted_in = await targeting.audience_of(campaign).count()
     shared = len(set(await shares.values_list("user_id", flat=True)))
     published = len(set(await shares.filter(status=ShareStatus.PUBLISHED).values_list("user_id", flat=True)))
     clicked = len(set(await LinkClickDay.filter(
@@ -37,8 +48,8 @@ async def campaign_tables(campaign: Campaign) -> dict[str, Table]:
             "Delivery funnel (ambassadors)", ("stage", "ambassadors"),
             [("targeted", targeted), ("opted in", opted_in), ("shared", shared), ("published", published),
              ("clicked", clicked)], RECORDS,
-            subtitle="targeted = every active ambassador until campaigns target segments; "
-                     "clicked = at least one person followed their short link"),
+            subtitle="targeted = ambassadors in the campaign's segments (all when it has none), "
+                     "invited or opted in; clicked = at least one person followed their short link"),
     }
     reasons: dict[str, int] = defaultdict(int)
     for reason, status in await ShareEvent.filter(
@@ -47,7 +58,15 @@ async def campaign_tables(campaign: Campaign) -> dict[str, Table]:
     ).values_list("reason", "to_status"):
         reasons[f"{status}: {(reason or 'no reason given')[:60]}"] += 1
     tables["failures"] = Table("Failed and unconfirmed shares by reason", ("reason", "shares"),
-                               sorted(reasons.items(), key=lambda item: -item[1]), RECORDS)
+                               sorted(reasons.items(), key=lambda item: -item[1]), RECORDS,
+                               empty="No share of this campaign has failed or been left unconfirmed.")
+    tables["schedule"] = await schedule_heat_map(campaign.id, zone_name)
+    checked = await campaign_readback(campaign.id)
+    tables["readback"] = Table(
+        "Post-publication check of published shares", ("state", "shares"),
+        [(READBACK_LABELS[state], checked.counts[state]) for state in READBACK_LABELS], "measured",
+        subtitle=f"{checked.flagged_count} flagged (changed or deleted on the platform); "
+                 "details on the campaign's studio page")
 
     per_post: dict[str, dict[str, list[int | None]]] = defaultdict(lambda: {"ours": [], "brand": []})
     engaged: dict[str, dict[str, list[int | None]]] = defaultdict(lambda: {"ours": [], "brand": []})
@@ -74,7 +93,8 @@ async def campaign_tables(campaign: Campaign) -> dict[str, Table]:
         rows, weakest_provenance(provenances))
     mine = await TrackedPost.filter(campaign_id=campaign.id, share_id__not_isnull=True)
     tables["forecast"] = await forecast_table(
-        campaign, sum_reported(t.latest_reach for t in mine), sum_reported(t.latest_clicks for t in mine))
+        campaign, sum_reported(t.latest_reach for t in mine), sum_reported(t.latest_clicks for t in mine),
+        sandbox)
     return tables
 
 
@@ -114,10 +134,12 @@ class Standing:
     impressions: int
     link_clicks: int
     is_me: bool = False
+    points: int = 0
 
 
 async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
-    """Top ambassadors (or departments) by impressions; people who chose to hide are left out."""
+    """Top ambassadors (or departments) by points (the current points rule), with their impressions;
+    people who chose to hide are left out. Everything is read from rollups and our own records."""
     if mode == "off":
         return []
     hidden = set(await LeaderboardChoice.filter(hidden=True).values_list("user_id", flat=True))
@@ -126,21 +148,26 @@ async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
         "user_id", "impressions"
     ):
         impressions[user_id] += value or 0
-    clicks: dict[int, int] = defaultdict(int)
-    for user_id, value in await LinkClickDay.all().values_list("link__share__user_id", "clicks"):
-        if user_id is not None:
-            clicks[user_id] += value
-    people = {u.id: u for u in await User.filter(id__in=sorted(set(impressions) | set(clicks)))}
+    done = await tallies()
+    points = {user_id: CURRENT_RULE.apply(tally) for user_id, tally in done.items()}
+    # Only people in the programme: whoever opted out (or was de-identified) leaves the boards at once,
+    # while their figures stay in every total.
+    people = {u.id: u for u in await User.filter(id__in=sorted(set(impressions) | set(done)),
+                                                 opted_in_at__isnull=False)}
     if mode == "team":
-        teams: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for user_id, person in people.items():
-            teams[person.department or "(none)"][0] += impressions[user_id]
-            teams[person.department or "(none)"][1] += clicks[user_id]
-        ranked = sorted(teams.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return [Standing(name, i, c, is_me=name == (me.department or "(none)")) for name, (i, c) in ranked]
+            team = teams[person.department or "(none)"]
+            team[0] += impressions[user_id]
+            team[1] += done[user_id].clicks if user_id in done else 0
+            team[2] += points.get(user_id, 0)
+        ranked = sorted(teams.items(), key=lambda item: (-item[1][2], -item[1][0], item[0]))[:limit]
+        return [Standing(name, i, c, is_me=name == (me.department or "(none)"), points=p)
+                for name, (i, c, p) in ranked]
     visible = [p for uid, p in people.items() if uid not in hidden]
-    ranked_people = sorted(visible, key=lambda p: (-impressions[p.id], p.name))[:limit]
-    return [Standing(p.name, impressions[p.id], clicks[p.id], is_me=p.id == me.id) for p in ranked_people]
+    ranked_people = sorted(visible, key=lambda p: (-points.get(p.id, 0), -impressions[p.id], p.name))[:limit]
+    return [Standing(p.name, impressions[p.id], done[p.id].clicks if p.id in done else 0,
+                     is_me=p.id == me.id, points=points.get(p.id, 0)) for p in ranked_people]
 
 
 async def set_hidden(clock: Clock, user: User, hidden: bool) -> None:

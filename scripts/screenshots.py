@@ -1,4 +1,5 @@
-"""Takes the README's screenshots (dashboard, feed, studio) of a running server in headless Chromium.
+"""Takes the README's screenshots (dashboards, feed, shares, accounts, studio, programme) of a
+running server in headless Chromium.
 
 A tool, not a test. Start the demo (`advocacy demo --serve`), then:
 
@@ -101,6 +102,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         Shot("dashboard.png", "/dashboard", args.leader_email, wait_for=".figure .main-svg"),
         Shot("feed.png", "/feed", args.ambassador_email),
         Shot("studio.png", "/studio", args.editor_email),
+        Shot("campaign-dashboard.png", "/dashboard/campaigns/1", args.leader_email,
+             wait_for=".figure .main-svg"),
+        Shot("my-shares.png", "/me/shares", args.ambassador_email),
+        Shot("accounts.png", "/accounts", args.ambassador_email),
+        Shot("programme.png", "/programme", args.editor_email),
     ]
     for path in asyncio.run(take(shots, base_url, args.password, args.out, args.chromium)):
         print(f"saved {path}")

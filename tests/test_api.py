@@ -401,3 +401,22 @@ async def test_openapi_document_describes_request_bodies_and_errors(client: http
 
 async def test_settings_fixture_runs_on_the_chosen_database(database: Settings) -> None:
     assert database.env == "test"
+
+
+def test_the_api_document_refuses_two_models_with_one_name() -> None:
+    from pydantic import BaseModel
+    from starlette.responses import Response
+
+    from advocacy.api import ApiRoute, openapi_document
+
+    def twin(field: str) -> type[BaseModel]:
+        return type("Preferences", (BaseModel,), {"__annotations__": {field: int}})
+
+    async def endpoint(request: Any) -> Response:
+        return Response()
+
+    routes = [ApiRoute("/a", endpoint, "GET", "a", "A", response=twin("hours")),
+              ApiRoute("/b", endpoint, "GET", "b", "B", response=twin("channels"))]
+    with pytest.raises(ValueError, match="both named Preferences"):
+        openapi_document(routes, "t", "1")
+    assert "Preferences" in openapi_document(routes[:1], "t", "1")["components"]["schemas"]

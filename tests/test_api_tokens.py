@@ -10,6 +10,7 @@ import httpx
 
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
 from advocacy.users.models import ApiToken
 from tests import factories
 from tests.test_api import bearer, token_for
@@ -96,3 +97,36 @@ async def test_tokens_page_shows_a_new_token_once_and_revokes(
     assert "revoked" in (await client.get("/me/tokens")).text
     await record.refresh_from_db()
     assert record.revoked_at == clock.now()
+
+
+async def test_sign_in_tokens_end_like_sessions_and_personal_tokens_do_not(
+    client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
+) -> None:
+    user = await factories.create_user(clock, "leader")
+    credentials = {"email": user.email, "password": factories.PASSWORD}
+    signed_in = await client.post("/api/v1/auth/login", json=credentials)
+    login_headers = bearer(signed_in.json()["token"])
+    personal = (await client.post("/api/v1/me/tokens", headers=login_headers, json={"name": "bi"})).json()
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    # Used within the idle timeout, it keeps working...
+    for _ in range(3):
+        clock.advance(idle - timedelta(minutes=1))
+        assert (await client.get("/api/v1/me", headers=login_headers)).status_code == 200
+    # ...left idle longer, it ends.
+    clock.advance(idle + timedelta(minutes=1))
+    assert (await client.get("/api/v1/me", headers=login_headers)).status_code == 401
+    assert (await client.get("/api/v1/me", headers=bearer(personal["token"]))).status_code == 200
+
+    # However busy, a sign-in token ends after the absolute session timeout.
+    fresh = await client.post("/api/v1/auth/login", json=credentials)
+    busy_headers = bearer(fresh.json()["token"])
+    absolute = timedelta(hours=settings.session_absolute_hours)
+    step = idle - timedelta(minutes=1)
+    elapsed = timedelta()
+    while elapsed + step < absolute:
+        clock.advance(step)
+        elapsed += step
+        assert (await client.get("/api/v1/me", headers=busy_headers)).status_code == 200
+    clock.advance(step)
+    assert (await client.get("/api/v1/me", headers=busy_headers)).status_code == 401
+    assert (await client.get("/api/v1/me", headers=bearer(personal["token"]))).status_code == 200

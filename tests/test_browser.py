@@ -57,10 +57,15 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def served_app(settings: Settings) -> AsyncIterator[str]:
-    """The real app under uvicorn in its own process, on the test database; yields its base URL."""
+async def served_app(
+    settings: Settings, more_env: Callable[[str], dict[str, str]] | None = None
+) -> AsyncIterator[str]:
+    """The real app under uvicorn in its own process, on the test database; yields its base URL.
+    `more_env` gives further settings for that base URL (e.g. live mode against local fakes)."""
     port = free_port()
-    env = {**os.environ, "ADVOCACY_DATABASE_URL": settings.database_url, "ADVOCACY_ENV": "development"}
+    base_url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ADVOCACY_DATABASE_URL": settings.database_url, "ADVOCACY_ENV": "development",
+           **(more_env(base_url) if more_env else {})}
     # A file, not a pipe: nobody reads the log while the test runs, and a full pipe would stall uvicorn.
     with tempfile.TemporaryFile() as log:
         process = await asyncio.create_subprocess_exec(
@@ -68,7 +73,6 @@ async def served_app(settings: Settings) -> AsyncIterator[str]:
             sys.executable, "-m", "advocacy.cli", "serve", "--port", str(port),
             "--host", "127.0.0.1", cwd=REPO, env=env, stdout=log, stderr=log,
         )
-        base_url = f"http://127.0.0.1:{port}"
         try:
             await wait_until_healthy(base_url, process, log)
             yield base_url

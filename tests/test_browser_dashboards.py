@@ -72,9 +72,18 @@ async def test_every_dashboard_draws_its_figures_with_their_labels(
             assert "EMV formula v1" in await page.inner_text("#emv-formula")
             assert "simulated" in await page.inner_text("#kpi-emv")
 
-            titles = await drawn(page, f"{base}/dashboard/campaigns/{campaign.id}", 3)
+            titles = await drawn(page, f"{base}/dashboard/campaigns/{campaign.id}", 5)
             assert any("Delivery funnel" in t and "(measured)" in t for t in titles), titles
             assert any("brand post" in t for t in titles), titles
+            # The schedule heat map: drawn as a heat map, in the organisation's zone, with its kind.
+            heat = [t for t in titles if "When shares were published" in t]
+            assert heat and "(simulated)" in heat[0] and "UTC" in heat[0], titles
+            assert "colour: engagement rate" in heat[0], heat
+            assert await page.locator("#figure-schedule .heatmaplayer").count() == 1
+            assert await page.locator("#figure-schedule .colorbar").count() == 1
+            assert any("Post-publication check" in t and "(measured)" in t for t in titles), titles
+            assert "no published share has been changed" in await page.inner_text("#readback-summary")
+            assert any("sandbox model, no history yet" in t for t in titles), titles
 
             await page.goto(f"{base}/dashboard/weekly")
             assert "Earned media value" in await page.inner_text("#weekly")
@@ -85,5 +94,12 @@ async def test_every_dashboard_draws_its_figures_with_their_labels(
             titles = await drawn(mine, f"{base}/me/results", 1)
             assert any("My impressions per day (simulated)" in t for t in titles), titles
             assert "Ada Ambassador" in await mine.inner_text("#leaderboard")
+            # Points: the tile, the rule with its version, and the points column of the leaderboard.
+            rule = await mine.inner_text("#points-rule")
+            assert "Points rule v1" in rule and "per share published" in rule, rule
+            total = await mine.inner_text("#points-total")
+            assert int(total.replace(",", "")) >= 10, "one published share is worth 10 points"
+            assert total in await mine.inner_text("#kpi-my-points")
+            assert "Points" in await mine.inner_text("#leaderboard")
         finally:
             await browser.close()

@@ -16,6 +16,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares.pausing import resume_account_shares
 from advocacy.shares.service import create_share, retry_shares
 from advocacy.users.models import User
 from connectors.base import ConnectorError, PublishRequest
@@ -60,8 +61,8 @@ async def run_until_settled(
     before_round: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
     """Dispatch and move time on until nothing is left to do; when quiet, people fix what they can:
-    ambassadors reconnect, and the comms team retries the shares that waited for a reconnect and
-    those whose outcome is still unknown."""
+    ambassadors reconnect (which resumes the shares paused for it), and the comms team retries the
+    shares whose outcome is still unknown."""
     for round_number in range(400):
         if before_round is not None:
             await before_round(round_number)
@@ -74,14 +75,15 @@ async def run_until_settled(
             continue
         dead = await SocialAccount.filter(status="needs_reconnect").values_list("id", flat=True)
         unknown = await Share.filter(status=ShareStatus.UNCONFIRMED).values_list("id", flat=True)
-        paused = await Share.filter(
-            status=ShareStatus.FAILED, account_id__in=list(dead)
-        ).values_list("id", flat=True) if dead else []
         if not dead and not unknown:
+            assert not await Share.filter(status=ShareStatus.PAUSED).exists()
             return
-        await SocialAccount.filter(id__in=list(dead)).update(status="connected", status_reason="")
-        outcome = await retry_shares(clock, editor, share_ids=[*unknown, *paused])
-        assert outcome.retried
+        for account_id in dead:
+            await SocialAccount.filter(id=account_id).update(status="connected", status_reason="")
+            await resume_account_shares(clock, account_id, "resumed: the account was reconnected")
+        if unknown:
+            outcome = await retry_shares(clock, editor, share_ids=list(unknown))
+            assert outcome.retried
     pytest.fail("the dispatch never settled")
 
 

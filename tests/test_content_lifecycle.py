@@ -61,10 +61,12 @@ async def test_expired_pack_leaves_the_feed_and_its_queued_shares_are_cancelled(
     campaign, post = await factories.create_launched_campaign(clock)
     editor = await factories.create_user(clock, "editor")
     pack = await ContentPack.get(campaign_id=campaign.id)
-    await campaigns.set_pack_expiry(clock, editor, pack.id, clock.now() + timedelta(days=2))
     ambassador, account = await factories.create_ambassador(clock)
     share = await create_share(clock, ambassador, post_id=post.id, account_id=account.id,
                                text="I'm proud.", scheduled_at=clock.now() + timedelta(days=3))
+    # The editor sets the expiry after the share was scheduled (a time after an expiry already set
+    # is refused when the share is made).
+    await campaigns.set_pack_expiry(clock, editor, pack.id, clock.now() + timedelta(days=2))
     clock.advance(timedelta(days=1))
     assert await campaigns.expire_content(clock) == (0, 0)
     assert [p.id for p in await campaigns.shareable_posts(clock)] == [post.id]
@@ -85,13 +87,14 @@ async def test_an_expired_post_cancels_only_its_own_queued_shares(
     database: Settings, clock: SimulatedClock
 ) -> None:
     campaign, posts = await factories.create_launched_campaign_with_posts(clock, 2)
-    await posts[0].filter(id=posts[0].id).update(expires_at=clock.now() + timedelta(hours=1))
     ambassador, account = await factories.create_ambassador(clock)
     later = clock.now() + timedelta(hours=5)
     doomed = await create_share(clock, ambassador, post_id=posts[0].id, account_id=account.id,
                                 text="I'm proud.", scheduled_at=later)
     kept = await create_share(clock, ambassador, post_id=posts[1].id, account_id=account.id,
                               text="I'm proud.", scheduled_at=later)
+    # The post's expiry is set after the shares were scheduled (a later time is refused up front).
+    await posts[0].filter(id=posts[0].id).update(expires_at=clock.now() + timedelta(hours=1))
     clock.advance(timedelta(hours=2))
     assert await campaigns.expire_content(clock) == (0, 1)
     assert (await Share.get(id=doomed.id)).status == ShareStatus.CANCELLED

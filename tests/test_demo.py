@@ -10,6 +10,8 @@ import pytest
 from advocacy.clock import SimulatedClock
 from advocacy.demo.run import DemoOptions, print_summary, simulate
 from advocacy.links.models import LinkClickDay, ShortLink
+from advocacy.notify.models import Notification
+from advocacy.programme.targeting import programme_members
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from campaigns.models import BrandPost
@@ -35,6 +37,9 @@ async def test_small_demo_summary_matches_the_database(
         set(await Share.filter(status=ShareStatus.PUBLISHED).values_list("user_id", flat=True))
     )
     assert result.report.brand.posts == await BrandPost.all().count() == 8
+    # The launch told every ambassador in the programme, in the app (the demo sends no email).
+    members = await programme_members().count()
+    assert await Notification.filter(kind="campaign_launched").count() == members > 0
 
     # Totals are the latest snapshot of every ambassador post, recomputed here from raw rows.
     latest: dict[int, MetricSnapshot] = {}
@@ -73,3 +78,24 @@ async def test_small_demo_summary_matches_the_database(
     assert f"Earned media value {again.emv:,.2f} USD (simulated), by EMV formula v1 (USD)" in printed
     assert again.cost == 4 * 120
     assert f"ROI {100 * again.roi:.2f} %" in printed  # type: ignore[operator]
+
+
+async def test_demo_programme_has_guidelines_training_and_ambassadors_cleared_to_share(
+    database: Settings, tmp_path: Path
+) -> None:
+    from advocacy.demo.programme import seed_programme
+    from advocacy.demo.seed import seed_organisation
+    from advocacy.programme import guidelines
+    from advocacy.programme.gate import sharing_blockers
+    from advocacy.programme.models import ConsentEvent, TrainingModule
+
+    clock = SimulatedClock(datetime(2026, 10, 5, 6, 0, tzinfo=UTC))
+    org = await seed_organisation(clock, ambassadors=12, seed=3)
+    await seed_programme(clock, org.admin, org.ambassadors)
+    current = await guidelines.current_version()
+    assert current is not None and current.version == 1 and "first person" in current.body
+    assert await TrainingModule.all().count() == 4 and await TrainingModule.filter(required=True).count() == 1
+    assert len(org.ambassadors) < org.invited  # some invitees did not opt in: nobody is forced
+    for person in org.ambassadors:
+        assert await sharing_blockers(person) == []
+        assert await ConsentEvent.filter(user_id=person.id, guideline_version=1).count() == 1

@@ -161,7 +161,7 @@ async def test_transient_errors_retry_with_backoff_then_fail(
 
 @pytest.mark.parametrize(
     "error",
-    [AuthExpired("token revoked"), PermanentError("account suspended"), DuplicatePost("duplicate", None)],
+    [PermanentError("account suspended"), DuplicatePost("duplicate", None)],
 )
 async def test_errors_a_retry_cannot_fix_fail_the_share_at_once(
     database: Settings, clock: SimulatedClock, error: Exception
@@ -326,7 +326,7 @@ async def test_app_wide_rate_limit_parks_the_whole_network_but_not_the_others(
     assert (await worker.run_until_idle()).published == len(linkedin) + len(other_linkedin)
 
 
-async def test_expired_token_marks_the_account_for_reconnect_and_fails_its_waiting_shares(
+async def test_expired_token_marks_the_account_for_reconnect_and_pauses_its_waiting_shares(
     database: Settings, clock: SimulatedClock
 ) -> None:
     _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
@@ -335,13 +335,14 @@ async def test_expired_token_marks_the_account_for_reconnect_and_fails_its_waiti
     worker.networks.sandbox.inject_fault("x", AuthExpired("Unauthorized"))
 
     report = await worker.run_until_idle()
-    assert (report.claimed, report.failed, report.published) == (1, 1, 0)
+    assert (report.claimed, report.paused, report.failed, report.published) == (1, 1, 0, 0)
     account = await SocialAccount.get(id=shares[0].account_id)
     assert account.status == "needs_reconnect" and account.status_reason == "Unauthorized"
-    failed = await Share.all().order_by("id")
-    assert {s.status for s in failed} == {ShareStatus.FAILED}
-    assert all("Unauthorized" in s.last_error for s in failed)
-    assert "reconnected" in failed[1].last_error
+    paused = await Share.all().order_by("id")
+    assert {s.status for s in paused} == {ShareStatus.PAUSED}
+    assert all("Unauthorized" in s.last_error for s in paused)
+    assert "reconnected" in paused[1].last_error
+    assert worker.networks.sandbox.published_for(f"share-{shares[0].id}") is None
 
 
 async def test_one_failing_share_does_not_stop_the_rest_of_the_batch(
@@ -477,3 +478,25 @@ async def test_claim_skips_rows_another_transaction_holds_instead_of_waiting(
     finally:
         await other.close()
     assert [s.id for s in await worker.claim_due()] == [held.id]
+
+
+@pytest.mark.postgres
+async def test_workers_sweeping_stale_leases_at_once_record_each_share_once(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    if not database.is_postgres:
+        pytest.skip("needs PostgreSQL: two sweeps run in two transactions with row locks")
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 6)
+    shares = await queue_shares(clock, posts, ambassadors=3)
+    networks = NetworkRegistry(database, clock)
+    crashed = ShareDispatcher(networks, clock, lease_seconds=60, worker_name="crashed", batch_size=100)
+    assert len(await crashed.claim_due()) == len(shares)  # ... and it never finishes
+    clock.advance(timedelta(seconds=61))
+    sweepers = [ShareDispatcher(networks, clock, worker_name=f"sweeper{n}", use_skip_locked=True)
+                for n in range(6)]
+    swept = await asyncio.gather(*(sweeper.expire_stale_leases() for sweeper in sweepers))
+    assert sum(swept) == len(shares)
+    events = Counter(
+        await ShareEvent.filter(to_status=ShareStatus.UNCONFIRMED).values_list("share_id", flat=True)
+    )
+    assert events == Counter({share.id: 1 for share in shares})

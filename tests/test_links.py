@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 from advocacy import db
 from advocacy.app import create_app
 from advocacy.clock import SimulatedClock
+from advocacy.headers import security_headers
 from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink
-from advocacy.links.service import ClickBuffer, LinkMaker, is_automated, tracking_target
+from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, is_automated, tracking_target
 from advocacy.settings import Settings
 from advocacy.shares.models import Share
 from advocacy.shares.service import create_share
@@ -86,6 +88,15 @@ async def test_redirect_goes_to_the_registered_target(
     assert response.status_code == 302
     assert response.headers["location"] == link.target_url
     assert response.headers["cache-control"] == "no-store"
+    # Answered before the session and routing layers, yet with every security header (its own
+    # referrer policy winning) and no cookie.
+    page = await client.get("/login")
+    assert response.headers["referrer-policy"] == "no-referrer"
+    for name in set(security_headers(hsts=False)) - {"Referrer-Policy"}:
+        assert response.headers[name] == page.headers[name], name
+    assert "set-cookie" not in response.headers and "server" not in response.headers
+    missing = await client.get("/l/nosuchslug", headers={"user-agent": BROWSER})
+    assert missing.status_code == 404 and missing.headers["x-frame-options"] == "DENY"
 
 
 async def test_unknown_slug_is_a_plain_404(
@@ -171,6 +182,25 @@ async def test_flushes_add_to_the_day_already_written(database: Settings, clock:
     assert await buffer.flush() == 2 and buffer.pending == 0
     day = await LinkClickDay.get(link_id=link.id)
     assert (day.clicks, day.unique_visitors, day.bot_clicks) == (3, 2, 1)
+
+
+async def test_a_stop_during_a_timed_flush_loses_no_click(database: Settings, clock: SimulatedClock) -> None:
+    """A process told to stop stops its flush timer; a timed flush under way then still writes its clicks."""
+    _, link = await shared_link(database, clock)
+    buffer = ClickBuffer()
+    flusher = ClickFlusher(buffer, interval_seconds=0.001)
+    today = clock.now().date()
+    for visitor in "abc":
+        buffer.record(link.id, today, visitor * 32, automated=False)
+    flusher.start()
+    for _ in range(10_000):  # until the timed flush has taken the clicks and is writing them
+        if buffer.pending == 0:
+            break
+        await asyncio.sleep(0)
+    assert buffer.pending == 0
+    await flusher.stop()
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.clicks, day.unique_visitors) == (3, 3)
 
 
 def test_people_are_not_taken_for_bots() -> None:

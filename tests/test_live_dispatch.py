@@ -104,5 +104,5 @@ async def test_revoked_linkedin_token_pauses_the_account_with_the_platform_reaso
     await ShareDispatcher(live, clock).run_until_idle()
     await account.refresh_from_db()
     assert account.status == "needs_reconnect" and "revoked" in account.status_reason
-    assert {s.status for s in await Share.all()} == {ShareStatus.FAILED}
+    assert {s.status for s in await Share.all()} == {ShareStatus.PAUSED}
     assert all("revoked by the user" in s.last_error for s in await Share.all())

@@ -19,6 +19,7 @@ from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.models import PasswordReset
+from advocacy.users.service import PASSWORD_RESETS_PER_WINDOW
 from tests import factories
 from tests.test_oidc import free_port
 from tests.test_pages import csrf_of
@@ -142,3 +143,18 @@ async def test_mismatched_or_short_passwords_are_refused_inline_and_keep_the_lin
     short = await choose(http, found.group(1), "short")
     assert short.status_code == 400 and "at least 8 characters" in short.text
     assert (await choose(http, found.group(1), NEW_PASSWORD)).status_code == 303
+
+
+async def test_reset_emails_are_limited_per_account_and_window(
+    http: httpx.AsyncClient, inbox: tuple[Inbox, int], clock: SimulatedClock, settings: Settings
+) -> None:
+    user = await factories.create_user(clock, "editor")
+    for _ in range(PASSWORD_RESETS_PER_WINDOW + 2):
+        answer = await ask_for_link(http, user.email)
+        # The answer never tells whether a mail went out.
+        assert answer.status_code == 303 and answer.headers["location"] == "/login"
+    assert len(inbox[0].messages) == PASSWORD_RESETS_PER_WINDOW
+    assert await AuditEntry.filter(action="password.reset-throttled", actor_id=user.id).count() == 2
+    clock.advance(timedelta(minutes=settings.login_window_minutes + 1))
+    await ask_for_link(http, user.email)
+    assert len(inbox[0].messages) == PASSWORD_RESETS_PER_WINDOW + 1

@@ -377,3 +377,15 @@ def test_report_ratios_are_none_without_a_brand_baseline() -> None:
     assert report.amplification is None
     assert report.engagement_rate_ratio is None
     assert report.click_through_ratio is None
+
+
+def test_a_chart_without_rows_says_why_instead_of_drawing_bare_axes() -> None:
+    from dashboards.figures import bars
+    from dashboards.tables import Table
+
+    nothing = Table("Failures", ("reason", "shares"), [], "measured", empty="No share has failed.")
+    empty = bars(nothing, "shares")
+    assert [a.text for a in empty.layout.annotations] == ["No share has failed."]
+    assert empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
+    full = bars(Table("Failures", ("reason", "shares"), [("failed: token", 2)], "measured"), "shares")
+    assert not full.layout.annotations and full.layout.xaxis.visible is not False

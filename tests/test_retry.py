@@ -9,19 +9,24 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.service import issue_api_token
-from connectors.base import AuthExpired
+from connectors.base import PermanentError
 from tests import factories
 from tests.test_api import bearer
 from tests.test_dispatch import dispatcher, queue_shares
 
 
 async def fail_by_revoked_token(database: Settings, clock: SimulatedClock, posts: int = 2) -> list[Share]:
+    """Shares the platform refused, on an account whose token then broke.
+
+    (A dead token met while publishing pauses shares rather than failing them; see test_connections.)
+    """
     _, made = await factories.create_launched_campaign_with_posts(clock, posts)
     shares = await queue_shares(clock, made, network="x")
     worker = dispatcher(database, clock)
-    worker.networks.sandbox.inject_fault("x", AuthExpired("Unauthorized"))
+    worker.networks.sandbox.inject_fault("x", PermanentError("refused"), times=posts)
     await worker.run_until_idle()
     assert {s.status for s in await Share.all()} == {ShareStatus.FAILED}
+    await SocialAccount.filter(id=shares[0].account_id).update(status="needs_reconnect")
     return shares
 
 

@@ -11,6 +11,7 @@ import httpx
 from advocacy.clock import SimulatedClock
 from advocacy.links.models import LinkClickDay, ShortLink
 from advocacy.links.service import ClickBuffer, LinkMaker
+from advocacy.programme import segments
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
@@ -48,6 +49,20 @@ async def test_funnel_counts_each_stage_from_our_records(database: Settings, clo
     assert dict(tables["funnel"].rows) == {"targeted": 4, "opted in": 4, "shared": 3, "published": 3,
                                            "clicked": 1}
     assert tables["funnel"].provenance == "measured"
+
+
+async def test_funnel_starts_from_the_campaigns_segments(database: Settings, clock: SimulatedClock) -> None:
+    _, campaign_id, people = await campaign_with_shares(database, clock)
+    campaign = await Campaign.get(id=campaign_id)
+    admin = await factories.create_user(clock, "admin")
+    await factories.create_user(clock, "ambassador", department="Nursing", opted_in=False)  # invited
+    nurses = await segments.save_segment(clock, admin, name="Nurses", match="all",
+                                         conditions=[("department", "Nursing")])
+    await segments.set_campaign_segments(clock, admin, campaign.id, [nurses.id])
+    # Nurses: the two who shared, the one who never shares, and the invited one who has not joined
+    # (targeted, not opted in). The pharmacist is outside the segment.
+    funnel = dict((await campaign_tables(campaign))["funnel"].rows)
+    assert (funnel["targeted"], funnel["opted in"]) == (4, 3)
 
 
 async def test_failures_are_grouped_by_reason(database: Settings, clock: SimulatedClock) -> None:

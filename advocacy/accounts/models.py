@@ -29,7 +29,8 @@ class SocialAccount(Model):
     external_id = fields.CharField(max_length=200)
     followers = fields.IntField(null=True)
     is_brand = fields.BooleanField(default=False)
-    # "connected" or "needs_reconnect" (the platform said the token expired or was revoked).
+    # "connected", "needs_reconnect" (the platform said the token expired or was revoked) or
+    # "disconnected" (by the person, or at opt-out: the tokens are deleted, the history stays).
     status = fields.CharField(max_length=32, default="connected")
     status_reason = fields.TextField(default="")
     connected_at = fields.DatetimeField()
@@ -55,3 +56,49 @@ class AppParking(Model):
 
     class Meta:
         table = "app_parkings"
+
+
+class AccountNotice(Model):
+    """A message to an ambassador about one of their accounts, shown on their pages until dismissed.
+
+    `key` makes each notice happen once: a reconnect nudge is keyed by the account, the token
+    expiry it is about and how many days ahead it was sent.
+    """
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="account_notices", on_delete=fields.CASCADE
+    )
+    account: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.SocialAccount", related_name="notices", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=32)
+    key = fields.CharField(max_length=200, unique=True)
+    message = fields.TextField()
+    created_at = fields.DatetimeField()
+    dismissed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "account_notices"
+
+
+class ConnectAttempt(Model):
+    """One OAuth authorization in flight, bound to the person and the browser session that began it.
+
+    Only hashes of the state and of the session binding are kept, and the PKCE verifier is
+    encrypted. The row is deleted when the callback arrives, so each state is good once.
+    """
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="connect_attempts", on_delete=fields.CASCADE
+    )
+    network = fields.CharField(max_length=16)
+    state_hash = fields.CharField(max_length=64, unique=True)
+    session_hash = fields.CharField(max_length=64)
+    code_verifier_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "connect_attempts"

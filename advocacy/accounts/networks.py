@@ -7,16 +7,29 @@ One HTTP client per process: the registry owns it and closes it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 import httpx
 
 from advocacy.accounts.models import Network, SocialAccount
 from advocacy.accounts.tokens import TokenCipher, XTokenRefresher
 from advocacy.clock import Clock
 from advocacy.settings import Settings
-from connectors.base import AccountRef, Connector
+from connectors.base import AccountRef, Connector, ConnectorError
 from connectors.linkedin import LinkedInConnector
 from connectors.sandbox import SandboxConnector, SandboxNetwork, SandboxParameters
-from connectors.x import XConnector
+from connectors.x import XConnector, revoke_x_token
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What the platform said when asked to revoke an account's tokens."""
+
+    # "revoked", "failed" (asked, but the platform refused or could not be reached), or
+    # "unsupported" (the platform offers no revocation for this flow: the tokens lapse there).
+    outcome: str
+    detail: str = ""
 
 
 class NetworkRegistry:
@@ -57,11 +70,27 @@ class NetworkRegistry:
                 network.value: SandboxConnector(network.value, self.sandbox) for network in Network
             }
 
+    @property
+    def http(self) -> httpx.AsyncClient | None:
+        """The process's HTTP client for platform calls (live mode only)."""
+        return self._http
+
     def connector(self, network: str) -> Connector:
         try:
             return self._connectors[network]
         except KeyError:
             raise ValueError(f"no connector serves {network!r}") from None
+
+    async def refresh_if_due(self, account: SocialAccount, within: timedelta) -> bool:
+        """Refresh an X token that expires within `within` (ahead of need); False if not refreshable.
+
+        Raises AuthExpired when X refuses the refresh token.
+        """
+        network = account.network.value if isinstance(account.network, Network) else account.network
+        if network != Network.X.value or self._x_refresher is None:
+            return False
+        await self._x_refresher.access_token(account, margin=within)
+        return True
 
     async def account_ref(self, account: SocialAccount) -> AccountRef:
         """The account as a connector sees it, with a usable access token (refreshed if due)."""
@@ -71,6 +100,41 @@ class NetworkRegistry:
         else:
             token = self.cipher.decrypt(account.access_token_encrypted)
         return account_ref(account, access_token=token)
+
+    async def revoke_tokens(self, account: SocialAccount) -> Revocation:
+        """Revoke the account's stored tokens at the platform, where the platform allows it.
+
+        X offers POST /2/oauth2/revoke; the refresh token is revoked first (it is the one that
+        lives on), then the access token. LinkedIn documents no revocation endpoint for member
+        tokens: deleting them here is all there is, and they lapse at LinkedIn when they expire.
+        """
+        network = account.network.value if isinstance(account.network, Network) else account.network
+        if self._http is None:
+            return Revocation("unsupported", "the simulated network holds no real tokens")
+        if network != Network.X.value:
+            return Revocation(
+                "unsupported",
+                "LinkedIn offers no token revocation endpoint; the token was deleted here and "
+                "lapses at LinkedIn when it expires (members can remove the app in their settings)",
+            )
+        try:
+            tokens = [
+                (self.cipher.decrypt(account.refresh_token_encrypted), "refresh_token"),
+                (self.cipher.decrypt(account.access_token_encrypted), "access_token"),
+            ]
+        except ConnectorError as error:
+            return Revocation("failed", error.message)
+        try:
+            for token, hint in tokens:
+                if token:
+                    await revoke_x_token(
+                        self._http, revoke_url=self.settings.x_revoke_url,
+                        client_id=self.settings.x_client_id, client_secret=self.settings.x_client_secret,
+                        token=token, token_type_hint=hint,
+                    )
+        except ConnectorError as error:
+            return Revocation("failed", error.message)
+        return Revocation("revoked")
 
     async def close(self) -> None:
         for connector in self._connectors.values():

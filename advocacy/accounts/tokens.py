@@ -78,15 +78,18 @@ class XTokenRefresher:
         self.clock = clock
         self.margin = timedelta(seconds=settings.x_token_refresh_margin_seconds)
 
-    def _fresh(self, account: SocialAccount) -> bool:
-        return account.token_expires_at is None or account.token_expires_at > self.clock.now() + self.margin
+    def _fresh(self, account: SocialAccount, margin: timedelta) -> bool:
+        return account.token_expires_at is None or account.token_expires_at > self.clock.now() + margin
 
-    async def access_token(self, account: SocialAccount) -> str | None:
-        if self._fresh(account):
+    async def access_token(self, account: SocialAccount, *, margin: timedelta | None = None) -> str | None:
+        """A usable access token, refreshed first when it expires within `margin` (default: the
+        configured refresh margin)."""
+        margin = self.margin if margin is None else margin
+        if self._fresh(account, margin):
             return self.cipher.decrypt(account.access_token_encrypted)
         async with in_transaction() as conn:
             locked = await SocialAccount.filter(id=account.id).select_for_update().using_db(conn).get()
-            if not self._fresh(locked):
+            if not self._fresh(locked, margin):
                 refresh_token = self.cipher.decrypt(locked.refresh_token_encrypted)
                 if not refresh_token:
                     raise AuthExpired("the X access token expired and no refresh token is stored")

@@ -79,6 +79,10 @@ class ComplianceEngine:
             return text
         return insert_disclosure(text, self.policy.default_disclosure, visible)
 
+    def without_disclosure(self, text: str) -> str:
+        """`text` with every disclosure of the policy taken out (to compare what people wrote)."""
+        return self._disclosure.sub(" ", text) if self._disclosure is not None else text
+
     def _visible_chars(self, network: str) -> int:
         # X shows the whole post; LinkedIn cuts after about 210 characters.
         return self.policy.linkedin_visible_chars if network == "linkedin" else 10**6

@@ -17,8 +17,9 @@ from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock, SystemClock
 from advocacy.demo.content import POSTS
+from advocacy.demo.programme import seed_programme
 from advocacy.demo.seed import DEMO_PASSWORD, DOMAIN, seed_organisation
-from advocacy.errors import DomainError
+from advocacy.errors import DomainError, InvalidInput
 from advocacy.links.models import ShortLink
 from advocacy.links.service import ClickBuffer, LinkMaker, LinkResolver, follow
 from advocacy.scheduler import build_dispatcher
@@ -80,6 +81,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
     rng = random.Random(options.seed)
     start = clock.now()
     org = await seed_organisation(clock, ambassadors=options.ambassadors, seed=options.seed)
+    await seed_programme(clock, org.admin, org.ambassadors)
     networks = NetworkRegistry(settings, clock)
     links = LinkMaker.from_settings(settings)
 
@@ -193,15 +195,24 @@ async def _pick_posts(
                     continue
                 when = _local_time_on(clock.now(), person.timezone,
                                       rng.randint(*SHARING_HOURS), rng.choice((0, 15, 30, 45)))
-                if when < clock.now():
-                    when = clock.now() + timedelta(minutes=rng.randint(5, 90))
-                try:
-                    await create_share(
-                        clock, person, post_id=post.id, account_id=account.id,
-                        variant_id=rng.choice(variants).id, scheduled_at=when, links=links,
-                    )
-                except DomainError as error:
-                    refused.append(f"{person.email}: {error.message}")
+                # That hour has passed in their zone today: the same hour tomorrow, as a person
+                # would pick, unless the campaign ends first (then soon after now).
+                choices = [when] if when >= clock.now() else [
+                    when + timedelta(days=1), clock.now() + timedelta(minutes=rng.randint(5, 90))]
+                variant_id = rng.choice(variants).id
+                for at in choices:
+                    try:
+                        await create_share(clock, person, post_id=post.id, account_id=account.id,
+                                           variant_id=variant_id, scheduled_at=at, links=links)
+                        break
+                    except InvalidInput as error:
+                        problem = error.message  # a time after the campaign's end: the next choice
+                    except DomainError as error:
+                        problem = error.message
+                        refused.append(f"{person.email}: {problem}")
+                        break
+                else:
+                    refused.append(f"{person.email}: {problem}")
     return refused
 
 
@@ -264,7 +275,8 @@ def run_demo_command(settings: Settings, options: DemoOptions, database_url: str
         for leftover in options.out_dir.glob("demo.sqlite3*"):
             leftover.unlink()
         database_url = f"sqlite://{database_file}"
-    demo_settings = settings.model_copy(update={"database_url": database_url})
+    # No mail server or webhooks in the demo: notifications stay in-app and in the outbox.
+    demo_settings = settings.model_copy(update={"database_url": database_url, "notify_send": False})
     print(f"Seeding {options.ambassadors} ambassadors and simulating {options.days} days "
           f"on the sandbox network...")
     result = asyncio.run(_run(demo_settings, options))

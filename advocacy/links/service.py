@@ -123,8 +123,11 @@ class ClickBuffer:
                 return 0
             try:
                 await _write(batch)
-            except Exception:
-                log.exception("click counts not written; kept for the next flush")
+            except BaseException as error:
+                # Cancelled too (a stop while a timed flush is writing): the transaction is rolled
+                # back, so the counts go back to pending or they would be lost.
+                if isinstance(error, Exception):
+                    log.exception("click counts not written; kept for the next flush")
                 for key, count in batch.items():
                     self._pending.setdefault(key, DayCount()).merge(count)
                 raise
@@ -132,6 +135,9 @@ class ClickBuffer:
 
 
 async def _write(batch: dict[tuple[int, date], DayCount]) -> None:
+    # Rows are inserted and updated in key order: several web processes flush the same links, and
+    # taking the row locks in one order keeps their transactions from deadlocking each other.
+    batch = dict(sorted(batch.items()))
     async with in_transaction():
         keys = list(batch)
         existing = {
@@ -210,11 +216,13 @@ class ClickFlusher:
         while True:
             await asyncio.sleep(self.interval)
             try:
-                await self.buffer.flush()
+                # Shielded: a stop arriving mid-write lets the write finish (the final flush waits for
+                # it on the buffer's lock) instead of cancelling a transaction half done.
+                await asyncio.shield(self.buffer.flush())
             except Exception:  # noqa: BLE001 - logged in flush; the counts wait for the next round
                 pass
 
-    async def stop(self) -> None:
+    async def stop(self, attempts: int = 5) -> None:
         if self._task is not None:
             self._task.cancel()
             try:
@@ -222,4 +230,13 @@ class ClickFlusher:
             except asyncio.CancelledError:
                 pass
             self._task = None
-        await self.buffer.flush()
+        # The last flush has no next round to fall back on: a passing error (another process's
+        # lock, a reconnect) is retried a few times before the process goes.
+        for attempt in range(attempts):
+            try:
+                await self.buffer.flush()
+                return
+            except Exception:
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))

@@ -15,8 +15,9 @@ Never twice, never lost:
 - A rate limit parks the account (or, for per-app quotas, the whole network) in the database until
   the platform's reset; the claim skips parked accounts, so their other shares wait without a call
   to the platform and without using up attempts.
-- An expired or revoked token marks the account `needs_reconnect` and fails its waiting shares with
-  that reason; after reconnecting they are retried in bulk (see `service.retry_shares`).
+- An expired or revoked token marks the account `needs_reconnect` and pauses its waiting shares with
+  that reason (nothing is failed or lost); reconnecting the account resumes them
+  (see `accounts.connections`).
 - Publications are written down in groups (`record_every`), one transaction per group: a crash
   before a group is written leaves its shares publishing until their lease expires, and they are
   then reconciled like any other unknown outcome.
@@ -34,10 +35,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from advocacy.accounts.connections import mark_needs_reconnect, pause_reason
 from advocacy.accounts.models import AppParking, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares.pausing import pause_share
 from connectors.base import (
     AmbiguousOutcome,
     AuthExpired,
@@ -72,6 +75,7 @@ class DispatchReport:
     requeued: int = 0
     failed: int = 0
     unconfirmed: int = 0
+    paused: int = 0
     published_ids: list[int] = field(default_factory=list)
 
 
@@ -139,8 +143,9 @@ class ShareDispatcher:
             ids = list(previous)
             if not ids:
                 return 0, []
+            # Still due: a share the ambassador moved to later since the read above is not taken.
             await (
-                Share.filter(CLAIMABLE, id__in=ids)
+                Share.filter(CLAIMABLE, id__in=ids, due_at__lte=now)
                 .using_db(conn)
                 .update(
                     status=ShareStatus.PUBLISHING,
@@ -188,9 +193,12 @@ class ShareDispatcher:
             parked = batch.parked
             limit = parked.get((share.network, share.account_id)) or parked.get((share.network, None))
             dead = batch.dead_tokens.get(share.account_id)
+            if dead is None and share.account.status != "connected":
+                # Queued before its account broke or was disconnected: wait for the reconnect.
+                dead = share.account.status_reason or "the account is not connected"
             if dead is not None:
-                report.failed += 1
-                await self._finish_unsuccessful(share, self._pause_reason(share, dead))
+                report.paused += 1
+                await pause_share(self.clock, share, pause_reason(share.account, dead))
                 continue
             if limit is not None:
                 await self._requeue(
@@ -214,6 +222,8 @@ class ShareDispatcher:
                 report.requeued += 1
             elif outcome == ShareStatus.FAILED:
                 report.failed += 1
+            elif outcome == ShareStatus.PAUSED:
+                report.paused += 1
             else:
                 report.unconfirmed += 1
         await self._record_published(published, report)
@@ -224,7 +234,7 @@ class ShareDispatcher:
         total = DispatchReport()
         while True:
             report = await self.run_once()
-            for name in ("claimed", "published", "requeued", "failed", "unconfirmed"):
+            for name in ("claimed", "published", "requeued", "failed", "unconfirmed", "paused"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             total.published_ids.extend(report.published_ids)
             if report.claimed == 0:
@@ -313,11 +323,13 @@ class ShareDispatcher:
             await self._requeue(share, self.clock.now() + self._backoff(share.attempts), error.message)
             return ShareStatus.QUEUED
         except AuthExpired as error:
-            status = await self._finish_unsuccessful(share, error.message)
-            await self._needs_reconnect(share, error.message)
+            # The platform refused the token, so nothing was published by this attempt. The share
+            # keeps any earlier unknown outcome (needs_reconcile) for when it resumes.
+            await pause_share(self.clock, share, pause_reason(share.account, error.message))
+            await mark_needs_reconnect(self.clock, share.account, error.message)
             # The rest of this batch on that account must not call the platform with a dead token.
             batch.dead_tokens[share.account_id] = error.message
-            return status
+            return ShareStatus.PAUSED
         except (PermanentError, ConnectorError) as error:
             return await self._finish_unsuccessful(share, error.message)
         batch.published.append((share, result, "published"))
@@ -347,34 +359,6 @@ class ShareDispatcher:
         await SocialAccount.filter(
             Q(parked_until__isnull=True) | Q(parked_until__lt=error.until), id=share.account_id
         ).update(parked_until=error.until, parked_reason=error.message)
-
-    @staticmethod
-    def _pause_reason(share: Share, reason: str) -> str:
-        label = {"x": "X", "linkedin": "LinkedIn"}.get(share.network, share.network)
-        return f"paused: the {label} account needs to be reconnected ({reason})"
-
-    async def _needs_reconnect(self, share: Share, reason: str) -> None:
-        """The token is dead: mark the account and fail its waiting shares with the same reason."""
-        now = self.clock.now()
-        pause_reason = self._pause_reason(share, reason)
-        async with in_transaction():
-            await SocialAccount.filter(id=share.account_id).update(
-                status="needs_reconnect", status_reason=reason
-            )
-            waiting = await Share.filter(
-                account_id=share.account_id, status=ShareStatus.QUEUED
-            ).values_list("id", "needs_reconcile")
-            for share_id, reconcile in waiting:
-                # A share whose earlier attempt may have posted stays unconfirmed, never failed.
-                target = ShareStatus.UNCONFIRMED if reconcile else ShareStatus.FAILED
-                moved = await Share.filter(id=share_id, status=ShareStatus.QUEUED).update(
-                    status=target, last_error=pause_reason, updated_at=now, needs_reconcile=False
-                )
-                if moved:
-                    await ShareEvent.create(
-                        share_id=share_id, at=now, from_status=ShareStatus.QUEUED,
-                        to_status=target, reason=pause_reason,
-                    )
 
     def _backoff(self, attempts: int) -> timedelta:
         # Exponential with full jitter: 1, 2, 4 ... minutes, capped at an hour.
@@ -459,14 +443,17 @@ class ShareDispatcher:
         """Shares stuck in publishing past their lease may have been posted: mark them unconfirmed,
         to be reconciled by the next claim (never re-published blindly)."""
         now = self.clock.now()
-        async with in_transaction():
-            stale = await Share.filter(
-                status=ShareStatus.PUBLISHING, lease_until__lt=now
-            ).values_list("id", flat=True)
+        async with in_transaction() as conn:
+            candidates = Share.filter(status=ShareStatus.PUBLISHING, lease_until__lt=now).using_db(conn)
+            if self.use_skip_locked:
+                # Two workers sweeping at once each take their own rows, so no share gets the
+                # "unconfirmed" event twice.
+                candidates = candidates.select_for_update(skip_locked=True)
+            stale = [share.id for share in await candidates.only("id")]
             if not stale:
                 return 0
             reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
-            await Share.filter(id__in=stale, status=ShareStatus.PUBLISHING).update(
+            await Share.filter(id__in=stale, status=ShareStatus.PUBLISHING).using_db(conn).update(
                 status=ShareStatus.UNCONFIRMED,
                 needs_reconcile=True,
                 due_at=now,
@@ -485,7 +472,8 @@ class ShareDispatcher:
                         reason=reason,
                     )
                     for share_id in stale
-                ]
+                ],
+                using_db=conn,
             )
         return len(stale)
 

@@ -1,62 +1,54 @@
-"""JSON API routes of the ambassador: the feed, sharing and cancelling."""
+"""JSON API routes of the ambassador: the feed, sharing (now, at a time, auto-queue), moving and
+cancelling, and sharing preferences."""
 
 from __future__ import annotations
+
+from dataclasses import asdict
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from advocacy.accounts.models import SocialAccount
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
 from advocacy.compliance import engine_for
-from advocacy.shares import service
-from advocacy.shares.models import ACTIVE_STATUSES, Share
+from advocacy.shares import feed as feeds
+from advocacy.shares import preferences, service
 from advocacy.shares.schemas import (
-    AccountOut,
+    FeedCounts,
     FeedOut,
-    FeedPost,
     ShareCreate,
+    ShareMove,
     ShareOut,
     ShareRetry,
     ShareRetryOut,
+    SharingPreferencesIn,
+    SharingPreferencesOut,
 )
 from advocacy.users.models import User
-from campaigns.schemas import VariantOut
-from campaigns.service import shareable_posts
 
 
 async def build_feed(request: Request, user: User) -> FeedOut:
-    """The posts the person may share, with their accounts and where they already shared."""
-    accounts = await SocialAccount.filter(user_id=user.id).order_by("network")
-    posts = await shareable_posts(request.state.clock)
-    shared = await Share.filter(user_id=user.id, status__in=ACTIVE_STATUSES).values_list(
-        "post_id", "network"
+    """The posts the person may share, with their accounts, colleagues' counts and own shares."""
+    return await feeds.build(
+        request.state.clock, user, show_names=request.state.settings.feed_show_colleague_names
     )
-    done: dict[int, list[str]] = {}
-    for post_id, network in shared:
-        done.setdefault(post_id, []).append(network)
-    return FeedOut(
-        accounts=[
-            AccountOut(id=a.id, network=a.network.value, handle=a.handle,
-                       followers=a.followers, status=a.status)
-            for a in accounts
-        ],
-        posts=[
-            FeedPost(
-                id=post.id,
-                campaign=post.pack.campaign.name,
-                title=post.title,
-                url=post.url,
-                variants=[VariantOut.of(v) for v in post.variants],
-                my_share_networks=sorted(done.get(post.id, [])),
-            )
-            for post in posts
-        ],
-    )
+
+
+def sharing_policy(request: Request) -> service.SharingPolicy:
+    return service.SharingPolicy.from_settings(request.state.settings)
 
 
 async def feed(request: Request) -> Response:
     return respond(await build_feed(request, signed_in_user(request)))
+
+
+async def feed_counts(request: Request) -> Response:
+    user = signed_in_user(request)
+    posts = await feeds.posts_for(request.state.clock, user)
+    counts = await feeds.colleague_counts(
+        user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
+    )
+    return respond(FeedCounts(posts=counts))
 
 
 async def list_shares(request: Request) -> Response:
@@ -65,11 +57,22 @@ async def list_shares(request: Request) -> Response:
 
 async def create_share(request: Request) -> Response:
     body = await parse_body(request, ShareCreate)
+    values = body.model_dump(exclude={"confirm_similar"})
     share = await service.create_share(
-        request.state.clock, signed_in_user(request), **body.model_dump(),
+        request.state.clock, signed_in_user(request), **values,
         compliance=engine_for(request.state.settings), links=request.state.links,
+        policy=sharing_policy(request), nudge_similar=not body.confirm_similar,
     )
     return respond(ShareOut.of(share), status=201)
+
+
+async def move_share(request: Request) -> Response:
+    body = await parse_body(request, ShareMove)
+    share = await service.move_share(
+        request.state.clock, signed_in_user(request), path_int(request, "share_id"),
+        to=body.scheduled_at, auto=body.auto, policy=sharing_policy(request),
+    )
+    return respond(ShareOut.of(share))
 
 
 async def cancel_share(request: Request) -> Response:
@@ -88,17 +91,44 @@ async def retry_shares(request: Request) -> Response:
     return respond(ShareRetryOut(retried=outcome.retried, skipped=outcome.skipped))
 
 
+async def get_preferences(request: Request) -> Response:
+    user = signed_in_user(request)
+    view = preferences.view_of(user, await preferences.sharing_hours(user))
+    return respond(SharingPreferencesOut(**asdict(view)))
+
+
+async def set_preferences(request: Request) -> Response:
+    body = await parse_body(request, SharingPreferencesIn)
+    view = await preferences.save_preferences(
+        request.state.clock, signed_in_user(request), start=body.start, end=body.end,
+        days=body.days, daily_cap=body.daily_cap, timezone=body.timezone,
+    )
+    return respond(SharingPreferencesOut(**asdict(view)))
+
+
+SHARE_ERRORS = (401, 403, 404, 409, 422)
 api_routes = [
-    ApiRoute("/feed", feed, "GET", "api-feed", "Posts I may share, with my accounts",
+    ApiRoute("/feed", feed, "GET", "api-feed",
+             "Posts I may share (featured first), colleagues' counts, my accounts and my shares",
              response=FeedOut),
+    ApiRoute("/feed/counts", feed_counts, "GET", "api-feed-counts",
+             "How many colleagues shared or scheduled each post in my feed", response=FeedCounts),
     ApiRoute("/shares", list_shares, "GET", "api-shares-list", "My shares and their status",
              response=ShareOut, response_is_list=True),
     ApiRoute("/shares", create_share, "POST", "api-shares-create",
-             "Share a post now or at a time", body=ShareCreate, response=ShareOut, status=201,
-             errors=(401, 403, 404, 409, 422)),
+             "Share a post now, at a time, or auto-queued", body=ShareCreate, response=ShareOut,
+             status=201, errors=SHARE_ERRORS),
+    ApiRoute("/shares/{share_id:int}/move", move_share, "POST", "api-shares-move",
+             "Move one of my queued shares to another time (or auto-queue it again)",
+             body=ShareMove, response=ShareOut, errors=SHARE_ERRORS),
     ApiRoute("/shares/{share_id:int}/cancel", cancel_share, "POST", "api-shares-cancel",
              "Cancel one of my queued shares", response=ShareOut, errors=(401, 403, 404, 409)),
     ApiRoute("/shares/retry", retry_shares, "POST", "api-shares-retry",
              "Retry failed or unconfirmed shares (mine; editors and admins: anyone's)",
              body=ShareRetry, response=ShareRetryOut, errors=(401, 403, 422)),
+    ApiRoute("/me/sharing-preferences", get_preferences, "GET", "api-preferences-get",
+             "My sharing hours, days, daily cap and time zone", response=SharingPreferencesOut),
+    ApiRoute("/me/sharing-preferences", set_preferences, "PUT", "api-preferences-set",
+             "Set my sharing hours, days, daily cap and time zone", body=SharingPreferencesIn,
+             response=SharingPreferencesOut),
 ]

@@ -15,9 +15,19 @@ class ShareStatus(StrEnum):
     FAILED = "failed"
     UNCONFIRMED = "unconfirmed"
     CANCELLED = "cancelled"
+    # Waiting for its account to be reconnected: nothing was published, nothing is lost.
+    PAUSED = "paused"
 
 
-ACTIVE_STATUSES = (ShareStatus.QUEUED, ShareStatus.PUBLISHING, ShareStatus.PUBLISHED)
+# A paused share is still the person's pending share of that post on that network.
+ACTIVE_STATUSES = (ShareStatus.QUEUED, ShareStatus.PUBLISHING, ShareStatus.PUBLISHED, ShareStatus.PAUSED)
+# A person has at most one share of a post per network in these states: an unconfirmed share may
+# already be on the platform, so it blocks a second one too (it is retried, which reconciles).
+# A partial unique index (migration 0006) holds this even when two requests race.
+BLOCKING_STATUSES = (*ACTIVE_STATUSES, ShareStatus.UNCONFIRMED)
+ONE_SHARE_INDEX = "uniq_shares_person_post_network"
+# Shares that count for the daily cap and the stagger: waiting, going out, or out.
+PLANNED_STATUSES = BLOCKING_STATUSES
 
 
 class Share(Model):
@@ -73,3 +83,56 @@ class ShareEvent(Model):
 
     class Meta:
         table = "share_events"
+
+
+class ReadbackState(StrEnum):
+    """What reading a published share back from its platform found."""
+
+    INTACT = "intact"  # the approved text and the disclosure are still there
+    FLAGGED = "flagged"  # the text was edited away from the approved one, or lost its disclosure
+    DELETED = "deleted"  # the platform says the post is gone
+    UNAVAILABLE = "unavailable"  # the platform would not say (no permission, not kept)
+
+
+FLAGGED_STATES = (ReadbackState.FLAGGED, ReadbackState.DELETED)
+
+
+class ReadbackCheck(Model):
+    """One reading of a published share from its platform, compared with the approved text.
+
+    The latest row of a share is its current state; earlier rows stay as its history.
+    """
+
+    id = fields.IntField(primary_key=True)
+    share: fields.ForeignKeyRelation[Share] = fields.ForeignKeyField(
+        "models.Share", related_name="readbacks", on_delete=fields.CASCADE
+    )
+    checked_at = fields.DatetimeField()
+    state = fields.CharEnumField(ReadbackState, max_length=16)
+    approved_text_kept = fields.BooleanField(null=True)
+    disclosure_kept = fields.BooleanField(null=True)
+    shown_text = fields.TextField(default="")
+    detail = fields.TextField(default="")
+
+    class Meta:
+        table = "share_readbacks"
+        indexes = (("share_id", "checked_at"),)
+
+
+class SharingPreference(Model):
+    """When a person is happy for auto-queued shares to go out, read in their own time zone."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation = fields.OneToOneField(
+        "models.User", related_name="sharing_preference", on_delete=fields.CASCADE
+    )
+    # Minutes after local midnight: sharing hours are [start_minute, end_minute).
+    start_minute = fields.IntField(default=8 * 60)
+    end_minute = fields.IntField(default=18 * 60)
+    # Weekdays as digits, 0 for Monday: "01234" is Monday to Friday.
+    days = fields.CharField(max_length=7, default="01234")
+    daily_cap = fields.IntField(default=3)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sharing_preferences"

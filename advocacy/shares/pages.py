@@ -1,4 +1,5 @@
-"""HTML pages of the ambassador: the feed of approved posts, the share form, and "My shares"."""
+"""HTML pages of the ambassador: the feed of approved posts, the share form, "My shares" (move,
+cancel) and sharing preferences."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from advocacy.accounts.models import NETWORK_LABELS
@@ -17,9 +18,11 @@ from advocacy.compliance import engine_for
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id
 from advocacy.localtime import format_local, input_value, parse_local, zone_of
-from advocacy.shares import service
-from advocacy.shares.endpoints import build_feed
-from advocacy.shares.schemas import AccountOut, FeedPost
+from advocacy.programme.gate import sharing_blockers
+from advocacy.shares import feed as feeds
+from advocacy.shares import preferences, service
+from advocacy.shares.endpoints import build_feed, sharing_policy
+from advocacy.shares.schemas import AccountOut, FeedPost, ShareOut
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns.schemas import VariantOut
@@ -35,16 +38,28 @@ class ShareForm:
     text: str = ""
     when: str = "now"
     scheduled_at: str = ""
+    confirm_similar: bool = False
 
     @classmethod
     def of(cls, form: FormData) -> ShareForm:
+        when = form_text(form, "when")
         return cls(
             account_id=form_text(form, "account_id"),
             variant_id=form_text(form, "variant_id"),
             text=form_text(form, "text"),
-            when="later" if form_text(form, "when") == "later" else "now",
+            when=when if when in ("later", "auto") else "now",
             scheduled_at=form_text(form, "scheduled_at"),
+            confirm_similar=form_text(form, "confirm_similar") == "1",
         )
+
+
+@dataclass
+class Nudge:
+    """The authenticity guard's advice for one card: how many copies, and a less used suggestion."""
+
+    message: str
+    variant_id: int | None = None
+    text: str | None = None
 
 
 @dataclass
@@ -57,6 +72,7 @@ class FeedCard:
     form: ShareForm
     error: str | None = None
     shared_on: list[str] = field(default_factory=list)
+    nudge: Nudge | None = None
 
 
 def network_name(network: str) -> str:
@@ -85,18 +101,22 @@ async def feed_page(
     post_error: tuple[int, str] | None = None,
     share_error: tuple[int, str] | None = None,
     submitted: tuple[int, ShareForm] | None = None,
+    nudge: tuple[int, Nudge] | None = None,
 ) -> Response:
     """The feed, optionally with one inline error next to the post or share it concerns."""
     user = signed_in_user(request)
     now = request.state.clock.now()
     feed = await build_feed(request, user)
     connected = [a for a in feed.accounts if a.status == "connected"]
+    connected_networks = {a.network for a in connected}
     cards = []
     for post in feed.posts:
         open_accounts = [a for a in connected if a.network not in post.my_share_networks]
         grouped: dict[str, list[VariantOut]] = {}
         for variant in post.variants:
-            grouped.setdefault(variant.network, []).append(variant)
+            # The suggestions for the networks the person connected; all of them until they have one.
+            if variant.network in connected_networks or not connected_networks:
+                grouped.setdefault(variant.network, []).append(variant)
         form = default_form(post, open_accounts, user, now)
         if submitted and submitted[0] == post.id:
             form = submitted[1]
@@ -108,12 +128,14 @@ async def feed_page(
                 form=form,
                 error=post_error[1] if post_error and post_error[0] == post.id else None,
                 shared_on=[network_name(n) for n in post.my_share_networks],
+                nudge=nudge[1] if nudge and nudge[0] == post.id else None,
             )
         )
     if post_error and not any(card.error for card in cards):
         # The post left the feed (or never was in it): the error still has to be seen.
         page_error = page_error or post_error[1]
-    shares = await service.shares_of(user)
+    shares = feed.my_shares
+    blockers = await sharing_blockers(user)
     share_errors = dict([share_error]) if share_error else {}
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = page_error or share_error[1]
@@ -129,8 +151,11 @@ async def feed_page(
         page_error=page_error,
         zone=zone_of(user).key,
         network_name=network_name,
-        can_share=user.is_opted_in_ambassador,
+        counts_text=counts_text,
+        can_share=user.is_opted_in_ambassador and not blockers,
+        sharing_blockers=blockers,
         now_input=input_value(now, user),
+        back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user),
     )
@@ -158,6 +183,9 @@ async def share(request: Request) -> Response:
             if values.when == "later"
             else None
         )
+        mode = {"later": service.ShareMode.AT, "auto": service.ShareMode.AUTO}.get(
+            values.when, service.ShareMode.NOW
+        )
         created = await service.create_share(
             request.state.clock,
             user,
@@ -166,8 +194,17 @@ async def share(request: Request) -> Response:
             variant_id=variant_id,
             text=own_text or None,
             scheduled_at=scheduled_at,
+            mode=mode,
             compliance=engine_for(request.state.settings),
             links=request.state.links,
+            policy=sharing_policy(request),
+            nudge_similar=not values.confirm_similar,
+        )
+    except service.TooSimilar as similar:
+        details = similar.details
+        advice = Nudge(similar.message, details.get("suggested_variant_id"), details.get("suggested_text"))
+        return await feed_page(
+            request, status=similar.status_code, submitted=(post_id, values), nudge=(post_id, advice)
         )
     except DomainError as error:
         return await feed_page(
@@ -177,27 +214,153 @@ async def share(request: Request) -> Response:
             submitted=(post_id, values),
         )
     where = network_name(created.network)
-    if scheduled_at is None:
+    if mode == service.ShareMode.NOW:
         flash(request, f"Your {where} share is queued and goes out in a moment.")
+    elif mode == service.ShareMode.AUTO:
+        flash(request, f"Your {where} share is auto-queued for {format_local(created.due_at, user)}, "
+                       "in your sharing hours. Move or cancel it under My shares.")
     else:
         flash(request, f"Your {where} share is scheduled for {format_local(created.due_at, user)}.")
     return RedirectResponse("/feed", status_code=303)
 
 
+# The pages a move or cancel form may come from, and where to go back to.
+BACK_TO = {"feed": "/feed", "shares": "/me/shares"}
+
+
+async def back_with_error(request: Request, back: str, share_id: int, error: DomainError) -> Response:
+    if back == "shares":
+        return await my_shares_page(request, status=error.status_code, share_error=(share_id, error.message))
+    return await feed_page(request, status=error.status_code, share_error=(share_id, error.message))
+
+
 async def cancel(request: Request) -> Response:
     user = signed_in_user(request)
     share_id = int(request.path_params["share_id"])
+    form = await request.form()
+    back = form_text(form, "back") if form_text(form, "back") in BACK_TO else "feed"
     try:
         path_int(request, "share_id")  # refuses ids beyond the column's range, as "no such share"
         cancelled = await service.cancel_share(request.state.clock, user, share_id)
     except DomainError as error:
-        return await feed_page(request, status=error.status_code, share_error=(share_id, error.message))
+        return await back_with_error(request, back, share_id, error)
     flash(request, f"Your {network_name(cancelled.network)} share was cancelled; nothing was posted.")
-    return RedirectResponse("/feed", status_code=303)
+    return RedirectResponse(BACK_TO[back], status_code=303)
+
+
+async def move(request: Request) -> Response:
+    """Move a queued share to a time typed in the person's zone, or let the planner place it again."""
+    user = signed_in_user(request)
+    share_id = int(request.path_params["share_id"])
+    form = await request.form()
+    back = form_text(form, "back") if form_text(form, "back") in BACK_TO else "feed"
+    auto = form_text(form, "how") == "auto"
+    try:
+        path_int(request, "share_id")
+        to = None if auto else parse_local(
+            form_text(form, "scheduled_at"), user, field="scheduled_at", label="new time"
+        )
+        moved = await service.move_share(
+            request.state.clock, user, share_id, to=to, auto=auto, policy=sharing_policy(request)
+        )
+    except DomainError as error:
+        return await back_with_error(request, back, share_id, error)
+    when = format_local(moved.due_at, user)
+    flash(request, f"Your {network_name(moved.network)} share now goes out {when}.")
+    return RedirectResponse(BACK_TO[back], status_code=303)
+
+
+async def my_shares_page(
+    request: Request, *, status: int = 200, share_error: tuple[int, str] | None = None
+) -> Response:
+    user = signed_in_user(request)
+    shares = [ShareOut.of(s) for s in await service.shares_of(user)]
+    page_error = None
+    if share_error and share_error[0] not in {s.id for s in shares}:
+        page_error = share_error[1]
+    return render(
+        request, "my_shares.html", status=status, shares=shares,
+        share_errors=dict([share_error]) if share_error else {}, page_error=page_error,
+        zone=zone_of(user).key, network_name=network_name, back="shares",
+        now_input=input_value(request.state.clock.now(), user),
+    )
+
+
+async def my_shares(request: Request) -> Response:
+    return await my_shares_page(request)
+
+
+async def live_counts(request: Request) -> Response:
+    """Colleagues' counts per post in the person's feed, for the page to refresh them in place."""
+    user = signed_in_user(request)
+    posts = await feeds.posts_for(request.state.clock, user)
+    counts = await feeds.colleague_counts(
+        user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
+    )
+    texts = {str(post_id): counts_text(c.published, c.scheduled, c.names) for post_id, c in counts.items()}
+    return JSONResponse({post_id: {"text": text} for post_id, text in texts.items()})
+
+
+def counts_text(published: int, scheduled: int, names: list[str]) -> str:
+    """What colleagues did with a post, in words (names only where the organisation shows them)."""
+    if not published and not scheduled:
+        return "No colleague has shared this yet."
+    parts = []
+    if published:
+        parts.append(f"{published} colleague{'s' if published != 1 else ''} shared this")
+    if scheduled:
+        parts.append(f"{scheduled} {'have' if scheduled != 1 else 'has'} it scheduled")
+    sentence = ", ".join(parts) + "."
+    return f"{sentence} ({', '.join(names)})" if names else sentence
+
+
+async def preferences_page(
+    request: Request, *, status: int = 200, error: str | None = None,
+    values: preferences.PreferencesView | None = None,
+) -> Response:
+    user = signed_in_user(request)
+    view = values or preferences.view_of(user, await preferences.sharing_hours(user))
+    return render(
+        request, "sharing_preferences.html", status=status, prefs=view, error=error,
+        day_names=preferences.day_names(), zones=preferences.zone_names(),
+    )
+
+
+async def preferences_form(request: Request) -> Response:
+    return await preferences_page(request)
+
+
+async def preferences_save(request: Request) -> Response:
+    user = signed_in_user(request)
+    form = await request.form()
+    days_raw = [value for value in form.getlist("days") if isinstance(value, str)]
+    cap_raw = form_text(form, "daily_cap").strip()
+    entered = preferences.PreferencesView(
+        start=form_text(form, "start"), end=form_text(form, "end"),
+        days=[int(d) for d in days_raw if d.isascii() and d.isdigit() and len(d) == 1],
+        daily_cap=int(cap_raw) if cap_raw.isascii() and cap_raw.isdigit() and len(cap_raw) <= 3 else 0,
+        timezone=form_text(form, "timezone"),
+    )
+    try:
+        if len(entered.days) != len(days_raw):
+            raise InvalidInput("Days are picked from the list.", {"field": "days"})
+        await preferences.save_preferences(
+            request.state.clock, user, start=entered.start, end=entered.end, days=entered.days,
+            daily_cap=entered.daily_cap, timezone=entered.timezone,
+        )
+    except DomainError as error:
+        return await preferences_page(request, status=error.status_code, error=error.message, values=entered)
+    flash(request, "Your sharing preferences are saved; auto-queue uses them from now on.")
+    return RedirectResponse("/me/sharing-preferences", status_code=303)
 
 
 routes = [
     Route("/feed", feed, methods=["GET"], name="feed"),
+    Route("/feed/counts", live_counts, methods=["GET"], name="feed-counts"),
     Route("/feed/share", share, methods=["POST"], name="feed-share"),
     Route("/feed/shares/{share_id:int}/cancel", cancel, methods=["POST"], name="feed-cancel"),
+    Route("/feed/shares/{share_id:int}/move", move, methods=["POST"], name="feed-move"),
+    Route("/me/shares", my_shares, methods=["GET"], name="my-shares"),
+    Route("/me/sharing-preferences", preferences_form, methods=["GET"], name="preferences"),
+    Route("/me/sharing-preferences", preferences_save, methods=["POST"], name="preferences-save"),
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from advocacy.shares.models import Share
+from campaigns.models import Post
 from campaigns.schemas import VariantOut
 
 
@@ -17,13 +18,31 @@ class ShareCreate(BaseModel):
     variant_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     text: str | None = Field(default=None, max_length=5000)
     scheduled_at: datetime | None = Field(
-        default=None, description="When to publish (with a time zone); omitted means now."
+        default=None, description="When to publish (with a time zone); only with mode 'at'."
     )
+    mode: Literal["now", "at", "auto"] | None = Field(
+        default=None,
+        description="now, at scheduled_at, or auto (placed in my sharing hours, under my daily cap, "
+        "staggered against colleagues). Omitted: at when scheduled_at is given, else now.",
+    )
+    confirm_similar: bool = Field(
+        default=False,
+        description="Share even if the text nearly copies colleagues' shares (a 409 too_similar "
+        "otherwise, offering another suggestion). Ignored where the organisation requires an edit.",
+    )
+
+
+class ShareMove(BaseModel):
+    scheduled_at: datetime | None = Field(
+        default=None, description="The new time (with a time zone); omitted with auto=true."
+    )
+    auto: bool = Field(default=False, description="Let the planner place the share again.")
 
 
 class ShareOut(BaseModel):
     id: int
     post_id: int
+    post_title: str = ""
     account_id: int
     network: str
     text: str
@@ -38,6 +57,7 @@ class ShareOut(BaseModel):
         return cls(
             id=share.id,
             post_id=share.post_id,  # type: ignore[attr-defined]
+            post_title=share.post.title if isinstance(getattr(share, "post", None), Post) else "",
             account_id=share.account_id,  # type: ignore[attr-defined]
             network=share.network,
             text=share.text,
@@ -57,18 +77,52 @@ class AccountOut(BaseModel):
     status: str
 
 
+class ColleagueCounts(BaseModel):
+    published: int = Field(default=0, description="Colleagues who published this post.")
+    scheduled: int = Field(default=0, description="Colleagues whose share of it is waiting.")
+    names: list[str] = Field(
+        default_factory=list, description="Their names, only where the organisation shows names."
+    )
+
+
 class FeedPost(BaseModel):
     id: int
     campaign: str
     title: str
     url: str
+    featured: bool = False
     variants: list[VariantOut]
     my_share_networks: list[str]
+    colleagues: ColleagueCounts = Field(default_factory=ColleagueCounts)
 
 
 class FeedOut(BaseModel):
     accounts: list[AccountOut]
     posts: list[FeedPost]
+    my_shares: list[ShareOut] = Field(default_factory=list)
+    timezone: str = "UTC"
+
+
+class FeedCounts(BaseModel):
+    posts: dict[int, ColleagueCounts]
+
+
+class SharingPreferencesIn(BaseModel):
+    start: str = Field(default="08:00", max_length=5, description="Start of sharing hours, HH:MM local.")
+    end: str = Field(default="18:00", max_length=5, description="End of sharing hours, HH:MM (24:00 ok).")
+    days: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default=[0, 1, 2, 3, 4], max_length=7, description="Sharing days, 0 = Monday."
+    )
+    daily_cap: int = Field(default=3, ge=1, le=50)
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/London.")
+
+
+class SharingPreferencesOut(BaseModel):
+    start: str
+    end: str
+    days: list[int]
+    daily_cap: int
+    timezone: str
 
 
 class ShareRetry(BaseModel):

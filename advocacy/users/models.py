@@ -28,6 +28,10 @@ class User(Model):
     region = fields.CharField(max_length=100, default="")
     timezone = fields.CharField(max_length=64, default="UTC")
     opted_in_at = fields.DatetimeField(null=True)
+    # Programme membership beyond opting in: see advocacy/programme (the consent log is the history).
+    opted_out_at = fields.DatetimeField(null=True)
+    deidentified_at = fields.DatetimeField(null=True)
+    manager_email = fields.CharField(max_length=254, default="")
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +22,9 @@ _email = TypeAdapter(EmailStr)
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 8
+
+# Reset emails one account can be sent within the sign-in throttling window.
+PASSWORD_RESETS_PER_WINDOW = 3
 
 
 def hash_password(password: str) -> str:
@@ -162,9 +165,21 @@ async def revoke_token(clock: Clock, user: User, token_id: int) -> ApiToken:
     return record
 
 
-async def user_for_token(clock: Clock, token: str) -> User | None:
+def sign_in_token_expired(record: ApiToken, settings: Settings, now: datetime) -> bool:
+    """A token handed out by signing in through the API lives like a browser session: it ends after
+    the idle and the absolute session timeouts. Named personal tokens last until revoked."""
+    if record.name:
+        return False
+    if now - record.created_at > timedelta(hours=settings.session_absolute_hours):
+        return True
+    return now - (record.last_used_at or record.created_at) > timedelta(minutes=settings.session_idle_minutes)
+
+
+async def user_for_token(clock: Clock, settings: Settings, token: str) -> User | None:
     record = await ApiToken.get_or_none(token_digest=_digest(token)).select_related("user")
     if record is None or record.revoked_at is not None or not record.user.is_active:
+        return None
+    if sign_in_token_expired(record, settings, clock.now()):
         return None
     record.last_used_at = clock.now()
     await record.save(update_fields=["last_used_at"])
@@ -178,8 +193,15 @@ async def start_password_reset(clock: Clock, settings: Settings, email: str) -> 
     user = await User.get_or_none(email=email.strip().lower()[:254], is_active=True)
     if user is None:
         return None
-    token = secrets.token_urlsafe(32)
     now = clock.now()
+    # A few links per sign-in window are plenty; more would let anyone flood a mailbox.
+    recent = await PasswordReset.filter(
+        user_id=user.id, created_at__gte=now - timedelta(minutes=settings.login_window_minutes)
+    ).count()
+    if recent >= PASSWORD_RESETS_PER_WINDOW:
+        await audit.record(clock, user, "password.reset-throttled", f"user:{user.id}")
+        return None
+    token = secrets.token_urlsafe(32)
     await PasswordReset.create(user=user, token_digest=_digest(token), created_at=now,
                                expires_at=now + timedelta(minutes=settings.password_reset_minutes))
     await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")

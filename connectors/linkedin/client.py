@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from connectors.base import (
     ConnectorError,
     DuplicatePost,
     PermanentError,
+    PostContent,
     PostMetrics,
     Profile,
     PublishRequest,
@@ -159,7 +161,12 @@ class LinkedInConnector:
         self, account: AccountRef, external_ids: Sequence[str]
     ) -> list[PostMetrics]:
         """Member post analytics, one metric per call; likes and comments from socialActions when
-        the app lacks the analytics permission."""
+        the app lacks the analytics permission. A brand account is an organisation page: its posts
+        are measured by the page's share statistics instead, which member analytics do not cover."""
+        if account.is_brand:
+            return await self.fetch_organization_statistics(
+                account, organization_urn(account.external_id), external_ids
+            )
         results = []
         for urn in external_ids:
             if not urn.startswith(("urn:li:share:", "urn:li:ugcPost:")):
@@ -208,6 +215,53 @@ class LinkedInConnector:
             reshares=None, clicks=None, provenance="measured",
         )
 
+    async def fetch_posts(
+        self, account: AccountRef, external_ids: Sequence[str]
+    ) -> list[PostContent]:
+        """Read each post back with `GET /rest/posts/{encoded urn}`: 404 or 410 means deleted. Reading
+        member posts needs the restricted `r_member_social` permission, so a 403 leaves the post
+        unavailable rather than failing the batch. The commentary comes back in LinkedIn's escaped
+        "little text" format; callers normalise it."""
+        results = []
+        for urn in external_ids:
+            if not urn.startswith(("urn:li:share:", "urn:li:ugcPost:")):
+                results.append(PostContent(urn, "unavailable", detail="not a LinkedIn post URN"))
+                continue
+            try:
+                response = await self._call("GET", f"/rest/posts/{quote(urn, safe='')}", account)
+            except PermanentError as error:
+                status = error.message.removeprefix("LinkedIn: ")[:3]
+                if status in ("404", "410"):
+                    results.append(PostContent(urn, "deleted", detail=error.message))
+                elif status == "403":
+                    results.append(PostContent(urn, "unavailable", detail=error.message))
+                else:
+                    raise
+                continue
+            body = response.json()
+            if body.get("lifecycleState") not in (None, "PUBLISHED", "PUBLISHED_EDITED"):
+                results.append(PostContent(urn, "deleted", detail=f"lifecycleState {body['lifecycleState']}"))
+                continue
+            results.append(PostContent(urn, "found", str(body.get("commentary") or "")))
+        return results
+
+    async def fetch_member(self, access_token: str) -> Profile:
+        """Who a fresh token belongs to (OpenID Connect userinfo) and their follower count.
+
+        The member id is `sub` (their URN is urn:li:person:{sub}); LinkedIn has no public handle,
+        so the name stands in. The follower count is None when the app may not read it.
+        """
+        ref = AccountRef(network="linkedin", external_id="", handle="", access_token=access_token)
+        info = (await self._call("GET", "/v2/userinfo", ref)).json()
+        sub = str(info["sub"])
+        name = str(info.get("name") or " ".join(
+            p for p in (info.get("given_name"), info.get("family_name")) if p) or sub)
+        try:
+            followers = (await self.fetch_profile(replace(ref, external_id=sub, handle=name))).followers
+        except PermanentError:
+            followers = None  # 403: the app lacks the permission; the account works without it
+        return Profile(sub, name, followers)
+
     async def fetch_profile(self, account: AccountRef) -> Profile:
         response = await self._call("GET", "/rest/memberFollowersCount?q=me", account)
         elements = response.json().get("elements") or [{}]
@@ -248,6 +302,12 @@ class LinkedInConnector:
             )
             for urn in [*shares, *ugc]
         ]
+
+
+def organization_urn(external_id: str) -> str:
+    """A brand page's organisation URN, from its stored id (a bare number or the URN itself)."""
+    prefix = "urn:li:organization:"
+    return external_id if external_id.startswith(prefix) else f"{prefix}{external_id}"
 
 
 def _metric_type(value: Any) -> str:

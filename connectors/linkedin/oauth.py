@@ -16,8 +16,15 @@ from linkedin_v2.linkedin import LinkedInAuthentication
 
 from connectors.base import AuthExpired, PermanentError, TransientError
 
-# Sign-in (OpenID Connect), posting, and the member's own post analytics.
-DEFAULT_SCOPES = ("openid", "profile", "w_member_social", "r_member_postAnalytics")
+# Sign-in (OpenID Connect) and posting; the member's own post analytics need a LinkedIn product
+# approval (Community Management API), so that scope is asked for only when the app has it.
+BASE_SCOPES = ("openid", "profile", "w_member_social")
+ANALYTICS_SCOPE = "r_member_postAnalytics"
+DEFAULT_SCOPES = (*BASE_SCOPES, ANALYTICS_SCOPE)
+
+
+def scopes_for(post_analytics: bool) -> tuple[str, ...]:
+    return (*BASE_SCOPES, ANALYTICS_SCOPE) if post_analytics else BASE_SCOPES
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,9 @@ class LinkedInOAuth:
         except httpx.TransportError as error:
             raise TransientError(f"LinkedIn token endpoint unreachable: {error!r}") from error
         if response.status_code in (400, 401):
-            raise AuthExpired(f"LinkedIn refused the authorization code: {response.text[:300]}")
+            raise AuthExpired(f"LinkedIn refused the authorization code: {_oauth_error(response)}")
+        if response.status_code >= 500:
+            raise TransientError(f"LinkedIn token endpoint failed with {response.status_code}")
         if response.status_code != 200:
             raise PermanentError(f"LinkedIn token endpoint answered {response.status_code}")
         body = response.json()
@@ -65,3 +74,13 @@ class LinkedInOAuth:
             refresh_token=body.get("refresh_token"),
             scopes=scopes,
         )
+
+
+def _oauth_error(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        return str(body.get("error_description") or body.get("error") or body)[:300]
+    return str(body)[:300]

@@ -1,5 +1,13 @@
 """The simulated social network: a real connector implementation that needs no credentials."""
 
-from connectors.sandbox.network import SandboxConnector, SandboxNetwork, SandboxParameters
+from connectors.sandbox.network import (
+    PostOutlook,
+    SandboxConnector,
+    SandboxNetwork,
+    SandboxParameters,
+    followers_of,
+    post_outlook,
+)
 
-__all__ = ["SandboxConnector", "SandboxNetwork", "SandboxParameters"]
+__all__ = ["PostOutlook", "SandboxConnector", "SandboxNetwork", "SandboxParameters", "followers_of",
+           "post_outlook"]

@@ -24,7 +24,10 @@ How it behaves (every figure it produces is labelled "simulated"):
   post was created.
 
 Metrics are a pure function of the post id (which encodes account, followers and publication time)
-and the current time, so any process can answer for posts another process published.
+and the current time, so any process can answer for posts another process published. Texts are not:
+reading a post back (`fetch_posts`) answers with the text this process published ("unavailable" for
+a post another process published), and `edit_post` / `delete_post` let a test or a demo change a
+post afterwards, as a member can on the real platforms.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from connectors.base import (
     ConnectorError,
     DuplicatePost,
     PermanentError,
+    PostContent,
     PostMetrics,
     Profile,
     PublishRequest,
@@ -72,6 +76,57 @@ class SandboxParameters:
 
 
 DECAY_HOURS = {"x": 10.0, "linkedin": 30.0}
+REACH_SHARE_OF_IMPRESSIONS = 0.8
+
+
+@dataclass(frozen=True)
+class PostOutlook:
+    """What the model gives one post once its impressions levelled off: (lowest, middle, highest)
+    of the ranges the figures are drawn from."""
+
+    impressions: tuple[float, float, float]
+    reach: tuple[float, float, float]
+    clicks: tuple[float, float, float]
+
+
+def draw(seed: int, key: str, bounds: tuple[float, float]) -> float:
+    """A number in `bounds` fixed by the seed and the key: the same everywhere, every time."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    unit = int.from_bytes(digest[:8], "big") / 2**64
+    low, high = bounds
+    return low + (high - low) * unit
+
+
+def followers_of(parameters: SandboxParameters, account: AccountRef) -> int:
+    """The account's follower count, or the one the model draws for it when it is not known."""
+    if account.followers is not None:
+        return account.followers
+    # Network sizes are skewed: many small networks, a few large ones.
+    return int(150 * math.exp(draw(parameters.seed, f"followers:{account.external_id}", (0.0, 3.3))))
+
+
+def post_outlook(parameters: SandboxParameters, followers: int, *, person: bool = True) -> PostOutlook:
+    """The model's range for a levelled-off post by an account with `followers` (a forecast with
+    no history to go on uses it)."""
+    reach_fraction = parameters.person_reach_fraction if person else parameters.brand_reach_fraction
+    click_rate = parameters.person_click_rate if person else parameters.brand_click_rate
+
+    def spread(bounds: tuple[float, float]) -> tuple[float, float, float]:
+        return bounds[0], (bounds[0] + bounds[1]) / 2, bounds[1]
+
+    def times(a: tuple[float, float, float], b: tuple[float, float, float]) -> tuple[float, float, float]:
+        return a[0] * b[0], a[1] * b[1], a[2] * b[2]
+
+    impressions = times(spread(reach_fraction), spread(parameters.virality))
+    impressions = (impressions[0] * followers, impressions[1] * followers, impressions[2] * followers)
+    share = REACH_SHARE_OF_IMPRESSIONS
+    return PostOutlook(
+        impressions=impressions,
+        reach=(impressions[0] * share, impressions[1] * share, impressions[2] * share),
+        clicks=times(impressions, spread(click_rate)),
+    )
+
+
 FAULT_KINDS = ("transient", "rate_limit", "auth", "permanent", "ambiguous", "ambiguous_after_publish")
 URL_TEMPLATES = {
     "x": "https://sandbox.invalid/x/{handle}/status/{post_id}",
@@ -98,6 +153,8 @@ class SandboxNetwork:
         self._injected: dict[str, deque[tuple[ConnectorError, bool]]] = defaultdict(deque)
         self._sequence = 0
         self._published_texts: Counter[str] = Counter()
+        # What each post of this process shows now; None once the member deleted it.
+        self._shown: dict[str, str | None] = {}
         unknown = set(parameters.fault_kinds) - set(FAULT_KINDS)
         if unknown:
             raise ValueError(f"unknown sandbox fault kinds {sorted(unknown)}; known: {FAULT_KINDS}")
@@ -141,17 +198,32 @@ class SandboxNetwork:
         """The post an earlier publish call with this reference created, if any."""
         return self._by_reference.get(client_reference)
 
+    def edit_post(self, external_id: str, text: str) -> None:
+        """The member edits a post: reading it back now shows `text`."""
+        if external_id not in self._shown:
+            raise KeyError(f"the sandbox did not publish {external_id!r} in this process")
+        self._shown[external_id] = text
+
+    def delete_post(self, external_id: str) -> None:
+        """The member deletes a post: reading it back now says it is gone."""
+        if external_id not in self._shown:
+            raise KeyError(f"the sandbox did not publish {external_id!r} in this process")
+        self._shown[external_id] = None
+
+    def read_back(self, external_id: str) -> PostContent:
+        if external_id not in self._shown:
+            return PostContent(external_id, "unavailable",
+                               detail="sandbox: published by another process, its text is not kept")
+        text = self._shown[external_id]
+        if text is None:
+            return PostContent(external_id, "deleted", detail="sandbox: the member deleted the post")
+        return PostContent(external_id, "found", text)
+
     def draw(self, key: str, bounds: tuple[float, float]) -> float:
-        digest = hashlib.sha256(f"{self.parameters.seed}:{key}".encode()).digest()
-        unit = int.from_bytes(digest[:8], "big") / 2**64
-        low, high = bounds
-        return low + (high - low) * unit
+        return draw(self.parameters.seed, key, bounds)
 
     def followers_of(self, account: AccountRef) -> int:
-        if account.followers is not None:
-            return account.followers
-        # Network sizes are skewed: many small networks, a few large ones.
-        return int(150 * math.exp(self.draw(f"followers:{account.external_id}", (0.0, 3.3))))
+        return followers_of(self.parameters, account)
 
     def publish(self, network: str, account: AccountRef, request: PublishRequest) -> PublishResult:
         now = self.now()
@@ -187,6 +259,10 @@ class SandboxNetwork:
         self._texts[text_key] = (post_id, now)
         self._by_reference[request.client_reference] = result
         self._published_texts[request.text] += 1
+        text = request.text
+        if request.link_url and request.link_url not in text:
+            text = f"{text}\n\n{request.link_url}"
+        self._shown[post_id] = text
         if fault is not None:
             raise fault[0]
         return result
@@ -219,7 +295,7 @@ class SandboxNetwork:
             external_id=external_id,
             captured_at=now,
             impressions=impressions,
-            reach=int(impressions * 0.8),
+            reach=int(impressions * REACH_SHARE_OF_IMPRESSIONS),
             reactions=int(engagements * 0.75),
             comments=int(engagements * 0.10),
             reshares=int(engagements * 0.15),
@@ -252,3 +328,8 @@ class SandboxConnector:
 
     async def fetch_profile(self, account: AccountRef) -> Profile:
         return Profile(account.external_id, account.handle, self.sandbox.followers_of(account))
+
+    async def fetch_posts(
+        self, account: AccountRef, external_ids: Sequence[str]
+    ) -> list[PostContent]:
+        return [self.sandbox.read_back(post_id) for post_id in external_ids]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from connectors.base import (
     ConnectorError,
     DuplicatePost,
     PermanentError,
+    PostContent,
     PostMetrics,
     Profile,
     PublishRequest,
@@ -44,6 +46,9 @@ OWNER_FIELDS = ["non_public_metrics", "organic_metrics"]
 # X only serves non-public and organic metrics to the owner, for posts under 30 days old.
 OWNER_METRICS_WINDOW = timedelta(days=30)
 URL_PATTERN = re.compile(r"https?://\S+")
+# Posts longer than the classic limit come back cut in `text`, whole in `note_tweet.text`.
+READ_BACK_FIELDS = ["note_tweet", "author_id"]
+NOT_FOUND = "resource-not-found"
 
 
 class _RebasedSession:
@@ -162,6 +167,38 @@ class XConnector:
             found.update(posts)
         return [_metrics(post_id, found[post_id], now) for post_id in ids if post_id in found]
 
+    async def fetch_posts(
+        self, account: AccountRef, external_ids: Sequence[str]
+    ) -> list[PostContent]:
+        """Read posts back with `GET /2/tweets?ids=` (the batch form of `GET /2/tweets/:id`, same
+        fields, one call per 100 posts). X names a deleted post in `errors[]` as resource-not-found;
+        any other error entry (a suspended or protected author) leaves the post unavailable."""
+        client = self._client(account)
+        results: dict[str, PostContent] = {}
+        ids = [i for i in external_ids if i.isdigit()]
+        for start in range(0, len(ids), 100):
+            chunk = ids[start:start + 100]
+            try:
+                response = await client.get_tweets(chunk, tweet_fields=READ_BACK_FIELDS, user_auth=False)
+            except Exception as error:
+                raise _mapped(error, self._now()) from error
+            for tweet in response.data or []:
+                data = dict(tweet.data)
+                note = data.get("note_tweet") or {}
+                text = note.get("text") if isinstance(note, dict) and note.get("text") else data.get("text")
+                results[str(data["id"])] = PostContent(str(data["id"]), "found", str(text or ""))
+            for problem in response.errors or []:
+                post_id = str(problem.get("resource_id") or problem.get("value") or "")
+                if post_id in results or post_id not in chunk:
+                    continue
+                gone = NOT_FOUND in str(problem.get("type", ""))
+                detail = str(problem.get("detail") or problem.get("title") or "")
+                results[post_id] = PostContent(post_id, "deleted" if gone else "unavailable", detail=detail)
+        return [
+            results.get(post_id) or PostContent(post_id, "unavailable", detail="X did not return this post")
+            for post_id in external_ids
+        ]
+
     async def fetch_profile(self, account: AccountRef) -> Profile:
         client = self._client(account)
         try:
@@ -205,12 +242,8 @@ async def refresh_x_token(
 ) -> XTokens:
     """Trade a refresh token for new tokens. X rotates refresh tokens: the old one is now spent."""
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
-    headers = {}
-    if client_secret:
-        basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-        headers["Authorization"] = f"Basic {basic}"
     try:
-        response = await http.post(token_url, data=form, headers=headers)
+        response = await http.post(token_url, data=form, headers=_client_auth(client_id, client_secret))
     except httpx.TransportError as error:
         raise TransientError(f"X token endpoint unreachable: {error!r}") from error
     if response.status_code in (400, 401):
@@ -227,6 +260,33 @@ async def refresh_x_token(
     )
 
 
+async def revoke_x_token(
+    http: httpx.AsyncClient, *, revoke_url: str, client_id: str, client_secret: str,
+    token: str, token_type_hint: str,
+) -> None:
+    """Ask X to revoke a token (`token_type_hint` is "access_token" or "refresh_token").
+
+    Raises TransientError when X cannot be reached or fails, PermanentError when it refuses.
+    """
+    form = {"token": token, "token_type_hint": token_type_hint, "client_id": client_id}
+    try:
+        response = await http.post(revoke_url, data=form, headers=_client_auth(client_id, client_secret))
+    except httpx.TransportError as error:
+        raise TransientError(f"X revoke endpoint unreachable: {error!r}") from error
+    if response.status_code >= 500:
+        raise TransientError(f"X revoke endpoint failed with {response.status_code}")
+    if response.status_code != 200:
+        raise PermanentError(f"X revoke endpoint answered {response.status_code}: {response.text[:300]}")
+
+
+def _client_auth(client_id: str, client_secret: str) -> dict[str, str]:
+    """A confidential client authenticates with HTTP Basic; a public one only sends client_id."""
+    if not client_secret:
+        return {}
+    basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+    return {"Authorization": f"Basic {basic}"}
+
+
 def _data(response: Any) -> dict[str, Any]:
     data = response.data
     return dict(data.data if hasattr(data, "data") else data)
@@ -241,6 +301,10 @@ def _is_duplicate(error: tweepy.HTTPException) -> bool:
     return "duplicate" in _reason(error).lower()
 
 
+# How long X shares wait before one probes again whether the app has credits.
+CREDITS_PROBE_INTERVAL = timedelta(hours=1)
+
+
 def _mapped(error: Exception, now: datetime, *, sent_write: bool = False) -> ConnectorError:
     """One error family for every way an X call can fail."""
     if isinstance(error, ConnectorError):
@@ -253,9 +317,13 @@ def _mapped(error: Exception, now: datetime, *, sent_write: bool = False) -> Con
         return TransientError(f"X: server error {error.response.status}: {_reason(error)}")
     if isinstance(error, tweepy.HTTPException):
         if error.response.status == 402:
-            return PermanentError(
-                f"X: {_reason(error)}: the app's pay-per-use credits are used up; "
-                "an operator must top them up, then retry the failed shares"
+            # Out of credits nothing sent to X can succeed until an operator tops the account up.
+            # Parking the whole app keeps every X share queued (no attempts used, nothing failed)
+            # and lets one share probe again each interval, so sharing resumes by itself.
+            return RateLimited(
+                f"X: {_reason(error)}: the app's pay-per-use credits are used up; an operator must "
+                "top them up (X shares wait and are tried again every hour)",
+                until=now + CREDITS_PROBE_INTERVAL, scope="app",
             )
         return PermanentError(f"X: {_reason(error)}")
     if isinstance(error, aiohttp.ClientConnectorError):
@@ -298,7 +366,8 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _comparable(text: str) -> str:
-    return " ".join(URL_PATTERN.sub("", text).split())
+    # X answers with &, < and > HTML-escaped.
+    return " ".join(URL_PATTERN.sub("", html.unescape(text)).split())
 
 
 def _first(metrics: dict[str, Any], *names: str) -> int | None:

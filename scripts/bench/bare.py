@@ -11,3 +11,32 @@ async def hello(request: Request) -> JSONResponse:
 
 
 app = Starlette(routes=[Route("/", hello)])
+
+
+def _pk_app() -> Starlette:
+    """The baseline of the feed benchmark: Starlette and one raw asyncpg primary-key read per request,
+    from a pool opened at start-up (ADVOCACY_BENCH_DATABASE_URL), as JSON."""
+    import os
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    import asyncpg
+
+    pool: list[asyncpg.Pool] = []
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        url = os.environ["ADVOCACY_BENCH_DATABASE_URL"].replace("postgres://", "postgresql://")
+        pool.append(await asyncpg.create_pool(url, min_size=2, max_size=10))
+        yield
+        await pool[0].close()
+
+    async def read(request: Request) -> JSONResponse:
+        row = await pool[0].fetchrow("SELECT id, email, name, role FROM users WHERE id = $1",
+                                     int(request.query_params.get("id", "1")))
+        return JSONResponse(dict(row) if row else {})
+
+    return Starlette(routes=[Route("/", read)], lifespan=lifespan)
+
+
+pk_app = _pk_app()

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from advocacy.compliance import ComplianceEngine, Purpose
+from scripts.bench.result import Measure, report
 from scripts.compliance_report import CORPUS_POLICY, load_corpus
 
 BASELINE = re.compile(
@@ -29,10 +30,7 @@ def rate(run: Callable[[], int], seconds: float) -> float:
     return done / elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0, help="time spent on each loop")
-    args = parser.parse_args()
+def measure(seconds: float = 3.0) -> list[Measure]:
     examples = load_corpus()
     short = [(example.text, example.network) for example in examples]
     # LinkedIn posts run longer than most corpus lines: add every five lines joined as one post.
@@ -53,13 +51,20 @@ def main() -> None:
         return len(texts)
 
     engine_share()  # warm the compiled patterns and the phone library's metadata
-    raw = rate(baseline, args.seconds)
-    full = rate(engine_share, args.seconds)
+    raw = rate(baseline, seconds)
+    full = rate(engine_share, seconds)
     mean = sum(len(text) for text, _ in texts) / len(texts)
-    print(f"texts: {len(texts)} (the labelled corpus and five-line LinkedIn posts, mean {mean:.0f} chars)")
-    print(f"bare regex scan (baseline): {raw:>12,.0f} texts/s")
-    print(f"compliance engine:          {full:>12,.0f} checks/s  ({full / raw:.3f} of the baseline)")
-    print(f"target 2,000 checks/s on one core: {'met' if full >= 2000 else 'NOT met'}")
+    return [Measure("compliance checks on one core", full, raw, "checks/s", 2000, goal_on_ours=True,
+                    baseline_name="one precompiled regex scan",
+                    note=f"{len(texts)} texts (corpus and five-line LinkedIn posts, mean {mean:.0f} chars)")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=3.0, help="time spent on each loop")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    report(measure(args.seconds), args.json)
 
 
 if __name__ == "__main__":

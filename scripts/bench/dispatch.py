@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.service import create_user, hash_password
 from campaigns import service as campaigns
+from scripts.bench.result import Measure, bench_database_url, report
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -52,11 +54,12 @@ async def main(url, moment, name):
     await db.init_db(settings)
     worker = ShareDispatcher(NetworkRegistry(settings, clock), clock, batch_size=BATCH,
                              worker_name=name, use_skip_locked=True)
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     report = await worker.run_until_idle()
-    finished = time.time()
+    finished, cpu = time.time(), time.process_time() - cpu
     await db.close_db()
-    print(json.dumps({"published": report.published_ids, "started": started, "finished": finished}))
+    print(json.dumps({"published": report.published_ids, "started": started, "finished": finished,
+                      "cpu": cpu}))
 
 asyncio.run(main(*sys.argv[1:]))
 """.replace("BATCH", str(BATCH))
@@ -66,20 +69,21 @@ def settings_for(url: str) -> Settings:
     return Settings(env="test", database_url=url, sandbox_daily_post_limit=1_000_000)
 
 
-async def prepare(url: str, shares: int) -> None:
+async def prepare(url: str, shares: int, now: datetime = NOW) -> None:
+    """Empty the database, then queue `shares` shares due at `now` of one approved two-week campaign."""
     settings = settings_for(url)
     await db.init_db(settings)
     await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await db.close_db()
     await db.migrate(settings)
-    clock = SimulatedClock(NOW)
+    clock = SimulatedClock(now)
     password_hash = hash_password("bench password")
     editor = await create_user(clock, email="editor@bench.example.org", role="editor", password="x",
                                password_hash=password_hash)
     reviewer = await create_user(clock, email="reviewer@bench.example.org", role="reviewer", password="x",
                                  password_hash=password_hash)
-    campaign = await campaigns.create_campaign(clock, editor, name="Bench", starts_at=NOW,
-                                               ends_at=NOW + timedelta(days=14))
+    campaign = await campaigns.create_campaign(clock, editor, name="Bench", starts_at=now,
+                                               ends_at=now + timedelta(days=14))
     pack = await campaign.packs.all().first()
     assert pack is not None
     post = await campaigns.add_post(clock, editor, pack.id, title="Bench", url="https://example.org/b",
@@ -92,11 +96,11 @@ async def prepare(url: str, shares: int) -> None:
                                  password_hash=password_hash, opted_in=True)
         accounts.append(await SocialAccount.create(user=user, network=Network.LINKEDIN, handle=f"a{n}",
                                                    external_id=f"bench{n}", followers=500,
-                                                   connected_at=NOW))
+                                                   connected_at=now))
     await Share.bulk_create([
         Share(user_id=accounts[i % ACCOUNTS].user_id, account_id=accounts[i % ACCOUNTS].id,  # type: ignore[attr-defined]
               post_id=post.id, network="linkedin", text=f"Bench share {i}", status=ShareStatus.QUEUED,
-              due_at=NOW, created_at=NOW, updated_at=NOW)
+              due_at=now, created_at=now, updated_at=now)
         for i in range(shares)
     ], batch_size=1000)
     await db.close_db()
@@ -152,8 +156,9 @@ async def raw_baseline(url: str) -> float:
     return done / (time.perf_counter() - started)
 
 
-async def processes(url: str, count: int) -> tuple[float, int, int]:
-    """Shares per second of `count` worker processes together; (rate, published, duplicates)."""
+async def processes(url: str, count: int) -> tuple[float, int, int, float]:
+    """Shares per second of `count` worker processes together: (rate, published, duplicates, busy), where
+    busy is the CPU time the workers used over the wall time of the run (1.0 = one core kept busy)."""
     async def run(name: str) -> dict[str, object]:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-c", WORKER, url, NOW.isoformat(), name, cwd=ROOT,
@@ -175,38 +180,44 @@ async def processes(url: str, count: int) -> tuple[float, int, int]:
             "GROUP BY share_id HAVING count(*) > 1) AS d")
     finally:
         await conn.close()
-    return len(published) / float(elapsed), len(published), int(twice) + len(published) - len(set(published))
+    busy = sum(float(r["cpu"]) for r in results) / float(elapsed)  # type: ignore[arg-type]
+    duplicates = int(twice) + len(published) - len(set(published))
+    return len(published) / float(elapsed), len(published), duplicates, busy
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("database_url", help="a PostgreSQL database that may be emptied")
-    parser.add_argument("--shares", type=int, default=5000)
-    args = parser.parse_args()
-    url = args.database_url
-    print(f"preparing {args.shares} shares over {ACCOUNTS} accounts ...", flush=True)
-    await prepare(url, args.shares)
-
+async def measure(url: str, shares: int = 5000) -> list[Measure]:
+    await prepare(url, shares)
     ours_rate = await ours(url)
     await requeue(url)
     raw_rate = await raw_baseline(url)
-    ratio = ours_rate / raw_rate
-    print(f"dispatch, one process : {ours_rate:8.0f} shares/s")
-    print(f"raw SQL claim+update  : {raw_rate:8.0f} shares/s")
-    print(f"ratio                 : {ratio:8.2f}  (goal >= 0.25) {'met' if ratio >= 0.25 else 'NOT met'}")
+    await requeue(url)
+    one_rate, one_count, one_twice, one_busy = await processes(url, 1)
+    await requeue(url)
+    two_rate, two_count, two_twice, two_busy = await processes(url, 2)
+    return [
+        Measure("dispatch, one worker, sandbox, PostgreSQL", ours_rate, raw_rate, "shares/s", 0.25,
+                baseline_name="raw asyncpg claim+update loop",
+                note=f"{shares:,} shares over {ACCOUNTS} accounts"),
+        Measure("dispatch, two worker processes vs one", two_rate, one_rate, "shares/s", 1.6,
+                baseline_name="one worker process",
+                note=f"one: {one_count:,} published, two: {two_count:,} published; "
+                     f"duplicates {one_twice + two_twice}; worker CPU per wall second: one {one_busy:.2f}, "
+                     f"two {two_busy:.2f} (of {os.cpu_count()} cores, shared with PostgreSQL)",
+                extra={"duplicates": one_twice + two_twice, "one_busy": one_busy, "two_busy": two_busy}),
+    ]
 
-    await requeue(url)
-    one_rate, one_count, one_twice = await processes(url, 1)
-    await requeue(url)
-    two_rate, two_count, two_twice = await processes(url, 2)
-    scale = two_rate / one_rate
-    print(f"one worker process    : {one_rate:8.0f} shares/s ({one_count} published, {one_twice} twice)")
-    print(f"two worker processes  : {two_rate:8.0f} shares/s ({two_count} published, {two_twice} twice)")
-    print(f"scale-out             : {scale:8.2f}x (goal >= 1.6x) {'met' if scale >= 1.6 else 'NOT met'}; "
-          f"duplicates: {one_twice + two_twice}")
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("database_url", nargs="?", default=bench_database_url(),
+                        help="a PostgreSQL database that may be emptied")
+    parser.add_argument("--shares", type=int, default=5000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    report(asyncio.run(measure(args.database_url, args.shares)), args.json)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -10,7 +10,6 @@ latest figures and its daily rollup), which is the point: the goal is at least 0
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -26,10 +25,10 @@ from campaigns.models import Campaign
 from connectors.base import PostMetrics
 from dashboards.ingest import record_snapshots
 from dashboards.models import MetricSnapshot, TrackedPost
+from scripts.bench.result import Measure, bench_database_url, report
 
 GOAL = 0.5
 BATCH = 500  # what one collector round hands to record_snapshots per account batch
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/advocacy_bench"
 
 
 def metrics_for(tracked: list[TrackedPost], at: datetime, step: int) -> list[PostMetrics]:
@@ -40,7 +39,7 @@ def metrics_for(tracked: list[TrackedPost], at: datetime, step: int) -> list[Pos
     ]
 
 
-async def run(url: str, posts: int, rounds: int) -> None:
+async def measure(url: str, posts: int = 5000, rounds: int = 4) -> list[Measure]:
     settings = Settings(database_url=url)
     await db.init_db(settings)
     await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
@@ -91,16 +90,16 @@ async def run(url: str, posts: int, rounds: int) -> None:
     await Tortoise.close_connections()
 
     ours_rate, raw_rate = ours_rows / ours_time, raw_rows / raw_time
-    print(f"{posts:,} posts x {rounds} rounds, batches of {BATCH}, PostgreSQL")
-    print(f"raw asyncpg executemany (snapshot rows only)      {raw_rate:>10,.0f} rows/s")
-    print(f"record_snapshots (rows + latest + daily rollups)  {ours_rate:>10,.0f} rows/s")
-    print(f"ratio {ours_rate / raw_rate:.2f}  (goal >= {GOAL})")
+    return [Measure("snapshot ingestion (rows + latest + daily rollups)", ours_rate, raw_rate, "rows/s", GOAL,
+                    baseline_name="raw asyncpg executemany of the snapshot rows",
+                    note=f"{posts:,} posts x {rounds} rounds, batches of {BATCH}, PostgreSQL")]
 
 
 def main() -> None:
-    posts = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-    asyncio.run(run(os.environ.get("ADVOCACY_BENCH_DATABASE_URL", DEFAULT_URL), posts, rounds))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    posts = int(args[0]) if args else 5000
+    rounds = int(args[1]) if len(args) > 1 else 4
+    report(asyncio.run(measure(bench_database_url(), posts, rounds)), "--json" in sys.argv)
 
 
 if __name__ == "__main__":

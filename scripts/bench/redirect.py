@@ -19,6 +19,7 @@ from tortoise import Tortoise
 from advocacy import db
 from advocacy.links.models import LinkClickDay, ShortLink
 from advocacy.settings import Settings
+from scripts.bench.result import Measure, report
 from scripts.bench.serving import requests_per_second, served
 
 GOAL = 0.6
@@ -43,9 +44,7 @@ async def clicks_written(settings: Settings) -> int:
         await Tortoise.close_connections()
 
 
-def main() -> None:
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+def measure(seconds: int = 3, rounds: int = 3) -> list[Measure]:
     directory = tempfile.mkdtemp(prefix="advocacy-bench-")
     settings = Settings(database_url=f"sqlite://{directory}/bench.sqlite3")
     slug = asyncio.run(prepare(settings))
@@ -53,6 +52,7 @@ def main() -> None:
     bare: list[float] = []
     floor: list[float] = []
     ours: list[float] = []
+    tool = ""
     # Both servers up at once and measured in turns, so a busy moment on the machine hits both alike.
     with served("scripts.bench.bare:app") as bare_base, served("advocacy.asgi:app", env) as base:
         for _ in range(rounds):
@@ -63,13 +63,18 @@ def main() -> None:
             ours.append(requests_per_second(f"{base}/l/{slug}", seconds)[0])
     counted = asyncio.run(clicks_written(settings))
     b, f, o = statistics.median(bare), statistics.median(floor), statistics.median(ours)
-    print(f"load generator: {tool}; {rounds} rounds of {seconds} s each, medians; loopback; "
-          "uvicorn 1 worker uvloop+httptools")
-    print(f"bare Starlette JSON      {b:>10,.0f} req/s")
-    print(f"our app's /healthz       {f:>10,.0f} req/s  (the app's middleware and guard alone)")
-    print(f"short-link redirect      {o:>10,.0f} req/s  ({counted:,} clicks written at shutdown)")
-    print(f"ratio {o / b:.2f}  (goal >= {GOAL}); per round: "
-          + ", ".join(f"{x / y:.2f}" for x, y in zip(ours, bare, strict=True)))
+    rounds_text = ", ".join(f"{x / y:.2f}" for x, y in zip(ours, bare, strict=True))
+    return [Measure(
+        "click redirect (rps)", o, b, "req/s", GOAL, baseline_name="bare Starlette JSON, same uvicorn",
+        note=f"{tool}, {rounds} rounds of {seconds} s, medians; per round {rounds_text}; our /healthz "
+             f"{f:,.0f} req/s; {counted:,} clicks written at shutdown",
+        extra={"healthz": f, "clicks_written": counted})]
+
+
+def main() -> None:
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    report(measure(seconds, rounds), "--json" in sys.argv)
 
 
 if __name__ == "__main__":

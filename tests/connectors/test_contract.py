@@ -91,3 +91,11 @@ async def test_metrics_of_unknown_posts_are_left_out(platform: Platform) -> None
 async def test_profile_reports_the_follower_count(platform: Platform) -> None:
     profile = await platform.connector.fetch_profile(platform.account)
     assert profile.followers == platform.followers
+
+
+async def test_published_post_reads_back_with_its_words(platform: Platform) -> None:
+    request = fresh_request()
+    result = await platform.connector.publish(platform.account, request)
+    [content] = await platform.connector.fetch_posts(platform.account, [result.external_id])
+    assert content.external_id == result.external_id and content.state == "found"
+    assert content.text is not None and content.text.startswith("Proud of our new cardiac unit, post")

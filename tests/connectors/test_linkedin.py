@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -144,3 +145,43 @@ async def test_oauth_uses_the_configured_v2_endpoints_and_exchanges_the_code(
     assert state.tokens[tokens.access_token] == member.sub
     assert tokens.scopes == ("openid", "profile", "w_member_social")
     assert tokens.expires_at == now + timedelta(seconds=5183999)
+
+
+async def test_read_back_returns_the_escaped_commentary(linkedin: LinkedInPlatform) -> None:
+    result = await linkedin.connector.publish(linkedin.account, PublishRequest(RESERVED_TEXT, "rb-1"))
+    [content] = await linkedin.connector.fetch_posts(linkedin.account, [result.external_id])
+    assert content.state == "found"
+    assert content.text == escape_commentary(RESERVED_TEXT)
+
+
+async def test_read_back_of_a_deleted_post_says_deleted(linkedin: LinkedInPlatform) -> None:
+    result = await linkedin.connector.publish(linkedin.account, PublishRequest("Gone soon", "rb-2"))
+    del linkedin.state.posts[result.external_id]
+    [content] = await linkedin.connector.fetch_posts(linkedin.account, [result.external_id])
+    assert content.state == "deleted"
+
+
+async def test_read_back_without_the_read_permission_is_unavailable_not_an_error(
+    fake_linkedin: tuple[FakeLinkedIn, str],
+) -> None:
+    platform = LinkedInPlatform.create(*fake_linkedin, read_granted=False)
+    try:
+        result = await platform.connector.publish(platform.account, PublishRequest("Private", "rb-3"))
+        [content] = await platform.connector.fetch_posts(platform.account, [result.external_id])
+        assert content.state == "unavailable" and "403" in content.detail
+    finally:
+        await platform.close()
+
+
+async def test_brand_page_posts_are_measured_by_the_page_share_statistics(
+    linkedin: LinkedInPlatform,
+) -> None:
+    post = linkedin.state.add_post("1", "Brand page post")
+    linkedin.state.organization_stats[post.urn] = {
+        "impressionCount": 72567, "uniqueImpressionsCount": 16240, "clickCount": 2384,
+        "likeCount": 208, "commentCount": 36, "shareCount": 23, "engagement": 0.0359}
+    brand = replace(linkedin.account, external_id="2414183", is_brand=True)
+    [metrics] = await linkedin.connector.fetch_metrics(brand, [post.urn])
+    assert (metrics.impressions, metrics.reach, metrics.clicks) == (72567, 16240, 2384)
+    assert (metrics.reactions, metrics.comments, metrics.reshares) == (208, 36, 23)
+    assert metrics.provenance == "measured"

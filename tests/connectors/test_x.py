@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from connectors.base import AuthExpired, PermanentError, PublishRequest, RateLimited
+from connectors.base import AuthExpired, PublishRequest, RateLimited
 from connectors.x import refresh_x_token
-from connectors.x.client import _RebasedSession
+from connectors.x.client import CREDITS_PROBE_INTERVAL, _RebasedSession
 from tests.connectors.platforms import XPlatform
 from tests.fakes.x_server import FakeX
 
@@ -47,10 +47,13 @@ async def test_native_repost_resolves_the_user_and_a_second_repost_counts_as_don
     assert (x.account.external_id, brand_post.id) in x.state.retweets
 
 
-async def test_credits_depleted_is_permanent_with_the_reason(x: XPlatform) -> None:
+async def test_credits_depleted_parks_the_whole_app_with_the_reason(x: XPlatform) -> None:
     x.state.credits_depleted = True
-    with pytest.raises(PermanentError, match="credits"):
+    before = datetime.now(UTC)
+    with pytest.raises(RateLimited, match="credits") as raised:
         await x.connector.publish(x.account, PublishRequest("No credit", "c-1"))
+    assert raised.value.scope == "app"
+    assert before + CREDITS_PROBE_INTERVAL <= raised.value.until <= datetime.now(UTC) + CREDITS_PROBE_INTERVAL
 
 
 async def test_rate_limit_waits_until_the_reset_header(x: XPlatform) -> None:
@@ -110,3 +113,42 @@ def test_tweepy_host_is_rewritten_to_the_configured_base_url() -> None:
 
     session = _RebasedSession(Recorder(), "http://127.0.0.1:9/")  # type: ignore[arg-type]
     assert session.request("GET", "https://api.twitter.com/2/users/me") == "http://127.0.0.1:9/2/users/me"
+
+
+async def test_non_public_metrics_are_never_asked_for_posts_over_30_days_old(x: XPlatform) -> None:
+    fresh = x.state.post_tweet(x.account.external_id, "Fresh", datetime.now(UTC) - timedelta(days=29))
+    old = x.state.post_tweet(x.account.external_id, "Stale", datetime.now(UTC) - timedelta(days=31))
+    before = len(x.state.lookups)
+    metrics = {m.external_id: m for m in await x.connector.fetch_metrics(x.account, [fresh.id, old.id])}
+    restricted = {"non_public_metrics", "organic_metrics"}
+    asked = x.state.lookups[before:]
+    assert all(old.id not in ids for ids, fields in asked if fields & restricted)
+    assert any(fresh.id in ids for ids, fields in asked if fields & restricted)
+    assert x.state.refused_fields == []  # X was never asked for a field it refuses
+    assert metrics[fresh.id].clicks == 14 and metrics[old.id].clicks is None
+    assert metrics[old.id].impressions is not None  # public metrics still arrive
+
+
+async def test_fake_refuses_non_public_metrics_of_an_old_post_as_x_does(x: XPlatform) -> None:
+    old = x.state.post_tweet(x.account.external_id, "Ancient", datetime.now(UTC) - timedelta(days=45))
+    response = await x.connector._client(x.account).get_tweets(
+        [old.id], tweet_fields=["non_public_metrics"], user_auth=False)
+    assert "non_public_metrics" not in response.data[0].data
+    assert response.errors[0]["type"].endswith("not-authorized-for-field")
+
+
+async def test_read_back_returns_the_text_as_x_shows_it(x: XPlatform) -> None:
+    result = await x.connector.publish(
+        x.account, PublishRequest("Care & compassion <3", "rb-1", link_url="https://example.org/a"))
+    [content] = await x.connector.fetch_posts(x.account, [result.external_id])
+    assert content.state == "found"
+    assert content.text == "Care &amp; compassion &lt;3\n\nhttps://t.co/fake"
+
+
+async def test_read_back_of_a_deleted_post_says_deleted(x: XPlatform) -> None:
+    result = await x.connector.publish(x.account, PublishRequest("Soon gone", "rb-2"))
+    kept = await x.connector.publish(x.account, PublishRequest("Still here", "rb-3"))
+    del x.state.tweets[result.external_id]
+    gone, there = await x.connector.fetch_posts(x.account, [result.external_id, kept.external_id])
+    assert (gone.state, there.state) == ("deleted", "found")
+    assert "Could not find" in gone.detail

@@ -4,15 +4,18 @@ Implements POST /rest/posts (member post and reshare; 201, empty body, `x-restli
 GET /rest/posts/{urn}, GET /rest/memberCreatorPostAnalytics (q=entity, one queryType per call,
 `metricType` as an object before 202605 and a string from then on), GET /v2/socialActions/{urn},
 GET /rest/memberFollowersCount?q=me, GET /rest/organizationalEntityShareStatistics,
-GET /v2/userinfo and POST /oauth/v2/accessToken. Like LinkedIn it answers 426 for a retired
-LinkedIn-Version, 401 with 65601 for a revoked token, 422 naming the existing URN for duplicate
-content, 429 without reset headers for daily quotas, and it silently truncates commentary at the
-first unescaped reserved character.
+GET /v2/userinfo and the three-legged OAuth flow (GET /oauth/v2/authorization shows a consent page
+that approves or denies; POST /oauth/v2/accessToken exchanges a code once, checking the client id,
+secret and redirect URI when `client_id` is set, and refreshes only when programmatic refresh is on).
+Like LinkedIn it answers 426 for a retired LinkedIn-Version, 401 with 65601 for a revoked token,
+422 naming the existing URN for duplicate content, 429 without reset headers for daily quotas, and
+it silently truncates commentary at the first unescaped reserved character.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import random
 import re
@@ -20,7 +23,7 @@ import secrets
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -59,6 +62,8 @@ class FakeMember:
     name: str
     followers: int = 961
     analytics_granted: bool = True
+    # Reading posts back needs the restricted r_member_social permission.
+    read_granted: bool = True
 
 
 @dataclass
@@ -85,6 +90,16 @@ class FakeLinkedIn:
     failures: deque[tuple[int, dict[str, Any]]] = field(default_factory=deque)
     organization_stats: dict[str, dict[str, int]] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)  # authorization code -> member sub
+    # OAuth: the registered app (None: any client is accepted) and the flow's pending state.
+    client_id: str | None = None
+    client_secret: str = ""
+    consent_member: str | None = None  # the member sub who approves on the consent page
+    consents: dict[str, dict[str, str]] = field(default_factory=dict)
+    code_redirects: dict[str, str] = field(default_factory=dict)  # code -> redirect_uri it was issued for
+    token_failures: deque[int] = field(default_factory=deque)
+    refresh_tokens_enabled: bool = False
+    refresh_tokens: dict[str, str] = field(default_factory=dict)
+    followers_forbidden: bool = False
     # Chaos: this fraction of create calls fails, with a kind drawn from CHAOS_KINDS.
     fault_rate: float = 0.0
     fault_rng: random.Random = field(default_factory=lambda: random.Random(13))
@@ -191,10 +206,15 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         sub = check(request)
         if isinstance(sub, Response):
             return sub
+        if not state.members[sub].read_granted:
+            return restli_error(403, "Not enough permissions to access: partnerApiPostsExternal.GET",
+                                serviceErrorCode=100, code="ACCESS_DENIED")
         post = state.posts.get(unquote(request.path_params["urn"]))
         if post is None:
             return restli_error(404, "Not Found")
-        return JSONResponse({"id": post.urn, "author": post.author, "commentary": post.commentary,
+        # Commentary comes back in the "little text" format, reserved characters escaped.
+        commentary = "".join(f"\\{c}" if c in RESERVED else c for c in post.commentary)
+        return JSONResponse({"id": post.urn, "author": post.author, "commentary": commentary,
                              "visibility": "PUBLIC", "lifecycleState": "PUBLISHED",
                              **({"reshareContext": {"parent": post.parent}} if post.parent else {})})
 
@@ -240,6 +260,9 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         sub = check(request)
         if isinstance(sub, Response):
             return sub
+        if state.followers_forbidden:
+            return restli_error(403, "Not enough permissions to access: memberFollowersCount.GET.NO_VERSION",
+                                serviceErrorCode=100, code="ACCESS_DENIED")
         return JSONResponse({"elements": [{"memberFollowersCount": state.members[sub].followers}]})
 
     async def organization_statistics(request: Request) -> Response:
@@ -262,19 +285,78 @@ def build_app(state: FakeLinkedIn) -> Starlette:
             return sub
         return JSONResponse({"sub": sub, "name": state.members[sub].name})
 
-    async def access_token(request: Request) -> Response:
-        form = await request.form()
-        if form.get("grant_type") != "authorization_code":
-            return JSONResponse({"error": "invalid_request",
-                                 "error_description": 'A required parameter "grant_type" is missing'},
-                                status_code=400)
-        sub = state.codes.pop(str(form.get("code")), None)
-        if sub is None:
-            return JSONResponse({"error": "invalid_grant", "error_description": "bad code"}, status_code=400)
+    def oauth_error(status: int, error: str, description: str) -> JSONResponse:
+        return JSONResponse({"error": error, "error_description": description}, status_code=status)
+
+    def issue(sub: str, scope: str) -> JSONResponse:
         token = secrets.token_urlsafe(16)
         state.tokens[token] = sub
-        return JSONResponse({"access_token": token, "expires_in": 5183999,
-                             "scope": "openid,profile,w_member_social", "token_type": "Bearer"})
+        body: dict[str, Any] = {"access_token": token, "expires_in": 5183999, "scope": scope,
+                                "token_type": "Bearer"}
+        if state.refresh_tokens_enabled:
+            refresh = secrets.token_urlsafe(16)
+            state.refresh_tokens[refresh] = sub
+            body.update(refresh_token=refresh, refresh_token_expires_in=31535999)
+        return JSONResponse(body)
+
+    async def access_token(request: Request) -> Response:
+        form = await request.form()
+        if state.token_failures:
+            status = state.token_failures.popleft()
+            return restli_error(status, "Internal Server Error")
+        grant = form.get("grant_type")
+        if grant not in ("authorization_code", "refresh_token"):
+            return oauth_error(400, "invalid_request", 'A required parameter "grant_type" is missing')
+        if state.client_id is not None and (
+            form.get("client_id") != state.client_id or form.get("client_secret") != state.client_secret
+        ):
+            return oauth_error(401, "invalid_client", "Client authentication failed")
+        if grant == "refresh_token":
+            sub = state.refresh_tokens.get(str(form.get("refresh_token")))
+            if sub is None or not state.refresh_tokens_enabled:
+                return oauth_error(400, "invalid_grant", "The provided refresh token is invalid")
+            return issue(sub, "openid,profile,w_member_social")
+        code = str(form.get("code"))
+        sub = state.codes.pop(code, None)
+        redirect = state.code_redirects.pop(code, None)
+        if sub is None:
+            return oauth_error(400, "invalid_grant", "The provided authorization grant is invalid, expired "
+                               "or revoked")
+        if redirect is not None and redirect != form.get("redirect_uri"):
+            return oauth_error(400, "invalid_grant", "redirect_uri does not match")
+        return issue(sub, "openid,profile,w_member_social")
+
+    async def authorize(request: Request) -> Response:
+        params = request.query_params
+        if state.client_id is not None and params.get("client_id") != state.client_id:
+            return Response("The application could not be found", status_code=400)
+        if params.get("response_type") != "code" or not params.get("redirect_uri"):
+            return Response("Bad authorization request", status_code=400)
+        consent = secrets.token_urlsafe(8)
+        state.consents[consent] = {k: params.get(k, "") for k in ("redirect_uri", "state", "scope")}
+        approve, deny = (
+            html.escape(f"/oauth/v2/consent/{consent}?decision={d}") for d in ("approve", "deny")
+        )
+        page = (f"<!doctype html><title>LinkedIn</title><h1>Allow access?</h1>"
+                f"<p>Scopes: {html.escape(params.get('scope', ''))}</p>"
+                f'<a id="approve" href="{approve}">Allow</a> <a id="deny" href="{deny}">Cancel</a>')
+        return Response(page, media_type="text/html")
+
+    async def consent(request: Request) -> Response:
+        pending = state.consents.pop(request.path_params["consent"], None)
+        if pending is None:
+            return Response("This page has expired", status_code=400)
+        if request.query_params.get("decision") != "approve":
+            query = {"error": "user_cancelled_authorize",
+                     "error_description": "The user cancelled the authorization", "state": pending["state"]}
+        else:
+            sub = state.consent_member or state.add_member(f"Member {len(state.members)}")[0].sub
+            code = secrets.token_urlsafe(16)
+            state.codes[code] = sub
+            state.code_redirects[code] = pending["redirect_uri"]
+            query = {"code": code, "state": pending["state"]}
+        location = f"{pending['redirect_uri']}?{urlencode(query)}"
+        return Response(status_code=302, headers={"location": location})
 
     return Starlette(routes=[
         Route("/rest/posts", create_post, methods=["POST"]),
@@ -285,4 +367,6 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         Route("/rest/organizationalEntityShareStatistics", organization_statistics, methods=["GET"]),
         Route("/v2/userinfo", userinfo, methods=["GET"]),
         Route("/oauth/v2/accessToken", access_token, methods=["POST"]),
+        Route("/oauth/v2/authorization", authorize, methods=["GET"]),
+        Route("/oauth/v2/consent/{consent}", consent, methods=["GET"]),
     ])

@@ -2,8 +2,11 @@
 
 Implements POST /2/tweets (with quote), POST /2/users/:id/retweets, GET /2/users/me,
 GET /2/users/:id/tweets, GET /2/tweets (public, non-public and organic metrics, the last two only
-for the owner's posts under 30 days) and POST /2/oauth2/token (refresh tokens rotate and are single
-use). Errors are RFC 7807 problem JSON with `application/json`, as tweepy's error path requires.
+for the owner's posts under 30 days), the OAuth 2.0 PKCE flow (GET /i/oauth2/authorize shows a
+consent page that approves or denies; POST /2/oauth2/token exchanges a code against its S256
+challenge and refreshes, refresh tokens rotate and are single use) and POST /2/oauth2/revoke.
+Client credentials are checked when `client_id` is set (HTTP Basic for a confidential client).
+Errors are RFC 7807 problem JSON with `application/json`, as tweepy's error path requires.
 Controls for tests: per-user post limits (429 with x-rate-limit-* headers), revoked tokens (401),
 duplicate text (403), credits depleted (402), queued one-off failures and a "created but the answer
 never comes" hang for ambiguous outcomes.
@@ -12,6 +15,9 @@ never comes" hang for ambiguous outcomes.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import html
 import itertools
 import random
 import re
@@ -21,6 +27,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -75,11 +82,24 @@ class FakeX:
     failures: deque[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=deque)
     created: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # Each GET /2/tweets: the ids and the tweet.fields asked for, and the restricted fields X refused.
+    lookups: list[tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=list)
+    refused_fields: list[tuple[str, str]] = field(default_factory=list)
     # Chaos: this fraction of create calls fails, with a kind drawn from CHAOS_KINDS.
     fault_rate: float = 0.0
     fault_rng: random.Random = field(default_factory=lambda: random.Random(11))
     fault_hang_seconds: float = 0.5
     faults_seen: Counter[str] = field(default_factory=Counter)
+    # OAuth: the registered client (None: any client is accepted), pending consents, issued codes.
+    client_id: str | None = None
+    client_secret: str = ""
+    consent_user: str | None = None  # the user id who approves on the consent page
+    consents: dict[str, dict[str, str]] = field(default_factory=dict)
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    token_failures: deque[int] = field(default_factory=deque)  # statuses the token endpoint answers next
+    token_delay_seconds: float = 0.0  # a slow token endpoint, for races between workers
+    revoke_down: bool = False
+    revocations: list[tuple[str, str]] = field(default_factory=list)  # (token_type_hint, token)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1800000000000000001))
 
     def add_user(self, username: str, followers: int = 321) -> tuple[FakeXUser, str]:
@@ -232,7 +252,8 @@ def build_app(state: FakeX) -> Starlette:
         ids = [i for i in request.query_params.get("ids", "").split(",") if i]
         if not 1 <= len(ids) <= 100:
             return problem(400, "Invalid Request", "ids must hold 1 to 100 ids")
-        fields = set(request.query_params.get("tweet.fields", "").split(","))
+        fields = set(request.query_params.get("tweet.fields", "").split(",")) - {""}
+        state.lookups.append((tuple(ids), frozenset(fields)))
         data, errors = [], []
         for tweet_id in ids:
             tweet = state.tweets.get(tweet_id)
@@ -245,7 +266,9 @@ def build_app(state: FakeX) -> Starlette:
                 })
                 continue
             n = int(tweet.id) % 97
-            item: dict[str, Any] = {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}
+            # X returns &, < and > HTML-escaped in the text.
+            item: dict[str, Any] = {"id": tweet.id, "text": html.escape(tweet.text, quote=False),
+                                    "edit_history_tweet_ids": [tweet.id]}
             if "created_at" in fields:
                 item["created_at"] = tweet.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
             if "author_id" in fields:
@@ -260,6 +283,7 @@ def build_app(state: FakeX) -> Starlette:
                 if restricted not in fields:
                     continue
                 if not owner_fresh:
+                    state.refused_fields.append((tweet.id, restricted))
                     errors.append({"value": tweet.id, "field": restricted,
                                    "title": "Field Authorization Error", "resource_type": "tweet",
                                    "detail": f"Sorry, you are not authorized to access '{restricted}'.",
@@ -273,22 +297,111 @@ def build_app(state: FakeX) -> Starlette:
             body["errors"] = errors
         return JSONResponse(body)
 
-    async def token(request: Request) -> Response:
-        form = await request.form()
-        if form.get("grant_type") != "refresh_token":
-            return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-        user_id = state.refresh_tokens.pop(str(form.get("refresh_token")), None)
-        if user_id is None:
+    def client_error(request: Request, form: Any) -> JSONResponse | None:
+        """Checks the client as X does: HTTP Basic for a confidential client, else client_id."""
+        if state.client_id is None:
+            return None
+        auth = request.headers.get("authorization", "")
+        if state.client_secret:
+            expected = base64.b64encode(f"{state.client_id}:{state.client_secret}".encode()).decode()
+            if auth != f"Basic {expected}":
+                return JSONResponse({"error": "unauthorized_client",
+                                     "error_description": "Missing valid authorization header"},
+                                    status_code=401)
+        elif form.get("client_id") != state.client_id:
             return JSONResponse({"error": "invalid_request",
-                                 "error_description": "Value passed for the token was invalid."},
+                                 "error_description": "Missing required parameter [client_id]."},
                                 status_code=400)
+        return None
+
+    def issue(user_id: str, scope: str) -> JSONResponse:
         access = secrets.token_urlsafe(16)
         state.tokens[access] = user_id
-        return JSONResponse({
-            "token_type": "bearer", "expires_in": 7200, "access_token": access,
-            "scope": "tweet.read tweet.write users.read offline.access",
-            "refresh_token": state.issue_refresh_token(user_id),
-        })
+        body: dict[str, Any] = {"token_type": "bearer", "expires_in": 7200, "access_token": access,
+                                "scope": scope}
+        if "offline.access" in scope.split():
+            body["refresh_token"] = state.issue_refresh_token(user_id)
+        return JSONResponse(body)
+
+    invalid_token = {"error": "invalid_request",
+                     "error_description": "Value passed for the token was invalid."}
+
+    async def token(request: Request) -> Response:
+        form = await request.form()
+        if state.token_delay_seconds:
+            await asyncio.sleep(state.token_delay_seconds)
+        if state.token_failures:
+            status = state.token_failures.popleft()
+            return problem(status, "Service Unavailable", "Service Unavailable")
+        refused = client_error(request, form)
+        if refused is not None:
+            return refused
+        grant = form.get("grant_type")
+        if grant == "refresh_token":
+            user_id = state.refresh_tokens.pop(str(form.get("refresh_token")), None)
+            if user_id is None:
+                return JSONResponse(invalid_token, status_code=400)
+            return issue(user_id, "tweet.read tweet.write users.read offline.access")
+        if grant != "authorization_code":
+            return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+        # A code is single use: a replay finds nothing.
+        issued = state.codes.pop(str(form.get("code")), None)
+        if issued is None or issued["redirect_uri"] != form.get("redirect_uri"):
+            return JSONResponse(invalid_token, status_code=400)
+        verifier = str(form.get("code_verifier", ""))
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+        if challenge != issued["code_challenge"]:
+            return JSONResponse({"error": "invalid_request",
+                                 "error_description": "Value passed for the code verifier did not match"},
+                                status_code=400)
+        return issue(issued["user_id"], issued["scope"])
+
+    async def revoke(request: Request) -> Response:
+        form = await request.form()
+        if state.revoke_down:
+            return problem(503, "Service Unavailable", "Service Unavailable")
+        refused = client_error(request, form)
+        if refused is not None:
+            return refused
+        token_value = str(form.get("token", ""))
+        state.revocations.append((str(form.get("token_type_hint", "")), token_value))
+        if state.tokens.pop(token_value, None) is not None:
+            state.revoked.add(token_value)
+        state.refresh_tokens.pop(token_value, None)
+        return JSONResponse({"revoked": True})
+
+    async def authorize(request: Request) -> Response:
+        params = request.query_params
+        if state.client_id is not None and params.get("client_id") != state.client_id:
+            return Response("Something went wrong: unknown client", status_code=400)
+        if params.get("response_type") != "code" or params.get("code_challenge_method") != "S256" \
+                or not params.get("code_challenge") or not params.get("redirect_uri"):
+            return Response("Something went wrong: bad authorization request", status_code=400)
+        consent = secrets.token_urlsafe(8)
+        state.consents[consent] = {k: params.get(k, "") for k in (
+            "redirect_uri", "state", "scope", "code_challenge")}
+        approve, deny = (
+            html.escape(f"/i/oauth2/consent/{consent}?decision={d}") for d in ("approve", "deny")
+        )
+        page = (f"<!doctype html><title>Authorize app</title><h1>Authorize the app?</h1>"
+                f"<p>Scopes: {html.escape(params.get('scope', ''))}</p>"
+                f'<a id="approve" href="{approve}">Authorize app</a> '
+                f'<a id="deny" href="{deny}">Cancel</a>')
+        return Response(page, media_type="text/html")
+
+    async def consent(request: Request) -> Response:
+        pending = state.consents.pop(request.path_params["consent"], None)
+        if pending is None:
+            return Response("This consent page has expired", status_code=400)
+        if request.query_params.get("decision") != "approve":
+            query = {"error": "access_denied", "state": pending["state"]}
+        else:
+            user_id = state.consent_user or state.add_user(f"user{len(state.users)}")[0].id
+            code = secrets.token_urlsafe(16)
+            state.codes[code] = {**pending, "user_id": user_id}
+            query = {"state": pending["state"], "code": code}
+        location = f"{pending['redirect_uri']}?{urlencode(query)}"
+        return Response(status_code=302, headers={"location": location})
 
     return Starlette(routes=[
         Route("/2/tweets", create_tweet, methods=["POST"]),
@@ -297,4 +410,7 @@ def build_app(state: FakeX) -> Starlette:
         Route("/2/users/{user_id}/retweets", retweet, methods=["POST"]),
         Route("/2/users/{user_id}/tweets", users_tweets, methods=["GET"]),
         Route("/2/oauth2/token", token, methods=["POST"]),
+        Route("/2/oauth2/revoke", revoke, methods=["POST"]),
+        Route("/i/oauth2/authorize", authorize, methods=["GET"]),
+        Route("/i/oauth2/consent/{consent}", consent, methods=["GET"]),
     ])

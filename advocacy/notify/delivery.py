@@ -1,0 +1,301 @@
+"""Sends due notifications from the outbox: claims deliveries atomically, then emails or posts them.
+
+A delivery moves pending -> sending -> sent | failed | unconfirmed (| back to pending, later, after
+a failure that may pass: a mail server that is down, a webhook's 5xx or 429). The claim is the
+share dispatcher's pattern: candidate rows locked with FOR UPDATE SKIP LOCKED on PostgreSQL and a
+conditional UPDATE that only takes rows still pending, so two workers never take the same row.
+
+At most once per channel: the claim itself, in its transaction, moves the row out of `pending`
+(owned by this worker under a lease) before anything is sent. Nothing ever sends a row that is not
+pending, so a delivery can go out once at most. A row whose worker stopped mid-send (its lease ran
+out) or whose webhook did not answer is marked `unconfirmed` and never sent again on its own;
+admins see it (and failures) on the outbox page and may send it again on purpose.
+
+Deliveries that wait for a person's daily or weekly digest are due at the digest hour; the ones of a
+person and channel claimed together go out as one message.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from advocacy.clock import Clock
+from advocacy.notify.channels import (
+    DeliveryError,
+    Item,
+    OutgoingMessage,
+    post_webhook,
+    send_email,
+    slack_payload,
+    teams_payload,
+)
+from advocacy.notify.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Frequency,
+    Notification,
+    NotificationPreference,
+)
+from advocacy.notify.service import channels_of, default_preference
+from advocacy.notify.unsubscribe import absolute_url, preferences_url, unsubscribe_url
+from advocacy.settings import Settings
+from advocacy.users.models import User
+
+log = logging.getLogger(__name__)
+
+# The wait before attempt n+1 is BACKOFF_FIRST x 4^(n-1), at most BACKOFF_MAX: 1 min, 4 min, 16 min...
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=6)
+
+
+@dataclass
+class DeliveryReport:
+    claimed: int = 0
+    messages: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    unconfirmed: int = 0
+    skipped: int = 0
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after `attempts` failed tries before the next one."""
+    return min(BACKOFF_FIRST * 4 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+class NotificationDeliverer:
+    """Claims due deliveries in batches and sends each (or each digest) on its channel."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        http: httpx.AsyncClient,
+        *,
+        worker_name: str = "worker",
+        use_skip_locked: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.http = http
+        self.worker_name = worker_name
+        self.use_skip_locked = use_skip_locked
+        self.batch_size = settings.notify_batch_size
+        self.lease = timedelta(seconds=settings.notify_lease_seconds)
+        self.max_attempts = settings.notify_max_attempts
+
+    async def run_once(self) -> DeliveryReport:
+        """Mark stale sends unconfirmed, then claim and send one batch. One failure never stops
+        the rest of the batch."""
+        report = DeliveryReport()
+        report.unconfirmed += await self.expire_stale_leases()
+        owner, claimed = await self.claim_due()
+        report.claimed = len(claimed)
+        if not claimed:
+            return report
+        notifications = {
+            n.id: n for n in await Notification.filter(id__in={d.notification_id for d in claimed})
+        }
+        user_ids = {d.user_id for d in claimed}
+        users = {u.id: u for u in await User.filter(id__in=user_ids)}
+        preferences = {
+            p.user_id: p for p in await NotificationPreference.filter(user_id__in=user_ids)
+        }
+        groups: dict[tuple[int, Channel, bool], list[Delivery]] = defaultdict(list)
+        for delivery in claimed:
+            if delivery.in_digest:
+                groups[(delivery.user_id, delivery.channel, True)].append(delivery)
+            else:
+                # Notices of their own go out one by one: a key per delivery.
+                groups[(delivery.user_id, delivery.channel, False)].append(delivery)
+        for (user_id, channel, in_digest), deliveries in groups.items():
+            batches = [deliveries] if in_digest else [[d] for d in deliveries]
+            for batch in batches:
+                user = users[user_id]
+                preference = preferences.get(user_id) or default_preference(user)
+                try:
+                    await self._send_one(owner, user, preference, channel, batch, notifications, report)
+                except Exception:
+                    # A fault of ours: the message may or may not have left, so never resend it.
+                    log.exception("notification deliveries %s failed unexpectedly",
+                                  [d.id for d in batch])
+                    await self._finish(owner, batch, DeliveryStatus.UNCONFIRMED,
+                                       "internal error while sending (see the worker log)")
+                    report.unconfirmed += len(batch)
+        return report
+
+    async def run_until_idle(self) -> DeliveryReport:
+        """Send everything due now (tests and the demo's simulated clock)."""
+        total = DeliveryReport()
+        while True:
+            report = await self.run_once()
+            for name in vars(total):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            if report.claimed == 0:
+                return total
+
+    async def claim_due(self) -> tuple[str, list[Delivery]]:
+        """Atomically take up to `batch_size` due deliveries for this worker."""
+        while True:
+            found, owner, claimed = await self._claim_batch()
+            # Found rows but claimed none: another worker took them between our read and our
+            # update (no row locks on SQLite). Look again rather than report "nothing due".
+            if claimed or not found:
+                return owner, claimed
+
+    async def _claim_batch(self) -> tuple[int, str, list[Delivery]]:
+        now = self.clock.now()
+        owner = f"{self.worker_name}:{uuid.uuid4().hex}"
+        async with in_transaction() as conn:
+            candidates = (
+                Delivery.filter(status=DeliveryStatus.PENDING, due_at__lte=now)
+                .order_by("due_at", "id")
+                .limit(self.batch_size)
+                .using_db(conn)
+            )
+            if self.use_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True)
+            # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
+            ids = [delivery.id for delivery in await candidates.only("id")]
+            if not ids:
+                return 0, owner, []
+            await (
+                Delivery.filter(status=DeliveryStatus.PENDING, id__in=ids)
+                .using_db(conn)
+                .update(
+                    status=DeliveryStatus.SENDING,
+                    lease_owner=owner,
+                    lease_until=now + self.lease,
+                    attempts=F("attempts") + 1,
+                    updated_at=now,
+                )
+            )
+            claimed = (
+                await Delivery.filter(lease_owner=owner, status=DeliveryStatus.SENDING)
+                .using_db(conn)
+                .order_by("due_at", "id")
+            )
+        return len(ids), owner, list(claimed)
+
+    async def expire_stale_leases(self) -> int:
+        """Sends whose worker stopped before it wrote down the outcome: unconfirmed, never resent."""
+        now = self.clock.now()
+        return await Delivery.filter(status=DeliveryStatus.SENDING, lease_until__lt=now).update(
+            status=DeliveryStatus.UNCONFIRMED,
+            lease_owner=None,
+            lease_until=None,
+            updated_at=now,
+            last_error="the worker stopped while sending; not sent again so nobody gets it twice",
+        )
+
+    async def _send_one(
+        self,
+        owner: str,
+        user: User,
+        preference: NotificationPreference,
+        channel: Channel,
+        batch: list[Delivery],
+        notifications: dict[int, Notification],
+        report: DeliveryReport,
+    ) -> None:
+        if channel not in channels_of(user, preference) or not user.is_active:
+            # Turned off since the notice was queued: the person chose not to get it this way.
+            await self._finish(owner, batch, DeliveryStatus.SKIPPED,
+                               "the person turned this channel off before it was sent")
+            report.skipped += len(batch)
+            return
+        message = self._message(user, preference, channel, [notifications[d.notification_id] for d in batch],
+                                digest=batch[0].in_digest)
+        report.messages += 1
+        try:
+            if channel == Channel.EMAIL:
+                await send_email(self.settings, user.email, message)
+            elif channel == Channel.SLACK:
+                await post_webhook(self.settings, self.http, preference.slack_webhook_url,
+                                   slack_payload(message))
+            else:
+                await post_webhook(self.settings, self.http, preference.teams_webhook_url,
+                                   teams_payload(message))
+        except DeliveryError as error:
+            log.info("notification to user %s on %s failed: %s", user.id, channel, error.message)
+            attempts = max(d.attempts for d in batch)
+            if error.maybe_sent:
+                await self._finish(owner, batch, DeliveryStatus.UNCONFIRMED, error.message)
+                report.unconfirmed += len(batch)
+            elif error.retryable and attempts < self.max_attempts:
+                await self._retry_later(owner, batch, error.message, attempts)
+                report.retrying += len(batch)
+            else:
+                reason = error.message if not error.retryable else (
+                    f"{error.message} (gave up after {attempts} attempts)")
+                await self._finish(owner, batch, DeliveryStatus.FAILED, reason)
+                report.failed += len(batch)
+            return
+        await self._finish(owner, batch, DeliveryStatus.SENT, "")
+        report.sent += len(batch)
+
+    def _message(
+        self,
+        user: User,
+        preference: NotificationPreference,
+        channel: Channel,
+        notices: list[Notification],
+        *,
+        digest: bool,
+    ) -> OutgoingMessage:
+        items = [
+            Item(subject=n.subject, body=n.body,
+                 link=absolute_url(self.settings, n.link) if n.link else None)
+            for n in notices
+        ]
+        if digest:
+            period = "weekly" if preference.frequency == Frequency.WEEKLY else "daily"
+            count = f"{len(items)} notice" + ("s" if len(items) != 1 else "")
+            title = f"Your {period} digest from {self.settings.organization_name}: {count}"
+        else:
+            title = notices[0].subject
+        return OutgoingMessage(
+            title=title,
+            items=items,
+            preferences_url=preferences_url(self.settings),
+            unsubscribe_url=unsubscribe_url(self.settings, user) if channel == Channel.EMAIL else "",
+        )
+
+    async def _finish(
+        self, owner: str, batch: list[Delivery], status: DeliveryStatus, reason: str
+    ) -> None:
+        now = self.clock.now()
+        # Only rows this worker still owns: a row whose lease ran out belongs to nobody any more.
+        await Delivery.filter(id__in=[d.id for d in batch], lease_owner=owner,
+                              status=DeliveryStatus.SENDING).update(
+            status=status,
+            lease_owner=None,
+            lease_until=None,
+            sent_at=now if status == DeliveryStatus.SENT else None,
+            last_error=reason[:2000],
+            updated_at=now,
+        )
+
+    async def _retry_later(
+        self, owner: str, batch: list[Delivery], reason: str, attempts: int
+    ) -> None:
+        now = self.clock.now()
+        await Delivery.filter(id__in=[d.id for d in batch], lease_owner=owner,
+                              status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING,
+            lease_owner=None,
+            lease_until=None,
+            due_at=now + backoff(attempts),
+            last_error=f"attempt {attempts} of {self.max_attempts}: {reason}"[:2000],
+            updated_at=now,
+        )

@@ -1,0 +1,309 @@
+"""Queueing notifications: the public interface other services call, and each person's preferences.
+
+`notify(...)` records a notice in the outbox (the `notifications` table, which is also the in-app
+inbox) together with one delivery row per channel the person chose, due now or at their next
+digest. Nothing leaves the service here: the delivery job sends from the outbox later, so a notice
+is never lost when a mail server or webhook is down, and a caller's transaction never waits on one.
+The same `dedupe_key` for the same person is queued once, however often it is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from advocacy import audit
+from advocacy.clock import Clock
+from advocacy.errors import Conflict, InvalidInput
+from advocacy.localtime import zone_of
+from advocacy.notify.channels import check_webhook_url
+from advocacy.notify.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Frequency,
+    Notification,
+    NotificationPreference,
+)
+from advocacy.settings import Settings
+from advocacy.users.models import User
+
+# Digests go out at this local hour: daily ones every day, weekly ones on Mondays.
+DIGEST_HOUR = 8
+WEEKLY_DIGEST_WEEKDAY = 0  # Monday
+# Kinds that are already a summary: they go out when made rather than waiting for another digest.
+SUMMARY_KINDS = frozenset({"posts_digest", "leadership_summary"})
+
+SUBJECT_LIMIT = 300
+KIND_LIMIT = 40
+DEDUPE_KEY_LIMIT = 200
+LINK_LIMIT = 2000
+
+
+def default_preference(user: User) -> NotificationPreference:
+    """The preferences of someone who never changed them (not saved)."""
+    return NotificationPreference(
+        user_id=user.id, email_enabled=True, slack_webhook_url="", teams_webhook_url="",
+        frequency=Frequency.DAILY, posts_digest_at=None,
+    )
+
+
+async def preference_of(user: User) -> NotificationPreference:
+    """The person's preferences, or the defaults when they never changed them."""
+    found = await NotificationPreference.get_or_none(user_id=user.id)
+    return found if found is not None else default_preference(user)
+
+
+def channels_of(user: User, preference: NotificationPreference) -> list[Channel]:
+    """The outgoing channels a person receives on (in-app is always on and not a channel here)."""
+    if preference.frequency == Frequency.OFF:
+        return []
+    channels = []
+    if preference.email_enabled and user.email:
+        channels.append(Channel.EMAIL)
+    if preference.slack_webhook_url:
+        channels.append(Channel.SLACK)
+    if preference.teams_webhook_url:
+        channels.append(Channel.TEAMS)
+    return channels
+
+
+def next_digest_at(user: User, frequency: Frequency, now: datetime) -> datetime:
+    """When the person's next daily or weekly digest goes out: DIGEST_HOUR in their time zone."""
+    zone = zone_of(user)
+    local = now.astimezone(zone)
+    slot = datetime.combine(local.date(), time(DIGEST_HOUR), tzinfo=zone)
+    if frequency == Frequency.WEEKLY:
+        slot += timedelta(days=(WEEKLY_DIGEST_WEEKDAY - local.weekday()) % 7)
+        if slot <= local:
+            slot += timedelta(days=7)
+    elif slot <= local:
+        slot += timedelta(days=1)
+    return slot.astimezone(now.tzinfo)
+
+
+def _delivery_timing(
+    user: User, preference: NotificationPreference, kind: str, now: datetime
+) -> tuple[datetime, bool]:
+    """(due at, waits for a digest) of a new notice of `kind` for this person."""
+    if preference.frequency == Frequency.IMMEDIATE or kind in SUMMARY_KINDS:
+        return now, False
+    return next_digest_at(user, preference.frequency, now), True
+
+
+async def notify(
+    clock: Clock,
+    user: User,
+    kind: str,
+    subject: str,
+    body: str,
+    *,
+    link: str | None = None,
+    dedupe_key: str,
+) -> bool:
+    """Queue one notice for one person: shown in-app at once, delivered on their channels later.
+
+    `kind` names the sort of notice (e.g. "campaign_launched", "token_expiry"); `link` is an
+    absolute URL or a path of this service; `dedupe_key` identifies the notice for this person, so
+    asking again with the same key changes nothing. Returns whether it was queued now (False: it
+    already was). Respects the person's channels and frequency; never sends anything itself.
+    """
+    created = await notify_many(clock, [user], kind, subject, body, link=link, dedupe_key=dedupe_key)
+    return created == 1
+
+
+async def notify_many(
+    clock: Clock,
+    users: Sequence[User],
+    kind: str,
+    subject: str,
+    body: str,
+    *,
+    link: str | None = None,
+    dedupe_key: str,
+) -> int:
+    """The same notice for many people (a campaign's audience) in a few queries. Returns how many
+    were queued now; people who already have a notice with `dedupe_key` are left alone."""
+    if len(kind) > KIND_LIMIT or not 0 < len(dedupe_key) <= DEDUPE_KEY_LIMIT or len(link or "") > LINK_LIMIT:
+        # A caller's mistake, not a person's: fail loudly rather than store a cut-off key.
+        raise ValueError(f"notify: kind (≤{KIND_LIMIT}), dedupe_key (1..{DEDUPE_KEY_LIMIT}) or "
+                         f"link (≤{LINK_LIMIT}) too long: {kind!r}, {dedupe_key!r}")
+    if not users:
+        return 0
+    now = clock.now()
+    subject = " ".join(subject.split())[:SUBJECT_LIMIT]
+    by_id = {user.id: user for user in users}
+    preferences = {
+        preference.user_id: preference
+        for preference in await NotificationPreference.filter(user_id__in=list(by_id))
+    }
+    async with in_transaction() as conn:
+        already = set(
+            await Notification.filter(user_id__in=list(by_id), dedupe_key=dedupe_key)
+            .using_db(conn)
+            .values_list("user_id", flat=True)
+        )
+        fresh = [user_id for user_id in by_id if user_id not in already]
+        if not fresh:
+            return 0
+        # ignore_conflicts: a concurrent call with the same key may have queued some meanwhile;
+        # the unique (user, dedupe_key) keeps one, and only notices without deliveries get them.
+        await Notification.bulk_create(
+            [
+                Notification(user_id=user_id, kind=kind, subject=subject, body=body, link=link,
+                             dedupe_key=dedupe_key, created_at=now)
+                for user_id in fresh
+            ],
+            ignore_conflicts=True,
+            using_db=conn,
+        )
+        rows = await (
+            Notification.filter(user_id__in=fresh, dedupe_key=dedupe_key)
+            .using_db(conn)
+            .values_list("id", "user_id")
+        )
+        served = set(
+            await Delivery.filter(notification_id__in=[row[0] for row in rows])
+            .using_db(conn)
+            .values_list("notification_id", flat=True)
+        )
+        created = [row for row in rows if row[0] not in served]
+        deliveries: list[Delivery] = []
+        for notification_id, user_id in created:
+            user = by_id[user_id]
+            preference = preferences.get(user_id) or default_preference(user)
+            due_at, in_digest = _delivery_timing(user, preference, kind, now)
+            deliveries.extend(
+                Delivery(notification_id=notification_id, user_id=user_id, channel=channel,
+                         status=DeliveryStatus.PENDING, in_digest=in_digest, due_at=due_at,
+                         created_at=now, updated_at=now)
+                for channel in channels_of(user, preference)
+            )
+        if deliveries:
+            await Delivery.bulk_create(deliveries, ignore_conflicts=True, using_db=conn)
+    return len(created)
+
+
+async def update_preferences(
+    clock: Clock,
+    settings: Settings,
+    user: User,
+    *,
+    email_enabled: bool,
+    slack_webhook_url: str,
+    teams_webhook_url: str,
+    frequency: Frequency | str,
+) -> NotificationPreference:
+    """Save a person's channels and frequency; every address is checked first, so a refused one
+    changes nothing. Notices still waiting follow the new choice: a channel turned off skips them,
+    a new frequency moves them to the new digest (or to now)."""
+    try:
+        frequency = Frequency(frequency)
+    except ValueError:
+        choices = ", ".join(f.value for f in Frequency)
+        raise InvalidInput(f"Choose how often: one of {choices}.", {"field": "frequency"}) from None
+    slack = await check_webhook_url(settings, slack_webhook_url, label="Slack", field="slack_webhook_url")
+    teams = await check_webhook_url(settings, teams_webhook_url, label="Teams", field="teams_webhook_url")
+    try:
+        preference, before, channels = await _save_preferences(
+            clock, user, email_enabled, slack, teams, frequency
+        )
+    except IntegrityError:
+        # The same person's first save twice at once (a double click): one row won, nothing half-done.
+        raise Conflict("Your settings were being saved twice at the same moment; reload the page "
+                       "and check them.") from None
+    await audit.record(
+        clock, user, "notifications.preferences", f"user:{user.id}",
+        # Which channels, never the webhook addresses: they are secrets that let anyone post.
+        {"frequency": frequency.value, "channels": [c.value for c in channels],
+         "added": [c.value for c in channels if c not in before]},
+    )
+    return preference
+
+
+async def _save_preferences(
+    clock: Clock, user: User, email_enabled: bool, slack: str, teams: str, frequency: Frequency
+) -> tuple[NotificationPreference, list[Channel], list[Channel]]:
+    now = clock.now()
+    async with in_transaction() as conn:
+        preference = await NotificationPreference.get_or_none(user_id=user.id, using_db=conn)
+        if preference is None:
+            preference = default_preference(user)
+        before = channels_of(user, preference)
+        preference.email_enabled = email_enabled
+        preference.slack_webhook_url = slack
+        preference.teams_webhook_url = teams
+        preference.frequency = frequency
+        preference.updated_at = now
+        await preference.save(using_db=conn)
+        channels = channels_of(user, preference)
+        waiting = Delivery.filter(user_id=user.id, status=DeliveryStatus.PENDING).using_db(conn)
+        await waiting.exclude(channel__in=channels).update(
+            status=DeliveryStatus.SKIPPED, updated_at=now,
+            last_error="the person turned this channel off before it was sent",
+        )
+        # Only waiting notices that have not failed yet move: a retry keeps its own time.
+        movable = [
+            delivery_id
+            for delivery_id, kind in await waiting.filter(channel__in=channels, attempts=0)
+            .values_list("id", "notification__kind")
+            if kind not in SUMMARY_KINDS
+        ]
+        if movable and frequency == Frequency.IMMEDIATE:
+            await Delivery.filter(id__in=movable).using_db(conn).update(
+                due_at=now, in_digest=False, updated_at=now
+            )
+        elif movable and frequency in (Frequency.DAILY, Frequency.WEEKLY):
+            await Delivery.filter(id__in=movable).using_db(conn).update(
+                due_at=next_digest_at(user, frequency, now), in_digest=True, updated_at=now
+            )
+    return preference, before, channels
+
+
+async def unsubscribe_email(clock: Clock, user: User) -> bool:
+    """Turn a person's notification email off (the one-click link); the emails still waiting are
+    not sent. Returns whether it was on."""
+    try:
+        was_on = await _email_off(clock, user)
+    except IntegrityError:
+        # The link opened twice at once (mail scanners do): the other request turned it off.
+        return False
+    if was_on:
+        await audit.record(clock, user, "notifications.unsubscribe", f"user:{user.id}",
+                           {"channel": "email"})
+    return was_on
+
+
+async def _email_off(clock: Clock, user: User) -> bool:
+    now = clock.now()
+    async with in_transaction() as conn:
+        preference = await NotificationPreference.get_or_none(user_id=user.id, using_db=conn)
+        if preference is None:
+            preference = default_preference(user)
+        was_on = preference.email_enabled
+        preference.email_enabled = False
+        preference.updated_at = now
+        await preference.save(using_db=conn)
+        await Delivery.filter(
+            user_id=user.id, channel=Channel.EMAIL, status=DeliveryStatus.PENDING
+        ).using_db(conn).update(
+            status=DeliveryStatus.SKIPPED, updated_at=now,
+            last_error="the person unsubscribed from email before it was sent",
+        )
+    return was_on
+
+
+async def inbox_of(user: User, limit: int = 50) -> list[Notification]:
+    """The person's latest notices, newest first (the in-app list)."""
+    return await Notification.filter(user_id=user.id).order_by("-created_at", "-id").limit(limit)
+
+
+async def unread_count(user: User) -> int:
+    return await Notification.filter(user_id=user.id, read_at__isnull=True).count()
+
+
+async def mark_all_read(clock: Clock, user: User) -> int:
+    return await Notification.filter(user_id=user.id, read_at__isnull=True).update(read_at=clock.now())

@@ -1,0 +1,1 @@
+"""The ambassador programme: who is in it, what they agreed to, and which campaigns reach them."""

@@ -1,0 +1,65 @@
+"""The sharing gate: everything that must be true before an ambassador's share may be queued.
+
+One function answers it for the share service (which refuses) and for the feed (which explains):
+joined the programme, acknowledged the current guidelines, completed the required training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advocacy.errors import Forbidden
+from advocacy.programme import guidelines, training
+from advocacy.users.models import Role, User
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a person cannot share yet, in words they can act on, and where to act."""
+
+    message: str
+    link: str
+    action: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+async def sharing_blockers(user: User) -> list[Blocker]:
+    """Every reason `user` may not share now; empty when they may."""
+    if user.role != Role.AMBASSADOR or not user.is_active:
+        return [Blocker("Only ambassadors of the programme can share.", "/", "Back to the start")]
+    if user.opted_in_at is None:
+        if user.opted_out_at is not None:
+            return [Blocker("You left the programme, so nothing is shared for you. You can rejoin "
+                            "whenever you like.", "/me/programme", "Rejoin the programme")]
+        return [Blocker("You have not joined the programme yet. Joining is your choice.",
+                        "/me/programme", "Read about the programme")]
+    blockers = []
+    current = await guidelines.current_version()
+    if current is not None:
+        seen = await guidelines.acknowledged_version(user)
+        if seen is None or seen < current.version:
+            again = " (they changed since you last read them)" if seen is not None else ""
+            blockers.append(Blocker(
+                f"Read and acknowledge the social media guidelines, version {current.version}{again}, "
+                "before you share.", "/guidelines", "Read the guidelines"))
+    missing = await training.outstanding_required(user)
+    if missing:
+        names = ", ".join(f"“{m.title}”" for m in missing)
+        blockers.append(Blocker(f"Complete the required training first: {names}.", "/training",
+                                "Open the training"))
+    return blockers
+
+
+async def ensure_may_share(user: User) -> None:
+    """Refuse with every reason at once when `user` may not share.
+
+    The person is read again from the database: the object a request carries may predate an
+    opt-out that another request has just made.
+    """
+    fresh = await User.get_or_none(id=user.id)
+    blockers = await sharing_blockers(fresh or user)
+    if blockers:
+        raise Forbidden(" ".join(b.message for b in blockers),
+                        {"blockers": [{"message": b.message, "link": b.link} for b in blockers]})

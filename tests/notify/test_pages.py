@@ -1,0 +1,176 @@
+"""Preferences page and API, the in-app list, one-click unsubscribe and the admins' outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import httpx
+import pytest
+
+from advocacy.audit.models import AuditEntry
+from advocacy.clock import SimulatedClock
+from advocacy.errors import InvalidInput
+from advocacy.notify import service
+from advocacy.notify.delivery import NotificationDeliverer
+from advocacy.notify.models import Delivery, DeliveryStatus, Frequency, NotificationPreference
+from advocacy.settings import Settings
+from advocacy.users.service import issue_api_token
+from tests import factories
+from tests.test_api import bearer
+from tests.test_pages import csrf_of, element, sign_in
+from tests.test_password_reset import Inbox, body
+
+SLACK = "https://hooks.slack.com/services/T000/B000/XXXX"
+
+
+async def test_preferences_api_saves_channels_and_frequency(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock)
+    client.headers.update(bearer(await issue_api_token(clock, user)))
+    assert (await client.get("/api/v1/me/notification-preferences")).json() == {
+        "email_enabled": True, "slack_webhook_url": "", "teams_webhook_url": "", "frequency": "daily",
+        "in_app": True,
+    }
+    saved = await client.put("/api/v1/me/notification-preferences", json={
+        "email_enabled": False, "slack_webhook_url": SLACK, "frequency": "weekly"})
+    assert saved.status_code == 200, saved.text
+    preference = await NotificationPreference.get(user=user)
+    assert (preference.email_enabled, preference.slack_webhook_url, preference.frequency) == (
+        False, SLACK, Frequency.WEEKLY)
+    entry = await AuditEntry.get(action="notifications.preferences")
+    assert entry.details["channels"] == ["slack"] and SLACK not in str(entry.details)
+
+
+async def test_a_webhook_in_a_private_network_is_refused_and_nothing_changes(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock)
+    client.headers.update(bearer(await issue_api_token(clock, user)))
+    for address in ("http://127.0.0.1:8080/hook", "https://10.1.2.3/services/x", "http://[::1]/x"):
+        refused = await client.put("/api/v1/me/notification-preferences", json={
+            "email_enabled": False, "slack_webhook_url": address, "frequency": "immediate"})
+        assert refused.status_code == 422
+        error = refused.json()["error"]
+        assert "points inside a private network" in error["message"]
+        assert error["details"] == {"field": "slack_webhook_url"}
+    assert not await NotificationPreference.exists(user=user)
+
+
+async def test_production_requires_https_webhooks(database: Settings, clock: SimulatedClock) -> None:
+    user = await factories.create_user(clock)
+    production = database.model_copy(update={"env": "production"})
+    with pytest.raises(InvalidInput, match="must be a full https:// URL"):
+        await service.update_preferences(clock, production, user, email_enabled=True,
+                                         slack_webhook_url="", frequency="daily",
+                                         teams_webhook_url="http://example.webhook.office.com/x")
+    for nonsense in ("not a url", "https://[::1", "ftp://example.org/x"):
+        with pytest.raises(InvalidInput):
+            await service.update_preferences(clock, database, user, email_enabled=True,
+                                             slack_webhook_url=nonsense, teams_webhook_url="",
+                                             frequency="daily")
+
+
+async def test_preferences_page_shows_a_bad_address_inline_and_keeps_what_was_typed(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock, "leader")
+    await sign_in(client, user)
+    page = await client.get("/me/notifications")
+    assert page.status_code == 200 and "No notices yet" in page.text
+    answer = await client.post("/me/notifications", data={
+        "csrf_token": csrf_of(page.text), "email_enabled": "1", "frequency": "immediate",
+        "slack_webhook_url": "http://192.168.1.20/hook", "teams_webhook_url": ""})
+    assert answer.status_code == 400
+    assert "points inside a private network" in element(answer.text, "slack_webhook_url-error")
+    assert 'value="http://192.168.1.20/hook"' in answer.text
+    assert re.search(r'value="immediate" checked', answer.text)
+    assert not await NotificationPreference.exists(user=user)
+
+    saved = await client.post("/me/notifications", data={
+        "csrf_token": csrf_of(answer.text), "frequency": "weekly", "slack_webhook_url": SLACK})
+    assert saved.status_code == 303
+    preference = await NotificationPreference.get(user=user)
+    assert (preference.email_enabled, preference.frequency) == (False, Frequency.WEEKLY)
+
+
+async def test_notices_are_listed_in_app_and_marked_read(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock)
+    await service.notify(clock, user, "test", "Flu season campaign", "Three posts.", link="/feed",
+                         dedupe_key="k")
+    listed = (await client.get("/api/v1/me/notifications",
+                                headers=bearer(await issue_api_token(clock, user)))).json()
+    await sign_in(client, user)
+    assert [(n["subject"], n["read"]) for n in listed] == [("Flu season campaign", False)]
+    page = await client.get("/me/notifications")
+    assert "new" in element(page.text, f"notice-{listed[0]['id']}")
+    again = await client.get("/me/notifications")
+    assert "unread" not in element(again.text, f"notice-{listed[0]['id']}")
+
+
+async def test_unsubscribe_link_turns_email_off_without_signing_in(
+    deliverer: NotificationDeliverer, smtp: tuple[Inbox, int], clock: SimulatedClock,
+    client: httpx.AsyncClient,
+) -> None:
+    user = await factories.create_user(clock)
+    await NotificationPreference.create(user=user, frequency=Frequency.IMMEDIATE, updated_at=clock.now())
+    await service.notify(clock, user, "test", "First", "Body", dedupe_key="1")
+    await deliverer.run_until_idle()
+    found = re.search(r"https://advocacy.example(/notifications/unsubscribe/\S+)", body(smtp[0].messages[0]))
+    assert found
+    await service.notify(clock, user, "test", "Second", "Body", dedupe_key="2")  # waiting to be sent
+
+    page = await client.get(found.group(1))
+    assert page.status_code == 200
+    assert "will get no more notification emails" in element(page.text, "unsubscribed")
+    assert not (await NotificationPreference.get(user=user)).email_enabled
+    await deliverer.run_until_idle()
+    assert len(smtp[0].messages) == 1
+    assert (await Delivery.filter(user=user).order_by("id"))[1].status == DeliveryStatus.SKIPPED
+    assert await AuditEntry.filter(action="notifications.unsubscribe", actor_id=user.id).count() == 1
+    twice = await client.get(found.group(1))
+    assert twice.status_code == 200 and "already unsubscribed" in twice.text
+
+    forged = await client.get(found.group(1)[:-3] + "abc")
+    assert forged.status_code == 404 and "not valid" in forged.text
+
+
+async def test_admin_sees_failures_with_their_reason_and_sends_one_again(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock)
+    await NotificationPreference.create(user=user, frequency=Frequency.IMMEDIATE, updated_at=clock.now())
+    await service.notify(clock, user, "test", "Hello", "Body", dedupe_key="k")
+    delivery = await Delivery.get(user=user)
+    await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.FAILED, attempts=5,
+                                                  last_error="the mail server answered 550 no such user")
+    admin = await factories.create_user(clock, "admin")
+    await sign_in(client, admin)
+    page = await client.get("/admin/notifications")
+    row = element(page.text, f"delivery-{delivery.id}")
+    assert "550 no such user" in row and user.email in row
+    token = bearer(await issue_api_token(clock, admin))
+    api = await client.get("/api/v1/notifications/outbox", params={"status": "failed"}, headers=token)
+    assert [d["id"] for d in api.json()] == [delivery.id]
+    again = await client.post(f"/admin/notifications/{delivery.id}/send-again",
+                              data={"csrf_token": csrf_of(page.text)})
+    assert again.status_code == 303
+    delivery = await Delivery.get(id=delivery.id)
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 0
+    assert await AuditEntry.filter(action="notifications.send-again").count() == 1
+    conflict = await client.post(f"/api/v1/notifications/deliveries/{delivery.id}/send-again",
+                                 headers=token)
+    assert conflict.status_code == 409
+
+
+async def test_the_unsubscribe_link_opened_twice_at_once_turns_email_off_once(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock)
+    results = await asyncio.gather(*(service.unsubscribe_email(clock, user) for _ in range(2)))
+    assert sorted(results) == [False, True]
+    assert not (await NotificationPreference.get(user=user)).email_enabled
+    assert await AuditEntry.filter(action="notifications.unsubscribe").count() == 1
