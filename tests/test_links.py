@@ -10,6 +10,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from hypothesis import given
 from hypothesis import strategies as st
+from starlette.responses import RedirectResponse
 
 from advocacy import db
 from advocacy.app import create_app
@@ -97,6 +98,18 @@ async def test_redirect_goes_to_the_registered_target(
     assert "set-cookie" not in response.headers and "server" not in response.headers
     missing = await client.get("/l/nosuchslug", headers={"user-agent": BROWSER})
     assert missing.status_code == 404 and missing.headers["x-frame-options"] == "DENY"
+
+
+async def test_the_redirect_quotes_a_target_as_starlette_does(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    # The fast path writes its own Location header; it must match what the routed redirect sends.
+    target = "https://example.org/nouvelles/été 2026?utm_source=x&q=a b#part"
+    link = await ShortLink.create(slug="quoteTest01", target_url=target, created_at=clock.now())
+    response = await client.get(f"/l/{link.slug}", headers={"user-agent": BROWSER})
+    assert response.status_code == 302
+    assert response.headers["location"] == RedirectResponse(target).headers["location"]
+    assert " " not in response.headers["location"] and response.content == b""
 
 
 async def test_unknown_slug_is_a_plain_404(
