@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,13 +28,18 @@ REPLY_EXCERPT = 200
 
 
 class DeliveryError(Exception):
-    """Sending failed. `retryable`: later may work. `maybe_sent`: the message may have arrived."""
+    """Sending failed. `retryable`: later may work. `maybe_sent`: the message may have arrived.
+    `retry_after`: how long the receiver asked us to wait (its Retry-After), when it said."""
 
-    def __init__(self, message: str, *, retryable: bool, maybe_sent: bool = False) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool, maybe_sent: bool = False,
+        retry_after: timedelta | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
         self.maybe_sent = maybe_sent
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,25 @@ async def post_webhook(
     reply = response.text[:REPLY_EXCERPT]
     status = response.status_code
     retryable = status >= 500 or status in (408, 429)
-    raise DeliveryError(f"the webhook answered {status}: {reply}", retryable=retryable)
+    raise DeliveryError(f"the webhook answered {status}: {reply}", retryable=retryable,
+                        retry_after=retry_after(response.headers.get("retry-after", ""),
+                                                response.headers.get("date", "")))
+
+
+def retry_after(value: str, sent_at: str = "") -> timedelta | None:
+    """A Retry-After header as a wait: delay-seconds, or an HTTP date (RFC 9110 10.2.3) read
+    against the same reply's Date header, so two clocks are never compared. None when unreadable
+    (the usual backoff then applies)."""
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        until, now = parsedate_to_datetime(value), parsedate_to_datetime(sent_at)
+    except (TypeError, ValueError):
+        return None
+    if until.tzinfo is None or now.tzinfo is None:
+        return None
+    return max(until - now, timedelta(0))
 
 
 # --- checking a webhook address a person types --------------------------------------------------

@@ -233,7 +233,7 @@ class NotificationDeliverer:
                 await self._finish(owner, batch, DeliveryStatus.UNCONFIRMED, error.message)
                 report.unconfirmed += len(batch)
             elif error.retryable and attempts < self.max_attempts:
-                await self._retry_later(owner, batch, error.message, attempts)
+                await self._retry_later(owner, batch, error.message, attempts, error.retry_after)
                 report.retrying += len(batch)
             else:
                 reason = error.message if not error.retryable else (
@@ -287,15 +287,19 @@ class NotificationDeliverer:
         )
 
     async def _retry_later(
-        self, owner: str, batch: list[Delivery], reason: str, attempts: int
+        self, owner: str, batch: list[Delivery], reason: str, attempts: int,
+        asked: timedelta | None = None,
     ) -> None:
         now = self.clock.now()
+        # A receiver that says how long to wait (Slack's 429) is waited for, within our own limit;
+        # retrying sooner only earns another 429 and uses up an attempt.
+        wait = backoff(attempts) if asked is None else min(max(asked, backoff(attempts)), BACKOFF_MAX)
         await Delivery.filter(id__in=[d.id for d in batch], lease_owner=owner,
                               status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.PENDING,
             lease_owner=None,
             lease_until=None,
-            due_at=now + backoff(attempts),
+            due_at=now + wait,
             last_error=f"attempt {attempts} of {self.max_attempts}: {reason}"[:2000],
             updated_at=now,
         )

@@ -1,7 +1,8 @@
 """A local server standing in for Slack and Microsoft Teams incoming webhooks.
 
 It answers as they do (Slack: 200 "ok"; Teams: 200 "1"), keeps every JSON body it receives per
-path, and can be told to fail the next requests with a status, to exercise retries.
+path, and can be told to fail the next requests with a status (and a Retry-After), to exercise
+retries.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class FakeChat:
     received: dict[str, list[Any]] = field(default_factory=dict)
     # Statuses to answer with, in order, before answering normally again.
     failures: list[int] = field(default_factory=list)
+    # Sent as Retry-After with each failure above (Slack does so on 429), when set.
+    retry_after: str | None = None
     attempts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -29,6 +32,7 @@ class FakeChat:
         with self.lock:
             self.received.clear()
             self.failures.clear()
+            self.retry_after = None
             self.attempts = 0
 
     def payloads(self, path: str) -> list[Any]:
@@ -42,7 +46,9 @@ def build_app(state: FakeChat) -> Starlette:
             state.attempts += 1
             failure = state.failures.pop(0) if state.failures else None
         if failure is not None:
-            return PlainTextResponse("internal_error", status_code=failure)
+            headers = {"Retry-After": state.retry_after} if state.retry_after is not None else None
+            return PlainTextResponse("rate_limited" if failure == 429 else "internal_error",
+                                     status_code=failure, headers=headers)
         if request.headers.get("content-type") != "application/json":
             return PlainTextResponse("invalid_payload", status_code=400)
         payload = json.loads(await request.body())

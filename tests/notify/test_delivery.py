@@ -11,6 +11,7 @@ import pytest
 
 from advocacy.clock import SimulatedClock
 from advocacy.notify import service
+from advocacy.notify.channels import retry_after
 from advocacy.notify.delivery import NotificationDeliverer, backoff
 from advocacy.notify.models import (
     Channel,
@@ -121,6 +122,33 @@ async def test_webhook_500_is_retried_after_a_backoff(
     assert len(state.payloads(SLACK_PATH)) == 1 and state.attempts == 2
     delivery = await Delivery.get(user=user)
     assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 2
+
+
+async def test_a_429_waits_as_long_as_the_webhook_asks(
+    deliverer: NotificationDeliverer, chat: tuple[FakeChat, str], clock: SimulatedClock
+) -> None:
+    state, url = chat
+    state.failures.append(429)
+    state.retry_after = "1800"  # longer than our first backoff: the receiver's wish wins
+    user = await immediate_user(clock, email=False, slack=url + SLACK_PATH)
+    await service.notify(clock, user, "test", "Hello", "Body", dedupe_key="k")
+    assert (await deliverer.run_until_idle()).retrying == 1
+    delivery = await Delivery.get(user=user)
+    assert delivery.due_at == clock.now() + timedelta(seconds=1800) and "answered 429" in delivery.last_error
+    clock.advance(backoff(1))
+    assert (await deliverer.run_until_idle()).claimed == 0 and state.attempts == 1
+    clock.advance(timedelta(seconds=1800) - backoff(1))
+    assert (await deliverer.run_until_idle()).sent == 1
+    assert len(state.payloads(SLACK_PATH)) == 1
+
+
+def test_retry_after_reads_seconds_and_dates_against_the_reply_date() -> None:
+    sent = "Sun, 22 Nov 2026 08:00:00 GMT"
+    assert retry_after("120") == timedelta(minutes=2)
+    assert retry_after("Sun, 22 Nov 2026 08:05:00 GMT", sent) == timedelta(minutes=5)
+    assert retry_after("Sun, 22 Nov 2026 07:55:00 GMT", sent) == timedelta(0)
+    assert retry_after("Sun, 22 Nov 2026 08:05:00 GMT") is None  # no Date to read it against
+    assert retry_after("soon") is None and retry_after("") is None
 
 
 async def test_gives_up_after_the_last_attempt_and_says_why(
