@@ -45,7 +45,7 @@ from advocacy.notify.models import (
     Notification,
     NotificationPreference,
 )
-from advocacy.notify.service import channels_of, default_preference
+from advocacy.notify.service import WebhookAddresses, channels_of, default_preference
 from advocacy.notify.unsubscribe import absolute_url, preferences_url, unsubscribe_url
 from advocacy.settings import Settings
 from advocacy.users.models import User
@@ -220,12 +220,14 @@ class NotificationDeliverer:
         try:
             if channel == Channel.EMAIL:
                 await send_email(self.settings, user.email, message)
-            elif channel == Channel.SLACK:
-                await post_webhook(self.settings, self.http, preference.slack_webhook_url,
-                                   slack_payload(message))
             else:
-                await post_webhook(self.settings, self.http, preference.teams_webhook_url,
-                                   teams_payload(message))
+                addresses = WebhookAddresses.of(self.settings, preference)
+                address = addresses.slack if channel == Channel.SLACK else addresses.teams
+                if not address:
+                    raise DeliveryError("the webhook address cannot be read with the current token key; "
+                                        "the person has to enter it again", retryable=False)
+                payload = slack_payload(message) if channel == Channel.SLACK else teams_payload(message)
+                await post_webhook(self.settings, self.http, address, payload)
         except DeliveryError as error:
             log.info("notification to user %s on %s failed: %s", user.id, channel, error.message)
             attempts = max(d.attempts for d in batch)

@@ -22,7 +22,9 @@ async def list_notifications(request: Request) -> Response:
 
 
 async def get_preferences(request: Request) -> Response:
-    return respond(NotificationPreferencesOut.of(await service.preference_of(signed_in_user(request))))
+    preference = await service.preference_of(signed_in_user(request))
+    addresses = service.WebhookAddresses.of(request.state.settings, preference)
+    return respond(NotificationPreferencesOut.of(preference, addresses))
 
 
 async def set_preferences(request: Request) -> Response:
@@ -30,7 +32,8 @@ async def set_preferences(request: Request) -> Response:
     preference = await service.update_preferences(
         request.state.clock, request.state.settings, signed_in_user(request), **body.model_dump()
     )
-    return respond(NotificationPreferencesOut.of(preference))
+    addresses = service.WebhookAddresses.of(request.state.settings, preference)
+    return respond(NotificationPreferencesOut.of(preference, addresses))
 
 
 async def list_outbox(request: Request) -> Response:

@@ -96,8 +96,10 @@ class NotificationPreference(Model):
     )
     user_id: int
     email_enabled = fields.BooleanField(default=True)
-    slack_webhook_url = fields.CharField(max_length=2000, default="")
-    teams_webhook_url = fields.CharField(max_length=2000, default="")
+    # Encrypted like OAuth tokens: a webhook address lets whoever holds it post to the channel.
+    # Empty when the person has none; the database default lets the columns join a filled table.
+    slack_webhook_encrypted = fields.TextField(default="", db_default="")
+    teams_webhook_encrypted = fields.TextField(default="", db_default="")
     frequency = fields.CharEnumField(Frequency, max_length=16, default=Frequency.DAILY)
     # When the last weekly "new posts for you" digest was made: the next one starts from here.
     posts_digest_at = fields.DatetimeField(null=True)

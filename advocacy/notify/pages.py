@@ -27,10 +27,11 @@ FREQUENCIES = [
 async def _page(request: Request, user: User, *, status: int = 200, values: dict[str, object] | None = None,
                 error: InvalidInput | None = None) -> Response:
     preference = await service.preference_of(user)
+    addresses = service.WebhookAddresses.of(request.state.settings, preference)
     shown = values or {
         "email_enabled": preference.email_enabled,
-        "slack_webhook_url": preference.slack_webhook_url,
-        "teams_webhook_url": preference.teams_webhook_url,
+        "slack_webhook_url": addresses.slack,
+        "teams_webhook_url": addresses.teams,
         "frequency": preference.frequency.value,
     }
     notices = await service.inbox_of(user)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from advocacy.notify.models import Delivery, Notification, NotificationPreference
+from advocacy.notify.service import WebhookAddresses
 
 FrequencyName = Literal["immediate", "daily", "weekly", "off"]
 
@@ -35,10 +36,11 @@ class NotificationPreferencesOut(BaseModel):
     in_app: bool = True  # always: shown so clients do not have to know
 
     @classmethod
-    def of(cls, preference: NotificationPreference) -> NotificationPreferencesOut:
+    def of(cls, preference: NotificationPreference,
+           addresses: WebhookAddresses) -> NotificationPreferencesOut:
         return cls(email_enabled=preference.email_enabled,
-                   slack_webhook_url=preference.slack_webhook_url,
-                   teams_webhook_url=preference.teams_webhook_url,
+                   slack_webhook_url=addresses.slack,
+                   teams_webhook_url=addresses.teams,
                    frequency=preference.frequency.value)  # type: ignore[arg-type]
 
 

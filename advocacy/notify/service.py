@@ -10,12 +10,14 @@ The same `dedupe_key` for the same person is queued once, however often it is as
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
+from advocacy.accounts.tokens import TokenCipher
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, InvalidInput
 from advocacy.localtime import zone_of
@@ -30,6 +32,7 @@ from advocacy.notify.models import (
 )
 from advocacy.settings import Settings
 from advocacy.users.models import User
+from connectors.base import AuthExpired
 
 # Digests go out at this local hour: daily ones every day, weekly ones on Mondays.
 DIGEST_HOUR = 8
@@ -46,7 +49,7 @@ LINK_LIMIT = 2000
 def default_preference(user: User) -> NotificationPreference:
     """The preferences of someone who never changed them (not saved)."""
     return NotificationPreference(
-        user_id=user.id, email_enabled=True, slack_webhook_url="", teams_webhook_url="",
+        user_id=user.id, email_enabled=True, slack_webhook_encrypted="", teams_webhook_encrypted="",
         frequency=Frequency.DAILY, posts_digest_at=None,
     )
 
@@ -57,6 +60,32 @@ async def preference_of(user: User) -> NotificationPreference:
     return found if found is not None else default_preference(user)
 
 
+def webhook_cipher(settings: Settings) -> TokenCipher:
+    """The cipher of the webhook addresses: the OAuth tokens' own keys, rotated with them."""
+    return TokenCipher(settings.token_key, settings.env)
+
+
+@dataclass(frozen=True)
+class WebhookAddresses:
+    """A person's webhook addresses in the clear, for them and for sending; empty when unset."""
+
+    slack: str
+    teams: str
+
+    @classmethod
+    def of(cls, settings: Settings, preference: NotificationPreference) -> WebhookAddresses:
+        cipher = webhook_cipher(settings)
+
+        def clear(stored: str) -> str:
+            try:
+                return cipher.decrypt(stored or None) or ""
+            except AuthExpired:
+                # Saved under a token key that is gone: shown empty, so the person enters it again.
+                return ""
+        return cls(slack=clear(preference.slack_webhook_encrypted),
+                   teams=clear(preference.teams_webhook_encrypted))
+
+
 def channels_of(user: User, preference: NotificationPreference) -> list[Channel]:
     """The outgoing channels a person receives on (in-app is always on and not a channel here)."""
     if preference.frequency == Frequency.OFF:
@@ -64,9 +93,9 @@ def channels_of(user: User, preference: NotificationPreference) -> list[Channel]
     channels = []
     if preference.email_enabled and user.email:
         channels.append(Channel.EMAIL)
-    if preference.slack_webhook_url:
+    if preference.slack_webhook_encrypted:
         channels.append(Channel.SLACK)
-    if preference.teams_webhook_url:
+    if preference.teams_webhook_encrypted:
         channels.append(Channel.TEAMS)
     return channels
 
@@ -208,8 +237,10 @@ async def update_preferences(
     slack = await check_webhook_url(settings, slack_webhook_url, label="Slack", field="slack_webhook_url")
     teams = await check_webhook_url(settings, teams_webhook_url, label="Teams", field="teams_webhook_url")
     try:
+        cipher = webhook_cipher(settings)
         preference, before, channels = await _save_preferences(
-            clock, user, email_enabled, slack, teams, frequency
+            clock, user, email_enabled, (cipher.encrypt(slack) or "") if slack else "",
+            (cipher.encrypt(teams) or "") if teams else "", frequency,
         )
     except IntegrityError:
         # The same person's first save twice at once (a double click): one row won, nothing half-done.
@@ -234,8 +265,8 @@ async def _save_preferences(
             preference = default_preference(user)
         before = channels_of(user, preference)
         preference.email_enabled = email_enabled
-        preference.slack_webhook_url = slack
-        preference.teams_webhook_url = teams
+        preference.slack_webhook_encrypted = slack
+        preference.teams_webhook_encrypted = teams
         preference.frequency = frequency
         preference.updated_at = now
         await preference.save(using_db=conn)

@@ -9,6 +9,7 @@ import pytest
 
 from advocacy.clock import SystemClock
 from advocacy.notify.models import Frequency, NotificationPreference
+from advocacy.notify.service import WebhookAddresses
 from advocacy.settings import Settings
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
@@ -58,8 +59,9 @@ async def test_person_chooses_a_channel_and_frequency_and_sees_a_bad_address_inl
             assert await page.locator("#slack_webhook_url-error").count() == 0
             await page.screenshot(path=str(ARTIFACTS / "notifications.png"), full_page=True)
             preference = await NotificationPreference.get(user_id=person.id)
-            assert (preference.frequency, preference.slack_webhook_url, preference.email_enabled) == (
-                Frequency.WEEKLY, SLACK, False)
+            assert (preference.frequency, preference.email_enabled) == (Frequency.WEEKLY, False)
+            assert SLACK not in preference.slack_webhook_encrypted
+            assert WebhookAddresses.of(database, preference).slack == SLACK
             assert problems == []
         finally:
             await browser.close()

@@ -34,9 +34,12 @@ async def immediate_user(
     clock: SimulatedClock, *, email: bool = True, slack: str = "", teams: str = "", **overrides: object
 ) -> User:
     user = await factories.create_user(clock, **overrides)
+    # Kept encrypted, as the service saves them (with the test settings' token key).
+    cipher = service.webhook_cipher(Settings())
     await NotificationPreference.create(
-        user=user, frequency=Frequency.IMMEDIATE, email_enabled=email,
-        slack_webhook_url=slack, teams_webhook_url=teams, updated_at=clock.now(),
+        user=user, frequency=Frequency.IMMEDIATE, email_enabled=email, updated_at=clock.now(),
+        slack_webhook_encrypted=cipher.encrypt(slack) if slack else "",
+        teams_webhook_encrypted=cipher.encrypt(teams) if teams else "",
     )
     return user
 

@@ -42,7 +42,8 @@ async def test_digest_frequency_waits_for_the_local_digest_hour(
     # 08:00 UTC on Monday 2 Nov is 03:00 in New York: the daily digest is 08:00 there, 13:00 UTC.
     user = await factories.create_user(clock, timezone="America/New_York")
     await NotificationPreference.create(user=user, frequency=Frequency.DAILY,
-                                        slack_webhook_url="https://hooks.slack.com/services/T/B/X",
+                                        slack_webhook_encrypted=service.webhook_cipher(database).encrypt(
+                                            "https://hooks.slack.com/services/T/B/X"),
                                         updated_at=clock.now())
     await service.notify(clock, user, "test", "Hello", "Body", dedupe_key="k")
     deliveries = await Delivery.filter(user=user).order_by("channel")

@@ -37,8 +37,10 @@ async def test_preferences_api_saves_channels_and_frequency(
         "email_enabled": False, "slack_webhook_url": SLACK, "frequency": "weekly"})
     assert saved.status_code == 200, saved.text
     preference = await NotificationPreference.get(user=user)
-    assert (preference.email_enabled, preference.slack_webhook_url, preference.frequency) == (
-        False, SLACK, Frequency.WEEKLY)
+    assert (preference.email_enabled, preference.frequency) == (False, Frequency.WEEKLY)
+    # Kept encrypted: the address is a secret that lets anyone post to the channel.
+    assert preference.slack_webhook_encrypted and "hooks.slack.com" not in preference.slack_webhook_encrypted
+    assert (await client.get("/api/v1/me/notification-preferences")).json()["slack_webhook_url"] == SLACK
     entry = await AuditEntry.get(action="notifications.preferences")
     assert entry.details["channels"] == ["slack"] and SLACK not in str(entry.details)
 
