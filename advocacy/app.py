@@ -35,7 +35,7 @@ from advocacy.errors import DomainError
 from advocacy.headers import SecurityHeadersMiddleware, origin_of, security_headers
 from advocacy.links import pages as link_pages
 from advocacy.links.pages import ShortLinkFastPath
-from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, LinkResolver
+from advocacy.links.service import ClickBuffer, ClickFlusher, DailySalts, LinkMaker, LinkResolver
 from advocacy.notify import endpoints as notify_endpoints
 from advocacy.notify import pages as notify_pages
 from advocacy.programme import endpoints as programme_endpoints
@@ -218,6 +218,7 @@ def create_app(
                     "links": LinkMaker.from_settings(settings),
                     "link_resolver": LinkResolver(),
                     "click_buffer": click_buffer,
+                    "visitor_salts": DailySalts(),
                     "figure_cache": FigureCache(settings.dashboard_cache_seconds),
                     "oidc": oidc_client,
                 }

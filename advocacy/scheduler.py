@@ -1,5 +1,6 @@
 """The background work of the service: APScheduler wakes the dispatcher, the metrics collector, the
-content expiry, the token health check, the notification delivery and the weekly digests.
+content expiry, the token health check, the notification delivery, the weekly digests and the
+deletion of link visitors' hashes once their day's count is final.
 
 The database row is the truth; these jobs only decide when to look. Each job reads what is due,
 so any number of worker processes can run side by side (claims are atomic, see ShareDispatcher).
@@ -18,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from advocacy.accounts.health import TokenHealth
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
+from advocacy.links.service import forget_old_visitors
 from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
@@ -92,6 +94,11 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         if posts or leaders:
             log.info("digests: %d new-posts digests, %d leadership summaries queued", posts, leaders)
 
+    async def forget_visitors() -> None:
+        removed = await forget_old_visitors(clock)
+        if removed:
+            log.info("links: %d visitor hashes of past days deleted with their salts", removed)
+
     # The default misfire grace of 1 s silently drops runs that wake late under load: keep them,
     # coalesced into one, and never run two copies of a job in one process.
     scheduler = AsyncIOScheduler(
@@ -105,6 +112,7 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         token_health, "interval", seconds=settings.token_health_interval_seconds, id="token-health"
     )
     scheduler.add_job(digests, "interval", seconds=settings.digest_interval_seconds, id="digests")
+    scheduler.add_job(forget_visitors, "interval", hours=1, id="forget-visitors")
     if settings.notify_send:
         # Off (the demo): notices stay in-app and wait in the outbox; nothing leaves the machine.
         scheduler.add_job(deliver_notifications, "interval", seconds=settings.notify_interval_seconds,

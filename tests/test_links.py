@@ -13,11 +13,21 @@ from hypothesis import strategies as st
 from starlette.responses import RedirectResponse
 
 from advocacy import db
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.app import create_app
 from advocacy.clock import SimulatedClock
 from advocacy.headers import security_headers
-from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink
-from advocacy.links.service import ClickBuffer, ClickFlusher, LinkMaker, is_automated, tracking_target
+from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink, VisitorSalt
+from advocacy.links.service import (
+    ClickBuffer,
+    ClickFlusher,
+    DailySalts,
+    LinkMaker,
+    forget_old_visitors,
+    is_automated,
+    tracking_target,
+)
+from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
 from advocacy.shares.models import Share
 from advocacy.shares.service import create_share
@@ -178,8 +188,59 @@ async def test_unique_visitors_are_counted_per_day_without_keeping_addresses(
     assert [(d.clicks, d.unique_visitors) for d in days] == [(2 + 1, 2), (1, 1)]
     visitors = await LinkVisitor.filter(link_id=link.id).values_list("visitor", flat=True)
     assert len(visitors) == 3
-    # Only a keyed hash is kept: nothing about the address, and the same person differs by day.
+    # Only a salted hash is kept: nothing about the address, and the same person differs by day.
     assert all(len(v) == 32 and "127.0.0.1" not in v for v in visitors)
+    assert len(set(visitors)) == 3
+
+
+async def test_the_same_visitor_through_two_web_processes_counts_once_a_day(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    # Each count_clicks is a separate app with its own memory, like two web processes.
+    _, link = await shared_link(database, clock)
+    await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")])
+    await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")])
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.clicks, day.unique_visitors) == (2, 1)
+
+
+async def test_each_day_has_one_random_salt_for_every_process(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    today, tomorrow = clock.now().date(), clock.now().date() + timedelta(days=1)
+    first, second = DailySalts(), DailySalts()
+    assert await first.of(today) == await second.of(today)
+    assert await first.of(tomorrow) != await first.of(today)
+    assert len(await first.of(today)) == 64 and await VisitorSalt.all().count() == 2
+
+
+async def test_visitor_hashes_and_salts_go_once_the_day_is_final_and_the_counts_stay(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, link = await shared_link(database, clock)
+    clicked_on = clock.now().date()
+    await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")] * 2)
+    clock.advance(timedelta(days=1))
+    # The next day a delayed flush may still need them.
+    assert await forget_old_visitors(clock) == 0
+    assert await LinkVisitor.filter(day=clicked_on).count() == 1
+    clock.advance(timedelta(days=1))
+    assert await forget_old_visitors(clock) == 1
+    assert not await LinkVisitor.filter(day=clicked_on).exists()
+    assert not await VisitorSalt.filter(day=clicked_on).exists()
+    day = await LinkClickDay.get(link_id=link.id, day=clicked_on)
+    assert (day.clicks, day.unique_visitors) == (2, 1)
+    # A flush arriving even later adds its clicks and never lowers the final unique count.
+    buffer = ClickBuffer()
+    buffer.record(link.id, clicked_on, "d" * 32, automated=False)
+    await buffer.flush()
+    day = await LinkClickDay.get(link_id=link.id, day=clicked_on)
+    assert (day.clicks, day.unique_visitors) == (3, 1)
+
+
+def test_the_worker_deletes_past_visitors_every_hour(database: Settings, clock: SimulatedClock) -> None:
+    job = build_scheduler(database, clock, NetworkRegistry(database, clock)).get_job("forget-visitors")
+    assert job is not None and job.trigger.interval.total_seconds() == 3600
 
 
 async def test_flushes_add_to_the_day_already_written(database: Settings, clock: SimulatedClock) -> None:

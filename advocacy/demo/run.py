@@ -21,7 +21,7 @@ from advocacy.demo.programme import seed_programme
 from advocacy.demo.seed import DEMO_PASSWORD, DOMAIN, seed_organisation
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.links.models import ShortLink
-from advocacy.links.service import ClickBuffer, LinkMaker, LinkResolver, follow
+from advocacy.links.service import ClickBuffer, DailySalts, LinkMaker, LinkResolver, follow
 from advocacy.scheduler import build_dispatcher
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
@@ -112,7 +112,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
 
     dispatcher = build_dispatcher(settings, clock, networks)
     collector = MetricsCollector(networks, clock)
-    resolver, clicks = LinkResolver(), ClickBuffer()
+    resolver, clicks, salts = LinkResolver(), ClickBuffer(), DailySalts()
     followed: dict[str, int] = {}  # short link -> people sent through it so far
     refused: list[str] = []
     end = start + timedelta(days=options.days)
@@ -124,12 +124,12 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
             visitors = [a for a in org.ambassadors if visit_day[a.id] == day]
             refused += await _pick_posts(clock, rng, visitors, posts, accounts, links)
             if day > 0:
-                await _click_links(settings, clock, rng, resolver, clicks, networks, followed)
+                await _click_links(clock, rng, resolver, clicks, salts, networks, followed)
         await dispatcher.run_until_idle()
         await collector.run_once()
         clock.advance(TICK)
     await dispatcher.run_until_idle()
-    await _click_links(settings, clock, rng, resolver, clicks, networks, followed)
+    await _click_links(clock, rng, resolver, clicks, salts, networks, followed)
     await collector.run_once()
     await add_cost(clock, amount=DAILY_COST * options.days, currency=settings.currency,
                    expected_currency=settings.currency, period_start=start.date(),
@@ -152,8 +152,8 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
 
 
 async def _click_links(
-    settings: Settings, clock: SimulatedClock, rng: random.Random, resolver: LinkResolver,
-    clicks: ClickBuffer, networks: NetworkRegistry, followed: dict[str, int],
+    clock: SimulatedClock, rng: random.Random, resolver: LinkResolver, clicks: ClickBuffer,
+    salts: DailySalts, networks: NetworkRegistry, followed: dict[str, int],
 ) -> None:
     """Simulated people (and link-preview fetchers) following the published short links.
 
@@ -172,7 +172,7 @@ async def _click_links(
         followed[slug] = max(reported, followed.get(slug, 0))
         for agent in agents:
             address = f"198.51.100.{rng.randint(1, 254)}"  # documentation range: no real person
-            await follow(resolver, clicks, secret=settings.secret_key, slug=slug, day=day,
+            await follow(resolver, clicks, salts=salts, slug=slug, day=day,
                          address=address, user_agent=agent)
     await clicks.flush()
 

@@ -39,7 +39,8 @@ class LinkClickDay(Model):
 
 
 class LinkVisitor(Model):
-    """A keyed hash of one visitor on one day, only to count unique visitors. No address is kept."""
+    """A salted hash of one visitor on one day, only to count unique visitors. No address is kept,
+    and the rows (with their day's salt) are deleted once the day's count is final."""
 
     id = fields.IntField(primary_key=True)
     link: fields.ForeignKeyRelation[ShortLink] = fields.ForeignKeyField(
@@ -51,3 +52,16 @@ class LinkVisitor(Model):
     class Meta:
         table = "link_visitors"
         unique_together = (("link", "day", "visitor"),)
+
+
+class VisitorSalt(Model):
+    """The random salt of the visitor hashes of one day, shared by every web process.
+
+    Deleted with the day's visitor rows once the day is over: without it a hash can no longer be
+    matched to an address, however many addresses someone tries."""
+
+    day = fields.DateField(primary_key=True)
+    salt = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "visitor_salts"

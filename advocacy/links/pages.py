@@ -26,7 +26,7 @@ async def follow_link(request: Request) -> Response:
 async def answer(request: Request, slug: str) -> Response:
     target = await follow(
         request.state.link_resolver, request.state.click_buffer,
-        secret=request.state.settings.secret_key, slug=slug,
+        salts=request.state.visitor_salts, slug=slug,
         day=request.state.clock.now().date(), address=request.client.host if request.client else "",
         user_agent=request.headers.get("user-agent", ""), method=request.method,
     )
@@ -78,7 +78,7 @@ class ShortLinkFastPath:
                 break
         client = scope.get("client")
         target = await follow(
-            state["link_resolver"], state["click_buffer"], secret=state["settings"].secret_key,
+            state["link_resolver"], state["click_buffer"], salts=state["visitor_salts"],
             slug=slug, day=state["clock"].now().date(), address=client[0] if client else "",
             user_agent=user_agent, method="GET",
         )

@@ -9,13 +9,14 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink
+from advocacy.clock import Clock
+from advocacy.links.models import LinkClickDay, LinkVisitor, ShortLink, VisitorSalt
 from advocacy.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,45 @@ def is_automated(user_agent: str, method: str) -> bool:
     return method == "HEAD" or not user_agent or bool(AUTOMATED_AGENTS.search(user_agent))
 
 
-def visitor_hash(secret: str, day: date, address: str, user_agent: str) -> str:
-    """A keyed hash that changes every day: it tells visitors apart on one day and nothing more."""
-    message = f"{day.isoformat()}|{address}|{user_agent}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+def visitor_hash(salt: str, address: str, user_agent: str) -> str:
+    """A hash under the day's salt: it tells visitors apart on one day and, once the salt is
+    deleted, nothing at all (a key kept for good would let its holder try every IPv4 address)."""
+    message = f"{address}|{user_agent}".encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+class DailySalts:
+    """Each day's visitor salt, made once in the database for every process and cached here.
+
+    Every web process must hash a visitor the same way on the same day, or one person clicking
+    through two processes would count twice; so the salt lives in the database, not in memory."""
+
+    def __init__(self) -> None:
+        self._cached: tuple[date, str] | None = None
+
+    async def of(self, day: date) -> str:
+        if self._cached is not None and self._cached[0] == day:
+            return self._cached[1]
+        # The first process to ask makes it; the others find it (the primary key settles a race).
+        await VisitorSalt.bulk_create([VisitorSalt(day=day, salt=secrets.token_hex(32))],
+                                      ignore_conflicts=True)
+        row = await VisitorSalt.get(day=day)
+        self._cached = (day, row.salt)
+        return row.salt
+
+
+# A day's visitors and salt are kept through the next day, so a flush delayed past midnight still
+# finds them; after that the day's unique count is final and they are deleted.
+VISITOR_DAYS_KEPT = 2
+
+
+async def forget_old_visitors(clock: Clock) -> int:
+    """Delete the visitor hashes and salts of days whose counts are final; the counts stay."""
+    before = clock.now().date() - timedelta(days=VISITOR_DAYS_KEPT - 1)
+    async with in_transaction():
+        removed = await LinkVisitor.filter(day__lt=before).delete()
+        await VisitorSalt.filter(day__lt=before).delete()
+    return removed
 
 
 @dataclass
@@ -158,10 +194,12 @@ async def _write(batch: dict[tuple[int, date], DayCount]) -> None:
             await LinkVisitor.bulk_create(visitors, ignore_conflicts=True)
         for (link, day), count in batch.items():
             unique = await LinkVisitor.filter(link_id=link, day=day).count()
+            # A late flush for a day whose visitors were already forgotten keeps the final count.
+            known = existing.get((link, day))
             await LinkClickDay.filter(link_id=link, day=day).update(
                 clicks=F("clicks") + count.clicks,
                 bot_clicks=F("bot_clicks") + count.bot_clicks,
-                unique_visitors=unique,
+                unique_visitors=max(unique, known.unique_visitors if known else 0),
             )
 
 
@@ -188,15 +226,15 @@ class LinkResolver:
 
 
 async def follow(
-    resolver: LinkResolver, buffer: ClickBuffer, *, secret: str, slug: str, day: date, address: str,
-    user_agent: str, method: str = "GET",
+    resolver: LinkResolver, buffer: ClickBuffer, *, salts: DailySalts, slug: str, day: date,
+    address: str, user_agent: str, method: str = "GET",
 ) -> str | None:
     """The target of a slug, with the click counted in memory; None for a slug that names no link."""
     resolved = await resolver.resolve(slug)
     if resolved is None:
         return None
     link_id, target = resolved
-    buffer.record(link_id, day, visitor_hash(secret, day, address, user_agent),
+    buffer.record(link_id, day, visitor_hash(await salts.of(day), address, user_agent),
                   automated=is_automated(user_agent, method))
     return target
 
