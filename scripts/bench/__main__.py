@@ -3,8 +3,9 @@
     python -m scripts.bench [--quick] [--json] [--only NAME ...] [--database-url URL]
 
 PostgreSQL benchmarks empty the database named by --database-url or ADVOCACY_BENCH_DATABASE_URL.
-`--quick` runs small sizes (1M snapshots, 20,000 queued shares, short load runs) for a check in a few
-minutes; the figures of record come from a full run. Benchmarks are never part of the test suite.
+`--quick` runs small sizes (1M snapshots, 20,000 queued shares, a launch to 10,000 ambassadors, short
+load runs) for a check in a few minutes; the figures of record come from a full run. Benchmarks are
+never part of the test suite.
 Each one also runs alone: python -m scripts.bench.<name> --help.
 """
 
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 
-from scripts.bench import compliance, dashboard, dispatch, feed, ingest, memory, redirect
+from scripts.bench import compliance, dashboard, dispatch, feed, ingest, launch, memory, redirect
 from scripts.bench.result import Measure, bench_database_url, report
 
 CHILD_MARK = "measures: "
@@ -34,6 +35,7 @@ def plan(url: str, quick: bool, dashboard_url: str, reuse: bool) -> dict[str, Ca
         "compliance": lambda: compliance.measure(1.0 if quick else 3.0),
         "ingest": lambda: asyncio.run(ingest.measure(url, 1000 if quick else 5000, 2 if quick else 4)),
         "dispatch": lambda: asyncio.run(dispatch.measure(url, 1000 if quick else 5000)),
+        "launch": lambda: asyncio.run(launch.measure(url, 10_000 if quick else 100_000, 2 if quick else 3)),
         "memory": lambda: memory.measure(url, 20_000 if quick else 100_000, 20 if quick else 60),
         "dashboard": lambda: asyncio.run(dashboard.measure(dashboard_url, 1_000_000 if quick else 10_000_000,
                                                            1 if quick else 3, reuse)),
