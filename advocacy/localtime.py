@@ -18,7 +18,12 @@ INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 def zone_of(user: User | None) -> ZoneInfo:
     """The person's time zone; an unknown or empty zone name falls back to UTC rather than failing."""
-    name = user.timezone if user is not None else "UTC"
+    return zone_named(user.timezone if user is not None else "UTC")
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The time zone a person's `timezone` column names, UTC when it names none (for code that
+    reads the column without loading the person)."""
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

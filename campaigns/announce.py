@@ -16,9 +16,6 @@ from advocacy.programme.targeting import audience_of, campaign_ids_for, programm
 from advocacy.users.models import User
 from campaigns.models import Campaign, CampaignStatus, PackStatus, Post
 
-# Notices are queued for this many people per statement, so a large audience never builds one
-# enormous insert.
-CHUNK = 500
 # The most posts a digest lists by name; the feed shows the rest.
 DIGEST_LIST_LIMIT = 10
 
@@ -33,18 +30,11 @@ async def announce_launch(clock: Clock, campaign: Campaign) -> int:
     body = (campaign.description.strip() + "\n\n" if campaign.description.strip() else "") + (
         f"{ready}, until {ends}. Pick one, make it your own, and share it when it suits you."
     )
-    queued = 0
-    last_id = 0
-    while True:
-        # Keyset pages over the audience query: the audience can be the whole organisation.
-        users = await audience_of(campaign).filter(id__gt=last_id).order_by("id").limit(CHUNK)
-        if not users:
-            return queued
-        last_id = users[-1].id
-        queued += await notify.notify_many(
-            clock, users, "campaign_launched", f"New campaign for you: {campaign.name}", body,
-            link="/feed", dedupe_key=f"campaign-launched:{campaign.id}",
-        )
+    # The audience stays a query: it can be the whole organisation, and the fan-out never loads it.
+    return await notify.notify_audience(
+        clock, audience_of(campaign), "campaign_launched", f"New campaign for you: {campaign.name}", body,
+        link="/feed", dedupe_key=f"campaign-launched:{campaign.id}",
+    )
 
 
 def last_weekly_slot(user: User, now: datetime) -> datetime:

@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
 from advocacy.accounts.tokens import TokenCipher
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, InvalidInput
-from advocacy.localtime import zone_of
+from advocacy.localtime import zone_named, zone_of
+from advocacy.notify import repository
 from advocacy.notify.channels import check_webhook_url
 from advocacy.notify.models import (
     Channel,
@@ -44,13 +47,19 @@ SUBJECT_LIMIT = 300
 KIND_LIMIT = 40
 DEDUPE_KEY_LIMIT = 200
 LINK_LIMIT = 2000
+# What someone who never changed their preferences gets: the daily email digest.
+DEFAULT_FREQUENCY = Frequency.DAILY
+DEFAULT_EMAIL_ENABLED = True
+# The people of a fan-out come back this many at a time, so a launch to the whole organisation
+# holds one page in memory rather than everyone.
+FAN_OUT_PAGE = 10_000
 
 
 def default_preference(user: User) -> NotificationPreference:
     """The preferences of someone who never changed them (not saved)."""
     return NotificationPreference(
-        user_id=user.id, email_enabled=True, slack_webhook_encrypted="", teams_webhook_encrypted="",
-        frequency=Frequency.DAILY, posts_digest_at=None,
+        user_id=user.id, email_enabled=DEFAULT_EMAIL_ENABLED, slack_webhook_encrypted="",
+        teams_webhook_encrypted="", frequency=DEFAULT_FREQUENCY, posts_digest_at=None,
     )
 
 
@@ -88,21 +97,34 @@ class WebhookAddresses:
 
 def channels_of(user: User, preference: NotificationPreference) -> list[Channel]:
     """The outgoing channels a person receives on (in-app is always on and not a channel here)."""
-    if preference.frequency == Frequency.OFF:
+    return chosen_channels(
+        preference.frequency, email=preference.email_enabled and bool(user.email),
+        slack=bool(preference.slack_webhook_encrypted), teams=bool(preference.teams_webhook_encrypted),
+    )
+
+
+def chosen_channels(frequency: Frequency, *, email: bool, slack: bool, teams: bool) -> list[Channel]:
+    """The rule of `channels_of` on plain values: whether the person wants email and has an
+    address, and whether they saved a Slack and a Teams webhook."""
+    if frequency == Frequency.OFF:
         return []
     channels = []
-    if preference.email_enabled and user.email:
+    if email:
         channels.append(Channel.EMAIL)
-    if preference.slack_webhook_encrypted:
+    if slack:
         channels.append(Channel.SLACK)
-    if preference.teams_webhook_encrypted:
+    if teams:
         channels.append(Channel.TEAMS)
     return channels
 
 
 def next_digest_at(user: User, frequency: Frequency, now: datetime) -> datetime:
     """When the person's next daily or weekly digest goes out: DIGEST_HOUR in their time zone."""
-    zone = zone_of(user)
+    return next_digest_in(zone_of(user), frequency, now)
+
+
+def next_digest_in(zone: ZoneInfo, frequency: Frequency, now: datetime) -> datetime:
+    """When the next daily or weekly digest goes out in this time zone."""
     local = now.astimezone(zone)
     slot = datetime.combine(local.date(), time(DIGEST_HOUR), tzinfo=zone)
     if frequency == Frequency.WEEKLY:
@@ -114,13 +136,11 @@ def next_digest_at(user: User, frequency: Frequency, now: datetime) -> datetime:
     return slot.astimezone(now.tzinfo)
 
 
-def _delivery_timing(
-    user: User, preference: NotificationPreference, kind: str, now: datetime
-) -> tuple[datetime, bool]:
-    """(due at, waits for a digest) of a new notice of `kind` for this person."""
-    if preference.frequency == Frequency.IMMEDIATE or kind in SUMMARY_KINDS:
+def delivery_timing(zone: ZoneInfo, frequency: Frequency, kind: str, now: datetime) -> tuple[datetime, bool]:
+    """(due at, waits for a digest) of a new notice of `kind` for a person in `zone`."""
+    if frequency == Frequency.IMMEDIATE or kind in SUMMARY_KINDS:
         return now, False
-    return next_digest_at(user, preference.frequency, now), True
+    return next_digest_in(zone, frequency, now), True
 
 
 async def notify(
@@ -154,66 +174,79 @@ async def notify_many(
     link: str | None = None,
     dedupe_key: str,
 ) -> int:
-    """The same notice for many people (a campaign's audience) in a few queries. Returns how many
-    were queued now; people who already have a notice with `dedupe_key` are left alone."""
+    """The same notice for several people already loaded (the leaders of the weekly summary).
+    Returns how many were queued now; people who already have a notice with `dedupe_key` are left
+    alone."""
+    _check_notice(kind, dedupe_key, link)
+    if not users:
+        return 0
+    return await notify_audience(clock, User.filter(id__in=sorted({user.id for user in users})), kind,
+                                 subject, body, link=link, dedupe_key=dedupe_key)
+
+
+async def notify_audience(
+    clock: Clock,
+    audience: QuerySet[User],
+    kind: str,
+    subject: str,
+    body: str,
+    *,
+    link: str | None = None,
+    dedupe_key: str,
+) -> int:
+    """The same notice for everyone `audience` selects (a campaign's audience, up to the whole
+    organisation) in a few statements, however many they are; nobody is loaded as an object.
+
+    Each person's deliveries follow their own channels and frequency, as `notify` does; people who
+    already have a notice with `dedupe_key` are left alone, so a retried launch queues nothing
+    twice. One transaction: either everyone is queued or nobody is. Returns how many were queued.
+    """
+    _check_notice(kind, dedupe_key, link)
+    now = clock.now()
+    subject = " ".join(subject.split())[:SUBJECT_LIMIT]
+    queued = 0
+    timings: dict[tuple[str, Frequency], tuple[datetime, bool]] = {}
+    async with in_transaction() as conn:
+        # Notices queued here get ids above the highest one so far: that finds them again without
+        # sending their ids back and forth.
+        after = await repository.last_notice_id(conn)
+        await repository.insert_notices(conn, audience, kind=kind, subject=subject, body=body, link=link,
+                                        dedupe_key=dedupe_key, created_at=now)
+        while True:
+            recipients = await repository.new_recipients(conn, dedupe_key, after, FAN_OUT_PAGE)
+            if not recipients:
+                return queued
+            queued += len(recipients)
+            after = recipients[-1].notification_id
+            rows: list[tuple[object, ...]] = []
+            for person in recipients:
+                frequency = Frequency(person.frequency) if person.frequency else DEFAULT_FREQUENCY
+                channels = chosen_channels(
+                    frequency, slack=person.slack, teams=person.teams,
+                    email=person.has_email and (DEFAULT_EMAIL_ENABLED if person.email_enabled is None
+                                                else person.email_enabled),
+                )
+                if not channels:
+                    continue
+                # A handful of time zones and frequencies among thousands of people: each digest
+                # time is worked out once.
+                slot = (person.timezone, frequency)
+                if slot not in timings:
+                    timings[slot] = delivery_timing(zone_named(person.timezone), frequency, kind, now)
+                due_at, in_digest = timings[slot]
+                rows.extend(
+                    (person.notification_id, person.user_id, channel.value, DeliveryStatus.PENDING.value,
+                     in_digest, due_at, 0, "", now, now)
+                    for channel in channels
+                )
+            await repository.insert_deliveries(conn, rows)
+
+
+def _check_notice(kind: str, dedupe_key: str, link: str | None) -> None:
     if len(kind) > KIND_LIMIT or not 0 < len(dedupe_key) <= DEDUPE_KEY_LIMIT or len(link or "") > LINK_LIMIT:
         # A caller's mistake, not a person's: fail loudly rather than store a cut-off key.
         raise ValueError(f"notify: kind (≤{KIND_LIMIT}), dedupe_key (1..{DEDUPE_KEY_LIMIT}) or "
                          f"link (≤{LINK_LIMIT}) too long: {kind!r}, {dedupe_key!r}")
-    if not users:
-        return 0
-    now = clock.now()
-    subject = " ".join(subject.split())[:SUBJECT_LIMIT]
-    by_id = {user.id: user for user in users}
-    preferences = {
-        preference.user_id: preference
-        for preference in await NotificationPreference.filter(user_id__in=list(by_id))
-    }
-    async with in_transaction() as conn:
-        already = set(
-            await Notification.filter(user_id__in=list(by_id), dedupe_key=dedupe_key)
-            .using_db(conn)
-            .values_list("user_id", flat=True)
-        )
-        fresh = [user_id for user_id in by_id if user_id not in already]
-        if not fresh:
-            return 0
-        # ignore_conflicts: a concurrent call with the same key may have queued some meanwhile;
-        # the unique (user, dedupe_key) keeps one, and only notices without deliveries get them.
-        await Notification.bulk_create(
-            [
-                Notification(user_id=user_id, kind=kind, subject=subject, body=body, link=link,
-                             dedupe_key=dedupe_key, created_at=now)
-                for user_id in fresh
-            ],
-            ignore_conflicts=True,
-            using_db=conn,
-        )
-        rows = await (
-            Notification.filter(user_id__in=fresh, dedupe_key=dedupe_key)
-            .using_db(conn)
-            .values_list("id", "user_id")
-        )
-        served = set(
-            await Delivery.filter(notification_id__in=[row[0] for row in rows])
-            .using_db(conn)
-            .values_list("notification_id", flat=True)
-        )
-        created = [row for row in rows if row[0] not in served]
-        deliveries: list[Delivery] = []
-        for notification_id, user_id in created:
-            user = by_id[user_id]
-            preference = preferences.get(user_id) or default_preference(user)
-            due_at, in_digest = _delivery_timing(user, preference, kind, now)
-            deliveries.extend(
-                Delivery(notification_id=notification_id, user_id=user_id, channel=channel,
-                         status=DeliveryStatus.PENDING, in_digest=in_digest, due_at=due_at,
-                         created_at=now, updated_at=now)
-                for channel in channels_of(user, preference)
-            )
-        if deliveries:
-            await Delivery.bulk_create(deliveries, ignore_conflicts=True, using_db=conn)
-    return len(created)
 
 
 async def update_preferences(
