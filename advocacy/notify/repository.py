@@ -2,10 +2,10 @@
 deliveries of the notices just queued, in a few statements whatever the audience's size.
 
 The audience stays in the database: its notices go in with one INSERT ... SELECT, and the people
-behind the new notices come back with their preferences in keyset pages, for the service to apply
+behind the new notices come back with their preferences in pages of ids, for the service to apply
 each person's channels and frequency. Deliveries go in with COPY on PostgreSQL (executemany on
-SQLite) under the caller's transaction: the ORM's bulk_create costs about three times as much, and a
-launch to the whole organisation is the largest write the service makes.
+SQLite) under the caller's transaction, not the ORM's bulk_create: a launch to the whole
+organisation is the largest write the service makes (scripts/bench/launch.py measures it).
 """
 
 from __future__ import annotations
@@ -44,10 +44,31 @@ def _mark(dialect: str, number: int) -> str:
     return f"${number}" if dialect == "postgres" else f"?{number}"
 
 
+async def hold_key(connection: BaseDBAsyncClient, dedupe_key: str) -> None:
+    """Make fan-outs with this key take turns until the caller's transaction ends, so the notices
+    with the key that appear during one are all its own. SQLite runs one transaction at a time."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query("SELECT pg_advisory_xact_lock(hashtext('notify:' || $1))",
+                                       [dedupe_key])
+
+
 async def last_notice_id(connection: BaseDBAsyncClient) -> int:
     """The highest notice id so far: the notices a fan-out queues next all come after it."""
     _, rows = await connection.execute_query("SELECT COALESCE(MAX(id), 0) AS last FROM notifications")
     return int(rows[0]["last"])
+
+
+async def notice_ids_after(connection: BaseDBAsyncClient, after_id: int) -> tuple[int, int]:
+    """The lowest and highest notice id above `after_id`, or (after_id + 1, after_id) if none: the
+    ids may start far above it (a sequence outruns deleted rows)."""
+    dialect = connection.capabilities.dialect
+    _, rows = await connection.execute_query(
+        f"SELECT MIN(id) AS first, MAX(id) AS last FROM notifications WHERE id > {_mark(dialect, 1)}",
+        [after_id],
+    )
+    if rows[0]["first"] is None:
+        return after_id + 1, after_id
+    return int(rows[0]["first"]), int(rows[0]["last"])
 
 
 async def insert_notices(
@@ -61,10 +82,8 @@ async def insert_notices(
     dedupe_key: str,
     created_at: datetime,
 ) -> None:
-    """One notice for each person of `audience` who has none with `dedupe_key` yet.
-
-    The unique (user, dedupe_key) settles a concurrent fan-out with the same key: PostgreSQL makes
-    this statement wait for the other transaction and then skips the people it reached."""
+    """One notice for each person of `audience` who has none with `dedupe_key` yet (the unique
+    (user, dedupe_key) stands behind this, should a notice come by another way)."""
     dialect = connection.capabilities.dialect
     # The audience query's own parameters come first in the text (its placeholders are 1..n), ours
     # are numbered after them. The key goes in twice: PostgreSQL gives a parameter one type, and
@@ -86,12 +105,15 @@ async def insert_notices(
 
 
 async def new_recipients(
-    connection: BaseDBAsyncClient, dedupe_key: str, after_id: int, limit: int
+    connection: BaseDBAsyncClient, dedupe_key: str, after_id: int, up_to_id: int
 ) -> list[Recipient]:
-    """The next `limit` notices with `dedupe_key` and an id above `after_id` that have no delivery
-    yet, in id order, each with its person's time zone and preferences."""
+    """The notices with `dedupe_key` and an id in (after_id, up_to_id], each with its person's time
+    zone and preferences."""
     dialect = connection.capabilities.dialect
-    key, after, most = (_mark(dialect, i) for i in (1, 2, 3))
+    key, after, up_to = (_mark(dialect, i) for i in (1, 2, 3))
+    # A range of the primary key rather than ORDER BY ... LIMIT, and nothing that reads the
+    # deliveries being written: each page reads its own rows only, even while the statistics
+    # still describe the tables before this fan-out.
     _, rows = await connection.execute_query(
         "SELECT n.id, n.user_id, u.timezone, u.email <> '' AS has_email, p.email_enabled,"
         "       p.slack_webhook_encrypted <> '' AS slack, p.teams_webhook_encrypted <> '' AS teams,"
@@ -99,10 +121,8 @@ async def new_recipients(
         " FROM notifications n"
         " JOIN users u ON u.id = n.user_id"
         " LEFT JOIN notification_preferences p ON p.user_id = n.user_id"
-        f" WHERE n.dedupe_key = {key} AND n.id > {after}"
-        "   AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)"
-        f" ORDER BY n.id LIMIT {most}",
-        [dedupe_key, after_id, limit],
+        f" WHERE n.id > {after} AND n.id <= {up_to} AND n.dedupe_key = {key}",
+        [dedupe_key, after_id, up_to_id],
     )
     return [
         Recipient(

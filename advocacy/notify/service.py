@@ -207,39 +207,47 @@ async def notify_audience(
     queued = 0
     timings: dict[tuple[str, Frequency], tuple[datetime, bool]] = {}
     async with in_transaction() as conn:
-        # Notices queued here get ids above the highest one so far: that finds them again without
-        # sending their ids back and forth.
-        after = await repository.last_notice_id(conn)
+        await repository.hold_key(conn, dedupe_key)
+        # Fan-outs with this key take turns, so the notices with it above the highest id before
+        # are this one's: they are found again by id range, a page at a time, without sending
+        # their ids back and forth.
+        before = await repository.last_notice_id(conn)
         await repository.insert_notices(conn, audience, kind=kind, subject=subject, body=body, link=link,
                                         dedupe_key=dedupe_key, created_at=now)
-        while True:
-            recipients = await repository.new_recipients(conn, dedupe_key, after, FAN_OUT_PAGE)
-            if not recipients:
-                return queued
+        first, last = await repository.notice_ids_after(conn, before)
+        for start in range(first - 1, last, FAN_OUT_PAGE):
+            recipients = await repository.new_recipients(conn, dedupe_key, start,
+                                                         min(start + FAN_OUT_PAGE, last))
             queued += len(recipients)
-            after = recipients[-1].notification_id
-            rows: list[tuple[object, ...]] = []
-            for person in recipients:
-                frequency = Frequency(person.frequency) if person.frequency else DEFAULT_FREQUENCY
-                channels = chosen_channels(
-                    frequency, slack=person.slack, teams=person.teams,
-                    email=person.has_email and (DEFAULT_EMAIL_ENABLED if person.email_enabled is None
-                                                else person.email_enabled),
-                )
-                if not channels:
-                    continue
-                # A handful of time zones and frequencies among thousands of people: each digest
-                # time is worked out once.
-                slot = (person.timezone, frequency)
-                if slot not in timings:
-                    timings[slot] = delivery_timing(zone_named(person.timezone), frequency, kind, now)
-                due_at, in_digest = timings[slot]
-                rows.extend(
-                    (person.notification_id, person.user_id, channel.value, DeliveryStatus.PENDING.value,
-                     in_digest, due_at, 0, "", now, now)
-                    for channel in channels
-                )
-            await repository.insert_deliveries(conn, rows)
+            await repository.insert_deliveries(conn, _delivery_rows(recipients, kind, now, timings))
+    return queued
+
+
+def _delivery_rows(
+    recipients: list[repository.Recipient], kind: str, now: datetime,
+    timings: dict[tuple[str, Frequency], tuple[datetime, bool]],
+) -> list[tuple[object, ...]]:
+    """The delivery rows (repository.DELIVERY_COLUMNS) of these people's new notices, by the rules of
+    `channels_of` and `delivery_timing`. `timings` keeps each digest time worked out: a handful of
+    time zones and frequencies recur among thousands of people."""
+    rows: list[tuple[object, ...]] = []
+    for person in recipients:
+        frequency = Frequency(person.frequency) if person.frequency else DEFAULT_FREQUENCY
+        email_enabled = DEFAULT_EMAIL_ENABLED if person.email_enabled is None else person.email_enabled
+        channels = chosen_channels(frequency, email=person.has_email and email_enabled,
+                                   slack=person.slack, teams=person.teams)
+        if not channels:
+            continue
+        slot = (person.timezone, frequency)
+        if slot not in timings:
+            timings[slot] = delivery_timing(zone_named(person.timezone), frequency, kind, now)
+        due_at, in_digest = timings[slot]
+        rows.extend(
+            (person.notification_id, person.user_id, channel.value, DeliveryStatus.PENDING.value,
+             in_digest, due_at, 0, "", now, now)
+            for channel in channels
+        )
+    return rows
 
 
 def _check_notice(kind: str, dedupe_key: str, link: str | None) -> None:
