@@ -5,6 +5,8 @@ inbox) together with one delivery row per channel the person chose, due now or a
 digest. Nothing leaves the service here: the delivery job sends from the outbox later, so a notice
 is never lost when a mail server or webhook is down, and a caller's transaction never waits on one.
 The same `dedupe_key` for the same person is queued once, however often it is asked for.
+`notify_audience(...)` queues one notice for everyone an audience query selects (a campaign's
+launch), set-based through advocacy.notify.repository, by the same rules.
 """
 
 from __future__ import annotations
