@@ -301,10 +301,17 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
         raise Conflict("A campaign needs an approved content pack before it launches.")
     if campaign.ends_at <= clock.now():
         raise Conflict("The campaign window has already ended.")
-    campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
-    await campaign.save(update_fields=["status", "launched_at"])
-    # Queued in the outbox only: nothing is sent while the editor waits.
-    await announce_launch(clock, campaign)
+    # The status change and the announcement commit together: a launch that fails half-way leaves
+    # the campaign unlaunched (so launching again announces it), and of two launches at the same
+    # moment only the one whose update finds the campaign unlaunched goes on.
+    async with in_transaction():
+        launched = await Campaign.filter(id=campaign.id).exclude(status=CampaignStatus.LAUNCHED).update(
+            status=CampaignStatus.LAUNCHED, launched_at=clock.now())
+        if not launched:
+            raise Conflict("The campaign is already launched.")
+        campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
+        # Queued in the outbox only: nothing is sent while the editor waits.
+        await announce_launch(clock, campaign)
     return campaign
 
 

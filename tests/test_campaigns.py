@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -272,6 +273,46 @@ async def test_campaign_cannot_be_launched_twice(database: Settings, clock: Simu
         await service.launch_campaign(clock, editor, campaign.id)
     await campaign.refresh_from_db()
     assert campaign.launched_at == launched_at
+
+
+async def _approved_campaign(clock: SimulatedClock, editor: Any) -> Campaign:
+    reviewer = await factories.create_user(clock, "reviewer")
+    campaign, _ = await factories.create_campaign_with_post(clock, editor)
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    await service.submit_pack(clock, editor, pack.id)
+    await service.review_pack(clock, reviewer, pack.id, approve=True)
+    return campaign
+
+
+async def test_two_launches_at_once_launch_once(database: Settings, clock: SimulatedClock) -> None:
+    editor = await factories.create_user(clock, "editor")
+    campaign = await _approved_campaign(clock, editor)
+    results = await asyncio.gather(service.launch_campaign(clock, editor, campaign.id),
+                                   service.launch_campaign(clock, editor, campaign.id),
+                                   return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Campaign", "Conflict"]
+    await campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.LAUNCHED
+
+
+async def test_a_launch_whose_announcement_fails_leaves_the_campaign_unlaunched(
+    database: Settings, clock: SimulatedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    campaign = await _approved_campaign(clock, editor)
+
+    async def broken(*args: Any) -> int:
+        raise RuntimeError("the outbox is unavailable")
+
+    monkeypatch.setattr(service, "announce_launch", broken)
+    with pytest.raises(RuntimeError):
+        await service.launch_campaign(clock, editor, campaign.id)
+    await campaign.refresh_from_db()
+    assert campaign.status != CampaignStatus.LAUNCHED and campaign.launched_at is None
+    monkeypatch.undo()
+    await service.launch_campaign(clock, editor, campaign.id)  # launching again works
+    await campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.LAUNCHED
 
 
 async def test_campaign_whose_window_ended_cannot_be_launched(
