@@ -33,6 +33,7 @@ from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.service import create_user, hash_password
 from campaigns import service as campaigns
+from campaigns.models import Post
 from scripts.bench.result import Measure, bench_database_url, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,10 +98,16 @@ async def prepare(url: str, shares: int, now: datetime = NOW) -> None:
         accounts.append(await SocialAccount.create(user=user, network=Network.LINKEDIN, handle=f"a{n}",
                                                    external_id=f"bench{n}", followers=500,
                                                    connected_at=now))
+    # A person shares a post once per network (a unique index says so), so there are as many copies
+    # of the approved post as each account has shares to make.
+    copies = -(-shares // ACCOUNTS)
+    await Post.bulk_create([Post(pack_id=pack.id, title=f"Bench {n}", url=post.url, created_at=now)
+                            for n in range(1, copies)], batch_size=1000)
+    post_ids = [p.id for p in await Post.filter(pack_id=pack.id).order_by("id")]
     await Share.bulk_create([
         Share(user_id=accounts[i % ACCOUNTS].user_id, account_id=accounts[i % ACCOUNTS].id,  # type: ignore[attr-defined]
-              post_id=post.id, network="linkedin", text=f"Bench share {i}", status=ShareStatus.QUEUED,
-              due_at=now, created_at=now, updated_at=now)
+              post_id=post_ids[i // ACCOUNTS], network="linkedin", text=f"Bench share {i}",
+              status=ShareStatus.QUEUED, due_at=now, created_at=now, updated_at=now)
         for i in range(shares)
     ], batch_size=1000)
     await db.close_db()
