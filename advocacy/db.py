@@ -36,6 +36,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
+def placeholder(dialect: str, number: int) -> str:
+    """The numbered parameter mark of raw SQL: $n on PostgreSQL, ?n on SQLite (which reads ?NNN),
+    so one statement text serves both databases."""
+    return f"${number}" if dialect == "postgres" else f"?{number}"
+
+
 # Read by the `tortoise` command line (`tortoise -c advocacy.db.TORTOISE_ORM makemigrations`).
 TORTOISE_ORM = tortoise_config(get_settings().database_url)
 

@@ -27,11 +27,15 @@ from advocacy.shares.schemas import (
 from advocacy.users.models import User
 
 
-async def build_feed(request: Request, user: User) -> FeedOut:
+async def personal_feed(request: Request, user: User) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
-    return await feeds.build(
-        request.state.clock, user, show_names=request.state.settings.feed_show_colleague_names
-    )
+    settings = request.state.settings
+    return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
+                                     cache_seconds=settings.feed_cache_seconds)
+
+
+async def build_feed(request: Request, user: User) -> FeedOut:
+    return (await personal_feed(request, user)).out()
 
 
 def sharing_policy(request: Request) -> service.SharingPolicy:
@@ -39,12 +43,14 @@ def sharing_policy(request: Request) -> service.SharingPolicy:
 
 
 async def feed(request: Request) -> Response:
-    return respond(await build_feed(request, signed_in_user(request)))
+    body = (await personal_feed(request, signed_in_user(request))).json()
+    return Response(body, media_type="application/json")
 
 
 async def feed_counts(request: Request) -> Response:
     user = signed_in_user(request)
-    posts = await feeds.posts_for(request.state.clock, user)
+    posts = await feeds.posts_for(request.state.clock, user,
+                                  cache_seconds=request.state.settings.feed_cache_seconds)
     counts = await feeds.colleague_counts(
         user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
     )

@@ -293,7 +293,8 @@ async def my_shares(request: Request) -> Response:
 async def live_counts(request: Request) -> Response:
     """Colleagues' counts per post in the person's feed, for the page to refresh them in place."""
     user = signed_in_user(request)
-    posts = await feeds.posts_for(request.state.clock, user)
+    posts = await feeds.posts_for(request.state.clock, user,
+                                  cache_seconds=request.state.settings.feed_cache_seconds)
     counts = await feeds.colleague_counts(
         user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
     )
