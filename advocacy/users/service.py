@@ -23,6 +23,10 @@ _email = TypeAdapter(EmailStr)
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 8
 
+# A token's last use is written at most this often: a write on every API request cost more than the
+# request itself. The idle timeout of sign-in tokens (whole minutes) can end up to this much early.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
 # Reset emails one account can be sent within the sign-in throttling window.
 PASSWORD_RESETS_PER_WINDOW = 3
 
@@ -181,8 +185,10 @@ async def user_for_token(clock: Clock, settings: Settings, token: str) -> User |
         return None
     if sign_in_token_expired(record, settings, clock.now()):
         return None
-    record.last_used_at = clock.now()
-    await record.save(update_fields=["last_used_at"])
+    now = clock.now()
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        await ApiToken.filter(id=record.id).update(last_used_at=now)
     return record.user
 
 
