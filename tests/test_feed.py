@@ -99,6 +99,36 @@ async def test_feed_reads_a_fixed_number_of_queries_however_many_posts(
 # ---- the API ----------------------------------------------------------------------------------------
 
 
+async def test_api_feed_answers_the_feed_document_with_every_security_header(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    person, headers = await token_for(clock, "ambassador")
+    await factories.create_account(clock, person, "linkedin")
+    answer = await client.get("/api/v1/feed", headers=headers)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    expected = await feeds.build(clock, person)
+    assert answer.json() == expected.model_dump(mode="json")
+    assert [p["id"] for p in answer.json()["posts"]] == [post.id]
+    other = await client.get("/api/v1/me", headers=headers)  # through every layer of the app
+    for name in ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
+                 "cross-origin-opener-policy", "permissions-policy"):
+        assert answer.headers[name] == other.headers[name], name
+    assert "set-cookie" not in answer.headers
+
+
+async def test_api_feed_refuses_a_missing_or_unknown_token_and_roles_without_a_feed(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    assert_error(await client.get("/api/v1/feed"), 401, "not_authenticated")
+    assert_error(await client.get("/api/v1/feed", headers={"Authorization": "Bearer nope"}), 401,
+                 "not_authenticated")
+    _, editor = await token_for(clock, "editor")
+    assert_error(await client.get("/api/v1/feed", headers=editor), 403, "forbidden")
+
+
+
 async def test_api_auto_queues_moves_and_cancels_a_share(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
