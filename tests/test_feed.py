@@ -349,3 +349,27 @@ async def test_editor_features_a_post_from_the_campaign_page(
     assert (await Post.get(id=post.id)).featured
     shown = await client.get(page)
     assert "Stop featuring" in element(shown.text, f"post-{post.id}")
+
+
+async def test_feed_page_shows_correction_notices_only_to_those_who_shared_the_post(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    _, post = await factories.create_launched_campaign(clock, editor, reviewer)
+    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id").first()
+    assert variant is not None
+    sharer, account = await factories.create_ambassador(clock)
+    share = await create_share(clock, sharer, post_id=post.id, account_id=account.id, variant_id=variant.id)
+    await Share.filter(id=share.id).update(status=ShareStatus.PUBLISHED, external_url="https://li.example/p/9")
+    correction = await campaigns.propose_correction(
+        clock, editor, variant.id, text="Our new heart unit is open. #employee", reason="Heart, not cardiac.")
+    await campaigns.review_correction(clock, reviewer, correction.id, approve=True)
+    [notice] = await campaigns.notices_for(sharer)
+    bystander, _ = await factories.create_ambassador(clock)
+
+    await sign_in(client, sharer)
+    page = (await client.get("/feed")).text
+    assert f'id="notice-{notice.id}"' in page and "Our new heart unit is open. #employee" in page
+    await sign_in(client, bystander)
+    assert 'id="corrections"' not in (await client.get("/feed")).text

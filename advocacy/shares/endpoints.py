@@ -30,15 +30,11 @@ from advocacy.users.models import User
 from advocacy.users.service import user_for_token
 
 
-async def personal_feed(request: Request, user: User) -> feeds.PersonalFeed:
+async def personal_feed(request: Request, user: User, *, count_notices: bool = False) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
     settings = request.state.settings
     return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
-                                     cache_seconds=settings.feed_cache_seconds)
-
-
-async def build_feed(request: Request, user: User) -> FeedOut:
-    return (await personal_feed(request, user)).out()
+                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices)
 
 
 def sharing_policy(request: Request) -> service.SharingPolicy:

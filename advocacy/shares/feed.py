@@ -31,9 +31,10 @@ _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 _BLOCKING = frozenset(status.value for status in BLOCKING_STATUSES)
 
 
-def _state_sql(dialect: str, *, names: bool, groups: bool) -> str:
+def _state_sql(dialect: str, *, names: bool, groups: bool, notices: bool) -> str:
     # One statement, rows told apart by `kind`, so the person's state costs one round trip:
-    # a = account, s = own share, c = colleagues per post and status, n = colleague's name, g = group.
+    # a = account, s = own share, c = colleagues per post and status, n = colleague's name, g = group,
+    # k = how many correction notices the person has.
     # $2 is the posts: an int[] on PostgreSQL, a JSON array on SQLite.
     me, posts = placeholder(dialect, 1), placeholder(dialect, 2)
     in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
@@ -61,10 +62,15 @@ def _state_sql(dialect: str, *, names: bool, groups: bool) -> str:
             "SELECT 'g', group_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
             f" FROM group_members WHERE user_id = {me}"
         )
+    if notices:
+        parts.append(
+            "SELECT 'k', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+            f" FROM correction_notices WHERE user_id = {me}"
+        )
     return " UNION ALL ".join(parts)
 
 
-_STATEMENTS: dict[tuple[str, bool, bool], str] = {}
+_STATEMENTS: dict[tuple[str, bool, bool, bool], str] = {}
 
 
 def _moment(value: Any) -> datetime | None:
@@ -78,20 +84,25 @@ def _moment(value: Any) -> datetime | None:
 @dataclass(slots=True)
 class PersonState:
     """What one person's feed needs beyond the posts: their accounts and shares (newest first),
-    colleagues' counts per post, and their groups (only when asked)."""
+    colleagues' counts per post, their groups and how many correction notices they have (only
+    when asked)."""
 
     accounts: list[AccountOut]
     shares: list[ShareOut]
     colleagues: dict[int, ColleagueCounts]
     groups: set[int]
+    notices: int = 0
 
 
-async def person_state(user_id: int, post_ids: list[int], *, names: bool, groups: bool) -> PersonState:
+async def person_state(
+    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool = False
+) -> PersonState:
     """Read a person's state in one statement (see `_state_sql`)."""
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
-    key = (dialect, names, groups)
-    sql = _STATEMENTS.get(key) or _STATEMENTS.setdefault(key, _state_sql(dialect, names=names, groups=groups))
+    key = (dialect, names, groups, notices)
+    sql = _STATEMENTS.get(key) or _STATEMENTS.setdefault(
+        key, _state_sql(dialect, names=names, groups=groups, notices=notices))
     posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
     _, rows = await connection.execute_query(sql, [user_id, posts])
     accounts: list[tuple[tuple[str, int], AccountOut]] = []
@@ -99,6 +110,7 @@ async def person_state(user_id: int, post_ids: list[int], *, names: bool, groups
     colleagues: dict[int, ColleagueCounts] = {}
     named: dict[int, set[str]] = defaultdict(set)
     found_groups: set[int] = set()
+    notice_count = 0
     for row in rows:
         kind = row["kind"]
         if kind == "c":
@@ -122,13 +134,16 @@ async def person_state(user_id: int, post_ids: list[int], *, names: bool, groups
                 id=row["n1"], network=row["s1"], handle=row["s2"], followers=row["n2"], status=row["s3"])))
         elif kind == "n":
             named[row["n1"]].add(row["s1"])
+        elif kind == "k":
+            notice_count = int(row["n1"])
         else:
             found_groups.add(row["n1"])
     for post_id, people in named.items():
         colleagues.setdefault(post_id, ColleagueCounts()).names = sorted(people)
     accounts.sort(key=lambda pair: pair[0])
     shares.sort(key=lambda pair: pair[0], reverse=True)
-    return PersonState([a for _, a in accounts], [s for _, s in shares], colleagues, found_groups)
+    return PersonState([a for _, a in accounts], [s for _, s in shares], colleagues, found_groups,
+                       notice_count)
 
 
 @dataclass(slots=True)
@@ -139,6 +154,7 @@ class PersonalFeed:
     posts: list[tuple[ShareablePost, list[str], ColleagueCounts]]  # post, my networks, colleagues
     shares: list[ShareOut]
     timezone: str
+    notices: int = 0  # correction notices of the person, counted only when asked
 
     def out(self) -> FeedOut:
         return FeedOut.model_construct(
@@ -168,17 +184,21 @@ class PersonalFeed:
 
 
 async def personal_feed(
-    clock: Clock, user: User, *, show_names: bool = False, cache_seconds: float = 0
+    clock: Clock, user: User, *, show_names: bool = False, cache_seconds: float = 0,
+    count_notices: bool = False,
 ) -> PersonalFeed:
     """The whole feed of one person (see the module docstring). `cache_seconds` is how old the
-    kept posts may be (`feed_cache_seconds`); 0 reads them afresh."""
+    kept posts may be (`feed_cache_seconds`); 0 reads them afresh. `count_notices` also counts the
+    person's correction notices (the page shows them; most people have none, so it reads them only
+    then)."""
     now = clock.now()
     shareable = await SHAREABLE.get(clock, cache_seconds)
     shown = [post for post in shareable.posts if post.leaves_at > now]
     # Colleagues are counted for every post shown at all, before targeting: it needs the groups,
     # which come in the same statement.
     state = await person_state(user.id, [post.id for post in shown], names=show_names,
-                               groups=shareable.needs_groups and user.is_opted_in_ambassador)
+                               groups=shareable.needs_groups and user.is_opted_in_ambassador,
+                               notices=count_notices)
     done: dict[int, list[str]] = defaultdict(list)
     for share in state.shares:
         if share.status in _BLOCKING:
@@ -190,6 +210,7 @@ async def personal_feed(
                for post in posts],
         shares=state.shares,
         timezone=user.timezone or "UTC",
+        notices=state.notices,
     )
 
 

@@ -21,7 +21,7 @@ from advocacy.localtime import format_local, input_value, parse_local, zone_of
 from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
-from advocacy.shares.endpoints import build_feed, sharing_policy
+from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, FeedPost, ShareOut
 from advocacy.templating import flash, render
 from advocacy.users.models import User
@@ -106,7 +106,8 @@ async def feed_page(
     """The feed, optionally with one inline error next to the post or share it concerns."""
     user = signed_in_user(request)
     now = request.state.clock.now()
-    feed = await build_feed(request, user)
+    personal = await personal_feed(request, user, count_notices=True)
+    feed = personal.out()
     connected = [a for a in feed.accounts if a.status == "connected"]
     connected_networks = {a.network for a in connected}
     cards = []
@@ -157,7 +158,7 @@ async def feed_page(
         now_input=input_value(now, user),
         back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
-        correction_notices=await notices_for(user),
+        correction_notices=await notices_for(user) if personal.notices else [],
     )
 
 
