@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from advocacy.access import ROUTE_ROLES, allowed
 from advocacy.errors import Forbidden, NotAuthenticated
 from advocacy.users.models import User
-from advocacy.users.service import user_for_token
+from advocacy.users.service import active_user, user_for_token
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SESSION_USER = "user_id"
@@ -50,7 +50,7 @@ async def resolve_user(request: Request) -> User | None:
         request.session.clear()
         return None
     request.session[SESSION_SEEN] = request.state.clock.now().timestamp()
-    return await User.get_or_none(id=user_id, is_active=True)
+    return await active_user(user_id)
 
 
 def session_expired(request: Request) -> bool:
