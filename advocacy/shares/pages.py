@@ -79,17 +79,23 @@ def network_name(network: str) -> str:
     return NETWORK_LABELS.get(network, network)
 
 
-def default_form(post: FeedPost, open_accounts: list[AccountOut], user: User, now: datetime) -> ShareForm:
-    # Pre-select the first account that can still share and a suggestion written for its network,
-    # so "Share" works in one click; the scheduled time defaults to the next quarter hour + 1 h.
-    account = open_accounts[0] if open_accounts else None
-    variant = next((v for v in post.variants if account and v.network == account.network), None)
+def default_time(user: User, now: datetime) -> str:
+    """The scheduled time a share form starts with: the next quarter hour after an hour from now,
+    in the person's zone as a datetime-local value."""
     later = (now + timedelta(hours=1)).replace(second=0, microsecond=0)
     later += timedelta(minutes=-later.minute % 15)
+    return input_value(later, user)
+
+
+def default_form(post: FeedPost, open_accounts: list[AccountOut], scheduled_at: str) -> ShareForm:
+    # Pre-select the first account that can still share and a suggestion written for its network,
+    # so "Share" works in one click; the time is `default_time`, the same for every card.
+    account = open_accounts[0] if open_accounts else None
+    variant = next((v for v in post.variants if account and v.network == account.network), None)
     return ShareForm(
         account_id=str(account.id) if account else "",
         variant_id=str(variant.id) if variant else "",
-        scheduled_at=input_value(later, user),
+        scheduled_at=scheduled_at,
     )
 
 
@@ -111,6 +117,7 @@ async def feed_page(
     connected = [a for a in feed.accounts if a.status == "connected"]
     connected_networks = {a.network for a in connected}
     cards = []
+    scheduled_at = default_time(user, now)
     for post in feed.posts:
         open_accounts = [a for a in connected if a.network not in post.my_share_networks]
         grouped: dict[str, list[VariantOut]] = {}
@@ -118,7 +125,7 @@ async def feed_page(
             # The suggestions for the networks the person connected; all of them until they have one.
             if variant.network in connected_networks or not connected_networks:
                 grouped.setdefault(variant.network, []).append(variant)
-        form = default_form(post, open_accounts, user, now)
+        form = default_form(post, open_accounts, scheduled_at)
         if submitted and submitted[0] == post.id:
             form = submitted[1]
         cards.append(
