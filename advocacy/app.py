@@ -43,6 +43,7 @@ from advocacy.programme import pages as programme_pages
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
+from advocacy.shares.endpoints import FeedFastPath
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
 from advocacy.users import oidc
@@ -233,6 +234,8 @@ def create_app(
         routes=build_routes(settings),
         middleware=[
             Middleware(ShortLinkFastPath, headers=security_headers(
+                hsts=settings.env == "production", form_targets=authorize_origins(settings))),
+            Middleware(FeedFastPath, headers=security_headers(
                 hsts=settings.env == "production", form_targets=authorize_origins(settings))),
             Middleware(
                 SecurityHeadersMiddleware, hsts=settings.env == "production",

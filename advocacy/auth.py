@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from advocacy.access import ROUTE_ROLES, allowed
 from advocacy.errors import Forbidden, NotAuthenticated
 from advocacy.users.models import User
-from advocacy.users.service import user_for_token
+from advocacy.users.service import active_user, user_for_token
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SESSION_USER = "user_id"
@@ -27,14 +27,21 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, or None."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
 async def resolve_user(request: Request) -> User | None:
     if is_api(request):
         # The API takes bearer tokens only, so no cross-site form can act through a cookie.
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is None:
             return None
-        return await user_for_token(request.state.clock, request.state.settings, token.strip())
+        return await user_for_token(request.state.clock, request.state.settings, token)
     user_id = request.session.get(SESSION_USER)
     if not isinstance(user_id, int):
         return None
@@ -43,7 +50,7 @@ async def resolve_user(request: Request) -> User | None:
         request.session.clear()
         return None
     request.session[SESSION_SEEN] = request.state.clock.now().timestamp()
-    return await User.get_or_none(id=user_id, is_active=True)
+    return await active_user(user_id)
 
 
 def session_expired(request: Request) -> bool:

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     share_stagger_limit: int = Field(default=5, ge=1, le=100)
     # The feed says how many colleagues shared a post; with this on, it also names them.
     feed_show_colleague_names: bool = False
+    # How long a web process reuses the shareable posts it read (0: read them on every feed). Changes
+    # made through the process show at once, those of other processes within this many seconds.
+    feed_cache_seconds: float = Field(default=5.0, ge=0)
     # Authenticity guard (see advocacy/shares/authenticity.py for why these defaults): a text whose
     # similarity (0-100) to a colleague's share of the same post reaches the threshold counts as a
     # copy; from this many copies on, the person is nudged to personalise. With require_edit on, a

@@ -17,6 +17,7 @@ from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import compose_text, variant_uses
 from advocacy.users.models import Role, User
+from campaigns import shareable
 from campaigns.announce import announce_launch
 from campaigns.models import (
     Campaign,
@@ -287,6 +288,7 @@ async def review_pack(
             await record(clock, pack, reviewer, "approved", note.strip() or "Approved.")
         else:
             await record(clock, pack, reviewer, "changes_requested", note.strip())
+    shareable.invalidate()
     await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}")
     return pack
 
@@ -312,6 +314,8 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
         campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
         # Queued in the outbox only: nothing is sent while the editor waits.
         await announce_launch(clock, campaign)
+    # After the commit, so no feed read made in between keeps the campaign unlaunched.
+    shareable.invalidate()
     return campaign
 
 
@@ -327,6 +331,7 @@ async def set_featured(clock: Clock, editor: User, post_id: int, featured: bool)
         await post.save(update_fields=["featured"])
         await record(clock, post.pack, editor, "post.feature" if featured else "post.unfeature",
                      post.title, post=post)
+    shareable.invalidate()
     return post
 
 
@@ -385,6 +390,7 @@ async def set_pack_expiry(
         await pack.save(update_fields=["expires_at"])
         when = f"{expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "never"
         await record(clock, pack, editor, "expiry_set", f"Expires {when}.")
+    shareable.invalidate()
     return pack
 
 
@@ -400,6 +406,7 @@ async def archive_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
         await pack.save(update_fields=["status"])
         await record(clock, pack, editor, "archived", "Archived.")
         await cancel_queued_shares(clock, Q(post__pack_id=pack.id), "the content pack was archived")
+    shareable.invalidate()
     return pack
 
 
@@ -433,6 +440,8 @@ async def expire_content(clock: Clock) -> tuple[int, int]:
             cancelled += await cancel_queued_shares(clock, Q(post__pack_id=pack.id), "the content expired")
     async with in_transaction():
         cancelled += await cancel_queued_shares(clock, Q(post__expires_at__lte=now), "the post expired")
+    if packs or cancelled:
+        shareable.invalidate()
     return len(packs), cancelled
 
 
@@ -523,6 +532,7 @@ async def review_correction(
                               correction=correction, share=share, created_at=now)
              for share in shared]
         )
+    shareable.invalidate()  # after the commit, so a feed read meanwhile is not kept
     return correction
 
 

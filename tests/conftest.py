@@ -21,6 +21,7 @@ from tortoise import Tortoise, connections
 from advocacy import db
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
+from campaigns import shareable
 from tests.fakes import linkedin_server, x_server
 from tests.fakes.serving import serve
 
@@ -69,6 +70,8 @@ async def database(migrated: Settings) -> AsyncIterator[Settings]:
             + "".join(f"DELETE FROM {t};" for t in tables)
             + "DELETE FROM sqlite_sequence; PRAGMA foreign_keys = ON;"
         )
+    # The posts this process keeps for the feed came from the previous test's rows.
+    shareable.invalidate()
     yield migrated
     await Tortoise.close_connections()
 

@@ -130,3 +130,18 @@ async def test_sign_in_tokens_end_like_sessions_and_personal_tokens_do_not(
     clock.advance(step)
     assert (await client.get("/api/v1/me", headers=busy_headers)).status_code == 401
     assert (await client.get("/api/v1/me", headers=bearer(personal["token"]))).status_code == 200
+
+
+async def test_last_use_is_written_at_most_once_a_minute(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, headers = await token_for(clock, "editor")
+    created = (await client.post("/api/v1/me/tokens", headers=headers, json={"name": "ci"})).json()
+    await client.get("/api/v1/me", headers=bearer(created["token"]))
+    first = clock.now()
+    clock.advance(timedelta(seconds=59))
+    await client.get("/api/v1/me", headers=bearer(created["token"]))
+    assert (await ApiToken.get(id=created["id"])).last_used_at == first
+    clock.advance(timedelta(seconds=1))
+    await client.get("/api/v1/me", headers=bearer(created["token"]))
+    assert (await ApiToken.get(id=created["id"])).last_used_at == clock.now()

@@ -99,6 +99,36 @@ async def test_feed_reads_a_fixed_number_of_queries_however_many_posts(
 # ---- the API ----------------------------------------------------------------------------------------
 
 
+async def test_api_feed_answers_the_feed_document_with_every_security_header(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    person, headers = await token_for(clock, "ambassador")
+    await factories.create_account(clock, person, "linkedin")
+    answer = await client.get("/api/v1/feed", headers=headers)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    expected = await feeds.build(clock, person)
+    assert answer.json() == expected.model_dump(mode="json")
+    assert [p["id"] for p in answer.json()["posts"]] == [post.id]
+    other = await client.get("/api/v1/me", headers=headers)  # through every layer of the app
+    for name in ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
+                 "cross-origin-opener-policy", "permissions-policy"):
+        assert answer.headers[name] == other.headers[name], name
+    assert "set-cookie" not in answer.headers
+
+
+async def test_api_feed_refuses_a_missing_or_unknown_token_and_roles_without_a_feed(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    assert_error(await client.get("/api/v1/feed"), 401, "not_authenticated")
+    assert_error(await client.get("/api/v1/feed", headers={"Authorization": "Bearer nope"}), 401,
+                 "not_authenticated")
+    _, editor = await token_for(clock, "editor")
+    assert_error(await client.get("/api/v1/feed", headers=editor), 403, "forbidden")
+
+
+
 async def test_api_auto_queues_moves_and_cancels_a_share(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
@@ -319,3 +349,27 @@ async def test_editor_features_a_post_from_the_campaign_page(
     assert (await Post.get(id=post.id)).featured
     shown = await client.get(page)
     assert "Stop featuring" in element(shown.text, f"post-{post.id}")
+
+
+async def test_feed_page_shows_correction_notices_only_to_those_who_shared_the_post(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    _, post = await factories.create_launched_campaign(clock, editor, reviewer)
+    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id").first()
+    assert variant is not None
+    sharer, account = await factories.create_ambassador(clock)
+    share = await create_share(clock, sharer, post_id=post.id, account_id=account.id, variant_id=variant.id)
+    await Share.filter(id=share.id).update(status=ShareStatus.PUBLISHED, external_url="https://li.example/p/9")
+    correction = await campaigns.propose_correction(
+        clock, editor, variant.id, text="Our new heart unit is open. #employee", reason="Heart, not cardiac.")
+    await campaigns.review_correction(clock, reviewer, correction.id, approve=True)
+    [notice] = await campaigns.notices_for(sharer)
+    bystander, _ = await factories.create_ambassador(clock)
+
+    await sign_in(client, sharer)
+    page = (await client.get("/feed")).text
+    assert f'id="notice-{notice.id}"' in page and "Our new heart unit is open. #employee" in page
+    await sign_in(client, bystander)
+    assert 'id="corrections"' not in (await client.get("/feed")).text

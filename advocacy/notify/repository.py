@@ -18,6 +18,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 
+from advocacy.db import placeholder as _mark
 from advocacy.users.models import User
 
 DELIVERY_COLUMNS = ("notification_id", "user_id", "channel", "status", "in_digest", "due_at", "attempts",
@@ -39,9 +40,6 @@ class Recipient:
     frequency: str | None
 
 
-def _mark(dialect: str, number: int) -> str:
-    # Numbered on both: SQLite reads ?NNN, so one statement text serves both databases.
-    return f"${number}" if dialect == "postgres" else f"?{number}"
 
 
 async def hold_key(connection: BaseDBAsyncClient, dedupe_key: str) -> None:

@@ -21,6 +21,7 @@ from advocacy.programme.models import (
     SegmentMatch,
 )
 from advocacy.users.models import Role, User
+from campaigns import shareable
 from campaigns.models import Campaign
 
 
@@ -124,6 +125,7 @@ async def save_segment(clock: Clock, actor: User, *, name: str, match: str,
         await SegmentCondition.bulk_create([
             SegmentCondition(segment_id=segment.id, kind=c.kind, value=c.value, group_id=c.group_id)
             for c in checked])
+    shareable.invalidate()  # the rules of campaigns targeting this segment changed
     await audit.record(clock, actor, "segment.save" if segment_id else "segment.create",
                        f"segment:{segment.id}", {"name": name, "match": checked_match.value,
                                                  "conditions": len(checked)})
@@ -217,6 +219,7 @@ async def set_campaign_segments(
         await CampaignSegment.filter(campaign_id=campaign_id).delete()
         await CampaignSegment.bulk_create([CampaignSegment(campaign_id=campaign_id, segment_id=i)
                                            for i in wanted])
+    shareable.invalidate()  # the feed keeps who each campaign targets
     await audit.record(clock, actor, "campaign.segments", f"campaign:{campaign_id}", {"segment_ids": wanted})
     return wanted
 

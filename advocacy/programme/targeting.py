@@ -9,6 +9,8 @@ ambassador; with segments, it reaches the opted-in ambassadors in at least one o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
@@ -17,6 +19,7 @@ from advocacy.programme.models import (
     CampaignSegment,
     ConditionKind,
     GroupMember,
+    Segment,
     SegmentCondition,
     SegmentMatch,
 )
@@ -74,34 +77,81 @@ def _in_segments(people: QuerySet[User], campaign: Campaign) -> QuerySet[User]:
     return people.annotate(in_audience=targeted).filter(in_audience=1)
 
 
+@dataclass(frozen=True, slots=True)
+class SegmentRule:
+    """One segment of a campaign's audience as plain values, so it can be kept and evaluated per
+    person without the database: its conditions are (kind, value, group id)."""
+
+    match_all: bool
+    conditions: tuple[tuple[str, str, int | None], ...]
+
+    def met_by(self, department: str, region: str, groups: AbstractSet[int]) -> bool:
+        if not self.conditions:
+            return False  # a segment without conditions selects nobody
+        met = (
+            (value == department) if kind == ConditionKind.DEPARTMENT
+            else (value == region) if kind == ConditionKind.REGION
+            else (group_id in groups)
+            for kind, value, group_id in self.conditions
+        )
+        return all(met) if self.match_all else any(met)
+
+
+# Per targeted campaign, the segments it reaches; a campaign missing here targets no segment.
+CampaignRules = dict[int, tuple[SegmentRule, ...]]
+
+
+async def campaign_rules(campaign_ids: list[int]) -> CampaignRules:
+    """The segment rules of those of these campaigns that have target segments."""
+    if not campaign_ids:
+        return {}
+    links = await CampaignSegment.filter(campaign_id__in=list(campaign_ids)).values_list(
+        "campaign_id", "segment_id")
+    if not links:
+        return {}
+    segment_ids = sorted({segment_id for _, segment_id in links})
+    matches = dict(await Segment.filter(id__in=segment_ids).values_list("id", "match"))
+    conditions: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
+    for segment_id, kind, value, group_id in await SegmentCondition.filter(
+        segment_id__in=segment_ids
+    ).order_by("id").values_list("segment_id", "kind", "value", "group_id"):
+        conditions[segment_id].append((str(kind), value, group_id))
+    rules = {
+        segment_id: SegmentRule(matches.get(segment_id) == SegmentMatch.ALL, tuple(conditions[segment_id]))
+        for segment_id in segment_ids
+    }
+    grouped: dict[int, list[SegmentRule]] = defaultdict(list)
+    for campaign_id, segment_id in sorted(links):
+        grouped[campaign_id].append(rules[segment_id])
+    return {campaign_id: tuple(found) for campaign_id, found in grouped.items()}
+
+
+def needs_groups(rules: CampaignRules) -> bool:
+    """Whether evaluating these rules needs the person's groups (one more read otherwise saved)."""
+    return any(kind == ConditionKind.GROUP for found in rules.values() for rule in found
+               for kind, _, _ in rule.conditions)
+
+
+def reaches(rules: CampaignRules, campaign_id: int, user: User, groups: AbstractSet[int]) -> bool:
+    """Whether the campaign's audience includes `user`, from rules read earlier (see campaign_rules)."""
+    if not user.is_opted_in_ambassador:
+        return False
+    found = rules.get(campaign_id)
+    if found is None:
+        return True
+    return any(rule.met_by(user.department, user.region, groups) for rule in found)
+
+
+async def groups_of(user: User) -> set[int]:
+    ids: list[int] = await GroupMember.filter(user_id=user.id).values_list(  # type: ignore[assignment]
+        "group_id", flat=True)
+    return set(ids)
+
+
 async def campaign_ids_for(user: User, campaign_ids: list[int]) -> set[int]:
     """Of these campaigns, the ones whose audience includes `user`."""
     if not user.is_opted_in_ambassador or not campaign_ids:
         return set()
-    links = await CampaignSegment.filter(campaign_id__in=list(campaign_ids)).values_list(
-        "campaign_id", "segment_id")
-    segments_of: dict[int, set[int]] = defaultdict(set)
-    for campaign_id, segment_id in links:
-        segments_of[campaign_id].add(segment_id)
-    wanted = {s for ids in segments_of.values() for s in ids}
-    matching = await _segments_matching(user, wanted)
-    return {cid for cid in campaign_ids if cid not in segments_of or segments_of[cid] & matching}
-
-
-async def _segments_matching(user: User, segment_ids: set[int]) -> set[int]:
-    if not segment_ids:
-        return set()
-    groups = set(await GroupMember.filter(user_id=user.id).values_list("group_id", flat=True))
-    conditions = await SegmentCondition.filter(segment_id__in=list(segment_ids)).select_related("segment")
-    met: dict[int, list[bool]] = defaultdict(list)
-    match_of: dict[int, SegmentMatch] = {}
-    for c in conditions:
-        match_of[c.segment_id] = c.segment.match
-        if c.kind == ConditionKind.DEPARTMENT:
-            met[c.segment_id].append(c.value == user.department)
-        elif c.kind == ConditionKind.REGION:
-            met[c.segment_id].append(c.value == user.region)
-        else:
-            met[c.segment_id].append(c.group_id in groups)
-    return {sid for sid, results in met.items()
-            if (all(results) if match_of[sid] == SegmentMatch.ALL else any(results))}
+    rules = await campaign_rules(campaign_ids)
+    groups = await groups_of(user) if needs_groups(rules) else set()
+    return {cid for cid in campaign_ids if reaches(rules, cid, user, groups)}

@@ -7,9 +7,11 @@ from dataclasses import asdict
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from advocacy.access import allowed
 from advocacy.api import ApiRoute, parse_body, path_int, respond
-from advocacy.auth import signed_in_user
+from advocacy.auth import bearer_token, signed_in_user
 from advocacy.compliance import engine_for
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
@@ -25,13 +27,14 @@ from advocacy.shares.schemas import (
     SharingPreferencesOut,
 )
 from advocacy.users.models import User
+from advocacy.users.service import user_for_token
 
 
-async def build_feed(request: Request, user: User) -> FeedOut:
+async def personal_feed(request: Request, user: User, *, count_notices: bool = False) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
-    return await feeds.build(
-        request.state.clock, user, show_names=request.state.settings.feed_show_colleague_names
-    )
+    settings = request.state.settings
+    return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
+                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices)
 
 
 def sharing_policy(request: Request) -> service.SharingPolicy:
@@ -39,12 +42,59 @@ def sharing_policy(request: Request) -> service.SharingPolicy:
 
 
 async def feed(request: Request) -> Response:
-    return respond(await build_feed(request, signed_in_user(request)))
+    body = (await personal_feed(request, signed_in_user(request))).json()
+    return Response(body, media_type="application/json")
+
+
+FEED_PATH = "/api/v1/feed"
+
+
+class FeedFastPath:
+    """Answers `GET /api/v1/feed` with a valid bearer token before the session, routing and guard
+    layers, the way `ShortLinkFastPath` answers clicks.
+
+    The feed is what ambassadors' apps poll; the layers it skips cost as much as the feed itself
+    (the API reads no session and sets no cookie, and the route table is matched in order). The
+    person is resolved and checked against the route's rule in `advocacy.access` exactly as the
+    guard does, the answer is the route's own (`personal_feed(...).json()`) and carries every
+    answer's security headers (`headers`), written once. A request without a token, with a token
+    that resolves to nobody, or from a role the rule refuses goes on to the route unchanged, which
+    answers it (401, 403) as before.
+    """
+
+    def __init__(self, app: ASGIApp, *, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(b"content-type", b"application/json")] + [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == FEED_PATH:
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    token = bearer_token(value.decode("latin-1"))
+                    if token is not None and await self.answer(scope, send, token):
+                        return
+                    break
+        await self.app(scope, receive, send)
+
+    async def answer(self, scope: Scope, send: Send, token: str) -> bool:
+        state = scope["state"]
+        user = await user_for_token(state["clock"], state["settings"], token)
+        if user is None or not allowed("api-feed", user.role):
+            return False
+        settings = state["settings"]
+        body = (await feeds.personal_feed(state["clock"], user, show_names=settings.feed_show_colleague_names,
+                                          cache_seconds=settings.feed_cache_seconds)).json()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [*self.headers, (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+        return True
 
 
 async def feed_counts(request: Request) -> Response:
     user = signed_in_user(request)
-    posts = await feeds.posts_for(request.state.clock, user)
+    posts = await feeds.posts_for(request.state.clock, user,
+                                  cache_seconds=request.state.settings.feed_cache_seconds)
     counts = await feeds.colleague_counts(
         user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
     )

@@ -1,92 +1,238 @@
-"""The ambassador's feed in a fixed number of queries, however many posts it holds.
+"""The ambassador's feed: the shareable posts, kept per process, and the person's own state in one read.
 
 Posts (approved, unexpired, of launched campaigns targeted at the person; featured first, then
-newest) come with their suggestions, what colleagues did with them, and the person's own shares.
-Every per-post fact is read for all posts at once (one grouped query each), never post by post.
+newest) come from `campaigns.shareable`, the same for everyone and kept as plain values; which of
+them reach this person is decided from the kept targeting rules and the clock. What differs per
+person (their accounts, their shares, colleagues' shares of the posts, their groups when a campaign
+targets groups) is one raw SQL statement, plain rows and no ORM objects, whatever the number of
+posts.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
-from tortoise.functions import Count
+from pydantic_core import to_json
+from tortoise import connections
 
-from advocacy.accounts.models import SocialAccount
 from advocacy.clock import Clock
+from advocacy.db import placeholder
 from advocacy.programme import targeting
-from advocacy.shares.models import ACTIVE_STATUSES, BLOCKING_STATUSES, Share, ShareStatus
+from advocacy.shares.models import ACTIVE_STATUSES, BLOCKING_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, FeedOut, FeedPost, ShareOut
 from advocacy.users.models import User
-from campaigns.models import Post
-from campaigns.schemas import VariantOut
-from campaigns.service import shareable_posts
+from campaigns.shareable import SHAREABLE, ShareablePost
+
+_ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
+_BLOCKING = frozenset(status.value for status in BLOCKING_STATUSES)
 
 
-async def posts_for(clock: Clock, user: User) -> list[Post]:
+def _state_sql(dialect: str, *, names: bool, groups: bool, notices: bool) -> str:
+    # One statement, rows told apart by `kind`, so the person's state costs one round trip:
+    # a = account, s = own share, c = colleagues per post and status, n = colleague's name, g = group,
+    # k = how many correction notices the person has.
+    # $2 is the posts: an int[] on PostgreSQL, a JSON array on SQLite.
+    me, posts = placeholder(dialect, 1), placeholder(dialect, 2)
+    in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
+                else f"IN (SELECT value FROM json_each({posts}))")
+    parts = [
+        "SELECT 'a' AS kind, id AS n1, followers AS n2, NULL AS n3, network AS s1, handle AS s2,"
+        " status AS s3, NULL AS s4, NULL AS s5, NULL AS s6, NULL AS t1, NULL AS t2"
+        f" FROM social_accounts WHERE user_id = {me}",
+        "SELECT 's', s.id, s.post_id, s.account_id, s.network, s.text, s.status, s.external_url,"
+        " s.last_error, p.title, s.due_at, s.published_at"
+        f" FROM shares s JOIN posts p ON p.id = s.post_id WHERE s.user_id = {me}",
+        "SELECT 'c', post_id, COUNT(DISTINCT user_id), NULL, status, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+        f" FROM shares WHERE post_id {in_posts} AND status IN ({_ACTIVE}) AND user_id <> {me}"
+        " GROUP BY post_id, status",
+    ]
+    if names:
+        parts.append(
+            # GROUP BY rather than DISTINCT: DISTINCT would give the NULLs a type (text) of their own.
+            "SELECT 'n', s.post_id, NULL, NULL, u.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+            f" FROM shares s JOIN users u ON u.id = s.user_id WHERE s.post_id {in_posts}"
+            f" AND s.status IN ({_ACTIVE}) AND s.user_id <> {me} GROUP BY s.post_id, u.name"
+        )
+    if groups:
+        parts.append(
+            "SELECT 'g', group_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+            f" FROM group_members WHERE user_id = {me}"
+        )
+    if notices:
+        parts.append(
+            "SELECT 'k', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+            f" FROM correction_notices WHERE user_id = {me}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+_STATEMENTS: dict[tuple[str, bool, bool, bool], str] = {}
+
+
+def _moment(value: Any) -> datetime | None:
+    # PostgreSQL gives datetimes; SQLite gives the ISO text the ORM stored (always in UTC).
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class PersonState:
+    """What one person's feed needs beyond the posts: their accounts and shares (newest first),
+    colleagues' counts per post, their groups and how many correction notices they have (only
+    when asked)."""
+
+    accounts: list[AccountOut]
+    shares: list[ShareOut]
+    colleagues: dict[int, ColleagueCounts]
+    groups: set[int]
+    notices: int = 0
+
+
+async def person_state(
+    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool = False
+) -> PersonState:
+    """Read a person's state in one statement (see `_state_sql`)."""
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    key = (dialect, names, groups, notices)
+    sql = _STATEMENTS.get(key) or _STATEMENTS.setdefault(
+        key, _state_sql(dialect, names=names, groups=groups, notices=notices))
+    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(sql, [user_id, posts])
+    accounts: list[tuple[tuple[str, int], AccountOut]] = []
+    shares: list[tuple[tuple[datetime, int], ShareOut]] = []
+    colleagues: dict[int, ColleagueCounts] = {}
+    named: dict[int, set[str]] = defaultdict(set)
+    found_groups: set[int] = set()
+    notice_count = 0
+    for row in rows:
+        kind = row["kind"]
+        if kind == "c":
+            counts = colleagues.get(row["n1"])
+            if counts is None:
+                counts = colleagues[row["n1"]] = ColleagueCounts()
+            if row["s1"] == ShareStatus.PUBLISHED:
+                counts.published += row["n2"]
+            else:
+                counts.scheduled += row["n2"]
+        elif kind == "s":
+            due = _moment(row["t1"])
+            assert due is not None
+            shares.append(((due, row["n1"]), ShareOut.model_construct(
+                id=row["n1"], post_id=row["n2"], post_title=row["s6"], account_id=row["n3"],
+                network=row["s1"], text=row["s2"], status=row["s3"], due_at=due,
+                published_at=_moment(row["t2"]), external_url=row["s4"], last_error=row["s5"],
+            )))
+        elif kind == "a":
+            accounts.append(((row["s1"], row["n1"]), AccountOut.model_construct(
+                id=row["n1"], network=row["s1"], handle=row["s2"], followers=row["n2"], status=row["s3"])))
+        elif kind == "n":
+            named[row["n1"]].add(row["s1"])
+        elif kind == "k":
+            notice_count = int(row["n1"])
+        else:
+            found_groups.add(row["n1"])
+    for post_id, people in named.items():
+        colleagues.setdefault(post_id, ColleagueCounts()).names = sorted(people)
+    accounts.sort(key=lambda pair: pair[0])
+    shares.sort(key=lambda pair: pair[0], reverse=True)
+    return PersonState([a for _, a in accounts], [s for _, s in shares], colleagues, found_groups,
+                       notice_count)
+
+
+@dataclass(slots=True)
+class PersonalFeed:
+    """One person's feed as plain values, ready to be a `FeedOut` or its JSON."""
+
+    accounts: list[AccountOut]
+    posts: list[tuple[ShareablePost, list[str], ColleagueCounts]]  # post, my networks, colleagues
+    shares: list[ShareOut]
+    timezone: str
+    notices: int = 0  # correction notices of the person, counted only when asked
+
+    def out(self) -> FeedOut:
+        return FeedOut.model_construct(
+            accounts=self.accounts,
+            posts=[
+                FeedPost.model_construct(
+                    id=post.id, campaign=post.campaign, title=post.title, url=post.url,
+                    featured=post.featured, variants=list(post.variants), my_share_networks=networks,
+                    colleagues=counts,
+                )
+                for post, networks, counts in self.posts
+            ],
+            my_shares=self.shares,
+            timezone=self.timezone,
+        )
+
+    def json(self) -> bytes:
+        """The same document as `out()` serialised, from each post's JSON kept with the post."""
+        posts = b",".join(
+            b"".join((post.json_head, b',"my_share_networks":', to_json(networks), b',"colleagues":',
+                      to_json(counts), b"}"))
+            for post, networks, counts in self.posts
+        )
+        return b"".join((b'{"accounts":', to_json(self.accounts), b',"posts":[', posts,
+                         b'],"my_shares":', to_json(self.shares), b',"timezone":', to_json(self.timezone),
+                         b"}"))
+
+
+async def personal_feed(
+    clock: Clock, user: User, *, show_names: bool = False, cache_seconds: float = 0,
+    count_notices: bool = False,
+) -> PersonalFeed:
+    """The whole feed of one person (see the module docstring). `cache_seconds` is how old the
+    kept posts may be (`feed_cache_seconds`); 0 reads them afresh. `count_notices` also counts the
+    person's correction notices (the page shows them; most people have none, so it reads them only
+    then)."""
+    now = clock.now()
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    shown = [post for post in shareable.posts if post.leaves_at > now]
+    # Colleagues are counted for every post shown at all, before targeting: it needs the groups,
+    # which come in the same statement.
+    state = await person_state(user.id, [post.id for post in shown], names=show_names,
+                               groups=shareable.needs_groups and user.is_opted_in_ambassador,
+                               notices=count_notices)
+    done: dict[int, list[str]] = defaultdict(list)
+    for share in state.shares:
+        if share.status in _BLOCKING:
+            done[share.post_id].append(share.network)
+    posts = shareable.for_person(now, user, state.groups)
+    return PersonalFeed(
+        accounts=state.accounts,
+        posts=[(post, sorted(done.get(post.id, [])), state.colleagues.get(post.id) or ColleagueCounts())
+               for post in posts],
+        shares=state.shares,
+        timezone=user.timezone or "UTC",
+        notices=state.notices,
+    )
+
+
+async def build(clock: Clock, user: User, *, show_names: bool = False, cache_seconds: float = 0) -> FeedOut:
+    """The whole feed of one person as the API describes it."""
+    return (await personal_feed(clock, user, show_names=show_names, cache_seconds=cache_seconds)).out()
+
+
+async def posts_for(clock: Clock, user: User, *, cache_seconds: float = 0) -> list[ShareablePost]:
     """The shareable posts of the campaigns that target this person, featured first, then newest."""
-    posts = await shareable_posts(clock)
-    campaign_ids = sorted({post.pack.campaign_id for post in posts})  # type: ignore[attr-defined]
-    reached = await targeting.campaign_ids_for(user, campaign_ids)
-    return [post for post in posts if post.pack.campaign_id in reached]  # type: ignore[attr-defined]
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    groups: set[int] = set()
+    if shareable.needs_groups and user.is_opted_in_ambassador:
+        groups = await targeting.groups_of(user)
+    return shareable.for_person(clock.now(), user, groups)
 
 
 async def colleague_counts(
     user: User, post_ids: list[int], *, with_names: bool
 ) -> dict[int, ColleagueCounts]:
     """Per post: how many colleagues published it and how many have it waiting (names if asked)."""
-    counts: dict[int, ColleagueCounts] = {post_id: ColleagueCounts() for post_id in post_ids}
     if not post_ids:
-        return counts
-    others = Share.filter(post_id__in=post_ids, status__in=ACTIVE_STATUSES).exclude(user_id=user.id)
-    rows = await (
-        others.annotate(people=Count("user_id", distinct=True))
-        .group_by("post_id", "status")
-        .values_list("post_id", "status", "people")
-    )
-    for post_id, status, people in rows:
-        if status == ShareStatus.PUBLISHED:
-            counts[post_id].published += people
-        else:
-            counts[post_id].scheduled += people
-    if with_names:
-        names: dict[int, set[str]] = defaultdict(set)
-        for post_id, name in await others.values_list("post_id", "user__name"):
-            names[post_id].add(name)
-        for post_id, people in names.items():
-            counts[post_id].names = sorted(people)
-    return counts
-
-
-async def build(clock: Clock, user: User, *, show_names: bool = False) -> FeedOut:
-    """The whole feed of one person (see the module docstring)."""
-    accounts = await SocialAccount.filter(user_id=user.id).order_by("network", "id")
-    posts = await posts_for(clock, user)
-    post_ids = [post.id for post in posts]
-    mine = await Share.filter(user_id=user.id).select_related("post").order_by("-due_at", "-id")
-    done: dict[int, list[str]] = defaultdict(list)
-    for share in mine:
-        if share.status in BLOCKING_STATUSES:
-            done[share.post_id].append(share.network)  # type: ignore[attr-defined]
-    colleagues = await colleague_counts(user, post_ids, with_names=show_names)
-    return FeedOut(
-        accounts=[
-            AccountOut(id=a.id, network=a.network.value, handle=a.handle,
-                       followers=a.followers, status=a.status)
-            for a in accounts
-        ],
-        posts=[
-            FeedPost(
-                id=post.id,
-                campaign=post.pack.campaign.name,
-                title=post.title,
-                url=post.url,
-                featured=post.featured,
-                variants=[VariantOut.of(v) for v in post.variants],
-                my_share_networks=sorted(done.get(post.id, [])),
-                colleagues=colleagues[post.id],
-            )
-            for post in posts
-        ],
-        my_shares=[ShareOut.of(share) for share in mine],
-        timezone=user.timezone or "UTC",
-    )
+        return {}
+    state = await person_state(user.id, post_ids, names=with_names, groups=False)
+    return {post_id: state.colleagues.get(post_id) or ColleagueCounts() for post_id in post_ids}

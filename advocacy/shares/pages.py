@@ -21,7 +21,7 @@ from advocacy.localtime import format_local, input_value, parse_local, zone_of
 from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
-from advocacy.shares.endpoints import build_feed, sharing_policy
+from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, FeedPost, ShareOut
 from advocacy.templating import flash, render
 from advocacy.users.models import User
@@ -79,17 +79,23 @@ def network_name(network: str) -> str:
     return NETWORK_LABELS.get(network, network)
 
 
-def default_form(post: FeedPost, open_accounts: list[AccountOut], user: User, now: datetime) -> ShareForm:
-    # Pre-select the first account that can still share and a suggestion written for its network,
-    # so "Share" works in one click; the scheduled time defaults to the next quarter hour + 1 h.
-    account = open_accounts[0] if open_accounts else None
-    variant = next((v for v in post.variants if account and v.network == account.network), None)
+def default_time(user: User, now: datetime) -> str:
+    """The scheduled time a share form starts with: the next quarter hour after an hour from now,
+    in the person's zone as a datetime-local value."""
     later = (now + timedelta(hours=1)).replace(second=0, microsecond=0)
     later += timedelta(minutes=-later.minute % 15)
+    return input_value(later, user)
+
+
+def default_form(post: FeedPost, open_accounts: list[AccountOut], scheduled_at: str) -> ShareForm:
+    # Pre-select the first account that can still share and a suggestion written for its network,
+    # so "Share" works in one click; the time is `default_time`, the same for every card.
+    account = open_accounts[0] if open_accounts else None
+    variant = next((v for v in post.variants if account and v.network == account.network), None)
     return ShareForm(
         account_id=str(account.id) if account else "",
         variant_id=str(variant.id) if variant else "",
-        scheduled_at=input_value(later, user),
+        scheduled_at=scheduled_at,
     )
 
 
@@ -106,10 +112,12 @@ async def feed_page(
     """The feed, optionally with one inline error next to the post or share it concerns."""
     user = signed_in_user(request)
     now = request.state.clock.now()
-    feed = await build_feed(request, user)
+    personal = await personal_feed(request, user, count_notices=True)
+    feed = personal.out()
     connected = [a for a in feed.accounts if a.status == "connected"]
     connected_networks = {a.network for a in connected}
     cards = []
+    scheduled_at = default_time(user, now)
     for post in feed.posts:
         open_accounts = [a for a in connected if a.network not in post.my_share_networks]
         grouped: dict[str, list[VariantOut]] = {}
@@ -117,7 +125,7 @@ async def feed_page(
             # The suggestions for the networks the person connected; all of them until they have one.
             if variant.network in connected_networks or not connected_networks:
                 grouped.setdefault(variant.network, []).append(variant)
-        form = default_form(post, open_accounts, user, now)
+        form = default_form(post, open_accounts, scheduled_at)
         if submitted and submitted[0] == post.id:
             form = submitted[1]
         cards.append(
@@ -157,7 +165,7 @@ async def feed_page(
         now_input=input_value(now, user),
         back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
-        correction_notices=await notices_for(user),
+        correction_notices=await notices_for(user) if personal.notices else [],
     )
 
 
@@ -293,7 +301,8 @@ async def my_shares(request: Request) -> Response:
 async def live_counts(request: Request) -> Response:
     """Colleagues' counts per post in the person's feed, for the page to refresh them in place."""
     user = signed_in_user(request)
-    posts = await feeds.posts_for(request.state.clock, user)
+    posts = await feeds.posts_for(request.state.clock, user,
+                                  cache_seconds=request.state.settings.feed_cache_seconds)
     counts = await feeds.colleague_counts(
         user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
     )

@@ -33,6 +33,7 @@ from advocacy.shares.models import (
 from advocacy.shares.planner import plan_auto_queue
 from advocacy.shares.preferences import sharing_hours
 from advocacy.users.models import Role, User
+from campaigns import shareable
 from campaigns.models import Campaign, CampaignStatus, MessageVariant, PackStatus, Post
 from campaigns.text_limits import length_problem
 
@@ -217,6 +218,8 @@ async def create_share(
             raise
         log.info("second share of post %s on %s refused by the index: %s", post.id, network, error)
         raise Conflict(f"You already shared this post on {network}.") from None
+    if variant is not None:
+        shareable.invalidate()  # the feed offers the least used suggestion first
     return share
 
 
@@ -385,6 +388,8 @@ async def cancel_share(clock: Clock, user: User, share_id: int) -> Share:
             reason="cancelled by the ambassador",
         )
         await audit.record(clock, user, "share.cancel", f"share:{share.id}")
+    if share.variant_id is not None:  # type: ignore[attr-defined]
+        shareable.invalidate()  # a cancelled share no longer counts as a use of its suggestion
     return share
 
 
