@@ -82,6 +82,9 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
     await Tortoise.close_connections()
     await db.migrate(settings)
     posts = max(1, snapshots // len(SNAPSHOT_OFFSETS))
+    # One share per person, post and network (the shares' unique index): consecutive shares go to
+    # distinct ambassadors, so each run of AMBASSADORS shares of a campaign takes a post of its own.
+    per_campaign = posts // AMBASSADORS + 1
     timings: dict[str, float] = {}
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
     try:
@@ -92,10 +95,10 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
 
         await step("users", f"""
             INSERT INTO users (email, name, role, password_hash, department, region, timezone, opted_in_at,
-                               is_active, created_at)
+                               is_active, created_at, manager_email)
             SELECT 'a' || n || '@bench.example.org', 'Ambassador ' || n, 'ambassador', 'x',
                    (ARRAY{list(DEPARTMENTS)!r})[1 + n % {len(DEPARTMENTS)}],
-                   (ARRAY{list(REGIONS)!r})[1 + (n / 7) % {len(REGIONS)}], 'UTC', $1, true, $1
+                   (ARRAY{list(REGIONS)!r})[1 + (n / 7) % {len(REGIONS)}], 'UTC', $1, true, $1, ''
             FROM generate_series(1, {AMBASSADORS}) AS n""", START)
         await step("accounts", """
             INSERT INTO social_accounts (network, handle, external_id, followers, is_brand, status,
@@ -111,16 +114,20 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
             FROM generate_series(1, {CAMPAIGNS}) AS n;
             INSERT INTO content_packs (campaign_id, title, status, review_note, created_at, author_id)
             SELECT id, 'Pack ' || id, 'approved', '', $1, 1 FROM campaigns;
-            INSERT INTO posts (pack_id, title, url, created_at, brand_ref_linkedin, brand_ref_x,
-                               link_description, link_image, link_title, media_url)
-            SELECT id, 'Post of pack ' || id, 'https://example.org/' || id, $1, '', '', '', '', '', ''
-            FROM content_packs""".replace("$1", "'" + START.isoformat() + "'::timestamptz"))
+            INSERT INTO posts (id, pack_id, title, url, created_at, brand_ref_linkedin, brand_ref_x,
+                               link_description, link_image, link_title, media_url, featured)
+            SELECT (id - 1) * {per_campaign} + k, id, 'Post ' || k || ' of pack ' || id,
+                   'https://example.org/' || id || '/' || k, $1, '', '', '', '', '', '', false
+            FROM content_packs CROSS JOIN generate_series(1, {per_campaign}) AS k;
+            SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT max(id) FROM posts))""".replace(
+            "$1", "'" + START.isoformat() + "'::timestamptz"))
         await step("shares", f"""
             INSERT INTO shares (network, text, status, due_at, attempts, external_id, published_at,
                                 last_error, created_at, updated_at, account_id, post_id, user_id,
                                 needs_reconcile)
             SELECT a.network, 'Bench share ' || n, 'published', t, 1, 'x' || n, t, '', t, t, a.id,
-                   1 + (n % {DAYS}) / 31 % {CAMPAIGNS}, a.user_id, false
+                   ((n % {DAYS}) / 31 % {CAMPAIGNS}) * {per_campaign} + 1 + n / {AMBASSADORS}, a.user_id,
+                   false
             FROM generate_series(1, {posts}) AS n
             CROSS JOIN LATERAL (SELECT $1::timestamptz + ((n % {DAYS}) * interval '1 day')
                                 + ((n::bigint * 7919) % 86400) * interval '1 second' AS t) AS moment
