@@ -129,10 +129,8 @@ class MetricsCollector:
                 tracked.next_collect_at = _next_collection(tracked.published_at, now)
             async with in_transaction():
                 report.snapshots += await record_snapshots(pairs)
-                await TrackedPost.bulk_update(posts, fields=[
-                    "collections_done", "next_collect_at", "latest_impressions", "latest_reach",
-                    "latest_engagements", "latest_clicks", "latest_provenance",
-                ])
+                # record_snapshots has stored the latest figures; what is left is the schedule.
+                await TrackedPost.bulk_update(posts, fields=["collections_done", "next_collect_at"])
         if to_read:
             checked = await self.readback.check(sorted(to_read))
             report.read_back, report.flagged = checked.checked, checked.flagged + checked.deleted

@@ -1,7 +1,7 @@
 """Writes a batch of metric snapshots: the raw rows, each post's latest figures, and daily rollups.
 
-A batch goes in two statements (not one per snapshot), so ingestion keeps up with thousands of
-posts; dashboards then read the rollups and never the raw snapshots.
+A batch goes in one statement per table (not one per snapshot or per post), so ingestion keeps up
+with thousands of posts; dashboards then read the rollups and never the raw snapshots.
 """
 
 from __future__ import annotations
@@ -52,6 +52,11 @@ SNAPSHOT_COLUMNS = ("share_id", "brand_post_id", "network", "captured_at", "impr
                     "reactions", "comments", "reshares", "clicks", "provenance")
 ROLLUP_COLUMNS = ("day", "tracked_id", "campaign_id", "is_brand", "network", "user_id", "department",
                   "region", *ROLLED, "provenance")
+# PostgreSQL types of the rollup columns, for passing each column as one array.
+ROLLUP_TYPES = ("date", "int", "int", "bool", "text", "int", "text", "text", "int", "int", "int", "int",
+                "text")
+LATEST_COLUMNS = ("id", *(f"latest_{name}" for name in ROLLED), "latest_provenance")
+LATEST_TYPES = ("int", "int", "int", "int", "int", "text")
 
 
 def _insert(table: str, columns: tuple[str, ...], dialect: str) -> str:
@@ -59,27 +64,56 @@ def _insert(table: str, columns: tuple[str, ...], dialect: str) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
-def rollup_upsert(dialect: str) -> str:
-    """Adds a day's gains to the post's rollup row, creating it on the day's first snapshot.
+def _unnest(types: tuple[str, ...]) -> str:
+    """`unnest($1::t1[], $2::t2[], ...)`: a whole batch as one parameter per column (PostgreSQL)."""
+    return "unnest(" + ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(types)) + ")"
 
-    A gain that is not reported (NULL) leaves the figure as it was; PostgreSQL and SQLite share the
-    ON CONFLICT syntax.
-    """
-    updates = ", ".join(
-        f"{c} = CASE WHEN excluded.{c} IS NULL THEN daily_rollups.{c}"
-        f" ELSE COALESCE(daily_rollups.{c}, 0) + excluded.{c} END"
-        for c in ROLLED
+
+def _added(table: str, columns: tuple[str, ...]) -> str:
+    # A gain that is not reported (NULL) leaves the figure as it was: not reported is not zero.
+    return ", ".join(
+        f"{c} = CASE WHEN excluded.{c} IS NULL THEN {table}.{c}"
+        f" ELSE COALESCE({table}.{c}, 0) + excluded.{c} END"
+        for c in columns
     )
-    insert = _insert("daily_rollups", ROLLUP_COLUMNS, dialect)
-    return f"{insert} ON CONFLICT (tracked_id, day) DO UPDATE SET {updates}, provenance = excluded.provenance"
+
+
+def rollup_upsert(dialect: str) -> str:
+    """Adds a day's gains to the posts' rollup rows, creating each on its day's first snapshot.
+
+    On PostgreSQL the statement takes the whole batch as one array per column (one statement, one
+    plan, instead of one execution per post and day); on SQLite it is run once per row.
+    """
+    if dialect == "postgres":
+        insert = (f"INSERT INTO daily_rollups ({', '.join(ROLLUP_COLUMNS)})"
+                  f" SELECT * FROM {_unnest(ROLLUP_TYPES)}")
+    else:
+        insert = _insert("daily_rollups", ROLLUP_COLUMNS, dialect)
+    return (f"{insert} ON CONFLICT (tracked_id, day) DO UPDATE SET {_added('daily_rollups', ROLLED)},"
+            " provenance = excluded.provenance")
+
+
+def latest_update(dialect: str) -> str:
+    """Sets the posts' latest figures: one UPDATE ... FROM unnest on PostgreSQL, one per post on SQLite."""
+    figures = LATEST_COLUMNS[1:]
+    if dialect == "postgres":
+        sets = ", ".join(f"{c} = v.{c}" for c in figures)
+        return (f"UPDATE tracked_posts AS t SET {sets} FROM {_unnest(LATEST_TYPES)}"
+                f" AS v({', '.join(LATEST_COLUMNS)}) WHERE t.id = v.id")
+    return f"UPDATE tracked_posts SET {', '.join(f'{c} = ?' for c in figures)} WHERE id = ?"
+
+
+def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    return [[row[i] for row in rows] for i in range(width)]
 
 
 async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> int:
     """Store the snapshots of tracked posts (whose `account` is loaded) and roll them up by day.
 
-    The tracked posts' latest figures are updated in memory; the caller saves them. This is the hot
-    path of collection, so it writes through the ORM's own connection: the snapshots with COPY on
-    PostgreSQL (executemany on SQLite), the rollups with one batched upsert.
+    In one transaction: the raw snapshots, each post's latest figures (also set on the given
+    objects) and the daily rollups. This is the hot path of collection, so it writes through the
+    ORM's own connection, a statement per table and batch on PostgreSQL: the snapshots with COPY,
+    the rollups and latest figures with arrays of the batch (executemany on SQLite).
     """
     if not pairs:
         return 0
@@ -87,6 +121,7 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
     users = {u.id: u for u in await User.filter(id__in=sorted(user_ids))} if user_ids else {}
     snapshots: list[list[Any]] = []
     gains: dict[tuple[int, date], list[Any]] = {}
+    posts: dict[int, TrackedPost] = {}
     for tracked, m in pairs:
         now = reading_of(m)
         snapshots.append([
@@ -111,6 +146,9 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
                 setattr(tracked, latest, getattr(now, name))
         row[-1] = m.provenance
         tracked.latest_provenance = m.provenance
+        posts[tracked.id] = tracked
+    rollups = list(gains.values())
+    figures = [[t.id, *(getattr(t, c) for c in LATEST_COLUMNS[1:])] for t in posts.values()]
     async with in_transaction() as connection:
         dialect = connection.capabilities.dialect
         if dialect == "postgres":
@@ -118,7 +156,10 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
             async with connection.acquire_connection() as raw:
                 await raw.copy_records_to_table(
                     "metric_snapshots", records=[tuple(row) for row in snapshots], columns=SNAPSHOT_COLUMNS)
+            await connection.execute_query(rollup_upsert(dialect), _columns(rollups, len(ROLLUP_COLUMNS)))
+            await connection.execute_query(latest_update(dialect), _columns(figures, len(LATEST_COLUMNS)))
         else:
             await connection.execute_many(_insert("metric_snapshots", SNAPSHOT_COLUMNS, dialect), snapshots)
-        await connection.execute_many(rollup_upsert(dialect), list(gains.values()))
+            await connection.execute_many(rollup_upsert(dialect), rollups)
+            await connection.execute_many(latest_update(dialect), [[*row[1:], row[0]] for row in figures])
     return len(snapshots)

@@ -110,6 +110,29 @@ async def test_a_snapshot_without_a_figure_leaves_it_not_reported(
     assert (row.department, row.network, row.is_brand) == ("Nursing", "linkedin", False)
 
 
+async def test_recording_snapshots_stores_each_posts_latest_figures(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    world = World(database, clock)
+    _, post = await world.launch()
+    share = await world.share(post, "linkedin", department="Nursing")
+    await world.collector.enrol_new_posts()
+    tracked = await TrackedPost.get(share_id=share.id).select_related("account")
+    clock.advance(timedelta(hours=2))
+    first = PostMetrics(tracked.external_id, clock.now(), impressions=100, reach=None, reactions=4,
+                        comments=1, reshares=None, clicks=3, provenance="measured")
+    clock.advance(timedelta(hours=1))
+    second = PostMetrics(tracked.external_id, clock.now(), impressions=150, reach=None, reactions=None,
+                         comments=None, reshares=None, clicks=None, provenance="estimated")
+    assert await record_snapshots([(tracked, first), (tracked, second)]) == 2
+    stored = await TrackedPost.get(id=tracked.id)
+    # A figure the later snapshot does not report keeps its last reported value.
+    assert (stored.latest_impressions, stored.latest_reach, stored.latest_engagements,
+            stored.latest_clicks, stored.latest_provenance) == (150, None, 5, 3, "estimated")
+    row = await DailyRollup.get(tracked_id=tracked.id)
+    assert (row.impressions, row.reach, row.engagements, row.clicks) == (150, None, 5, 3)
+
+
 async def test_participation_is_recorded_per_day_and_kept(database: Settings, clock: SimulatedClock) -> None:
     world = World(database, clock)
     _, post = await world.launch()
