@@ -1,14 +1,14 @@
-"""Writes a batch of metric snapshots: the raw rows, each post's latest figures, and daily rollups.
+"""Writes a batch of metric snapshots: the raw rows, each post's latest figures, daily rollups and totals.
 
 A batch goes in one statement per table (not one per snapshot or per post), so ingestion keeps up
-with thousands of posts; dashboards then read the rollups and never the raw snapshots.
+with thousands of posts; dashboards then read the rollups and totals, never the raw snapshots.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -59,6 +59,32 @@ LATEST_COLUMNS = ("id", *(f"latest_{name}" for name in ROLLED), "latest_provenan
 LATEST_TYPES = ("int", "int", "int", "int", "int", "text")
 
 
+TOTAL_KEY = ("day", "campaign_id", "published_on", "is_brand", "network", "department", "region",
+             "provenance")
+TOTAL_COLUMNS = (*TOTAL_KEY, *ROLLED)
+TOTAL_TYPES = ("date", "int", "date", "bool", "text", "text", "text", "text", "bigint", "bigint", "bigint",
+               "bigint")
+
+
+def totals_from_rollups(dialect: str) -> str:
+    """Fills the empty per-day programme totals from the per-post rollups, summed by slice.
+
+    For an upgrade (migration 0014) and for generated benchmark data: the collector keeps them
+    itself from then on. A rollup holds the provenance of its day's last snapshot, so each day's
+    gains of a post count under that label here.
+    """
+    published_on = ("(t.published_at AT TIME ZONE 'UTC')::date" if dialect == "postgres"
+                    else "date(t.published_at)")
+    return (
+        f"INSERT INTO daily_totals ({', '.join(TOTAL_COLUMNS)})"
+        f" SELECT r.day, r.campaign_id, {published_on}, r.is_brand, r.network, r.department, r.region,"
+        " r.provenance, SUM(r.impressions), SUM(r.reach), SUM(r.engagements), SUM(r.clicks)"
+        " FROM daily_rollups r JOIN tracked_posts t ON t.id = r.tracked_id"
+        f" GROUP BY r.day, r.campaign_id, {published_on}, r.is_brand, r.network, r.department, r.region,"
+        " r.provenance"
+    )
+
+
 def _insert(table: str, columns: tuple[str, ...], dialect: str) -> str:
     marks = ", ".join(f"${i + 1}" if dialect == "postgres" else "?" for i in range(len(columns)))
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
@@ -93,6 +119,16 @@ def rollup_upsert(dialect: str) -> str:
             " provenance = excluded.provenance")
 
 
+def totals_upsert(dialect: str) -> str:
+    """Adds a batch's gains, summed by slice, to the programme's per-day totals (as rollup_upsert)."""
+    if dialect == "postgres":
+        insert = (f"INSERT INTO daily_totals ({', '.join(TOTAL_COLUMNS)})"
+                  f" SELECT * FROM {_unnest(TOTAL_TYPES)}")
+    else:
+        insert = _insert("daily_totals", TOTAL_COLUMNS, dialect)
+    return f"{insert} ON CONFLICT ({', '.join(TOTAL_KEY)}) DO UPDATE SET {_added('daily_totals', ROLLED)}"
+
+
 def latest_update(dialect: str) -> str:
     """Sets the posts' latest figures: one UPDATE ... FROM unnest on PostgreSQL, one per post on SQLite."""
     figures = LATEST_COLUMNS[1:]
@@ -111,9 +147,10 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
     """Store the snapshots of tracked posts (whose `account` is loaded) and roll them up by day.
 
     In one transaction: the raw snapshots, each post's latest figures (also set on the given
-    objects) and the daily rollups. This is the hot path of collection, so it writes through the
-    ORM's own connection, a statement per table and batch on PostgreSQL: the snapshots with COPY,
-    the rollups and latest figures with arrays of the batch (executemany on SQLite).
+    objects), the daily rollups per post and the programme's daily totals per slice. This is the
+    hot path of collection, so it writes through the ORM's own connection, a statement per table
+    and batch on PostgreSQL: the snapshots with COPY, the rollups, totals and latest figures with
+    arrays of the batch (executemany on SQLite).
     """
     if not pairs:
         return 0
@@ -121,6 +158,7 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
     users = {u.id: u for u in await User.filter(id__in=sorted(user_ids))} if user_ids else {}
     snapshots: list[list[Any]] = []
     gains: dict[tuple[int, date], list[Any]] = {}
+    totals: dict[tuple[Any, ...], list[int | None]] = {}
     posts: dict[int, TrackedPost] = {}
     for tracked, m in pairs:
         now = reading_of(m)
@@ -139,15 +177,25 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
                 user.id if user else None, user.department if user else "", user.region if user else "",
                 None, None, None, None, m.provenance,
             ]
+        provenance = Provenance(m.provenance).value
+        # The slice of the programme's totals: the rollup's own slice, the post's UTC publication
+        # day (reports pick posts by publication) and the provenance of this snapshot.
+        total_key = (key[1], tracked.campaign_id, tracked.published_at.astimezone(UTC).date(),  # type: ignore[attr-defined]
+                     *row[3:5], *row[6:8], provenance)
+        summed = totals.setdefault(total_key, [None, None, None, None])
         for index, name in enumerate(ROLLED):
             latest = f"latest_{name}"
-            row[8 + index] = add_reported(row[8 + index], gain(getattr(tracked, latest), getattr(now, name)))
+            gained = gain(getattr(tracked, latest), getattr(now, name))
+            row[8 + index] = add_reported(row[8 + index], gained)
+            summed[index] = add_reported(summed[index], gained)
             if getattr(now, name) is not None:
                 setattr(tracked, latest, getattr(now, name))
         row[-1] = m.provenance
         tracked.latest_provenance = m.provenance
         posts[tracked.id] = tracked
     rollups = list(gains.values())
+    # In key order, so concurrent collectors lock the shared total rows in the same order.
+    summed_totals = [[*k, *v] for k, v in sorted(totals.items())]
     figures = [[t.id, *(getattr(t, c) for c in LATEST_COLUMNS[1:])] for t in posts.values()]
     async with in_transaction() as connection:
         dialect = connection.capabilities.dialect
@@ -157,9 +205,12 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
                 await raw.copy_records_to_table(
                     "metric_snapshots", records=[tuple(row) for row in snapshots], columns=SNAPSHOT_COLUMNS)
             await connection.execute_query(rollup_upsert(dialect), _columns(rollups, len(ROLLUP_COLUMNS)))
+            await connection.execute_query(totals_upsert(dialect),
+                                           _columns(summed_totals, len(TOTAL_COLUMNS)))
             await connection.execute_query(latest_update(dialect), _columns(figures, len(LATEST_COLUMNS)))
         else:
             await connection.execute_many(_insert("metric_snapshots", SNAPSHOT_COLUMNS, dialect), snapshots)
             await connection.execute_many(rollup_upsert(dialect), rollups)
+            await connection.execute_many(totals_upsert(dialect), summed_totals)
             await connection.execute_many(latest_update(dialect), [[*row[1:], row[0]] for row in figures])
     return len(snapshots)
