@@ -159,13 +159,15 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
     snapshots: list[list[Any]] = []
     gains: dict[tuple[int, date], list[Any]] = {}
     totals: dict[tuple[Any, ...], list[int | None]] = {}
-    posts: dict[int, TrackedPost] = {}
+    # Each post's latest figures as the batch goes, kept apart from the ORM objects (whose attribute
+    # writes cost several times a list's) and set on them once at the end.
+    latest: dict[int, tuple[TrackedPost, list[Any]]] = {}
     for tracked, m in pairs:
         now = reading_of(m)
+        provenance = Provenance(m.provenance).value
         snapshots.append([
             tracked.share_id, tracked.brand_post_id, tracked.network,  # type: ignore[attr-defined]
-            m.captured_at, m.impressions, m.reach, m.reactions, m.comments, m.reshares, m.clicks,
-            Provenance(m.provenance).value,
+            m.captured_at, m.impressions, m.reach, m.reactions, m.comments, m.reshares, m.clicks, provenance,
         ])
         key = (tracked.id, m.captured_at.date())
         row = gains.get(key)
@@ -177,26 +179,28 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
                 user.id if user else None, user.department if user else "", user.region if user else "",
                 None, None, None, None, m.provenance,
             ]
-        provenance = Provenance(m.provenance).value
+        _, state = latest.setdefault(tracked.id, (tracked, [getattr(tracked, c) for c in LATEST_COLUMNS[1:]]))
         # The slice of the programme's totals: the rollup's own slice, the post's UTC publication
         # day (reports pick posts by publication) and the provenance of this snapshot.
         total_key = (key[1], tracked.campaign_id, tracked.published_at.astimezone(UTC).date(),  # type: ignore[attr-defined]
                      *row[3:5], *row[6:8], provenance)
         summed = totals.setdefault(total_key, [None, None, None, None])
-        for index, name in enumerate(ROLLED):
-            latest = f"latest_{name}"
-            gained = gain(getattr(tracked, latest), getattr(now, name))
+        for index, value in enumerate((now.impressions, now.reach, now.engagements, now.clicks)):
+            gained = gain(state[index], value)
             row[8 + index] = add_reported(row[8 + index], gained)
             summed[index] = add_reported(summed[index], gained)
-            if getattr(now, name) is not None:
-                setattr(tracked, latest, getattr(now, name))
-        row[-1] = m.provenance
-        tracked.latest_provenance = m.provenance
-        posts[tracked.id] = tracked
+            if value is not None:
+                state[index] = value
+        row[-1] = state[-1] = m.provenance
+    figures = []
+    for tracked, state in latest.values():
+        for name, value in zip(LATEST_COLUMNS[1:], state, strict=True):
+            if getattr(tracked, name) != value:
+                setattr(tracked, name, value)
+        figures.append([tracked.id, *state])
     rollups = list(gains.values())
     # In key order, so concurrent collectors lock the shared total rows in the same order.
     summed_totals = [[*k, *v] for k, v in sorted(totals.items())]
-    figures = [[t.id, *(getattr(t, c) for c in LATEST_COLUMNS[1:])] for t in posts.values()]
     async with in_transaction() as connection:
         dialect = connection.capabilities.dialect
         if dialect == "postgres":
