@@ -1,6 +1,6 @@
 """Leadership dashboard over millions of metric snapshots against a raw aggregate over the snapshots.
 
-    python -m scripts.bench.dashboard [--snapshots N] [--runs R] [--reuse | --reuse-snapshots] [--json]
+    python -m scripts.bench.dashboard [--snapshots N] [--runs R] [--reuse | --rebuild-rollups] [--json]
 
 Needs PostgreSQL: ADVOCACY_BENCH_DATABASE_URL (a database this script empties). The data are made on
 the server (generate_series, INSERT ... SELECT), not through the ORM: ambassadors, their published
@@ -10,9 +10,9 @@ programme's daily totals are then built the way the collector maintains them (da
 day's rollup holds what each cumulative figure gained since the post's previous snapshot, the post
 keeps its last reported figures, and a day's total sums the rollups of its slice.
 
---reuse measures what a previous run left; --reuse-snapshots keeps its snapshots, migrates the database
-and rebuilds the rollups, latest figures and totals from them (a schema change without 25 minutes of
-generating).
+--reuse measures what a previous run left; --rebuild-rollups keeps its snapshots, migrates the database
+and rebuilds the rollups, latest figures and totals from them (after a schema change, without
+generating them again).
 
 Ours: the leadership dashboard's data path (dashboards.leadership.leadership) for the whole programme
 and all time, the widest view, computed afresh (the figure cache is emptied before each run); then the
@@ -259,10 +259,10 @@ async def existing(url: str) -> dict[str, float]:
 
 
 async def measure(url: str, snapshots: int = 10_000_000, runs: int = 3, reuse: bool = False,
-                  reuse_snapshots: bool = False) -> list[Measure]:
+                  rebuild: bool = False) -> list[Measure]:
     if reuse:
         timings = await existing(url)
-    elif reuse_snapshots:
+    elif rebuild:
         timings = await rederive(url)
     else:
         timings = await generate(url, snapshots)
@@ -296,13 +296,13 @@ def main() -> None:
     parser.add_argument("--snapshots", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="measure the data a previous run left")
-    parser.add_argument("--reuse-snapshots", action="store_true",
+    parser.add_argument("--rebuild-rollups", action="store_true",
                         help="keep a previous run's snapshots; migrate and rebuild rollups, latest figures "
                              "and daily totals from them")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report(asyncio.run(measure(bench_database_url(), args.snapshots, args.runs, args.reuse,
-                               args.reuse_snapshots)), args.json)
+                               args.rebuild_rollups)), args.json)
 
 
 if __name__ == "__main__":
