@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
+from tortoise import connections
+
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from connectors.base import PostMetrics
-from dashboards.ingest import ROLLED, record_snapshots
+from dashboards.ingest import ROLLED, record_snapshots, totals_from_rollups
 from dashboards.models import DailyRollup, DailyTotal, MetricSnapshot, ParticipationDay, TrackedPost
 from dashboards.report import campaign_report
 from tests.conftest import START
@@ -185,6 +187,18 @@ async def test_daily_totals_equal_the_sums_of_the_rollups_after_batches_and_a_da
     raw = await raw_daily_gains("impressions")
     assert report.daily == [(day, raw.get((day, False), 0), raw.get((day, True), 0))
                             for day in sorted({day for day, _ in raw})]
+
+
+async def test_totals_filled_from_the_rollups_on_upgrade_equal_those_the_collector_kept(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    await launched_world(database, clock)
+    kept = await totals_by_slice()
+    await DailyTotal.all().delete()
+    connection = connections.get("default")
+    await connection.execute_script(totals_from_rollups(connection.capabilities.dialect))
+    assert await totals_by_slice() == kept
+    assert kept
 
 
 async def test_a_window_cutting_through_a_day_reads_the_rollups_with_the_same_figures(
