@@ -56,7 +56,11 @@ ROLLUP_COLUMNS = ("day", "tracked_id", "campaign_id", "is_brand", "network", "us
 ROLLUP_TYPES = ("date", "int", "int", "bool", "text", "int", "text", "text", "int", "int", "int", "int",
                 "text")
 LATEST_COLUMNS = ("id", *(f"latest_{name}" for name in ROLLED), "latest_provenance")
-LATEST_TYPES = ("int", "int", "int", "int", "int", "text")
+# The schedule the caller set on the posts goes in the same update, so a collected post's row is
+# written once per collection.
+SCHEDULE_COLUMNS = ("collections_done", "next_collect_at")
+POST_COLUMNS = (*LATEST_COLUMNS, *SCHEDULE_COLUMNS)
+POST_TYPES = ("int", "int", "int", "int", "int", "text", "int", "timestamptz")
 
 
 TOTAL_KEY = ("day", "campaign_id", "published_on", "is_brand", "network", "department", "region",
@@ -130,13 +134,14 @@ def totals_upsert(dialect: str) -> str:
 
 
 def latest_update(dialect: str) -> str:
-    """Sets the posts' latest figures: one UPDATE ... FROM unnest on PostgreSQL, one per post on SQLite."""
-    figures = LATEST_COLUMNS[1:]
+    """Sets the posts' latest figures and schedule: one UPDATE ... FROM unnest on PostgreSQL, one
+    per post on SQLite."""
+    values = POST_COLUMNS[1:]
     if dialect == "postgres":
-        sets = ", ".join(f"{c} = v.{c}" for c in figures)
-        return (f"UPDATE tracked_posts AS t SET {sets} FROM {_unnest(LATEST_TYPES)}"
-                f" AS v({', '.join(LATEST_COLUMNS)}) WHERE t.id = v.id")
-    return f"UPDATE tracked_posts SET {', '.join(f'{c} = ?' for c in figures)} WHERE id = ?"
+        sets = ", ".join(f"{c} = v.{c}" for c in values)
+        return (f"UPDATE tracked_posts AS t SET {sets} FROM {_unnest(POST_TYPES)}"
+                f" AS v({', '.join(POST_COLUMNS)}) WHERE t.id = v.id")
+    return f"UPDATE tracked_posts SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?"
 
 
 def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
@@ -147,7 +152,8 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
     """Store the snapshots of tracked posts (whose `account` is loaded) and roll them up by day.
 
     In one transaction: the raw snapshots, each post's latest figures (also set on the given
-    objects), the daily rollups per post and the programme's daily totals per slice. This is the
+    objects) with the collection schedule the caller set on it (`collections_done`,
+    `next_collect_at`), the daily rollups per post and the programme's daily totals per slice. This is the
     hot path of collection, so it writes through the ORM's own connection, a statement per table
     and batch on PostgreSQL: the snapshots with COPY, the rollups, totals and latest figures with
     arrays of the batch (executemany on SQLite).
@@ -197,7 +203,7 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
         for name, value in zip(LATEST_COLUMNS[1:], state, strict=True):
             if getattr(tracked, name) != value:
                 setattr(tracked, name, value)
-        figures.append([tracked.id, *state])
+        figures.append([tracked.id, *state, *(getattr(tracked, c) for c in SCHEDULE_COLUMNS)])
     rollups = list(gains.values())
     # In key order, so concurrent collectors lock the shared total rows in the same order.
     summed_totals = [[*k, *v] for k, v in sorted(totals.items())]
@@ -211,7 +217,7 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
             await connection.execute_query(rollup_upsert(dialect), _columns(rollups, len(ROLLUP_COLUMNS)))
             await connection.execute_query(totals_upsert(dialect),
                                            _columns(summed_totals, len(TOTAL_COLUMNS)))
-            await connection.execute_query(latest_update(dialect), _columns(figures, len(LATEST_COLUMNS)))
+            await connection.execute_query(latest_update(dialect), _columns(figures, len(POST_COLUMNS)))
         else:
             await connection.execute_many(_insert("metric_snapshots", SNAPSHOT_COLUMNS, dialect), snapshots)
             await connection.execute_many(rollup_upsert(dialect), rollups)
