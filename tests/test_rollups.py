@@ -213,6 +213,27 @@ async def test_a_window_cutting_through_a_day_reads_the_rollups_with_the_same_fi
     assert by_totals.daily
 
 
+async def test_a_post_the_platform_returns_nothing_for_still_moves_on_in_the_schedule(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    world = World(database, clock)
+    _, post = await world.launch()
+    first = await world.share(post, "linkedin", department="Nursing")
+    second = await world.share(post, "linkedin", department="Pharmacy")
+    await world.collector.enrol_new_posts()
+    # An id the platform never issued: the fetch returns metrics for the other post only.
+    await TrackedPost.filter(share_id=second.id).update(external_id="linkedin-unknown")
+    clock.advance(timedelta(hours=2))
+    await world.collector.run_once()
+    collected = await TrackedPost.get(share_id=first.id)
+    missed = await TrackedPost.get(share_id=second.id)
+    assert collected.collections_done == missed.collections_done == 1
+    assert collected.next_collect_at == missed.next_collect_at
+    assert collected.next_collect_at is not None and collected.next_collect_at > clock.now()
+    assert collected.latest_impressions is not None and missed.latest_impressions is None
+    assert await MetricSnapshot.filter(share_id=second.id).count() == 0
+
+
 async def test_participation_is_recorded_per_day_and_kept(database: Settings, clock: SimulatedClock) -> None:
     world = World(database, clock)
     _, post = await world.launch()
