@@ -61,8 +61,6 @@ LATEST_COLUMNS = ("id", *(f"latest_{name}" for name in ROLLED), "latest_provenan
 SCHEDULE_COLUMNS = ("collections_done", "next_collect_at")
 POST_COLUMNS = (*LATEST_COLUMNS, *SCHEDULE_COLUMNS)
 POST_TYPES = ("int", "int", "int", "int", "int", "text", "int", "timestamptz")
-
-
 TOTAL_KEY = ("day", "campaign_id", "published_on", "is_brand", "network", "department", "region",
              "provenance")
 TOTAL_COLUMNS = (*TOTAL_KEY, *ROLLED)
@@ -153,10 +151,10 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
 
     In one transaction: the raw snapshots, each post's latest figures (also set on the given
     objects) with the collection schedule the caller set on it (`collections_done`,
-    `next_collect_at`), the daily rollups per post and the programme's daily totals per slice. This is the
-    hot path of collection, so it writes through the ORM's own connection, a statement per table
-    and batch on PostgreSQL: the snapshots with COPY, the rollups, totals and latest figures with
-    arrays of the batch (executemany on SQLite).
+    `next_collect_at`), the daily rollups per post and the programme's daily totals per slice.
+    This is the hot path of collection, so it writes through the ORM's own connection, a
+    statement per table and batch on PostgreSQL: the snapshots with COPY, the rollups, totals and
+    latest figures with arrays of the batch (executemany on SQLite).
     """
     if not pairs:
         return 0
