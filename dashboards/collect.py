@@ -128,11 +128,13 @@ class MetricsCollector:
                 tracked.collections_done += 1
                 tracked.next_collect_at = _next_collection(tracked.published_at, now)
             async with in_transaction():
+                # record_snapshots stores the collected posts' latest figures and schedule in one
+                # update; the posts the platform returned nothing for still move on in the schedule.
                 report.snapshots += await record_snapshots(pairs)
-                await TrackedPost.bulk_update(posts, fields=[
-                    "collections_done", "next_collect_at", "latest_impressions", "latest_reach",
-                    "latest_engagements", "latest_clicks", "latest_provenance",
-                ])
+                collected = {t.id for t, _ in pairs}
+                missed = [t for t in posts if t.id not in collected]
+                if missed:
+                    await TrackedPost.bulk_update(missed, fields=["collections_done", "next_collect_at"])
         if to_read:
             checked = await self.readback.check(sorted(to_read))
             report.read_back, report.flagged = checked.checked, checked.flagged + checked.deleted

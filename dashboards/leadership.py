@@ -87,9 +87,14 @@ async def leadership(
     tables["regions"] = Table("Ambassador impressions by region", ("region", "impressions", "engagements"),
                               [(name, *values) for name, values in summary.report.by_region.items()], kind)
 
-    top = await posts.filter(latest_impressions__not_isnull=True).order_by("-latest_impressions", "id").limit(
-        10).values_list("share__post__title", "network", "share__user__department", "latest_impressions",
-                        "latest_engagements", "latest_clicks")
+    # The ten first, then their titles and departments: joined before the limit, PostgreSQL joined
+    # every share and person to the posts before sorting them (1.7 s of the dashboard at 10M).
+    top_ids = await posts.filter(latest_impressions__not_isnull=True).order_by(
+        "-latest_impressions", "id").limit(10).values_list("id", flat=True)
+    details = {row[0]: row[1:] for row in await TrackedPost.filter(id__in=list(top_ids)).values_list(
+        "id", "share__post__title", "network", "share__user__department", "latest_impressions",
+        "latest_engagements", "latest_clicks")}
+    top = [details[post_id] for post_id in top_ids]
     tables["top-posts"] = Table(
         "Top ambassador posts by impressions",
         ("post", "network", "department", "impressions", "engagements", "engagement rate (%)"),

@@ -111,6 +111,40 @@ class DailyRollup(Model):
         indexes = (("campaign_id", "day"), ("day",))
 
 
+class DailyTotal(Model):
+    """What the programme gained on one day, summed over the posts of one slice.
+
+    The collector adds each batch's gains to it next to the per-post rollups, so the leadership
+    dashboard reads a few thousand rows however many posts there are. A slice is the campaign, the
+    UTC day the posts were published (for the report's window), ambassadors or brand, network,
+    department, region and the provenance of the snapshots that reported the gains. None means no
+    snapshot of the slice and day reported the figure; each figure equals the sum of the slice's
+    rollups of that day.
+    """
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    campaign: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Campaign", related_name="daily_totals", on_delete=fields.CASCADE
+    )
+    published_on = fields.DateField()
+    is_brand = fields.BooleanField()
+    network = fields.CharField(max_length=16)
+    department = fields.CharField(max_length=100, default="")
+    region = fields.CharField(max_length=100, default="")
+    provenance = fields.CharField(max_length=16)
+    impressions = fields.BigIntField(null=True)
+    reach = fields.BigIntField(null=True)
+    engagements = fields.BigIntField(null=True)
+    clicks = fields.BigIntField(null=True)
+
+    class Meta:
+        table = "daily_totals"
+        unique_together = (
+            ("day", "campaign", "published_on", "is_brand", "network", "department", "region", "provenance"),
+        )
+
+
 class EmvFormula(Model):
     """One version of the earned media value formula. A change is a new row, never an edit."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from tortoise.expressions import Q
@@ -13,7 +13,7 @@ from tortoise.queryset import QuerySet
 
 from advocacy.shares.models import Share, ShareStatus
 from dashboards.measures import ChannelTotals, combine, ratio
-from dashboards.models import DailyRollup, TrackedPost
+from dashboards.models import DailyRollup, DailyTotal, TrackedPost
 from dashboards.slices import Slice, narrow
 
 
@@ -136,20 +136,35 @@ async def campaign_report(
     )
 
 
+def _whole_days(moment: datetime | None) -> bool:
+    return moment is None or moment.astimezone(UTC).time() == time()
+
+
 async def _rollup_sums(
     campaign_id: int | None, start: datetime | None, end: datetime | None,
     department: str | None = None, network: str | None = None,
 ) -> tuple[list[tuple[date, int, int]], dict[str, tuple[int, int]]]:
     """New impressions per day (ambassadors, brand) and the ambassadors' impressions and engagements
-    by region, from one pass over the daily rollups (never the raw snapshots)."""
-    rollups = narrow(
-        DailyRollup.all(), Slice(campaign_id, start, end, department, network),
-        published_field="tracked__published_at",
-        department_field="department", brand_marker="is_brand",
-    )
+    by region, from the programme's daily totals (never the raw snapshots).
+
+    A window that does not start and end at midnight UTC cuts through a publication day, which the
+    totals do not split: it is read from the per-post rollups instead, with the same result.
+    """
+    window = Slice(campaign_id, start, end, department, network)
+    rows: QuerySet[Any]
+    if _whole_days(start) and _whole_days(end):
+        rows = narrow(DailyTotal.all(), Slice(campaign_id, None, None, department, network),
+                      department_field="department", brand_marker="is_brand")
+        if start is not None:
+            rows = rows.filter(published_on__gte=start.astimezone(UTC).date())
+        if end is not None:
+            rows = rows.filter(published_on__lt=end.astimezone(UTC).date())
+    else:
+        rows = narrow(DailyRollup.all(), window, published_field="tracked__published_at",
+                      department_field="department", brand_marker="is_brand")
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     regions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for day, is_brand, region, impressions, engagements in await rollups.annotate(
+    for day, is_brand, region, impressions, engagements in await rows.annotate(
         gained_impressions=Sum("impressions"), gained_engagements=Sum("engagements")
     ).group_by("day", "is_brand", "region").values_list(
         "day", "is_brand", "region", "gained_impressions", "gained_engagements"

@@ -1,13 +1,18 @@
 """Leadership dashboard over millions of metric snapshots against a raw aggregate over the snapshots.
 
-    python -m scripts.bench.dashboard [--snapshots N] [--runs R] [--json]
+    python -m scripts.bench.dashboard [--snapshots N] [--runs R] [--reuse | --rebuild-rollups] [--json]
 
 Needs PostgreSQL: ADVOCACY_BENCH_DATABASE_URL (a database this script empties). The data are made on
 the server (generate_series, INSERT ... SELECT), not through the ORM: ambassadors, their published
 shares, one tracked post per share and seven snapshots per post at the collector's own offsets
-(dashboards.collect.SNAPSHOT_OFFSETS). The daily rollups and each post's latest figures are then built
-the way the collector maintains them (dashboards.ingest): a day's rollup holds what each cumulative
-figure gained since the post's previous snapshot, and the post keeps its last reported figures.
+(dashboards.collect.SNAPSHOT_OFFSETS). The daily rollups, each post's latest figures and the
+programme's daily totals are then built the way the collector maintains them (dashboards.ingest): a
+day's rollup holds what each cumulative figure gained since the post's previous snapshot, the post
+keeps its last reported figures, and a day's total sums the rollups of its slice.
+
+--reuse measures what a previous run left; --rebuild-rollups keeps its snapshots, migrates the database
+and rebuilds the rollups, latest figures and totals from them (after a schema change, without
+generating them again).
 
 Ours: the leadership dashboard's data path (dashboards.leadership.leadership) for the whole programme
 and all time, the widest view, computed afresh (the figure cache is emptied before each run); then the
@@ -33,6 +38,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from dashboards.cache import FigureCache
 from dashboards.collect import SNAPSHOT_OFFSETS
+from dashboards.ingest import totals_from_rollups
 from dashboards.pages import figure_specs
 from scripts.bench.result import Measure, bench_database_url, report
 
@@ -82,6 +88,9 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
     await Tortoise.close_connections()
     await db.migrate(settings)
     posts = max(1, snapshots // len(SNAPSHOT_OFFSETS))
+    # One share per person, post and network (the shares' unique index): consecutive shares go to
+    # distinct ambassadors, so each run of AMBASSADORS shares of a campaign takes a post of its own.
+    per_campaign = posts // AMBASSADORS + 1
     timings: dict[str, float] = {}
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
     try:
@@ -92,10 +101,10 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
 
         await step("users", f"""
             INSERT INTO users (email, name, role, password_hash, department, region, timezone, opted_in_at,
-                               is_active, created_at)
+                               is_active, created_at, manager_email)
             SELECT 'a' || n || '@bench.example.org', 'Ambassador ' || n, 'ambassador', 'x',
                    (ARRAY{list(DEPARTMENTS)!r})[1 + n % {len(DEPARTMENTS)}],
-                   (ARRAY{list(REGIONS)!r})[1 + (n / 7) % {len(REGIONS)}], 'UTC', $1, true, $1
+                   (ARRAY{list(REGIONS)!r})[1 + (n / 7) % {len(REGIONS)}], 'UTC', $1, true, $1, ''
             FROM generate_series(1, {AMBASSADORS}) AS n""", START)
         await step("accounts", """
             INSERT INTO social_accounts (network, handle, external_id, followers, is_brand, status,
@@ -111,16 +120,20 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
             FROM generate_series(1, {CAMPAIGNS}) AS n;
             INSERT INTO content_packs (campaign_id, title, status, review_note, created_at, author_id)
             SELECT id, 'Pack ' || id, 'approved', '', $1, 1 FROM campaigns;
-            INSERT INTO posts (pack_id, title, url, created_at, brand_ref_linkedin, brand_ref_x,
-                               link_description, link_image, link_title, media_url)
-            SELECT id, 'Post of pack ' || id, 'https://example.org/' || id, $1, '', '', '', '', '', ''
-            FROM content_packs""".replace("$1", "'" + START.isoformat() + "'::timestamptz"))
+            INSERT INTO posts (id, pack_id, title, url, created_at, brand_ref_linkedin, brand_ref_x,
+                               link_description, link_image, link_title, media_url, featured)
+            SELECT (id - 1) * {per_campaign} + k, id, 'Post ' || k || ' of pack ' || id,
+                   'https://example.org/' || id || '/' || k, $1, '', '', '', '', '', '', false
+            FROM content_packs CROSS JOIN generate_series(1, {per_campaign}) AS k;
+            SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT max(id) FROM posts))""".replace(
+            "$1", "'" + START.isoformat() + "'::timestamptz"))
         await step("shares", f"""
             INSERT INTO shares (network, text, status, due_at, attempts, external_id, published_at,
                                 last_error, created_at, updated_at, account_id, post_id, user_id,
                                 needs_reconcile)
             SELECT a.network, 'Bench share ' || n, 'published', t, 1, 'x' || n, t, '', t, t, a.id,
-                   1 + (n % {DAYS}) / 31 % {CAMPAIGNS}, a.user_id, false
+                   ((n % {DAYS}) / 31 % {CAMPAIGNS}) * {per_campaign} + 1 + n / {AMBASSADORS}, a.user_id,
+                   false
             FROM generate_series(1, {posts}) AS n
             CROSS JOIN LATERAL (SELECT $1::timestamptz + ((n % {DAYS}) * interval '1 day')
                                 + ((n::bigint * 7919) % 86400) * interval '1 second' AS t) AS moment
@@ -143,31 +156,62 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
                    (t.id % 13) * o.k, (t.id % 5) * o.k, (t.id % 3) * o.k, (t.id % 11) * o.k, 'simulated'
             FROM tracked_posts t
             CROSS JOIN unnest({offsets_sql()}) WITH ORDINALITY AS o(offset_at, k)""")
-        # The collector's rollups: per post and day, what each figure gained since the previous snapshot.
-        await step("daily rollups", """
-            INSERT INTO daily_rollups (day, tracked_id, campaign_id, is_brand, network, user_id, department,
-                                       region, impressions, reach, engagements, clicks, provenance)
-            SELECT g.captured_at::date, t.id, t.campaign_id, false, t.network, u.id, u.department, u.region,
-                   sum(g.impressions), sum(g.reach), sum(g.engagements), sum(g.clicks), 'simulated'
-            FROM (
-                SELECT share_id, captured_at,
-                       impressions - coalesce(lag(impressions) OVER w, 0) AS impressions,
-                       reach - coalesce(lag(reach) OVER w, 0) AS reach,
-                       (reactions + comments + reshares)
-                         - coalesce(lag(reactions + comments + reshares) OVER w, 0) AS engagements,
-                       clicks - coalesce(lag(clicks) OVER w, 0) AS clicks
-                FROM metric_snapshots WINDOW w AS (PARTITION BY share_id ORDER BY captured_at)
-            ) AS g
-            JOIN tracked_posts t ON t.share_id = g.share_id
-            JOIN shares s ON s.id = t.share_id JOIN users u ON u.id = s.user_id
-            GROUP BY g.captured_at::date, t.id, u.id""")
-        await step("latest figures", """
-            UPDATE tracked_posts t SET latest_impressions = l.impressions, latest_reach = l.reach,
-                   latest_engagements = l.reactions + l.comments + l.reshares, latest_clicks = l.clicks,
-                   latest_provenance = l.provenance
-            FROM (SELECT DISTINCT ON (share_id) * FROM metric_snapshots ORDER BY share_id, captured_at DESC) l
-            WHERE l.share_id = t.share_id""")
-        await step("analyze", "VACUUM ANALYZE")
+        await derive(conn, timings)
+        timings["snapshots_made"] = float(await conn.fetchval("SELECT count(*) FROM metric_snapshots"))
+    finally:
+        await conn.close()
+    return timings
+
+
+async def timed(conn: asyncpg.Connection, timings: dict[str, float], name: str, sql: str,
+                *args: object) -> None:
+    started = time.perf_counter()
+    await conn.execute(sql, *args)
+    timings[name] = time.perf_counter() - started
+
+
+async def derive(conn: asyncpg.Connection, timings: dict[str, float]) -> None:
+    """What the collector keeps beside the snapshots, rebuilt from them: rollups, latest figures and
+    the programme's daily totals."""
+    await conn.execute("TRUNCATE daily_rollups, daily_totals RESTART IDENTITY")
+    # The collector's rollups: per post and day, what each figure gained since the previous snapshot.
+    await timed(conn, timings, "daily rollups", """
+        INSERT INTO daily_rollups (day, tracked_id, campaign_id, is_brand, network, user_id, department,
+                                   region, impressions, reach, engagements, clicks, provenance)
+        SELECT g.captured_at::date, t.id, t.campaign_id, false, t.network, u.id, u.department, u.region,
+               sum(g.impressions), sum(g.reach), sum(g.engagements), sum(g.clicks), 'simulated'
+        FROM (
+            SELECT share_id, captured_at,
+                   impressions - coalesce(lag(impressions) OVER w, 0) AS impressions,
+                   reach - coalesce(lag(reach) OVER w, 0) AS reach,
+                   (reactions + comments + reshares)
+                     - coalesce(lag(reactions + comments + reshares) OVER w, 0) AS engagements,
+                   clicks - coalesce(lag(clicks) OVER w, 0) AS clicks
+            FROM metric_snapshots WINDOW w AS (PARTITION BY share_id ORDER BY captured_at)
+        ) AS g
+        JOIN tracked_posts t ON t.share_id = g.share_id
+        JOIN shares s ON s.id = t.share_id JOIN users u ON u.id = s.user_id
+        GROUP BY g.captured_at::date, t.id, u.id""")
+    await timed(conn, timings, "latest figures", """
+        UPDATE tracked_posts t SET latest_impressions = l.impressions, latest_reach = l.reach,
+               latest_engagements = l.reactions + l.comments + l.reshares, latest_clicks = l.clicks,
+               latest_provenance = l.provenance
+        FROM (SELECT DISTINCT ON (share_id) * FROM metric_snapshots ORDER BY share_id, captured_at DESC) l
+        WHERE l.share_id = t.share_id""")
+    # The programme's per-day totals by slice, summed from the rollups as the upgrade fills them;
+    # every rollup here is simulated, so the collector would have summed the same gains.
+    await timed(conn, timings, "daily totals", totals_from_rollups("postgres"))
+    await timed(conn, timings, "analyze", "VACUUM ANALYZE")
+
+
+async def rederive(url: str) -> dict[str, float]:
+    """Migrate a database a previous run filled and rebuild what derives from its snapshots."""
+    settings = Settings(database_url=url)
+    await db.migrate(settings)
+    timings: dict[str, float] = {}
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
+    try:
+        await derive(conn, timings)
         timings["snapshots_made"] = float(await conn.fetchval("SELECT count(*) FROM metric_snapshots"))
     finally:
         await conn.close()
@@ -214,8 +258,14 @@ async def existing(url: str) -> dict[str, float]:
         await conn.close()
 
 
-async def measure(url: str, snapshots: int = 10_000_000, runs: int = 3, reuse: bool = False) -> list[Measure]:
-    timings = await existing(url) if reuse else await generate(url, snapshots)
+async def measure(url: str, snapshots: int = 10_000_000, runs: int = 3, reuse: bool = False,
+                  rebuild: bool = False) -> list[Measure]:
+    if reuse:
+        timings = await existing(url)
+    elif rebuild:
+        timings = await rederive(url)
+    else:
+        timings = await generate(url, snapshots)
     made = int(timings.pop("snapshots_made"))
     fresh: list[float] = []
     warm: list[float] = []
@@ -246,9 +296,13 @@ def main() -> None:
     parser.add_argument("--snapshots", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="measure the data a previous run left")
+    parser.add_argument("--rebuild-rollups", action="store_true",
+                        help="keep a previous run's snapshots; migrate and rebuild rollups, latest figures "
+                             "and daily totals from them")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    report(asyncio.run(measure(bench_database_url(), args.snapshots, args.runs, args.reuse)), args.json)
+    report(asyncio.run(measure(bench_database_url(), args.snapshots, args.runs, args.reuse,
+                               args.rebuild_rollups)), args.json)
 
 
 if __name__ == "__main__":
