@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from tortoise import connections
+from tortoise.exceptions import IntegrityError
 
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from connectors.base import PostMetrics
-from dashboards.ingest import ROLLED, record_snapshots, totals_from_rollups
+from dashboards.ingest import ROLLED, ROW_TYPES, record_snapshots, totals_from_rollups
 from dashboards.models import DailyRollup, DailyTotal, MetricSnapshot, ParticipationDay, TrackedPost
 from dashboards.report import campaign_report
 from tests.conftest import START
@@ -246,3 +248,40 @@ async def test_participation_is_recorded_per_day_and_kept(database: Settings, cl
     days = {d.day: (d.invited, d.opted_in, d.sharing) for d in await ParticipationDay.all()}
     assert days[first_day] == (1, 1, 1), "yesterday is not recomputed against today's headcount"
     assert days[first_day + timedelta(days=1)] == (2, 2, 2)
+
+
+async def test_the_batch_row_types_are_the_columns_the_collector_sends(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    if not database.is_postgres:
+        pytest.skip("the row types exist on PostgreSQL only (SQLite writes row by row)")
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT t.typname AS name, a.attname AS column FROM pg_type t"
+        " JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped"
+        " WHERE t.typname = ANY($1::text[]) ORDER BY t.typname, a.attnum", [list(ROW_TYPES)])
+    made: dict[str, tuple[str, ...]] = defaultdict(tuple)
+    for row in rows:
+        made[row["name"]] += (row["column"],)
+    assert made == ROW_TYPES
+
+
+async def counts_of_every_table_written() -> tuple[int, int, int, int]:
+    return (await MetricSnapshot.all().count(), await DailyRollup.all().count(),
+            await DailyTotal.all().count(), await TrackedPost.filter(latest_impressions=777).count())
+
+
+async def test_a_batch_that_fails_part_way_writes_nothing(database: Settings, clock: SimulatedClock) -> None:
+    await launched_world(database, clock)
+    before = await counts_of_every_table_written()
+    tracked = await TrackedPost.all().select_related("account").order_by("id")
+    # The last post claims a campaign that does not exist: its rollup is refused by the database
+    # after the snapshots and the other posts' rows have gone in.
+    tracked[-1].campaign_id = 10_000_000  # type: ignore[attr-defined]
+    clock.advance(timedelta(days=2))
+    with pytest.raises(IntegrityError):
+        await record_snapshots([
+            (t, PostMetrics(t.external_id, clock.now(), impressions=777, reach=None, reactions=1, comments=0,
+                            reshares=0, clicks=1, provenance="measured"))
+            for t in tracked
+        ])
+    assert await counts_of_every_table_written() == before
