@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tortoise.functions import Count, Sum
+
 from advocacy.links.models import LinkClickDay
 from advocacy.shares.models import Share, ShareStatus
 from dashboards.models import DailyRollup
@@ -58,12 +60,17 @@ async def tallies(user_ids: list[int] | None = None) -> dict[int, Tally]:
         shares_q = shares_q.filter(user_id__in=user_ids)
         rollups_q = rollups_q.filter(user_id__in=user_ids)
         clicks_q = clicks_q.filter(link__share__user_id__in=user_ids)
+    # Summed by person in the database: at scale there are millions of rollup rows and only
+    # thousands of people.
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (user_id,) in await shares_q.values_list("user_id"):
-        counts[user_id][0] += 1
-    for user_id, clicks in await clicks_q.values_list("link__share__user_id", "clicks"):
+    for user_id, shares in await shares_q.annotate(n=Count("id")).group_by("user_id").values_list(
+            "user_id", "n"):
+        counts[user_id][0] = shares
+    for user_id, clicks in await clicks_q.annotate(n=Sum("clicks")).group_by(
+            "link__share__user_id").values_list("link__share__user_id", "n"):
         if user_id is not None:
-            counts[user_id][1] += clicks
-    for user_id, engagements in await rollups_q.values_list("user_id", "engagements"):
-        counts[user_id][2] += engagements
+            counts[user_id][1] = clicks
+    for user_id, engagements in await rollups_q.annotate(n=Sum("engagements")).group_by(
+            "user_id").values_list("user_id", "n"):
+        counts[user_id][2] = engagements
     return {user_id: Tally(*values) for user_id, values in counts.items()}

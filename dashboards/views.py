@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.functions import Sum
+
 from advocacy.clock import Clock
 from advocacy.links.models import LinkClickDay
 from advocacy.programme import targeting
@@ -144,10 +146,9 @@ async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
         return []
     hidden = set(await LeaderboardChoice.filter(hidden=True).values_list("user_id", flat=True))
     impressions: dict[int, int] = defaultdict(int)
-    for user_id, value in await DailyRollup.filter(is_brand=False, user_id__not_isnull=True).values_list(
-        "user_id", "impressions"
-    ):
-        impressions[user_id] += value or 0
+    for user_id, value in await DailyRollup.filter(is_brand=False, user_id__not_isnull=True).annotate(
+            total=Sum("impressions")).group_by("user_id").values_list("user_id", "total"):
+        impressions[user_id] = value or 0
     done = await tallies()
     points = {user_id: CURRENT_RULE.apply(tally) for user_id, tally in done.items()}
     # Only people in the programme: whoever opted out (or was de-identified) leaves the boards at once,
