@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from datetime import timedelta
 
 import httpx
@@ -17,8 +18,8 @@ from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns.models import Campaign
-from dashboards.models import TrackedPost
-from dashboards.views import campaign_tables, leaderboard, set_hidden
+from dashboards.models import MetricSnapshot, TrackedPost
+from dashboards.views import campaign_tables, leaderboard, my_figures, set_hidden
 from tests import factories
 from tests.test_pages import csrf_of, element, sign_in
 from tests.test_reports import World
@@ -113,6 +114,23 @@ async def test_ambassador_sees_own_results_and_can_hide_from_the_leaderboard(
     assert me.name not in element(after.text, "leaderboard")
     assert "You are hidden from the leaderboard" in after.text
     assert f"{mine:,}" in element(after.text, "kpi-my-impressions"), "hiding changes no figure"
+
+
+async def test_my_impressions_per_day_are_what_my_own_posts_gained_each_day(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, _, people = await campaign_with_shares(database, clock)
+    me = people[0]
+    figures = await my_figures(me)
+    gained: dict[str, int] = defaultdict(int)
+    for share in await Share.filter(user_id=me.id):
+        last = 0
+        for snap in await MetricSnapshot.filter(share_id=share.id).order_by("captured_at", "id"):
+            if snap.impressions is not None:
+                gained[snap.captured_at.date().isoformat()] += snap.impressions - last
+                last = snap.impressions
+    assert figures.daily.rows == sorted(gained.items()) and len(gained) >= 3
+    assert sum(v for _, v in figures.daily.rows) == figures.impressions, "the days add up to my total"
 
 
 async def test_leaderboard_by_team_or_off(database: Settings, clock: SimulatedClock) -> None:
