@@ -21,6 +21,11 @@ SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
 SESSION_SEEN = "seen_at"
+# How stale the last-seen stamp may get before a request writes it again. Writing it on every
+# request would sign and set the cookie on every page; this way an unchanged session goes back
+# unsigned, and the idle timeout still ends a session at most this much earlier than its limit,
+# never later.
+SEEN_RESOLUTION_SECONDS = 60
 
 
 def is_api(request: Request) -> bool:
@@ -49,7 +54,9 @@ async def resolve_user(request: Request) -> User | None:
         # The whole session goes, CSRF token included: the next form starts from a fresh one.
         request.session.clear()
         return None
-    request.session[SESSION_SEEN] = request.state.clock.now().timestamp()
+    now = request.state.clock.now().timestamp()
+    if now - request.session[SESSION_SEEN] >= SEEN_RESOLUTION_SECONDS:
+        request.session[SESSION_SEEN] = now
     return await active_user(user_id)
 
 
