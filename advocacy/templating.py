@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -48,3 +52,35 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         **context,
     )
     return HTMLResponse(body, status_code=status)
+
+
+# A stand-in no content can contain by chance: it carries a secret drawn when the process starts.
+_SLOT_MARK = secrets.token_hex(8)
+_SLOT = re.compile(f"\x00{_SLOT_MARK}:(\\w+)\x00")
+
+
+def slot(name: str) -> str:
+    """A stand-in for a value that changes per request, given to `fragment` in its place."""
+    return f"\x00{_SLOT_MARK}:{name}\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Markup rendered once with stand-ins (`slot`) for the values that change per request."""
+
+    parts: tuple[str, ...]  # text, slot name, text, ..., text
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """The markup with each slot's value in place. The values are markup already (`escape`
+        them once per request, not once per fragment); so is the text returned."""
+        parts = self.parts
+        out = [parts[0]]
+        for i in range(1, len(parts), 2):
+            out.append(values[parts[i]])
+            out.append(parts[i + 1])
+        return "".join(out)
+
+
+def fragment(template: str, **context: Any) -> Fragment:
+    """Render `template` once, keeping the `slot`s in `context` open for `Fragment.fill`."""
+    return Fragment(tuple(_SLOT.split(environment.get_template(template).render(**context))))

@@ -30,11 +30,14 @@ from advocacy.users.models import User
 from advocacy.users.service import user_for_token
 
 
-async def personal_feed(request: Request, user: User, *, count_notices: bool = False) -> feeds.PersonalFeed:
+async def personal_feed(
+    request: Request, user: User, *, count_notices: bool = False, read_gate: bool = False
+) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
     settings = request.state.settings
     return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
-                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices)
+                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices,
+                                     read_gate=read_gate)
 
 
 def sharing_policy(request: Request) -> service.SharingPolicy:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from tortoise import connections
 from advocacy.clock import Clock
 from advocacy.db import placeholder
 from advocacy.programme import targeting
+from advocacy.programme.gate import GateFacts, gate_facts_sql
 from advocacy.shares.models import ACTIVE_STATUSES, BLOCKING_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, FeedOut, FeedPost, ShareOut
 from advocacy.users.models import User
@@ -31,10 +33,10 @@ _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 _BLOCKING = frozenset(status.value for status in BLOCKING_STATUSES)
 
 
-def _state_sql(dialect: str, *, names: bool, groups: bool, notices: bool) -> str:
+def _state_sql(dialect: str, *, names: bool, groups: bool, notices: bool, gate: bool) -> str:
     # One statement, rows told apart by `kind`, so the person's state costs one round trip:
     # a = account, s = own share, c = colleagues per post and status, n = colleague's name, g = group,
-    # k = how many correction notices the person has.
+    # k = how many correction notices the person has, v = the sharing gate's facts about them.
     # $2 is the posts: an int[] on PostgreSQL, a JSON array on SQLite.
     me, posts = placeholder(dialect, 1), placeholder(dialect, 2)
     in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
@@ -67,10 +69,14 @@ def _state_sql(dialect: str, *, names: bool, groups: bool, notices: bool) -> str
             "SELECT 'k', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
             f" FROM correction_notices WHERE user_id = {me}"
         )
+    if gate:
+        current, seen, outstanding = gate_facts_sql(me)
+        parts.append(f"SELECT 'v', {current}, {seen}, {outstanding},"
+                     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL")
     return " UNION ALL ".join(parts)
 
 
-_STATEMENTS: dict[tuple[str, bool, bool, bool], str] = {}
+_STATEMENTS: dict[tuple[str, bool, bool, bool, bool], str] = {}
 
 
 def _moment(value: Any) -> datetime | None:
@@ -84,25 +90,27 @@ def _moment(value: Any) -> datetime | None:
 @dataclass(slots=True)
 class PersonState:
     """What one person's feed needs beyond the posts: their accounts and shares (newest first),
-    colleagues' counts per post, their groups and how many correction notices they have (only
-    when asked)."""
+    colleagues' counts per post, their groups, and (only when asked) how many correction notices
+    they have and the sharing gate's facts about them."""
 
     accounts: list[AccountOut]
     shares: list[ShareOut]
     colleagues: dict[int, ColleagueCounts]
     groups: set[int]
     notices: int = 0
+    gate: GateFacts | None = None
 
 
 async def person_state(
-    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool = False
+    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool = False,
+    gate: bool = False,
 ) -> PersonState:
     """Read a person's state in one statement (see `_state_sql`)."""
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
-    key = (dialect, names, groups, notices)
+    key = (dialect, names, groups, notices, gate)
     sql = _STATEMENTS.get(key) or _STATEMENTS.setdefault(
-        key, _state_sql(dialect, names=names, groups=groups, notices=notices))
+        key, _state_sql(dialect, names=names, groups=groups, notices=notices, gate=gate))
     posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
     _, rows = await connection.execute_query(sql, [user_id, posts])
     accounts: list[tuple[tuple[str, int], AccountOut]] = []
@@ -111,6 +119,7 @@ async def person_state(
     named: dict[int, set[str]] = defaultdict(set)
     found_groups: set[int] = set()
     notice_count = 0
+    facts = None
     for row in rows:
         kind = row["kind"]
         if kind == "c":
@@ -136,6 +145,8 @@ async def person_state(
             named[row["n1"]].add(row["s1"])
         elif kind == "k":
             notice_count = int(row["n1"])
+        elif kind == "v":
+            facts = GateFacts(row["n1"], row["n2"], int(row["n3"]))
         else:
             found_groups.add(row["n1"])
     for post_id, people in named.items():
@@ -143,7 +154,7 @@ async def person_state(
     accounts.sort(key=lambda pair: pair[0])
     shares.sort(key=lambda pair: pair[0], reverse=True)
     return PersonState([a for _, a in accounts], [s for _, s in shares], colleagues, found_groups,
-                       notice_count)
+                       notice_count, facts)
 
 
 @dataclass(slots=True)
@@ -155,6 +166,8 @@ class PersonalFeed:
     shares: list[ShareOut]
     timezone: str
     notices: int = 0  # correction notices of the person, counted only when asked
+    gate: GateFacts | None = None  # the sharing gate's facts about the person, read only when asked
+    derived: dict[Hashable, object] = field(default_factory=dict)  # the posts' `Shareable.derived`
 
     def out(self) -> FeedOut:
         return FeedOut.model_construct(
@@ -185,12 +198,13 @@ class PersonalFeed:
 
 async def personal_feed(
     clock: Clock, user: User, *, show_names: bool = False, cache_seconds: float = 0,
-    count_notices: bool = False,
+    count_notices: bool = False, read_gate: bool = False,
 ) -> PersonalFeed:
     """The whole feed of one person (see the module docstring). `cache_seconds` is how old the
     kept posts may be (`feed_cache_seconds`); 0 reads them afresh. `count_notices` also counts the
     person's correction notices (the page shows them; most people have none, so it reads them only
-    then)."""
+    then); `read_gate` also reads the sharing gate's facts (for `sharing_blockers`, which the page
+    shows), in the same statement."""
     now = clock.now()
     shareable = await SHAREABLE.get(clock, cache_seconds)
     shown = [post for post in shareable.posts if post.leaves_at > now]
@@ -198,7 +212,7 @@ async def personal_feed(
     # which come in the same statement.
     state = await person_state(user.id, [post.id for post in shown], names=show_names,
                                groups=shareable.needs_groups and user.is_opted_in_ambassador,
-                               notices=count_notices)
+                               notices=count_notices, gate=read_gate)
     done: dict[int, list[str]] = defaultdict(list)
     for share in state.shares:
         if share.status in _BLOCKING:
@@ -211,6 +225,8 @@ async def personal_feed(
         shares=state.shares,
         timezone=user.timezone or "UTC",
         notices=state.notices,
+        gate=state.gate,
+        derived=shareable.derived,
     )
 
 

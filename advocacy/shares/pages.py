@@ -3,9 +3,10 @@ cancel) and sharing preferences."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from markupsafe import Markup, escape
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -13,7 +14,7 @@ from starlette.routing import Route
 
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
-from advocacy.auth import signed_in_user
+from advocacy.auth import csrf_token, signed_in_user
 from advocacy.compliance import engine_for
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id
@@ -22,11 +23,12 @@ from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
-from advocacy.shares.schemas import AccountOut, FeedPost, ShareOut
-from advocacy.templating import flash, render
+from advocacy.shares.schemas import AccountOut, ShareOut
+from advocacy.templating import Fragment, environment, flash, fragment, render, slot
 from advocacy.users.models import User
 from campaigns.schemas import VariantOut
 from campaigns.service import notices_for
+from campaigns.shareable import ShareablePost
 
 
 @dataclass
@@ -66,13 +68,59 @@ class Nudge:
 class FeedCard:
     """One shareable post as the feed shows it: suggestions grouped by network, and its form."""
 
-    post: FeedPost
+    post: ShareablePost
     variants_by_network: list[tuple[str, list[VariantOut]]]
     open_accounts: list[AccountOut]  # connected accounts that have not shared this post yet
     form: ShareForm
+    counts: str = ""  # what colleagues did with it, in words
+    account_options: Markup | str = ""  # the "Share from" choices (`feed_account_options.html`)
     error: str | None = None
     shared_on: list[str] = field(default_factory=list)
     nudge: Nudge | None = None
+
+
+# Kinds of cards kept per copy of the shareable posts: one per way a person's accounts can be
+# connected, may share or not. The bound is only against the unforeseen.
+SHAPES_KEPT = 1000
+# The values of a card that change per request or person; the rest is kept rendered.
+CARD_SLOTS = ("csrf_token", "now_input", "zone", "scheduled_at", "counts", "account_options")
+
+
+def feed_card(post: ShareablePost, my_networks: list[str], connected: list[AccountOut], scheduled_at: str,
+              counts: str) -> FeedCard:
+    """The card of one post in its first state: no error, no advice, the default form."""
+    connected_networks = {a.network for a in connected}
+    open_accounts = [a for a in connected if a.network not in my_networks]
+    grouped: dict[str, list[VariantOut]] = {}
+    for variant in post.variants:
+        # The suggestions for the networks the person connected; all of them until they have one.
+        if variant.network in connected_networks or not connected_networks:
+            grouped.setdefault(variant.network, []).append(variant)
+    return FeedCard(
+        post=post,
+        variants_by_network=sorted(grouped.items()),
+        open_accounts=open_accounts,
+        form=default_form(post, open_accounts, scheduled_at),
+        counts=counts,
+        shared_on=[network_name(n) for n in my_networks],
+    )
+
+
+def card_with_slots(card: FeedCard, *, can_share: bool, connected: bool) -> Fragment:
+    """A card in its first state rendered once, with slots for the values of each request."""
+    slots = {name: slot(name) for name in CARD_SLOTS}
+    return fragment(
+        "feed_card.html",
+        card=replace(card, form=replace(card.form, scheduled_at=slots["scheduled_at"]),
+                     counts=slots["counts"], account_options=slots["account_options"]),
+        can_share=can_share, connected=connected, network_name=network_name,
+        csrf_token=slots["csrf_token"], now_input=slots["now_input"], zone=slots["zone"],
+    )
+
+
+def account_options(accounts: list[AccountOut], selected: str) -> Markup:
+    return Markup(environment.get_template("feed_account_options.html").render(
+        accounts=accounts, selected=selected, network_name=network_name))
 
 
 def network_name(network: str) -> str:
@@ -87,7 +135,7 @@ def default_time(user: User, now: datetime) -> str:
     return input_value(later, user)
 
 
-def default_form(post: FeedPost, open_accounts: list[AccountOut], scheduled_at: str) -> ShareForm:
+def default_form(post: ShareablePost, open_accounts: list[AccountOut], scheduled_at: str) -> ShareForm:
     # Pre-select the first account that can still share and a suggestion written for its network,
     # so "Share" works in one click; the time is `default_time`, the same for every card.
     account = open_accounts[0] if open_accounts else None
@@ -109,41 +157,71 @@ async def feed_page(
     submitted: tuple[int, ShareForm] | None = None,
     nudge: tuple[int, Nudge] | None = None,
 ) -> Response:
-    """The feed, optionally with one inline error next to the post or share it concerns."""
+    """The feed, optionally with one inline error next to the post or share it concerns.
+
+    A card in its first state is kept rendered (`card_with_slots`) with the copy of the posts it
+    shows (`Shareable.derived`), per post, networks it was shared on and the shape of the person's
+    accounts (which networks, in order, and whether they may share): the request fills in its own
+    values. A card with an error, advice or the form sent back is rendered afresh from the same
+    template."""
     user = signed_in_user(request)
     now = request.state.clock.now()
-    personal = await personal_feed(request, user, count_notices=True)
-    feed = personal.out()
-    connected = [a for a in feed.accounts if a.status == "connected"]
-    connected_networks = {a.network for a in connected}
-    cards = []
+    personal = await personal_feed(request, user, count_notices=True, read_gate=True)
+    connected = [a for a in personal.accounts if a.status == "connected"]
+    blockers = await sharing_blockers(user, personal.gate)
+    can_share = user.is_opted_in_ambassador and not blockers
+    zone = zone_of(user).key
+    now_input = input_value(now, user)
+    token = csrf_token(request)
     scheduled_at = default_time(user, now)
-    for post in feed.posts:
-        open_accounts = [a for a in connected if a.network not in post.my_share_networks]
-        grouped: dict[str, list[VariantOut]] = {}
-        for variant in post.variants:
-            # The suggestions for the networks the person connected; all of them until they have one.
-            if variant.network in connected_networks or not connected_networks:
-                grouped.setdefault(variant.network, []).append(variant)
-        form = default_form(post, open_accounts, scheduled_at)
+    values = {"csrf_token": escape(token), "now_input": escape(now_input), "zone": escape(zone),
+              "scheduled_at": escape(scheduled_at)}
+    shape = ("feed-cards", can_share, tuple(a.network for a in connected))
+    kept = personal.derived.get(shape)
+    if not isinstance(kept, dict):
+        kept = {}
+        if len(personal.derived) < SHAPES_KEPT:
+            personal.derived[shape] = kept
+    special = {ids[0] for ids in (post_error, nudge, submitted) if ids}
+    options: dict[tuple[str, ...], Markup] = {}
+    said: dict[tuple[int, int, tuple[str, ...]], Markup] = {}
+    cards: list[str] = []
+    shown: set[int] = set()
+    for post, my_networks, colleagues in personal.posts:
+        shown.add(post.id)
+        done = tuple(my_networks)
+        choices = options.get(done)
+        if choices is None:
+            open_accounts = [a for a in connected if a.network not in done]
+            choices = options[done] = account_options(
+                open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
+        told = (colleagues.published, colleagues.scheduled, tuple(colleagues.names))
+        counts = said.get(told)
+        if counts is None:
+            counts = said[told] = escape(counts_text(*told[:2], colleagues.names))
+        if post.id not in special:
+            card_html = kept.get((post.id, done))
+            if card_html is None:
+                card = feed_card(post, my_networks, connected, scheduled_at, counts)
+                card_html = kept[(post.id, done)] = card_with_slots(card, can_share=can_share,
+                                                                    connected=bool(connected))
+            values["counts"], values["account_options"] = counts, choices
+            cards.append(card_html.fill(values))
+            continue
+        card = feed_card(post, my_networks, connected, scheduled_at, counts)
+        card.error = post_error[1] if post_error and post_error[0] == post.id else None
+        card.nudge = nudge[1] if nudge and nudge[0] == post.id else None
+        card.account_options = choices
         if submitted and submitted[0] == post.id:
-            form = submitted[1]
-        cards.append(
-            FeedCard(
-                post=post,
-                variants_by_network=sorted(grouped.items()),
-                open_accounts=open_accounts,
-                form=form,
-                error=post_error[1] if post_error and post_error[0] == post.id else None,
-                shared_on=[network_name(n) for n in post.my_share_networks],
-                nudge=nudge[1] if nudge and nudge[0] == post.id else None,
-            )
-        )
-    if post_error and not any(card.error for card in cards):
+            card.form = submitted[1]
+            card.account_options = account_options(card.open_accounts, card.form.account_id)
+        cards.append(environment.get_template("feed_card.html").render(
+            card=card, can_share=can_share, connected=bool(connected), network_name=network_name,
+            csrf_token=token, now_input=now_input, zone=zone))
+    if post_error and post_error[0] not in shown:
         # The post left the feed (or never was in it): the error still has to be seen.
         page_error = page_error or post_error[1]
-    shares = feed.my_shares
-    blockers = await sharing_blockers(user)
+    shares = personal.shares
     share_errors = dict([share_error]) if share_error else {}
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = page_error or share_error[1]
@@ -151,18 +229,17 @@ async def feed_page(
         request,
         "feed.html",
         status=status,
-        cards=cards,
-        accounts=feed.accounts,
+        cards=Markup("".join(f"\n{card}\n" for card in cards)),
+        accounts=personal.accounts,
         connected=connected,
         shares=shares,
         share_errors=share_errors,
         page_error=page_error,
-        zone=zone_of(user).key,
+        zone=zone,
         network_name=network_name,
-        counts_text=counts_text,
-        can_share=user.is_opted_in_ambassador and not blockers,
+        can_share=can_share,
         sharing_blockers=blockers,
-        now_input=input_value(now, user),
+        now_input=now_input,
         back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user) if personal.notices else [],
