@@ -1,23 +1,33 @@
-"""The ambassador's feed page: cards kept rendered with the shareable posts."""
+"""The ambassador's feed page: cards kept rendered with the shareable posts, and the fast path that
+answers the page before the routing and guard layers."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
+import pytest
 from markupsafe import escape
+from starlette.types import Receive, Scope, Send
 
+from advocacy.app import header_options, session_options
+from advocacy.auth import SEEN_RESOLUTION_SECONDS
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.shares import pages
+from advocacy.shares.pages import FeedPageFastPath
 from advocacy.shares.schemas import AccountOut
 from advocacy.templating import environment
+from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.models import MessageVariant
 from campaigns.shareable import SHAREABLE
 from tests import factories
 from tests.test_feed import shared_by_colleagues
 from tests.test_pages import ambassador_with, csrf_of, element, sign_in
+
+COOKIE = "advocacy_session"
 
 # ---- kept cards -------------------------------------------------------------------------------------
 
@@ -124,3 +134,117 @@ async def test_colleagues_counts_and_own_shares_are_current_on_kept_cards(
     await shared_by_colleagues(clock, post, published=2, scheduled=1)
     card = element((await client.get("/feed")).text, f"post-{post.id}")
     assert "2 colleagues shared this, 1 has it scheduled." in card
+
+
+# ---- the fast path ----------------------------------------------------------------------------------
+
+
+class FullStack:
+    """Stands for the layers behind the fast path: counts what reaches it and answers 418."""
+
+    def __init__(self) -> None:
+        self.reached = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.reached += 1
+        await send({"type": "http.response.start", "status": 418, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+@pytest.fixture
+def behind() -> FullStack:
+    return FullStack()
+
+
+@pytest.fixture
+async def fast(
+    client: httpx.AsyncClient, settings: Settings, clock: SimulatedClock, behind: FullStack
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the fast path alone, in front of `behind`, with the application's options."""
+    path = FeedPageFastPath(behind, session=session_options(settings), headers=header_options(settings))
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        scope["state"] = {"settings": settings, "clock": clock}
+        await path(scope, receive, send)
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def signed_in(client: httpx.AsyncClient, fast: httpx.AsyncClient, person: User) -> None:
+    """Sign in through the application and give `fast` the session, as a browser would send it."""
+    await sign_in(client, person)
+    assert (await client.get("/feed")).status_code in (200, 403)  # the page gives the session a token
+    fast.cookies[COOKIE] = client.cookies[COOKIE]
+
+
+async def test_the_fast_path_answers_a_signed_in_ambassador_with_the_page(
+    client: httpx.AsyncClient, fast: httpx.AsyncClient, behind: FullStack, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    person, _ = await ambassador_with(clock, "linkedin")
+    await signed_in(client, fast, person)
+    page = await fast.get("/feed")
+    assert page.status_code == 200 and behind.reached == 0
+    assert f'id="post-{post.id}"' in page.text
+    assert csrf_of(page.text) == csrf_of((await client.get("/feed")).text)
+    other = await client.get("/me/shares")
+    for name in ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
+                 "cross-origin-opener-policy", "permissions-policy", "vary", "content-type"):
+        assert page.headers[name] == other.headers[name], name
+    # The session did not change, so it goes back neither signed again nor set.
+    assert "set-cookie" not in page.headers
+
+
+async def test_the_fast_path_leaves_to_the_full_stack_whatever_the_guard_would_refuse(
+    client: httpx.AsyncClient, fast: httpx.AsyncClient, behind: FullStack, clock: SimulatedClock,
+    settings: Settings,
+) -> None:
+    await factories.create_launched_campaign(clock)
+    assert (await fast.get("/feed")).status_code == 418  # no session at all
+    editor = await factories.create_user(clock, "editor")
+    await signed_in(client, fast, editor)
+    assert (await fast.get("/feed")).status_code == 418  # a role the rule refuses
+    person, _ = await ambassador_with(clock, "linkedin")
+    await signed_in(client, fast, person)
+    signed = fast.cookies[COOKIE]
+    fast.cookies[COOKIE] = signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")
+    assert (await fast.get("/feed")).status_code == 418  # a signature that does not verify
+    fast.cookies[COOKIE] = signed
+    assert (await fast.post("/feed")).status_code == 418  # not a GET
+    assert (await fast.get("/feed/counts")).status_code == 418  # another page
+    clock.advance(timedelta(minutes=settings.session_idle_minutes, seconds=1))
+    assert (await fast.get("/feed")).status_code == 418  # idle past the timeout
+    await signed_in(client, fast, person)
+    await User.filter(id=person.id).update(is_active=False)
+    assert (await fast.get("/feed")).status_code == 418  # no longer active
+    assert behind.reached == 7
+
+
+async def test_the_full_stack_still_answers_what_the_fast_path_leaves(
+    client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
+) -> None:
+    person, _ = await ambassador_with(clock, "linkedin")
+    await sign_in(client, person)
+    assert (await client.get("/feed")).status_code == 200
+    clock.advance(timedelta(minutes=settings.session_idle_minutes, seconds=1))
+    expired = await client.get("/feed")
+    assert expired.status_code == 303 and expired.headers["location"] == "/login?next=/feed"
+    assert expired.headers["set-cookie"].startswith(f"{COOKIE}=null")
+    editor = await factories.create_user(clock, "editor")
+    await sign_in(client, editor)
+    assert (await client.get("/feed")).status_code == 403
+
+
+async def test_the_fast_path_writes_the_session_back_when_it_changed(
+    client: httpx.AsyncClient, fast: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    person, _ = await ambassador_with(clock, "linkedin")
+    await signed_in(client, fast, person)
+    clock.advance(timedelta(seconds=SEEN_RESOLUTION_SECONDS + 1))
+    page = await fast.get("/feed")
+    cookie = page.headers["set-cookie"].lower()
+    assert cookie.startswith(f"{COOKIE}=") and "httponly" in cookie and "samesite=lax" in cookie
+    # The stamp written, the same session again goes back unset.
+    assert "set-cookie" not in (await fast.get("/feed")).headers
