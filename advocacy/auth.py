@@ -47,6 +47,13 @@ async def resolve_user(request: Request) -> User | None:
         if token is None:
             return None
         return await user_for_token(request.state.clock, request.state.settings, token)
+    user_id = session_user_id(request)
+    return None if user_id is None else await active_user(user_id)
+
+
+def session_user_id(request: Request) -> int | None:
+    """The id of the person signed in on this session, unless it expired (which ends it); the
+    session half of `resolve_user`, which then reads the person and requires them active."""
     user_id = request.session.get(SESSION_USER)
     if not isinstance(user_id, int):
         return None
@@ -57,7 +64,7 @@ async def resolve_user(request: Request) -> User | None:
     now = request.state.clock.now().timestamp()
     if now - request.session[SESSION_SEEN] >= SEEN_RESOLUTION_SECONDS:
         request.session[SESSION_SEEN] = now
-    return await active_user(user_id)
+    return user_id
 
 
 def session_expired(request: Request) -> bool:

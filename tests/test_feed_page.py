@@ -3,6 +3,7 @@ answers the page before the routing and guard layers."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -14,10 +15,13 @@ from starlette.types import Receive, Scope, Send
 from advocacy.app import header_options, session_options
 from advocacy.auth import SEEN_RESOLUTION_SECONDS
 from advocacy.clock import SimulatedClock
+from advocacy.programme import segments
 from advocacy.settings import Settings
+from advocacy.shares import feed as feeds
 from advocacy.shares import pages
 from advocacy.shares.pages import FeedPageFastPath
 from advocacy.shares.schemas import AccountOut
+from advocacy.shares.service import create_share
 from advocacy.templating import environment
 from advocacy.users.models import User
 from campaigns import service as campaigns
@@ -134,6 +138,56 @@ async def test_colleagues_counts_and_own_shares_are_current_on_kept_cards(
     await shared_by_colleagues(clock, post, published=2, scheduled=1)
     card = element((await client.get("/feed")).text, f"post-{post.id}")
     assert "2 colleagues shared this, 1 has it scheduled." in card
+
+
+# ---- the person and their feed in one statement ------------------------------------------------------
+
+
+async def test_the_signed_in_feed_is_the_persons_feed_and_the_person_in_one_statement(
+    database: Settings, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = await factories.create_user(clock, "admin")
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    grouped, group_post = await factories.create_launched_campaign(clock)
+    committee = await segments.create_group(clock, admin, "Wellbeing committee")
+    member, account = await factories.create_ambassador(clock, department="Research", region="West")
+    await segments.add_to_group(clock, admin, committee.id, [member.email])
+    only_committee = await segments.save_segment(clock, admin, name="Committee", match="all",
+                                                 conditions=[("group", str(committee.id))])
+    await segments.set_campaign_segments(clock, admin, grouped.id, [only_committee.id])
+    await create_share(clock, member, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await shared_by_colleagues(clock, posts[1], published=1, scheduled=0)
+    outsider, _ = await factories.create_ambassador(clock)
+
+    for person in (member, outsider):
+        expected = await feeds.personal_feed(clock, person, show_names=True, cache_seconds=5,
+                                             count_notices=True, read_gate=True)
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+            found = await feeds.signed_in_feed(clock, person.id, show_names=True, cache_seconds=5)
+        assert sum(1 for r in caplog.records if r.name == "tortoise.db_client") == 1
+        assert found is not None
+        user, feed = found
+        assert (user.id, user.email, user.role, user.is_active, user.opted_in_at) == (
+            person.id, person.email, person.role, person.is_active, person.opted_in_at)
+        assert feed.json() == expected.json()
+        assert (feed.notices, feed.gate) == (expected.notices, expected.gate)
+    member_feed = (await feeds.signed_in_feed(clock, member.id, cache_seconds=5) or (None, None))[1]
+    outsider_feed = (await feeds.signed_in_feed(clock, outsider.id, cache_seconds=5) or (None, None))[1]
+    assert member_feed is not None and outsider_feed is not None
+    assert group_post.id in [post.id for post, _, _ in member_feed.posts]
+    assert group_post.id not in [post.id for post, _, _ in outsider_feed.posts]
+    assert await feeds.signed_in_feed(clock, 987654, cache_seconds=5) is None
+
+
+async def test_the_signed_in_feed_of_someone_with_nothing_still_names_them(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    found = await feeds.signed_in_feed(clock, editor.id, cache_seconds=5)
+    assert found is not None
+    user, feed = found
+    assert user.id == editor.id and feed.posts == [] and feed.accounts == [] and feed.shares == []
 
 
 # ---- the fast path ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +27,7 @@ from advocacy.programme.gate import GateFacts, gate_facts_sql
 from advocacy.shares.models import ACTIVE_STATUSES, BLOCKING_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, FeedOut, FeedPost, ShareOut
 from advocacy.users.models import User
-from campaigns.shareable import SHAREABLE, ShareablePost
+from campaigns.shareable import SHAREABLE, Shareable, ShareablePost
 
 _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 _BLOCKING = frozenset(status.value for status in BLOCKING_STATUSES)
@@ -113,6 +113,10 @@ async def person_state(
         key, _state_sql(dialect, names=names, groups=groups, notices=notices, gate=gate))
     posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
     _, rows = await connection.execute_query(sql, [user_id, posts])
+    return _state_of(rows)
+
+
+def _state_of(rows: Iterable[Any]) -> PersonState:
     accounts: list[tuple[tuple[str, int], AccountOut]] = []
     shares: list[tuple[tuple[datetime, int], ShareOut]] = []
     colleagues: dict[int, ColleagueCounts] = {}
@@ -122,6 +126,8 @@ async def person_state(
     facts = None
     for row in rows:
         kind = row["kind"]
+        if kind is None:
+            continue  # the person's row alone (`signed_in_feed`: nothing of theirs to show)
         if kind == "c":
             counts = colleagues.get(row["n1"])
             if counts is None:
@@ -207,12 +213,55 @@ async def personal_feed(
     shows), in the same statement."""
     now = clock.now()
     shareable = await SHAREABLE.get(clock, cache_seconds)
-    shown = [post for post in shareable.posts if post.leaves_at > now]
+    shown = _shown(now, shareable)
     # Colleagues are counted for every post shown at all, before targeting: it needs the groups,
     # which come in the same statement.
     state = await person_state(user.id, [post.id for post in shown], names=show_names,
                                groups=shareable.needs_groups and user.is_opted_in_ambassador,
                                notices=count_notices, gate=read_gate)
+    return _feed_of(now, user, shareable, state)
+
+
+_SIGNED_IN: dict[tuple[str, bool, bool], str] = {}
+
+
+async def signed_in_feed(
+    clock: Clock, user_id: int, *, show_names: bool = False, cache_seconds: float = 0,
+) -> tuple[User, PersonalFeed] | None:
+    """The person with this id and their whole feed, correction notices and gate facts included,
+    in one statement: the page's fast path has only the session's id, and reading the person first
+    would be a round trip of its own. None when there is no such person; whether they are active
+    and may see the feed is the caller's to check, as with `active_user`."""
+    now = clock.now()
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    shown = _shown(now, shareable)
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    # The groups are read whenever a campaign targets groups: the person is not known yet.
+    key = (dialect, show_names, shareable.needs_groups)
+    sql = _SIGNED_IN.get(key)
+    if sql is None:
+        state = _state_sql(dialect, names=show_names, groups=shareable.needs_groups, notices=True, gate=True)
+        sql = _SIGNED_IN[key] = (
+            f"SELECT {', '.join(f'u.{column}' for column in _USER_COLUMNS)}, st.* FROM users u"
+            f" LEFT JOIN ({state}) st ON TRUE WHERE u.id = {placeholder(dialect, 1)}")
+    post_ids = [post.id for post in shown]
+    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(sql, [user_id, posts])
+    if not rows:
+        return None
+    user = User._init_from_db(**{column: rows[0][column] for column in _USER_COLUMNS})
+    return user, _feed_of(now, user, shareable, _state_of(rows))
+
+
+_USER_COLUMNS = tuple(User._meta.fields_db_projection.values())
+
+
+def _shown(now: datetime, shareable: Shareable) -> list[ShareablePost]:
+    return [post for post in shareable.posts if post.leaves_at > now]
+
+
+def _feed_of(now: datetime, user: User, shareable: Shareable, state: PersonState) -> PersonalFeed:
     done: dict[int, list[str]] = defaultdict(list)
     for share in state.shares:
         if share.status in _BLOCKING:

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from advocacy.access import allowed
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
-from advocacy.auth import csrf_token, resolve_user, signed_in_user
+from advocacy.auth import csrf_token, session_user_id, signed_in_user
 from advocacy.compliance import engine_for
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id
@@ -162,8 +162,10 @@ async def feed_page(
     share_error: tuple[int, str] | None = None,
     submitted: tuple[int, ShareForm] | None = None,
     nudge: tuple[int, Nudge] | None = None,
+    personal: feeds.PersonalFeed | None = None,
 ) -> Response:
     """The feed, optionally with one inline error next to the post or share it concerns.
+    `personal` is the person's feed when the caller read it already, with notices and gate facts.
 
     A card in its first state is kept rendered (`card_with_slots`) with the copy of the posts it
     shows (`Shareable.derived`), per post, networks it was shared on and the shape of the person's
@@ -172,7 +174,8 @@ async def feed_page(
     template."""
     user = signed_in_user(request)
     now = request.state.clock.now()
-    personal = await personal_feed(request, user, count_notices=True, read_gate=True)
+    if personal is None:
+        personal = await personal_feed(request, user, count_notices=True, read_gate=True)
     connected = [a for a in personal.accounts if a.status == "connected"]
     blockers = await sharing_blockers(user, personal.gate)
     can_share = user.is_opted_in_ambassador and not blockers
@@ -457,10 +460,11 @@ class FeedPageFastPath:
     order) cost about as much as the page itself. Nothing is done differently: the session is read
     and written back by a `SessionMiddleware` built from the same options as the application's
     (`session`: cookie, signature, age, flags), the answer carries the security headers through a
-    `SecurityHeadersMiddleware` built from the same options (`headers`), the person is resolved by
-    `resolve_user` (idle and absolute timeouts, the last-seen stamp) and checked against the
-    route's rule in `advocacy.access` as the guard does, and the page is the route's own
-    (`feed_page`). A request without the session cookie, whose session resolves to nobody or whose
+    `SecurityHeadersMiddleware` built from the same options (`headers`), the session is checked
+    by `session_user_id` (the session half of `resolve_user`: idle and absolute timeouts, the
+    last-seen stamp), the person is read with their feed in one statement (`signed_in_feed`),
+    required active and checked against the route's rule in `advocacy.access` as the guard does,
+    and the page is the route's own (`feed_page`). A request without the session cookie, whose session resolves to nobody or whose
     role the rule refuses goes on to the full stack unchanged, which answers it (the sign-in
     redirect, 403) as before: nothing has been sent by then.
     """
@@ -487,11 +491,17 @@ class FeedPageFastPath:
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        user = await resolve_user(request)
-        if user is None or not allowed("feed", user.role):
+        user_id = session_user_id(request)
+        if user_id is None:
             return  # the full stack answers
-        request.state.user = user
-        response = await feed_page(request)
+        settings = request.state.settings
+        found = await feeds.signed_in_feed(request.state.clock, user_id,
+                                           show_names=settings.feed_show_colleague_names,
+                                           cache_seconds=settings.feed_cache_seconds)
+        if found is None or not found[0].is_active or not allowed("feed", found[0].role):
+            return
+        request.state.user, personal = found
+        response = await feed_page(request, personal=personal)
         await response(scope, receive, send)
 
 
