@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -42,8 +43,13 @@ def flash(request: Request, message: str) -> None:
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page with the signed-in user, the CSRF token, the organisation name and any
     pending notice at hand."""
+    return HTMLResponse(render_text(request, template, **context), status_code=status)
+
+
+def render_text(request: Request, template: str, **context: Any) -> str:
+    """The markup `render` answers with."""
     settings = request.state.settings
-    body = environment.get_template(template).render(
+    return environment.get_template(template).render(
         request=request,
         user=getattr(request.state, "user", None),
         csrf_token=csrf_token(request),
@@ -51,7 +57,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         notice=request.session.pop(SESSION_NOTICE, None),
         **context,
     )
-    return HTMLResponse(body, status_code=status)
 
 
 # A stand-in no content can contain by chance: it carries a secret drawn when the process starts.
@@ -66,21 +71,33 @@ def slot(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Fragment:
-    """Markup rendered once with stand-ins (`slot`) for the values that change per request."""
+    """Markup rendered once with stand-ins (`slot`) for the values that change per request, kept
+    encoded as a response sends it (UTF-8), so filling it in is joining bytes."""
 
-    parts: tuple[str, ...]  # text, slot name, text, ..., text
+    texts: tuple[bytes, ...]  # the markup around the slots: one more than `names`
+    names: tuple[str, ...]
 
-    def fill(self, values: Mapping[str, str]) -> str:
-        """The markup with each slot's value in place. The values are markup already (`escape`
-        them once per request, not once per fragment); so is the text returned."""
-        parts = self.parts
-        out = [parts[0]]
-        for i in range(1, len(parts), 2):
-            out.append(values[parts[i]])
-            out.append(parts[i + 1])
-        return "".join(out)
+    @classmethod
+    def of(cls, markup: str) -> Fragment:
+        parts = _SLOT.split(markup)
+        return cls(tuple(text.encode() for text in parts[0::2]), tuple(parts[1::2]))
+
+    def fill(self, values: Mapping[str, bytes]) -> bytes:
+        """The markup with each slot's value in place. The values are encoded markup already
+        (escape and encode them once per request, not once per fragment)."""
+        texts = self.texts
+        out = [texts[0]]
+        for name, text in zip(self.names, texts[1:], strict=True):
+            out.append(values[name])
+            out.append(text)
+        return b"".join(out)
 
 
 def fragment(template: str, **context: Any) -> Fragment:
     """Render `template` once, keeping the `slot`s in `context` open for `Fragment.fill`."""
-    return Fragment(tuple(_SLOT.split(environment.get_template(template).render(**context))))
+    return Fragment.of(environment.get_template(template).render(**context))
+
+
+def markup_bytes(value: str) -> bytes:
+    """`value` escaped as a template would, encoded as a response sends it: a value for `fill`."""
+    return str(escape(value)).encode()

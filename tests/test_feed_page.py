@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from markupsafe import escape
 from starlette.types import Receive, Scope, Send
 
 from advocacy.app import header_options, session_options
@@ -22,7 +21,7 @@ from advocacy.shares import pages
 from advocacy.shares.pages import FeedPageFastPath
 from advocacy.shares.schemas import AccountOut
 from advocacy.shares.service import create_share
-from advocacy.templating import environment
+from advocacy.templating import environment, markup_bytes
 from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.models import MessageVariant
@@ -50,10 +49,10 @@ async def test_a_card_filled_in_is_the_card_rendered_with_its_values(
     fresh = environment.get_template("feed_card.html").render(
         card=card, can_share=True, connected=True, network_name=pages.network_name, **values)
     filled = pages.card_with_slots(card, can_share=True, connected=True).fill({
-        **{name: escape(value) for name, value in values.items()},
-        "scheduled_at": escape("2026-11-02T10:15"), "counts": escape(counts),
-        "account_options": card.account_options,
-    })
+        **{name: markup_bytes(value) for name, value in values.items()},
+        "scheduled_at": markup_bytes("2026-11-02T10:15"), "counts": markup_bytes(counts),
+        "account_options": card.account_options.encode(),
+    }).decode()
     assert filled == fresh
     assert "@a&lt;b&gt;&amp;c" in filled and "tok&#39;en&lt;" in filled and post.title in filled
 

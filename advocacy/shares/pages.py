@@ -3,16 +3,16 @@ cancel) and sharing preferences."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,7 +30,16 @@ from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, ShareOut
-from advocacy.templating import Fragment, environment, flash, fragment, render, slot
+from advocacy.templating import (
+    Fragment,
+    environment,
+    flash,
+    fragment,
+    markup_bytes,
+    render,
+    render_text,
+    slot,
+)
 from advocacy.users.models import User
 from campaigns.schemas import VariantOut
 from campaigns.service import notices_for
@@ -129,6 +138,24 @@ def account_options(accounts: list[AccountOut], selected: str) -> Markup:
         accounts=accounts, selected=selected, network_name=network_name))
 
 
+# Choices kept per kind of card: one per person and account set, so bounded against a crowd.
+OPTIONS_KEPT = 10000
+
+
+def kept_account_options(
+    kept: dict[Hashable, object], accounts: list[AccountOut], selected: str
+) -> Markup:
+    """`account_options`, kept with the cards of the person's kind (see `feed_page`)."""
+    key = ("options", tuple((a.id, a.network, a.handle) for a in accounts), selected)
+    found = kept.get(key)
+    if isinstance(found, Markup):
+        return found
+    made = account_options(accounts, selected)
+    if len(kept) < OPTIONS_KEPT:
+        kept[key] = made
+    return made
+
+
 def network_name(network: str) -> str:
     return NETWORK_LABELS.get(network, network)
 
@@ -183,8 +210,8 @@ async def feed_page(
     now_input = input_value(now, user)
     token = csrf_token(request)
     scheduled_at = default_time(user, now)
-    values = {"csrf_token": escape(token), "now_input": escape(now_input), "zone": escape(zone),
-              "scheduled_at": escape(scheduled_at)}
+    values = {"csrf_token": markup_bytes(token), "now_input": markup_bytes(now_input),
+              "zone": markup_bytes(zone), "scheduled_at": markup_bytes(scheduled_at)}
     shape = ("feed-cards", can_share, tuple(a.network for a in connected))
     kept = personal.derived.get(shape)
     if not isinstance(kept, dict):
@@ -193,8 +220,8 @@ async def feed_page(
             personal.derived[shape] = kept
     special = {ids[0] for ids in (post_error, nudge, submitted) if ids}
     options: dict[tuple[str, ...], Markup] = {}
-    said: dict[tuple[int, int, tuple[str, ...]], Markup] = {}
-    cards: list[str] = []
+    said: dict[tuple[int, int, tuple[str, ...]], str] = {}
+    cards: list[bytes] = []
     shown: set[int] = set()
     for post, my_networks, colleagues in personal.posts:
         shown.add(post.id)
@@ -202,19 +229,19 @@ async def feed_page(
         choices = options.get(done)
         if choices is None:
             open_accounts = [a for a in connected if a.network not in done]
-            choices = options[done] = account_options(
-                open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
+            choices = options[done] = kept_account_options(
+                kept, open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
         told = (colleagues.published, colleagues.scheduled, tuple(colleagues.names))
         counts = said.get(told)
         if counts is None:
-            counts = said[told] = escape(counts_text(*told[:2], colleagues.names))
+            counts = said[told] = counts_text(*told[:2], colleagues.names)
         if post.id not in special:
             card_html = kept.get((post.id, done))
             if card_html is None:
                 card = feed_card(post, my_networks, connected, scheduled_at, counts)
                 card_html = kept[(post.id, done)] = card_with_slots(card, can_share=can_share,
                                                                     connected=bool(connected))
-            values["counts"], values["account_options"] = counts, choices
+            values["counts"], values["account_options"] = markup_bytes(counts), choices.encode()
             cards.append(card_html.fill(values))
             continue
         card = feed_card(post, my_networks, connected, scheduled_at, counts)
@@ -226,7 +253,7 @@ async def feed_page(
             card.account_options = account_options(card.open_accounts, card.form.account_id)
         cards.append(environment.get_template("feed_card.html").render(
             card=card, can_share=can_share, connected=bool(connected), network_name=network_name,
-            csrf_token=token, now_input=now_input, zone=zone))
+            csrf_token=token, now_input=now_input, zone=zone).encode())
     if post_error and post_error[0] not in shown:
         # The post left the feed (or never was in it): the error still has to be seen.
         page_error = page_error or post_error[1]
@@ -234,11 +261,11 @@ async def feed_page(
     share_errors = dict([share_error]) if share_error else {}
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = page_error or share_error[1]
-    return render(
+    # The page around the cards is rendered per request; the cards go in as the bytes they are.
+    page = Fragment.of(render_text(
         request,
         "feed.html",
-        status=status,
-        cards=Markup("".join(f"\n{card}\n" for card in cards)),
+        cards=Markup(slot("cards") if cards else ""),
         accounts=personal.accounts,
         connected=connected,
         shares=shares,
@@ -252,7 +279,9 @@ async def feed_page(
         back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user) if personal.notices else [],
-    )
+    ))
+    body = page.fill({"cards": b"".join(b"\n%s\n" % card for card in cards)} if cards else {})
+    return HTMLResponse(body, status_code=status)
 
 
 async def feed(request: Request) -> Response:
@@ -464,9 +493,10 @@ class FeedPageFastPath:
     by `session_user_id` (the session half of `resolve_user`: idle and absolute timeouts, the
     last-seen stamp), the person is read with their feed in one statement (`signed_in_feed`),
     required active and checked against the route's rule in `advocacy.access` as the guard does,
-    and the page is the route's own (`feed_page`). A request without the session cookie, whose session resolves to nobody or whose
-    role the rule refuses goes on to the full stack unchanged, which answers it (the sign-in
-    redirect, 403) as before: nothing has been sent by then.
+    and the page is the route's own (`feed_page`). A request without the session cookie, whose
+    session resolves to nobody or whose role the rule refuses goes on to the full stack
+    unchanged, which answers it (the sign-in redirect, 403) as before: nothing has been sent by
+    then.
     """
 
     def __init__(self, app: ASGIApp, *, session: Mapping[str, Any], headers: Mapping[str, Any]) -> None:
