@@ -267,10 +267,12 @@ def _feed_of(now: datetime, user: User, shareable: Shareable, state: PersonState
         if share.status in _BLOCKING:
             done[share.post_id].append(share.network)
     posts = shareable.for_person(now, user, state.groups)
+    # One value for every post no colleague shared (most of them): it is never changed once made.
+    nobody = ColleagueCounts()
     return PersonalFeed(
         accounts=state.accounts,
-        posts=[(post, sorted(done.get(post.id, [])), state.colleagues.get(post.id) or ColleagueCounts())
-               for post in posts],
+        posts=[(post, sorted(done[post.id]) if post.id in done else [],
+                state.colleagues.get(post.id) or nobody) for post in posts],
         shares=state.shares,
         timezone=user.timezone or "UTC",
         notices=state.notices,

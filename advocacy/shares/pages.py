@@ -219,8 +219,8 @@ async def feed_page(
         if len(personal.derived) < SHAPES_KEPT:
             personal.derived[shape] = kept
     special = {ids[0] for ids in (post_error, nudge, submitted) if ids}
-    options: dict[tuple[str, ...], Markup] = {}
-    said: dict[tuple[int, int, tuple[str, ...]], str] = {}
+    options: dict[tuple[str, ...], tuple[Markup, bytes]] = {}
+    said: dict[tuple[int, int, tuple[str, ...]], tuple[str, bytes]] = {}
     cards: list[bytes] = []
     shown: set[int] = set()
     for post, my_networks, colleagues in personal.posts:
@@ -229,25 +229,27 @@ async def feed_page(
         choices = options.get(done)
         if choices is None:
             open_accounts = [a for a in connected if a.network not in done]
-            choices = options[done] = kept_account_options(
+            made = kept_account_options(
                 kept, open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
+            choices = options[done] = (made, made.encode())
         told = (colleagues.published, colleagues.scheduled, tuple(colleagues.names))
         counts = said.get(told)
         if counts is None:
-            counts = said[told] = counts_text(*told[:2], colleagues.names)
+            text = counts_text(*told[:2], colleagues.names)
+            counts = said[told] = (text, markup_bytes(text))
         if post.id not in special:
             card_html = kept.get((post.id, done))
             if card_html is None:
-                card = feed_card(post, my_networks, connected, scheduled_at, counts)
+                card = feed_card(post, my_networks, connected, scheduled_at, counts[0])
                 card_html = kept[(post.id, done)] = card_with_slots(card, can_share=can_share,
                                                                     connected=bool(connected))
-            values["counts"], values["account_options"] = markup_bytes(counts), choices.encode()
+            values["counts"], values["account_options"] = counts[1], choices[1]
             cards.append(card_html.fill(values))
             continue
-        card = feed_card(post, my_networks, connected, scheduled_at, counts)
+        card = feed_card(post, my_networks, connected, scheduled_at, counts[0])
         card.error = post_error[1] if post_error and post_error[0] == post.id else None
         card.nudge = nudge[1] if nudge and nudge[0] == post.id else None
-        card.account_options = choices
+        card.account_options = choices[0]
         if submitted and submitted[0] == post.id:
             card.form = submitted[1]
             card.account_options = account_options(card.open_accounts, card.form.account_id)
