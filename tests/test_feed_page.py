@@ -22,7 +22,8 @@ from advocacy.shares.pages import FeedPageFastPath
 from advocacy.shares.schemas import AccountOut
 from advocacy.shares.service import create_share
 from advocacy.templating import environment, markup_bytes
-from advocacy.users.models import User
+from advocacy.users.models import ApiToken, User
+from advocacy.users.service import issue_api_token, revoke_token, user_for_token
 from campaigns import service as campaigns
 from campaigns.models import MessageVariant
 from campaigns.shareable import SHAREABLE
@@ -187,6 +188,47 @@ async def test_the_signed_in_feed_of_someone_with_nothing_still_names_them(
     assert found is not None
     user, feed = found
     assert user.id == editor.id and feed.posts == [] and feed.accounts == [] and feed.shares == []
+
+
+async def test_the_token_feed_is_the_persons_feed_and_the_token_checked_in_one_statement(
+    database: Settings, clock: SimulatedClock, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    person, account = await factories.create_ambassador(clock)
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await shared_by_colleagues(clock, posts[1], published=1, scheduled=1)
+    token = await issue_api_token(clock, person, "my app")
+    found = await feeds.token_feed(clock, settings, token, show_names=True, cache_seconds=5)
+    assert found is not None and found[0].id == person.id
+    assert (await ApiToken.get(user_id=person.id)).last_used_at == clock.now()  # its use noted
+    expected = await feeds.personal_feed(clock, person, show_names=True, cache_seconds=5)
+    assert found[1].json() == expected.json()
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        again = await feeds.token_feed(clock, settings, token, show_names=True, cache_seconds=5)
+    assert again is not None and again[1].json() == expected.json()
+    assert sum(1 for r in caplog.records if r.name == "tortoise.db_client") == 1
+
+
+async def test_the_token_feed_refuses_every_token_user_for_token_refuses(
+    database: Settings, clock: SimulatedClock, settings: Settings
+) -> None:
+    await factories.create_launched_campaign(clock)
+    person, _ = await factories.create_ambassador(clock)
+    signed_in = await issue_api_token(clock, person)  # a sign-in token: lives like a session
+    named = await issue_api_token(clock, person, "my app")
+    other, _ = await factories.create_ambassador(clock)
+    revoked = await issue_api_token(clock, other, "old app")
+    await revoke_token(clock, other, (await ApiToken.get(user_id=other.id)).id)
+    for token in ("nothing-like-a-token", revoked):
+        assert await user_for_token(clock, settings, token) is None
+        assert await feeds.token_feed(clock, settings, token, cache_seconds=5) is None
+    clock.advance(timedelta(minutes=settings.session_idle_minutes, seconds=1))
+    assert await user_for_token(clock, settings, signed_in) is None
+    assert await feeds.token_feed(clock, settings, signed_in, cache_seconds=5) is None
+    assert await feeds.token_feed(clock, settings, named, cache_seconds=5) is not None
+    await User.filter(id=person.id).update(is_active=False)
+    assert await feeds.token_feed(clock, settings, named, cache_seconds=5) is None
 
 
 # ---- the fast path ----------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ from advocacy.clock import Clock
 from advocacy.db import placeholder
 from advocacy.programme import targeting
 from advocacy.programme.gate import GateFacts, gate_facts_sql
+from advocacy.settings import Settings
 from advocacy.shares.models import ACTIVE_STATUSES, BLOCKING_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, FeedOut, FeedPost, ShareOut
+from advocacy.users import service as users
 from advocacy.users.models import User
 from campaigns.shareable import SHAREABLE, Shareable, ShareablePost
 
@@ -33,12 +35,15 @@ _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 _BLOCKING = frozenset(status.value for status in BLOCKING_STATUSES)
 
 
-def _state_sql(dialect: str, *, names: bool, groups: bool, notices: bool, gate: bool) -> str:
+def _state_sql(
+    dialect: str, *, names: bool, groups: bool, notices: bool, gate: bool, me: str | None = None
+) -> str:
     # One statement, rows told apart by `kind`, so the person's state costs one round trip:
     # a = account, s = own share, c = colleagues per post and status, n = colleague's name, g = group,
     # k = how many correction notices the person has, v = the sharing gate's facts about them.
     # $2 is the posts: an int[] on PostgreSQL, a JSON array on SQLite.
-    me, posts = placeholder(dialect, 1), placeholder(dialect, 2)
+    # `me` is the person: parameter 1 unless given as an expression (`token_feed`).
+    me, posts = me or placeholder(dialect, 1), placeholder(dialect, 2)
     in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
                 else f"IN (SELECT value FROM json_each({posts}))")
     parts = [
@@ -255,6 +260,34 @@ async def signed_in_feed(
 
 
 _USER_COLUMNS = tuple(User._meta.fields_db_projection.values())
+_BY_TOKEN: dict[tuple[str, bool, bool], str] = {}
+
+
+async def token_feed(
+    clock: Clock, settings: Settings, token: str, *, show_names: bool = False, cache_seconds: float = 0,
+) -> tuple[User, PersonalFeed] | None:
+    """The person an API token stands for and their whole feed in one statement: the API's fast
+    path has only the token, and resolving it first would be a round trip of its own. None when
+    `token_user` refuses the token (unknown, revoked, expired, person not active); whether the
+    person may see the feed is the caller's to check."""
+    now = clock.now()
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    shown = _shown(now, shareable)
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    key = (dialect, show_names, shareable.needs_groups)
+    sql = _BY_TOKEN.get(key)
+    if sql is None:
+        state = _state_sql(dialect, names=show_names, groups=shareable.needs_groups, notices=False,
+                           gate=False, me=users.token_person_sql(dialect))
+        sql = _BY_TOKEN[key] = users.token_sql_with(dialect, state)
+    post_ids = [post.id for post in shown]
+    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(sql, [users.token_digest(token), posts])
+    user = await users.token_user(clock, settings, users.token_of_row(rows[0]) if rows else None)
+    if user is None:
+        return None
+    return user, _feed_of(now, user, shareable, _state_of(rows))
 
 
 def _shown(now: datetime, shareable: Shareable) -> list[ShareablePost]:
