@@ -94,9 +94,11 @@ class FeedCard:
     nudge: Nudge | None = None
 
 
-# Kinds of cards kept per copy of the shareable posts: one per way a person's accounts can be
-# connected, may share or not. The bound is only against the unforeseen.
-SHAPES_KEPT = 1000
+# What the page keeps per copy of the shareable posts (`Shareable.derived`), at most: the cards of
+# each kind of person (how their accounts are connected, whether they may share; a few kinds) and
+# the account choices of each person seen since the copy was read (it is read again every
+# `feed_cache_seconds`), so the bound is against a crowd within those seconds.
+KEPT = 20000
 # The values of a card that change per request or person; the rest is kept rendered.
 CARD_SLOTS = ("csrf_token", "now_input", "zone", "scheduled_at", "counts", "account_options")
 
@@ -138,20 +140,16 @@ def account_options(accounts: list[AccountOut], selected: str) -> Markup:
         accounts=accounts, selected=selected, network_name=network_name))
 
 
-# Choices kept per kind of card: one per person and account set, so bounded against a crowd.
-OPTIONS_KEPT = 10000
-
-
 def kept_account_options(
     kept: dict[Hashable, object], accounts: list[AccountOut], selected: str
 ) -> Markup:
-    """`account_options`, kept with the cards of the person's kind (see `feed_page`)."""
+    """`account_options`, kept with the copy of the shareable posts (see `KEPT`)."""
     key = ("options", tuple((a.id, a.network, a.handle) for a in accounts), selected)
     found = kept.get(key)
     if isinstance(found, Markup):
         return found
     made = account_options(accounts, selected)
-    if len(kept) < OPTIONS_KEPT:
+    if len(kept) < KEPT:
         kept[key] = made
     return made
 
@@ -216,7 +214,7 @@ async def feed_page(
     kept = personal.derived.get(shape)
     if not isinstance(kept, dict):
         kept = {}
-        if len(personal.derived) < SHAPES_KEPT:
+        if len(personal.derived) < KEPT:
             personal.derived[shape] = kept
     special = {ids[0] for ids in (post_error, nudge, submitted) if ids}
     options: dict[tuple[str, ...], tuple[Markup, bytes]] = {}
@@ -230,7 +228,7 @@ async def feed_page(
         if choices is None:
             open_accounts = [a for a in connected if a.network not in done]
             made = kept_account_options(
-                kept, open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
+                personal.derived, open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
             choices = options[done] = (made, made.encode())
         told = (colleagues.published, colleagues.scheduled, tuple(colleagues.names))
         counts = said.get(told)
