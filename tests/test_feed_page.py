@@ -92,14 +92,12 @@ async def test_people_see_their_own_accounts_token_and_suggestions_on_kept_cards
 async def test_a_correction_shows_on_the_kept_card_at_once(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
-    editor = await factories.create_user(clock, "editor")
-    reviewer = await factories.create_user(clock, "reviewer")
-    _, post = await factories.create_launched_campaign(clock, editor, reviewer)
-    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id").first()
-    assert variant is not None
+    _, post = await factories.create_launched_campaign(clock)
+    [variant, *_] = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id")
     person, _ = await ambassador_with(clock, "linkedin")
     await sign_in(client, person)
     assert variant.text in element((await client.get("/feed")).text, f"post-{post.id}")
+    editor, reviewer = [await factories.create_user(clock, role) for role in ("editor", "reviewer")]
     correction = await campaigns.propose_correction(
         clock, editor, variant.id, text="Our new heart unit is open. #employee", reason="Heart, not cardiac.")
     assert variant.text in element((await client.get("/feed")).text, f"post-{post.id}")  # not reviewed yet

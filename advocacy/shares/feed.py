@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -227,9 +227,6 @@ async def personal_feed(
     return _feed_of(now, user, shareable, state)
 
 
-_SIGNED_IN: dict[tuple[str, bool, bool], str] = {}
-
-
 async def signed_in_feed(
     clock: Clock, user_id: int, *, show_names: bool = False, cache_seconds: float = 0,
 ) -> tuple[User, PersonalFeed] | None:
@@ -237,30 +234,11 @@ async def signed_in_feed(
     in one statement: the page's fast path has only the session's id, and reading the person first
     would be a round trip of its own. None when there is no such person; whether they are active
     and may see the feed is the caller's to check, as with `active_user`."""
-    now = clock.now()
-    shareable = await SHAREABLE.get(clock, cache_seconds)
-    shown = _shown(now, shareable)
-    connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    # The groups are read whenever a campaign targets groups: the person is not known yet.
-    key = (dialect, show_names, shareable.needs_groups)
-    sql = _SIGNED_IN.get(key)
-    if sql is None:
-        state = _state_sql(dialect, names=show_names, groups=shareable.needs_groups, notices=True, gate=True)
-        sql = _SIGNED_IN[key] = (
-            f"SELECT {', '.join(f'u.{column}' for column in _USER_COLUMNS)}, st.* FROM users u"
-            f" LEFT JOIN ({state}) st ON TRUE WHERE u.id = {placeholder(dialect, 1)}")
-    post_ids = [post.id for post in shown]
-    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
-    _, rows = await connection.execute_query(sql, [user_id, posts])
+    now, shareable, rows = await _read_with_person(clock, cache_seconds, show_names, _SIGNED_IN, user_id)
     if not rows:
         return None
     user = User._init_from_db(**{column: rows[0][column] for column in _USER_COLUMNS})
     return user, _feed_of(now, user, shareable, _state_of(rows))
-
-
-_USER_COLUMNS = tuple(User._meta.fields_db_projection.values())
-_BY_TOKEN: dict[tuple[str, bool, bool], str] = {}
 
 
 async def token_feed(
@@ -270,24 +248,51 @@ async def token_feed(
     path has only the token, and resolving it first would be a round trip of its own. None when
     `token_user` refuses the token (unknown, revoked, expired, person not active); whether the
     person may see the feed is the caller's to check."""
-    now = clock.now()
-    shareable = await SHAREABLE.get(clock, cache_seconds)
-    shown = _shown(now, shareable)
-    connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    key = (dialect, show_names, shareable.needs_groups)
-    sql = _BY_TOKEN.get(key)
-    if sql is None:
-        state = _state_sql(dialect, names=show_names, groups=shareable.needs_groups, notices=False,
-                           gate=False, me=users.token_person_sql(dialect))
-        sql = _BY_TOKEN[key] = users.token_sql_with(dialect, state)
-    post_ids = [post.id for post in shown]
-    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
-    _, rows = await connection.execute_query(sql, [users.token_digest(token), posts])
+    now, shareable, rows = await _read_with_person(clock, cache_seconds, show_names, _BY_TOKEN,
+                                                   users.token_digest(token))
     user = await users.token_user(clock, settings, users.token_of_row(rows[0]) if rows else None)
     if user is None:
         return None
     return user, _feed_of(now, user, shareable, _state_of(rows))
+
+
+_USER_COLUMNS = tuple(User._meta.fields_db_projection.values())
+
+
+def _signed_in_sql(dialect: str, names: bool, groups: bool) -> str:
+    state = _state_sql(dialect, names=names, groups=groups, notices=True, gate=True)
+    return (f"SELECT {', '.join(f'u.{column}' for column in _USER_COLUMNS)}, st.* FROM users u"
+            f" LEFT JOIN ({state}) st ON TRUE WHERE u.id = {placeholder(dialect, 1)}")
+
+
+def _by_token_sql(dialect: str, names: bool, groups: bool) -> str:
+    return users.token_sql_with(dialect, _state_sql(dialect, names=names, groups=groups, notices=False,
+                                                    gate=False, me=users.token_person_sql(dialect)))
+
+
+# The statements that read a person with their state, by how they find the person; per dialect,
+# names shown and groups read.
+_SIGNED_IN: tuple[Callable[[str, bool, bool], str], dict[tuple[str, bool, bool], str]] = (_signed_in_sql, {})
+_BY_TOKEN: tuple[Callable[[str, bool, bool], str], dict[tuple[str, bool, bool], str]] = (_by_token_sql, {})
+
+
+async def _read_with_person(
+    clock: Clock, cache_seconds: float, show_names: bool,
+    statement: tuple[Callable[[str, bool, bool], str], dict[tuple[str, bool, bool], str]], who: Any,
+) -> tuple[datetime, Shareable, list[Any]]:
+    # Parameter 1 finds the person (`who`), 2 is the posts shown.
+    now = clock.now()
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    # The groups are read whenever a campaign targets groups: the person is not known yet.
+    build, made = statement
+    key = (dialect, show_names, shareable.needs_groups)
+    sql = made.get(key) or made.setdefault(key, build(*key))
+    post_ids = [post.id for post in _shown(now, shareable)]
+    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(sql, [who, posts])
+    return now, shareable, list(rows)
 
 
 def _shown(now: datetime, shareable: Shareable) -> list[ShareablePost]:
