@@ -44,6 +44,7 @@ from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
 from advocacy.shares.endpoints import FeedFastPath
+from advocacy.shares.pages import FeedPageFastPath
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
 from advocacy.users import oidc
@@ -187,6 +188,24 @@ def refuse_unsafe_secrets(settings: Settings) -> None:
         raise RuntimeError("ADVOCACY_SMTP_PASSWORD must be set when ADVOCACY_SMTP_USERNAME is")
 
 
+def header_options(settings: Settings) -> dict[str, Any]:
+    """The options of the security headers (`SecurityHeadersMiddleware`), for the application's
+    layer and the fast paths that answer before it."""
+    return {"hsts": settings.env == "production", "form_targets": authorize_origins(settings)}
+
+
+def session_options(settings: Settings) -> dict[str, Any]:
+    """The options of the session cookie (`SessionMiddleware`), for the application's layer and
+    the feed page's fast path, which reads and writes the same cookie."""
+    return {
+        "secret_key": settings.secret_key,
+        "session_cookie": "advocacy_session",
+        "same_site": "lax",
+        "https_only": settings.env == "production",
+        "max_age": settings.session_absolute_hours * 60 * 60,
+    }
+
+
 def create_app(
     settings: Settings, clock: Clock | None = None, *, with_worker: bool = False
 ) -> Starlette:
@@ -230,25 +249,15 @@ def create_app(
                 await flusher.stop()
                 await networks.close()
 
+    headers, session = header_options(settings), session_options(settings)
     return Starlette(
         routes=build_routes(settings),
         middleware=[
-            Middleware(ShortLinkFastPath, headers=security_headers(
-                hsts=settings.env == "production", form_targets=authorize_origins(settings))),
-            Middleware(FeedFastPath, headers=security_headers(
-                hsts=settings.env == "production", form_targets=authorize_origins(settings))),
-            Middleware(
-                SecurityHeadersMiddleware, hsts=settings.env == "production",
-                form_targets=authorize_origins(settings),
-            ),
-            Middleware(
-                SessionMiddleware,
-                secret_key=settings.secret_key,
-                session_cookie="advocacy_session",
-                same_site="lax",
-                https_only=settings.env == "production",
-                max_age=settings.session_absolute_hours * 60 * 60,
-            )
+            Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
+            Middleware(FeedFastPath, headers=security_headers(**headers)),
+            Middleware(FeedPageFastPath, session=session, headers=headers),
+            Middleware(SecurityHeadersMiddleware, **headers),
+            Middleware(SessionMiddleware, **session),
         ],
         exception_handlers={
             DomainError: on_domain_error,

@@ -21,6 +21,11 @@ SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
 SESSION_SEEN = "seen_at"
+# How stale the last-seen stamp may get before a request writes it again. Writing it on every
+# request would sign and set the cookie on every page; this way an unchanged session goes back
+# unsigned, and the idle timeout still ends a session at most this much earlier than its limit,
+# never later.
+SEEN_RESOLUTION_SECONDS = 60
 
 
 def is_api(request: Request) -> bool:
@@ -42,6 +47,13 @@ async def resolve_user(request: Request) -> User | None:
         if token is None:
             return None
         return await user_for_token(request.state.clock, request.state.settings, token)
+    user_id = session_user_id(request)
+    return None if user_id is None else await active_user(user_id)
+
+
+def session_user_id(request: Request) -> int | None:
+    """The id of the person signed in on this session, unless it expired (which ends it); the
+    session half of `resolve_user`, which then reads the person and requires them active."""
     user_id = request.session.get(SESSION_USER)
     if not isinstance(user_id, int):
         return None
@@ -49,8 +61,10 @@ async def resolve_user(request: Request) -> User | None:
         # The whole session goes, CSRF token included: the next form starts from a fresh one.
         request.session.clear()
         return None
-    request.session[SESSION_SEEN] = request.state.clock.now().timestamp()
-    return await active_user(user_id)
+    now = request.state.clock.now().timestamp()
+    if now - request.session[SESSION_SEEN] >= SEEN_RESOLUTION_SECONDS:
+        request.session[SESSION_SEEN] = now
+    return user_id
 
 
 def session_expired(request: Request) -> bool:

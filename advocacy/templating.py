@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -38,8 +43,13 @@ def flash(request: Request, message: str) -> None:
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page with the signed-in user, the CSRF token, the organisation name and any
     pending notice at hand."""
+    return HTMLResponse(render_text(request, template, **context), status_code=status)
+
+
+def render_text(request: Request, template: str, **context: Any) -> str:
+    """The markup `render` answers with."""
     settings = request.state.settings
-    body = environment.get_template(template).render(
+    return environment.get_template(template).render(
         request=request,
         user=getattr(request.state, "user", None),
         csrf_token=csrf_token(request),
@@ -47,4 +57,43 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         notice=request.session.pop(SESSION_NOTICE, None),
         **context,
     )
-    return HTMLResponse(body, status_code=status)
+
+
+# A stand-in no content can contain by chance: it carries a secret drawn when the process starts.
+_SLOT_MARK = secrets.token_hex(8)
+_SLOT = re.compile(f"\x00{_SLOT_MARK}:(\\w+)\x00")
+
+
+def slot(name: str) -> str:
+    """A stand-in for a value that changes per request, given to `fragment` in its place."""
+    return f"\x00{_SLOT_MARK}:{name}\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Markup rendered once with stand-ins (`slot`) for the values that change per request, kept
+    encoded as a response sends it (UTF-8), so filling it in is one bytes formatting."""
+
+    template: bytes  # the markup with `%s` for each slot (and any `%` of its own doubled)
+    names: tuple[str, ...]  # the slots, in order
+
+    @classmethod
+    def of(cls, markup: str) -> Fragment:
+        parts = _SLOT.split(markup)
+        texts = (text.encode().replace(b"%", b"%%") for text in parts[0::2])
+        return cls(b"%s".join(texts), tuple(parts[1::2]))
+
+    def fill(self, values: Mapping[str, bytes]) -> bytes:
+        """The markup with each slot's value in place. The values are encoded markup already
+        (escape and encode them once per request, not once per fragment)."""
+        return self.template % tuple(map(values.__getitem__, self.names))
+
+
+def fragment(template: str, **context: Any) -> Fragment:
+    """Render `template` once, keeping the `slot`s in `context` open for `Fragment.fill`."""
+    return Fragment.of(environment.get_template(template).render(**context))
+
+
+def markup_bytes(value: str) -> bytes:
+    """`value` escaped as a template would, encoded as a response sends it: a value for `fill`."""
+    return str(escape(value)).encode()

@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet
 
 from advocacy.app import create_app
 from advocacy.audit.models import AuditEntry
+from advocacy.auth import SEEN_RESOLUTION_SECONDS
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.models import LoginAttempt
@@ -183,3 +184,33 @@ async def test_nul_characters_in_sign_in_are_refused_not_a_server_error(
     page = await try_password(client, "nobody\x00@example.org", "wrong\x00")
     assert page.status_code == 400
     assert (await try_password(client, user.email + "\x00", factories.PASSWORD)).status_code == 303
+
+
+async def test_an_unchanged_session_is_not_signed_again_on_every_request(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    signed = client.cookies[COOKIE]
+    clock.advance(timedelta(seconds=SEEN_RESOLUTION_SECONDS - 1))
+    response = await client.get("/")
+    assert response.headers["location"] == "/dashboard"
+    assert "set-cookie" not in response.headers
+    assert client.cookies[COOKIE] == signed
+    # Once the last-seen stamp is older than its resolution, the request writes it again.
+    clock.advance(timedelta(seconds=2))
+    assert (await client.get("/")).headers["set-cookie"].startswith(f"{COOKIE}=")
+    assert client.cookies[COOKIE] != signed
+
+
+async def test_requests_that_leave_the_stamp_alone_do_not_stretch_the_idle_timeout(
+    client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
+) -> None:
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    clock.advance(idle - timedelta(seconds=SEEN_RESOLUTION_SECONDS // 2))
+    assert (await client.get("/")).headers["location"] == "/dashboard"  # writes the stamp
+    clock.advance(timedelta(seconds=SEEN_RESOLUTION_SECONDS // 2))
+    assert (await client.get("/")).headers["location"] == "/dashboard"  # too soon to write it
+    # Idle since the stamp was written: the session ends, though the last request was sooner.
+    clock.advance(idle - timedelta(seconds=SEEN_RESOLUTION_SECONDS // 4))
+    assert (await client.get("/")).headers["location"] == "/login?next=/"
