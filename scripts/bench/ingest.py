@@ -6,8 +6,8 @@ Needs PostgreSQL: ADVOCACY_BENCH_DATABASE_URL (default postgres://postgres@127.0
 a database this script empties. Our path writes more than the baseline (it also keeps each post's
 latest figures and collection schedule, its daily rollup and the programme's daily totals), which is
 the point: the goal is at least 0.5 of the raw rate. As in the collector, every round moves each post
-on in its schedule, so the post's row changes an indexed column each time. A raw COPY of the same rows is measured in the same turns and shown in the
-note.
+on in its schedule, so the post's row changes an indexed column each time. A raw COPY of the same
+rows is measured in the same turns and shown in the note.
 """
 
 from __future__ import annotations
