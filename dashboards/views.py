@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Sum
 
 from advocacy.clock import Clock
@@ -41,11 +41,14 @@ async def campaign_tables(
     # Today's membership: the funnel is a snapshot of the campaign's audience now.
     targeted = await targeting.selected_by(campaign).count()
     opted_in = await targeting.audience_of(campaign).count()
-    shared = len(set(await shares.values_list("user_id", flat=True)))
-    published = len(set(await shares.filter(status=ShareStatus.PUBLISHED).values_list("user_id", flat=True)))
-    clicked = len(set(await LinkClickDay.filter(
+    # Distinct people and the per-post sums below come from the database: a campaign can have a
+    # hundred thousand shares, and only their people and posts are needed here.
+    shared = len(await shares.distinct().values_list("user_id", flat=True))
+    published = len(await shares.filter(status=ShareStatus.PUBLISHED).distinct().values_list(
+        "user_id", flat=True))
+    clicked = len(await LinkClickDay.filter(
         clicks__gt=0, link__share__post__pack__campaign_id=campaign.id
-    ).values_list("link__share__user_id", flat=True)))
+    ).distinct().values_list("link__share__user_id", flat=True))
     tables = {
         "funnel": Table(
             "Delivery funnel (ambassadors)", ("stage", "ambassadors"),
@@ -74,14 +77,17 @@ async def campaign_tables(
     per_post: dict[str, dict[str, list[int | None]]] = defaultdict(lambda: {"ours": [], "brand": []})
     engaged: dict[str, dict[str, list[int | None]]] = defaultdict(lambda: {"ours": [], "brand": []})
     provenances: set[str] = set()
-    tracked = await TrackedPost.filter(campaign_id=campaign.id).values_list(
-        "share__post__title", "brand_post__post__title", "latest_impressions", "latest_engagements",
-        "latest_provenance",
-    )
-    for share_title, brand_title, imp, eng, prov in tracked:
+    # Per post, side and provenance: the impressions, and the engagements of the posts that report
+    # impressions too (the engagement rate pairs them post by post). NULL sums stay not reported.
+    tracked = await TrackedPost.filter(campaign_id=campaign.id).annotate(
+        impressions=Sum("latest_impressions"),
+        engagements=Sum("latest_engagements", _filter=Q(latest_impressions__not_isnull=True)),
+    ).group_by("share__post__title", "brand_post__post__title", "latest_provenance").values_list(
+        "share__post__title", "brand_post__post__title", "latest_provenance", "impressions", "engagements")
+    for share_title, brand_title, prov, imp, eng in tracked:
         side, title = ("ours", share_title) if share_title is not None else ("brand", brand_title)
         per_post[title][side].append(imp)
-        engaged[title][side].append(eng if imp is not None else None)
+        engaged[title][side].append(eng)
         if prov:
             provenances.add(prov)
     rows = []
@@ -94,10 +100,9 @@ async def campaign_tables(
         "Each post: ambassadors vs the brand post",
         ("post", "ambassador impressions", "brand impressions", "ambassador ER (%)", "brand ER (%)"),
         rows, weakest_provenance(provenances))
-    mine = await TrackedPost.filter(campaign_id=campaign.id, share_id__not_isnull=True)
-    tables["forecast"] = await forecast_table(
-        campaign, sum_reported(t.latest_reach for t in mine), sum_reported(t.latest_clicks for t in mine),
-        sandbox)
+    mine = await TrackedPost.filter(campaign_id=campaign.id, share_id__not_isnull=True).annotate(
+        reach=Sum("latest_reach"), clicks=Sum("latest_clicks")).values("reach", "clicks")
+    tables["forecast"] = await forecast_table(campaign, mine[0]["reach"], mine[0]["clicks"], sandbox)
     return tables
 
 

@@ -18,7 +18,7 @@ from advocacy.compliance.readback import compare, normalised
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import ReadbackCheck, ReadbackState, ShareEvent
-from advocacy.shares.readback import ReadbackChecker, latest_checks
+from advocacy.shares.readback import ReadbackChecker, campaign_readback, latest_checks
 from dashboards.collect import MetricsCollector
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
@@ -178,3 +178,26 @@ async def test_editors_see_flagged_shares_with_their_history_and_the_dashboard_c
     rows = dict(csv.reader(io.StringIO(
         (await client.get(f"/dashboard/campaigns/{campaign.id}/readback.csv")).text)))
     assert (rows["changed"], rows["as approved"], rows["deleted"]) == ("1", "1", "0")
+
+
+async def test_the_campaign_overview_counts_each_shares_latest_check_and_the_unchecked(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    world = World(database, clock)
+    campaign, post = await world.launch()
+    edited_back = await world.share(post, "linkedin", name="Back To Approved")
+    edited = await world.share(post, "x", name="Stays Edited")
+    unchecked = await world.share(post, "linkedin", name="Never Checked")
+    at = clock.now()
+    # Edited then restored (flagged, then intact at the same moment but a later row), edited twice,
+    # and one share never read back at all.
+    for share, state in ((edited_back, ReadbackState.FLAGGED), (edited_back, ReadbackState.INTACT),
+                         (edited, ReadbackState.INTACT), (edited, ReadbackState.FLAGGED),
+                         (edited, ReadbackState.FLAGGED)):
+        await ReadbackCheck.create(share=share, checked_at=at, state=state)
+    latest = await latest_checks([edited_back.id, edited.id, unchecked.id])
+    overview = await campaign_readback(campaign.id)
+    assert overview.published == 3
+    assert overview.counts == {"intact": 1, "flagged": 1, "deleted": 0, "unavailable": 0, "not yet": 1}
+    assert [(f.share.id, f.check.id) for f in overview.flagged] == [(edited.id, latest[edited.id].id)]
+    assert overview.flagged[0].share.user.name == "Stays Edited"

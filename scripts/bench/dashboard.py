@@ -116,7 +116,7 @@ async def generate(url: str, snapshots: int) -> dict[str, float]:
             INSERT INTO campaigns (name, slug, description, starts_at, ends_at, status, created_at,
                                    created_by_id)
             SELECT 'Campaign ' || n, 'campaign-' || n, '', $1 + (n - 1) * interval '1 month',
-                   $1 + n * interval '1 month', 'active', $1, 1
+                   $1 + n * interval '1 month', 'launched', $1, 1
             FROM generate_series(1, {CAMPAIGNS}) AS n;
             INSERT INTO content_packs (campaign_id, title, status, review_note, created_at, author_id)
             SELECT id, 'Pack ' || id, 'approved', '', $1, 1 FROM campaigns;
