@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,15 +51,18 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 def render_text(request: Request, template: str, **context: Any) -> str:
     """The markup `render` answers with."""
-    settings = request.state.settings
-    return environment.get_template(template).render(
-        request=request,
-        user=getattr(request.state, "user", None),
-        csrf_token=csrf_token(request),
-        organization=settings.organization_name,
-        notice=request.session.pop(SESSION_NOTICE, None),
-        **context,
-    )
+    return environment.get_template(template).render(**page_context(request), **context)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page has at hand (see `render`). Takes the pending notice: it is shown once."""
+    return {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "organization": request.state.settings.organization_name,
+        "notice": request.session.pop(SESSION_NOTICE, None),
+    }
 
 
 # A stand-in no content can contain by chance: it carries a secret drawn when the process starts.
@@ -95,6 +98,14 @@ class Fragment:
 def fragment(template: str, **context: Any) -> Fragment:
     """Render `template` once, keeping the `slot`s in `context` open for `Fragment.fill`."""
     return Fragment.of(environment.get_template(template).render(**context))
+
+
+def block_markup(template: str, names: Iterable[str], context: Mapping[str, Any]) -> dict[str, bytes]:
+    """Blocks of `template` (its own, not those of a template it extends) rendered alone with
+    `context`, encoded: the values of a `Fragment` kept of a template that puts slots in them."""
+    found = environment.get_template(template)
+    rendered = found.new_context(dict(context))
+    return {name: "".join(found.blocks[name](rendered)).encode() for name in names}
 
 
 def markup_bytes(value: str) -> bytes:
