@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -17,6 +19,24 @@ from advocacy.auth import csrf_token
 from advocacy.localtime import format_local, input_value
 
 SESSION_NOTICE = "notice"
+
+# Spaces and tabs around a line break in a template's own text (its layout: indentation, blank
+# lines of tags). In HTML a run of whitespace shows as one space, and the one place the pages keep
+# line breaks (`white-space: pre-line`) drops spaces at either end of a line, so nothing visible
+# changes; the pages get smaller (the feed page by a seventh). Values put into a template keep
+# every character; no template has text of its own inside `<pre>` or `<textarea>`.
+_LAYOUT = re.compile(r"[ \t]*\n[ \t]*")
+
+
+class DropLayoutWhitespace(Extension):
+    """Drops the indentation of the templates' own text as they are compiled (see `_LAYOUT`)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        for token in stream:
+            if token.type == "data":
+                token = Token(token.lineno, "data", _LAYOUT.sub("\n", token.value))
+            yield token
+
 
 environment = Environment(
     loader=ChoiceLoader(
@@ -32,6 +52,7 @@ environment = Environment(
     # Templates ship with the package and change only with a new release (a restart): checking
     # each one's file on disk for every page cost about 5 % of the feed page's time.
     auto_reload=False,
+    extensions=[DropLayoutWhitespace],
 )
 # Times are stored in UTC; templates show them in the signed-in person's zone: `moment | local(user)`.
 environment.filters["local"] = format_local
@@ -51,15 +72,18 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 def render_text(request: Request, template: str, **context: Any) -> str:
     """The markup `render` answers with."""
-    settings = request.state.settings
-    return environment.get_template(template).render(
-        request=request,
-        user=getattr(request.state, "user", None),
-        csrf_token=csrf_token(request),
-        organization=settings.organization_name,
-        notice=request.session.pop(SESSION_NOTICE, None),
-        **context,
-    )
+    return environment.get_template(template).render(**page_context(request), **context)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page has at hand (see `render`). Takes the pending notice: it is shown once."""
+    return {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "organization": request.state.settings.organization_name,
+        "notice": request.session.pop(SESSION_NOTICE, None),
+    }
 
 
 # A stand-in no content can contain by chance: it carries a secret drawn when the process starts.
@@ -95,6 +119,14 @@ class Fragment:
 def fragment(template: str, **context: Any) -> Fragment:
     """Render `template` once, keeping the `slot`s in `context` open for `Fragment.fill`."""
     return Fragment.of(environment.get_template(template).render(**context))
+
+
+def block_markup(template: str, names: Iterable[str], context: Mapping[str, Any]) -> dict[str, bytes]:
+    """Blocks of `template` (its own, not those of a template it extends) rendered alone with
+    `context`, encoded: the values of a `Fragment` kept of a template that puts slots in them."""
+    found = environment.get_template(template)
+    rendered = found.new_context(dict(context))
+    return {name: "".join(found.blocks[name](rendered)).encode() for name in names}
 
 
 def markup_bytes(value: str) -> bytes:

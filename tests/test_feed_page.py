@@ -5,24 +5,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from markupsafe import Markup
 from starlette.types import Receive, Scope, Send
 
 from advocacy.app import header_options, session_options
 from advocacy.auth import SEEN_RESOLUTION_SECONDS
 from advocacy.clock import SimulatedClock
 from advocacy.programme import segments
+from advocacy.programme.gate import Blocker
 from advocacy.settings import Settings
 from advocacy.shares import feed as feeds
 from advocacy.shares import pages
 from advocacy.shares.pages import FeedPageFastPath
-from advocacy.shares.schemas import AccountOut
+from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.shares.service import create_share
 from advocacy.templating import environment, markup_bytes
-from advocacy.users.models import ApiToken, User
+from advocacy.users.models import ApiToken, Role, User
 from advocacy.users.service import issue_api_token, revoke_token, user_for_token
 from campaigns import service as campaigns
 from campaigns.models import MessageVariant
@@ -136,6 +138,96 @@ async def test_colleagues_counts_and_own_shares_are_current_on_kept_cards(
     await shared_by_colleagues(clock, post, published=2, scheduled=1)
     card = element((await client.get("/feed")).text, f"post-{post.id}")
     assert "2 colleagues shared this, 1 has it scheduled." in card
+
+
+# ---- the kept page around the cards ---------------------------------------------------------------
+
+
+def page_context(user: User | pages.ShellViewer, **overrides: object) -> dict[str, object]:
+    """What `feed.html` is rendered with, the awkward characters everywhere a person's values go."""
+    when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    share = ShareOut(id=4, post_id=9, post_title="Ward <4> & co", account_id=2, network="x", text="Hi",
+                     status="queued", due_at=when, published_at=None, external_url=None, last_error="")
+    return {
+        "request": None, "user": user, "csrf_token": "tok'en<", "organization": "North & <South>",
+        "notice": 'Your share is "queued" <now>.', "cards": [b"<article>one</article>", b"<p>two</p>"],
+        "accounts": [AccountOut.model_construct(id=2, network="x", handle="@a<b>", followers=1200,
+                                                status="connected")],
+        "connected": [], "shares": [share], "share_errors": {4: "Too late <now>."},
+        "page_error": "That post <left>.", "zone": "Europe/Berlin", "network_name": pages.network_name,
+        "can_share": False, "sharing_blockers": [Blocker("Finish the <course>.", "/training", "Go")],
+        "now_input": "2026-11-02T10:00", "back": "feed", "correction_notices": [], **overrides,
+    }
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"notice": None, "page_error": None, "sharing_blockers": [], "shares": [], "cards": []},
+    {"accounts": [], "cards": []},
+], ids=["everything", "nothing", "no accounts, no posts"])
+async def test_the_kept_page_filled_in_is_the_page_rendered_afresh(
+    database: Settings, clock: SimulatedClock, overrides: dict[str, object]
+) -> None:
+    person = await factories.create_user(clock, "ambassador", name="Ann <O'Hara> & co")
+    context = page_context(person, **overrides)
+    cards = context["cards"]
+    assert isinstance(cards, list)
+    values = {"csrf_token": markup_bytes("tok'en<"), "zone": markup_bytes("Europe/Berlin")}
+    filled = pages.feed_markup(context, cards, values).decode()
+    fresh = environment.get_template("feed.html").render(
+        {**context, "cards": Markup("".join(f"\n{card.decode()}\n" for card in cards))})
+    assert filled == fresh
+    assert "Ann &lt;O&#39;Hara&gt; &amp; co" in filled and "North &amp; &lt;South&gt;" in filled
+    assert (context["notice"] is not None) == ("Your share is &#34;queued&#34; &lt;now&gt;." in filled)
+    assert (not cards) == ("No approved posts right now" in filled)
+    assert (not context["accounts"]) == ("You have no connected LinkedIn or X account yet" in filled)
+
+
+async def test_the_kept_page_shows_each_role_its_own_navigation(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    await factories.create_launched_campaign(clock)
+    ambassador, _ = await ambassador_with(clock, "linkedin", name="Amy Ambassador")
+    admin = await factories.create_user(clock, "admin", name="Ada Admin")
+    pages_seen = {}
+    for person in (ambassador, admin, ambassador):
+        await sign_in(client, person)
+        pages_seen[person.id] = (await client.get("/feed")).text
+    mine, theirs = pages_seen[ambassador.id], pages_seen[admin.id]
+    assert '<a href="/admin/audit">Audit log</a>' in theirs and "/admin/audit" not in mine
+    assert '<a href="/guidelines">Guidelines</a>' in mine and "/guidelines" not in theirs
+    assert "Amy Ambassador (ambassador)" in mine and "Ada Admin" not in mine
+    assert "Ada Admin (admin)" in theirs and "Amy Ambassador" not in theirs
+
+
+async def test_a_notice_on_the_kept_page_shows_once_and_to_its_person_only(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    person, [account] = await ambassador_with(clock, "linkedin")
+    other, _ = await ambassador_with(clock, "linkedin")
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text
+    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").first()
+    assert variant is not None
+    answer = await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post.id,
+                                                    "account_id": account.id, "variant_id": variant.id,
+                                                    "when": "now"})
+    assert answer.status_code == 303
+    shown = (await client.get("/feed")).text
+    assert '<p class="notice" role="status">Your LinkedIn share is queued' in shown
+    assert 'class="notice"' not in (await client.get("/feed")).text
+    await sign_in(client, other)
+    assert 'class="notice"' not in (await client.get("/feed")).text
+
+
+def test_the_page_around_the_cards_is_kept_per_organisation_and_role() -> None:
+    north, south = (pages.feed_shell(name, Role.AMBASSADOR) for name in ("North", "South"))
+    assert pages.feed_shell("North", Role.AMBASSADOR) is north
+    assert b"North" in north.template and b"South" not in north.template and b"South" in south.template
+    admin = pages.feed_shell("North", Role.ADMIN)
+    assert b"/admin/audit" in admin.template and b"/admin/audit" not in north.template
+    assert set(north.names) == {"csrf_token", "user_name", "notice", "zone", "cards", *pages.SHELL_BLOCKS}
 
 
 # ---- the person and their feed in one statement ------------------------------------------------------

@@ -32,15 +32,16 @@ from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.templating import (
     Fragment,
+    block_markup,
     environment,
     flash,
     fragment,
     markup_bytes,
+    page_context,
     render,
-    render_text,
     slot,
 )
-from advocacy.users.models import User
+from advocacy.users.models import Role, User
 from campaigns.schemas import VariantOut
 from campaigns.service import notices_for
 from campaigns.shareable import ShareablePost
@@ -135,6 +136,54 @@ def card_with_slots(card: FeedCard, *, can_share: bool, connected: bool) -> Frag
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ShellViewer:
+    """The signed-in person as the kept page around the cards sees them: the role (the navigation)
+    and a slot for the name. Nothing else of one person can end up in the page kept for all."""
+
+    role: Role
+    name: str
+
+
+# The blocks of `feed.html` about the person or the request, rendered per request into the kept
+# page (`feed_shell`); the notice (base.html's block), the name, the CSRF token, the zone and the
+# cards are its other slots.
+SHELL_BLOCKS = ("before_cards", "empty_state", "after_cards")
+SHELL_SLOTS = ("notice", *SHELL_BLOCKS)
+# The kept pages around the cards, per organisation name and role: a few.
+_SHELLS: dict[tuple[str, str], Fragment] = {}
+
+
+def feed_shell(organization: str, role: Role) -> Fragment:
+    """The feed page around the cards, rendered once per organisation name and role (the head,
+    the navigation, the introduction) from `feed_shell.html`, with slots for everything else.
+    Templates change only with a release, so nothing else ever makes it stale."""
+    key = (organization, role.value)
+    shell = _SHELLS.get(key)
+    if shell is None:
+        shell = fragment(
+            "feed_shell.html", organization=organization, user=ShellViewer(role, slot("user_name")),
+            csrf_token=slot("csrf_token"), zone=slot("zone"), cards=Markup(slot("cards")),
+            slots={name: Markup(slot(name)) for name in SHELL_SLOTS},
+        )
+        if len(_SHELLS) < KEPT:
+            _SHELLS[key] = shell
+    return shell
+
+
+def feed_markup(context: Mapping[str, Any], cards: list[bytes], values: Mapping[str, bytes]) -> bytes:
+    """The feed page as `feed.html` renders it with `context` (the person in it signed in) and the
+    cards: the kept page (`feed_shell`) filled in with its blocks about the person rendered alone.
+    `values` has the CSRF token and the zone encoded already, as the cards take them."""
+    user = context["user"]
+    filled = {"csrf_token": values["csrf_token"], "zone": values["zone"],
+              "user_name": markup_bytes(user.name), "cards": b"".join(b"\n%s\n" % card for card in cards)}
+    filled.update(block_markup("feed.html", SHELL_BLOCKS, context))
+    # The notice's block renders nothing without one (most pages).
+    filled["notice"] = block_markup("base.html", ["notice"], context)["notice"] if context["notice"] else b""
+    return feed_shell(context["organization"], user.role).fill(filled)
+
+
 def account_options(accounts: list[AccountOut], selected: str) -> Markup:
     return Markup(environment.get_template("feed_account_options.html").render(
         accounts=accounts, selected=selected, network_name=network_name))
@@ -196,7 +245,7 @@ async def feed_page(
     shows (`Shareable.derived`), per post, networks it was shared on and the shape of the person's
     accounts (which networks, in order, and whether they may share): the request fills in its own
     values. A card with an error, advice or the form sent back is rendered afresh from the same
-    template."""
+    template. The page around the cards is kept too (`feed_markup`)."""
     user = signed_in_user(request)
     now = request.state.clock.now()
     if personal is None:
@@ -261,27 +310,24 @@ async def feed_page(
     share_errors = dict([share_error]) if share_error else {}
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = page_error or share_error[1]
-    # The page around the cards is rendered per request; the cards go in as the bytes they are.
-    page = Fragment.of(render_text(
-        request,
-        "feed.html",
-        cards=Markup(slot("cards") if cards else ""),
-        accounts=personal.accounts,
-        connected=connected,
-        shares=shares,
-        share_errors=share_errors,
-        page_error=page_error,
-        zone=zone,
-        network_name=network_name,
-        can_share=can_share,
-        sharing_blockers=blockers,
-        now_input=now_input,
-        back="feed",
+    context = {
+        **page_context(request),
+        "cards": cards,
+        "accounts": personal.accounts,
+        "connected": connected,
+        "shares": shares,
+        "share_errors": share_errors,
+        "page_error": page_error,
+        "zone": zone,
+        "network_name": network_name,
+        "can_share": can_share,
+        "sharing_blockers": blockers,
+        "now_input": now_input,
+        "back": "feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
-        correction_notices=await notices_for(user) if personal.notices else [],
-    ))
-    body = page.fill({"cards": b"".join(b"\n%s\n" % card for card in cards)} if cards else {})
-    return HTMLResponse(body, status_code=status)
+        "correction_notices": await notices_for(user) if personal.notices else [],
+    }
+    return HTMLResponse(feed_markup(context, cards, values), status_code=status)
 
 
 async def feed(request: Request) -> Response:
