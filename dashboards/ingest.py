@@ -110,7 +110,8 @@ def batch_write() -> str:
     One statement is one round trip and, outside a transaction, its own: the data-modifying `WITH`
     parts stand or fall together, so no BEGIN and COMMIT go around it. Arrays of rows rather than
     an array per column because the driver checks every element of an array parameter in Python:
-    32 column arrays of a 500-row batch cost more to encode than the statement's own work.
+    32 column arrays of a 500-row batch took about half as long to encode as the statement took
+    to run; an array of rows goes through the driver's record encoder, about three times faster.
     """
     return (f"WITH snapshots AS ({snapshot_insert(1)}), rollups AS ({rollup_upsert(2)}),"
             f" totals AS ({totals_upsert(3)}) {latest_update(4)}")
