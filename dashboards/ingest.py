@@ -68,29 +68,29 @@ def _added(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
-def _rows(columns: tuple[str, ...], number: int | None) -> str:
-    """Where a statement's rows come from: parameter `$number`, an array of the columns' row type,
-    on PostgreSQL; one row of `?` marks per execution on SQLite (number None)."""
+def _rows(row_type: str, number: int | None) -> str:
+    """Where a statement's rows come from: parameter `$number`, an array of `row_type`, on
+    PostgreSQL; one row of `?` marks per execution on SQLite (number None)."""
+    columns = ROW_TYPES[row_type]
     if number is None:
         return f"VALUES ({', '.join('?' for _ in columns)})"
-    row_type = next(name for name, shape in ROW_TYPES.items() if shape == columns)
     return f"SELECT {', '.join(columns)} FROM unnest(${number}::{row_type}[])"
 
 
 def snapshot_insert(number: int | None = None) -> str:
-    return f"INSERT INTO metric_snapshots ({', '.join(SNAPSHOT_COLUMNS)}) {_rows(SNAPSHOT_COLUMNS, number)}"
+    return f"INSERT INTO metric_snapshots ({', '.join(SNAPSHOT_COLUMNS)}) {_rows('ingest_snapshot', number)}"
 
 
 def rollup_upsert(number: int | None = None) -> str:
     """Adds a day's gains to the posts' rollup rows, creating each on its day's first snapshot."""
-    return (f"INSERT INTO daily_rollups ({', '.join(ROLLUP_COLUMNS)}) {_rows(ROLLUP_COLUMNS, number)}"
+    return (f"INSERT INTO daily_rollups ({', '.join(ROLLUP_COLUMNS)}) {_rows('ingest_rollup', number)}"
             f" ON CONFLICT (tracked_id, day) DO UPDATE SET {_added('daily_rollups', ROLLED)},"
             " provenance = excluded.provenance")
 
 
 def totals_upsert(number: int | None = None) -> str:
     """Adds a batch's gains, summed by slice, to the programme's per-day totals (as rollup_upsert)."""
-    return (f"INSERT INTO daily_totals ({', '.join(TOTAL_COLUMNS)}) {_rows(TOTAL_COLUMNS, number)}"
+    return (f"INSERT INTO daily_totals ({', '.join(TOTAL_COLUMNS)}) {_rows('ingest_total', number)}"
             f" ON CONFLICT ({', '.join(TOTAL_KEY)}) DO UPDATE SET {_added('daily_totals', ROLLED)}")
 
 
@@ -100,7 +100,7 @@ def latest_update(number: int | None = None) -> str:
     if number is None:
         return f"UPDATE tracked_posts SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?"
     return (f"UPDATE tracked_posts AS t SET {', '.join(f'{c} = v.{c}' for c in values)}"
-            f" FROM ({_rows(POST_COLUMNS, number)}) AS v WHERE t.id = v.id")
+            f" FROM ({_rows('ingest_post', number)}) AS v WHERE t.id = v.id")
 
 
 def batch_write() -> str:
@@ -118,6 +118,8 @@ def batch_write() -> str:
 
 
 _BATCH_WRITE = batch_write()
+# SQLite's four statements, each run once per row.
+_ROW_BY_ROW = (snapshot_insert(), rollup_upsert(), totals_upsert(), latest_update())
 
 
 async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> int:
@@ -202,8 +204,9 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
         await connection.execute_query(_BATCH_WRITE, [snapshots, rollups, summed_totals, figures_of_posts])
         return len(snapshots)
     async with in_transaction() as connection:
-        await connection.execute_many(snapshot_insert(), [list(row) for row in snapshots])
-        await connection.execute_many(rollup_upsert(), [list(row) for row in rollups])
-        await connection.execute_many(totals_upsert(), [list(row) for row in summed_totals])
-        await connection.execute_many(latest_update(), [[*row[1:], row[0]] for row in figures_of_posts])
+        snapshots_sql, rollups_sql, totals_sql, posts_sql = _ROW_BY_ROW
+        await connection.execute_many(snapshots_sql, [list(row) for row in snapshots])
+        await connection.execute_many(rollups_sql, [list(row) for row in rollups])
+        await connection.execute_many(totals_sql, [list(row) for row in summed_totals])
+        await connection.execute_many(posts_sql, [[*row[1:], row[0]] for row in figures_of_posts])
     return len(snapshots)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import httpx
 import pytest
@@ -18,7 +18,7 @@ from advocacy.compliance.readback import compare, normalised
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import ReadbackCheck, ReadbackState, ShareEvent
-from advocacy.shares.readback import ReadbackChecker, campaign_readback, latest_checks
+from advocacy.shares.readback import ReadbackChecker, campaign_readback
 from dashboards.collect import MetricsCollector
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
@@ -26,6 +26,16 @@ from tests.fakes.x_server import FakeX
 from tests.test_live_dispatch import connected_ambassador, live_settings, share_everything
 from tests.test_pages import element, sign_in
 from tests.test_reports import World
+
+
+async def latest_checks(share_ids: Sequence[int]) -> dict[int, ReadbackCheck]:
+    """The most recent check of each of these shares, recounted row by row (the service counts in
+    SQL): the last by check time, then by id."""
+    latest: dict[int, ReadbackCheck] = {}
+    for check in await ReadbackCheck.filter(share_id__in=list(share_ids)).order_by("checked_at", "id"):
+        latest[check.share_id] = check  # type: ignore[attr-defined]
+    return latest
+
 
 DISCLOSURE = disclosure_pattern(CompliancePolicy(organization="Northbrook Health"))
 APPROVED = "Proud of our new cardiac unit (finally open)! #employee\n\nhttps://nb.example/l/abc"

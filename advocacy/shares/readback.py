@@ -128,16 +128,6 @@ class ReadbackChecker:
         return state
 
 
-async def latest_checks(share_ids: Sequence[int]) -> dict[int, ReadbackCheck]:
-    """The most recent check of each of these shares (shares never checked are left out)."""
-    latest: dict[int, ReadbackCheck] = {}
-    if not share_ids:
-        return latest
-    for check in await ReadbackCheck.filter(share_id__in=list(share_ids)).order_by("checked_at", "id"):
-        latest[check.share_id] = check  # type: ignore[attr-defined]
-    return latest
-
-
 @dataclass(frozen=True)
 class FlaggedShare:
     """A share whose latest check found it edited away from the approved text, or deleted."""
@@ -162,7 +152,7 @@ class ReadbackOverview:
 
 def _latest_of_campaign(dialect: str, select: str, where: str = "") -> str:
     """Raw SQL over the latest check of each published share of campaign $1: a check with no later
-    one of the same share (later `checked_at`, or the same and a higher id, as `latest_checks`)."""
+    one of the same share (later `checked_at`, or the same and a higher id)."""
     mark = placeholder(dialect, 1)
     return (
         f"SELECT {select} FROM share_readbacks c JOIN shares s ON s.id = c.share_id"
