@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.models import AccountStatus, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from campaigns.models import BrandPost, MessageVariant, PackStatus, Post
@@ -29,7 +29,7 @@ class BrandPublisher:
 
     async def publish_campaign(self, campaign_id: int) -> int:
         """Publish (or adopt) each post's brand publication per channel; how many were new."""
-        channels = await SocialAccount.filter(is_brand=True, status="connected")
+        channels = await SocialAccount.filter(is_brand=True, status=AccountStatus.CONNECTED)
         posts = await Post.filter(
             pack__campaign_id=campaign_id, pack__status=PackStatus.APPROVED
         ).order_by("id")

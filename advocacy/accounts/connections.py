@@ -17,7 +17,7 @@ import logging
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from advocacy.accounts.models import NETWORK_LABELS, AccountNotice, Network, SocialAccount
+from advocacy.accounts.models import NETWORK_LABELS, AccountNotice, AccountStatus, Network, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.audit import service as audit
 from advocacy.clock import Clock
@@ -27,9 +27,9 @@ from advocacy.users.models import User
 
 log = logging.getLogger(__name__)
 
-CONNECTED = "connected"
-NEEDS_RECONNECT = "needs_reconnect"
-DISCONNECTED = "disconnected"
+CONNECTED = AccountStatus.CONNECTED
+NEEDS_RECONNECT = AccountStatus.NEEDS_RECONNECT
+DISCONNECTED = AccountStatus.DISCONNECTED
 
 
 def network_of(account: SocialAccount) -> str:

@@ -13,6 +13,16 @@ class Network(StrEnum):
     X = "x"
 
 
+class AccountStatus(StrEnum):
+    """Whether an account can publish: "needs reconnect" when the platform said its token expired or
+    was revoked; "disconnected" by the person, or at opt-out (the tokens are deleted, the history
+    stays)."""
+
+    CONNECTED = "connected"
+    NEEDS_RECONNECT = "needs_reconnect"
+    DISCONNECTED = "disconnected"
+
+
 # How each network's name is written for people.
 NETWORK_LABELS = {Network.LINKEDIN.value: "LinkedIn", Network.X.value: "X"}
 
@@ -29,9 +39,7 @@ class SocialAccount(Model):
     external_id = fields.CharField(max_length=200)
     followers = fields.IntField(null=True)
     is_brand = fields.BooleanField(default=False)
-    # "connected", "needs_reconnect" (the platform said the token expired or was revoked) or
-    # "disconnected" (by the person, or at opt-out: the tokens are deleted, the history stays).
-    status = fields.CharField(max_length=32, default="connected")
+    status = fields.CharEnumField(AccountStatus, max_length=32, default=AccountStatus.CONNECTED)
     status_reason = fields.TextField(default="")
     connected_at = fields.DatetimeField()
     # OAuth tokens, Fernet-encrypted with the token key from settings (see accounts/tokens.py).

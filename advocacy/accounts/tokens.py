@@ -8,7 +8,7 @@ import httpx
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from tortoise.transactions import in_transaction
 
-from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.models import AccountStatus, SocialAccount
 from advocacy.clock import Clock
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from connectors.base import AuthExpired
@@ -55,7 +55,7 @@ async def store_tokens(
     account.access_token_encrypted = cipher.encrypt(access_token)
     account.refresh_token_encrypted = cipher.encrypt(refresh_token)
     account.token_expires_at = expires_at
-    account.status, account.status_reason = "connected", ""
+    account.status, account.status_reason = AccountStatus.CONNECTED, ""
     await account.save(update_fields=[
         "access_token_encrypted", "refresh_token_encrypted", "token_expires_at", "status", "status_reason",
     ])
