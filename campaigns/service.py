@@ -14,7 +14,8 @@ from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
-from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares import lifecycle
+from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.service import compose_text, variant_uses
 from advocacy.users.models import Role, User
 from campaigns import shareable
@@ -412,18 +413,8 @@ async def archive_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
 
 async def cancel_queued_shares(clock: Clock, which: Q, reason: str) -> int:
     """Cancel the queued (and paused) shares matching `which`, each with an event saying why."""
-    now = clock.now()
-    cancelled = 0
-    waiting = (ShareStatus.QUEUED, ShareStatus.PAUSED)
-    for share_id, was in await Share.filter(which, status__in=waiting).values_list("id", "status"):
-        # Row by row, guarded on the status: a share a worker claimed meanwhile is publishing and stays.
-        if await Share.filter(id=share_id, status=was).update(
-            status=ShareStatus.CANCELLED, updated_at=now
-        ):
-            await ShareEvent.create(share_id=share_id, at=now, from_status=was,
-                                    to_status=ShareStatus.CANCELLED, reason=reason)
-            cancelled += 1
-    return cancelled
+    # Guarded on the status: a share a worker claimed meanwhile is publishing and stays.
+    return len(await lifecycle.cancel(clock.now(), which, reason))
 
 
 async def expire_content(clock: Clock) -> tuple[int, int]:

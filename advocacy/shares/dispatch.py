@@ -1,10 +1,10 @@
 """Publishes due shares: claims them atomically from the database, then calls the connector.
 
 A share moves queued -> publishing -> published | failed | unconfirmed (| back to queued for a
-rate limit or a retryable error). The claim marks rows with a lease owned by this call, so any number
-of dispatchers in any number of processes never publish the same share: on PostgreSQL the candidate
-rows are locked with FOR UPDATE SKIP LOCKED, and everywhere the conditional UPDATE only takes rows
-still claimable.
+rate limit or a retryable error); each move is one of `lifecycle`'s transitions. The claim marks
+rows with a lease owned by this call, so any number of dispatchers in any number of processes never
+publish the same share: on PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, and
+everywhere the conditional UPDATE only takes rows still claimable.
 
 Never twice, never lost:
 - An outcome nobody knows (a timeout after sending, a worker whose lease ran out while publishing)
@@ -39,7 +39,8 @@ from advocacy.accounts.connections import mark_needs_reconnect, pause_reason
 from advocacy.accounts.models import AppParking, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
-from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares import lifecycle
+from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.pausing import pause_share
 from connectors.base import (
     AmbiguousOutcome,
@@ -139,44 +140,17 @@ class ShareDispatcher:
             if self.use_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
             # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
-            previous = {share.id: share.status for share in await candidates.only("id", "status")}
-            ids = list(previous)
+            ids = [share.id for share in await candidates.only("id")]
             if not ids:
                 return 0, []
             # Still due: a share the ambassador moved to later since the read above is not taken.
-            await (
-                Share.filter(CLAIMABLE, id__in=ids, due_at__lte=now)
-                .using_db(conn)
-                .update(
-                    status=ShareStatus.PUBLISHING,
-                    lease_owner=owner,
-                    lease_until=now + self.lease,
-                    attempts=_increment("attempts"),
-                    updated_at=now,
-                )
-            )
+            moved = await lifecycle.claim(conn, now, ids, owner=owner, lease_until=now + self.lease,
+                                          worker=self.worker_name)
             claimed = (
-                await Share.filter(lease_owner=owner, status=ShareStatus.PUBLISHING)
+                await Share.filter(id__in=[change.share_id for change in moved])
                 .using_db(conn)
                 .select_related("account")
                 .order_by("due_at", "id")
-            )
-            await ShareEvent.bulk_create(
-                [
-                    ShareEvent(
-                        share_id=share.id,
-                        at=now,
-                        from_status=previous.get(share.id, ShareStatus.QUEUED),
-                        to_status=ShareStatus.PUBLISHING,
-                        reason=(
-                            f"reconciling, claimed by {self.worker_name}"
-                            if share.needs_reconcile
-                            else f"claimed by {self.worker_name}"
-                        ),
-                    )
-                    for share in claimed
-                ],
-                using_db=conn,
             )
         return len(ids), list(claimed)
 
@@ -251,27 +225,22 @@ class ShareDispatcher:
         if not published:
             return
         now = self.clock.now()
-        events = []
+        outcomes = [
+            (share, {
+                "external_id": result.external_id if result else share.external_id,
+                "external_url": result.url if result else None,
+                "published_at": result.published_at if result else now,
+            }, reason)
+            for share, result, reason in published
+        ]
         async with in_transaction() as conn:
-            for share, result, reason in published:
-                values: dict[str, object] = {
-                    "status": ShareStatus.PUBLISHED, "lease_owner": None, "lease_until": None,
-                    "updated_at": now, "needs_reconcile": False,
-                    "external_id": result.external_id if result else share.external_id,
-                    "external_url": result.url if result else None,
-                    "published_at": result.published_at if result else now,
-                }
-                moved = await Share.filter(
-                    id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-                ).using_db(conn).update(**values)
-                if not moved:
-                    log.warning("share %s lost its lease before it could be marked published", share.id)
-                    continue
-                events.append(ShareEvent(share_id=share.id, at=now, from_status=ShareStatus.PUBLISHING,
-                                         to_status=ShareStatus.PUBLISHED, reason=reason))
+            moved = {change.share_id for change in await lifecycle.publish(conn, now, outcomes)}
+        for share, _, _ in published:
+            if share.id in moved:
                 report.published += 1
                 report.published_ids.append(share.id)
-            await ShareEvent.bulk_create(events, using_db=conn)
+            else:
+                log.warning("share %s lost its lease before it could be marked published", share.id)
         published.clear()
 
     async def _publish(self, share: Share, batch: BatchState) -> ShareStatus:
@@ -368,29 +337,7 @@ class ShareDispatcher:
     async def _requeue(
         self, share: Share, due_at: datetime, reason: str, *, count_attempt: bool = True
     ) -> None:
-        now = self.clock.now()
-        values: dict[str, object] = {
-            "status": ShareStatus.QUEUED,
-            "due_at": due_at,
-            "lease_owner": None,
-            "lease_until": None,
-            "last_error": reason,
-            "updated_at": now,
-        }
-        if not count_attempt:
-            values["attempts"] = _increment("attempts", -1)
-        async with in_transaction():
-            moved = await Share.filter(
-                id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-            ).update(**values)
-            if moved:
-                await ShareEvent.create(
-                    share_id=share.id,
-                    at=now,
-                    from_status=ShareStatus.PUBLISHING,
-                    to_status=ShareStatus.QUEUED,
-                    reason=reason,
-                )
+        await lifecycle.requeue(self.clock.now(), share, due_at, reason, count_attempt=count_attempt)
 
     async def _finish(
         self,
@@ -398,91 +345,28 @@ class ShareDispatcher:
         status: ShareStatus,
         reason: str,
         *,
-        external_id: str | None = None,
-        external_url: str | None = None,
-        published_at: datetime | None = None,
         reconcile: bool | None = None,
         due_at: datetime | None = None,
     ) -> None:
-        now = self.clock.now()
-        values: dict[str, object] = {
-            "status": status,
-            "lease_owner": None,
-            "lease_until": None,
-            "updated_at": now,
-        }
-        if status == ShareStatus.PUBLISHED:
-            values.update(
-                external_id=external_id,
-                external_url=external_url,
-                published_at=published_at or now,
-                needs_reconcile=False,
-            )
-        else:
-            values["last_error"] = reason
+        values: dict[str, object] = {}
         if reconcile is not None:
             values["needs_reconcile"] = reconcile
         if due_at is not None:
             values["due_at"] = due_at
-        async with in_transaction():
-            moved = await Share.filter(
-                id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-            ).update(**values)
-            if moved:
-                await ShareEvent.create(
-                    share_id=share.id,
-                    at=now,
-                    from_status=ShareStatus.PUBLISHING,
-                    to_status=status,
-                    reason=reason,
-                )
-            else:
-                log.warning("share %s lost its lease before it could be marked %s", share.id, status)
+        if not await lifecycle.finish(self.clock.now(), share, status, reason, values=values):
+            log.warning("share %s lost its lease before it could be marked %s", share.id, status)
 
     async def expire_stale_leases(self) -> int:
         """Shares stuck in publishing past their lease may have been posted: mark them unconfirmed,
         to be reconciled by the next claim (never re-published blindly)."""
-        now = self.clock.now()
-        async with in_transaction() as conn:
-            candidates = Share.filter(status=ShareStatus.PUBLISHING, lease_until__lt=now).using_db(conn)
-            if self.use_skip_locked:
-                # Two workers sweeping at once each take their own rows, so no share gets the
-                # "unconfirmed" event twice.
-                candidates = candidates.select_for_update(skip_locked=True)
-            stale = [share.id for share in await candidates.only("id")]
-            if not stale:
-                return 0
-            reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
-            await Share.filter(id__in=stale, status=ShareStatus.PUBLISHING).using_db(conn).update(
-                status=ShareStatus.UNCONFIRMED,
-                needs_reconcile=True,
-                due_at=now,
-                lease_owner=None,
-                lease_until=None,
-                last_error=reason,
-                updated_at=now,
-            )
-            await ShareEvent.bulk_create(
-                [
-                    ShareEvent(
-                        share_id=share_id,
-                        at=now,
-                        from_status=ShareStatus.PUBLISHING,
-                        to_status=ShareStatus.UNCONFIRMED,
-                        reason=reason,
-                    )
-                    for share_id in stale
-                ],
-                using_db=conn,
-            )
-        return len(stale)
+        # Two workers sweeping at once each take their own rows (skip locked), so no share gets
+        # the "unconfirmed" event twice.
+        reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
+        expired = await lifecycle.lose_track_of_expired_leases(
+            self.clock.now(), reason, skip_locked=self.use_skip_locked)
+        return len(expired)
 
 
 # Queued shares, and unconfirmed ones waiting for reconciliation.
-CLAIMABLE = Q(status=ShareStatus.QUEUED) | Q(status=ShareStatus.UNCONFIRMED, needs_reconcile=True)
+CLAIMABLE = lifecycle.WAITING_TO_PUBLISH
 
-
-def _increment(column: str, by: int = 1):  # type: ignore[no-untyped-def]
-    from tortoise.expressions import F
-
-    return F(column) + by
