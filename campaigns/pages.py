@@ -466,6 +466,7 @@ async def review_correction(request: Request) -> Response:
         await service.review_correction(
             request.state.clock, user, correction.id, approve=decision == "approve",
             note=form_text(form, "note"), compliance=engine_for(request.state.settings),
+            links=request.state.links,
         )
         if decision == "approve":
             return "The correction is approved; ambassadors who shared the message are told."

@@ -14,9 +14,11 @@ from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
+from advocacy.links.service import LinkMaker
 from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
-from advocacy.shares.service import compose_text, variant_uses
+from advocacy.shares.service import variant_uses
+from advocacy.shares.wording import MessageCorrection, correct_queued_shares
 from advocacy.users.models import Role, User
 from campaigns import shareable
 from campaigns.announce import announce_launch
@@ -484,8 +486,13 @@ async def review_correction(
     approve: bool,
     note: str = "",
     compliance: ComplianceEngine | None = None,
+    links: LinkMaker | None = None,
 ) -> Correction:
-    """Approve a correction (the message changes, and everyone who shared it is told) or reject it."""
+    """Approve a correction (the message changes, and everyone who shared it is told) or reject it.
+
+    Queued shares of the original message go out with the corrected one; `links` rebuilds their own
+    tracking links (needed when shares carry them, see `wording.correct_queued_shares`).
+    """
     if reviewer.role not in REVIEWING_ROLES:
         raise Forbidden("Only reviewers approve corrections.")
     correction = await Correction.get_or_none(id=correction_id).select_related("variant__post__pack")
@@ -514,7 +521,12 @@ async def review_correction(
         await variant.save(update_fields=["text"])
         await record(clock, pack, reviewer, "correction_approved",
                      f"“{correction.original_text}” → “{correction.corrected_text}”", variant.post)
-        await correct_queued_shares(compliance or default_engine(), variant, correction, now)
+        await correct_queued_shares(
+            now, compliance or default_engine(), links,
+            MessageCorrection(variant_id=variant.id, url=variant.post.url, network=variant.network,
+                              original=correction.original_text, corrected=correction.corrected_text),
+            f"the message was corrected: {correction.reason}",
+        )
         shared = await Share.filter(
             variant_id=variant.id, status__in=(ShareStatus.PUBLISHED, ShareStatus.PUBLISHING)
         )
@@ -525,21 +537,6 @@ async def review_correction(
         )
     shareable.invalidate()  # after the commit, so a feed read meanwhile is not kept
     return correction
-
-
-async def correct_queued_shares(
-    compliance: ComplianceEngine, variant: MessageVariant, correction: Correction, now: datetime
-) -> int:
-    """Queued shares that carry the original wording unedited go out with the corrected one instead.
-
-    A share whose text the ambassador edited is left as written: it is their words, and they get
-    the notice once it is published."""
-    url, network = variant.post.url, variant.network
-    original = compliance.with_disclosure(compose_text(correction.original_text, url), network)
-    corrected = compliance.with_disclosure(compose_text(correction.corrected_text, url), network)
-    return await Share.filter(
-        variant_id=variant.id, status=ShareStatus.QUEUED, text=original
-    ).update(text=corrected, updated_at=now)
 
 
 async def corrections_of(pack_ids: Sequence[int]) -> dict[int, list[Correction]]:

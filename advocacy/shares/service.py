@@ -32,6 +32,7 @@ from advocacy.shares.models import (
 )
 from advocacy.shares.planner import plan_auto_queue
 from advocacy.shares.preferences import sharing_hours
+from advocacy.shares.wording import share_text
 from advocacy.users.models import Role, User
 from campaigns import shareable
 from campaigns.models import Campaign, CampaignStatus, MessageVariant, PackStatus, Post
@@ -75,17 +76,6 @@ class SharingPolicy:
                 require_edit=settings.authenticity_require_edit,
             ),
         )
-
-
-def compose_text(message: str, url: str, link: str | None = None) -> str:
-    """The published text: the message, with the post's link added when the message lacks it.
-
-    With a tracking `link`, the link stands in for the post's URL wherever the message has it.
-    """
-    shown = link or url
-    if url in message:
-        return message.replace(url, shown)
-    return message if shown in message else f"{message}\n\n{shown}"
 
 
 async def create_share(
@@ -163,9 +153,8 @@ async def create_share(
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
     compliance = compliance or default_engine()
     slug = new_slug() if links is not None else None
-    full_text = compliance.with_disclosure(
-        compose_text(message, post.url, links.short_url(slug) if links and slug else None), network
-    )
+    full_text = share_text(compliance, message, url=post.url, network=network,
+                           link=links.short_url(slug) if links and slug else None)
     problem = length_problem(network, full_text)
     if problem:
         raise InvalidInput(problem, {"field": "text"})
