@@ -27,18 +27,20 @@ from __future__ import annotations
 
 import logging
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.connections import mark_needs_reconnect, pause_reason
 from advocacy.accounts.models import AppParking, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
+from advocacy.leasing import Backoff, Lease, LeasedQueue
 from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.pausing import pause_share
@@ -109,50 +111,34 @@ class ShareDispatcher:
         self.reconcile_delay = timedelta(seconds=reconcile_delay_seconds)
         self.record_every = record_every
         self.rng = rng or random.Random()
+        self.queue = LeasedQueue(
+            Share, waiting=CLAIMABLE, held=Q(status=ShareStatus.PUBLISHING), batch_size=batch_size,
+            lease=self.lease, worker_name=worker_name, use_skip_locked=use_skip_locked,
+            related=("account",),
+        )
 
     async def claim_due(self) -> list[Share]:
         """Atomically take up to `batch_size` due shares for this dispatcher."""
-        while True:
-            found, claimed = await self._claim_batch()
-            # Found rows but claimed none: another dispatcher took them between our read and our
-            # update (no row locks). Look again rather than report "nothing due".
-            if claimed or not found:
-                return claimed
-
-    async def _claim_batch(self) -> tuple[int, list[Share]]:
         now = self.clock.now()
-        owner = f"{self.worker_name}:{uuid.uuid4().hex}"
         # Parked accounts and networks are few: read them first rather than join them into the
         # locking query, which would lock (and make other workers skip) the account rows too.
         parked_accounts = await SocialAccount.filter(parked_until__gt=now).values_list("id", flat=True)
         parked_networks = await AppParking.filter(until__gt=now).values_list("network", flat=True)
-        async with in_transaction() as conn:
-            candidates = Share.filter(CLAIMABLE, due_at__lte=now)
+
+        def unparked(candidates: QuerySet[Share]) -> QuerySet[Share]:
             if parked_accounts:
                 candidates = candidates.exclude(account_id__in=parked_accounts)
             if parked_networks:
                 candidates = candidates.exclude(network__in=parked_networks)
-            candidates = (
-                candidates.order_by("due_at", "id")
-                .limit(self.batch_size)
-                .using_db(conn)
-            )
-            if self.use_skip_locked:
-                candidates = candidates.select_for_update(skip_locked=True)
-            # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
-            ids = [share.id for share in await candidates.only("id")]
-            if not ids:
-                return 0, []
-            # Still due: a share the ambassador moved to later since the read above is not taken.
-            moved = await lifecycle.claim(conn, now, ids, owner=owner, lease_until=now + self.lease,
-                                          worker=self.worker_name)
-            claimed = (
-                await Share.filter(id__in=[change.share_id for change in moved])
-                .using_db(conn)
-                .select_related("account")
-                .order_by("due_at", "id")
-            )
-        return len(ids), list(claimed)
+            return candidates
+
+        async def take(conn: BaseDBAsyncClient, ids: list[int], lease: Lease) -> None:
+            # Only shares still waiting and due: one the ambassador moved to later since is left.
+            await lifecycle.claim(conn, now, ids, owner=lease.owner, lease_until=lease.until,
+                                  worker=self.worker_name)
+
+        _, claimed = await self.queue.claim(now, take, narrow=unparked)
+        return claimed
 
     async def run_once(self) -> DispatchReport:
         """Expire stale leases, then claim and publish one batch. One failure never stops the rest."""
@@ -330,9 +316,7 @@ class ShareDispatcher:
         ).update(parked_until=error.until, parked_reason=error.message)
 
     def _backoff(self, attempts: int) -> timedelta:
-        # Exponential with full jitter: 1, 2, 4 ... minutes, capped at an hour.
-        ceiling = min(60 * 60, 60 * 2 ** max(0, attempts - 1))
-        return timedelta(seconds=self.rng.uniform(ceiling / 2, ceiling))
+        return SHARE_BACKOFF.delay(attempts, self.rng)
 
     async def _requeue(
         self, share: Share, due_at: datetime, reason: str, *, count_attempt: bool = True
@@ -359,14 +343,16 @@ class ShareDispatcher:
     async def expire_stale_leases(self) -> int:
         """Shares stuck in publishing past their lease may have been posted: mark them unconfirmed,
         to be reconciled by the next claim (never re-published blindly)."""
-        # Two workers sweeping at once each take their own rows (skip locked), so no share gets
-        # the "unconfirmed" event twice.
+        now = self.clock.now()
         reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
-        expired = await lifecycle.lose_track_of_expired_leases(
-            self.clock.now(), reason, skip_locked=self.use_skip_locked)
-        return len(expired)
+
+        async def release(conn: BaseDBAsyncClient, ids: list[int]) -> int:
+            return len(await lifecycle.lose_track(conn, now, ids, reason))
+
+        return await self.queue.sweep(now, release)
 
 
 # Queued shares, and unconfirmed ones waiting for reconciliation.
 CLAIMABLE = lifecycle.WAITING_TO_PUBLISH
-
+# Exponential with jitter: 1, 2, 4 ... minutes, capped at an hour.
+SHARE_BACKOFF = Backoff(first=timedelta(minutes=1), factor=2, cap=timedelta(hours=1), jitter=True)

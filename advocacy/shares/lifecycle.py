@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from advocacy.leasing import RELEASED
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 
 QUEUED, PUBLISHING, PUBLISHED = ShareStatus.QUEUED, ShareStatus.PUBLISHING, ShareStatus.PUBLISHED
@@ -178,9 +179,6 @@ def _held(share: Share) -> Q:
     return Q(id=share.id, lease_owner=share.lease_owner)
 
 
-RELEASED = {"lease_owner": None, "lease_until": None}
-
-
 async def publish(
     conn: BaseDBAsyncClient, now: datetime, outcomes: Sequence[tuple[Share, Values, str]]
 ) -> list[Change]:
@@ -213,10 +211,10 @@ async def finish(
                             values={**RELEASED, "last_error": reason, **(values or {})}))
 
 
-async def lose_track_of_expired_leases(now: datetime, reason: str, *, skip_locked: bool) -> list[Change]:
+async def lose_track(conn: BaseDBAsyncClient, now: datetime, ids: Sequence[int], reason: str) -> list[Change]:
     """Shares whose publishing worker's lease ran out: unconfirmed, to be reconciled."""
     return await apply(
-        LOSE_TRACK, now, Q(lease_until__lt=now), reason=reason, skip_locked=skip_locked,
+        LOSE_TRACK, now, Q(id__in=list(ids), lease_until__lt=now), reason=reason, conn=conn,
         values={**RELEASED, "needs_reconcile": True, "due_at": now, "last_error": reason},
     )
 
