@@ -13,7 +13,6 @@ import os
 import socket
 from datetime import UTC
 
-import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from advocacy.accounts.health import TokenHealth
@@ -76,13 +75,14 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         if packs or shares:
             log.info("expire: %d packs expired, %d queued shares cancelled", packs, shares)
 
+    # The process's one HTTP client (the registry's, closed with it at shutdown), not one per run.
+    deliverer = NotificationDeliverer(
+        settings, clock, networks.http, worker_name=f"{socket.gethostname()}:{os.getpid()}",
+        use_skip_locked=settings.is_postgres,
+    )
+
     async def deliver_notifications() -> None:
-        async with httpx.AsyncClient() as http:
-            deliverer = NotificationDeliverer(
-                settings, clock, http, worker_name=f"{socket.gethostname()}:{os.getpid()}",
-                use_skip_locked=settings.is_postgres,
-            )
-            report = await deliverer.run_once()
+        report = await deliverer.run_once()
         if report.claimed or report.unconfirmed:
             log.info("notify: claimed %d, sent %d, retrying %d, failed %d, unconfirmed %d, skipped %d",
                      report.claimed, report.sent, report.retrying, report.failed, report.unconfirmed,

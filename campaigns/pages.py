@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -281,11 +280,10 @@ async def create_post(request: Request) -> Response:
         values = PostForm.of(form)
         preview = None
         if values.fetch_preview and values.url.startswith(("http://", "https://")):
-            async with httpx.AsyncClient() as client:
-                preview = await fetch_link_preview(
-                    client, values.url,
-                    allow_private=request.state.settings.link_preview_private_addresses,
-                )
+            preview = await fetch_link_preview(
+                request.state.networks.http, values.url,
+                allow_private=request.state.settings.link_preview_private_addresses,
+            )
         post = await service.add_post(
             request.state.clock, user, pack.id, title=values.title, url=values.url,
             messages=values.messages(), compliance=engine_for(request.state.settings),
@@ -466,6 +464,7 @@ async def review_correction(request: Request) -> Response:
         await service.review_correction(
             request.state.clock, user, correction.id, approve=decision == "approve",
             note=form_text(form, "note"), compliance=engine_for(request.state.settings),
+            links=request.state.links,
         )
         if decision == "approve":
             return "The correction is approved; ambassadors who shared the message are told."

@@ -14,8 +14,11 @@ from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
-from advocacy.shares.models import Share, ShareEvent, ShareStatus
-from advocacy.shares.service import compose_text, variant_uses
+from advocacy.links.service import LinkMaker
+from advocacy.shares import lifecycle
+from advocacy.shares.models import Share, ShareStatus
+from advocacy.shares.service import variant_uses
+from advocacy.shares.wording import MessageCorrection, correct_queued_shares
 from advocacy.users.models import Role, User
 from campaigns import shareable
 from campaigns.announce import announce_launch
@@ -412,18 +415,8 @@ async def archive_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
 
 async def cancel_queued_shares(clock: Clock, which: Q, reason: str) -> int:
     """Cancel the queued (and paused) shares matching `which`, each with an event saying why."""
-    now = clock.now()
-    cancelled = 0
-    waiting = (ShareStatus.QUEUED, ShareStatus.PAUSED)
-    for share_id, was in await Share.filter(which, status__in=waiting).values_list("id", "status"):
-        # Row by row, guarded on the status: a share a worker claimed meanwhile is publishing and stays.
-        if await Share.filter(id=share_id, status=was).update(
-            status=ShareStatus.CANCELLED, updated_at=now
-        ):
-            await ShareEvent.create(share_id=share_id, at=now, from_status=was,
-                                    to_status=ShareStatus.CANCELLED, reason=reason)
-            cancelled += 1
-    return cancelled
+    # Guarded on the status: a share a worker claimed meanwhile is publishing and stays.
+    return len(await lifecycle.cancel(clock.now(), which, reason))
 
 
 async def expire_content(clock: Clock) -> tuple[int, int]:
@@ -493,8 +486,13 @@ async def review_correction(
     approve: bool,
     note: str = "",
     compliance: ComplianceEngine | None = None,
+    links: LinkMaker | None = None,
 ) -> Correction:
-    """Approve a correction (the message changes, and everyone who shared it is told) or reject it."""
+    """Approve a correction (the message changes, and everyone who shared it is told) or reject it.
+
+    Queued shares of the original message go out with the corrected one; `links` rebuilds their own
+    tracking links (needed when shares carry them, see `wording.correct_queued_shares`).
+    """
     if reviewer.role not in REVIEWING_ROLES:
         raise Forbidden("Only reviewers approve corrections.")
     correction = await Correction.get_or_none(id=correction_id).select_related("variant__post__pack")
@@ -523,7 +521,12 @@ async def review_correction(
         await variant.save(update_fields=["text"])
         await record(clock, pack, reviewer, "correction_approved",
                      f"“{correction.original_text}” → “{correction.corrected_text}”", variant.post)
-        await correct_queued_shares(compliance or default_engine(), variant, correction, now)
+        await correct_queued_shares(
+            now, compliance or default_engine(), links,
+            MessageCorrection(variant_id=variant.id, url=variant.post.url, network=variant.network,
+                              original=correction.original_text, corrected=correction.corrected_text),
+            f"the message was corrected: {correction.reason}",
+        )
         shared = await Share.filter(
             variant_id=variant.id, status__in=(ShareStatus.PUBLISHED, ShareStatus.PUBLISHING)
         )
@@ -534,21 +537,6 @@ async def review_correction(
         )
     shareable.invalidate()  # after the commit, so a feed read meanwhile is not kept
     return correction
-
-
-async def correct_queued_shares(
-    compliance: ComplianceEngine, variant: MessageVariant, correction: Correction, now: datetime
-) -> int:
-    """Queued shares that carry the original wording unedited go out with the corrected one instead.
-
-    A share whose text the ambassador edited is left as written: it is their words, and they get
-    the notice once it is published."""
-    url, network = variant.post.url, variant.network
-    original = compliance.with_disclosure(compose_text(correction.original_text, url), network)
-    corrected = compliance.with_disclosure(compose_text(correction.corrected_text, url), network)
-    return await Share.filter(
-        variant_id=variant.id, status=ShareStatus.QUEUED, text=original
-    ).update(text=corrected, updated_at=now)
 
 
 async def corrections_of(pack_ids: Sequence[int]) -> dict[int, list[Correction]]:

@@ -12,7 +12,7 @@ from advocacy.users.models import User
 from advocacy.users.service import create_user as service_create_user
 from advocacy.users.service import hash_password
 from campaigns import service as campaigns
-from campaigns.models import Campaign, Post
+from campaigns.models import Campaign, MessageVariant, Post
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
@@ -106,6 +106,18 @@ async def create_launched_campaign(
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
     await campaigns.launch_campaign(clock, editor, campaign.id)
     return campaign, post
+
+
+async def create_launched_message(
+    clock: Clock, network: str = "linkedin"
+) -> tuple[User, User, Post, MessageVariant]:
+    """A launched campaign's post by a new editor and reviewer, and its first message for `network`."""
+    editor = await create_user(clock, "editor")
+    reviewer = await create_user(clock, "reviewer")
+    _, post = await create_launched_campaign(clock, editor, reviewer)
+    variant = await MessageVariant.filter(post_id=post.id, network=network).order_by("id").first()
+    assert variant is not None
+    return editor, reviewer, post, variant
 
 
 async def create_ambassador(

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
 from advocacy.errors import Conflict, Forbidden, InvalidInput
+from advocacy.links.models import ShortLink
 from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
+from advocacy.users.service import issue_api_token
 from campaigns import service as campaigns
 from campaigns.models import (
     ContentPack,
@@ -26,6 +29,7 @@ from campaigns.models import (
     Revision,
 )
 from tests import factories
+from tests.test_pages import sign_in, submit
 
 
 async def test_every_step_of_a_pack_is_a_revision_with_who_and_what(
@@ -114,11 +118,7 @@ async def test_archiving_takes_the_pack_out_of_the_feed(database: Settings, cloc
 async def test_a_correction_is_reviewed_again_and_notifies_those_who_shared(
     database: Settings, clock: SimulatedClock
 ) -> None:
-    editor = await factories.create_user(clock, "editor")
-    reviewer = await factories.create_user(clock, "reviewer")
-    _, post = await factories.create_launched_campaign(clock, editor, reviewer)
-    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id").first()
-    assert variant is not None
+    editor, reviewer, post, variant = await factories.create_launched_message(clock)
     original = variant.text
     ambassador, account = await factories.create_ambassador(clock)
     share = await create_share(clock, ambassador, post_id=post.id, account_id=account.id,
@@ -205,3 +205,34 @@ async def test_a_queued_share_of_the_original_wording_goes_out_corrected(
     await campaigns.review_correction(clock, reviewer, correction.id, approve=True)
     assert (await Share.get(id=queued.id)).text.startswith("Proud of my colleagues: our new heart unit")
     assert (await Share.get(id=edited.id)).text.startswith("My own words.")
+
+
+async def test_a_correction_reaches_a_queued_share_made_through_the_api_and_keeps_its_tracking_link(
+    client: httpx.AsyncClient, database: Settings, clock: SimulatedClock
+) -> None:
+    editor, reviewer, post, variant = await factories.create_launched_message(clock)
+    ambassador, account = await factories.create_ambassador(clock, "linkedin")
+    shared = await client.post(
+        "/api/v1/shares", headers={"Authorization": f"Bearer {await issue_api_token(clock, ambassador)}"},
+        json={"post_id": post.id, "account_id": account.id, "variant_id": variant.id,
+              "scheduled_at": (clock.now() + timedelta(hours=3)).isoformat()},
+    )
+    assert shared.status_code == 201, shared.text
+    link = await ShortLink.get(share_id=shared.json()["id"])
+    own_link = f"{database.public_base_url}/l/{link.slug}"
+    assert shared.json()["text"] == f"{variant.text}\n\n{own_link}"
+
+    corrected = "Proud of my colleagues who opened our new heart unit. #employee"
+    correction = await campaigns.propose_correction(clock, editor, variant.id, text=corrected,
+                                                    reason="It is called the heart unit.")
+    await sign_in(client, reviewer)
+    approved = await submit(client, f"/studio/campaigns/{post.pack.campaign_id}",  # type: ignore[attr-defined]
+                            f"/studio/corrections/{correction.id}/review", {"decision": "approve"})
+    assert approved.status_code == 303, approved.text
+
+    share = await Share.get(id=shared.json()["id"])
+    assert share.text == f"{corrected}\n\n{own_link}"
+    event = await ShareEvent.filter(share_id=share.id).order_by("-id").first()
+    assert event is not None
+    assert (event.from_status, event.to_status, event.reason) == (
+        ShareStatus.QUEUED, ShareStatus.QUEUED, "the message was corrected: It is called the heart unit.")

@@ -14,7 +14,8 @@ from advocacy.errors import Conflict, DomainError, Forbidden, InvalidInput, NotF
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
-from advocacy.shares.service import cancel_share, compose_text, create_share, shares_of
+from advocacy.shares.service import cancel_share, create_share, shares_of
+from advocacy.shares.wording import compose_text
 from campaigns import service as campaigns
 from campaigns.models import ContentPack, MessageVariant, Post
 from tests import factories

@@ -33,7 +33,7 @@ class Revocation:
 
 
 class NetworkRegistry:
-    """One connector per network for this process."""
+    """One connector per network for this process, and the process's HTTP client."""
 
     def __init__(
         self, settings: Settings, clock: Clock, *, fault_kinds: tuple[str, ...] = ("transient",)
@@ -49,11 +49,13 @@ class NetworkRegistry:
             ),
             now=clock.now,
         )
-        self._http: httpx.AsyncClient | None = None
+        # The process's one HTTP client, for platform calls and everything else that leaves it
+        # (webhooks, link previews): made with the registry in the lifespan or the worker, closed
+        # with it at shutdown.
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(settings.connector_timeout_seconds))
         self._x_refresher: XTokenRefresher | None = None
         self._connectors: dict[str, Connector]
         if settings.network_mode == "live":
-            self._http = httpx.AsyncClient(timeout=httpx.Timeout(settings.connector_timeout_seconds))
             self._x_refresher = XTokenRefresher(settings, self.cipher, self._http, clock)
             self._connectors = {
                 Network.X.value: XConnector(
@@ -71,8 +73,8 @@ class NetworkRegistry:
             }
 
     @property
-    def http(self) -> httpx.AsyncClient | None:
-        """The process's HTTP client for platform calls (live mode only)."""
+    def http(self) -> httpx.AsyncClient:
+        """The process's HTTP client."""
         return self._http
 
     def connector(self, network: str) -> Connector:
@@ -141,8 +143,7 @@ class NetworkRegistry:
             close = getattr(connector, "close", None)
             if close is not None:
                 await close()
-        if self._http is not None:
-            await self._http.aclose()
+        await self._http.aclose()
 
 
 def account_ref(account: SocialAccount, access_token: str | None = None) -> AccountRef:

@@ -100,7 +100,6 @@ class AccountConnector:
 
     def _linkedin(self) -> LinkedInOAuth:
         s = self.settings
-        assert self.networks.http is not None
         return LinkedInOAuth(
             client_id=s.linkedin_client_id, client_secret=s.linkedin_client_secret,
             redirect_uri=redirect_uri(s, Network.LINKEDIN.value), authorize_url=s.linkedin_authorize_url,

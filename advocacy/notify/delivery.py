@@ -2,8 +2,9 @@
 
 A delivery moves pending -> sending -> sent | failed | unconfirmed (| back to pending, later, after
 a failure that may pass: a mail server that is down, a webhook's 5xx or 429). The claim is the
-share dispatcher's pattern: candidate rows locked with FOR UPDATE SKIP LOCKED on PostgreSQL and a
-conditional UPDATE that only takes rows still pending, so two workers never take the same row.
+share dispatcher's queue (`advocacy.leasing`): candidate rows locked with FOR UPDATE SKIP LOCKED on
+PostgreSQL and a conditional UPDATE that only takes rows still pending, so two workers never take
+the same row.
 
 At most once per channel: the claim itself, in its transaction, moves the row out of `pending`
 (owned by this worker under a lease) before anything is sent. Nothing ever sends a row that is not
@@ -18,16 +19,16 @@ person and channel claimed together go out as one message.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F, Q
 
 from advocacy.clock import Clock
+from advocacy.leasing import RELEASED, Backoff, Lease, LeasedQueue
 from advocacy.notify.channels import (
     DeliveryError,
     Item,
@@ -52,9 +53,10 @@ from advocacy.users.models import User
 
 log = logging.getLogger(__name__)
 
-# The wait before attempt n+1 is BACKOFF_FIRST x 4^(n-1), at most BACKOFF_MAX: 1 min, 4 min, 16 min...
-BACKOFF_FIRST = timedelta(minutes=1)
-BACKOFF_MAX = timedelta(hours=6)
+# The wait before attempt n+1: 1 min, 4 min, 16 min ... at most 6 hours.
+BACKOFF = Backoff(first=timedelta(minutes=1), factor=4, cap=timedelta(hours=6))
+PENDING = Q(status=DeliveryStatus.PENDING)
+SENDING = Q(status=DeliveryStatus.SENDING)
 
 
 @dataclass
@@ -70,7 +72,7 @@ class DeliveryReport:
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after `attempts` failed tries before the next one."""
-    return min(BACKOFF_FIRST * 4 ** max(attempts - 1, 0), BACKOFF_MAX)
+    return BACKOFF.delay(attempts)
 
 
 class NotificationDeliverer:
@@ -93,6 +95,10 @@ class NotificationDeliverer:
         self.batch_size = settings.notify_batch_size
         self.lease = timedelta(seconds=settings.notify_lease_seconds)
         self.max_attempts = settings.notify_max_attempts
+        self.queue = LeasedQueue(
+            Delivery, waiting=PENDING, held=SENDING, batch_size=self.batch_size, lease=self.lease,
+            worker_name=worker_name, use_skip_locked=use_skip_locked,
+        )
 
     async def run_once(self) -> DeliveryReport:
         """Mark stale sends unconfirmed, then claim and send one batch. One failure never stops
@@ -146,57 +152,26 @@ class NotificationDeliverer:
 
     async def claim_due(self) -> tuple[str, list[Delivery]]:
         """Atomically take up to `batch_size` due deliveries for this worker."""
-        while True:
-            found, owner, claimed = await self._claim_batch()
-            # Found rows but claimed none: another worker took them between our read and our
-            # update (no row locks on SQLite). Look again rather than report "nothing due".
-            if claimed or not found:
-                return owner, claimed
-
-    async def _claim_batch(self) -> tuple[int, str, list[Delivery]]:
         now = self.clock.now()
-        owner = f"{self.worker_name}:{uuid.uuid4().hex}"
-        async with in_transaction() as conn:
-            candidates = (
-                Delivery.filter(status=DeliveryStatus.PENDING, due_at__lte=now)
-                .order_by("due_at", "id")
-                .limit(self.batch_size)
-                .using_db(conn)
-            )
-            if self.use_skip_locked:
-                candidates = candidates.select_for_update(skip_locked=True)
-            # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
-            ids = [delivery.id for delivery in await candidates.only("id")]
-            if not ids:
-                return 0, owner, []
-            await (
-                Delivery.filter(status=DeliveryStatus.PENDING, id__in=ids)
-                .using_db(conn)
-                .update(
-                    status=DeliveryStatus.SENDING,
-                    lease_owner=owner,
-                    lease_until=now + self.lease,
-                    attempts=F("attempts") + 1,
-                    updated_at=now,
-                )
-            )
-            claimed = (
-                await Delivery.filter(lease_owner=owner, status=DeliveryStatus.SENDING)
-                .using_db(conn)
-                .order_by("due_at", "id")
-            )
-        return len(ids), owner, list(claimed)
+
+        async def take(conn: BaseDBAsyncClient, ids: list[int], lease: Lease) -> None:
+            await Delivery.filter(PENDING, id__in=ids).using_db(conn).update(
+                status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now, **lease.columns())
+
+        lease, claimed = await self.queue.claim(now, take)
+        return lease.owner, claimed
 
     async def expire_stale_leases(self) -> int:
         """Sends whose worker stopped before it wrote down the outcome: unconfirmed, never resent."""
         now = self.clock.now()
-        return await Delivery.filter(status=DeliveryStatus.SENDING, lease_until__lt=now).update(
-            status=DeliveryStatus.UNCONFIRMED,
-            lease_owner=None,
-            lease_until=None,
-            updated_at=now,
-            last_error="the worker stopped while sending; not sent again so nobody gets it twice",
-        )
+
+        async def release(conn: BaseDBAsyncClient, ids: list[int]) -> int:
+            return await Delivery.filter(SENDING, id__in=ids).using_db(conn).update(
+                status=DeliveryStatus.UNCONFIRMED, updated_at=now, **RELEASED,
+                last_error="the worker stopped while sending; not sent again so nobody gets it twice",
+            )
+
+        return await self.queue.sweep(now, release)
 
     async def _send_one(
         self,
@@ -278,11 +253,9 @@ class NotificationDeliverer:
     ) -> None:
         now = self.clock.now()
         # Only rows this worker still owns: a row whose lease ran out belongs to nobody any more.
-        await Delivery.filter(id__in=[d.id for d in batch], lease_owner=owner,
-                              status=DeliveryStatus.SENDING).update(
+        await Delivery.filter(SENDING, id__in=[d.id for d in batch], lease_owner=owner).update(
             status=status,
-            lease_owner=None,
-            lease_until=None,
+            **RELEASED,
             sent_at=now if status == DeliveryStatus.SENT else None,
             last_error=reason[:2000],
             updated_at=now,
@@ -295,12 +268,10 @@ class NotificationDeliverer:
         now = self.clock.now()
         # A receiver that says how long to wait (Slack's 429) is waited for, within our own limit;
         # retrying sooner only earns another 429 and uses up an attempt.
-        wait = backoff(attempts) if asked is None else min(max(asked, backoff(attempts)), BACKOFF_MAX)
-        await Delivery.filter(id__in=[d.id for d in batch], lease_owner=owner,
-                              status=DeliveryStatus.SENDING).update(
+        wait = backoff(attempts) if asked is None else min(max(asked, backoff(attempts)), BACKOFF.cap)
+        await Delivery.filter(SENDING, id__in=[d.id for d in batch], lease_owner=owner).update(
             status=DeliveryStatus.PENDING,
-            lease_owner=None,
-            lease_until=None,
+            **RELEASED,
             due_at=now + wait,
             last_error=f"attempt {attempts} of {self.max_attempts}: {reason}"[:2000],
             updated_at=now,

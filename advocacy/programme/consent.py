@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -18,13 +19,12 @@ from advocacy.clock import Clock
 from advocacy.errors import Conflict, Forbidden
 from advocacy.programme import guidelines
 from advocacy.programme.models import ConsentAction, ConsentEvent, GroupMember
-from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares import lifecycle
+from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.models import LoginAttempt, Role, User
 
 log = logging.getLogger(__name__)
 LEFT_REASON = "cancelled: the ambassador left the programme"
-# Shares that have not started: queued, or paused while their account needs reconnecting.
-WAITING = (ShareStatus.QUEUED, ShareStatus.PAUSED)
 
 
 @dataclass
@@ -79,18 +79,12 @@ async def opt_out(
         if locked is None or locked.opted_in_at is None:
             raise Conflict("You are not in the programme, so there is nothing to leave.")
         await User.filter(id=user.id).using_db(conn).update(opted_in_at=None, opted_out_at=now)
-        # FOR UPDATE (without SKIP LOCKED) waits for a claim in progress; PostgreSQL then re-reads
-        # the row and drops it from the result if the claim moved it out of "queued".
-        pending = await (Share.filter(user_id=user.id, status__in=WAITING)
-                         .using_db(conn).select_for_update().only("id", "status"))
-        ids = [share.id for share in pending]
-        if ids:
-            await Share.filter(id__in=ids, status__in=WAITING).using_db(conn).update(
-                status=ShareStatus.CANCELLED, last_error=LEFT_REASON, updated_at=now)
-            await ShareEvent.bulk_create(
-                [ShareEvent(share_id=share.id, at=now, from_status=share.status,
-                            to_status=ShareStatus.CANCELLED, reason=LEFT_REASON) for share in pending],
-                using_db=conn)
+        # The cancel locks the rows FOR UPDATE (without SKIP LOCKED): it waits for a claim in
+        # progress, and PostgreSQL then re-reads the row and leaves it if the claim moved it out
+        # of "queued".
+        cancelled = await lifecycle.cancel(now, Q(user_id=user.id), LEFT_REASON,
+                                           values={"last_error": LEFT_REASON}, conn=conn)
+        ids = [change.share_id for change in cancelled]
         outcome.cancelled_share_ids = ids
         # An unconfirmed share would be published again to reconcile it: not for someone who left.
         await Share.filter(user_id=user.id, status=ShareStatus.UNCONFIRMED, needs_reconcile=True) \

@@ -1,10 +1,10 @@
 """Publishes due shares: claims them atomically from the database, then calls the connector.
 
 A share moves queued -> publishing -> published | failed | unconfirmed (| back to queued for a
-rate limit or a retryable error). The claim marks rows with a lease owned by this call, so any number
-of dispatchers in any number of processes never publish the same share: on PostgreSQL the candidate
-rows are locked with FOR UPDATE SKIP LOCKED, and everywhere the conditional UPDATE only takes rows
-still claimable.
+rate limit or a retryable error); each move is one of `lifecycle`'s transitions. The claim marks
+rows with a lease owned by this call, so any number of dispatchers in any number of processes never
+publish the same share: on PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, and
+everywhere the conditional UPDATE only takes rows still claimable.
 
 Never twice, never lost:
 - An outcome nobody knows (a timeout after sending, a worker whose lease ran out while publishing)
@@ -27,19 +27,22 @@ from __future__ import annotations
 
 import logging
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.connections import mark_needs_reconnect, pause_reason
 from advocacy.accounts.models import AppParking, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
-from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.leasing import Backoff, Lease, LeasedQueue
+from advocacy.shares import lifecycle
+from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.pausing import pause_share
 from connectors.base import (
     AmbiguousOutcome,
@@ -108,77 +111,34 @@ class ShareDispatcher:
         self.reconcile_delay = timedelta(seconds=reconcile_delay_seconds)
         self.record_every = record_every
         self.rng = rng or random.Random()
+        self.queue = LeasedQueue(
+            Share, waiting=CLAIMABLE, held=Q(status=ShareStatus.PUBLISHING), batch_size=batch_size,
+            lease=self.lease, worker_name=worker_name, use_skip_locked=use_skip_locked,
+            related=("account",),
+        )
 
     async def claim_due(self) -> list[Share]:
         """Atomically take up to `batch_size` due shares for this dispatcher."""
-        while True:
-            found, claimed = await self._claim_batch()
-            # Found rows but claimed none: another dispatcher took them between our read and our
-            # update (no row locks). Look again rather than report "nothing due".
-            if claimed or not found:
-                return claimed
-
-    async def _claim_batch(self) -> tuple[int, list[Share]]:
         now = self.clock.now()
-        owner = f"{self.worker_name}:{uuid.uuid4().hex}"
         # Parked accounts and networks are few: read them first rather than join them into the
         # locking query, which would lock (and make other workers skip) the account rows too.
         parked_accounts = await SocialAccount.filter(parked_until__gt=now).values_list("id", flat=True)
         parked_networks = await AppParking.filter(until__gt=now).values_list("network", flat=True)
-        async with in_transaction() as conn:
-            candidates = Share.filter(CLAIMABLE, due_at__lte=now)
+
+        def unparked(candidates: QuerySet[Share]) -> QuerySet[Share]:
             if parked_accounts:
                 candidates = candidates.exclude(account_id__in=parked_accounts)
             if parked_networks:
                 candidates = candidates.exclude(network__in=parked_networks)
-            candidates = (
-                candidates.order_by("due_at", "id")
-                .limit(self.batch_size)
-                .using_db(conn)
-            )
-            if self.use_skip_locked:
-                candidates = candidates.select_for_update(skip_locked=True)
-            # Model rows, not values_list(): Tortoise drops FOR UPDATE from values queries.
-            previous = {share.id: share.status for share in await candidates.only("id", "status")}
-            ids = list(previous)
-            if not ids:
-                return 0, []
-            # Still due: a share the ambassador moved to later since the read above is not taken.
-            await (
-                Share.filter(CLAIMABLE, id__in=ids, due_at__lte=now)
-                .using_db(conn)
-                .update(
-                    status=ShareStatus.PUBLISHING,
-                    lease_owner=owner,
-                    lease_until=now + self.lease,
-                    attempts=_increment("attempts"),
-                    updated_at=now,
-                )
-            )
-            claimed = (
-                await Share.filter(lease_owner=owner, status=ShareStatus.PUBLISHING)
-                .using_db(conn)
-                .select_related("account")
-                .order_by("due_at", "id")
-            )
-            await ShareEvent.bulk_create(
-                [
-                    ShareEvent(
-                        share_id=share.id,
-                        at=now,
-                        from_status=previous.get(share.id, ShareStatus.QUEUED),
-                        to_status=ShareStatus.PUBLISHING,
-                        reason=(
-                            f"reconciling, claimed by {self.worker_name}"
-                            if share.needs_reconcile
-                            else f"claimed by {self.worker_name}"
-                        ),
-                    )
-                    for share in claimed
-                ],
-                using_db=conn,
-            )
-        return len(ids), list(claimed)
+            return candidates
+
+        async def take(conn: BaseDBAsyncClient, ids: list[int], lease: Lease) -> None:
+            # Only shares still waiting and due: one the ambassador moved to later since is left.
+            await lifecycle.claim(conn, now, ids, owner=lease.owner, lease_until=lease.until,
+                                  worker=self.worker_name)
+
+        _, claimed = await self.queue.claim(now, take, narrow=unparked)
+        return claimed
 
     async def run_once(self) -> DispatchReport:
         """Expire stale leases, then claim and publish one batch. One failure never stops the rest."""
@@ -251,27 +211,22 @@ class ShareDispatcher:
         if not published:
             return
         now = self.clock.now()
-        events = []
+        outcomes = [
+            (share, {
+                "external_id": result.external_id if result else share.external_id,
+                "external_url": result.url if result else None,
+                "published_at": result.published_at if result else now,
+            }, reason)
+            for share, result, reason in published
+        ]
         async with in_transaction() as conn:
-            for share, result, reason in published:
-                values: dict[str, object] = {
-                    "status": ShareStatus.PUBLISHED, "lease_owner": None, "lease_until": None,
-                    "updated_at": now, "needs_reconcile": False,
-                    "external_id": result.external_id if result else share.external_id,
-                    "external_url": result.url if result else None,
-                    "published_at": result.published_at if result else now,
-                }
-                moved = await Share.filter(
-                    id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-                ).using_db(conn).update(**values)
-                if not moved:
-                    log.warning("share %s lost its lease before it could be marked published", share.id)
-                    continue
-                events.append(ShareEvent(share_id=share.id, at=now, from_status=ShareStatus.PUBLISHING,
-                                         to_status=ShareStatus.PUBLISHED, reason=reason))
+            moved = {change.share_id for change in await lifecycle.publish(conn, now, outcomes)}
+        for share, _, _ in published:
+            if share.id in moved:
                 report.published += 1
                 report.published_ids.append(share.id)
-            await ShareEvent.bulk_create(events, using_db=conn)
+            else:
+                log.warning("share %s lost its lease before it could be marked published", share.id)
         published.clear()
 
     async def _publish(self, share: Share, batch: BatchState) -> ShareStatus:
@@ -361,36 +316,12 @@ class ShareDispatcher:
         ).update(parked_until=error.until, parked_reason=error.message)
 
     def _backoff(self, attempts: int) -> timedelta:
-        # Exponential with full jitter: 1, 2, 4 ... minutes, capped at an hour.
-        ceiling = min(60 * 60, 60 * 2 ** max(0, attempts - 1))
-        return timedelta(seconds=self.rng.uniform(ceiling / 2, ceiling))
+        return SHARE_BACKOFF.delay(attempts, self.rng)
 
     async def _requeue(
         self, share: Share, due_at: datetime, reason: str, *, count_attempt: bool = True
     ) -> None:
-        now = self.clock.now()
-        values: dict[str, object] = {
-            "status": ShareStatus.QUEUED,
-            "due_at": due_at,
-            "lease_owner": None,
-            "lease_until": None,
-            "last_error": reason,
-            "updated_at": now,
-        }
-        if not count_attempt:
-            values["attempts"] = _increment("attempts", -1)
-        async with in_transaction():
-            moved = await Share.filter(
-                id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-            ).update(**values)
-            if moved:
-                await ShareEvent.create(
-                    share_id=share.id,
-                    at=now,
-                    from_status=ShareStatus.PUBLISHING,
-                    to_status=ShareStatus.QUEUED,
-                    reason=reason,
-                )
+        await lifecycle.requeue(self.clock.now(), share, due_at, reason, count_attempt=count_attempt)
 
     async def _finish(
         self,
@@ -398,91 +329,30 @@ class ShareDispatcher:
         status: ShareStatus,
         reason: str,
         *,
-        external_id: str | None = None,
-        external_url: str | None = None,
-        published_at: datetime | None = None,
         reconcile: bool | None = None,
         due_at: datetime | None = None,
     ) -> None:
-        now = self.clock.now()
-        values: dict[str, object] = {
-            "status": status,
-            "lease_owner": None,
-            "lease_until": None,
-            "updated_at": now,
-        }
-        if status == ShareStatus.PUBLISHED:
-            values.update(
-                external_id=external_id,
-                external_url=external_url,
-                published_at=published_at or now,
-                needs_reconcile=False,
-            )
-        else:
-            values["last_error"] = reason
+        values: dict[str, object] = {}
         if reconcile is not None:
             values["needs_reconcile"] = reconcile
         if due_at is not None:
             values["due_at"] = due_at
-        async with in_transaction():
-            moved = await Share.filter(
-                id=share.id, status=ShareStatus.PUBLISHING, lease_owner=share.lease_owner
-            ).update(**values)
-            if moved:
-                await ShareEvent.create(
-                    share_id=share.id,
-                    at=now,
-                    from_status=ShareStatus.PUBLISHING,
-                    to_status=status,
-                    reason=reason,
-                )
-            else:
-                log.warning("share %s lost its lease before it could be marked %s", share.id, status)
+        if not await lifecycle.finish(self.clock.now(), share, status, reason, values=values):
+            log.warning("share %s lost its lease before it could be marked %s", share.id, status)
 
     async def expire_stale_leases(self) -> int:
         """Shares stuck in publishing past their lease may have been posted: mark them unconfirmed,
         to be reconciled by the next claim (never re-published blindly)."""
         now = self.clock.now()
-        async with in_transaction() as conn:
-            candidates = Share.filter(status=ShareStatus.PUBLISHING, lease_until__lt=now).using_db(conn)
-            if self.use_skip_locked:
-                # Two workers sweeping at once each take their own rows, so no share gets the
-                # "unconfirmed" event twice.
-                candidates = candidates.select_for_update(skip_locked=True)
-            stale = [share.id for share in await candidates.only("id")]
-            if not stale:
-                return 0
-            reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
-            await Share.filter(id__in=stale, status=ShareStatus.PUBLISHING).using_db(conn).update(
-                status=ShareStatus.UNCONFIRMED,
-                needs_reconcile=True,
-                due_at=now,
-                lease_owner=None,
-                lease_until=None,
-                last_error=reason,
-                updated_at=now,
-            )
-            await ShareEvent.bulk_create(
-                [
-                    ShareEvent(
-                        share_id=share_id,
-                        at=now,
-                        from_status=ShareStatus.PUBLISHING,
-                        to_status=ShareStatus.UNCONFIRMED,
-                        reason=reason,
-                    )
-                    for share_id in stale
-                ],
-                using_db=conn,
-            )
-        return len(stale)
+        reason = "the publishing worker stopped before it confirmed the outcome; will reconcile"
+
+        async def release(conn: BaseDBAsyncClient, ids: list[int]) -> int:
+            return len(await lifecycle.lose_track(conn, now, ids, reason))
+
+        return await self.queue.sweep(now, release)
 
 
 # Queued shares, and unconfirmed ones waiting for reconciliation.
-CLAIMABLE = Q(status=ShareStatus.QUEUED) | Q(status=ShareStatus.UNCONFIRMED, needs_reconcile=True)
-
-
-def _increment(column: str, by: int = 1):  # type: ignore[no-untyped-def]
-    from tortoise.expressions import F
-
-    return F(column) + by
+CLAIMABLE = lifecycle.WAITING_TO_PUBLISH
+# Exponential with jitter: 1, 2, 4 ... minutes, capped at an hour.
+SHARE_BACKOFF = Backoff(first=timedelta(minutes=1), factor=2, cap=timedelta(hours=1), jitter=True)

@@ -22,6 +22,7 @@ from advocacy.compliance.engine import disclosure_pattern
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.readback import compare
 from advocacy.db import placeholder
+from advocacy.shares import lifecycle
 from advocacy.shares.models import (
     FLAGGED_STATES,
     ReadbackCheck,
@@ -119,9 +120,7 @@ class ReadbackChecker:
         # The history records changes, not every identical reading; a first intact reading is
         # recorded too, so the history shows that the check ran.
         if changed:
-            await ShareEvent.create(share_id=share.id, at=now, from_status=ShareStatus.PUBLISHED.value,
-                                    to_status=ShareStatus.PUBLISHED.value,
-                                    reason=state_sentence(state, detail))
+            await lifecycle.note(now, share.id, state_sentence(state, detail))
             if state in FLAGGED_STATES:
                 await audit.record(self.clock, None, f"share.readback.{state.value}", f"share:{share.id}",
                                    {"network": share.network, "detail": detail[:300]})

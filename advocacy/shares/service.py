@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -21,17 +22,17 @@ from advocacy.links.service import LinkMaker, new_slug
 from advocacy.programme import targeting
 from advocacy.programme.gate import ensure_may_share
 from advocacy.settings import Settings
-from advocacy.shares import authenticity
+from advocacy.shares import authenticity, lifecycle
 from advocacy.shares.authenticity import AuthenticityPolicy
 from advocacy.shares.models import (
     BLOCKING_STATUSES,
     PLANNED_STATUSES,
     Share,
-    ShareEvent,
     ShareStatus,
 )
 from advocacy.shares.planner import plan_auto_queue
 from advocacy.shares.preferences import sharing_hours
+from advocacy.shares.wording import share_text
 from advocacy.users.models import Role, User
 from campaigns import shareable
 from campaigns.models import Campaign, CampaignStatus, MessageVariant, PackStatus, Post
@@ -75,17 +76,6 @@ class SharingPolicy:
                 require_edit=settings.authenticity_require_edit,
             ),
         )
-
-
-def compose_text(message: str, url: str, link: str | None = None) -> str:
-    """The published text: the message, with the post's link added when the message lacks it.
-
-    With a tracking `link`, the link stands in for the post's URL wherever the message has it.
-    """
-    shown = link or url
-    if url in message:
-        return message.replace(url, shown)
-    return message if shown in message else f"{message}\n\n{shown}"
 
 
 async def create_share(
@@ -163,9 +153,8 @@ async def create_share(
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
     compliance = compliance or default_engine()
     slug = new_slug() if links is not None else None
-    full_text = compliance.with_disclosure(
-        compose_text(message, post.url, links.short_url(slug) if links and slug else None), network
-    )
+    full_text = share_text(compliance, message, url=post.url, network=network,
+                           link=links.short_url(slug) if links and slug else None)
     problem = length_problem(network, full_text)
     if problem:
         raise InvalidInput(problem, {"field": "text"})
@@ -190,21 +179,9 @@ async def create_share(
             await refuse_second_share(user, post.id, network)
             if chosen == ShareMode.AUTO:
                 due = await auto_slot(now, user, post, campaign, policy)
-            share = await Share.create(
-                user=user,
-                account=account,
-                post=post,
-                variant=variant,
-                network=network,
-                text=full_text,
-                status=ShareStatus.QUEUED,
-                due_at=due,
-                created_at=now,
-                updated_at=now,
-            )
-            await ShareEvent.create(
-                share=share, at=now, from_status=None, to_status=ShareStatus.QUEUED,
-                reason="auto-queued" if chosen == ShareMode.AUTO else "picked",
+            share = await lifecycle.create_queued(
+                now, user=user, account=account, post=post, variant=variant, network=network,
+                text=full_text, due_at=due, reason="auto-queued" if chosen == ShareMode.AUTO else "picked",
             )
             if links is not None and slug is not None:
                 await links.register(slug, share_id=share.id, url=post.url, network=network,
@@ -369,24 +346,11 @@ async def cancel_share(clock: Clock, user: User, share_id: int) -> Share:
         share = await Share.get_or_none(id=share_id, user_id=user.id)
         if share is None:
             raise NotFound(f"You have no share {share_id}.")
-        was = share.status
-        updated = 0
-        if was in (ShareStatus.QUEUED, ShareStatus.PAUSED):
-            # Guarded on the status read: a worker may claim a queued share in between.
-            updated = await Share.filter(id=share_id, user_id=user.id, status=was).update(
-                status=ShareStatus.CANCELLED, updated_at=now
-            )
-        if not updated:
+        # Guarded on the status: a worker may claim a queued share in between.
+        if not await lifecycle.cancel(now, Q(id=share_id, user_id=user.id), "cancelled by the ambassador"):
             await share.refresh_from_db()
             raise Conflict(f"The share is {share.status.value} and can no longer be cancelled.")
         share.status, share.updated_at = ShareStatus.CANCELLED, now
-        await ShareEvent.create(
-            share=share,
-            at=now,
-            from_status=was,
-            to_status=ShareStatus.CANCELLED,
-            reason="cancelled by the ambassador",
-        )
         await audit.record(clock, user, "share.cancel", f"share:{share.id}")
     if share.variant_id is not None:  # type: ignore[attr-defined]
         shareable.invalidate()  # a cancelled share no longer counts as a use of its suggestion
@@ -419,16 +383,12 @@ async def move_share(
         else:
             assert to is not None
             due = check_time(now, to, campaign, post)
-        moved = await Share.filter(
-            id=share.id, status=ShareStatus.QUEUED, lease_owner__isnull=True
-        ).update(due_at=due, updated_at=now)
+        moved = await lifecycle.move(
+            now, share.id, due, f"moved by the ambassador from {share.due_at:%Y-%m-%d %H:%M} UTC"
+        )
         if not moved:
             current = await Share.get(id=share.id)
             raise Conflict(f"The share is {current.status.value} and can no longer be moved.")
-        await ShareEvent.create(
-            share_id=share.id, at=now, from_status=ShareStatus.QUEUED, to_status=ShareStatus.QUEUED,
-            reason=f"moved by the ambassador from {share.due_at:%Y-%m-%d %H:%M} UTC",
-        )
         await audit.record(clock, user, "share.move", f"share:{share.id}")
     share.due_at, share.updated_at = due, now
     return share
@@ -485,18 +445,7 @@ async def retry_shares(
                 ).exclude(id=share.id).exists():
                     outcome.skipped[share.id] = again
                     continue
-                moved = await Share.filter(id=share.id, status=share.status).update(
-                    status=ShareStatus.QUEUED,
-                    due_at=now,
-                    attempts=0,
-                    needs_reconcile=share.status == ShareStatus.UNCONFIRMED,
-                    updated_at=now,
-                )
-                if moved:
-                    await ShareEvent.create(
-                        share_id=share.id, at=now, from_status=share.status, to_status=ShareStatus.QUEUED,
-                        reason=f"retried by {user.name}",
-                    )
+                if await lifecycle.retry(now, share.id, f"retried by {user.name}"):
                     outcome.retried.append(share.id)
         except IntegrityError:
             # A new share of the same post and network went in at the same moment (unique index).
