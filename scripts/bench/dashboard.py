@@ -31,7 +31,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from advocacy import db
 from advocacy.clock import SimulatedClock
@@ -40,6 +40,7 @@ from dashboards.cache import FigureCache
 from dashboards.collect import SNAPSHOT_OFFSETS
 from dashboards.ingest import totals_from_rollups
 from dashboards.pages import figure_specs
+from scripts.bench.database import empty_and_migrate
 from scripts.bench.result import Measure, bench_database_url, report
 
 GOAL = 0.1
@@ -82,11 +83,13 @@ def offsets_sql() -> str:
 
 async def generate(url: str, snapshots: int) -> dict[str, float]:
     """Empty the database, migrate it and fill it; returns how long each step took."""
-    settings = Settings(database_url=url)
-    await db.init_db(settings)
-    await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await Tortoise.close_connections()
-    await db.migrate(settings)
+    await empty_and_migrate(Settings(database_url=url))
+    return await fill(url, snapshots)
+
+
+async def fill(url: str, snapshots: int) -> dict[str, float]:
+    """Fill a migrated, empty PostgreSQL database with about `snapshots` snapshots and what derives
+    from them; returns how long each step took and how many snapshots were made."""
     posts = max(1, snapshots // len(SNAPSHOT_OFFSETS))
     # One share per person, post and network (the shares' unique index): consecutive shares go to
     # distinct ambassadors, so each run of AMBASSADORS shares of a campaign takes a post of its own.
