@@ -26,7 +26,7 @@ from advocacy.settings import Settings
 from advocacy.users.models import User
 from campaigns.models import Campaign
 from connectors.base import PostMetrics
-from dashboards.ingest import record_snapshots
+from dashboards.collection.ingest import record_snapshots
 from dashboards.models import MetricSnapshot, TrackedPost
 from scripts.bench.database import empty_and_migrate
 from scripts.bench.result import Measure, bench_database_url, report
