@@ -52,10 +52,10 @@ from advocacy.users import pages as user_pages
 from campaigns import endpoints as campaign_endpoints
 from campaigns import pages as campaign_pages
 from campaigns.brand import BrandPublisher
-from dashboards import cost_pages as dashboard_cost_pages
-from dashboards import endpoints as dashboard_endpoints
-from dashboards import pages as dashboard_pages
-from dashboards.cache import FigureCache
+from dashboards.web import cost_pages as dashboard_cost_pages
+from dashboards.web import endpoints as dashboard_endpoints
+from dashboards.web import pages as dashboard_pages
+from dashboards.web.cache import FigureCache
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"

@@ -24,8 +24,8 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from campaigns.announce import send_posts_digests
 from campaigns.service import expire_content
-from dashboards.collect import MetricsCollector
-from dashboards.weekly_mail import send_leadership_summaries
+from dashboards.collection.collect import MetricsCollector
+from dashboards.reporting.weekly_mail import send_leadership_summaries
 
 log = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ environment = Environment(
             PackageLoader("advocacy", "templates"),
             PackageLoader("advocacy.programme", "templates"),
             PackageLoader("campaigns", "templates"),
-            PackageLoader("dashboards", "templates"),
+            PackageLoader("dashboards.web", "templates"),
         ]
     ),
     autoescape=select_autoescape(["html"]),

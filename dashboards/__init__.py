@@ -1,1 +1,1 @@
-"""Measurement: metric snapshots, collection jobs, summaries and Plotly figures."""
+"""Measurement: the metric models; collection/ gathers them, reporting/ reads them, web/ shows them."""

@@ -26,7 +26,7 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from campaigns.brand import BrandPublisher
-from dashboards.collect import MetricsCollector
+from dashboards.collection.collect import MetricsCollector
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, sign_in
 from tests import factories
 

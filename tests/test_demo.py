@@ -16,7 +16,7 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from campaigns.models import BrandPost
 from dashboards.models import MetricSnapshot, TrackedPost
-from dashboards.summary import build_summary
+from dashboards.reporting.summary import build_summary
 
 
 async def test_small_demo_summary_matches_the_database(

@@ -19,7 +19,7 @@ from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
 from campaigns.models import BrandPost, Campaign, CampaignStatus, ContentPack, PackStatus, Post
-from dashboards.collect import MetricsCollector
+from dashboards.collection.collect import MetricsCollector
 from tests import factories
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -20,7 +20,7 @@ from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
 from advocacy.users.models import LoginAttempt, User
 from dashboards.models import DailyRollup, TrackedPost
-from dashboards.views import leaderboard
+from dashboards.reporting.ambassador import leaderboard
 from tests import factories
 
 

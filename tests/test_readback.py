@@ -19,13 +19,13 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import ReadbackCheck, ReadbackState, ShareEvent
 from advocacy.shares.readback import ReadbackChecker, campaign_readback
-from dashboards.collect import MetricsCollector
+from dashboards.collection.collect import MetricsCollector
 from tests import factories
+from tests.dashboards.reporting.test_report import World
 from tests.fakes.linkedin_server import FakeLinkedIn
 from tests.fakes.x_server import FakeX
 from tests.test_live_dispatch import connected_ambassador, live_settings, share_everything
 from tests.test_pages import element, sign_in
-from tests.test_reports import World
 
 
 async def latest_checks(share_ids: Sequence[int]) -> dict[int, ReadbackCheck]:

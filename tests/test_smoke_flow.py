@@ -11,8 +11,8 @@ from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.service import create_share
 from campaigns.brand import BrandPublisher
-from dashboards.collect import MetricsCollector
-from dashboards.report import campaign_report
+from dashboards.collection.collect import MetricsCollector
+from dashboards.reporting.report import campaign_report
 from tests import factories
 
 

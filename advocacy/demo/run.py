@@ -30,11 +30,12 @@ from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
 from campaigns.models import Post
-from dashboards.collect import MetricsCollector
-from dashboards.export import number, percent, times, write_dashboard_html
-from dashboards.report import CampaignReport, campaign_report
-from dashboards.summary import Summary, build_summary
-from dashboards.valuation import add_cost
+from dashboards.collection.collect import MetricsCollector
+from dashboards.reporting.export import write_dashboard_html
+from dashboards.reporting.formats import number, percent, times
+from dashboards.reporting.report import CampaignReport, campaign_report
+from dashboards.reporting.summary import Summary, build_summary
+from dashboards.reporting.valuation import add_cost
 
 TICK = timedelta(minutes=30)
 # What the demo programme cost per simulated day: a share of the licence and of the comms team's time.

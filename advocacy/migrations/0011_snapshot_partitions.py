@@ -1,12 +1,12 @@
-"""Partitions the metric snapshot table by month on PostgreSQL (see dashboards.partitions); SQLite
-keeps one plain table, so the migration does nothing there."""
+"""Partitions the metric snapshot table by month on PostgreSQL (see dashboards.collection.partitions);
+SQLite keeps one plain table, so the migration does nothing there."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 
 async def partition(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    from dashboards.partitions import PARTITION_TABLE
+    from dashboards.collection.partitions import PARTITION_TABLE
 
     client = schema_editor.client
     if client.capabilities.dialect != "postgres":

@@ -7,7 +7,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 async def fill_from_rollups(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    from dashboards.ingest import totals_from_rollups
+    from dashboards.collection.ingest import totals_from_rollups
 
     client = schema_editor.client
     await client.execute_script(totals_from_rollups(client.capabilities.dialect))

@@ -1,8 +1,8 @@
-"""Row types for the collector's batch write on PostgreSQL (see dashboards.ingest.batch_write):
-a batch goes to each table as one array of rows, which the driver encodes many times faster than
+"""Row types for the collector's batch write on PostgreSQL (see
+dashboards.collection.ingest.batch_write): a batch goes to each table as one array of rows, which the driver encodes many times faster than
 one array per column. SQLite writes row by row and needs nothing, so the migration does nothing
 there. The shapes are written out here, as they were when made; a test checks that they still
-match the columns dashboards.ingest sends."""
+match the columns dashboards.collection.ingest sends."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops

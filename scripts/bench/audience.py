@@ -11,7 +11,6 @@ ambassador; the figures are the ratio of our query's time to it, without segment
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -25,8 +24,8 @@ from advocacy.programme import segments, targeting
 from advocacy.settings import Settings
 from advocacy.users.models import Role, User
 from campaigns.models import Campaign
-
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/advocacy_bench"
+from scripts.bench.database import empty_and_migrate
+from scripts.bench.result import bench_database_url
 
 
 async def best_of(rounds: int, step: Callable[[], Awaitable[object]]) -> float:
@@ -38,42 +37,45 @@ async def best_of(rounds: int, step: Callable[[], Awaitable[object]]) -> float:
     return best
 
 
+async def fill(people: int) -> tuple[User, Campaign, list[int]]:
+    """`people` people (one in ten never opted in, twenty departments, six regions, a group of one
+    in fifty), a campaign and two segments, with the ORM open on an empty PostgreSQL database;
+    returns the admin, the campaign and the segments' ids."""
+    conn = connections.get("default")
+    await conn.execute_script(f"""
+      INSERT INTO users (email, name, role, password_hash, department, region, timezone, opted_in_at,
+                         is_active, created_at, manager_email)
+      SELECT 'p' || g || '@bench.example', 'P' || g, 'ambassador', '!', 'Dept' || (g % 20),
+             'Region' || (g % 6), 'UTC', CASE WHEN g % 10 = 0 THEN NULL ELSE now() END, true, now(), ''
+      FROM generate_series(1, {people}) g;
+      INSERT INTO person_groups (name, created_at) VALUES ('Committee', now());
+      INSERT INTO group_members (group_id, user_id) SELECT 1, id FROM users WHERE id % 50 = 0;
+    """)
+    clock = SimulatedClock(datetime.now(UTC))
+    admin = await User.create(email="admin@bench.example", name="Admin", role=Role.ADMIN,
+                              password_hash="!", created_at=clock.now())
+    campaign = await Campaign.create(name="Bench", slug="bench", starts_at=clock.now(),
+                                     ends_at=clock.now(), created_by=admin, created_at=clock.now())
+    both = await segments.save_segment(clock, admin, name="Dept3 in Region1", match="all",
+                                       conditions=[("department", "Dept3"), ("region", "Region1")])
+    either = await segments.save_segment(clock, admin, name="Region2 or committee", match="any",
+                                         conditions=[("region", "Region2"), ("group", "1")])
+    await conn.execute_script("ANALYZE;")
+    return admin, campaign, [both.id, either.id]
+
+
 async def main(people: int, rounds: int) -> None:
-    settings = Settings(env="test", secret_key="bench-secret-key" * 3,
-                        database_url=os.environ.get("ADVOCACY_BENCH_DATABASE_URL", DEFAULT_URL))
+    settings = Settings(env="test", secret_key="bench-secret-key" * 3, database_url=bench_database_url())
+    await empty_and_migrate(settings)
     await db.init_db(settings)
-    await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await db.close_db()
-    await db.migrate(settings)
-    await db.close_db()
-    await db.init_db(settings)
+    admin, campaign, segment_ids = await fill(people)
     try:
-        conn = connections.get("default")
-        # One person in ten never opted in; twenty departments, six regions, a group of one in fifty.
-        await conn.execute_script(f"""
-          INSERT INTO users (email, name, role, password_hash, department, region, timezone, opted_in_at,
-                             is_active, created_at, manager_email)
-          SELECT 'p' || g || '@bench.example', 'P' || g, 'ambassador', '!', 'Dept' || (g % 20),
-                 'Region' || (g % 6), 'UTC', CASE WHEN g % 10 = 0 THEN NULL ELSE now() END, true, now(), ''
-          FROM generate_series(1, {people}) g;
-          INSERT INTO person_groups (name, created_at) VALUES ('Committee', now());
-          INSERT INTO group_members (group_id, user_id) SELECT 1, id FROM users WHERE id % 50 = 0;
-        """)
         clock = SimulatedClock(datetime.now(UTC))
-        admin = await User.create(email="admin@bench.example", name="Admin", role=Role.ADMIN,
-                                  password_hash="!", created_at=clock.now())
-        campaign = await Campaign.create(name="Bench", slug="bench", starts_at=clock.now(),
-                                         ends_at=clock.now(), created_by=admin, created_at=clock.now())
-        both = await segments.save_segment(clock, admin, name="Dept3 in Region1", match="all",
-                                           conditions=[("department", "Dept3"), ("region", "Region1")])
-        either = await segments.save_segment(clock, admin, name="Region2 or committee", match="any",
-                                             conditions=[("region", "Region2"), ("group", "1")])
-        await conn.execute_script("ANALYZE;")
         baseline = await best_of(rounds, targeting.programme_members().count)
         members = await targeting.programme_members().count()
         print(f"{people:,} people, {members:,} opted in; "
               f"baseline (count the members): {baseline * 1000:.1f} ms")
-        for label, ids in (("no segments", []), ("two segments", [both.id, either.id])):
+        for label, ids in (("no segments", []), ("two segments", segment_ids)):
             await segments.set_campaign_segments(clock, admin, campaign.id, ids)
             reached = await targeting.audience_of(campaign).count()
             ours = await best_of(rounds, targeting.audience_of(campaign).count)

@@ -5,8 +5,8 @@
 Needs PostgreSQL: ADVOCACY_BENCH_DATABASE_URL (a database this script empties). The data are made on
 the server (generate_series, INSERT ... SELECT), not through the ORM: ambassadors, their published
 shares, one tracked post per share and seven snapshots per post at the collector's own offsets
-(dashboards.collect.SNAPSHOT_OFFSETS). The daily rollups, each post's latest figures and the
-programme's daily totals are then built the way the collector maintains them (dashboards.ingest): a
+(dashboards.collection.collect.SNAPSHOT_OFFSETS). The daily rollups, each post's latest figures and the
+programme's daily totals are then built the way the collector maintains them (dashboards.collection.ingest): a
 day's rollup holds what each cumulative figure gained since the post's previous snapshot, the post
 keeps its last reported figures, and a day's total sums the rollups of its slice.
 
@@ -14,12 +14,12 @@ keeps its last reported figures, and a day's total sums the rollups of its slice
 and rebuilds the rollups, latest figures and totals from them (after a schema change, without
 generating them again).
 
-Ours: the leadership dashboard's data path (dashboards.leadership.leadership) for the whole programme
-and all time, the widest view, computed afresh (the figure cache is emptied before each run); then the
-same call answered from the cache. Baseline: the best plain SQL over the raw snapshot table for the same
-numbers, one statement per figure group: the latest figures per post with DISTINCT ON, totals by network,
-department and channel, and the new impressions per day by window functions. Goal: ours <= 0.1 of its
-time.
+Ours: the leadership dashboard's data path (dashboards.reporting.leadership.leadership) for the whole
+programme and all time, the widest view, computed afresh (the figure cache is emptied before each run);
+then the same call answered from the cache. Baseline: the best plain SQL over the raw snapshot table for
+the same numbers, one statement per figure group: the latest figures per post with DISTINCT ON, totals by
+network, department and channel, and the new impressions per day by window functions. Goal: ours <= 0.1
+of its time.
 """
 
 from __future__ import annotations
@@ -31,15 +31,16 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from advocacy import db
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
-from dashboards.cache import FigureCache
-from dashboards.collect import SNAPSHOT_OFFSETS
-from dashboards.ingest import totals_from_rollups
-from dashboards.pages import figure_specs
+from dashboards.collection.collect import SNAPSHOT_OFFSETS
+from dashboards.collection.ingest import totals_from_rollups
+from dashboards.web.cache import FigureCache
+from dashboards.web.pages import figure_specs
+from scripts.bench.database import empty_and_migrate
 from scripts.bench.result import Measure, bench_database_url, report
 
 GOAL = 0.1
@@ -82,11 +83,13 @@ def offsets_sql() -> str:
 
 async def generate(url: str, snapshots: int) -> dict[str, float]:
     """Empty the database, migrate it and fill it; returns how long each step took."""
-    settings = Settings(database_url=url)
-    await db.init_db(settings)
-    await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await Tortoise.close_connections()
-    await db.migrate(settings)
+    await empty_and_migrate(Settings(database_url=url))
+    return await fill(url, snapshots)
+
+
+async def fill(url: str, snapshots: int) -> dict[str, float]:
+    """Fill a migrated, empty PostgreSQL database with about `snapshots` snapshots and what derives
+    from them; returns how long each step took and how many snapshots were made."""
     posts = max(1, snapshots // len(SNAPSHOT_OFFSETS))
     # One share per person, post and network (the shares' unique index): consecutive shares go to
     # distinct ambassadors, so each run of AMBASSADORS shares of a campaign takes a post of its own.

@@ -20,9 +20,9 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
-from tortoise import connections
 
 from advocacy import db
 from advocacy.accounts.models import Network, SocialAccount
@@ -34,6 +34,7 @@ from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.service import create_user, hash_password
 from campaigns import service as campaigns
 from campaigns.models import Post
+from scripts.bench.database import empty_and_migrate
 from scripts.bench.result import Measure, bench_database_url, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,12 +72,19 @@ def settings_for(url: str) -> Settings:
 
 
 async def prepare(url: str, shares: int, now: datetime = NOW) -> None:
-    """Empty the database, then queue `shares` shares due at `now` of one approved two-week campaign."""
+    """Empty the database, then queue `shares` shares due at `now` (see `queue_shares`)."""
     settings = settings_for(url)
+    await empty_and_migrate(settings)
     await db.init_db(settings)
-    await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await db.close_db()
-    await db.migrate(settings)
+    try:
+        await queue_shares(shares, now)
+    finally:
+        await db.close_db()
+
+
+async def queue_shares(shares: int, now: datetime, accounts: int = ACCOUNTS) -> None:
+    """`shares` shares due at `now` of one approved two-week campaign, spread over `accounts`
+    ambassadors (the ORM open on an empty database)."""
     clock = SimulatedClock(now)
     password_hash = hash_password("bench password")
     editor = await create_user(clock, email="editor@bench.example.org", role="editor", password="x",
@@ -91,26 +99,24 @@ async def prepare(url: str, shares: int, now: datetime = NOW) -> None:
                                     messages={"linkedin": ["Bench post"]})
     await campaigns.submit_pack(clock, editor, pack.id)
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
-    accounts = []
-    for n in range(ACCOUNTS):
+    made: list[SocialAccount] = []
+    for n in range(accounts):
         user = await create_user(clock, email=f"a{n}@bench.example.org", role="ambassador", password="x",
                                  password_hash=password_hash, opted_in=True)
-        accounts.append(await SocialAccount.create(user=user, network=Network.LINKEDIN, handle=f"a{n}",
-                                                   external_id=f"bench{n}", followers=500,
-                                                   connected_at=now))
+        made.append(await SocialAccount.create(user=user, network=Network.LINKEDIN, handle=f"a{n}",
+                                               external_id=f"bench{n}", followers=500, connected_at=now))
     # A person shares a post once per network (a unique index says so), so there are as many copies
     # of the approved post as each account has shares to make.
-    copies = -(-shares // ACCOUNTS)
+    copies = -(-shares // accounts)
     await Post.bulk_create([Post(pack_id=pack.id, title=f"Bench {n}", url=post.url, created_at=now)
                             for n in range(1, copies)], batch_size=1000)
     post_ids = [p.id for p in await Post.filter(pack_id=pack.id).order_by("id")]
     await Share.bulk_create([
-        Share(user_id=accounts[i % ACCOUNTS].user_id, account_id=accounts[i % ACCOUNTS].id,  # type: ignore[attr-defined]
-              post_id=post_ids[i // ACCOUNTS], network="linkedin", text=f"Bench share {i}",
+        Share(user_id=made[i % accounts].user_id, account_id=made[i % accounts].id,  # type: ignore[attr-defined]
+              post_id=post_ids[i // accounts], network="linkedin", text=f"Bench share {i}",
               status=ShareStatus.QUEUED, due_at=now, created_at=now, updated_at=now)
         for i in range(shares)
     ], batch_size=1000)
-    await db.close_db()
 
 
 async def requeue(url: str) -> None:
@@ -166,7 +172,7 @@ async def raw_baseline(url: str) -> float:
 async def processes(url: str, count: int) -> tuple[float, int, int, float]:
     """Shares per second of `count` worker processes together: (rate, published, duplicates, busy), where
     busy is the CPU time the workers used over the wall time of the run (1.0 = one core kept busy)."""
-    async def run(name: str) -> dict[str, object]:
+    async def run(name: str) -> dict[str, Any]:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-c", WORKER, url, NOW.isoformat(), name, cwd=ROOT,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -178,8 +184,8 @@ async def processes(url: str, count: int) -> tuple[float, int, int, float]:
     results = await asyncio.gather(*(run(f"p{i}") for i in range(count)))
     # From the first process starting to dispatch to the last one finishing: interpreter start-up
     # and imports are left out, as they are for the in-process measures.
-    elapsed = max(r["finished"] for r in results) - min(r["started"] for r in results)  # type: ignore[type-var]
-    published = [share_id for result in results for share_id in result["published"]]  # type: ignore[attr-defined]
+    elapsed = max(r["finished"] for r in results) - min(r["started"] for r in results)
+    published = [share_id for result in results for share_id in result["published"]]
     conn = await asyncpg.connect(url)
     try:
         twice = await conn.fetchval(
@@ -187,7 +193,7 @@ async def processes(url: str, count: int) -> tuple[float, int, int, float]:
             "GROUP BY share_id HAVING count(*) > 1) AS d")
     finally:
         await conn.close()
-    busy = sum(float(r["cpu"]) for r in results) / float(elapsed)  # type: ignore[arg-type]
+    busy = sum(float(r["cpu"]) for r in results) / float(elapsed)
     duplicates = int(twice) + len(published) - len(set(published))
     return len(published) / float(elapsed), len(published), duplicates, busy
 

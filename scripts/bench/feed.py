@@ -24,7 +24,7 @@ from advocacy import db
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.service import issue_api_token
-from scripts.bench.result import Measure, bench_database_url, report
+from scripts.bench.result import LoadRun, Measure, bench_database_url, client_bound, report
 from scripts.bench.serving import requests_per_second, served
 from tests import factories
 from tests.test_pages import csrf_of
@@ -66,25 +66,25 @@ def session_cookie(base: str, email: str, password: str) -> str:
 def measure(url: str, seconds: float = 3, rounds: int = 3) -> list[Measure]:
     email, password, token = asyncio.run(seed(url))
     env = {"ADVOCACY_DATABASE_URL": url, "ADVOCACY_ENV": "development", "ADVOCACY_BENCH_DATABASE_URL": url}
-    bare: list[float] = []
-    page: list[float] = []
-    api: list[float] = []
-    tool = ""
+    bare: list[LoadRun] = []
+    page: list[LoadRun] = []
+    api: list[LoadRun] = []
     with served("scripts.bench.bare:pk_app", env) as bare_base, served("advocacy.asgi:app", env) as base:
         cookie = {"Cookie": session_cookie(base, email, password)}
         bearer = {"Authorization": f"Bearer {token}"}
         for _ in range(rounds):  # in turns, so a busy moment on the machine hits all alike
-            rate, tool = requests_per_second(f"{bare_base}/?id=1", seconds)
-            bare.append(rate)
-            page.append(requests_per_second(f"{base}/feed", seconds, headers=cookie)[0])
-            api.append(requests_per_second(f"{base}/api/v1/feed", seconds, headers=bearer)[0])
-    b = statistics.median(bare)
-    note = f"{tool}, {rounds} rounds of {seconds:g} s, medians, {POSTS} posts, signed in"
+            bare.append(requests_per_second(f"{bare_base}/?id=1", seconds))
+            page.append(requests_per_second(f"{base}/feed", seconds, headers=cookie))
+            api.append(requests_per_second(f"{base}/api/v1/feed", seconds, headers=bearer))
+    b = statistics.median(run.rate for run in bare)
+    note = f"{bare[0].tool}, {rounds} rounds of {seconds:g} s, medians, {POSTS} posts, signed in"
     return [
-        Measure("ambassador feed page (rps)", statistics.median(page), b, "req/s", GOAL,
-                baseline_name="Starlette + raw asyncpg primary-key read", note=note),
-        Measure("ambassador feed API (rps)", statistics.median(api), b, "req/s", GOAL,
-                baseline_name="Starlette + raw asyncpg primary-key read", note=note),
+        Measure("ambassador feed page (rps)", statistics.median(run.rate for run in page), b, "req/s", GOAL,
+                baseline_name="Starlette + raw asyncpg primary-key read", note=note,
+                client_bound=client_bound(bare + page)),
+        Measure("ambassador feed API (rps)", statistics.median(run.rate for run in api), b, "req/s", GOAL,
+                baseline_name="Starlette + raw asyncpg primary-key read", note=note,
+                client_bound=client_bound(bare + api)),
     ]
 
 

@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from advocacy import db
 from advocacy.accounts.models import SocialAccount
@@ -26,8 +26,9 @@ from advocacy.settings import Settings
 from advocacy.users.models import User
 from campaigns.models import Campaign
 from connectors.base import PostMetrics
-from dashboards.ingest import record_snapshots
+from dashboards.collection.ingest import record_snapshots
 from dashboards.models import MetricSnapshot, TrackedPost
+from scripts.bench.database import empty_and_migrate
 from scripts.bench.result import Measure, bench_database_url, report
 
 GOAL = 0.5
@@ -44,33 +45,36 @@ def metrics_for(tracked: list[TrackedPost], at: datetime, step: int) -> list[Pos
     ]
 
 
-async def measure(url: str, posts: int = 5000, rounds: int = 4) -> list[Measure]:
-    settings = Settings(database_url=url)
-    await db.init_db(settings)
-    await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await Tortoise.close_connections()
-    await db.migrate(settings)
-    await db.init_db(settings)
-    now = datetime(2026, 11, 1, tzinfo=UTC)
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+async def track_posts(posts: int) -> list[TrackedPost]:
+    """`posts` posts of one account enrolled for collection (the ORM open on an empty database)."""
     user = await User.create(email="bench@example.org", name="Bench", role="ambassador", password_hash="x",
-                             department="Nursing", region="North", created_at=now)
+                             department="Nursing", region="North", created_at=NOW)
     account = await SocialAccount.create(user=user, network="linkedin", external_id="bench", handle="bench",
-                                         status="connected", connected_at=now)
-    campaign = await Campaign.create(name="Bench", slug="bench", starts_at=now,
-                                     ends_at=now + timedelta(days=30), created_by=user, created_at=now)
+                                         status="connected", connected_at=NOW)
+    campaign = await Campaign.create(name="Bench", slug="bench", starts_at=NOW,
+                                     ends_at=NOW + timedelta(days=30), created_by=user, created_at=NOW)
     await TrackedPost.bulk_create([
         TrackedPost(account=account, campaign=campaign, network="linkedin", external_id=f"p{i}",
-                    published_at=now)
+                    published_at=NOW)
         for i in range(posts)
     ], batch_size=1000)
-    tracked = await TrackedPost.all().select_related("account").order_by("id")
+    return await TrackedPost.all().select_related("account").order_by("id")
 
+
+async def measure(url: str, posts: int = 5000, rounds: int = 4) -> list[Measure]:
+    settings = Settings(database_url=url)
+    await empty_and_migrate(settings)
+    await db.init_db(settings)
+    tracked = await track_posts(posts)
     ours_rows, ours_time, raw_rows, raw_time, copy_rows, copy_time = 0, 0.0, 0, 0.0, 0, 0.0
     raw = await asyncpg.connect(url.replace("postgres://", "postgresql://"))
     try:
         # Ours and the baseline in turns, round by round, so a busy moment on the machine hits both.
         for step in range(1, rounds + 1):
-            at = now + timedelta(hours=6 * step)
+            at = NOW + timedelta(hours=6 * step)
             readings = metrics_for(tracked, at, step)
             for post in tracked:  # the collector moves each collected post on in its schedule
                 post.collections_done = step

@@ -31,6 +31,7 @@ from advocacy.settings import Settings
 from advocacy.users.models import User
 from advocacy.users.service import create_user, hash_password
 from campaigns import service as campaigns
+from scripts.bench.database import empty_and_migrate
 from scripts.bench.result import Measure, bench_database_url, report
 
 GOAL = 0.5
@@ -46,14 +47,16 @@ def settings_for(url: str) -> Settings:
 
 
 async def prepare(url: str, people: int) -> tuple[User, int]:
-    """Empty the database and fill it; returns the editor and the campaign to launch."""
+    """Empty the database and fill it (see `fill_programme`); the ORM is left open."""
     settings = settings_for(url)
+    await empty_and_migrate(settings)
     await db.init_db(settings)
-    await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await db.close_db()
-    await db.migrate(settings)
-    await db.close_db()
-    await db.init_db(settings)
+    return await fill_programme(people)
+
+
+async def fill_programme(people: int) -> tuple[User, int]:
+    """A campaign targeting `people` opted-in nurses, and a tenth more people outside its audience
+    (the ORM open on an empty PostgreSQL database); returns the editor and the campaign to launch."""
     clock = SimulatedClock(NOW)
     password_hash = hash_password("bench password")
     editor = await create_user(clock, email="editor@bench.example.org", role="editor", password="x",

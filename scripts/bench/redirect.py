@@ -19,19 +19,24 @@ from tortoise import Tortoise
 from advocacy import db
 from advocacy.links.models import LinkClickDay, ShortLink
 from advocacy.settings import Settings
-from scripts.bench.result import Measure, report
+from scripts.bench.result import LoadRun, Measure, client_bound, report
 from scripts.bench.serving import requests_per_second, served
 
 GOAL = 0.6
+
+
+async def make_link() -> str:
+    """The short link the benchmark follows (the ORM open on a migrated database); its slug."""
+    link = await ShortLink.create(slug="benchSlug123", target_url="https://example.org/?utm_source=x",
+                                  created_at=datetime.now(UTC))
+    return link.slug
 
 
 async def prepare(settings: Settings) -> str:
     await db.migrate(settings)
     await db.init_db(settings)
     try:
-        link = await ShortLink.create(slug="benchSlug123", target_url="https://example.org/?utm_source=x",
-                                      created_at=datetime.now(UTC))
-        return link.slug
+        return await make_link()
     finally:
         await Tortoise.close_connections()
 
@@ -49,26 +54,24 @@ def measure(seconds: int = 3, rounds: int = 3) -> list[Measure]:
     settings = Settings(database_url=f"sqlite://{directory}/bench.sqlite3")
     slug = asyncio.run(prepare(settings))
     env = {"ADVOCACY_DATABASE_URL": settings.database_url, "ADVOCACY_ENV": "development"}
-    bare: list[float] = []
-    floor: list[float] = []
-    ours: list[float] = []
-    tool = ""
+    bare: list[LoadRun] = []
+    floor: list[LoadRun] = []
+    ours: list[LoadRun] = []
     # Both servers up at once and measured in turns, so a busy moment on the machine hits both alike.
     with served("scripts.bench.bare:app") as bare_base, served("advocacy.asgi:app", env) as base:
         for _ in range(rounds):
-            rate, tool = requests_per_second(bare_base + "/", seconds)
-            bare.append(rate)
+            bare.append(requests_per_second(bare_base + "/", seconds))
             # Our app's cheapest route: what the middleware stack alone costs.
-            floor.append(requests_per_second(f"{base}/healthz", seconds)[0])
-            ours.append(requests_per_second(f"{base}/l/{slug}", seconds)[0])
+            floor.append(requests_per_second(f"{base}/healthz", seconds))
+            ours.append(requests_per_second(f"{base}/l/{slug}", seconds))
     counted = asyncio.run(clicks_written(settings))
-    b, f, o = statistics.median(bare), statistics.median(floor), statistics.median(ours)
-    rounds_text = ", ".join(f"{x / y:.2f}" for x, y in zip(ours, bare, strict=True))
+    b, f, o = (statistics.median(run.rate for run in runs) for runs in (bare, floor, ours))
+    rounds_text = ", ".join(f"{x.rate / y.rate:.2f}" for x, y in zip(ours, bare, strict=True))
     return [Measure(
         "click redirect (rps)", o, b, "req/s", GOAL, baseline_name="bare Starlette JSON, same uvicorn",
-        note=f"{tool}, {rounds} rounds of {seconds} s, medians; per round {rounds_text}; our /healthz "
-             f"{f:,.0f} req/s; {counted:,} clicks written at shutdown",
-        extra={"healthz": f, "clicks_written": counted})]
+        note=f"{bare[0].tool}, {rounds} rounds of {seconds} s, medians; per round {rounds_text}; our "
+             f"/healthz {f:,.0f} req/s; {counted:,} clicks written at shutdown",
+        extra={"healthz": f, "clicks_written": counted}, client_bound=client_bound(bare + ours))]
 
 
 def main() -> None:

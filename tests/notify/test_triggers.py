@@ -14,11 +14,11 @@ from advocacy.settings import Settings
 from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.announce import send_posts_digests
-from dashboards.weekly_mail import send_leadership_summaries
+from dashboards.reporting.weekly_mail import send_leadership_summaries
 from tests import factories
+from tests.dashboards.reporting.test_campaign_and_ambassador import campaign_with_shares
 from tests.test_pages import element, sign_in
 from tests.test_password_reset import Inbox, body
-from tests.test_views import campaign_with_shares
 
 MONDAY_9_NOV = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
 

@@ -1,0 +1,1 @@
+"""Gathering the platforms' metrics: the collector, the batch write of snapshots and rollups, partitions."""

@@ -1,0 +1,152 @@
+"""Request and response shapes of the reporting API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from dashboards.reporting.emv import EmvFormulaSpec
+from dashboards.reporting.measures import ChannelTotals
+from dashboards.reporting.report import CampaignReport
+from dashboards.reporting.summary import Summary
+
+
+class ReportQuery(BaseModel):
+    campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    start: date | None = None
+    end: date | None = Field(default=None, description="Inclusive last day")
+    department: str | None = Field(default=None, max_length=100)
+    network: Literal["linkedin", "x"] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReportQuery:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class TotalsOut(BaseModel):
+    posts: int
+    impressions: int | None = Field(description="None when no post reported it")
+    reach: int | None
+    engagements: int | None
+    clicks: int | None
+    engagement_rate: float | None
+    click_through_rate: float | None
+    provenance: str
+
+    @classmethod
+    def of(cls, totals: ChannelTotals) -> TotalsOut:
+        return cls(
+            posts=totals.posts,
+            impressions=totals.impressions,
+            reach=totals.reach,
+            engagements=totals.engagements,
+            clicks=totals.clicks,
+            engagement_rate=totals.engagement_rate,
+            click_through_rate=totals.click_through_rate,
+            provenance=totals.provenance,
+        )
+
+
+class ReportOut(BaseModel):
+    campaign_id: int | None
+    start: datetime | None
+    end: datetime | None
+    shares_published: int
+    ambassadors_sharing: int
+    advocacy: TotalsOut
+    brand: TotalsOut
+    engagement_rate_ratio: float | None
+    amplification: float | None
+    click_through_ratio: float | None
+
+    @classmethod
+    def of(cls, report: CampaignReport) -> ReportOut:
+        return cls(
+            campaign_id=report.campaign_id,
+            start=report.start,
+            end=report.end,
+            shares_published=report.shares_published,
+            ambassadors_sharing=report.ambassadors_sharing,
+            advocacy=TotalsOut.of(report.advocacy),
+            brand=TotalsOut.of(report.brand),
+            engagement_rate_ratio=report.engagement_rate_ratio,
+            amplification=report.amplification,
+            click_through_ratio=report.click_through_ratio,
+        )
+
+
+class FigureOut(BaseModel):
+    key: str
+    label: str
+    value: float | None = Field(description="None when nothing was reported or it cannot be computed")
+    unit: str = Field(description="count, ratio, percent or an ISO 4217 currency code")
+    kind: str = Field(description="measured, estimated or simulated (none when there is no figure)")
+    formula_version: int | None = Field(description="The EMV formula version the figure used")
+    note: str
+
+
+class RatesIn(BaseModel):
+    cpm: float = Field(ge=0, description="Per 1,000 impressions")
+    cpc: float = Field(ge=0, description="Per click")
+    per_engagement: float = Field(ge=0)
+
+
+class FormulaOut(BaseModel):
+    version: int
+    currency: str
+    text: str
+    rates: dict[str, RatesIn]
+
+    @classmethod
+    def of(cls, formula: EmvFormulaSpec) -> FormulaOut:
+        return cls(version=formula.version, currency=formula.currency, text=formula.describe(),
+                   rates={n: RatesIn(cpm=r.cpm, cpc=r.cpc, per_engagement=r.per_engagement)
+                          for n, r in formula.rates.items()})
+
+
+class FormulaIn(BaseModel):
+    rates: dict[Literal["linkedin", "x"], RatesIn] = Field(min_length=1)
+    note: str = Field(default="", max_length=1000)
+
+
+class SummaryOut(BaseModel):
+    campaign_id: int | None
+    start: datetime | None
+    end: datetime | None
+    currency: str
+    formula: FormulaOut
+    figures: list[FigureOut]
+
+    @classmethod
+    def of(cls, summary: Summary) -> SummaryOut:
+        return cls(
+            campaign_id=summary.campaign_id, start=summary.start, end=summary.end,
+            currency=summary.currency, formula=FormulaOut.of(summary.formula),
+            figures=[FigureOut(key=f.key, label=f.label, value=f.value, unit=f.unit, kind=f.kind,
+                               formula_version=f.formula_version, note=f.note)
+                     for f in summary.figures],
+        )
+
+
+class CostIn(BaseModel):
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    currency: str = Field(pattern="^[A-Z]{3}$")
+    period_start: date
+    period_end: date
+    campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    note: str = Field(default="", max_length=1000)
+
+
+class CostOut(BaseModel):
+    id: int
+    amount: Decimal
+    currency: str
+    period_start: date
+    period_end: date
+    campaign_id: int | None
+    note: str

@@ -1,0 +1,93 @@
+"""The leadership dashboard: every chart has its table, CSV export, filters, EMV and ROI shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import httpx
+
+from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
+from dashboards.models import DailyRollup
+from dashboards.reporting.figures import figures_of
+from dashboards.reporting.leadership import leadership
+from dashboards.reporting.tables import Table, to_csv
+from tests import factories
+from tests.dashboards.reporting.test_report import World
+from tests.test_pages import element, sign_in
+
+CHARTS = ("daily-impressions", "engagement-rate", "departments", "regions", "emv", "participation",
+          "top-posts")
+
+
+async def measured_world(settings: Settings, clock: SimulatedClock) -> int:
+    world = World(settings, clock)
+    campaign, post = await world.launch()
+    await world.share(post, "linkedin", department="Nursing", region="North")
+    await world.share(post, "x", department="Pharmacy", region="South")
+    await world.collect_for(7)
+    return campaign.id
+
+
+async def test_every_chart_is_drawn_with_its_provenance_and_a_csv_link(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    campaign_id = await measured_world(database, clock)
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    html = (await client.get("/dashboard", params={"campaign_id": campaign_id})).text
+    for key in CHARTS:
+        spec = json.loads(re.search(rf'id="fig-{key}">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+        title = spec["layout"]["title"]["text"]
+        assert re.search(r"\((measured|estimated|simulated)\)", title), (key, title)
+        assert f'href="/dashboard/{key}.csv?campaign_id={campaign_id}"' in html
+    assert "EMV formula v1 (USD)" in element(html, "emv-formula")
+    assert "USD" in element(html, "kpi-emv") and "simulated" in element(html, "kpi-emv")
+    assert "needs a programme cost" in element(html, "kpi-roi")
+
+
+async def test_csv_export_is_the_table_behind_the_chart(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    campaign_id = await measured_world(database, clock)
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    response = await client.get("/dashboard/departments.csv", params={"campaign_id": campaign_id})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["department", "impressions", "engagements"]
+    rolled = {d: 0 for d in ("Nursing", "Pharmacy")}
+    for row in await DailyRollup.filter(is_brand=False):
+        rolled[row.department] += row.impressions or 0
+    assert {r[0]: int(r[1]) for r in rows[1:]} == rolled
+    unknown = await client.get("/dashboard/nothing.csv")
+    assert unknown.status_code == 404
+
+
+async def test_department_and_network_filters_narrow_the_ambassador_side(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    campaign_id = await measured_world(database, clock)
+    everyone = await leadership(clock, database, campaign_id, None, None)
+    nursing = await leadership(clock, database, campaign_id, None, None, department="Nursing")
+    on_x = await leadership(clock, database, campaign_id, None, None, network="x")
+    assert everyone.summary.report.shares_published == 2
+    assert nursing.summary.report.shares_published == 1 and on_x.summary.report.shares_published == 1
+    assert [r[0] for r in nursing.tables["departments"].rows] == ["Nursing"]
+    assert [r[0] for r in on_x.tables["regions"].rows] == ["South"]
+    assert nursing.summary.report.brand.posts == 2, "brand posts belong to no department: still compared"
+    assert on_x.summary.report.brand.posts == 1
+    assert nursing.summary.figure("roi").value is None
+
+
+def test_csv_neutralises_spreadsheet_formulas() -> None:
+    table = Table("t", ("post", "impressions"), [("=HYPERLINK(\"x\")", 3), ("fine", None)], "measured")
+    assert to_csv(table) == "post,impressions\n\"'=HYPERLINK(\"\"x\"\")\",3\nfine,\n"
+
+
+def test_a_figure_is_made_for_every_table() -> None:
+    tables = {key: Table(key, ("a", "b", "c", "d", "e"), [("x", 1, 2, 3, 4)], "simulated") for key in CHARTS}
+    figures = figures_of(tables)
+    assert set(figures) == set(CHARTS)
+    assert all("(simulated)" in fig.layout.title.text for fig in figures.values())
