@@ -1,4 +1,4 @@
-"""Rules and transactions for campaigns: compose, review, approve, launch, and the feed query."""
+"""Rules and transactions for campaigns: compose, review, approve, launch, correct, retire."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker
 from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
-from advocacy.shares.service import variant_uses
 from advocacy.shares.wording import MessageCorrection, correct_queued_shares
 from advocacy.users.models import Role, User
 from campaigns import shareable
@@ -336,31 +335,6 @@ async def set_featured(clock: Clock, editor: User, post_id: int, featured: bool)
                      post.title, post=post)
     shareable.invalidate()
     return post
-
-
-async def shareable_posts(clock: Clock) -> list[Post]:
-    """Approved posts of launched campaigns whose window is open, featured first, then newest.
-
-    Each post's variants come least-shared first, so the feed (which pre-selects the first
-    suggestion for a network) rotates the wording and the same text does not go out from many
-    accounts."""
-    now = clock.now()
-    posts = (
-        await Post.filter(
-            pack__status=PackStatus.APPROVED,
-            pack__campaign__status=CampaignStatus.LAUNCHED,
-            pack__campaign__ends_at__gt=now,
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .filter(Q(pack__expires_at__isnull=True) | Q(pack__expires_at__gt=now))
-        .select_related("pack__campaign")
-        .prefetch_related("variants")
-        .order_by("-featured", "-created_at", "-id")
-    )
-    uses = await variant_uses([post.id for post in posts])
-    for post in posts:
-        post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
-    return list(posts)
 
 
 async def campaign_content(campaign_id: int) -> tuple[Campaign, list[ContentPack]]:

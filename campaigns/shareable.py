@@ -25,6 +25,7 @@ from advocacy.clock import Clock
 from advocacy.programme import targeting
 from advocacy.users.models import User
 from campaigns.models import Post
+from campaigns.queries import shareable_posts
 from campaigns.schemas import VariantOut
 
 
@@ -91,9 +92,6 @@ def _value_of(post: Post) -> ShareablePost:
 
 async def read_shareable(clock: Clock) -> Shareable:
     """Read the shareable posts and their campaigns' targeting from the database, uncached."""
-    # Imported here: campaigns.service empties this module's cache, so it imports this module.
-    from campaigns.service import shareable_posts
-
     posts = await shareable_posts(clock)
     values = tuple(_value_of(post) for post in posts)
     rules = await targeting.campaign_rules(sorted({post.campaign_id for post in values}))

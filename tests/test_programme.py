@@ -8,8 +8,9 @@ import pytest
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
-from advocacy.accounts.tokens import TokenCipher, store_tokens
+from advocacy.accounts.tokens import store_tokens
 from advocacy.audit.models import AuditEntry
+from advocacy.cipher import TokenCipher
 from advocacy.clock import SimulatedClock
 from advocacy.errors import Conflict, Forbidden, InvalidInput
 from advocacy.programme import consent, guidelines, invitations, training

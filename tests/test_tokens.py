@@ -9,7 +9,8 @@ import pytest
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
-from advocacy.accounts.tokens import TokenCipher, store_tokens
+from advocacy.accounts.tokens import store_tokens
+from advocacy.cipher import TokenCipher
 from advocacy.clock import SimulatedClock
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from connectors.base import AuthExpired

@@ -13,7 +13,8 @@ from datetime import timedelta
 import httpx
 
 from advocacy.accounts.models import Network, SocialAccount
-from advocacy.accounts.tokens import TokenCipher, XTokenRefresher
+from advocacy.accounts.tokens import XTokenRefresher
+from advocacy.cipher import TokenCipher
 from advocacy.clock import Clock
 from advocacy.settings import Settings
 from connectors.base import AccountRef, Connector, ConnectorError

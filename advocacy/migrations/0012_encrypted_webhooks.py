@@ -7,7 +7,7 @@ from tortoise.migrations import operations as ops
 
 
 async def encrypt_saved_addresses(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    from advocacy.accounts.tokens import TokenCipher
+    from advocacy.cipher import TokenCipher
     from advocacy.settings import get_settings
 
     client = schema_editor.client

@@ -21,7 +21,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
-from advocacy.accounts.tokens import TokenCipher
+from advocacy.cipher import TokenCipher
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, InvalidInput
 from advocacy.localtime import zone_named, zone_of

@@ -10,7 +10,6 @@ from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -32,6 +31,7 @@ from advocacy.shares.models import (
 )
 from advocacy.shares.planner import plan_auto_queue
 from advocacy.shares.preferences import sharing_hours
+from advocacy.shares.usage import variant_uses
 from advocacy.shares.wording import share_text
 from advocacy.users.models import Role, User
 from campaigns import shareable
@@ -323,20 +323,6 @@ async def guard_authenticity(
             "suggested_text": offer.text if offer else None,
         },
     )
-
-
-async def variant_uses(post_ids: list[int]) -> dict[int, int]:
-    """How many shares (in any state but cancelled) used each variant of these posts."""
-    if not post_ids:
-        return {}
-    rows = (
-        await Share.filter(post_id__in=post_ids, variant_id__isnull=False)
-        .exclude(status=ShareStatus.CANCELLED)
-        .annotate(uses=Count("id"))
-        .group_by("variant_id")
-        .values_list("variant_id", "uses")
-    )
-    return {variant_id: uses for variant_id, uses in rows}
 
 
 async def cancel_share(clock: Clock, user: User, share_id: int) -> Share:

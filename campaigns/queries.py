@@ -1,0 +1,34 @@
+"""Reads of campaign content beyond get and create: the posts an ambassador may share now."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+
+from advocacy.clock import Clock
+from advocacy.shares.usage import variant_uses
+from campaigns.models import CampaignStatus, PackStatus, Post
+
+
+async def shareable_posts(clock: Clock) -> list[Post]:
+    """Approved posts of launched campaigns whose window is open, featured first, then newest.
+
+    Each post's variants come least-shared first, so the feed (which pre-selects the first
+    suggestion for a network) rotates the wording and the same text does not go out from many
+    accounts."""
+    now = clock.now()
+    posts = (
+        await Post.filter(
+            pack__status=PackStatus.APPROVED,
+            pack__campaign__status=CampaignStatus.LAUNCHED,
+            pack__campaign__ends_at__gt=now,
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(Q(pack__expires_at__isnull=True) | Q(pack__expires_at__gt=now))
+        .select_related("pack__campaign")
+        .prefetch_related("variants")
+        .order_by("-featured", "-created_at", "-id")
+    )
+    uses = await variant_uses([post.id for post in posts])
+    for post in posts:
+        post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
+    return list(posts)
