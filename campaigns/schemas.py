@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from campaigns.models import Campaign, ContentPack, MessageVariant, Post
+from campaigns.models import Campaign, ContentPack, FindingOverride, MessageVariant, Post
 
 
 class CampaignCreate(BaseModel):
@@ -123,3 +123,27 @@ class CampaignOut(BaseModel):
 
 class FeatureRequest(BaseModel):
     featured: bool = Field(description="True puts the post at the top of the feed.")
+
+
+class OverrideRequest(BaseModel):
+    rule: str = Field(min_length=1, max_length=64, description="The warning's rule, as the check names it")
+    span: tuple[int, int] = Field(description="The warning's [start, end) in the message, as the check says")
+    reason: str = Field(max_length=2000, description="Why the warning does not apply (required)")
+
+
+class OverrideOut(BaseModel):
+    id: int
+    variant_id: int
+    rule: str
+    span: tuple[int, int]
+    words: str
+    reason: str
+    reviewer_id: int
+    at: datetime
+    policy_version: int
+
+    @classmethod
+    def of(cls, override: FindingOverride) -> OverrideOut:
+        return cls(id=override.id, variant_id=override.variant_id, rule=override.rule,
+                   span=(override.start, override.end), words=override.words, reason=override.reason,
+                   reviewer_id=override.reviewer_id, at=override.at, policy_version=override.policy_version)

@@ -173,7 +173,8 @@ async def create_share(
     if blocking(findings):
         raise InvalidInput(
             "This share cannot go out: " + describe_blocking(full_text, findings),
-            {"field": "text", "text": full_text, "findings": [f.as_json() for f in findings]},
+            {"field": "text", "text": full_text, "findings": [f.as_json() for f in findings],
+             "policy_version": compliance.policy.version},
         )
 
     await guard_authenticity(user, post, network, full_text, variant, compliance, policy, nudge_similar)
@@ -197,6 +198,7 @@ async def create_share(
                 variant=variant,
                 network=network,
                 text=full_text,
+                policy_version=compliance.policy.version,
                 status=ShareStatus.QUEUED,
                 due_at=due,
                 created_at=now,
