@@ -82,6 +82,8 @@ class PackOut(BaseModel):
     author_id: int
     reviewer_id: int | None
     review_note: str
+    policy_version: int | None = Field(default=None, description="The compliance policy version that "
+                                       "judged the pack when it was approved")
     posts: list[PostOut]
 
     @classmethod
@@ -93,6 +95,7 @@ class PackOut(BaseModel):
             author_id=pack.author_id,  # type: ignore[attr-defined]
             reviewer_id=pack.reviewer_id,  # type: ignore[attr-defined]
             review_note=pack.review_note,
+            policy_version=pack.policy_version,
             posts=posts,
         )
 

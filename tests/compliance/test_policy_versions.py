@@ -199,7 +199,7 @@ async def test_a_kept_engine_follows_a_version_saved_by_another_process(
 
 
 async def test_shares_and_approved_packs_record_the_version_that_judged_them(
-    database: Settings, clock: SimulatedClock
+    client: httpx.AsyncClient, database: Settings, clock: SimulatedClock
 ) -> None:
     admin = await factories.create_user(clock, "admin")
     draft = versions.parse_draft({"disclosures": ["#employee", "I work at {organization}"]}, {}, "US")
@@ -213,6 +213,9 @@ async def test_shares_and_approved_packs_record_the_version_that_judged_them(
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True, compliance=engine)
     await campaigns.launch_campaign(clock, editor, campaign.id)
     assert (await ContentPack.get(id=pack.id)).policy_version == 1
+    headers = {"Authorization": f"Bearer {await issue_api_token(clock, editor)}"}
+    described = await client.get(f"/api/v1/campaigns/{campaign.id}", headers=headers)
+    assert [p["policy_version"] for p in described.json()["packs"]] == [1]
     approval = await AuditEntry.get(action="pack.approve")
     assert approval.details == {"policy_version": 1}
     ambassador, account = await factories.create_ambassador(clock)
