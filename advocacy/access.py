@@ -90,6 +90,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-message-edit": frozenset({E, ADMIN}),
     "studio-correction-create": frozenset({E, ADMIN}),
     "studio-correction-review": frozenset({R, ADMIN}),
+    "studio-finding-override": frozenset({R, ADMIN}),
     "api-campaigns-list": frozenset({E, R, L, ADMIN}),
     "api-campaigns-get": frozenset({E, R, L, ADMIN}),
     "api-campaigns-create": frozenset({E, ADMIN}),
@@ -97,6 +98,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-posts-feature": frozenset({E, ADMIN}),
     "api-packs-submit": frozenset({E, ADMIN}),
     "api-packs-review": frozenset({R, ADMIN}),
+    "api-findings-override": frozenset({R, ADMIN}),
     "api-campaigns-launch": frozenset({E, ADMIN}),
     # leadership dashboard
     "dashboard": frozenset({L, E, ADMIN}),
@@ -128,6 +130,12 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # guideline wording is an organisation policy: admins publish new versions
     "guidelines-edit": frozenset({ADMIN}),
     "guidelines-publish": frozenset({ADMIN}),
+    # the compliance policy is an organisation policy too: admins save its versions
+    "compliance-policy": frozenset({ADMIN}),
+    "compliance-policy-save": frozenset({ADMIN}),
+    "compliance-policy-try": frozenset({ADMIN}),
+    "api-compliance-policy": frozenset({ADMIN}),
+    "api-compliance-policy-save": frozenset({ADMIN}),
     "training": EVERYONE,
     "training-module": EVERYONE,
     "training-complete": frozenset({A}),

@@ -30,6 +30,8 @@ from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
 from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
+from advocacy.compliance import pages as compliance_pages
+from advocacy.compliance.current import CurrentPolicy
 from advocacy.db import tortoise_config
 from advocacy.errors import DomainError
 from advocacy.headers import SecurityHeadersMiddleware, origin_of, security_headers
@@ -74,6 +76,7 @@ PAGE_ROUTES = [
     *user_pages.routes,
     *oidc.routes,
     *audit_pages.routes,
+    *compliance_pages.routes,
     *share_pages.routes,
     *account_pages.routes,
     *campaign_pages.routes,
@@ -241,6 +244,7 @@ def create_app(
                     "visitor_salts": DailySalts(),
                     "figure_cache": FigureCache(settings.dashboard_cache_seconds),
                     "oidc": oidc_client,
+                    "compliance": CurrentPolicy(settings),
                 }
             finally:
                 if scheduler is not None:

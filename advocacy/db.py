@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "advocacy.links.models",
     "dashboards.models",
     "advocacy.audit.models",
+    "advocacy.compliance.models",
     "advocacy.programme.models",
     "advocacy.notify.models",
 ]

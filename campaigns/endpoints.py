@@ -7,13 +7,15 @@ from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
-from advocacy.compliance import engine_for
-from campaigns import service
+from advocacy.compliance.current import compliance_engine
+from campaigns import overrides, service
 from campaigns.models import Campaign
 from campaigns.schemas import (
     CampaignCreate,
     CampaignOut,
     FeatureRequest,
+    OverrideOut,
+    OverrideRequest,
     PackOut,
     PostCreate,
     PostOut,
@@ -54,7 +56,7 @@ async def create_post(request: Request) -> Response:
     post = await service.add_post(
         request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
         title=body.title, url=body.url, messages=body.messages,
-        compliance=engine_for(request.state.settings), expires_at=body.expires_at,
+        compliance=await compliance_engine(request), expires_at=body.expires_at,
         brand_ref_linkedin=body.brand_ref_linkedin, brand_ref_x=body.brand_ref_x,
     )
     return respond(PostOut.of(post, list(await post.variants.all())), status=201)
@@ -63,7 +65,7 @@ async def create_post(request: Request) -> Response:
 async def submit_pack(request: Request) -> Response:
     pack = await service.submit_pack(
         request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
-        compliance=engine_for(request.state.settings),
+        compliance=await compliance_engine(request),
     )
     return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
 
@@ -73,9 +75,18 @@ async def review_pack(request: Request) -> Response:
     pack = await service.review_pack(
         request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
         approve=body.approve, note=body.note,
-        compliance=engine_for(request.state.settings),
+        compliance=await compliance_engine(request),
     )
     return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
+
+
+async def override_warning(request: Request) -> Response:
+    body = await parse_body(request, OverrideRequest)
+    made = await overrides.override_warning(
+        request.state.clock, signed_in_user(request), path_int(request, "variant_id"), rule=body.rule,
+        start=body.span[0], end=body.span[1], reason=body.reason, compliance=await compliance_engine(request),
+    )
+    return respond(OverrideOut.of(made), status=201)
 
 
 async def launch_campaign(request: Request) -> Response:
@@ -115,6 +126,10 @@ api_routes = [
     ApiRoute("/packs/{pack_id:int}/review", review_pack, "POST", "api-packs-review",
              "Approve a pack or request changes (a reviewer other than the author)",
              body=ReviewRequest, response=CampaignOut, errors=CONFLICTS),
+    ApiRoute("/messages/{variant_id:int}/overrides", override_warning, "POST", "api-findings-override",
+             "Override a compliance warning on a message of a pack in review, with a reason (reviewers; "
+             "a block, above all a patient identifier's, is refused)", body=OverrideRequest,
+             response=OverrideOut, status=201, errors=CONFLICTS),
     ApiRoute("/campaigns/{campaign_id:int}/launch", launch_campaign, "POST",
              "api-campaigns-launch", "Launch a campaign with an approved pack",
              response=CampaignOut, errors=CONFLICTS),

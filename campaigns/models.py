@@ -65,6 +65,8 @@ class ContentPack(Model):
     review_note = fields.TextField(default="")
     submitted_at = fields.DatetimeField(null=True)
     reviewed_at = fields.DatetimeField(null=True)
+    # The compliance policy version that judged the pack when it was approved.
+    policy_version = fields.IntField(null=True)
     created_at = fields.DatetimeField()
     # After this moment the pack leaves the feed and its queued shares are cancelled.
     expires_at = fields.DatetimeField(null=True)
@@ -203,3 +205,31 @@ class CorrectionNotice(Model):
     class Meta:
         table = "correction_notices"
         unique_together = (("correction", "share"),)
+
+
+class FindingOverride(Model):
+    """A reviewer accepted one compliance warning on a message, with their reason. Kept, never edited.
+
+    It holds for the words it was made on: once the message's text changes it no longer applies.
+    """
+
+    id = fields.IntField(primary_key=True)
+    variant: fields.ForeignKeyRelation[MessageVariant] = fields.ForeignKeyField(
+        "models.MessageVariant", related_name="overrides", on_delete=fields.CASCADE
+    )
+    variant_id: int
+    message_text = fields.TextField()
+    rule = fields.CharField(max_length=64)
+    start = fields.IntField()
+    end = fields.IntField()
+    words = fields.TextField(default="")
+    policy_version = fields.IntField()
+    reason = fields.TextField()
+    reviewer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="finding_overrides", on_delete=fields.RESTRICT
+    )
+    reviewer_id: int
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "finding_overrides"

@@ -16,7 +16,10 @@ from starlette.routing import Route
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
-from advocacy.compliance import Purpose, engine_for
+from advocacy.compliance import Purpose
+from advocacy.compliance.catalogue import RULE_LABELS as RULE_NAMES
+from advocacy.compliance.current import compliance_engine
+from advocacy.compliance.highlight import highlight
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text
 from advocacy.localtime import input_value, parse_local
@@ -30,8 +33,7 @@ from advocacy.programme.targeting import audience_of
 from advocacy.shares.readback import campaign_readback
 from advocacy.templating import flash, render
 from advocacy.users.models import User
-from campaigns import service
-from campaigns.findings_view import highlight
+from campaigns import overrides, service
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
 from campaigns.text_limits import LIMITS, message_length
@@ -162,6 +164,7 @@ async def campaign_page(
     post_form: tuple[int, PostForm] | None = None,
     review_note: str = "",
     compliance: list[dict[str, Any]] | None = None,
+    override_reason: str = "",
 ) -> Response:
     """The campaign with its packs; `error` is (where, message), where names the form it belongs to.
 
@@ -182,13 +185,12 @@ async def campaign_page(
                    if revision.author_id is not None}  # type: ignore[attr-defined]
     people = {person.id: person.name for person in await User.filter(id__in=people_ids)}
     readback = await campaign_readback(campaign_id) if campaign.launched_at else None
-    engine = engine_for(request.state.settings)
-    findings = {
+    engine = await compliance_engine(request)
+    variants = [variant for pack in packs for post in pack.posts for variant in post.variants]
+    findings = await overrides.with_overrides({
         variant.id: [f.as_json() for f in engine.check(variant.text, variant.network, Purpose.SUGGESTION)]
-        for pack in packs
-        for post in pack.posts
-        for variant in post.variants
-    }
+        for variant in variants
+    }, variants)
     return render(
         request,
         "campaign.html",
@@ -210,6 +212,8 @@ async def campaign_page(
         refused=compliance or [],
         highlight=highlight,
         rule_names=RULE_NAMES,
+        policy_version=engine.policy.version,
+        override_reason=override_reason,
         corrections=corrections,
         revisions=revisions,
         readback=readback,
@@ -218,24 +222,6 @@ async def campaign_page(
         targeted=set(await campaign_segment_ids(campaign.id)),
         audience=await audience_of(campaign).count(),
     )
-
-
-RULE_NAMES = {
-    "medical_record_number": "Medical record number",
-    "social_security_number": "Social security number",
-    "email_address": "Email address",
-    "phone_number": "Phone number",
-    "street_address": "Street address",
-    "room_number": "Room or bed number",
-    "age": "Age",
-    "patient_name": "Patient name",
-    "case_timing": "Timing of a case",
-    "blocked_term": "Confidential term",
-    "disclosure": "Disclosure",
-    "link_placement": "Link placement",
-    "first_person": "First person",
-    "political": "Political activity",
-}
 
 
 def by_network(variants: list[MessageVariant]) -> list[tuple[str, list[MessageVariant]]]:
@@ -286,7 +272,7 @@ async def create_post(request: Request) -> Response:
             )
         post = await service.add_post(
             request.state.clock, user, pack.id, title=values.title, url=values.url,
-            messages=values.messages(), compliance=engine_for(request.state.settings),
+            messages=values.messages(), compliance=await compliance_engine(request),
             brand_ref_linkedin=values.brand_ref_linkedin, brand_ref_x=values.brand_ref_x,
             link_preview=preview.as_dict() if preview else None,
         )
@@ -299,7 +285,7 @@ async def create_post(request: Request) -> Response:
 async def submit_pack(request: Request) -> Response:
     async def submit(user: User, pack: ContentPack, form: FormData) -> str:
         await service.submit_pack(
-            request.state.clock, user, pack.id, compliance=engine_for(request.state.settings)
+            request.state.clock, user, pack.id, compliance=await compliance_engine(request)
         )
         return f"“{pack.title}” is with the reviewers now."
 
@@ -313,7 +299,7 @@ async def review_pack(request: Request) -> Response:
             raise InvalidInput("Choose Approve or Request changes.", {"field": "decision"})
         await service.review_pack(
             request.state.clock, user, pack.id, approve=decision == "approve", note=form_text(form, "note"),
-            compliance=engine_for(request.state.settings),
+            compliance=await compliance_engine(request),
         )
         if decision == "approve":
             return f"“{pack.title}” is approved and can be launched."
@@ -347,7 +333,7 @@ async def check_messages(request: Request) -> Response:
     network = form_text(form, "network")
     if network not in LIMITS:
         raise InvalidInput(f"Unknown network {network!r}.", {"field": "network"})
-    engine = engine_for(request.state.settings)
+    engine = await compliance_engine(request)
     messages = []
     for text in split_messages(form_text(form, "text")):
         findings = engine.check(text, network, Purpose.SUGGESTION)
@@ -361,7 +347,7 @@ async def check_messages(request: Request) -> Response:
                 for finding in findings
             ],
         })
-    return JSONResponse({"messages": messages})
+    return JSONResponse({"messages": messages, "policy_version": engine.policy.version})
 
 
 async def archive_pack(request: Request) -> Response:
@@ -425,7 +411,7 @@ async def propose_correction(request: Request) -> Response:
     async def propose() -> str:
         await service.propose_correction(
             request.state.clock, user, variant.id, text=form_text(form, "text"),
-            reason=form_text(form, "reason"), compliance=engine_for(request.state.settings),
+            reason=form_text(form, "reason"), compliance=await compliance_engine(request),
         )
         return "The correction is waiting for a reviewer; the message keeps its approved text until then."
 
@@ -442,7 +428,7 @@ async def edit_message(request: Request) -> Response:
 
     async def edit() -> str:
         await service.edit_message(request.state.clock, user, variant.id, text=form_text(form, "text"),
-                                   compliance=engine_for(request.state.settings))
+                                   compliance=await compliance_engine(request))
         return "The message is saved."
 
     return await on_variant_action(request, variant.post.pack.campaign_id, edit)  # type: ignore[attr-defined]
@@ -463,7 +449,7 @@ async def review_correction(request: Request) -> Response:
             raise InvalidInput("Choose Approve or Reject.", {"field": "decision"})
         await service.review_correction(
             request.state.clock, user, correction.id, approve=decision == "approve",
-            note=form_text(form, "note"), compliance=engine_for(request.state.settings),
+            note=form_text(form, "note"), compliance=await compliance_engine(request),
             links=request.state.links,
         )
         if decision == "approve":
@@ -472,6 +458,35 @@ async def review_correction(request: Request) -> Response:
 
     pack = correction.variant.post.pack
     return await on_variant_action(request, pack.campaign_id, review)  # type: ignore[attr-defined]
+
+
+async def override_warning(request: Request) -> Response:
+    """A reviewer accepts one warning on a message, with their reason; refused inline otherwise."""
+    variant_id = path_int(request, "variant_id")
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound("There is no such message.")
+    campaign_id: int = variant.post.pack.campaign_id  # type: ignore[attr-defined]
+    form = await request.form()
+    try:
+        await overrides.override_warning(
+            request.state.clock, signed_in_user(request), variant.id, rule=form_text(form, "rule"),
+            start=form_int(form, "start"), end=form_int(form, "end"), reason=form_text(form, "reason"),
+            compliance=await compliance_engine(request),
+        )
+    except DomainError as error:
+        return await campaign_page(request, campaign_id, status=error.status_code,
+                                   error=(f"override-v{variant.id}", error.message),
+                                   override_reason=form_text(form, "reason"))
+    flash(request, "The warning is overridden; your reason is shown next to it.")
+    return RedirectResponse(f"/studio/campaigns/{campaign_id}#variant-{variant.id}", status_code=303)
+
+
+def form_int(form: FormData, name: str) -> int:
+    value = form_text(form, name).strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        raise InvalidInput("The finding to override is not named properly: reload the page.", {"field": name})
+    return int(value)
 
 
 routes = [
@@ -483,6 +498,8 @@ routes = [
     Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
     Route("/studio/posts/{post_id:int}/feature", feature_post, methods=["POST"], name="studio-post-feature"),
     Route("/studio/check", check_messages, methods=["POST"], name="studio-check"),
+    Route("/studio/messages/{variant_id:int}/overrides", override_warning, methods=["POST"],
+          name="studio-finding-override"),
     Route("/studio/packs/{pack_id:int}/archive", archive_pack, methods=["POST"], name="studio-pack-archive"),
     Route("/studio/packs/{pack_id:int}/expiry", set_expiry, methods=["POST"], name="studio-pack-expiry"),
     Route("/studio/messages/{variant_id:int}/corrections", propose_correction, methods=["POST"],

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from campaigns.models import Campaign, ContentPack, MessageVariant, Post
+from campaigns.models import Campaign, ContentPack, FindingOverride, MessageVariant, Post
 
 
 class CampaignCreate(BaseModel):
@@ -82,6 +82,8 @@ class PackOut(BaseModel):
     author_id: int
     reviewer_id: int | None
     review_note: str
+    policy_version: int | None = Field(default=None, description="The compliance policy version that "
+                                       "judged the pack when it was approved")
     posts: list[PostOut]
 
     @classmethod
@@ -93,6 +95,7 @@ class PackOut(BaseModel):
             author_id=pack.author_id,  # type: ignore[attr-defined]
             reviewer_id=pack.reviewer_id,  # type: ignore[attr-defined]
             review_note=pack.review_note,
+            policy_version=pack.policy_version,
             posts=posts,
         )
 
@@ -123,3 +126,27 @@ class CampaignOut(BaseModel):
 
 class FeatureRequest(BaseModel):
     featured: bool = Field(description="True puts the post at the top of the feed.")
+
+
+class OverrideRequest(BaseModel):
+    rule: str = Field(min_length=1, max_length=64, description="The warning's rule, as the check names it")
+    span: tuple[int, int] = Field(description="The warning's [start, end) in the message, as the check says")
+    reason: str = Field(max_length=2000, description="Why the warning does not apply (required)")
+
+
+class OverrideOut(BaseModel):
+    id: int
+    variant_id: int
+    rule: str
+    span: tuple[int, int]
+    words: str
+    reason: str
+    reviewer_id: int
+    at: datetime
+    policy_version: int
+
+    @classmethod
+    def of(cls, override: FindingOverride) -> OverrideOut:
+        return cls(id=override.id, variant_id=override.variant_id, rule=override.rule,
+                   span=(override.start, override.end), words=override.words, reason=override.reason,
+                   reviewer_id=override.reviewer_id, at=override.at, policy_version=override.policy_version)

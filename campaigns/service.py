@@ -279,19 +279,23 @@ async def review_pack(
         raise Forbidden("The author of a pack cannot review it: ask another reviewer.")
     if not approve and not note.strip():
         raise InvalidInput("Say what needs to change.", {"field": "note"})
+    compliance = compliance or default_engine()
     if approve:
-        checked = message_findings(compliance or default_engine(), await pack_messages(pack))
+        checked = message_findings(compliance, await pack_messages(pack))
         refuse_blocked("The pack was not approved", checked)
+        pack.policy_version = compliance.policy.version
     pack.status = PackStatus.APPROVED if approve else PackStatus.DRAFT
     pack.reviewer, pack.reviewed_at, pack.review_note = reviewer, clock.now(), note.strip()
     async with in_transaction():
-        await pack.save(update_fields=["status", "reviewer_id", "reviewed_at", "review_note"])
+        await pack.save(
+            update_fields=["status", "reviewer_id", "reviewed_at", "review_note", "policy_version"])
         if approve:
             await record(clock, pack, reviewer, "approved", note.strip() or "Approved.")
         else:
             await record(clock, pack, reviewer, "changes_requested", note.strip())
     shareable.invalidate()
-    await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}")
+    await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}",
+                       {"policy_version": compliance.policy.version})
     return pack
 
 

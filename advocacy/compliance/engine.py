@@ -7,6 +7,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from advocacy.compliance import rules
+from advocacy.compliance.catalogue import apply_settings
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.settings import Settings
@@ -67,7 +68,13 @@ class ComplianceEngine:
         findings.extend(self._link_placement(text, network))
         findings.extend(self._first_person(text))
         findings.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
-        return findings
+        return self._as_policy_says(text, findings)
+
+    def _as_policy_says(self, text: str, findings: list[Finding]) -> list[Finding]:
+        # The one place the policy's per-rule severities and allowed domains apply to findings.
+        if not (self.policy.severities or self.policy.allowed_domains):
+            return findings
+        return apply_settings(findings, dict(self.policy.severities), self.policy.allowed_domains, text)
 
     def with_disclosure(self, text: str, network: str) -> str:
         """`text` with the default disclosure added where the network shows it, unless it is there."""

@@ -48,9 +48,15 @@ class CompliancePolicy:
     blocked_terms: tuple[str, ...] = DEFAULT_BLOCKED_TERMS
     # Public contact points of the organisation (switchboard, press office) that may appear in posts.
     allowed_contacts: tuple[str, ...] = ()
+    # Email domains of the organisation: any address at one of them may appear in posts.
+    allowed_domains: tuple[str, ...] = ()
     phone_region: str = "US"
     linkedin_visible_chars: int = LINKEDIN_VISIBLE_CHARS
     require_first_person: bool = True
+    # Which saved policy version this is (0: the defaults from settings, before any is saved), and
+    # its per-rule choices as (rule, "block" | "warn" | "off") pairs (see catalogue.py).
+    version: int = 0
+    severities: tuple[tuple[str, str], ...] = ()
 
     def disclosure_texts(self) -> tuple[str, ...]:
         return tuple(d.replace("{organization}", self.organization) for d in self.disclosures if d.strip())

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from advocacy.access import allowed
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import bearer_token, signed_in_user
-from advocacy.compliance import engine_for
+from advocacy.compliance.current import compliance_engine
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.schemas import (
@@ -114,7 +114,7 @@ async def create_share(request: Request) -> Response:
     values = body.model_dump(exclude={"confirm_similar"})
     share = await service.create_share(
         request.state.clock, signed_in_user(request), **values,
-        compliance=engine_for(request.state.settings), links=request.state.links,
+        compliance=await compliance_engine(request), links=request.state.links,
         policy=sharing_policy(request), nudge_similar=not body.confirm_similar,
     )
     return respond(ShareOut.of(share), status=201)

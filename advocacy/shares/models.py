@@ -61,6 +61,8 @@ class Share(Model):
     # Set while the outcome of an earlier attempt is unknown: the next attempt is a reconciliation
     # (re-publish and let the platform's duplicate detection name the existing post).
     needs_reconcile = fields.BooleanField(default=False)
+    # The compliance policy version that judged the text when the share was queued.
+    policy_version = fields.IntField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -20,7 +20,7 @@ from advocacy.access import allowed
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
 from advocacy.auth import csrf_token, session_user_id, signed_in_user
-from advocacy.compliance import engine_for
+from advocacy.compliance.current import compliance_engine
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id
 from advocacy.headers import SecurityHeadersMiddleware
@@ -364,7 +364,7 @@ async def share(request: Request) -> Response:
             text=own_text or None,
             scheduled_at=scheduled_at,
             mode=mode,
-            compliance=engine_for(request.state.settings),
+            compliance=await compliance_engine(request),
             links=request.state.links,
             policy=sharing_policy(request),
             nudge_similar=not values.confirm_similar,

@@ -162,7 +162,8 @@ async def create_share(
     if blocking(findings):
         raise InvalidInput(
             "This share cannot go out: " + describe_blocking(full_text, findings),
-            {"field": "text", "text": full_text, "findings": [f.as_json() for f in findings]},
+            {"field": "text", "text": full_text, "findings": [f.as_json() for f in findings],
+             "policy_version": compliance.policy.version},
         )
 
     await guard_authenticity(user, post, network, full_text, variant, compliance, policy, nudge_similar)
@@ -181,7 +182,8 @@ async def create_share(
                 due = await auto_slot(now, user, post, campaign, policy)
             share = await lifecycle.create_queued(
                 now, user=user, account=account, post=post, variant=variant, network=network,
-                text=full_text, due_at=due, reason="auto-queued" if chosen == ShareMode.AUTO else "picked",
+                text=full_text, policy_version=compliance.policy.version, due_at=due,
+                reason="auto-queued" if chosen == ShareMode.AUTO else "picked",
             )
             if links is not None and slug is not None:
                 await links.register(slug, share_id=share.id, url=post.url, network=network,

@@ -1,5 +1,5 @@
 """In headless Chromium: an editor's message is refused with its findings marked, fixed, submitted
-and approved by a reviewer."""
+and approved by a reviewer; an admin edits the compliance policy with its live try box."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from advocacy.clock import SystemClock
+from advocacy.compliance.models import PolicyVersion
 from advocacy.settings import Settings
 from campaigns import service as campaigns
 from campaigns.models import ContentPack, MessageVariant, PackStatus, Post
@@ -128,3 +129,71 @@ async def test_submission_refused_by_a_stricter_policy_is_fixed_in_place_and_app
         finally:
             await browser.close()
     assert (await MessageVariant.get(id=variant.id)).text == "I'm proud of our new cardiac unit. #employee"
+
+
+async def test_admin_allows_a_number_sees_the_try_box_follow_live_and_saves_a_version(
+    async_playwright: Callable[[], Any], database: Settings
+) -> None:
+    wall = SystemClock()
+    admin = await factories.create_user(wall, "admin", name="Ada Admin")
+    text = "Book with our appointment line at 1-800-555-0199. I work at Northbrook Health and I'm proud."
+
+    async with served_app(database) as base_url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = await (await browser.new_context()).new_page()
+            page.set_default_timeout(15_000)
+            await sign_in(page, base_url, admin.email, factories.PASSWORD)
+            await page.goto(base_url + "/admin/compliance")
+            await page.get_by_label("Text to check").fill(text)
+            flagged = page.locator("#try-result mark.finding.block")
+            await flagged.wait_for()
+            assert await flagged.inner_text() == "1-800-555-0199"
+            assert "Phone number (block)" in await page.inner_text("#try-result")
+
+            # The number goes on the allowed list: the box stops flagging it as the admin types.
+            await page.get_by_label("Allowed phone numbers").fill("(800) 555-0199")
+            await page.wait_for_selector("#try-result .verdict.ok")
+            assert await page.locator("#try-result mark.finding").count() == 0
+            await page.screenshot(path=str(ARTIFACTS / "compliance-policy.png"), full_page=True)
+
+            await page.get_by_label("Note").fill("The appointment line is public.")
+            await page.get_by_role("button", name="Save as version 1").click()
+            entry = page.locator("#version-1")
+            await entry.wait_for()
+            history = await entry.inner_text()
+            assert "Ada Admin" in history and "The appointment line is public." in history
+            assert "Allowed phone numbers: added “(800) 555-0199”" in history
+            assert "Version 1 is in use" in await page.inner_text("main")
+        finally:
+            await browser.close()
+    assert await PolicyVersion.all().count() == 1
+
+
+async def test_the_policy_page_fits_a_phone_and_shows_where_focus_is(
+    async_playwright: Callable[[], Any], database: Settings
+) -> None:
+    admin = await factories.create_user(SystemClock(), "admin")
+    async with served_app(database) as base_url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844})
+            page = await context.new_page()
+            page.set_default_timeout(15_000)
+            await sign_in(page, base_url, admin.email, factories.PASSWORD)
+            await page.goto(base_url + "/admin/compliance")
+            widths = await page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert widths[0] <= widths[1], f"the page scrolls sideways at 390 px: {widths}"
+            await page.screenshot(path=str(ARTIFACTS / "compliance-policy-phone.png"), full_page=True)
+            # Every field is named by its label, and the focused one is outlined.
+            unlabelled = await page.evaluate(
+                "[...document.querySelectorAll('#policy-form textarea, #policy-form select, "
+                "#policy-form input:not([type=hidden])')]"
+                ".filter((el) => !el.labels || el.labels.length === 0).map((el) => el.name)")
+            assert unlabelled == []
+            await page.get_by_label("Allowed phone numbers").focus()
+            outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline not in ("", "none")
+        finally:
+            await browser.close()

@@ -120,7 +120,7 @@ async def test_the_check_api_reports_findings_and_ok(
     clean = await client.post("/api/v1/compliance/check",
                               json={"text": "I'm proud of us. #employee", "network": "linkedin"},
                               headers=headers)
-    assert clean.json() == {"ok": True, "findings": []}
+    assert clean.json() == {"ok": True, "findings": [], "policy_version": 0}
 
 
 async def test_the_check_api_refuses_an_unknown_network(

@@ -1,0 +1,67 @@
+"""Request and response shapes of the compliance policy API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from advocacy.compliance.versions import LIST_FIELDS, HistoryEntry, PolicyDraft, draft_of
+
+Entries = Annotated[list[str], Field(max_length=1000)]
+
+
+class PolicyLists(BaseModel):
+    allowed_numbers: Entries = []
+    allowed_addresses: Entries = []
+    allowed_emails: Entries = []
+    allowed_domains: Entries = []
+    blocked_terms: Entries = []
+    disclosures: Entries = []
+
+
+class PolicyIn(PolicyLists):
+    severities: dict[str, str] = Field(
+        default_factory=dict, description="rule → block | warn | off; rules left out keep their default")
+    note: str = Field(max_length=5000, description="What changed and why (required)")
+    base_version: int | None = Field(
+        default=None, description="The version the change starts from; refused if another was saved since")
+
+    def lists(self) -> dict[str, list[str]]:
+        return {name: getattr(self, name) for name in LIST_FIELDS}
+
+
+class PolicyBody(PolicyLists):
+    severities: dict[str, Literal["block", "warn", "off"]]
+
+    @classmethod
+    def of(cls, draft: PolicyDraft) -> PolicyBody:
+        return cls(**{name: list(getattr(draft, name)) for name in LIST_FIELDS},
+                   severities=dict(draft.severities))
+
+
+class PolicyVersionOut(BaseModel):
+    version: int
+    created_at: datetime
+    created_by: str
+    note: str
+    changes: list[str]
+    policy: PolicyBody
+
+    @classmethod
+    def of(cls, entry: HistoryEntry) -> PolicyVersionOut:
+        row = entry.version
+        return cls(version=row.version, created_at=row.created_at, created_by=entry.author, note=row.note,
+                   changes=entry.changes, policy=PolicyBody.of(draft_of(row)))
+
+
+class PolicyOut(BaseModel):
+    version: int = Field(description="The current version (0: the defaults from settings)")
+    policy: PolicyBody
+    history: list[PolicyVersionOut]
+
+    @classmethod
+    def of(cls, number: int, draft: PolicyDraft, history: list[HistoryEntry]) -> PolicyOut:
+        return cls(version=number, policy=PolicyBody.of(draft),
+                   history=[PolicyVersionOut.of(entry) for entry in history])
