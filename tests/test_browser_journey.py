@@ -21,9 +21,9 @@ from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.users.models import User
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS
 from tests import factories
+from tests.accounts.test_browser_accounts import served_live_app
 from tests.fakes.x_server import FakeX
 from tests.test_browser import async_playwright  # noqa: F401 (the fixture)
-from tests.test_browser_accounts import served_live_app
 
 pytestmark = pytest.mark.browser
 ZONE = "America/Chicago"

@@ -30,7 +30,7 @@ from campaigns import service as campaigns
 from campaigns.models import MessageVariant
 from campaigns.shareable import SHAREABLE
 from tests import factories
-from tests.test_feed import shared_by_colleagues
+from tests.shares.test_feed import shared_by_colleagues
 from tests.test_pages import ambassador_with, csrf_of, element, sign_in
 
 COOKIE = "advocacy_session"

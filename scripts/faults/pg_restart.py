@@ -38,8 +38,8 @@ from scripts.bench.result import bench_database_url
 from tests import factories
 from tests.fakes import linkedin_server
 from tests.fakes.serving import serve
-from tests.test_live_dispatch import connected_ambassador, share_everything
-from tests.test_worker_kill import start_worker, worker_environment
+from tests.shares.test_live_dispatch import connected_ambassador, share_everything
+from tests.shares.test_worker_kill import start_worker, worker_environment
 
 POSTS = 10
 LEASE_SECONDS = 15

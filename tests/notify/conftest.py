@@ -12,7 +12,7 @@ from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.settings import Settings
 from tests.fakes import chat_webhooks
 from tests.fakes.serving import serve
-from tests.test_password_reset import Inbox, inbox  # noqa: F401 (the SMTP server fixture)
+from tests.users.test_password_reset import Inbox, inbox  # noqa: F401 (the SMTP server fixture)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from campaigns.announce import announce_launch
 from tests import factories
 from tests.fakes.chat_webhooks import FakeChat
 from tests.notify.test_delivery import immediate_user
-from tests.test_password_reset import Inbox
+from tests.users.test_password_reset import Inbox
 
 # The tests' clock starts on Monday 2 Nov 2026 at 08:00 UTC: today's 08:00 digest has just gone.
 TUESDAY_8_UTC = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)

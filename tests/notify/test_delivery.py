@@ -24,7 +24,7 @@ from advocacy.settings import Settings
 from advocacy.users.models import User
 from tests import factories
 from tests.fakes.chat_webhooks import FakeChat
-from tests.test_password_reset import Inbox, body
+from tests.users.test_password_reset import Inbox, body
 
 SLACK_PATH = "/services/T000/B000/XXXX"
 TEAMS_PATH = "/webhookb2/abc@def/IncomingWebhook/123/456"

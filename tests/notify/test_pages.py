@@ -19,7 +19,7 @@ from advocacy.users.service import issue_api_token
 from tests import factories
 from tests.test_api import bearer
 from tests.test_pages import csrf_of, element, sign_in
-from tests.test_password_reset import Inbox, body
+from tests.users.test_password_reset import Inbox, body
 
 SLACK = "https://hooks.slack.com/services/T000/B000/XXXX"
 

@@ -11,7 +11,7 @@ from advocacy.notify.models import Delivery, DeliveryStatus, Frequency, Notifica
 from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
 from tests import factories
-from tests.test_password_reset import Inbox
+from tests.users.test_password_reset import Inbox
 
 
 def job(scheduler: Any, job_id: str) -> Any:

@@ -18,7 +18,7 @@ from dashboards.reporting.weekly_mail import send_leadership_summaries
 from tests import factories
 from tests.dashboards.reporting.test_campaign_and_ambassador import campaign_with_shares
 from tests.test_pages import element, sign_in
-from tests.test_password_reset import Inbox, body
+from tests.users.test_password_reset import Inbox, body
 
 MONDAY_9_NOV = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from dashboards.reporting.report import campaign_report
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
 from tests.fakes.x_server import FakeX
-from tests.test_live_dispatch import live_settings
+from tests.shares.test_live_dispatch import live_settings
 
 PAGE = {"impressionCount": 72567, "uniqueImpressionsCount": 16240, "clickCount": 2384,
         "likeCount": 208, "commentCount": 36, "shareCount": 23, "engagement": 0.0359}

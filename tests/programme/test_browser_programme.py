@@ -23,7 +23,7 @@ from advocacy.users.models import User
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
 from tests.test_browser import async_playwright, served_app  # noqa: F401  (fixture)
-from tests.test_password_reset import Inbox, inbox  # noqa: F401  (the SMTP server fixture)
+from tests.users.test_password_reset import Inbox, inbox  # noqa: F401  (the SMTP server fixture)
 
 pytestmark = pytest.mark.browser
 JOIN_PATH = re.compile(r"/join/[A-Za-z0-9_-]+")

@@ -11,8 +11,8 @@ from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.service import issue_api_token
 from connectors.base import PermanentError
 from tests import factories
+from tests.shares.test_dispatch import dispatcher, queue_shares
 from tests.test_api import bearer
-from tests.test_dispatch import dispatcher, queue_shares
 
 
 async def fail_by_revoked_token(database: Settings, clock: SimulatedClock, posts: int = 2) -> list[Share]:

@@ -15,8 +15,8 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.service import issue_api_token
 from tests import factories
+from tests.shares.test_dispatch import dispatcher, queue_shares
 from tests.test_api import bearer
-from tests.test_dispatch import dispatcher, queue_shares
 from tests.test_pages import csrf_of, sign_in
 
 

@@ -24,7 +24,7 @@ from tests import factories
 from tests.dashboards.reporting.test_report import World
 from tests.fakes.linkedin_server import FakeLinkedIn
 from tests.fakes.x_server import FakeX
-from tests.test_live_dispatch import connected_ambassador, live_settings, share_everything
+from tests.shares.test_live_dispatch import connected_ambassador, live_settings, share_everything
 from tests.test_pages import element, sign_in
 
 

@@ -31,8 +31,8 @@ from advocacy.shares.service import create_share
 from scripts.bench.serving import free_port
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
-from tests.test_live_dispatch import connected_ambassador
-from tests.test_worker_kill import ROOT, start_worker, wait_for, worker_environment
+from tests.shares.test_live_dispatch import connected_ambassador
+from tests.shares.test_worker_kill import ROOT, start_worker, wait_for, worker_environment
 
 pytestmark = pytest.mark.postgres
 SHARES = int(os.environ.get("ADVOCACY_TEST_MULTIPROCESS_SHARES", "300"))

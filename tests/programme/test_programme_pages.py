@@ -23,7 +23,7 @@ from advocacy.users.models import User
 from campaigns.models import Campaign
 from tests import factories
 from tests.test_pages import csrf_of, element, sign_in, submit
-from tests.test_password_reset import Inbox, inbox  # noqa: F401  (the SMTP server fixture)
+from tests.users.test_password_reset import Inbox, inbox  # noqa: F401  (the SMTP server fixture)
 
 JOIN_LINK = re.compile(r"http://testserver(/join/[A-Za-z0-9_-]+)")
 

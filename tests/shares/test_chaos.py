@@ -25,7 +25,7 @@ from tests import factories
 from tests.fakes import linkedin_server, x_server
 from tests.fakes.linkedin_server import FakeLinkedIn
 from tests.fakes.x_server import FakeX
-from tests.test_live_dispatch import connected_ambassador, live_settings
+from tests.shares.test_live_dispatch import connected_ambassador, live_settings
 
 pytestmark = pytest.mark.chaos
 

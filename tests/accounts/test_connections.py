@@ -19,7 +19,7 @@ from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from tests import factories
 from tests.fakes import x_server
 from tests.fakes.serving import serve
-from tests.test_dispatch import dispatcher, queue_shares
+from tests.shares.test_dispatch import dispatcher, queue_shares
 
 CLIENT_ID, CLIENT_SECRET = "advocacy-x-client", "advocacy-x-secret"
 

@@ -23,9 +23,9 @@ from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from tests import factories
+from tests.accounts.test_tokens import live_settings
 from tests.fakes.x_server import FakeX
-from tests.test_dispatch import queue_shares
-from tests.test_tokens import live_settings
+from tests.shares.test_dispatch import queue_shares
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ async def test_x_refresh_token_refused_marks_the_account_and_pauses_its_shares(
     assert (await SocialAccount.get(id=account.id)).status == "needs_reconnect"
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REFRESH_SCRIPT = """
 import asyncio, json, sys
 from datetime import datetime

@@ -403,7 +403,7 @@ async def test_two_concurrent_dispatchers_never_publish_the_same_share(
         assert result is not None and result.external_id == external_ids[share.id]
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKER_SCRIPT = """
 import asyncio, json, sys
 from datetime import datetime

@@ -23,10 +23,10 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
-from tests.test_live_dispatch import connected_ambassador, share_everything
+from tests.shares.test_live_dispatch import connected_ambassador, share_everything
 
 pytestmark = pytest.mark.postgres
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 10
 
 
