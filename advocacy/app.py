@@ -44,7 +44,6 @@ from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
 from advocacy.shares.endpoints import FeedFastPath
-from advocacy.shares.pages import FeedPageFastPath
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
 from advocacy.users import oidc
@@ -195,8 +194,7 @@ def header_options(settings: Settings) -> dict[str, Any]:
 
 
 def session_options(settings: Settings) -> dict[str, Any]:
-    """The options of the session cookie (`SessionMiddleware`), for the application's layer and
-    the feed page's fast path, which reads and writes the same cookie."""
+    """The options of the session cookie (`SessionMiddleware`)."""
     return {
         "secret_key": settings.secret_key,
         "session_cookie": "advocacy_session",
@@ -255,7 +253,6 @@ def create_app(
         middleware=[
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(FeedFastPath, headers=security_headers(**headers)),
-            Middleware(FeedPageFastPath, session=session, headers=headers),
             Middleware(SecurityHeadersMiddleware, **headers),
             Middleware(SessionMiddleware, **session),
         ],

@@ -27,16 +27,16 @@ from advocacy.shares.schemas import (
     SharingPreferencesOut,
 )
 from advocacy.users.models import User
+from advocacy.users.service import user_for_token
 
 
 async def personal_feed(
-    request: Request, user: User, *, count_notices: bool = False, read_gate: bool = False
+    request: Request, user: User, *, count_notices: bool = False
 ) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
     settings = request.state.settings
     return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
-                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices,
-                                     read_gate=read_gate)
+                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices)
 
 
 def sharing_policy(request: Request) -> service.SharingPolicy:
@@ -57,8 +57,7 @@ class FeedFastPath:
 
     The feed is what ambassadors' apps poll; the layers it skips cost as much as the feed itself
     (the API reads no session and sets no cookie, and the route table is matched in order). The
-    person is resolved with their feed in one statement (`token_feed`: the token checked by
-    `token_user`, as `user_for_token` does) and checked against the route's rule in
+    person is resolved by `user_for_token`, as the guard does, and checked against the route's rule in
     `advocacy.access` as the guard does, the answer is the route's own (`PersonalFeed.json()`)
     and carries every answer's security headers (`headers`), written once. A request without a
     token, with a token that resolves to nobody, or from a role the rule refuses goes on to the
@@ -83,12 +82,11 @@ class FeedFastPath:
     async def answer(self, scope: Scope, send: Send, token: str) -> bool:
         state = scope["state"]
         settings = state["settings"]
-        found = await feeds.token_feed(state["clock"], settings, token,
-                                       show_names=settings.feed_show_colleague_names,
-                                       cache_seconds=settings.feed_cache_seconds)
-        if found is None or not allowed("api-feed", found[0].role):
+        user = await user_for_token(state["clock"], settings, token)
+        if user is None or not allowed("api-feed", user.role):
             return False
-        body = found[1].json()
+        body = (await feeds.personal_feed(state["clock"], user, show_names=settings.feed_show_colleague_names,
+                                          cache_seconds=settings.feed_cache_seconds)).json()
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*self.headers, (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
