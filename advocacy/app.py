@@ -161,10 +161,15 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_page(
+    response = error_page(
         request, 500, "Something went wrong on our side",
         "The error was logged. Try again in a moment; nothing you sent was half-applied.",
     )
+    # Starlette answers this one from its outermost layer, outside every middleware of ours (and
+    # the click redirect's fast path): the security headers are set here.
+    for name, value in security_headers(**header_options(request.state.settings)).items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def authorize_origins(settings: Settings) -> list[str]:

@@ -74,6 +74,11 @@ def render_text(request: Request, template: str, **context: Any) -> str:
 
 def page_context(request: Request) -> dict[str, Any]:
     """What every page has at hand (see `render`). Takes the pending notice: it is shown once."""
+    if "session" not in request.scope:
+        # An error answered before the session layer (the click redirect's fast path): nobody
+        # is signed in there, and there is no session to give a form token or a notice.
+        return {"request": request, "user": None, "csrf_token": "",
+                "organization": request.state.settings.organization_name, "notice": None}
     return {
         "request": request,
         "user": getattr(request.state, "user", None),
