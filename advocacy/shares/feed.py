@@ -4,7 +4,7 @@ Posts (approved, unexpired, of launched campaigns targeted at the person; featur
 newest) come from `campaigns.shareable`, the same for everyone and kept as plain values; which of
 them reach this person is decided from the kept targeting rules and the clock. What differs per
 person (their accounts, their shares, colleagues' shares of the posts, their groups when a campaign
-targets groups) is read by the named queries of `advocacy.shares.repository`.
+targets groups) is read by the named queries of `advocacy.shares.repository`, in one round trip.
 """
 
 from __future__ import annotations
@@ -70,23 +70,26 @@ async def personal_feed(
     kept posts may be (`feed_cache_seconds`); 0 reads them afresh. `count_notices` also counts the
     person's correction notices (the page shows them; most people have none, so it reads them only
     then)."""
-    posts = await posts_for(clock, user, cache_seconds=cache_seconds)
-    shares = await repository.shares_of(user.id)
-    colleagues = await repository.colleague_counts(user.id, [post.id for post in posts],
-                                                   with_names=show_names)
+    now = clock.now()
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    # Colleagues are counted for every post still shown, before targeting: it needs the person's
+    # groups, which come in the same read.
+    state = await repository.person_state(
+        user.id, [post.id for post in shareable.posts if post.leaves_at > now], names=show_names,
+        groups=shareable.needs_groups and user.is_opted_in_ambassador, notices=count_notices)
     done: dict[int, list[str]] = defaultdict(list)
-    for share in shares:
+    for share in state.shares:
         if share.status in _BLOCKING:
             done[share.post_id].append(share.network)
     # One value for every post no colleague shared (most of them): it is never changed once made.
     nobody = ColleagueCounts()
     return PersonalFeed(
-        accounts=await repository.accounts_of(user.id),
-        posts=[(post, sorted(done[post.id]) if post.id in done else [], colleagues.get(post.id) or nobody)
-               for post in posts],
-        shares=shares,
+        accounts=state.accounts,
+        posts=[(post, sorted(done.get(post.id, ())), state.colleagues.get(post.id) or nobody)
+               for post in shareable.for_person(now, user, state.groups)],
+        shares=state.shares,
         timezone=user.timezone or "UTC",
-        notices=await repository.correction_notice_count(user.id) if count_notices else 0,
+        notices=state.notices,
     )
 
 
@@ -108,5 +111,5 @@ async def colleague_counts(
     user: User, post_ids: list[int], *, with_names: bool
 ) -> dict[int, ColleagueCounts]:
     """Per post: how many colleagues published it and how many have it waiting (names if asked)."""
-    counts = await repository.colleague_counts(user.id, post_ids, with_names=with_names)
+    counts = await repository.colleague_counts(user.id, post_ids, names=with_names) if post_ids else {}
     return {post_id: counts.get(post_id) or ColleagueCounts() for post_id in post_ids}

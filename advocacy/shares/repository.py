@@ -1,15 +1,18 @@
-"""The feed's reads about one person, one named query per fact: their accounts, their shares, their
-colleagues' shares of some posts and how many correction notices they have.
+"""The feed's reads about one person: one named query per fact (their accounts, their shares,
+colleagues' shares of the posts, their groups, their correction notices), read together.
 
-Each query is plain SQL written once for both databases (`{me}` is the person, `{posts}` a list of
-post ids) and its rows become the API's shapes by column name. The shareable posts themselves are
-the same for everyone and come from `campaigns.shareable`.
+Each fact is a small SELECT written once for both databases (`{me}` is the person, `{posts}` the
+list of posts shown). `person_state` reads the facts it is asked for in one round trip: each is a
+column of one row, named after the fact, holding the fact's rows as a JSON array of objects keyed
+by column name, so nothing is told apart by position or by a marker. The shareable posts
+themselves are the same for everyone and come from `campaigns.shareable`.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -22,82 +25,138 @@ from advocacy.shares.schemas import AccountOut, ColleagueCounts, ShareOut
 
 _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 
-ACCOUNTS = (
-    "SELECT id, network, handle, followers, status FROM social_accounts"
-    " WHERE user_id = {me} ORDER BY network, id"
+
+@dataclass(frozen=True)
+class Fact:
+    """One named query about the person: its name (the column it is read into) and its SELECT."""
+
+    name: str
+    columns: tuple[str, ...]
+    select: str
+
+
+ACCOUNTS = Fact(
+    "accounts", ("id", "network", "handle", "followers", "status"),
+    "SELECT id, network, handle, followers, status FROM social_accounts WHERE user_id = {me}",
 )
-SHARES = (
+SHARES = Fact(
+    "shares", ("id", "post_id", "post_title", "account_id", "network", "text", "status", "due_at",
+               "published_at", "external_url", "last_error"),
     "SELECT s.id, s.post_id, p.title AS post_title, s.account_id, s.network, s.text, s.status,"
     " s.due_at, s.published_at, s.external_url, s.last_error"
-    " FROM shares s JOIN posts p ON p.id = s.post_id"
-    " WHERE s.user_id = {me} ORDER BY s.due_at DESC, s.id DESC"
+    " FROM shares s JOIN posts p ON p.id = s.post_id WHERE s.user_id = {me}",
 )
-COLLEAGUES_PER_STATUS = (
+COLLEAGUES_PER_STATUS = Fact(
+    "colleagues", ("post_id", "status", "people"),
     "SELECT post_id, status, COUNT(DISTINCT user_id) AS people FROM shares"
-    f" WHERE post_id {{posts}} AND status IN ({_ACTIVE}) AND user_id <> {{me}}"
-    " GROUP BY post_id, status"
+    f" WHERE post_id {{posts}} AND status IN ({_ACTIVE}) AND user_id <> {{me}} GROUP BY post_id, status",
 )
-COLLEAGUE_NAMES = (
+COLLEAGUE_NAMES = Fact(
+    "colleague_names", ("post_id", "name"),
     "SELECT DISTINCT s.post_id, u.name FROM shares s JOIN users u ON u.id = s.user_id"
-    f" WHERE s.post_id {{posts}} AND s.status IN ({_ACTIVE}) AND s.user_id <> {{me}}"
+    f" WHERE s.post_id {{posts}} AND s.status IN ({_ACTIVE}) AND s.user_id <> {{me}}",
 )
-CORRECTION_NOTICES = "SELECT COUNT(*) AS notices FROM correction_notices WHERE user_id = {me}"
+GROUPS = Fact("person_groups", ("group_id",), "SELECT group_id FROM group_members WHERE user_id = {me}")
+CORRECTION_NOTICES = Fact("correction_notices", ("id",),
+                          "SELECT id FROM correction_notices WHERE user_id = {me}")
+
+
+def _as_json(fact: Fact, dialect: str) -> str:
+    """The fact's rows as one JSON array of objects keyed by column name ('[]' for none)."""
+    if dialect == "postgres":
+        return f"(SELECT COALESCE(json_agg(q), '[]') FROM ({fact.select}) q)"
+    pairs = ", ".join(f"'{column}', q.{column}" for column in fact.columns)
+    return f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') FROM ({fact.select}) q)"
 
 
 @cache
-def _sql(query: str, dialect: str) -> str:
-    """`query` for `dialect`: the person is parameter 1, the list of posts parameter 2 (an int[]
-    on PostgreSQL, a JSON array on SQLite)."""
+def _statement(facts: tuple[Fact, ...], dialect: str) -> str:
+    """The facts as the columns of one row: the person is parameter 1, the posts parameter 2 (an
+    int[] on PostgreSQL, a JSON array on SQLite)."""
     posts = placeholder(dialect, 2)
     in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
                 else f"IN (SELECT value FROM json_each({posts}))")
-    return query.format(me=placeholder(dialect, 1), posts=in_posts)
+    columns = ", ".join(f"{_as_json(fact, dialect)} AS {fact.name}" for fact in facts)
+    return f"SELECT {columns}".format(me=placeholder(dialect, 1), posts=in_posts)
 
 
-async def _rows(query: str, user_id: int, post_ids: list[int] | None = None) -> list[Any]:
-    connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    params: list[Any] = [user_id]
-    if post_ids is not None:
-        params.append(post_ids if dialect == "postgres" else json.dumps(post_ids))
-    _, rows = await connection.execute_query(_sql(query, dialect), params)
-    return list(rows)
-
-
-def _moment(value: Any) -> datetime:
-    # PostgreSQL gives datetimes; SQLite gives the ISO text the ORM stored (always in UTC).
-    if isinstance(value, datetime):
-        return value
+def _moment(value: str | None) -> datetime | None:
+    # Both databases give the stored instant as ISO text inside JSON (always in UTC).
+    if value is None:
+        return None
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def accounts_of(user_id: int) -> list[AccountOut]:
-    """The person's social accounts, by network."""
-    return [AccountOut.model_construct(id=row["id"], network=row["network"], handle=row["handle"],
-                                       followers=row["followers"], status=row["status"])
-            for row in await _rows(ACCOUNTS, user_id)]
+@dataclass(slots=True)
+class PersonState:
+    """What one person's feed needs beyond the posts: their accounts (by network) and shares
+    (latest due first), colleagues' counts per post some colleague shared, their groups and how
+    many correction notices they have (each only when asked)."""
+
+    accounts: list[AccountOut]
+    shares: list[ShareOut]
+    colleagues: dict[int, ColleagueCounts]
+    groups: set[int] = field(default_factory=set)
+    notices: int = 0
 
 
-async def shares_of(user_id: int) -> list[ShareOut]:
-    """The person's shares with their posts' titles, latest due first."""
-    return [ShareOut.model_construct(
-        id=row["id"], post_id=row["post_id"], post_title=row["post_title"], account_id=row["account_id"],
-        network=row["network"], text=row["text"], status=row["status"], due_at=_moment(row["due_at"]),
-        published_at=None if row["published_at"] is None else _moment(row["published_at"]),
-        external_url=row["external_url"], last_error=row["last_error"],
-    ) for row in await _rows(SHARES, user_id)]
+async def person_state(
+    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool
+) -> PersonState:
+    """Read the person's facts in one round trip: accounts, shares and colleagues' shares of
+    `post_ids` always; colleagues' names, groups and correction notices when asked."""
+    found = await _read((ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
+                         *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else [])),
+                        user_id, post_ids)
+    return PersonState(
+        accounts=_accounts(found[ACCOUNTS.name]),
+        shares=_shares(found[SHARES.name]),
+        colleagues=_colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name)),
+        groups={row["group_id"] for row in found.get(GROUPS.name, [])},
+        notices=len(found.get(CORRECTION_NOTICES.name, [])),
+    )
 
 
 async def colleague_counts(
-    user_id: int, post_ids: list[int], *, with_names: bool
+    user_id: int, post_ids: list[int], *, names: bool
 ) -> dict[int, ColleagueCounts]:
-    """Per post of `post_ids` some colleague shared: how many published it, how many have it
-    waiting, and (`with_names`) who, by name. Posts nobody else shared are left out."""
-    if not post_ids:
-        return {}
+    """Colleagues' counts (and names, when asked) per post of `post_ids` some colleague shared."""
+    found = await _read((COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else [])), user_id, post_ids)
+    return _colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name))
+
+
+async def _read(
+    facts: tuple[Fact, ...], user_id: int, post_ids: list[int]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each fact's rows by its name, in one round trip."""
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(_statement(facts, dialect), [user_id, posts])
+    return {fact.name: json.loads(rows[0][fact.name]) for fact in facts}
+
+
+def _accounts(rows: list[dict[str, Any]]) -> list[AccountOut]:
+    accounts = [AccountOut.model_construct(**row) for row in rows]
+    accounts.sort(key=lambda account: (account.network, account.id))
+    return accounts
+
+
+def _shares(rows: list[dict[str, Any]]) -> list[ShareOut]:
+    shares = []
+    for row in rows:
+        row["due_at"], row["published_at"] = _moment(row["due_at"]), _moment(row["published_at"])
+        shares.append(ShareOut.model_construct(**row))
+    shares.sort(key=lambda share: (share.due_at, share.id), reverse=True)
+    return shares
+
+
+def _colleagues(
+    per_status: list[dict[str, Any]], names: list[dict[str, Any]] | None
+) -> dict[int, ColleagueCounts]:
     counts: dict[int, ColleagueCounts] = {}
-    for row in await _rows(COLLEAGUES_PER_STATUS, user_id, post_ids):
+    for row in per_status:
         found = counts.get(row["post_id"])
         if found is None:
             found = counts[row["post_id"]] = ColleagueCounts()
@@ -105,16 +164,9 @@ async def colleague_counts(
             found.published += row["people"]
         else:
             found.scheduled += row["people"]
-    if with_names:
-        names: dict[int, list[str]] = defaultdict(list)
-        for row in await _rows(COLLEAGUE_NAMES, user_id, post_ids):
-            names[row["post_id"]].append(row["name"])
-        for post_id, people in names.items():
-            counts.setdefault(post_id, ColleagueCounts()).names = sorted(people)
+    people: dict[int, list[str]] = defaultdict(list)
+    for row in names or []:
+        people[row["post_id"]].append(row["name"])
+    for post_id, named in people.items():
+        counts.setdefault(post_id, ColleagueCounts()).names = sorted(named)
     return counts
-
-
-async def correction_notice_count(user_id: int) -> int:
-    """How many correction notices the person has."""
-    [row] = await _rows(CORRECTION_NOTICES, user_id)
-    return int(row["notices"])
