@@ -81,11 +81,12 @@ def _statement(facts: tuple[Fact, ...], dialect: str) -> str:
 
 
 def _moment(value: str | None) -> datetime | None:
-    # Both databases give the stored instant as ISO text inside JSON (always in UTC).
+    # Both databases give the stored instant as ISO text inside JSON: SQLite as the ORM stored it
+    # (UTC), PostgreSQL in the session's time zone; the feed gives every instant in UTC.
     if value is None:
         return None
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)
