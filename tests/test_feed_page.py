@@ -219,6 +219,35 @@ async def test_the_feed_reads_the_person_in_one_statement_whatever_their_history
     assert before == await statements() == 1
 
 
+async def test_the_token_feed_is_the_persons_feed_read_with_the_token_in_one_statement(
+    database: Settings, clock: SimulatedClock, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = await factories.create_user(clock, "admin")
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    grouped, group_post = await factories.create_launched_campaign(clock)
+    committee = await segments.create_group(clock, admin, "Wellbeing committee")
+    person, account = await factories.create_ambassador(clock)
+    await segments.add_to_group(clock, admin, committee.id, [person.email])
+    only_committee = await segments.save_segment(clock, admin, name="Committee", match="all",
+                                                 conditions=[("group", str(committee.id))])
+    await segments.set_campaign_segments(clock, admin, grouped.id, [only_committee.id])
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await shared_by_colleagues(clock, posts[1], published=1, scheduled=1)
+    token = await issue_api_token(clock, person, "my app")
+    found = await feeds.token_feed(clock, settings, token, show_names=True, cache_seconds=5)
+    assert found is not None and found[0].id == person.id
+    assert (await ApiToken.get(user_id=person.id)).last_used_at == clock.now()  # its use noted
+    expected = await feeds.personal_feed(clock, person, show_names=True, cache_seconds=5)
+    assert found[1].json() == expected.json()
+    assert group_post.id in [post.id for post, _, _ in found[1].posts]
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        again = await feeds.token_feed(clock, settings, token, show_names=True, cache_seconds=5)
+    assert again is not None and again[1].json() == expected.json()
+    assert sum(1 for r in caplog.records if r.name == "tortoise.db_client") == 1
+    assert await feeds.token_feed(clock, settings, "nothing-like-a-token", cache_seconds=5) is None
+
+
 async def test_the_api_feed_refuses_every_token_the_guard_refuses(
     client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
 ) -> None:

@@ -27,7 +27,6 @@ from advocacy.shares.schemas import (
     SharingPreferencesOut,
 )
 from advocacy.users.models import User
-from advocacy.users.service import user_for_token
 
 
 async def personal_feed(
@@ -57,7 +56,8 @@ class FeedFastPath:
 
     The feed is what ambassadors' apps poll; the layers it skips cost as much as the feed itself
     (the API reads no session and sets no cookie, and the route table is matched in order). The
-    person is resolved by `user_for_token`, as the guard does, and checked against the route's rule in
+    person is resolved with their feed in one round trip (`token_feed`: the token checked by
+    `token_user`, as `user_for_token` does) and checked against the route's rule in
     `advocacy.access` as the guard does, the answer is the route's own (`PersonalFeed.json()`)
     and carries every answer's security headers (`headers`), written once. A request without a
     token, with a token that resolves to nobody, or from a role the rule refuses goes on to the
@@ -82,11 +82,12 @@ class FeedFastPath:
     async def answer(self, scope: Scope, send: Send, token: str) -> bool:
         state = scope["state"]
         settings = state["settings"]
-        user = await user_for_token(state["clock"], settings, token)
-        if user is None or not allowed("api-feed", user.role):
+        found = await feeds.token_feed(state["clock"], settings, token,
+                                       show_names=settings.feed_show_colleague_names,
+                                       cache_seconds=settings.feed_cache_seconds)
+        if found is None or not allowed("api-feed", found[0].role):
             return False
-        body = (await feeds.personal_feed(state["clock"], user, show_names=settings.feed_show_colleague_names,
-                                          cache_seconds=settings.feed_cache_seconds)).json()
+        body = found[1].json()
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*self.headers, (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -22,6 +23,8 @@ from tortoise import connections
 from advocacy.db import placeholder
 from advocacy.shares.models import ACTIVE_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, ShareOut
+from advocacy.users import service as users
+from advocacy.users.models import ApiToken
 
 _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 
@@ -69,15 +72,27 @@ def _as_json(fact: Fact, dialect: str) -> str:
     return f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') FROM ({fact.select}) q)"
 
 
-@cache
-def _statement(facts: tuple[Fact, ...], dialect: str) -> str:
-    """The facts as the columns of one row: the person is parameter 1, the posts parameter 2 (an
-    int[] on PostgreSQL, a JSON array on SQLite)."""
+def _columns(facts: tuple[Fact, ...], dialect: str, me: str) -> str:
+    """The facts as named columns about the person `me`; the posts are parameter 2 (an int[] on
+    PostgreSQL, a JSON array on SQLite)."""
     posts = placeholder(dialect, 2)
     in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
                 else f"IN (SELECT value FROM json_each({posts}))")
     columns = ", ".join(f"{_as_json(fact, dialect)} AS {fact.name}" for fact in facts)
-    return f"SELECT {columns}".format(me=placeholder(dialect, 1), posts=in_posts)
+    return columns.format(me=me, posts=in_posts)
+
+
+@cache
+def _statement(facts: tuple[Fact, ...], dialect: str) -> str:
+    """The facts as the columns of one row; the person is parameter 1."""
+    return f"SELECT {_columns(facts, dialect, placeholder(dialect, 1))}"
+
+
+@cache
+def _statement_by_token(facts: tuple[Fact, ...], dialect: str) -> str:
+    """The token (its digest is parameter 1) and its person as `users.service.token_sql` reads
+    them, with the person's facts as more columns of the same row."""
+    return users.token_sql(dialect, with_columns=_columns(facts, dialect, "t.user_id"))
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -102,14 +117,49 @@ class PersonState:
     notices: int = 0
 
 
+def _state_facts(names: bool, groups: bool, notices: bool) -> tuple[Fact, ...]:
+    return (ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
+            *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else []))
+
+
 async def person_state(
     user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool
 ) -> PersonState:
     """Read the person's facts in one round trip: accounts, shares and colleagues' shares of
     `post_ids` always; colleagues' names, groups and correction notices when asked."""
-    found = await _read((ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
-                         *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else [])),
-                        user_id, post_ids)
+    facts = _state_facts(names, groups, notices)
+    [row] = await _rows(_statement, facts, user_id, post_ids)
+    return _state_of(facts, row)
+
+
+async def token_state(
+    token: str, post_ids: list[int], *, names: bool, groups: bool
+) -> tuple[ApiToken, PersonState] | None:
+    """The token with its person (as `users.service.token_record` reads them) and the person's
+    facts, in one round trip; None for a token nobody has. Whether it may be used is
+    `users.service.token_user`'s to say."""
+    facts = _state_facts(names, groups, notices=False)
+    rows = await _rows(_statement_by_token, facts, users.token_digest(token), post_ids)
+    return (users.token_of_row(rows[0]), _state_of(facts, rows[0])) if rows else None
+
+
+async def _rows(
+    statement: Callable[[tuple[Fact, ...], str], str], facts: tuple[Fact, ...], who: Any, post_ids: list[int]
+) -> list[Any]:
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    posts = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(statement(facts, dialect), [who, posts])
+    return list(rows)
+
+
+def _found(facts: tuple[Fact, ...], row: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each fact's rows, by the fact's name."""
+    return {fact.name: json.loads(row[fact.name]) for fact in facts}
+
+
+def _state_of(facts: tuple[Fact, ...], row: Any) -> PersonState:
+    found = _found(facts, row)
     return PersonState(
         accounts=_accounts(found[ACCOUNTS.name]),
         shares=_shares(found[SHARES.name]),
@@ -123,19 +173,10 @@ async def colleague_counts(
     user_id: int, post_ids: list[int], *, names: bool
 ) -> dict[int, ColleagueCounts]:
     """Colleagues' counts (and names, when asked) per post of `post_ids` some colleague shared."""
-    found = await _read((COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else [])), user_id, post_ids)
+    facts = (COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []))
+    [row] = await _rows(_statement, facts, user_id, post_ids)
+    found = _found(facts, row)
     return _colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name))
-
-
-async def _read(
-    facts: tuple[Fact, ...], user_id: int, post_ids: list[int]
-) -> dict[str, list[dict[str, Any]]]:
-    """Each fact's rows by its name, in one round trip."""
-    connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    posts: Any = post_ids if dialect == "postgres" else json.dumps(post_ids)
-    _, rows = await connection.execute_query(_statement(facts, dialect), [user_id, posts])
-    return {fact.name: json.loads(rows[0][fact.name]) for fact in facts}
 
 
 def _accounts(rows: list[dict[str, Any]]) -> list[AccountOut]:
