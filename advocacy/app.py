@@ -46,7 +46,6 @@ from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
 from advocacy.shares.endpoints import FeedFastPath
-from advocacy.shares.pages import FeedPageFastPath
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
 from advocacy.users import oidc
@@ -165,10 +164,15 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_page(
+    response = error_page(
         request, 500, "Something went wrong on our side",
         "The error was logged. Try again in a moment; nothing you sent was half-applied.",
     )
+    # Starlette answers this one from its outermost layer, outside every middleware of ours (and
+    # the click redirect's fast path): the security headers are set here.
+    for name, value in security_headers(**header_options(request.state.settings)).items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def authorize_origins(settings: Settings) -> list[str]:
@@ -198,8 +202,7 @@ def header_options(settings: Settings) -> dict[str, Any]:
 
 
 def session_options(settings: Settings) -> dict[str, Any]:
-    """The options of the session cookie (`SessionMiddleware`), for the application's layer and
-    the feed page's fast path, which reads and writes the same cookie."""
+    """The options of the session cookie (`SessionMiddleware`)."""
     return {
         "secret_key": settings.secret_key,
         "session_cookie": "advocacy_session",
@@ -259,7 +262,6 @@ def create_app(
         middleware=[
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(FeedFastPath, headers=security_headers(**headers)),
-            Middleware(FeedPageFastPath, session=session, headers=headers),
             Middleware(SecurityHeadersMiddleware, **headers),
             Middleware(SessionMiddleware, **session),
         ],

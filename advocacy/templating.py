@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -77,6 +74,11 @@ def render_text(request: Request, template: str, **context: Any) -> str:
 
 def page_context(request: Request) -> dict[str, Any]:
     """What every page has at hand (see `render`). Takes the pending notice: it is shown once."""
+    if "session" not in request.scope:
+        # An error answered before the session layer (the click redirect's fast path): nobody
+        # is signed in there, and there is no session to give a form token or a notice.
+        return {"request": request, "user": None, "csrf_token": "",
+                "organization": request.state.settings.organization_name, "notice": None}
     return {
         "request": request,
         "user": getattr(request.state, "user", None),
@@ -84,51 +86,3 @@ def page_context(request: Request) -> dict[str, Any]:
         "organization": request.state.settings.organization_name,
         "notice": request.session.pop(SESSION_NOTICE, None),
     }
-
-
-# A stand-in no content can contain by chance: it carries a secret drawn when the process starts.
-_SLOT_MARK = secrets.token_hex(8)
-_SLOT = re.compile(f"\x00{_SLOT_MARK}:(\\w+)\x00")
-
-
-def slot(name: str) -> str:
-    """A stand-in for a value that changes per request, given to `fragment` in its place."""
-    return f"\x00{_SLOT_MARK}:{name}\x00"
-
-
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """Markup rendered once with stand-ins (`slot`) for the values that change per request, kept
-    encoded as a response sends it (UTF-8), so filling it in is one bytes formatting."""
-
-    template: bytes  # the markup with `%s` for each slot (and any `%` of its own doubled)
-    names: tuple[str, ...]  # the slots, in order
-
-    @classmethod
-    def of(cls, markup: str) -> Fragment:
-        parts = _SLOT.split(markup)
-        texts = (text.encode().replace(b"%", b"%%") for text in parts[0::2])
-        return cls(b"%s".join(texts), tuple(parts[1::2]))
-
-    def fill(self, values: Mapping[str, bytes]) -> bytes:
-        """The markup with each slot's value in place. The values are encoded markup already
-        (escape and encode them once per request, not once per fragment)."""
-        return self.template % tuple(map(values.__getitem__, self.names))
-
-
-def fragment(template: str, **context: Any) -> Fragment:
-    """Render `template` once, keeping the `slot`s in `context` open for `Fragment.fill`."""
-    return Fragment.of(environment.get_template(template).render(**context))
-
-
-def block_markup(template: str, names: Iterable[str], context: Mapping[str, Any]) -> dict[str, bytes]:
-    """Blocks of `template` (its own, not those of a template it extends) rendered alone with
-    `context`, encoded: the values of a `Fragment` kept of a template that puts slots in them."""
-    found = environment.get_template(template)
-    rendered = found.new_context(dict(context))
-    return {name: "".join(found.blocks[name](rendered)).encode() for name in names}
-
-
-def markup_bytes(value: str) -> bytes:
-    """`value` escaped as a template would, encoded as a response sends it: a value for `fill`."""
-    return str(escape(value)).encode()

@@ -3,10 +3,9 @@
 The posts of the feed (approved, of launched campaigns, with their suggestions least used first)
 and who their campaigns target are the same for every ambassador, so a process reads them once
 per `feed_cache_seconds` instead of on every feed request, and keeps each post's JSON ready.
-Changes made through this process empty the cache, and what was derived from it
-(`Shareable.derived`), at once (`invalidate`: approving, launching, featuring, correcting,
-expiring, archiving, retargeting, and shares, which change which suggestion is least used);
-changes made by another process show within the TTL. Time never makes a kept post stale: each
+Changes made through this process empty the cache at once (`invalidate`: approving, launching,
+featuring, correcting, expiring, archiving, retargeting, and shares, which change which suggestion
+is least used); changes made by another process show within the TTL. Time never makes a kept post stale: each
 carries the moment it leaves the feed (its own expiry, its pack's, its campaign's end), compared
 with the request's clock every time.
 """
@@ -15,8 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Hashable, Set
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Set
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic_core import to_json
@@ -51,9 +50,6 @@ class Shareable:
     posts: tuple[ShareablePost, ...]
     rules: targeting.CampaignRules
     needs_groups: bool  # whether some campaign targets a group, so the person's groups are needed
-    # What users of these posts work out from them once and keep (the feed page's rendered cards):
-    # it goes with the copy, so whatever empties the cache empties it too.
-    derived: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
 
     def for_person(self, now: datetime, user: User, groups: Set[int]) -> list[ShareablePost]:
         """The posts still shown at `now` whose campaign reaches `user` (in `groups`)."""

@@ -1,66 +1,37 @@
-"""The ambassador's feed page: cards kept rendered with the shareable posts, and the fast path that
-answers the page before the routing and guard layers."""
+"""The ambassador's feed page: what each person sees on it, and that it is an ordinary route of the
+application (the access guard, the session, the security headers, the error pages)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
-from markupsafe import Markup
-from starlette.types import Receive, Scope, Send
 
-from advocacy.app import header_options, session_options
-from advocacy.auth import SEEN_RESOLUTION_SECONDS
-from advocacy.clock import SimulatedClock
+from advocacy.clock import Clock, SimulatedClock
+from advocacy.errors import Conflict
 from advocacy.programme import segments
-from advocacy.programme.gate import Blocker
 from advocacy.settings import Settings
 from advocacy.shares import feed as feeds
-from advocacy.shares import pages
-from advocacy.shares.pages import FeedPageFastPath
-from advocacy.shares.schemas import AccountOut, ShareOut
+from advocacy.shares.schemas import ColleagueCounts
 from advocacy.shares.service import create_share
-from advocacy.templating import environment, markup_bytes
-from advocacy.users.models import ApiToken, Role, User
-from advocacy.users.service import issue_api_token, revoke_token, user_for_token
+from advocacy.users.models import ApiToken, User
+from advocacy.users.service import issue_api_token, revoke_token
 from campaigns import service as campaigns
 from campaigns.models import MessageVariant
-from campaigns.shareable import SHAREABLE
+from campaigns.shareable import Shareable, ShareableCache
 from tests import factories
 from tests.shares.test_feed import shared_by_colleagues
 from tests.test_pages import ambassador_with, csrf_of, element, sign_in
+from tests.test_sessions import assert_security_headers
 
 COOKIE = "advocacy_session"
 
-# ---- kept cards -------------------------------------------------------------------------------------
+# ---- what each person sees --------------------------------------------------------------------------
 
 
-async def test_a_card_filled_in_is_the_card_rendered_with_its_values(
-    database: Settings, clock: SimulatedClock
-) -> None:
-    _, [post] = await factories.create_launched_campaign_with_posts(clock, 1)
-    [kept] = (await SHAREABLE.get(clock, 5)).posts
-    connected = [AccountOut.model_construct(id=7, network="x", handle="@a<b>&c", followers=3,
-                                            status="connected")]
-    counts = 'No "colleague" <shared> this & that.'
-    card = pages.feed_card(kept, [], connected, "2026-11-02T10:15", counts)
-    card.account_options = pages.account_options(card.open_accounts, card.form.account_id)
-    values = {"csrf_token": "tok'en<", "now_input": "2026-11-02T09:00", "zone": "Europe/Berlin"}
-    fresh = environment.get_template("feed_card.html").render(
-        card=card, can_share=True, connected=True, network_name=pages.network_name, **values)
-    filled = pages.card_with_slots(card, can_share=True, connected=True).fill({
-        **{name: markup_bytes(value) for name, value in values.items()},
-        "scheduled_at": markup_bytes("2026-11-02T10:15"), "counts": markup_bytes(counts),
-        "account_options": card.account_options.encode(),
-    }).decode()
-    assert filled == fresh
-    assert "@a&lt;b&gt;&amp;c" in filled and "tok&#39;en&lt;" in filled and post.title in filled
-
-
-async def test_people_see_their_own_accounts_token_and_suggestions_on_kept_cards(
+async def test_people_see_their_own_accounts_token_and_suggestions_on_the_cards(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     _, post = await factories.create_launched_campaign(clock)
@@ -91,7 +62,7 @@ async def test_people_see_their_own_accounts_token_and_suggestions_on_kept_cards
     assert f'<option value="{x_account.id}"' in x_card
 
 
-async def test_a_correction_shows_on_the_kept_card_at_once(
+async def test_a_correction_shows_on_the_card_at_once(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     _, post = await factories.create_launched_campaign(clock)
@@ -127,7 +98,7 @@ async def test_a_newly_approved_post_and_an_expired_one_show_on_the_next_page(
     assert f'id="post-{newer.id}"' in later and f'id="post-{post.id}"' not in later
 
 
-async def test_colleagues_counts_and_own_shares_are_current_on_kept_cards(
+async def test_colleagues_counts_are_current_on_the_cards(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     _, post = await factories.create_launched_campaign(clock)
@@ -140,50 +111,7 @@ async def test_colleagues_counts_and_own_shares_are_current_on_kept_cards(
     assert "2 colleagues shared this, 1 has it scheduled." in card
 
 
-# ---- the kept page around the cards ---------------------------------------------------------------
-
-
-def page_context(user: User | pages.ShellViewer, **overrides: object) -> dict[str, object]:
-    """What `feed.html` is rendered with, the awkward characters everywhere a person's values go."""
-    when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-    share = ShareOut(id=4, post_id=9, post_title="Ward <4> & co", account_id=2, network="x", text="Hi",
-                     status="queued", due_at=when, published_at=None, external_url=None, last_error="")
-    return {
-        "request": None, "user": user, "csrf_token": "tok'en<", "organization": "North & <South>",
-        "notice": 'Your share is "queued" <now>.', "cards": [b"<article>one</article>", b"<p>two</p>"],
-        "accounts": [AccountOut.model_construct(id=2, network="x", handle="@a<b>", followers=1200,
-                                                status="connected")],
-        "connected": [], "shares": [share], "share_errors": {4: "Too late <now>."},
-        "page_error": "That post <left>.", "zone": "Europe/Berlin", "network_name": pages.network_name,
-        "can_share": False, "sharing_blockers": [Blocker("Finish the <course>.", "/training", "Go")],
-        "now_input": "2026-11-02T10:00", "back": "feed", "correction_notices": [], **overrides,
-    }
-
-
-@pytest.mark.parametrize("overrides", [
-    {},
-    {"notice": None, "page_error": None, "sharing_blockers": [], "shares": [], "cards": []},
-    {"accounts": [], "cards": []},
-], ids=["everything", "nothing", "no accounts, no posts"])
-async def test_the_kept_page_filled_in_is_the_page_rendered_afresh(
-    database: Settings, clock: SimulatedClock, overrides: dict[str, object]
-) -> None:
-    person = await factories.create_user(clock, "ambassador", name="Ann <O'Hara> & co")
-    context = page_context(person, **overrides)
-    cards = context["cards"]
-    assert isinstance(cards, list)
-    values = {"csrf_token": markup_bytes("tok'en<"), "zone": markup_bytes("Europe/Berlin")}
-    filled = pages.feed_markup(context, cards, values).decode()
-    fresh = environment.get_template("feed.html").render(
-        {**context, "cards": Markup("".join(f"\n{card.decode()}\n" for card in cards))})
-    assert filled == fresh
-    assert "Ann &lt;O&#39;Hara&gt; &amp; co" in filled and "North &amp; &lt;South&gt;" in filled
-    assert (context["notice"] is not None) == ("Your share is &#34;queued&#34; &lt;now&gt;." in filled)
-    assert (not cards) == ("No approved posts right now" in filled)
-    assert (not context["accounts"]) == ("You have no connected LinkedIn or X account yet" in filled)
-
-
-async def test_the_kept_page_shows_each_role_its_own_navigation(
+async def test_the_feed_page_shows_each_role_its_own_navigation(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     await factories.create_launched_campaign(clock)
@@ -200,7 +128,7 @@ async def test_the_kept_page_shows_each_role_its_own_navigation(
     assert "Ada Admin (admin)" in theirs and "Amy Ambassador" not in theirs
 
 
-async def test_a_notice_on_the_kept_page_shows_once_and_to_its_person_only(
+async def test_a_notice_on_the_feed_page_shows_once_and_to_its_person_only(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     _, post = await factories.create_launched_campaign(clock)
@@ -221,20 +149,21 @@ async def test_a_notice_on_the_kept_page_shows_once_and_to_its_person_only(
     assert 'class="notice"' not in (await client.get("/feed")).text
 
 
-def test_the_page_around_the_cards_is_kept_per_organisation_and_role() -> None:
-    north, south = (pages.feed_shell(name, Role.AMBASSADOR) for name in ("North", "South"))
-    assert pages.feed_shell("North", Role.AMBASSADOR) is north
-    assert b"North" in north.template and b"South" not in north.template and b"South" in south.template
-    admin = pages.feed_shell("North", Role.ADMIN)
-    assert b"/admin/audit" in admin.template and b"/admin/audit" not in north.template
-    assert set(north.names) == {"csrf_token", "user_name", "notice", "zone", "cards", *pages.SHELL_BLOCKS}
+async def test_a_name_with_markup_in_it_is_shown_escaped(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    await factories.create_launched_campaign(clock)
+    person, _ = await ambassador_with(clock, "linkedin", name="Ann <O'Hara> & co")
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text
+    assert "Ann &lt;O&#39;Hara&gt; &amp; co (ambassador)" in page and "<O'Hara>" not in page
 
 
-# ---- the person and their feed in one statement ------------------------------------------------------
+# ---- the feed read ----------------------------------------------------------------------------------
 
 
-async def test_the_signed_in_feed_is_the_persons_feed_and_the_person_in_one_statement(
-    database: Settings, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+async def test_the_feed_holds_the_persons_accounts_shares_colleagues_and_targeted_posts(
+    database: Settings, clock: SimulatedClock
 ) -> None:
     admin = await factories.create_user(clock, "admin")
     _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
@@ -245,46 +174,63 @@ async def test_the_signed_in_feed_is_the_persons_feed_and_the_person_in_one_stat
     only_committee = await segments.save_segment(clock, admin, name="Committee", match="all",
                                                  conditions=[("group", str(committee.id))])
     await segments.set_campaign_segments(clock, admin, grouped.id, [only_committee.id])
-    await create_share(clock, member, post_id=posts[0].id, account_id=account.id, text="Mine")
-    await shared_by_colleagues(clock, posts[1], published=1, scheduled=0)
+    mine = await create_share(clock, member, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await shared_by_colleagues(clock, posts[1], published=1, scheduled=1)
     outsider, _ = await factories.create_ambassador(clock)
 
-    for person in (member, outsider):
-        expected = await feeds.personal_feed(clock, person, show_names=True, cache_seconds=5,
-                                             count_notices=True, read_gate=True)
+    feed = await feeds.personal_feed(clock, member, show_names=True, cache_seconds=5, count_notices=True)
+    assert [(a.id, a.network, a.status) for a in feed.accounts] == [(account.id, "linkedin", "connected")]
+    assert [(s.id, s.post_title, s.text, s.status) for s in feed.shares] == [
+        (mine.id, posts[0].title, mine.text, mine.status)]
+    by_post = {post.id: (networks, counts) for post, networks, counts in feed.posts}
+    assert group_post.id in by_post and by_post[posts[0].id][0] == ["linkedin"]
+    colleagues = by_post[posts[1].id][1]
+    assert (colleagues.published, colleagues.scheduled) == (1, 1)
+    assert colleagues.names == ["Colleague 0", "Colleague 1"]
+    assert by_post[posts[2].id] == ([], ColleagueCounts())
+    assert feed.notices == 0
+    outsiders = await feeds.personal_feed(clock, outsider, show_names=False, cache_seconds=5)
+    others = {post.id: counts for post, _, counts in outsiders.posts}
+    assert group_post.id not in others and outsiders.shares == []
+    # Without names the counts stay, the names go; the person's own share counts as a colleague's to others.
+    seen = others[posts[1].id]
+    assert (seen.published, seen.scheduled, seen.names) == (1, 1, [])
+    assert others[posts[0].id].scheduled == 1
+
+
+async def test_the_feed_reads_the_person_in_one_statement_whatever_their_history(
+    database: Settings, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 6)
+    person, account = await factories.create_ambassador(clock)
+
+    async def statements() -> int:
+        await feeds.personal_feed(clock, person, show_names=True, cache_seconds=600, count_notices=True)
         caplog.clear()
         with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
-            found = await feeds.signed_in_feed(clock, person.id, show_names=True, cache_seconds=5)
-        assert sum(1 for r in caplog.records if r.name == "tortoise.db_client") == 1
-        assert found is not None
-        user, feed = found
-        assert (user.id, user.email, user.role, user.is_active, user.opted_in_at) == (
-            person.id, person.email, person.role, person.is_active, person.opted_in_at)
-        assert feed.json() == expected.json()
-        assert (feed.notices, feed.gate) == (expected.notices, expected.gate)
-    member_feed = (await feeds.signed_in_feed(clock, member.id, cache_seconds=5) or (None, None))[1]
-    outsider_feed = (await feeds.signed_in_feed(clock, outsider.id, cache_seconds=5) or (None, None))[1]
-    assert member_feed is not None and outsider_feed is not None
-    assert group_post.id in [post.id for post, _, _ in member_feed.posts]
-    assert group_post.id not in [post.id for post, _, _ in outsider_feed.posts]
-    assert await feeds.signed_in_feed(clock, 987654, cache_seconds=5) is None
+            await feeds.personal_feed(clock, person, show_names=True, cache_seconds=600, count_notices=True)
+        return sum(1 for r in caplog.records if r.name == "tortoise.db_client" and "SELECT" in r.getMessage())
+
+    before = await statements()
+    for post in posts[:4]:
+        await create_share(clock, person, post_id=post.id, account_id=account.id, text=f"On {post.id}")
+    await shared_by_colleagues(clock, posts[5], published=2, scheduled=2)
+    # accounts, shares, colleagues per status, colleagues' names and correction notices, together
+    assert before == await statements() == 1
 
 
-async def test_the_signed_in_feed_of_someone_with_nothing_still_names_them(
-    database: Settings, clock: SimulatedClock
-) -> None:
-    editor = await factories.create_user(clock, "editor")
-    found = await feeds.signed_in_feed(clock, editor.id, cache_seconds=5)
-    assert found is not None
-    user, feed = found
-    assert user.id == editor.id and feed.posts == [] and feed.accounts == [] and feed.shares == []
-
-
-async def test_the_token_feed_is_the_persons_feed_and_the_token_checked_in_one_statement(
+async def test_the_token_feed_is_the_persons_feed_read_with_the_token_in_one_statement(
     database: Settings, clock: SimulatedClock, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    admin = await factories.create_user(clock, "admin")
     _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    grouped, group_post = await factories.create_launched_campaign(clock)
+    committee = await segments.create_group(clock, admin, "Wellbeing committee")
     person, account = await factories.create_ambassador(clock)
+    await segments.add_to_group(clock, admin, committee.id, [person.email])
+    only_committee = await segments.save_segment(clock, admin, name="Committee", match="all",
+                                                 conditions=[("group", str(committee.id))])
+    await segments.set_campaign_segments(clock, admin, grouped.id, [only_committee.id])
     await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Mine")
     await shared_by_colleagues(clock, posts[1], published=1, scheduled=1)
     token = await issue_api_token(clock, person, "my app")
@@ -293,15 +239,17 @@ async def test_the_token_feed_is_the_persons_feed_and_the_token_checked_in_one_s
     assert (await ApiToken.get(user_id=person.id)).last_used_at == clock.now()  # its use noted
     expected = await feeds.personal_feed(clock, person, show_names=True, cache_seconds=5)
     assert found[1].json() == expected.json()
+    assert group_post.id in [post.id for post, _, _ in found[1].posts]
     caplog.clear()
     with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
         again = await feeds.token_feed(clock, settings, token, show_names=True, cache_seconds=5)
     assert again is not None and again[1].json() == expected.json()
     assert sum(1 for r in caplog.records if r.name == "tortoise.db_client") == 1
+    assert await feeds.token_feed(clock, settings, "nothing-like-a-token", cache_seconds=5) is None
 
 
-async def test_the_token_feed_refuses_every_token_user_for_token_refuses(
-    database: Settings, clock: SimulatedClock, settings: Settings
+async def test_the_api_feed_refuses_every_token_the_guard_refuses(
+    client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
 ) -> None:
     await factories.create_launched_campaign(clock)
     person, _ = await factories.create_ambassador(clock)
@@ -310,104 +258,22 @@ async def test_the_token_feed_refuses_every_token_user_for_token_refuses(
     other, _ = await factories.create_ambassador(clock)
     revoked = await issue_api_token(clock, other, "old app")
     await revoke_token(clock, other, (await ApiToken.get(user_id=other.id)).id)
-    for token in ("nothing-like-a-token", revoked):
-        assert await user_for_token(clock, settings, token) is None
-        assert await feeds.token_feed(clock, settings, token, cache_seconds=5) is None
+
+    async def status(token: str) -> int:
+        return (await client.get("/api/v1/feed", headers={"Authorization": f"Bearer {token}"})).status_code
+
+    assert [await status(token) for token in ("nothing-like-a-token", revoked, signed_in, named)] == [
+        401, 401, 200, 200]
     clock.advance(timedelta(minutes=settings.session_idle_minutes, seconds=1))
-    assert await user_for_token(clock, settings, signed_in) is None
-    assert await feeds.token_feed(clock, settings, signed_in, cache_seconds=5) is None
-    assert await feeds.token_feed(clock, settings, named, cache_seconds=5) is not None
+    assert (await status(signed_in), await status(named)) == (401, 200)
     await User.filter(id=person.id).update(is_active=False)
-    assert await feeds.token_feed(clock, settings, named, cache_seconds=5) is None
+    assert await status(named) == 401
 
 
-# ---- the fast path ----------------------------------------------------------------------------------
+# ---- an ordinary route of the application ----------------------------------------------------------
 
 
-class FullStack:
-    """Stands for the layers behind the fast path: counts what reaches it and answers 418."""
-
-    def __init__(self) -> None:
-        self.reached = 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.reached += 1
-        await send({"type": "http.response.start", "status": 418, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-
-@pytest.fixture
-def behind() -> FullStack:
-    return FullStack()
-
-
-@pytest.fixture
-async def fast(
-    client: httpx.AsyncClient, settings: Settings, clock: SimulatedClock, behind: FullStack
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the fast path alone, in front of `behind`, with the application's options."""
-    path = FeedPageFastPath(behind, session=session_options(settings), headers=header_options(settings))
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["state"] = {"settings": settings, "clock": clock}
-        await path(scope, receive, send)
-
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield http
-
-
-async def signed_in(client: httpx.AsyncClient, fast: httpx.AsyncClient, person: User) -> None:
-    """Sign in through the application and give `fast` the session, as a browser would send it."""
-    await sign_in(client, person)
-    assert (await client.get("/feed")).status_code in (200, 403)  # the page gives the session a token
-    fast.cookies[COOKIE] = client.cookies[COOKIE]
-
-
-async def test_the_fast_path_answers_a_signed_in_ambassador_with_the_page(
-    client: httpx.AsyncClient, fast: httpx.AsyncClient, behind: FullStack, clock: SimulatedClock
-) -> None:
-    _, post = await factories.create_launched_campaign(clock)
-    person, _ = await ambassador_with(clock, "linkedin")
-    await signed_in(client, fast, person)
-    page = await fast.get("/feed")
-    assert page.status_code == 200 and behind.reached == 0
-    assert f'id="post-{post.id}"' in page.text
-    assert csrf_of(page.text) == csrf_of((await client.get("/feed")).text)
-    other = await client.get("/me/shares")
-    for name in ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
-                 "cross-origin-opener-policy", "permissions-policy", "vary", "content-type"):
-        assert page.headers[name] == other.headers[name], name
-    # The session did not change, so it goes back neither signed again nor set.
-    assert "set-cookie" not in page.headers
-
-
-async def test_the_fast_path_leaves_to_the_full_stack_whatever_the_guard_would_refuse(
-    client: httpx.AsyncClient, fast: httpx.AsyncClient, behind: FullStack, clock: SimulatedClock,
-    settings: Settings,
-) -> None:
-    await factories.create_launched_campaign(clock)
-    assert (await fast.get("/feed")).status_code == 418  # no session at all
-    editor = await factories.create_user(clock, "editor")
-    await signed_in(client, fast, editor)
-    assert (await fast.get("/feed")).status_code == 418  # a role the rule refuses
-    person, _ = await ambassador_with(clock, "linkedin")
-    await signed_in(client, fast, person)
-    signed = fast.cookies[COOKIE]
-    fast.cookies[COOKIE] = signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")
-    assert (await fast.get("/feed")).status_code == 418  # a signature that does not verify
-    fast.cookies[COOKIE] = signed
-    assert (await fast.post("/feed")).status_code == 418  # not a GET
-    assert (await fast.get("/feed/counts")).status_code == 418  # another page
-    clock.advance(timedelta(minutes=settings.session_idle_minutes, seconds=1))
-    assert (await fast.get("/feed")).status_code == 418  # idle past the timeout
-    await signed_in(client, fast, person)
-    await User.filter(id=person.id).update(is_active=False)
-    assert (await fast.get("/feed")).status_code == 418  # no longer active
-    assert behind.reached == 7
-
-
-async def test_the_full_stack_still_answers_what_the_fast_path_leaves(
+async def test_the_feed_page_sends_an_expired_session_to_sign_in(
     client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
 ) -> None:
     person, _ = await ambassador_with(clock, "linkedin")
@@ -417,19 +283,37 @@ async def test_the_full_stack_still_answers_what_the_fast_path_leaves(
     expired = await client.get("/feed")
     assert expired.status_code == 303 and expired.headers["location"] == "/login?next=/feed"
     assert expired.headers["set-cookie"].startswith(f"{COOKIE}=null")
+
+
+async def test_the_feed_page_is_refused_to_a_role_like_any_guarded_page(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
     editor = await factories.create_user(clock, "editor")
     await sign_in(client, editor)
-    assert (await client.get("/feed")).status_code == 403
+    feed, shares = await client.get("/feed"), await client.get("/me/shares")
+    assert feed.status_code == shares.status_code == 403
+    assert "Your role (editor) cannot use this page." in feed.text
+    assert feed.text == shares.text
+    assert_security_headers(feed)
+    client.cookies.clear()
+    anonymous = await client.get("/feed")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login?next=/feed"
 
 
-async def test_the_fast_path_writes_the_session_back_when_it_changed(
-    client: httpx.AsyncClient, fast: httpx.AsyncClient, clock: SimulatedClock
+async def test_a_domain_error_while_building_the_feed_page_is_the_error_page_with_security_headers(
+    client: httpx.AsyncClient, clock: SimulatedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     person, _ = await ambassador_with(clock, "linkedin")
-    await signed_in(client, fast, person)
-    clock.advance(timedelta(seconds=SEEN_RESOLUTION_SECONDS + 1))
-    page = await fast.get("/feed")
-    cookie = page.headers["set-cookie"].lower()
-    assert cookie.startswith(f"{COOKIE}=") and "httponly" in cookie and "samesite=lax" in cookie
-    # The stamp written, the same session again goes back unset.
-    assert "set-cookie" not in (await fast.get("/feed")).headers
+    await sign_in(client, person)
+    assert (await client.get("/feed")).status_code == 200
+
+    async def refuse(clock: Clock) -> Shareable:
+        raise Conflict("The posts are being republished; try again in a moment.")
+
+    # The posts' store refusing, through the cache's own reader parameter.
+    monkeypatch.setattr(feeds, "SHAREABLE", ShareableCache(read=refuse))
+    page = await client.get("/feed")
+    assert page.status_code == 409
+    assert "That did not work" in page.text and "The posts are being republished" in page.text
+    assert f"{person.name} (ambassador)" in page.text  # the error page of a signed-in person
+    assert_security_headers(page)

@@ -11,6 +11,7 @@ from asgi_lifespan import LifespanManager
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.responses import RedirectResponse
+from tortoise import connections
 
 from advocacy import db
 from advocacy.accounts.networks import NetworkRegistry
@@ -32,6 +33,7 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share
 from advocacy.shares.service import create_share
 from tests import factories
+from tests.test_sessions import assert_security_headers
 
 TEMPLATE = Settings().link_utm_template
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
@@ -135,6 +137,23 @@ async def test_unknown_slug_is_a_plain_404(
     # A slug with a slash in it matches no link route at all: still a 404, never a redirect.
     response = await client.get("/l/https:%2F%2Fevil.example", headers={"user-agent": BROWSER})
     assert response.status_code == 404 and "location" not in response.headers
+
+
+async def test_a_failure_on_the_redirect_path_is_the_error_page_with_security_headers(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    _, link = await shared_link(database, clock)
+    connection = connections.get("default")
+    # The links' table gone for a moment, as if the database broke mid-click: a real failure.
+    await connection.execute_script("ALTER TABLE short_links RENAME TO short_links_away")
+    try:
+        response = await client.get(f"/l/{link.slug}", headers={"user-agent": BROWSER})
+    finally:
+        await connection.execute_script("ALTER TABLE short_links_away RENAME TO short_links")
+    assert response.status_code == 500 and "location" not in response.headers
+    assert "Something went wrong on our side" in response.text
+    assert_security_headers(response)
+    assert (await client.get(f"/l/{link.slug}", headers={"user-agent": BROWSER})).status_code == 302
 
 
 async def count_clicks(settings: Settings, clock: SimulatedClock, requests: list[tuple[str, str]]) -> None:

@@ -147,7 +147,10 @@ async def test_guessing_across_accounts_from_one_address_is_throttled(
 
 @pytest.mark.parametrize("path", ["/login", "/api/openapi.json", "/api/v1/nowhere", "/static/plotly.min.js"])
 async def test_every_response_carries_the_security_headers(client: httpx.AsyncClient, path: str) -> None:
-    response = await client.get(path)
+    assert_security_headers(await client.get(path))
+
+
+def assert_security_headers(response: httpx.Response) -> None:
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp

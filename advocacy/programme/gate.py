@@ -38,21 +38,8 @@ class GateFacts:
     outstanding: int
 
 
-def gate_facts_sql(me: str) -> tuple[str, str, str]:
-    """The three `GateFacts` as scalar subqueries about the person `me` (a parameter mark), for a
-    statement that reads them with other things (the feed reads them with the person's state)."""
-    return (
-        "(SELECT MAX(version) FROM guideline_versions)",
-        "(SELECT MAX(v.version) FROM guideline_acknowledgements a"
-        f" JOIN guideline_versions v ON v.id = a.version_id WHERE a.user_id = {me})",
-        "(SELECT COUNT(*) FROM training_modules m WHERE m.required AND NOT EXISTS"
-        f" (SELECT 1 FROM training_completions c WHERE c.module_id = m.id AND c.user_id = {me}))",
-    )
-
-
-async def sharing_blockers(user: User, facts: GateFacts | None = None) -> list[Blocker]:
-    """Every reason `user` may not share now; empty when they may. `facts`, when the caller read
-    them already (with `gate_facts_sql`), saves reading them again."""
+async def sharing_blockers(user: User) -> list[Blocker]:
+    """Every reason `user` may not share now; empty when they may."""
     if user.role != Role.AMBASSADOR or not user.is_active:
         return [Blocker("Only ambassadors of the programme can share.", "/", "Back to the start")]
     if user.opted_in_at is None:
@@ -62,7 +49,7 @@ async def sharing_blockers(user: User, facts: GateFacts | None = None) -> list[B
         return [Blocker("You have not joined the programme yet. Joining is your choice.",
                         "/me/programme", "Read about the programme")]
     blockers = []
-    facts = facts or await _gate_facts(user.id)
+    facts = await _gate_facts(user.id)
     current, seen = facts.current_version, facts.seen_version
     if current is not None:
         if seen is None or seen < current:
@@ -86,9 +73,14 @@ async def _gate_facts(user_id: int) -> GateFacts:
     # The modules' names are read only when some are missing.
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
+    me = placeholder(dialect, 1)
     sql = _FACTS_SQL.get(dialect) or _FACTS_SQL.setdefault(dialect, (
-        "SELECT {} AS current_version, {} AS seen_version, {} AS outstanding".format(
-            *gate_facts_sql(placeholder(dialect, 1)))))
+        "SELECT (SELECT MAX(version) FROM guideline_versions) AS current_version,"
+        " (SELECT MAX(v.version) FROM guideline_acknowledgements a"
+        f" JOIN guideline_versions v ON v.id = a.version_id WHERE a.user_id = {me}) AS seen_version,"
+        " (SELECT COUNT(*) FROM training_modules m WHERE m.required AND NOT EXISTS"
+        f" (SELECT 1 FROM training_completions c WHERE c.module_id = m.id AND c.user_id = {me}))"
+        " AS outstanding"))
     _, rows = await connection.execute_query(sql, [user_id])
     row = rows[0]
     return GateFacts(row["current_version"], row["seen_version"], int(row["outstanding"]))

@@ -30,13 +30,12 @@ from advocacy.users.models import User
 
 
 async def personal_feed(
-    request: Request, user: User, *, count_notices: bool = False, read_gate: bool = False
+    request: Request, user: User, *, count_notices: bool = False
 ) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
     settings = request.state.settings
     return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
-                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices,
-                                     read_gate=read_gate)
+                                     cache_seconds=settings.feed_cache_seconds, count_notices=count_notices)
 
 
 def sharing_policy(request: Request) -> service.SharingPolicy:
@@ -57,7 +56,7 @@ class FeedFastPath:
 
     The feed is what ambassadors' apps poll; the layers it skips cost as much as the feed itself
     (the API reads no session and sets no cookie, and the route table is matched in order). The
-    person is resolved with their feed in one statement (`token_feed`: the token checked by
+    person is resolved with their feed in one round trip (`token_feed`: the token checked by
     `token_user`, as `user_for_token` does) and checked against the route's rule in
     `advocacy.access` as the guard does, the answer is the route's own (`PersonalFeed.json()`)
     and carries every answer's security headers (`headers`), written once. A request without a

@@ -3,45 +3,28 @@ cancel) and sharing preferences."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from markupsafe import Markup
 from starlette.datastructures import FormData
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from advocacy.access import allowed
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import path_int
-from advocacy.auth import csrf_token, session_user_id, signed_in_user
+from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id
-from advocacy.headers import SecurityHeadersMiddleware
 from advocacy.localtime import format_local, input_value, parse_local, zone_of
 from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, ShareOut
-from advocacy.templating import (
-    Fragment,
-    block_markup,
-    environment,
-    flash,
-    fragment,
-    markup_bytes,
-    page_context,
-    render,
-    slot,
-)
-from advocacy.users.models import Role, User
+from advocacy.templating import flash, render
+from advocacy.users.models import User
 from campaigns.schemas import VariantOut
 from campaigns.service import notices_for
 from campaigns.shareable import ShareablePost
@@ -89,19 +72,9 @@ class FeedCard:
     open_accounts: list[AccountOut]  # connected accounts that have not shared this post yet
     form: ShareForm
     counts: str = ""  # what colleagues did with it, in words
-    account_options: Markup | str = ""  # the "Share from" choices (`feed_account_options.html`)
     error: str | None = None
     shared_on: list[str] = field(default_factory=list)
     nudge: Nudge | None = None
-
-
-# What the page keeps per copy of the shareable posts (`Shareable.derived`), at most: the cards of
-# each kind of person (how their accounts are connected, whether they may share; a few kinds) and
-# the account choices of each person seen since the copy was read (it is read again every
-# `feed_cache_seconds`), so the bound is against a crowd within those seconds.
-KEPT = 20000
-# The values of a card that change per request or person; the rest is kept rendered.
-CARD_SLOTS = ("csrf_token", "now_input", "zone", "scheduled_at", "counts", "account_options")
 
 
 def feed_card(post: ShareablePost, my_networks: list[str], connected: list[AccountOut], scheduled_at: str,
@@ -122,85 +95,6 @@ def feed_card(post: ShareablePost, my_networks: list[str], connected: list[Accou
         counts=counts,
         shared_on=[network_name(n) for n in my_networks],
     )
-
-
-def card_with_slots(card: FeedCard, *, can_share: bool, connected: bool) -> Fragment:
-    """A card in its first state rendered once, with slots for the values of each request."""
-    slots = {name: slot(name) for name in CARD_SLOTS}
-    return fragment(
-        "feed_card.html",
-        card=replace(card, form=replace(card.form, scheduled_at=slots["scheduled_at"]),
-                     counts=slots["counts"], account_options=slots["account_options"]),
-        can_share=can_share, connected=connected, network_name=network_name,
-        csrf_token=slots["csrf_token"], now_input=slots["now_input"], zone=slots["zone"],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ShellViewer:
-    """The signed-in person as the kept page around the cards sees them: the role (the navigation)
-    and a slot for the name. Nothing else of one person can end up in the page kept for all."""
-
-    role: Role
-    name: str
-
-
-# The blocks of `feed.html` about the person or the request, rendered per request into the kept
-# page (`feed_shell`); the notice (base.html's block), the name, the CSRF token, the zone and the
-# cards are its other slots.
-SHELL_BLOCKS = ("before_cards", "empty_state", "after_cards")
-SHELL_SLOTS = ("notice", *SHELL_BLOCKS)
-# The kept pages around the cards, per organisation name and role: a few.
-_SHELLS: dict[tuple[str, str], Fragment] = {}
-
-
-def feed_shell(organization: str, role: Role) -> Fragment:
-    """The feed page around the cards, rendered once per organisation name and role (the head,
-    the navigation, the introduction) from `feed_shell.html`, with slots for everything else.
-    Templates change only with a release, so nothing else ever makes it stale."""
-    key = (organization, role.value)
-    shell = _SHELLS.get(key)
-    if shell is None:
-        shell = fragment(
-            "feed_shell.html", organization=organization, user=ShellViewer(role, slot("user_name")),
-            csrf_token=slot("csrf_token"), zone=slot("zone"), cards=Markup(slot("cards")),
-            slots={name: Markup(slot(name)) for name in SHELL_SLOTS},
-        )
-        if len(_SHELLS) < KEPT:
-            _SHELLS[key] = shell
-    return shell
-
-
-def feed_markup(context: Mapping[str, Any], cards: list[bytes], values: Mapping[str, bytes]) -> bytes:
-    """The feed page as `feed.html` renders it with `context` (the person in it signed in) and the
-    cards: the kept page (`feed_shell`) filled in with its blocks about the person rendered alone.
-    `values` has the CSRF token and the zone encoded already, as the cards take them."""
-    user = context["user"]
-    filled = {"csrf_token": values["csrf_token"], "zone": values["zone"],
-              "user_name": markup_bytes(user.name), "cards": b"".join(b"\n%s\n" % card for card in cards)}
-    filled.update(block_markup("feed.html", SHELL_BLOCKS, context))
-    # The notice's block renders nothing without one (most pages).
-    filled["notice"] = block_markup("base.html", ["notice"], context)["notice"] if context["notice"] else b""
-    return feed_shell(context["organization"], user.role).fill(filled)
-
-
-def account_options(accounts: list[AccountOut], selected: str) -> Markup:
-    return Markup(environment.get_template("feed_account_options.html").render(
-        accounts=accounts, selected=selected, network_name=network_name))
-
-
-def kept_account_options(
-    kept: dict[Hashable, object], accounts: list[AccountOut], selected: str
-) -> Markup:
-    """`account_options`, kept with the copy of the shareable posts (see `KEPT`)."""
-    key = ("options", tuple((a.id, a.network, a.handle) for a in accounts), selected)
-    found = kept.get(key)
-    if isinstance(found, Markup):
-        return found
-    made = account_options(accounts, selected)
-    if len(kept) < KEPT:
-        kept[key] = made
-    return made
 
 
 def network_name(network: str) -> str:
@@ -236,98 +130,41 @@ async def feed_page(
     share_error: tuple[int, str] | None = None,
     submitted: tuple[int, ShareForm] | None = None,
     nudge: tuple[int, Nudge] | None = None,
-    personal: feeds.PersonalFeed | None = None,
 ) -> Response:
-    """The feed, optionally with one inline error next to the post or share it concerns.
-    `personal` is the person's feed when the caller read it already, with notices and gate facts.
-
-    A card in its first state is kept rendered (`card_with_slots`) with the copy of the posts it
-    shows (`Shareable.derived`), per post, networks it was shared on and the shape of the person's
-    accounts (which networks, in order, and whether they may share): the request fills in its own
-    values. A card with an error, advice or the form sent back is rendered afresh from the same
-    template. The page around the cards is kept too (`feed_markup`)."""
+    """The feed, optionally with one inline error next to the post or share it concerns."""
     user = signed_in_user(request)
-    now = request.state.clock.now()
-    if personal is None:
-        personal = await personal_feed(request, user, count_notices=True, read_gate=True)
+    personal = await personal_feed(request, user, count_notices=True)
     connected = [a for a in personal.accounts if a.status == "connected"]
-    blockers = await sharing_blockers(user, personal.gate)
-    can_share = user.is_opted_in_ambassador and not blockers
-    zone = zone_of(user).key
-    now_input = input_value(now, user)
-    token = csrf_token(request)
-    scheduled_at = default_time(user, now)
-    values = {"csrf_token": markup_bytes(token), "now_input": markup_bytes(now_input),
-              "zone": markup_bytes(zone), "scheduled_at": markup_bytes(scheduled_at)}
-    shape = ("feed-cards", can_share, tuple(a.network for a in connected))
-    kept = personal.derived.get(shape)
-    if not isinstance(kept, dict):
-        kept = {}
-        if len(personal.derived) < KEPT:
-            personal.derived[shape] = kept
-    special = {ids[0] for ids in (post_error, nudge, submitted) if ids}
-    options: dict[tuple[str, ...], tuple[Markup, bytes]] = {}
-    said: dict[tuple[int, int, tuple[str, ...]], tuple[str, bytes]] = {}
-    cards: list[bytes] = []
+    blockers = await sharing_blockers(user)
+    scheduled_at = default_time(user, request.state.clock.now())
+    cards = []
     shown: set[int] = set()
     for post, my_networks, colleagues in personal.posts:
         shown.add(post.id)
-        done = tuple(my_networks)
-        choices = options.get(done)
-        if choices is None:
-            open_accounts = [a for a in connected if a.network not in done]
-            made = kept_account_options(
-                personal.derived, open_accounts, default_form(post, open_accounts, scheduled_at).account_id)
-            choices = options[done] = (made, made.encode())
-        told = (colleagues.published, colleagues.scheduled, tuple(colleagues.names))
-        counts = said.get(told)
-        if counts is None:
-            text = counts_text(*told[:2], colleagues.names)
-            counts = said[told] = (text, markup_bytes(text))
-        if post.id not in special:
-            card_html = kept.get((post.id, done))
-            if card_html is None:
-                card = feed_card(post, my_networks, connected, scheduled_at, counts[0])
-                card_html = kept[(post.id, done)] = card_with_slots(card, can_share=can_share,
-                                                                    connected=bool(connected))
-            values["counts"], values["account_options"] = counts[1], choices[1]
-            cards.append(card_html.fill(values))
-            continue
-        card = feed_card(post, my_networks, connected, scheduled_at, counts[0])
-        card.error = post_error[1] if post_error and post_error[0] == post.id else None
-        card.nudge = nudge[1] if nudge and nudge[0] == post.id else None
-        card.account_options = choices[0]
+        card = feed_card(post, my_networks, connected, scheduled_at,
+                         counts_text(colleagues.published, colleagues.scheduled, colleagues.names))
+        if post_error and post_error[0] == post.id:
+            card.error = post_error[1]
+        if nudge and nudge[0] == post.id:
+            card.nudge = nudge[1]
         if submitted and submitted[0] == post.id:
             card.form = submitted[1]
-            card.account_options = account_options(card.open_accounts, card.form.account_id)
-        cards.append(environment.get_template("feed_card.html").render(
-            card=card, can_share=can_share, connected=bool(connected), network_name=network_name,
-            csrf_token=token, now_input=now_input, zone=zone).encode())
+        cards.append(card)
     if post_error and post_error[0] not in shown:
         # The post left the feed (or never was in it): the error still has to be seen.
         page_error = page_error or post_error[1]
     shares = personal.shares
-    share_errors = dict([share_error]) if share_error else {}
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = page_error or share_error[1]
-    context = {
-        **page_context(request),
-        "cards": cards,
-        "accounts": personal.accounts,
-        "connected": connected,
-        "shares": shares,
-        "share_errors": share_errors,
-        "page_error": page_error,
-        "zone": zone,
-        "network_name": network_name,
-        "can_share": can_share,
-        "sharing_blockers": blockers,
-        "now_input": now_input,
-        "back": "feed",
+    can_share = user.is_opted_in_ambassador and not blockers
+    return render(
+        request, "feed.html", status=status, cards=cards, accounts=personal.accounts, connected=connected,
+        shares=shares, share_errors=dict([share_error]) if share_error else {}, page_error=page_error,
+        zone=zone_of(user).key, network_name=network_name, can_share=can_share, sharing_blockers=blockers,
+        now_input=input_value(request.state.clock.now(), user), back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
-        "correction_notices": await notices_for(user) if personal.notices else [],
-    }
-    return HTMLResponse(feed_markup(context, cards, values), status_code=status)
+        correction_notices=await notices_for(user) if personal.notices else [],
+    )
 
 
 async def feed(request: Request) -> Response:
@@ -524,65 +361,8 @@ async def preferences_save(request: Request) -> Response:
     return RedirectResponse("/me/sharing-preferences", status_code=303)
 
 
-FEED_PAGE_PATH = "/feed"
-
-
-class FeedPageFastPath:
-    """Answers `GET /feed` for a signed-in person before the routing, guard and exception layers,
-    the way `FeedFastPath` answers the API.
-
-    The feed is the page ambassadors open most, and those layers (the route table is matched in
-    order) cost about as much as the page itself. Nothing is done differently: the session is read
-    and written back by a `SessionMiddleware` built from the same options as the application's
-    (`session`: cookie, signature, age, flags), the answer carries the security headers through a
-    `SecurityHeadersMiddleware` built from the same options (`headers`), the session is checked
-    by `session_user_id` (the session half of `resolve_user`: idle and absolute timeouts, the
-    last-seen stamp), the person is read with their feed in one statement (`signed_in_feed`),
-    required active and checked against the route's rule in `advocacy.access` as the guard does,
-    and the page is the route's own (`feed_page`). A request without the session cookie, whose
-    session resolves to nobody or whose role the rule refuses goes on to the full stack
-    unchanged, which answers it (the sign-in redirect, 403) as before: nothing has been sent by
-    then.
-    """
-
-    def __init__(self, app: ASGIApp, *, session: Mapping[str, Any], headers: Mapping[str, Any]) -> None:
-        self.app = app
-        self.cookie = f"{session['session_cookie']}=".encode("latin-1")
-        self.page = SecurityHeadersMiddleware(SessionMiddleware(self.answer, **session), **headers)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == FEED_PAGE_PATH and any(
-                name == b"cookie" and self.cookie in value for name, value in scope["headers"]):
-            answered = False
-
-            async def sending(message: Message) -> None:
-                nonlocal answered
-                answered = True
-                await send(message)
-
-            await self.page(scope, receive, sending)
-            if answered:
-                return
-        await self.app(scope, receive, send)
-
-    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        user_id = session_user_id(request)
-        if user_id is None:
-            return  # the full stack answers
-        settings = request.state.settings
-        found = await feeds.signed_in_feed(request.state.clock, user_id,
-                                           show_names=settings.feed_show_colleague_names,
-                                           cache_seconds=settings.feed_cache_seconds)
-        if found is None or not found[0].is_active or not allowed("feed", found[0].role):
-            return
-        request.state.user, personal = found
-        response = await feed_page(request, personal=personal)
-        await response(scope, receive, send)
-
-
 routes = [
-    Route(FEED_PAGE_PATH, feed, methods=["GET"], name="feed"),
+    Route("/feed", feed, methods=["GET"], name="feed"),
     Route("/feed/counts", live_counts, methods=["GET"], name="feed-counts"),
     Route("/feed/share", share, methods=["POST"], name="feed-share"),
     Route("/feed/shares/{share_id:int}/cancel", cancel, methods=["POST"], name="feed-cancel"),

@@ -181,40 +181,26 @@ def sign_in_token_expired(record: ApiToken, settings: Settings, now: datetime) -
     return now - (record.last_used_at or record.created_at) > timedelta(minutes=settings.session_idle_minutes)
 
 
-def _token_sql(dialect: str, *, joined: str = "") -> str:
-    # One statement and no query building: every API request resolves its token, so this is the
-    # hottest read of the API (the ORM's select_related cost more than the feed itself).
+def token_sql(dialect: str, *, with_columns: str = "") -> str:
+    """The token whose digest (`token_digest`) is parameter 1 with its person, as one row; one
+    statement and no query building: every API request resolves its token, so this is the
+    hottest read of the API. `with_columns` are more columns of that row, about the person
+    (`t.user_id`): the feed reads the person's state with the token."""
     user_columns = ", ".join(f"u.{column}" for column in User._meta.fields_db_projection.values())
     token_columns = ", ".join(f"t.{column} AS token_{column}"
                               for column in ApiToken._meta.fields_db_projection.values())
-    tables = "api_tokens t JOIN users u ON u.id = t.user_id"
-    if joined:
-        return (f"SELECT {token_columns}, {user_columns}, st.* FROM {tables} LEFT JOIN ({joined}) st ON TRUE"
-                f" WHERE t.token_digest = {placeholder(dialect, 1)}")
-    return (f"SELECT {token_columns}, {user_columns} FROM {tables}"
+    more = f", {with_columns}" if with_columns else ""
+    return (f"SELECT {token_columns}, {user_columns}{more} FROM api_tokens t JOIN users u ON u.id = t.user_id"
             f" WHERE t.token_digest = {placeholder(dialect, 1)}")
 
 
-def token_sql_with(dialect: str, joined: str) -> str:
-    """The statement of `token_record` with the rows of `joined` (a statement about the token's
-    person, see `token_person_sql`) joined to it: its columns follow the token's and the person's
-    on each row, and there is one row with them empty when it has none. Its parameter 1 is the
-    token's digest (`token_digest`)."""
-    return _token_sql(dialect, joined=joined)
-
-
-def token_person_sql(dialect: str) -> str:
-    """The id of the person whose token's digest is parameter 1, as an expression for `joined`."""
-    return f"(SELECT user_id FROM api_tokens WHERE token_digest = {placeholder(dialect, 1)})"
-
-
 def token_digest(token: str) -> str:
-    """What is stored of a token, and what `token_sql_with` is given."""
+    """What is stored of a token, and what `token_sql` finds it by."""
     return _digest(token)
 
 
 def token_of_row(row: Any) -> ApiToken:
-    """The token and its person (`record.user`) from a row of `token_sql_with` or `token_record`."""
+    """The token and its person (`record.user`) from a row of `token_sql`."""
     record = ApiToken._init_from_db(**{column: row[f"token_{column}"]
                                        for column in ApiToken._meta.fields_db_projection.values()})
     record.user = User._init_from_db(**{column: row[column]
@@ -229,7 +215,7 @@ async def token_record(token: str) -> ApiToken | None:
     """The token with this value and its person (loaded as `record.user`), or None."""
     connection = ApiToken._meta.db
     dialect = connection.capabilities.dialect
-    sql = _TOKEN_SQL.get(dialect) or _TOKEN_SQL.setdefault(dialect, _token_sql(dialect))
+    sql = _TOKEN_SQL.get(dialect) or _TOKEN_SQL.setdefault(dialect, token_sql(dialect))
     _, rows = await connection.execute_query(sql, [_digest(token)])
     return token_of_row(rows[0]) if rows else None
 

@@ -84,5 +84,5 @@ async def test_dashboard_seeder_makes_snapshots_and_what_derives_from_them(on_po
 async def test_feed_seeder_signs_up_an_ambassador_with_a_token(on_postgres: Settings) -> None:
     # The feed benchmark empties and migrates the database itself; it leaves it migrated.
     await Tortoise.close_connections()
-    email, password, token = await feed.seed(on_postgres.database_url)
-    assert email and password and token
+    user_id, email, password, token = await feed.seed(on_postgres.database_url)
+    assert user_id > 0 and email and password and token

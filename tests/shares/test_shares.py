@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from advocacy.accounts.models import AccountStatus
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
 from advocacy.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -140,7 +141,7 @@ async def test_someone_elses_account_cannot_be_used(database: Settings, clock: S
 async def test_disconnected_account_cannot_be_used(database: Settings, clock: SimulatedClock) -> None:
     _, post = await factories.create_launched_campaign(clock)
     ambassador, account = await factories.create_ambassador(clock)
-    account.status = "expired"
+    account.status = AccountStatus.DISCONNECTED
     await account.save()
     error = await refused(
         create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Hi"), Conflict

@@ -1,0 +1,214 @@
+"""The feed's reads about one person: one named query per fact (their accounts, their shares,
+colleagues' shares of the posts, their groups, their correction notices), read together.
+
+Each fact is a small SELECT written once for both databases (`{me}` is the person, `{posts}` the
+list of posts shown). `person_state` reads the facts it is asked for in one round trip: each is a
+column of one row, named after the fact, holding the fact's rows as a JSON array of objects keyed
+by column name, so nothing is told apart by position or by a marker. The shareable posts
+themselves are the same for everyone and come from `campaigns.shareable`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from tortoise import connections
+
+from advocacy.db import placeholder
+from advocacy.shares.models import ACTIVE_STATUSES, ShareStatus
+from advocacy.shares.schemas import AccountOut, ColleagueCounts, ShareOut
+from advocacy.users import service as users
+from advocacy.users.models import ApiToken
+
+_ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One named query about the person: its name (the column it is read into) and its SELECT."""
+
+    name: str
+    columns: tuple[str, ...]
+    select: str
+
+
+ACCOUNTS = Fact(
+    "accounts", ("id", "network", "handle", "followers", "status"),
+    "SELECT id, network, handle, followers, status FROM social_accounts WHERE user_id = {me}",
+)
+SHARES = Fact(
+    "shares", ("id", "post_id", "post_title", "account_id", "network", "text", "status", "due_at",
+               "published_at", "external_url", "last_error"),
+    "SELECT s.id, s.post_id, p.title AS post_title, s.account_id, s.network, s.text, s.status,"
+    " s.due_at, s.published_at, s.external_url, s.last_error"
+    " FROM shares s JOIN posts p ON p.id = s.post_id WHERE s.user_id = {me}",
+)
+COLLEAGUES_PER_STATUS = Fact(
+    "colleagues", ("post_id", "status", "people"),
+    "SELECT post_id, status, COUNT(DISTINCT user_id) AS people FROM shares"
+    f" WHERE post_id {{posts}} AND status IN ({_ACTIVE}) AND user_id <> {{me}} GROUP BY post_id, status",
+)
+COLLEAGUE_NAMES = Fact(
+    "colleague_names", ("post_id", "name"),
+    "SELECT DISTINCT s.post_id, u.name FROM shares s JOIN users u ON u.id = s.user_id"
+    f" WHERE s.post_id {{posts}} AND s.status IN ({_ACTIVE}) AND s.user_id <> {{me}}",
+)
+GROUPS = Fact("person_groups", ("group_id",), "SELECT group_id FROM group_members WHERE user_id = {me}")
+CORRECTION_NOTICES = Fact("correction_notices", ("id",),
+                          "SELECT id FROM correction_notices WHERE user_id = {me}")
+
+
+def _as_json(fact: Fact, dialect: str) -> str:
+    """The fact's rows as one JSON array of objects keyed by column name ('[]' for none)."""
+    if dialect == "postgres":
+        return f"(SELECT COALESCE(json_agg(q), '[]') FROM ({fact.select}) q)"
+    pairs = ", ".join(f"'{column}', q.{column}" for column in fact.columns)
+    return f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') FROM ({fact.select}) q)"
+
+
+def _columns(facts: tuple[Fact, ...], dialect: str, me: str) -> str:
+    """The facts as named columns about the person `me`; the posts are parameter 2 (an int[] on
+    PostgreSQL, a JSON array on SQLite)."""
+    posts = placeholder(dialect, 2)
+    in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
+                else f"IN (SELECT value FROM json_each({posts}))")
+    columns = ", ".join(f"{_as_json(fact, dialect)} AS {fact.name}" for fact in facts)
+    return columns.format(me=me, posts=in_posts)
+
+
+@cache
+def _statement(facts: tuple[Fact, ...], dialect: str) -> str:
+    """The facts as the columns of one row; the person is parameter 1."""
+    return f"SELECT {_columns(facts, dialect, placeholder(dialect, 1))}"
+
+
+@cache
+def _statement_by_token(facts: tuple[Fact, ...], dialect: str) -> str:
+    """The token (its digest is parameter 1) and its person as `users.service.token_sql` reads
+    them, with the person's facts as more columns of the same row."""
+    return users.token_sql(dialect, with_columns=_columns(facts, dialect, "t.user_id"))
+
+
+def _moment(value: str | None) -> datetime | None:
+    # Both databases give the stored instant as ISO text inside JSON: SQLite as the ORM stored it
+    # (UTC), PostgreSQL in the session's time zone; the feed gives every instant in UTC.
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class PersonState:
+    """What one person's feed needs beyond the posts: their accounts (by network) and shares
+    (latest due first), colleagues' counts per post some colleague shared, their groups and how
+    many correction notices they have (each only when asked)."""
+
+    accounts: list[AccountOut]
+    shares: list[ShareOut]
+    colleagues: dict[int, ColleagueCounts]
+    groups: set[int] = field(default_factory=set)
+    notices: int = 0
+
+
+def _state_facts(names: bool, groups: bool, notices: bool) -> tuple[Fact, ...]:
+    return (ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
+            *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else []))
+
+
+async def person_state(
+    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool
+) -> PersonState:
+    """Read the person's facts in one round trip: accounts, shares and colleagues' shares of
+    `post_ids` always; colleagues' names, groups and correction notices when asked."""
+    facts = _state_facts(names, groups, notices)
+    [row] = await _rows(_statement, facts, user_id, post_ids)
+    return _state_of(facts, row)
+
+
+async def token_state(
+    token: str, post_ids: list[int], *, names: bool, groups: bool
+) -> tuple[ApiToken, PersonState] | None:
+    """The token with its person (as `users.service.token_record` reads them) and the person's
+    facts, in one round trip; None for a token nobody has. Whether it may be used is
+    `users.service.token_user`'s to say."""
+    facts = _state_facts(names, groups, notices=False)
+    rows = await _rows(_statement_by_token, facts, users.token_digest(token), post_ids)
+    return (users.token_of_row(rows[0]), _state_of(facts, rows[0])) if rows else None
+
+
+async def _rows(
+    statement: Callable[[tuple[Fact, ...], str], str], facts: tuple[Fact, ...], who: Any, post_ids: list[int]
+) -> list[Any]:
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    posts = post_ids if dialect == "postgres" else json.dumps(post_ids)
+    _, rows = await connection.execute_query(statement(facts, dialect), [who, posts])
+    return list(rows)
+
+
+def _found(facts: tuple[Fact, ...], row: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each fact's rows, by the fact's name."""
+    return {fact.name: json.loads(row[fact.name]) for fact in facts}
+
+
+def _state_of(facts: tuple[Fact, ...], row: Any) -> PersonState:
+    found = _found(facts, row)
+    return PersonState(
+        accounts=_accounts(found[ACCOUNTS.name]),
+        shares=_shares(found[SHARES.name]),
+        colleagues=_colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name)),
+        groups={row["group_id"] for row in found.get(GROUPS.name, [])},
+        notices=len(found.get(CORRECTION_NOTICES.name, [])),
+    )
+
+
+async def colleague_counts(
+    user_id: int, post_ids: list[int], *, names: bool
+) -> dict[int, ColleagueCounts]:
+    """Colleagues' counts (and names, when asked) per post of `post_ids` some colleague shared."""
+    facts = (COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []))
+    [row] = await _rows(_statement, facts, user_id, post_ids)
+    found = _found(facts, row)
+    return _colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name))
+
+
+def _accounts(rows: list[dict[str, Any]]) -> list[AccountOut]:
+    accounts = [AccountOut.model_construct(**row) for row in rows]
+    accounts.sort(key=lambda account: (account.network, account.id))
+    return accounts
+
+
+def _shares(rows: list[dict[str, Any]]) -> list[ShareOut]:
+    shares = []
+    for row in rows:
+        row["due_at"], row["published_at"] = _moment(row["due_at"]), _moment(row["published_at"])
+        shares.append(ShareOut.model_construct(**row))
+    shares.sort(key=lambda share: (share.due_at, share.id), reverse=True)
+    return shares
+
+
+def _colleagues(
+    per_status: list[dict[str, Any]], names: list[dict[str, Any]] | None
+) -> dict[int, ColleagueCounts]:
+    counts: dict[int, ColleagueCounts] = {}
+    for row in per_status:
+        found = counts.get(row["post_id"])
+        if found is None:
+            found = counts[row["post_id"]] = ColleagueCounts()
+        if row["status"] == ShareStatus.PUBLISHED:
+            found.published += row["people"]
+        else:
+            found.scheduled += row["people"]
+    people: dict[int, list[str]] = defaultdict(list)
+    for row in names or []:
+        people[row["post_id"]].append(row["name"])
+    for post_id, named in people.items():
+        counts.setdefault(post_id, ColleagueCounts()).names = sorted(named)
+    return counts
