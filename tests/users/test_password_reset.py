@@ -22,8 +22,8 @@ from advocacy.users.models import PasswordReset
 from advocacy.users.service import PASSWORD_RESETS_PER_WINDOW
 from tests import factories
 from tests.test_pages import csrf_of
-from tests.test_sessions import try_password
 from tests.users.test_oidc import free_port
+from tests.users.test_sessions import try_password
 
 LINK = re.compile(r"http://testserver(/password/reset/[A-Za-z0-9_-]+)")
 NEW_PASSWORD = "a brand new passphrase"

@@ -33,7 +33,7 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share
 from advocacy.shares.service import create_share
 from tests import factories
-from tests.test_sessions import assert_security_headers
+from tests.users.test_sessions import assert_security_headers
 
 TEMPLATE = Settings().link_utm_template
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"

@@ -24,7 +24,7 @@ from campaigns.shareable import Shareable, ShareableCache
 from tests import factories
 from tests.shares.test_feed import shared_by_colleagues
 from tests.test_pages import ambassador_with, csrf_of, element, sign_in
-from tests.test_sessions import assert_security_headers
+from tests.users.test_sessions import assert_security_headers
 
 COOKIE = "advocacy_session"
 
