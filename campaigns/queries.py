@@ -1,4 +1,5 @@
-"""Reads of campaign content beyond get and create: the posts an ambassador may share now."""
+"""Reads of campaign content beyond get and create: the posts an ambassador may share now, and the
+correction notices they were sent."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from tortoise.expressions import Q
 
 from advocacy.clock import Clock
 from advocacy.shares.usage import variant_uses
-from campaigns.models import CampaignStatus, PackStatus, Post
+from advocacy.users.models import User
+from campaigns.models import CampaignStatus, CorrectionNotice, PackStatus, Post
 
 
 async def shareable_posts(clock: Clock) -> list[Post]:
@@ -32,3 +34,12 @@ async def shareable_posts(clock: Clock) -> list[Post]:
     for post in posts:
         post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
     return list(posts)
+
+
+async def notices_for(user: User) -> list[CorrectionNotice]:
+    """The correction notices of an ambassador, newest first, with the correction and share loaded."""
+    return (
+        await CorrectionNotice.filter(user_id=user.id)
+        .select_related("correction", "share__post")
+        .order_by("-created_at", "-id")
+    )

@@ -523,12 +523,3 @@ async def corrections_of(pack_ids: Sequence[int]) -> dict[int, list[Correction]]
     for correction in await Correction.filter(variant__post__pack_id__in=list(pack_ids)).order_by("id"):
         grouped.setdefault(correction.variant_id, []).append(correction)
     return grouped
-
-
-async def notices_for(user: User) -> list[CorrectionNotice]:
-    """The correction notices of an ambassador, newest first, with the correction and share loaded."""
-    return (
-        await CorrectionNotice.filter(user_id=user.id)
-        .select_related("correction", "share__post")
-        .order_by("-created_at", "-id")
-    )

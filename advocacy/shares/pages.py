@@ -25,8 +25,8 @@ from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.templating import flash, render
 from advocacy.users.models import User
+from campaigns.queries import notices_for
 from campaigns.schemas import VariantOut
-from campaigns.service import notices_for
 from campaigns.shareable import ShareablePost
 
 

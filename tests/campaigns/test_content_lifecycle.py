@@ -28,7 +28,7 @@ from campaigns.models import (
     PackStatus,
     Revision,
 )
-from campaigns.queries import shareable_posts
+from campaigns.queries import notices_for, shareable_posts
 from tests import factories
 from tests.test_pages import sign_in, submit
 
@@ -138,7 +138,7 @@ async def test_a_correction_is_reviewed_again_and_notifies_those_who_shared(
 
     assert (await MessageVariant.get(id=variant.id)).text.endswith("heart unit. #employee")
     assert (await Correction.get(id=correction.id)).status == CorrectionStatus.APPROVED
-    [notice] = await campaigns.notices_for(ambassador)
+    [notice] = await notices_for(ambassador)
     assert notice.share.id == share.id and notice.correction.original_text == original
     assert (await Share.get(id=share.id)).external_url
     assert await CorrectionNotice.filter(user_id=editor.id).count() == 0

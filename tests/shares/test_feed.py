@@ -18,6 +18,7 @@ from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.models import MessageVariant, Post
+from campaigns.queries import notices_for
 from tests import factories
 from tests.test_api import assert_error, token_for
 from tests.test_pages import ambassador_with, csrf_of, element, sign_in, submit
@@ -365,7 +366,7 @@ async def test_feed_page_shows_correction_notices_only_to_those_who_shared_the_p
     correction = await campaigns.propose_correction(
         clock, editor, variant.id, text="Our new heart unit is open. #employee", reason="Heart, not cardiac.")
     await campaigns.review_correction(clock, reviewer, correction.id, approve=True)
-    [notice] = await campaigns.notices_for(sharer)
+    [notice] = await notices_for(sharer)
     bystander, _ = await factories.create_ambassador(clock)
 
     await sign_in(client, sharer)
