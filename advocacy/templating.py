@@ -38,10 +38,12 @@ class DropLayoutWhitespace(Extension):
 environment = Environment(
     loader=ChoiceLoader(
         [
+            # The layout (base, error page), then each domain's own pages.
             PackageLoader("advocacy", "templates"),
-            PackageLoader("advocacy.programme", "templates"),
-            PackageLoader("campaigns", "templates"),
-            PackageLoader("dashboards.web", "templates"),
+            *(PackageLoader(package, "templates") for package in (
+                "advocacy.users", "advocacy.audit", "advocacy.compliance", "advocacy.notify",
+                "advocacy.accounts", "advocacy.programme", "advocacy.shares", "campaigns", "dashboards.web",
+            )),
         ]
     ),
     autoescape=select_autoescape(["html"]),
