@@ -1,0 +1,173 @@
+"""Contact details in a text (emails, phone numbers, street addresses, social handles) and which of them
+are the organisation's own public ones, compared after normalising (digits, street abbreviations, domains).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+from advocacy.compliance.context import PERSON, Sentence, any_care, sentence_at
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.policy import CompliancePolicy
+
+EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+SPELLED_EMAIL = re.compile(
+    r"\b[\w.-]+(?:\s+dot\s+[\w-]+)*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*[\w-]+(?:\s*(?:\.|\s+dot\s+)\s*[a-z]{2,})+\b",
+    re.IGNORECASE,
+)
+SPELLED_DOMAIN = re.compile(r"\s+at\s+[\w-]+\s+dot\s+(?:com|org|net|edu)\b", re.IGNORECASE)
+LINK = re.compile(r"https?://\S+")
+PHONE_CANDIDATE = re.compile(r"\d[\d\s().+-]{5,}\d")
+# North American shapes, which the phone library rejects when the area code is unassigned (555 ...).
+PHONE_SHAPE = re.compile(
+    r"(?<![\d.,/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?![\d/-])"
+    r"|(?<![\d-])(?:\d ){2}\d\s*-?\s*(?:\d ){2}\d\s*-?\s*(?:\d ){3}\d\b"
+)
+CODE_BEFORE = re.compile(
+    r"(?:model|sku|part|item|lot|code|catalog(?:ue)?|order|ref(?:erence)?|serial|product|no\.|#)\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+STREET_TYPES = {
+    "st": "street", "ave": "avenue", "av": "avenue", "rd": "road", "blvd": "boulevard", "ln": "lane",
+    "dr": "drive", "ct": "court", "pl": "place", "ter": "terrace", "cir": "circle", "pkwy": "parkway",
+    "hwy": "highway",
+}
+ADDRESS = re.compile(
+    r"\b\d{1,5}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z0-9]*\.?\s+){1,3}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Terrace|Circle|"
+    r"Parkway|Pkwy|Highway|Hwy)\b\.?(?:,?\s+(?:Apt|Apartment|Unit|#)\.?\s*\w+)?"
+    r"|\b(?:Calle|Avenida|Av\.|Paseo|Carrera|Camino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
+    r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
+)
+HOME_STREET = re.compile(
+    r"\b(?:lives?|living|resides?)\s+(?:on|at|in)\s+(?:[A-Z][a-z]+\s+){1,2}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
+)
+HOME_WORDS = re.compile(
+    r"\b(?:lives?|living|home|resides?|residence|house|apartment|apt|mailbox|vive|casa|"
+    r"neighbou?rs?)\b",
+    re.IGNORECASE,
+)
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][A-Za-z0-9_.]{2,}\b|\bGoFundMe\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AllowedContacts:
+    phones: frozenset[str]  # last ten digits
+    emails: frozenset[str]
+    domains: frozenset[str]
+    addresses: tuple[str, ...]  # normalised words, "1200 lakeview avenue northbrook"
+
+
+def digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def address_words(value: str) -> str:
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    return " ".join(STREET_TYPES.get(word, word) for word in words)
+
+
+@lru_cache(maxsize=32)
+def allowed_contacts(policy: CompliancePolicy) -> AllowedContacts:
+    contacts = [contact.strip() for contact in policy.allowed_contacts if contact.strip()]
+    emails = frozenset(c.lower() for c in contacts if EMAIL.fullmatch(c))
+    domains = frozenset(c.lower() for c in contacts if re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", c))
+    phones = frozenset(
+        digits(c)[-10:] for c in contacts if c.lower() not in emails and len(digits(c)) >= 7
+        and not re.search(r"[A-Za-z]{3}", c)
+    )
+    addresses = tuple(address_words(c) for c in contacts if ADDRESS.search(c))
+    return AllowedContacts(phones, emails, domains | {e.split("@")[1] for e in emails}, addresses)
+
+
+def is_allowed_email(address: str, allowed: AllowedContacts) -> bool:
+    address = address.lower()
+    return address in allowed.emails or address.split("@")[-1] in allowed.domains
+
+
+def email_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    allowed = allowed_contacts(policy)
+    found = [m.span() for m in EMAIL.finditer(text) if not is_allowed_email(m.group(), allowed)]
+    if SPELLED_DOMAIN.search(text):
+        found += [m.span() for m in SPELLED_EMAIL.finditer(text) if "@" not in m.group()]
+    for start, end in found:
+        yield Finding(
+            "email_address", Severity.BLOCK, start, end,
+            "An email address identifies a person; only the organisation's public addresses may be posted.",
+            "Remove the address or use the organisation's public contact.",
+        )
+
+
+def phone_spans(text: str, policy: CompliancePolicy) -> Iterator[tuple[int, int]]:
+    matcher = phonenumbers.PhoneNumberMatcher(text, policy.phone_region, leniency=phonenumbers.Leniency.VALID)
+    library = [(match.start, match.end) for match in matcher]
+    yield from library
+    for match in PHONE_SHAPE.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in library):
+            yield match.span()
+
+
+def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not PHONE_CANDIDATE.search(text):
+        return
+    allowed = allowed_contacts(policy).phones
+    links = [link.span() for link in LINK.finditer(text)]
+    for start, end in phone_spans(text, policy):
+        if any(s <= start < e for s, e in links):
+            continue  # digits in a link's path are page ids, not someone's number
+        if CODE_BEFORE.search(text[max(0, start - 24) : start]):
+            continue  # a product or order code that happens to look like a number
+        if digits(text[start:end])[-10:] in allowed:
+            continue
+        yield Finding(
+            "phone_number", Severity.BLOCK, start, end,
+            "A phone number identifies a person; only the organisation's public numbers may be posted.",
+            "Remove the number or use the organisation's public number.",
+        )
+
+
+def is_allowed_address(words: str, allowed: AllowedContacts) -> bool:
+    return any(contact.startswith(words) or words.startswith(contact) for contact in allowed.addresses)
+
+
+def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    allowed = allowed_contacts(policy)
+    care = any_care(parts)
+    spans = [m.span() for m in ADDRESS.finditer(text)] + [m.span() for m in HOME_STREET.finditer(text)]
+    for start, end in spans:
+        if is_allowed_address(address_words(text[start:end]), allowed):
+            continue
+        sentence = sentence_at(parts, start)
+        if care or HOME_WORDS.search(sentence.text):
+            yield Finding(
+                "street_address", Severity.BLOCK, start, end,
+                "A street address tied to a patient or a home identifies a person.",
+                "Remove the address.",
+            )
+        else:
+            yield Finding(
+                "street_address", Severity.WARN, start, end,
+                "Check this address is a public place (an event venue, a clinic), not someone's home.",
+            )
+
+
+def patient_handles(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if "@" not in text and "gofundme" not in text.lower():
+        return
+    organisation = re.sub(r"\W", "", policy.organization.lower())
+    for match in HANDLE.finditer(text):
+        sentence = sentence_at(parts, match.start())
+        if organisation and organisation[:8] in match.group().lower():
+            continue
+        if sentence.care or PERSON.search(sentence.text):
+            yield Finding(
+                "patient_contact", Severity.BLOCK, match.start(), match.end(),
+                "A social media account or fundraiser next to a patient leads straight to them.",
+                "Leave the account or fundraiser out.",
+            )

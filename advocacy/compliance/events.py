@@ -1,0 +1,172 @@
+"""Where and when a patient was cared for: rooms and beds, the timing of a case, incidents, photos.
+
+Each is harmless alone ("room 3 hosts grand rounds", "join us tonight", "a photo of the team") and
+identifying when tied to one patient, so every rule here asks for the tie within the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from advocacy.compliance.context import CARE_WORDS, PERSON, Sentence, finding_in, with_next
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.policy import CompliancePolicy
+
+ROOM = re.compile(
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|pod\s+\w+,?\s+isolette|"
+    r"habitaci[óo]n|cama|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b"
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b",
+    re.IGNORECASE,
+)
+TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who)\b", re.IGNORECASE)
+SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
+NOT_A_WARD = re.compile(
+    r"\b(?:conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store)\s*$",
+    re.IGNORECASE,
+)
+
+
+def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for sentence in parts:
+        matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
+        if not matches or not (sentence.care or PERSON.search(sentence.text) or TIED.search(sentence.text)):
+            continue
+        for match in matches:
+            if NOT_A_WARD.search(sentence.text[: match.start()]):
+                continue
+            start, end = finding_in(sentence, match)
+            yield Finding(
+                "room_number", Severity.BLOCK, start, end,
+                "A room or bed number next to a patient tells people where that patient is.",
+                "Remove the room or bed number.",
+            )
+
+
+DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+WHEN = re.compile(
+    rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
+    rf"yesterday(?:'s)?|last\s+(?:night|week|weekend|{DAYS})|this\s+(?:morning|afternoon|evening|"
+    rf"past\s+week)(?:'s)?|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
+    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|today|at\s+dawn|over\s+the\s+weekend|"
+    r"~?\d{1,2}\s?(?:am|pm)~?|at\s+\d{1,2}\s?(?:am|pm)|"
+    r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
+    r"anoche|esta\s+ma[ñn]ana|esta\s+tarde|esta\s+noche|hoy|ayer|hace\s+(?:unas?|\d+|dos|tres|pocas)\s+"
+    r"(?:horas?|minutos?|d[íi]as?)|el\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)"
+    r"(?:\s+por\s+la\s+(?:noche|ma[ñn]ana|tarde))?|del\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|"
+    r"s[áa]bado|domingo))\b",
+    re.IGNORECASE,
+)
+ONE_PERSON = re.compile(
+    rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,3}}?{PERSON.pattern[2:-2]}\b"
+    r"|\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
+    r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
+    r"|\b(?:arrest|overdose|collapsed|labou?r|baby|pregnant)\b",
+    re.IGNORECASE,
+)
+
+
+CASE_EVENT = re.compile(
+    r"\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
+    r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|arrived\s+(?:in|at)\s+our|"
+    r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
+    r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
+    r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
+    r"came\s+into\s+our\s+(?:ER|ED|emergency))",
+    re.IGNORECASE,
+)
+
+
+def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
+    if CASE_EVENT.search(sentence.text):
+        return True
+    if not (sentence.care or PERSON.search(sentence.text)):
+        return False
+    # "Earlier today our cath lab opened an artery. The patient is talking": the next sentence counts.
+    window = sentence.text + (following.text if following and sentence.care else "")
+    return bool(ONE_PERSON.search(window))
+
+
+def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for sentence, following in with_next(parts):
+        when = list(WHEN.finditer(sentence.text))
+        if not when or not tied_to_a_case(sentence, following):
+            continue
+        for match in when:
+            start, end = finding_in(sentence, match)
+            yield Finding(
+                "case_timing", Severity.BLOCK, start, end,
+                "The guidelines forbid saying when a case happened: the timing can identify the patient.",
+                "Leave out when it happened (and post a case only a month after it, or with consent).",
+            )
+
+
+INCIDENT = re.compile(
+    r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
+    r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
+    r"hit\s+on|"
+    r"choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da)\b",
+    re.IGNORECASE,
+)
+HURT = re.compile(
+    r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
+    r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burn|treated|received|recovering|ventilator|awake|"
+    r"from\s+(?:the|that|this))\b",
+    re.IGNORECASE,
+)
+PLACE = re.compile(
+    r"\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
+    r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
+    r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+[A-Z][a-z]+\b",
+)
+
+
+def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for sentence, following in with_next(parts):
+        incident = INCIDENT.search(sentence.text)
+        if not incident:
+            continue
+        # The people hurt are often in the next sentence: "...the stadium collapse. The victims we treated"
+        window = sentence.text + (following.text if following else "")
+        if not HURT.search(window) or not (CARE_WORDS.search(window) or PERSON.search(window)):
+            continue
+        if not (PLACE.search(sentence.text) or WHEN.search(sentence.text)):
+            continue
+        start, end = finding_in(sentence, incident)
+        yield Finding(
+            "incident_details", Severity.BLOCK, start, end,
+            "A named incident with its place or time lets readers work out who the injured are.",
+            "Leave out the incident's place and time, or the link to the people we treated.",
+        )
+
+
+PHOTO = re.compile(
+    r"\b(?:photos?|pics?|pictures?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
+    r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|shows?|in\s+the\s+corner|"
+    r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren)\b",
+    re.IGNORECASE,
+)
+PATIENT_DATA = re.compile(
+    r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
+    r"patient\s+(?:list|labels?|names?|tracking)|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"scan\s+results|charts?|EHR|Epic|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
+    r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
+    r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres)\b",
+    re.IGNORECASE,
+)
+
+
+def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not PHOTO.search(text) or not (shown := PATIENT_DATA.search(text)):
+        return
+    yield Finding(
+        "photo_patient_data", Severity.BLOCK, shown.start(), shown.end(),
+        "A photo that shows a chart, a screen or a board can show patient information.",
+        "Use a photo without records, screens or boards in view.",
+    )

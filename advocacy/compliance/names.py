@@ -1,0 +1,143 @@
+"""The patient-name rule: people named in a care context, unless the text names them as staff.
+
+A name is found three ways: after a cue that marks a patient ("Mrs.", "baby", "patient", "the Patel
+family", "la señora"), as two or more capitalised words of which the name lexicon knows enough, or as
+a lower-case first and last name the lexicon knows (careless posts, digits for letters). Staff are
+told apart by their role next to the name ("nurse Keisha Brown", "Kevin Li, RN", "Dr. Chen").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from advocacy.compliance.context import Sentence, any_care
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.lexicon import NameLexicon, name_lexicon
+from advocacy.compliance.policy import CompliancePolicy
+
+WORD = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ý]?[a-zà-ÿ]+)?"
+CUED = re.compile(
+    rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
+    rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
+    rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+)({WORD}(?:\s+{WORD}){{0,2}})"
+    rf"|\b[Tt]he\s+({WORD})\s+family\b"
+)
+# A title is part of the name it introduces; "patient" or "baby" is not.
+TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
+CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
+LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})\s+([a-z0-9@$]{3,})\b")
+SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
+LEETS = (str.maketrans("0134@$5", "oieaass"), str.maketrans("0134@$5", "oleaass"))
+# Words that make a capitalised run a place, a building or an event, not a person.
+PLACE_WORDS = frozenset(
+    "street st road rd avenue ave lane drive court way crescent close terrace boulevard highway route "
+    "park lake mall station "
+    "school high elementary college university hospital health center centre clinic pavilion tower "
+    "wing unit award awards foundation fund day week month gala run walk race fair team program "
+    "programme institute society association church chapel library hall bridge ridge county city "
+    "north south east west river valley heights plaza square garden gardens kitchen cafe".split()
+)
+ROLES = frozenset(
+    "nurse nurses rn md np pa do cna dr doctor doctora physician surgeon anesthesiologist therapist "
+    "tech technician technologist pharmacist chaplain secretary consultant lead head chief director "
+    "manager assistant practitioner resident attending preceptor educator volunteer interpreter "
+    "coordinator specialist midwife paramedic emt aide colleague coworker co-worker nursing officer "
+    "ceo president founder donor mayor speaker author enfermera enfermero médico médica medico "
+    "trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra".split()
+)
+ROLE_AFTER = re.compile(
+    r"\s*,?\s*(?:RN|MD|DO|NP|PA-C|CNA|BSN|PhD|LPN|CRNA)\b"
+    r"|\s*,\s*(?:our|the|a|nuestr[oa]|el|la|who\s+leads)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:nurse|pharmacist|lead|chief|director|manager|physician|surgeon|therapist|chaplain|doctor|"
+    r"enfermera|médic[oa]|coordinator|specialist|educator|volunteer|tech)\b",
+)
+WORD_BEFORE = re.compile(r"[\w.'-]+")
+
+
+def staff_named(text: str, start: int, end: int) -> bool:
+    """Whether the name at [start, end) is introduced or followed by a staff role."""
+    before = WORD_BEFORE.findall(text[max(0, start - 48) : start])[-3:] + text[start:end].split()[:1]
+    if any(word.lower().rstrip(",") in ROLES for word in before):
+        return True
+    return bool(ROLE_AFTER.match(text, end))
+
+
+def person_run(words: list[str], lexicon: NameLexicon) -> bool:
+    """Whether capitalised words read as a person's name rather than a place's or a sentence start."""
+    if any(word.lower() in PLACE_WORDS for word in words):
+        return False
+    known = sum(lexicon.is_name(word) for word in words)
+    return known >= 2 or (lexicon.is_first(words[0]) and len(words) >= 2 and known >= 1)
+
+
+CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
+
+
+def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
+    """A lower-case first and last name; digits for letters ("j0hn k0walski") mark a disguised one."""
+    for leet in LEETS:
+        plain_first, plain_last = first.translate(leet), last.translate(leet)
+        if not (plain_first.isalpha() and plain_last.isalpha() and lexicon.is_first(plain_first)):
+            continue
+        if (plain_first != first and plain_last != last) or lexicon.is_last(plain_last):
+            return True
+    return False
+
+
+def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
+    for match in CUED.finditer(text):
+        group = 1 if match.group(1) else 2
+        if group == 2 and not lexicon.is_name(match.group(2)):
+            continue
+        if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
+            continue  # "Patient Experience Week"
+        titled = group == 1 and TITLE.match(text, match.start())
+        yield match.start() if titled or group == 2 else match.start(1), match.end(group)
+    for match in CAPITALISED_RUN.finditer(text):
+        if match.group().split()[0].lower() in CUE_WORDS:
+            continue  # "Patient Maria Lopez": the cue above gives the name alone
+        if person_run(match.group().split(), lexicon):
+            yield match.span()
+    for match in LOWER_PAIR.finditer(text):
+        if lower_name(match.group(1), match.group(2), lexicon):
+            yield match.span()
+    for match in SPACED_PAIR.finditer(text):
+        first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
+        if lexicon.is_first(first) and lexicon.is_name(last):
+            yield match.span()
+
+
+PATIENT_STATUS = re.compile(
+    r"\b(?:was|is|been|got)\s+(?:discharged|admitted|diagnosed|treated|transferred|extubated|intubated)\b"
+    r"|\b(?:went|going|gone)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b",
+    re.IGNORECASE,
+)
+SURNAME_RUN = re.compile(rf"\b({WORD})\s+({WORD})\b")
+
+
+def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
+    """Two capitalised words ending in a known surname, in a sentence saying what happened to a patient."""
+    if not PATIENT_STATUS.search(text):
+        return
+    for match in SURNAME_RUN.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if lexicon.is_last(last) and first.lower() not in PLACE_WORDS and last.lower() not in PLACE_WORDS:
+            yield match.span()
+
+
+def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not any_care(parts):
+        return
+    taken: list[tuple[int, int]] = []
+    lexicon = name_lexicon()
+    for start, end in sorted({*name_spans(text, lexicon), *status_named(text, lexicon)}):
+        if any(s < end and start < e for s, e in taken) or staff_named(text, start, end):
+            continue
+        taken.append((start, end))
+        yield Finding(
+            "patient_name", Severity.BLOCK, start, end,
+            "A patient's name in a care context identifies them; post it only with a signed release, "
+            "which this tool cannot see.",
+            "Leave the name out, or ask the patient's release to be attached by public affairs.",
+        )
