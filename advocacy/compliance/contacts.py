@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from advocacy.compliance.context import PERSON, Sentence, any_care, sentence_at
+from advocacy.compliance.context import Sentence, any_care, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -165,7 +165,7 @@ def patient_handles(text: str, parts: list[Sentence], policy: CompliancePolicy) 
         sentence = sentence_at(parts, match.start())
         if organisation and organisation[:8] in match.group().lower():
             continue
-        if sentence.care or PERSON.search(sentence.text):
+        if sentence.care or sentence.person:
             yield Finding(
                 "patient_contact", Severity.BLOCK, match.start(), match.end(),
                 "A social media account or fundraiser next to a patient leads straight to them.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import CARE_WORDS, PERSON, Sentence, finding_in, with_next
+from advocacy.compliance.context import PERSON, Sentence, finding_in, with_next
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -30,7 +30,7 @@ NOT_A_WARD = re.compile(
 def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence in parts:
         matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
-        if not matches or not (sentence.care or PERSON.search(sentence.text) or TIED.search(sentence.text)):
+        if not matches or not (sentence.care or sentence.person or TIED.search(sentence.text)):
             continue
         for match in matches:
             if NOT_A_WARD.search(sentence.text[: match.start()]):
@@ -86,7 +86,7 @@ CASE_EVENT = re.compile(
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if CASE_EVENT.search(sentence.text):
         return True
-    if not (sentence.care or PERSON.search(sentence.text)):
+    if not (sentence.care or sentence.person):
         return False
     # "Earlier today our cath lab opened an artery. The patient is talking": the next sentence counts.
     window = sentence.text + (following.text if following and sentence.care else "")
@@ -134,7 +134,8 @@ def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy)
             continue
         # The people hurt are often in the next sentence: "...the stadium collapse. The victims we treated"
         window = sentence.text + (following.text if following else "")
-        if not HURT.search(window) or not (CARE_WORDS.search(window) or PERSON.search(window)):
+        tied = [sentence] + ([following] if following else [])
+        if not HURT.search(window) or not any(part.care or part.person for part in tied):
             continue
         if not (PLACE.search(sentence.text) or WHEN.search(sentence.text)):
             continue
