@@ -37,9 +37,9 @@ CARE_TERMS = frozenset(
     rehab case code ambulance airlifted infusion oncology pediatric peds maternity labor labour delivered
     delivery newborn preemie born step-down telemetry unit floor burn fracture overdose transfusion
     bypass pneumonia infection sick artery fainted pregnant birthing l&d twins triplets birth cubicle bed
-    bay paciente pacientes alta uci urgencias cirugía cirugia operado operada ingresó ingreso
-    trasplante diálisis dialisis quimioterapia oncología oncologia parto nació nacio hospitalizado
-    hospitalizada quemados""".split()
+    bay atendimos atendido atendida paciente pacientes alta uci urgencias cirugía cirugia operado operada
+    ingresó ingreso trasplante diálisis dialisis quimioterapia oncología oncologia parto nació nacio
+    hospitalizado hospitalizada quemados""".split()
 )
 CARE_PHRASES = re.compile(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos)\b", re.IGNORECASE
@@ -49,7 +49,8 @@ UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b")  # "5 West" i
 PERSON_TERMS = frozenset(
     """patient pt man woman guy lady gentleman kid kiddo child boy girl baby toddler infant teen teenager
     grandma grandpa grandmother grandfather mom mother dad father husband wife son daughter runner
-    cyclist driver farmer worker student fighter warrior twins triplets señor senor señora senora niño
+    cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student fighter warrior
+    twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
     nino niña nina bebé bebe abuelo abuela paciente hombre mujer""".split()
 )
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
@@ -59,7 +60,8 @@ def sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     words = set(WORD.findall(part.lower()))
     care = not CARE_TERMS.isdisjoint(words) or bool(CARE_PHRASES.search(part))
-    return Sentence(start, end, part, care, not PERSON_TERMS.isdisjoint(words))
+    person = not PERSON_TERMS.isdisjoint(words) or "-old" in part  # "the 5-year-old from the fire"
+    return Sentence(start, end, part, care, person)
 
 
 def sentences(text: str) -> list[Sentence]:

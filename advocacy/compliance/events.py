@@ -19,7 +19,7 @@ ROOM = re.compile(
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b",
     re.IGNORECASE,
 )
-TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who)\b", re.IGNORECASE)
+TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
 SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
 NOT_A_WARD = re.compile(
     r"\b(?:conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store)\s*$",
@@ -51,8 +51,8 @@ MONTHS = (
 WHEN = re.compile(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
-    rf"yesterday(?:'s)?|last\s+(?:night|week|weekend|{DAYS})|this\s+(?:morning|afternoon|evening|"
-    rf"past\s+week)(?:'s)?|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    rf"yesterday(?:'s)?|last\s+(?:night|week|weekend|month|{DAYS})|this\s+(?:morning|afternoon|evening|"
+    rf"week|past\s+week(?:end)?)(?:'s)?|at\s+(?:midnight|noon)|a\s+couple\s+of\s+hours\s+ago|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|today|at\s+dawn|over\s+the\s+weekend|"
     r"~?\d{1,2}\s?(?:am|pm)~?|at\s+\d{1,2}\s?(?:am|pm)|"
@@ -64,10 +64,17 @@ WHEN = re.compile(
     re.IGNORECASE,
 )
 ONE_PERSON = re.compile(
-    rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,3}}?{PERSON.pattern[2:-2]}\b"
+    rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
     r"|\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
-    r"|\b(?:arrest|overdose|collapsed|labou?r|baby|pregnant)\b",
+    r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
+    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b",
+    re.IGNORECASE,
+)
+# An invitation or a schedule speaks of an event to come, not of a case that happened.
+ANNOUNCED = re.compile(
+    rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
+    rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS})\b",
     re.IGNORECASE,
 )
 
@@ -78,7 +85,8 @@ CASE_EVENT = re.compile(
     r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
     r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
     r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
-    r"came\s+into\s+our\s+(?:ER|ED|emergency))",
+    r"came\s+into\s+our\s+(?:ER|ED|emergency)|"
+    r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on))",
     re.IGNORECASE,
 )
 
@@ -86,7 +94,7 @@ CASE_EVENT = re.compile(
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if CASE_EVENT.search(sentence.text):
         return True
-    if not (sentence.care or sentence.person):
+    if not (sentence.care or sentence.person) or ANNOUNCED.search(sentence.text):
         return False
     # "Earlier today our cath lab opened an artery. The patient is talking": the next sentence counts.
     window = sentence.text + (following.text if following and sentence.care else "")
@@ -111,7 +119,7 @@ INCIDENT = re.compile(
     r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|"
-    r"choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da)\b",
+    r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?)\b",
     re.IGNORECASE,
 )
 HURT = re.compile(
@@ -148,15 +156,16 @@ def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy)
 
 
 PHOTO = re.compile(
-    r"\b(?:photos?|pics?|pictures?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
-    r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|shows?|in\s+the\s+corner|"
+    r"\b(?:photos?|pics?|pictures?|captions?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
+    r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
+    r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren)\b",
     re.IGNORECASE,
 )
 PATIENT_DATA = re.compile(
     r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
     r"patient\s+(?:list|labels?|names?|tracking)|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
-    r"scan\s+results|charts?|EHR|Epic|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
+    r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres)\b",
     re.IGNORECASE,

@@ -25,7 +25,7 @@ PATIENT_LABELS = (
     r"(?:patient|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
     r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag)\s*"
     + NUMBER_WORD
-    + r"|pt\s*#|id\s+del\s+paciente|n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
+    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
 )
 MRN = re.compile(rf"\b(?:{RECORD_LABELS})\s*{VALUE}", re.IGNORECASE)
@@ -36,7 +36,7 @@ DATE = (
 )
 BIRTH = re.compile(
     r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|fecha\s+de\s+nacimiento|"
-    r"f\.?\s?nac\.?|naci[óo](?:\s+el)?)\s*(?:[:#=]|is|was|es)?\s*" + DATE,
+    r"f\.?\s?nac\.?|naci[óo](?:\s+el)?)\s*(?:[:#=,]|is|was|es)?\s*" + DATE,
     re.IGNORECASE,
 )
 SSN = re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import Sentence, any_care
+from advocacy.compliance.context import Sentence, any_care, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import NameLexicon, name_lexicon
 from advocacy.compliance.policy import CompliancePolicy
@@ -34,17 +34,20 @@ PLACE_WORDS = frozenset(
     "street st road rd avenue ave lane drive court way crescent close terrace boulevard highway route "
     "park lake mall station "
     "school high elementary college university hospital health center centre clinic pavilion tower "
-    "wing unit award awards foundation fund day week month gala run walk race fair team program "
-    "programme institute society association church chapel library hall bridge ridge county city "
-    "north south east west river valley heights plaza square garden gardens kitchen cafe".split()
+    "house home arbor wing unit award awards foundation fund day week month gala run walk race fair team "
+    "program programme institute society association church chapel library hall bridge ridge county city "
+    "north south east west river valley heights plaza square garden gardens kitchen cafe monday tuesday "
+    "wednesday thursday friday saturday sunday january february march april june july august september "
+    "october november december christmas easter thanksgiving".split()
 )
 ROLES = frozenset(
     "nurse nurses rn md np pa do cna dr doctor doctora physician surgeon anesthesiologist therapist "
     "tech technician technologist pharmacist chaplain secretary consultant lead head chief director "
     "manager assistant practitioner resident attending preceptor educator volunteer interpreter "
     "coordinator specialist midwife paramedic emt aide colleague coworker co-worker nursing officer "
-    "ceo president founder donor mayor speaker author enfermera enfermero médico médica medico "
-    "trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra".split()
+    "rev rev. reverend pastor rabbi imam ceo cno cmo cfo coo vp own president founder donor mayor "
+    "speaker author enfermera enfermero médico "
+    "médica medico trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra".split()
 )
 ROLE_AFTER = re.compile(
     r"\s*,?\s*(?:RN|MD|DO|NP|PA-C|CNA|BSN|PhD|LPN|CRNA)\b"
@@ -61,6 +64,36 @@ def staff_named(text: str, start: int, end: int) -> bool:
     if any(word.lower().rstrip(",") in ROLES for word in before):
         return True
     return bool(ROLE_AFTER.match(text, end))
+
+
+# What staff are celebrated for, and what only happens to patients (which wins when both are said).
+STAFF_DEED = re.compile(
+    r"\b(?:retir\w*|award\w*|certifi\w*|promot\w*|anniversary|years\s+(?:of\s+service|on\s+our|at|"
+    r"in\s+our|with\s+us|on\s+the)|precept\w*|mentor\w*|hired|new\s+grad|"
+    r"join(?:s|ed)?\s+(?:our|the)\s+(?:\w+\s+)?team|"
+    r"welcome\s+(?:back\s+)?to\s+the\s+team|shifts?|colleagues?|coworkers?|co-workers?|cover(?:ed|ing)\s+for|"
+    r"trained|teaches|taught\s+(?:our|new)|leads|led\s+(?:our|the|by)|fix(?:ed|ing)|"
+    r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|employee\s+of|nurses?\s+week|"
+    r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
+    re.IGNORECASE,
+)
+PATIENT_CUE = re.compile(
+    r"\b(?:discharged|admitted|diagnosed|chemo\w*|went\s+home|going\s+home|rang\s+the\s+bell|"
+    r"recovering|"
+    r"recovery|beat(?:ing)?\s+(?:cancer|leuka?emia|covid|sepsis)|his\s+surgery|her\s+surgery|"
+    r"transplant|delivered|born|in\s+room|bed\s+\d|our\s+care|patient|survivor|treatment|alta|"
+    r"paciente)\b(?!s)",
+    re.IGNORECASE,
+)
+
+
+def celebrated_as_staff(text: str, start: int, parts: list[Sentence]) -> bool:
+    """A name in a sentence about work (an award, a shift, years of service) that says nothing of care."""
+    cued = WORD_BEFORE.findall(text[max(0, start - 16) : start])[-1:]
+    if cued and cued[0].lower() in CUE_WORDS or TITLE.match(text, start):
+        return False
+    around = sentence_at(parts, start).text
+    return bool(STAFF_DEED.search(around)) and not PATIENT_CUE.search(around)
 
 
 def person_run(words: list[str], lexicon: NameLexicon) -> bool:
@@ -133,6 +166,8 @@ def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
     lexicon = name_lexicon()
     for start, end in sorted({*name_spans(text, lexicon), *status_named(text, lexicon)}):
         if any(s < end and start < e for s, e in taken) or staff_named(text, start, end):
+            continue
+        if celebrated_as_staff(text, start, parts):
             continue
         taken.append((start, end))
         yield Finding(

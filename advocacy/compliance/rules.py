@@ -38,7 +38,7 @@ THING_NOUNS = frozenset(
     "facility foundation practice brand library mural organ piano structure tower center centre museum "
     "partnership event race gala walk charity festival fair recipe photo photograph archive unit icu "
     "nicu er department room garage elevator lift auxiliary pavilion ward floor lab service hall "
-    "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital".split()
+    "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it".split()
 )
 PERSON_NOUNS = frozenset(
     "man woman boy girl baby child kid patient grandmother grandfather grandma grandpa mom dad mother "
@@ -52,7 +52,7 @@ WORDS = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 def age_of_a_thing(text: str, start: int, end: int) -> bool:
     """Whether the age at [start, end) is a building's or an institution's: the noun it describes."""
-    for word in WORDS.findall(text[end : end + 40])[:3]:
+    for word in WORDS.findall(re.split(r"[.!?;:()]", text[end : end + 60])[0])[:5]:
         if word.lower() in PERSON_NOUNS:
             return False
         if word.lower() in THING_NOUNS:
