@@ -21,6 +21,7 @@ class Sentence:
     text: str
     care: bool  # mentions a patient or a care event
     person: bool  # mentions one person a post could be about ("a man", "the baby", "la señora")
+    words: frozenset[str]  # its lower-case words, for rules that look a word up before a pattern
 
 
 Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
@@ -58,10 +59,10 @@ PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 
 def sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
-    words = set(WORD.findall(part.lower()))
+    words = frozenset(WORD.findall(part.lower()))
     care = not CARE_TERMS.isdisjoint(words) or bool(CARE_PHRASES.search(part))
     person = not PERSON_TERMS.isdisjoint(words) or "-old" in part  # "the 5-year-old from the fire"
-    return Sentence(start, end, part, care, person)
+    return Sentence(start, end, part, care, person, words)
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from advocacy.compliance import rules
 from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.lexicon import name_lexicon
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.settings import Settings
 
@@ -55,6 +56,7 @@ class ComplianceEngine:
         self.policy = policy
         self._disclosure = disclosure_pattern(policy)
         self._blocked = rules.blocked_terms_pattern(policy)
+        name_lexicon()  # read the name lists now, not during the first check someone waits for
 
     def check(self, text: str, network: str, purpose: Purpose = Purpose.SHARE) -> list[Finding]:
         """Every finding in `text`, ordered by position; a text is fine to post when none blocks."""

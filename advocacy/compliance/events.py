@@ -101,8 +101,22 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     return bool(ONE_PERSON.search(window))
 
 
+# Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
+WHEN_WORDS = frozenset(
+    """yesterday yesterday's last this earlier ago overnight tonight 2nite today dawn weekend midnight noon
+    couple just anoche esta hoy ayer hace el del christmas new jan january feb february mar march apr
+    april may jun june jul july aug august sep sept september oct october nov november dec december
+    monday tuesday wednesday thursday friday saturday sunday monday's tuesday's wednesday's thursday's
+    friday's saturday's sunday's lunes martes miércoles miercoles jueves viernes sábado sabado
+    domingo""".split()
+)
+DIGIT = re.compile(r"\d")
+
+
 def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
+        if sentence.words.isdisjoint(WHEN_WORDS) and not DIGIT.search(sentence.text):
+            continue
         when = list(WHEN.finditer(sentence.text))
         if not when or not tied_to_a_case(sentence, following):
             continue
