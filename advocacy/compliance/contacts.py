@@ -45,7 +45,8 @@ ADDRESS = re.compile(
     r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
 )
 HOME_STREET = re.compile(
-    r"\b(?:lives?|living|resides?)\s+(?:on|at|in)\s+(?:[A-Z][a-z]+\s+){1,2}"
+    r"\b(?:lives?|living|resides?|house|home|apartment|place|vive)\s+(?:is\s+)?(?:on|at|in|en)\s+"
+    r"(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
 )
 HOME_WORDS = re.compile(

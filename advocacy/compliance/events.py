@@ -14,8 +14,8 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = re.compile(
-    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|pod\s+\w+,?\s+isolette|"
-    r"habitaci[óo]n|cama|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b"
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
+    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b",
     re.IGNORECASE,
 )
@@ -52,12 +52,14 @@ WHEN = re.compile(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|week|weekend|month|{DAYS})|this\s+(?:morning|afternoon|evening|"
-    rf"week|past\s+week(?:end)?)(?:'s)?|at\s+(?:midnight|noon)|a\s+couple\s+of\s+hours\s+ago|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    rf"week|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
+    rf"a\s+couple\s+of\s+hours\s+ago|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|today|at\s+dawn|over\s+the\s+weekend|"
-    r"~?\d{1,2}\s?(?:am|pm)~?|at\s+\d{1,2}\s?(?:am|pm)|"
+    r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
-    r"anoche|esta\s+ma[ñn]ana|esta\s+tarde|esta\s+noche|hoy|ayer|hace\s+(?:unas?|\d+|dos|tres|pocas)\s+"
+    r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
+    r"el\s+fin\s+de\s+semana|hace\s+un\s+rato|hace\s+(?:unas?|\d+|dos|tres|pocas)\s+"
     r"(?:horas?|minutos?|d[íi]as?)|el\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)"
     r"(?:\s+por\s+la\s+(?:noche|ma[ñn]ana|tarde))?|del\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|"
     r"s[áa]bado|domingo))\b",
@@ -86,15 +88,18 @@ CASE_EVENT = re.compile(
     r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
     r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
     r"came\s+into\s+our\s+(?:ER|ED|emergency)|"
-    r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on))",
+    r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on)|"
+    r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child))",
     re.IGNORECASE,
 )
 
 
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
+    if ANNOUNCED.search(sentence.text):
+        return False
     if CASE_EVENT.search(sentence.text):
         return True
-    if not (sentence.care or sentence.person) or ANNOUNCED.search(sentence.text):
+    if not (sentence.care or sentence.person):
         return False
     # "Earlier today our cath lab opened an artery. The patient is talking": the next sentence counts.
     window = sentence.text + (following.text if following and sentence.care else "")
@@ -143,7 +148,8 @@ HURT = re.compile(
     re.IGNORECASE,
 )
 PLACE = re.compile(
-    r"\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
+    r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck)\b"
+    r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
     r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
     r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+[A-Z][a-z]+\b",
 )
@@ -170,7 +176,7 @@ def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy)
 
 
 PHOTO = re.compile(
-    r"\b(?:photos?|pics?|pictures?|captions?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
+    r"\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren)\b",
@@ -181,7 +187,8 @@ PATIENT_DATA = re.compile(
     r"patient\s+(?:list|labels?|names?|tracking)|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
-    r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres)\b",
+    r"name\s+on\s+the\s+door|door\s+sign|bracelet|lab\s+results|sonogram|medication\s+list|"
+    r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?)\b",
     re.IGNORECASE,
 )
 

@@ -15,17 +15,21 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|id|ids|label|code)"
-VALUE = r"(?:[:#=]|\bis\b|\bwas\b|\bends\s+in\b|\bes\b)?\s*#?\s*([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
+VALUE = (
+    r"(?:[:#=]|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
+    r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
+)
 RECORD_LABELS = (
     r"m\.?\s?r\.?\s?n\.?|mr\s?#|med(?:ical)?\s+rec(?:ord)?s?(?:\s+" + NUMBER_WORD + r")?|"
     r"(?:chart|record)\s+" + NUMBER_WORD + r"|"
     r"(?:n[uú]mero\s+de\s+)?historia\s+cl[ií]nica|nhc|(?:n[uú]mero\s+de\s+)?expediente"
 )
 PATIENT_LABELS = (
-    r"(?:patient|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
+    r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
     r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag)\s*"
     + NUMBER_WORD
-    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
+    + r"|pt\s*#|id\s*#|ssn|social\s+security(?:\s+number)?|id\s+del\s+paciente|"
+    r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
 )
 MRN = re.compile(rf"\b(?:{RECORD_LABELS})\s*{VALUE}", re.IGNORECASE)

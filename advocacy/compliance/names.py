@@ -20,8 +20,9 @@ WORD = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ý]?[a-zà-ÿ]+)?"
 CUED = re.compile(
     rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
-    rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+)({WORD}(?:\s+{WORD}){{0,2}})"
-    rf"|\b[Tt]he\s+({WORD})\s+family\b"
+    rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
+    rf"({WORD}(?:\s+{WORD}){{0,2}})"
+    rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
@@ -73,7 +74,8 @@ STAFF_DEED = re.compile(
     r"join(?:s|ed)?\s+(?:our|the)\s+(?:\w+\s+)?team|"
     r"welcome\s+(?:back\s+)?to\s+the\s+team|shifts?|colleagues?|coworkers?|co-workers?|cover(?:ed|ing)\s+for|"
     r"trained|teaches|taught\s+(?:our|new)|leads|led\s+(?:our|the|by)|fix(?:ed|ing)|"
-    r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|employee\s+of|nurses?\s+week|"
+    r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|"
+    r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}(?:team|crew|staff)|employee\s+of|nurses?\s+week|"
     r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
     re.IGNORECASE,
 )
@@ -120,13 +122,15 @@ def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
 
 def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in CUED.finditer(text):
-        group = 1 if match.group(1) else 2
+        group = match.lastindex or 1
         if group == 2 and not lexicon.is_name(match.group(2)):
             continue
+        if group == 3 and not lexicon.is_last(match.group(3)):
+            continue  # "the Johnsons", not "the Giants"
         if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
             continue  # "Patient Experience Week"
         titled = group == 1 and TITLE.match(text, match.start())
-        yield match.start() if titled or group == 2 else match.start(1), match.end(group)
+        yield match.start() if titled or group > 1 else match.start(1), match.end(group) + (group == 3)
     for match in CAPITALISED_RUN.finditer(text):
         if match.group().split()[0].lower() in CUE_WORDS:
             continue  # "Patient Maria Lopez": the cue above gives the name alone

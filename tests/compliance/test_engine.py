@@ -164,6 +164,10 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("write to our ICU warrior: sam dot reyes at outlook dot com", "email_address",
          "sam dot reyes at outlook dot com"),
         ("Our NICU grad's mom runs @babyemmasjourney, follow her!", "patient_contact", "@babyemmasjourney"),
+        ("Congrats to the Johnsons on their baby girl, delivered here.", "patient_name", "the Johnsons"),
+        ("A baby boy arrived at 3:12 a.m. in our birthing center!", "case_timing", "3:12 a.m"),
+        ("Historia clínica n.º 44812: alta hoy.", "medical_record_number", "Historia clínica n.º 44812"),
+        ("The man in bed 6 of our ICU got his first visitor.", "room_number", "bed 6"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -193,6 +197,10 @@ CORPUS_ENGINE = ComplianceEngine(
         "Children aged 6 months and older can get a flu shot at our pediatric clinics.",
         "Blood drive tomorrow, 9am to 3pm, in the main lobby for our trauma patients.",
         "Our NICU cared for 640 babies last year, and 98% went home healthy.",
+        "A big thank-you to Emma Davis and the whole 5 East team for a flawless survey.",
+        "Our memorial service for families who lost a baby is Saturday at 2pm in the chapel.",
+        "Welcome to our new hospitalist, Dr Peter Walsh, who starts seeing patients Monday.",
+        "Our chaplaincy team, led by Sister Mary Clare, has served patients for 60 years.",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
