@@ -75,6 +75,14 @@ def sentences(text: str) -> list[Sentence]:
     return found
 
 
+DIGIT = re.compile(r"\d")
+
+
+def has_digit(text: str) -> bool:
+    """Rules whose every match holds a digit skip texts without one (most texts have none)."""
+    return DIGIT.search(text) is not None
+
+
 def sentence_at(parts: list[Sentence], position: int) -> Sentence:
     for part in parts:
         if part.start <= position < part.end:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import PERSON, Sentence, finding_in, with_next
+from advocacy.compliance.context import PERSON, Sentence, finding_in, has_digit, with_next
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -29,6 +29,8 @@ NOT_A_WARD = re.compile(
 
 def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence in parts:
+        if not has_digit(sentence.text):
+            continue
         matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
         if not matches or not (sentence.care or sentence.person or TIED.search(sentence.text)):
             continue
@@ -108,19 +110,18 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
 
 # Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
 WHEN_WORDS = frozenset(
-    """yesterday yesterday's last this earlier ago overnight tonight 2nite today dawn weekend midnight noon
-    couple just anoche esta hoy ayer hace el del christmas new jan january feb february mar march apr
-    april may jun june jul july aug august sep sept september oct october nov november dec december
-    monday tuesday wednesday thursday friday saturday sunday monday's tuesday's wednesday's thursday's
-    friday's saturday's sunday's lunes martes miércoles miercoles jueves viernes sábado sabado
-    domingo""".split()
+    """yesterday yesterday's night week weekend month morning afternoon evening morning's evening's today
+    ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
+    operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
+    ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday friday saturday sunday
+    monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
+    miercoles jueves viernes sábado sabado domingo""".split()
 )
-DIGIT = re.compile(r"\d")
 
 
 def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
-        if sentence.words.isdisjoint(WHEN_WORDS) and not DIGIT.search(sentence.text):
+        if sentence.words.isdisjoint(WHEN_WORDS) and not has_digit(sentence.text):
             continue
         when = list(WHEN.finditer(sentence.text))
         if not when or not tied_to_a_case(sentence, following):

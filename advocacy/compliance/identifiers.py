@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import Sentence
+from advocacy.compliance.context import Sentence, has_digit
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -51,6 +51,8 @@ SSN = re.compile(
 
 
 def labelled(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    if not has_digit(text):
+        return
     position = 0
     while match := pattern.search(text, position):
         value = match.group(1).rstrip(".-/")

@@ -111,6 +111,8 @@ CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa litt
 
 def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
     """A lower-case first and last name; digits for letters ("j0hn k0walski") mark a disguised one."""
+    if first.isalpha() and last.isalpha():
+        return first in lexicon.first and last in lexicon.last
     for leet in LEETS:
         plain_first, plain_last = first.translate(leet), last.translate(leet)
         if not (plain_first.isalpha() and plain_last.isalpha() and lexicon.is_first(plain_first)):
