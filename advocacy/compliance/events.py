@@ -113,7 +113,8 @@ WHEN_WORDS = frozenset(
     """yesterday yesterday's night week weekend month morning afternoon evening morning's evening's today
     ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
-    ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday friday saturday sunday
+    ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday
+    friday saturday sunday
     monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
     miercoles jueves viernes sábado sabado domingo""".split()
 )
