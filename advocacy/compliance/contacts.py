@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from advocacy.compliance.context import Sentence, any_care, sentence_at
+from advocacy.compliance.context import Sentence, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -28,6 +28,7 @@ PHONE_SHAPE = re.compile(
     r"(?<![\d.,/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?![\d/-])"
     r"|(?<![\d-])(?:\d ){2}\d\s*-?\s*(?:\d ){2}\d\s*-?\s*(?:\d ){3}\d\b"
 )
+TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 CODE_BEFORE = re.compile(
     r"(?:model|sku|part|item|lot|code|catalog(?:ue)?|order|ref(?:erence)?|serial|product|no\.|#)\s*[:#]?\s*$",
     re.IGNORECASE,
@@ -40,7 +41,7 @@ STREET_TYPES = {
 ADDRESS = re.compile(
     r"\b\d{1,5}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z0-9]*\.?\s+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Terrace|Circle|"
-    r"Parkway|Pkwy|Highway|Hwy)\b\.?(?:,?\s+(?:Apt|Apartment|Unit|#)\.?\s*\w+)?"
+    r"Parkway|Pkwy|Highway|Hwy|Crescent|Close|Row|Trail|Square)\b\.?(?:,?\s+(?:Apt|Apartment|Unit|#)\.?\s*\w+)?"
     r"|\b(?:Calle|Avenida|Av\.|Paseo|Carrera|Camino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
     r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
 )
@@ -89,7 +90,8 @@ def allowed_contacts(policy: CompliancePolicy) -> AllowedContacts:
 
 def is_allowed_email(address: str, allowed: AllowedContacts) -> bool:
     address = address.lower()
-    return address in allowed.emails or address.split("@")[-1] in allowed.domains
+    domain = address.split("@")[-1]
+    return address in allowed.emails or any(domain == d or domain.endswith("." + d) for d in allowed.domains)
 
 
 def email_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
@@ -124,7 +126,14 @@ def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
             continue  # digits in a link's path are page ids, not someone's number
         if CODE_BEFORE.search(text[max(0, start - 24) : start]):
             continue  # a product or order code that happens to look like a number
-        if digits(text[start:end])[-10:] in allowed:
+        number = digits(text[start:end])[-10:]
+        if number in allowed:
+            continue
+        if number[:3] in TOLL_FREE:
+            yield Finding(
+                "phone_number", Severity.WARN, start, end,
+                "A toll-free number is a business line, not a person's; check it is one the public may call.",
+            )
             continue
         yield Finding(
             "phone_number", Severity.BLOCK, start, end,
@@ -137,15 +146,29 @@ def is_allowed_address(words: str, allowed: AllowedContacts) -> bool:
     return any(contact.startswith(words) or words.startswith(contact) for contact in allowed.addresses)
 
 
+# A place the public is asked to: a clinic's or an event's address, not a patient's.
+VENUE = re.compile(
+    r"\b(?:clinic|center|centre|hospital|campus|office|fair|event|venue|drive|screenings?|opens?|located|"
+    r"parking|entrance|visit\s+us|join\s+us|walk-?ins?|cl[íi]nica|feria)\b",
+    re.IGNORECASE,
+)
+
+
+def tied_to_a_home(sentence: Sentence) -> bool:
+    if sentence.person:
+        return True
+    if VENUE.search(sentence.text):
+        return False
+    return sentence.care or bool(HOME_WORDS.search(sentence.text))
+
+
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
-    care = any_care(parts)
     spans = [m.span() for m in ADDRESS.finditer(text)] + [m.span() for m in HOME_STREET.finditer(text)]
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):
             continue
-        sentence = sentence_at(parts, start)
-        if care or HOME_WORDS.search(sentence.text):
+        if tied_to_a_home(sentence_at(parts, start)):
             yield Finding(
                 "street_address", Severity.BLOCK, start, end,
                 "A street address tied to a patient or a home identifies a person.",

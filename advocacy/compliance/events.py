@@ -157,10 +157,15 @@ PLACE = re.compile(
 )
 
 
+REHEARSED = re.compile(
+    r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training)\b", re.IGNORECASE
+)
+
+
 def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
         incident = INCIDENT.search(sentence.text)
-        if not incident:
+        if not incident or REHEARSED.search(sentence.text):
             continue
         # The people hurt are often in the next sentence: "...the stadium collapse. The victims we treated"
         window = sentence.text + (following.text if following else "")

@@ -28,7 +28,7 @@ PATIENT_LABELS = (
     r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
     r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag)\s*"
     + NUMBER_WORD
-    + r"|pt\s*#|id\s*#|ssn|social\s+security(?:\s+number)?|id\s+del\s+paciente|"
+    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
 )
@@ -45,7 +45,8 @@ BIRTH = re.compile(
 )
 SSN = re.compile(
     r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"
-    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*\d{9}\b",
+    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:[:#]|is|ending(?:\s+in)?|ends\s+in)?\s*"
+    r"(?:\d{9}|\d{4})\b",
     re.IGNORECASE,
 )
 

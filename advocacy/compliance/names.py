@@ -62,7 +62,7 @@ WORD_BEFORE = re.compile(r"[\w.'-]+")
 def staff_named(text: str, start: int, end: int) -> bool:
     """Whether the name at [start, end) is introduced or followed by a staff role."""
     before = WORD_BEFORE.findall(text[max(0, start - 48) : start])[-3:] + text[start:end].split()[:1]
-    if any(word.lower().rstrip(",") in ROLES for word in before):
+    if any(word.lower() in ROLES or word.lower().removesuffix("s") in ROLES for word in before):
         return True
     return bool(ROLE_AFTER.match(text, end))
 
@@ -152,6 +152,10 @@ PATIENT_STATUS = re.compile(
     r"|\b(?:went|going|gone)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b",
     re.IGNORECASE,
 )
+FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today"
+    rf"\b({WORD})\s+(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|diagnosed|transferred|"
+    r"extubated|intubated|home|to\s+rehab)\b"
+)
 SURNAME_RUN = re.compile(rf"\b({WORD})\s+({WORD})\b")
 
 
@@ -163,6 +167,9 @@ def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
         first, last = match.group(1), match.group(2)
         if lexicon.is_last(last) and first.lower() not in PLACE_WORDS and last.lower() not in PLACE_WORDS:
             yield match.span()
+    for match in FIRST_NAME_SUBJECT.finditer(text):
+        if lexicon.is_first(match.group(1)) and match.group(1).lower() not in PLACE_WORDS:
+            yield match.span(1)
 
 
 def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:

@@ -40,29 +40,38 @@ THING_NOUNS = frozenset(
     "nicu er department room garage elevator lift auxiliary pavilion ward floor lab service hall "
     "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it".split()
 )
+# Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
+STAFF_NOUNS = frozenset(
+    "nurse doctor physician surgeon resident intern volunteer colleague coworker therapist tech "
+    "technician pharmacist paramedic medic enfermera enfermero".split()
+)
 PERSON_NOUNS = frozenset(
     "man woman boy girl baby child kid patient grandmother grandfather grandma grandpa mom dad mother "
     "father son daughter teen teenager lady gentleman guy veteran runner cyclist driver survivor".split()
 )
-AGE_GROUP = re.compile(  # "children aged 6 months and older" is a group, not a person
-    r"\s*(?:months?|years?)?\s*(?:and|or|y)\s+(?:older|over|up|above|under|younger|m[áa]s)\b"
+AGE_GROUP = re.compile(  # "children aged 6 months and older", "adults aged 50 to 75": a group
+    r"\s*(?:months?|years?)?\s*(?:(?:and|or|y)\s+(?:older|over|up|above|under|younger|m[áa]s)\b|"
+    r"(?:to|through|-|–|a)\s*\d)"
 )
 WORDS = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
-def age_of_a_thing(text: str, start: int, end: int) -> bool:
-    """Whether the age at [start, end) is a building's or an institution's: the noun it describes."""
-    for word in WORDS.findall(re.split(r"[.!?;:()]", text[end : end + 60])[0])[:5]:
-        if word.lower() in PERSON_NOUNS:
-            return False
-        if word.lower() in THING_NOUNS:
-            return True
-    for word in reversed(WORDS.findall(re.split(r"[.!?;:]", text[max(0, start - 60) : start])[-1])[-6:]):
-        if word.lower() in PERSON_NOUNS:
-            return False
-        if word.lower() in THING_NOUNS:
-            return True
-    return False
+def described(text: str, start: int, end: int) -> str:
+    """Whose age [start, end) is: "thing" (a building, an institution), "staff", "person" or ""."""
+    nearby = (
+        WORDS.findall(re.split(r"[.!?;:()]", text[end : end + 60])[0])[:5],
+        reversed(WORDS.findall(re.split(r"[.!?;:]", text[max(0, start - 60) : start])[-1])[-6:]),
+    )
+    for words in nearby:
+        for word in words:
+            lowered = word.lower()
+            if lowered in STAFF_NOUNS:
+                return "staff"
+            if lowered in PERSON_NOUNS:
+                return "person"
+            if lowered in THING_NOUNS:
+                return "thing"
+    return ""
 
 
 def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
@@ -74,7 +83,8 @@ def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator
             start, end = match.span(3)  # follows a name: never a building's age
         else:
             start, end = match.span()
-            if age_of_a_thing(text, start, end) or AGE_GROUP.match(text, end):
+            whose = described(text, start, end)
+            if whose == "thing" or AGE_GROUP.match(text, end) or (whose == "staff" and value <= 89):
                 continue
         if value > 89:
             yield Finding(

@@ -18,7 +18,7 @@ FLOORS = {
     "phone_number": (1.0, 0.90),
     "room_number": (1.0, 1.0),
     "social_security_number": (1.0, 1.0),
-    "street_address": (0.85, 0.85),
+    "street_address": (1.0, 0.85),
 }
 REPORT = measure(load_corpus())
 
@@ -39,7 +39,7 @@ def test_rule_precision_and_recall_stay_above_their_floor(rule: str) -> None:
 
 
 def test_clean_messages_and_near_misses_are_rarely_blocked() -> None:
-    assert REPORT.overall.precision >= 0.99
+    assert REPORT.overall.precision >= 1.0
     assert REPORT.overall.recall >= 0.98
 
 

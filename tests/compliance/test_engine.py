@@ -168,6 +168,9 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("A baby boy arrived at 3:12 a.m. in our birthing center!", "case_timing", "3:12 a.m"),
         ("Historia clínica n.º 44812: alta hoy.", "medical_record_number", "Historia clínica n.º 44812"),
         ("The man in bed 6 of our ICU got his first visitor.", "room_number", "bed 6"),
+        ("Maria was discharged today after 40 days with us.", "patient_name", "Maria"),
+        ("SSN ending in 4471 was on the intake form.", "social_security_number", "SSN ending in 4471"),
+        ("Our patient's house is on Elm Street, bring meals!", "street_address", "house is on Elm Street"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -201,6 +204,12 @@ CORPUS_ENGINE = ComplianceEngine(
         "Our memorial service for families who lost a baby is Saturday at 2pm in the chapel.",
         "Welcome to our new hospitalist, Dr Peter Walsh, who starts seeing patients Monday.",
         "Our chaplaincy team, led by Sister Mary Clare, has served patients for 60 years.",
+        "Our new urgent care clinic at 45 Oak Street opens Monday for patients of all ages.",
+        "Poison Help line: 1-800-222-1222. Save it in your phone.",
+        "Adults aged 50 to 75 should be screened for colon cancer.",
+        "Our trauma team ran a bus crash drill on Tuesday with 40 volunteer patients.",
+        "Thank you to our donors, John and Mary Smith, for the new NICU family lounge.",
+        "Our 24-year-old ICU nurse Jamie just won the state's rising star award!",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
