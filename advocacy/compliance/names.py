@@ -2,8 +2,10 @@
 
 A name is found three ways: after a cue that marks a patient ("Mrs.", "baby", "patient", "the Patel
 family", "la señora"), as two or more capitalised words of which the name lexicon knows enough, or as
-a lower-case first and last name the lexicon knows (careless posts, digits for letters). Staff are
-told apart by their role next to the name ("nurse Keisha Brown", "Kevin Li, RN", "Dr. Chen").
+a lower-case first and last name the lexicon knows (careless posts, digits for letters), or next to
+what happens to a patient ("Chidi Okafor was discharged", "Maria was admitted"). Staff are told
+apart by their role next to the name ("nurse Keisha Brown", "Kevin Li, RN", "Dr. Chen") or by what
+they are celebrated for (an award, a shift, years of service) in a sentence that says nothing of care.
 """
 
 from __future__ import annotations
