@@ -43,15 +43,17 @@ CARE_TERMS = frozenset(
     hospitalizado hospitalizada quemados""".split()
 )
 CARE_PHRASES = re.compile(
-    r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos)\b", re.IGNORECASE
+    r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
+    r"into the world|first breath|came in)\b",
+    re.IGNORECASE,
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b")  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).
 PERSON_TERMS = frozenset(
     """patient pt man woman guy lady gentleman kid kiddo child boy girl baby toddler infant teen teenager
     grandma grandpa grandmother grandfather mom mother dad father husband wife son daughter runner
-    cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student fighter warrior
-    twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
+    mr mrs ms cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student
+    fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
     nino niña nina bebé bebe abuelo abuela paciente hombre mujer""".split()
 )
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)

@@ -16,7 +16,8 @@ from advocacy.compliance.policy import CompliancePolicy
 ROOM = re.compile(
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
     r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b"
-    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b",
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b"
+    r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
@@ -85,7 +86,7 @@ ANNOUNCED = re.compile(
 
 CASE_EVENT = re.compile(
     r"\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
-    r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|arrived\s+(?:in|at)\s+our|"
+    r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|came\s+in\b|arrived\s+(?:in|at)\s+our|"
     r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
     r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
     r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
@@ -191,7 +192,7 @@ PHOTO = re.compile(
 )
 PATIENT_DATA = re.compile(
     r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
-    r"patient\s+(?:list|labels?|names?|tracking)|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"patient\s+(?:list|labels?|names?|tracking|board)|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"name\s+on\s+the\s+door|door\s+sign|bracelet|lab\s+results|sonogram|medication\s+list|"
