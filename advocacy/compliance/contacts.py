@@ -16,11 +16,17 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-SPELLED_EMAIL = re.compile(
-    r"\b[\w.-]+(?:\s+dot\s+[\w-]+)*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*[\w-]+(?:\s*(?:\.|\s+dot\s+)\s*[a-z]{2,})+\b",
-    re.IGNORECASE,
-)
-SPELLED_DOMAIN = re.compile(r"\s+at\s+[\w-]+\s+dot\s+(?:com|org|net|edu)\b", re.IGNORECASE)
+AT = r"(?:\s*[(\[{]at[)\]}]\s*|\s+at\s+)"
+DOT = r"(?:\s*[(\[{]dot[)\]}]\s*|\s+dot\s+|\.)"
+SPELLED_EMAIL = re.compile(rf"\b[\w.-]+(?:{DOT}[\w-]+)*{AT}[\w-]+(?:{DOT}[a-z]{{2,}})+\b", re.IGNORECASE)
+# A spelled-out address says "(at)" or "dot" somewhere: "apply at northbrook.org" is a web address.
+SPELLED = re.compile(r"[(\[{]at[)\]}]|\bdot\b", re.IGNORECASE)
+
+
+def spelled_out(address: str) -> str:
+    """"jane dot doe (at) gmail dot com" as jane.doe@gmail.com, to compare with the allowed ones."""
+    address = re.sub(rf"{AT}", "@", address, count=1, flags=re.IGNORECASE)
+    return re.sub(rf"{DOT}", ".", address, flags=re.IGNORECASE)
 LINK = re.compile(r"https?://\S+")
 PHONE_CANDIDATE = re.compile(r"\d[\d\s().+-]{5,}\d")
 # North American shapes, which the phone library rejects when the area code is unassigned (555 ...).
@@ -97,8 +103,12 @@ def is_allowed_email(address: str, allowed: AllowedContacts) -> bool:
 def email_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
     found = [m.span() for m in EMAIL.finditer(text) if not is_allowed_email(m.group(), allowed)]
-    if SPELLED_DOMAIN.search(text):
-        found += [m.span() for m in SPELLED_EMAIL.finditer(text) if "@" not in m.group()]
+    if SPELLED.search(text):
+        found += [
+            m.span() for m in SPELLED_EMAIL.finditer(text)
+            if "@" not in m.group() and SPELLED.search(m.group())
+            and not is_allowed_email(spelled_out(m.group()), allowed)
+        ]
     for start, end in found:
         yield Finding(
             "email_address", Severity.BLOCK, start, end,

@@ -28,6 +28,7 @@ CUED = re.compile(
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
+TITLED_INITIALS = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*[A-Z]\.(?:\s*[A-Z]\.)?")  # "Mrs. G."
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
 LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})\s+([a-z0-9@$]{3,})\b")
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
@@ -136,6 +137,8 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             continue  # "Patient Experience Week"
         titled = group == 1 and TITLE.match(text, match.start())
         yield match.start() if titled or group > 1 else match.start(1), match.end(group) + (group == 3)
+    for match in TITLED_INITIALS.finditer(text):
+        yield match.span()
     for match in CAPITALISED_RUN.finditer(text):
         if match.group().split()[0].lower() in CUE_WORDS:
             continue  # "Patient Maria Lopez": the cue above gives the name alone

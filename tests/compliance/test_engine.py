@@ -171,6 +171,10 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("Maria was discharged today after 40 days with us.", "patient_name", "Maria"),
         ("SSN ending in 4471 was on the intake form.", "social_security_number", "SSN ending in 4471"),
         ("Our patient's house is on Elm Street, bring meals!", "street_address", "house is on Elm Street"),
+        ("Send cards to jane.doe(at)gmail(dot)com for our ICU patient.", "email_address",
+         "jane.doe(at)gmail(dot)com"),
+        ("Mrs. G. in 4 West finally went home after her surgery.", "patient_name", "Mrs. G."),
+        ("Pic of the day: the team, the patient board behind them!", "photo_patient_data", "patient board"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
