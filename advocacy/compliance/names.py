@@ -79,7 +79,8 @@ STAFF_DEED = re.compile(
     r"trained|teaches|taught\s+(?:our|new)|leads|led\s+(?:our|the|by)|fix(?:ed|ing)|"
     r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|"
     r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}(?:team|crew|staff)|"
-    r"day\s+off|stayed\s+late|extra\s+shifts?|picked\s+up|volunteered|employee\s+of|nurses?\s+week|"
+    r"day\s+off|stayed\s+late|extra\s+shifts?|picked\s+up|volunteered|exams?|boards|lucky\s+to\s+have|"
+    r"employee\s+of|nurses?\s+week|"
     r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
     re.IGNORECASE,
 )
