@@ -47,7 +47,7 @@ CARE_PHRASES = re.compile(
     r"into the world|first breath|came in)\b",
     re.IGNORECASE,
 )
-UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b")  # "5 West" is a ward
+UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).
 PERSON_TERMS = frozenset(
     """patient pt man woman guy lady gentleman kid kiddo child boy girl baby toddler infant teen teenager

@@ -39,8 +39,9 @@ DATE = (
     r"\d{1,2}\s+(?:de\s+)?[A-Za-z]+\s+(?:de\s+)?\d{4})"
 )
 BIRTH = re.compile(
-    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|fecha\s+de\s+nacimiento|"
-    r"f\.?\s?nac\.?|naci[óo](?:\s+el)?)\s*(?:[:#=,]|is|was|es)?\s*" + DATE,
+    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|"
+    r"f\.?\s?nac\.?|fecha\s+(?:de\s+)?nac(?:imiento)?\.?|naci[óo](?:\s+el)?)"
+    r"\s*(?:[:#=,]|is|was|es)?\s*" + DATE,
     re.IGNORECASE,
 )
 SSN = re.compile(

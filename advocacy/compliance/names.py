@@ -28,7 +28,10 @@ CUED = re.compile(
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
-TITLED_INITIALS = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*[A-Z]\.(?:\s*[A-Z]\.)?")  # "Mrs. G."
+TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
+    r"\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z]\.(?:\s*[A-Z]\.)?|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
+    r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
+)
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
 LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})\s+([a-z0-9@$]{3,})\b")
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")

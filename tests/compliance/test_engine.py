@@ -175,6 +175,9 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
          "jane.doe(at)gmail(dot)com"),
         ("Mrs. G. in 4 West finally went home after her surgery.", "patient_name", "Mrs. G."),
         ("Pic of the day: the team, the patient board behind them!", "photo_patient_data", "patient board"),
+        ("Fecha nac. 03/02/1944, y sigue bailando en rehabilitación.", "date_of_birth",
+         "Fecha nac. 03/02/1944"),
+        ("our fav frequent flyer mr. b is back in 4 north lol", "patient_name", "mr. b"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -214,6 +217,9 @@ CORPUS_ENGINE = ComplianceEngine(
         "Our trauma team ran a bus crash drill on Tuesday with 40 volunteer patients.",
         "Thank you to our donors, John and Mary Smith, for the new NICU family lounge.",
         "Our 24-year-old ICU nurse Jamie just won the state's rising star award!",
+        "Congrats to Tom Garcia on passing his CCRN exam! ICU is lucky to have you.",
+        "Huge thanks to Jose Perez who came in on his day off to cover the ER.",
+        "Apply today at northbrook.org/jobs, or call 1-800-555-0199 to talk to a recruiter.",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
