@@ -1,7 +1,8 @@
 """Where and when a patient was cared for: rooms and beds, the timing of a case, incidents, photos.
 
 Each is harmless alone ("room 3 hosts grand rounds", "join us tonight", "a photo of the team") and
-identifying when tied to one patient, so every rule here asks for the tie within the sentence.
+identifying when tied to one patient, so every rule here asks for the tie within the sentence (or,
+for case timing and incidents, the sentence after it).
 """
 
 from __future__ import annotations
