@@ -1,8 +1,9 @@
 """How well the compliance engine tells patient texts from clean ones, per category and per rule.
 
 Run with `python -m scripts.compliance_report`. Two labelled parts are measured apart: the development
-part (tests/compliance/corpus_dev.jsonl), which the rules may be tuned on, and the test part
-(corpus_test.jsonl), written by someone else and never read while writing rules; it may be missing.
+part (tests/compliance/corpus_dev*.jsonl, written in batches), which the rules may be tuned on, and
+the test part (corpus_test.jsonl), written by someone else and never read while writing rules; it may
+be missing.
 A text counts as blocked when any finding blocks it (a warning does not stop a share). For a patient
 category the figure is recall (the share of its texts blocked); for a clean category it is the share
 wrongly blocked. A rule's precision is the share of the texts it blocked that were patient texts.
@@ -22,7 +23,8 @@ from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
 CORPUS = CORPUS_DIR / "corpus.jsonl"
-DEV_PART = CORPUS_DIR / "corpus_dev.jsonl"
+# The development part, in the batches it was written in; each was written without seeing the rules.
+DEV_PARTS = (CORPUS_DIR / "corpus_dev.jsonl", CORPUS_DIR / "corpus_dev2.jsonl")
 TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
 # Northbrook Health's public contact points, which its own posts may carry.
 CORPUS_POLICY = CompliancePolicy(
@@ -67,6 +69,11 @@ def load_part(path: Path) -> list[LabelledText]:
         texts.append(LabelledText(row["text"], row["network"], row["label"] == "patient",
                                   row["category"], row["style"]))
     return texts
+
+
+def load_dev() -> list[LabelledText]:
+    """Every batch of the development part that is in the tree."""
+    return [text for path in DEV_PARTS if path.exists() for text in load_part(path)]
 
 
 @dataclass
@@ -220,9 +227,16 @@ def print_rule_corpus(report: Report) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the development texts judged wrongly")
+    parser.add_argument("--part", type=Path, help="measure only this labelled file (a new batch, say)")
     args = parser.parse_args()
     engine = ComplianceEngine(CORPUS_POLICY)
-    print_part("development part", measure_part(load_part(DEV_PART), engine), args.misses)
+    if args.part:
+        print_part(args.part.name, measure_part(load_part(args.part), engine), args.misses)
+        return
+    for path in DEV_PARTS:
+        if path.exists():
+            print_part(f"development batch {path.name}", measure_part(load_part(path), engine), False)
+    print_part("development part (every batch)", measure_part(load_dev(), engine), args.misses)
     if TEST_PART.exists():
         print_part("test part", measure_part(load_part(TEST_PART), engine), False)
     else:

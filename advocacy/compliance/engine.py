@@ -60,10 +60,7 @@ class ComplianceEngine:
 
     def check(self, text: str, network: str, purpose: Purpose = Purpose.SHARE) -> list[Finding]:
         """Every finding in `text`, ordered by position; a text is fine to post when none blocks."""
-        parts = rules.sentences(text)
-        findings: list[Finding] = []
-        for rule in rules.IDENTIFIER_RULES:
-            findings.extend(rule(text, parts, self.policy))
+        findings = rules.identifier_findings(text, self.policy)
         findings.extend(self._blocked_terms(text))
         findings.extend(self._disclosure_findings(text, network, purpose))
         findings.extend(self._link_placement(text, network))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from advocacy.compliance.contacts import email_addresses, patient_handles, phone_numbers, street_addresses
 from advocacy.compliance.context import Rule, Sentence, sentence_at, sentences
@@ -21,6 +22,7 @@ from advocacy.compliance.identifiers import (
     social_security_numbers,
 )
 from advocacy.compliance.names import patient_names
+from advocacy.compliance.normalise import reading
 from advocacy.compliance.policy import CompliancePolicy
 
 __all__ = ["IDENTIFIER_RULES", "FIRST_PERSON", "Rule", "Sentence", "blocked_terms_pattern", "sentences"]
@@ -143,3 +145,21 @@ IDENTIFIER_RULES: tuple[Rule, ...] = (
     photo_patient_data,
     political_endorsement,
 )
+
+
+def identifier_findings(text: str, policy: CompliancePolicy) -> list[Finding]:
+    """Every rule's findings on the text, and on its reading with disguises undone (mapped back)."""
+    parts = sentences(text)
+    findings = [finding for rule in IDENTIFIER_RULES for finding in rule(text, parts, policy)]
+    plain = reading(text)
+    if plain is None:
+        return findings
+    seen = {(f.rule, f.start, f.end) for f in findings}
+    parts = sentences(plain.text)
+    for rule in IDENTIFIER_RULES:
+        for finding in rule(plain.text, parts, policy):
+            start, end = plain.span(finding.start, finding.end)
+            if finding.blocks and (finding.rule, start, end) not in seen:  # its warnings add nothing
+                seen.add((finding.rule, start, end))
+                findings.append(replace(finding, start=start, end=end))
+    return findings

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from advocacy.compliance import ComplianceEngine, Purpose
 from scripts.bench.result import Measure, report
-from scripts.compliance_report import CORPUS_POLICY, DEV_PART, load_corpus, load_part
+from scripts.compliance_report import CORPUS_POLICY, load_corpus, load_dev
 
 BASELINE = re.compile(
     r"\b\d{3}-\d{2}-\d{4}\b|[\w.+-]+@[\w-]+\.\w+|\bMRN\s*\d+|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}",
@@ -62,7 +62,7 @@ def loaded_engine_memory() -> tuple[float, float]:
 
 
 def measure(seconds: float = 3.0) -> list[Measure]:
-    short = [(text.text, text.network) for text in load_part(DEV_PART)]
+    short = [(text.text, text.network) for text in load_dev()]
     short += [(example.text, example.network) for example in load_corpus()]
     # LinkedIn posts run longer than most corpus lines: add every five lines joined as one post.
     long = [
