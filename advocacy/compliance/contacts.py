@@ -36,7 +36,8 @@ PHONE_SHAPE = re.compile(
 )
 TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 CODE_BEFORE = re.compile(
-    r"(?:model|sku|part|item|lot|code|catalog(?:ue)?|order|ref(?:erence)?|serial|product|no\.|#)\s*[:#]?\s*$",
+    r"(?:model|sku|part|item|lot|code|catalog(?:ue)?|order|ref(?:erence)?|serial|product|no\.|"
+    r"(?<!ph)(?<!tel)(?<!cell)(?<!phone)#)\s*[:#]?\s*$",
     re.IGNORECASE,
 )
 STREET_TYPES = {
@@ -58,9 +59,10 @@ HOME_STREET = re.compile(
 )
 HOME_WORDS = re.compile(
     r"\b(?:lives?|living|home|resides?|residence|house|apartment|apt|mailbox|vive|casa|"
-    r"neighbou?rs?)\b",
+    r"neighbou?rs?|(?:his|her|their|my|return|home)\s+address)\b",
     re.IGNORECASE,
 )
+APARTMENT = re.compile(r"\b(?:Apt|Apartment|apto|depto)\b\.?", re.IGNORECASE)
 HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][A-Za-z0-9_.]{2,}\b|\bGoFundMe\b", re.IGNORECASE)
 
 
@@ -164,10 +166,10 @@ VENUE = re.compile(
 )
 
 
-def tied_to_a_home(sentence: Sentence) -> bool:
-    if sentence.person:
+def tied_to_a_home(sentence: Sentence, address: str) -> bool:
+    if sentence.person or APARTMENT.search(address):
         return True
-    if VENUE.search(sentence.text):
+    if VENUE.search(sentence.text.replace(address, " ")):  # "Hollister Drive" is no blood drive
         return False
     return sentence.care or bool(HOME_WORDS.search(sentence.text))
 
@@ -178,7 +180,7 @@ def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy)
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):
             continue
-        if tied_to_a_home(sentence_at(parts, start)):
+        if tied_to_a_home(sentence_at(parts, start), text[start:end]):
             yield Finding(
                 "street_address", Severity.BLOCK, start, end,
                 "A street address tied to a patient or a home identifies a person.",

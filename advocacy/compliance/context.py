@@ -29,6 +29,7 @@ Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
 # Titles end in a full stop but do not end a sentence.
 SENTENCE_END = re.compile(r"(?<!\bPt)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMx)[.!?]+(?=\s)|\n+")
 WORD = re.compile(r"[\w&'-]+")
+DIGIT = re.compile(r"\d")
 # Looked up as lower-case words in a set: one regex alternation of a hundred words costs far more.
 CARE_TERMS = frozenset(
     """patient patients pt pts admitted admission discharge discharged diagnosed diagnosis treated
@@ -40,11 +41,13 @@ CARE_TERMS = frozenset(
     bypass pneumonia infection sick artery fainted pregnant birthing l&d twins triplets birth cubicle bed
     bay atendimos atendido atendida paciente pacientes alta uci urgencias cirugía cirugia operado operada
     ingresó ingreso trasplante diálisis dialisis quimioterapia oncología oncologia parto nació nacio
-    hospitalizado hospitalizada quemados""".split()
+    hospitalizado hospitalizada quemados hospice palliative burns fractures injuries injury stemi mvc gcs
+    coded cardioverted ambulating splenectomy nacida nacido nacieron partos rehabilitación
+    rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama""".split()
 )
 CARE_PHRASES = re.compile(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
-    r"into the world|first breath|came in)\b",
+    r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p)\b",
     re.IGNORECASE,
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
@@ -54,7 +57,11 @@ PERSON_TERMS = frozenset(
     grandma grandpa grandmother grandfather mom mother dad father husband wife son daughter runner
     mr mrs ms cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student
     fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
-    nino niña nina bebé bebe abuelo abuela paciente hombre mujer""".split()
+    nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male""".split()
+)
+# Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
+AGE_SHORT = re.compile(
+    r"\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
 )
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 
@@ -63,7 +70,10 @@ def sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     words = frozenset(WORD.findall(part.lower()))
     care = not CARE_TERMS.isdisjoint(words) or bool(CARE_PHRASES.search(part))
-    person = not PERSON_TERMS.isdisjoint(words) or "-old" in part  # "the 5-year-old from the fire"
+    person = (
+        not PERSON_TERMS.isdisjoint(words) or "-old" in part  # "the 5-year-old from the fire"
+        or bool(DIGIT.search(part) and AGE_SHORT.search(part))
+    )
     return Sentence(start, end, part, care, person, words)
 
 
@@ -75,9 +85,6 @@ def sentences(text: str) -> list[Sentence]:
     if start < len(text):
         found.append(sentence(text, start, len(text)))
     return found
-
-
-DIGIT = re.compile(r"\d")
 
 
 def has_digit(text: str) -> bool:
@@ -105,3 +112,16 @@ def with_next(parts: list[Sentence]) -> Iterator[tuple[Sentence, Sentence | None
 def finding_in(sentence: Sentence, match: re.Match[str], group: int = 0) -> tuple[int, int]:
     """The span of a match made inside `sentence`, as positions in the whole text."""
     return sentence.start + match.start(group), sentence.start + match.end(group)
+
+
+# Words that make a sentence about a colleague at work ("tech Marcus in rm 12 of the cath lab").
+STAFF_ROLES = frozenset(
+    """nurse nurses rn rns md np cna dr doctor physician surgeon therapist tech techs technician
+    technologist pharmacist chaplain secretary resident attending preceptor educator volunteer
+    interpreter coordinator specialist midwife paramedic emt aide colleague coworker enfermera enfermero
+    housekeeping security staff""".split()
+)
+
+
+def staff_role_in(words: frozenset[str]) -> bool:
+    return not STAFF_ROLES.isdisjoint(words)

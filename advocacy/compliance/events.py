@@ -10,21 +10,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import PERSON, Sentence, finding_in, has_digit, with_next
+from advocacy.compliance.context import (
+    AGE_SHORT,
+    PERSON,
+    Sentence,
+    finding_in,
+    has_digit,
+    staff_role_in,
+    with_next,
+)
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = re.compile(
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
-    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b"
+    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
+PATIENT_WORD = re.compile(r"\b(?:patient|pt|paciente)", re.IGNORECASE)
 SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
 NOT_A_WARD = re.compile(
-    r"\b(?:conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store)\s*$",
+    r"\b(?:conf|conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store|"
+    r"staff|call|supply|sala\s+de\s+juntas)\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -36,6 +46,10 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
         matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
         if not matches or not (sentence.care or sentence.person or TIED.search(sentence.text)):
             continue
+        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
+            staff_role_in(sentence.words)
+        ):
+            continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
         for match in matches:
             if NOT_A_WARD.search(sentence.text[: match.start()]):
                 continue
@@ -55,11 +69,12 @@ MONTHS = (
 WHEN = re.compile(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
-    rf"yesterday(?:'s)?|last\s+(?:night|week|weekend|month|{DAYS})|this\s+(?:morning|afternoon|evening|"
+    rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
     rf"week|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
     rf"a\s+couple\s+of\s+hours\s+ago|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
-    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|today|at\s+dawn|over\s+the\s+weekend|"
+    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
+    r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
     r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
@@ -74,7 +89,8 @@ ONE_PERSON = re.compile(
     r"|\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
-    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b",
+    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b"
+    rf"|{AGE_SHORT.pattern}|\b(?:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){{1,4}}?(?:from|de)\s+(?-i:[A-Z])",
     re.IGNORECASE,
 )
 # An invitation or a schedule speaks of an event to come, not of a case that happened.
@@ -93,13 +109,25 @@ CASE_EVENT = re.compile(
     r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
     r"came\s+into\s+our\s+(?:ER|ED|emergency)|"
     r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on)|"
-    r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child))",
+    r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child)|"
+    r"we\s+(?:got|had|received|coded|intubated|resuscitated)\s+(?:a|an|the|two|three|\d)|"
+    r"(?:recibimos|lleg[óo]|ingres[óo]|atendimos)\b)",
+    re.IGNORECASE,
+)
+
+
+# A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
+SPOKE = re.compile(
+    r"\b(?:told|tell|wrote\s+(?:to\s+)?)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+    r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
     re.IGNORECASE,
 )
 
 
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if ANNOUNCED.search(sentence.text):
+        return False
+    if SPOKE.search(sentence.text) and not (CASE_EVENT.search(sentence.text) or has_digit(sentence.text)):
         return False
     if CASE_EVENT.search(sentence.text):
         return True
@@ -112,7 +140,8 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
 
 # Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
 WHEN_WORDS = frozenset(
-    """yesterday yesterday's night week weekend month morning afternoon evening morning's evening's today
+    """yesterday yesterday's night nite tn am m shift turno week weekend month morning afternoon evening
+    morning's evening's today week's weekend's month's night's
     ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
     ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday
@@ -141,13 +170,15 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
 INCIDENT = re.compile(
     r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
-    r"hit\s+on|"
-    r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?)\b",
+    r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|"
+    r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E)\b",
     re.IGNORECASE,
 )
 HURT = re.compile(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
-    r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burn|treated|received|recovering|ventilator|awake|"
+    r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
+    r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
     r"from\s+(?:the|that|this))\b",
     re.IGNORECASE,
 )
@@ -155,7 +186,8 @@ PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck)\b"
     r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
     r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
-    r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+[A-Z][a-z]+\b",
+    r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+(?:the\s+)?[A-Z][a-z]+\b"
+    r"|\b[a-z]+\s+(?:rd|st|ave|blvd|hwy|road|street)\b|\b(?:de|en)\s+(?:la\s+|el\s+)?[A-ZÁÉÍÓÚ][a-zá-ú]+",
 )
 
 
@@ -188,7 +220,8 @@ PHOTO = re.compile(
     r"\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
-    r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren)\b",
+    r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
+    r"videos?|vids?|clips?|filmed|recorded)\b|📸|📷|🤳|🎥",
     re.IGNORECASE,
 )
 PATIENT_DATA = re.compile(
@@ -197,13 +230,39 @@ PATIENT_DATA = re.compile(
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|medication\s+list|"
-    r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?)\b",
+    r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
+    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|"
+    r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|mi|nuestr[oa]|un[ao]?)\s+)?"
+    r"(?:patients?|pts?|paciente|mrs?|ms)\b(?!\s+(?:experience|safety|advoca|portal|relations|family))"
+    r"|in\s+(?:his|her|their|su)\s+(?:hospital\s+)?(?:bed|cama))\b",
     re.IGNORECASE,
 )
 
 
+# A chart of figures is not a patient's chart.
+FIGURES_CHART = re.compile(r"\b(?:bar|pie|line|org|growth|flow|gantt|seating)\s*$", re.IGNORECASE)
+
+
+def figures_chart(text: str, start: int) -> bool:
+    return bool(FIGURES_CHART.search(text[max(0, start - 12) : start]))
+
+
+# Every PHOTO match holds one of these words or a camera emoji: texts with none are skipped.
+PHOTO_WORDS = frozenset(
+    """photo photos pic pics picture pictures caption captions shot shots selfie selfies snapped screenshot
+    screenshots image images foto fotos attached see look taped wall screen monitor corner background
+    behind view visible fondo miren video videos vid vids clip clips filmed recorded""".split()
+)
+CAMERA = re.compile("[📸📷🤳🎥]")
+
+
 def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
-    if not PHOTO.search(text) or not (shown := PATIENT_DATA.search(text)):
+    if all(part.words.isdisjoint(PHOTO_WORDS) for part in parts) and not CAMERA.search(text):
+        return
+    if not PHOTO.search(text):
+        return
+    shown = next((m for m in PATIENT_DATA.finditer(text) if not figures_chart(text, m.start())), None)
+    if shown is None:
         return
     yield Finding(
         "photo_patient_data", Severity.BLOCK, shown.start(), shown.end(),

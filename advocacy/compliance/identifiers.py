@@ -35,7 +35,7 @@ PATIENT_LABELS = (
 MRN = re.compile(rf"\b(?:{RECORD_LABELS})\s*{VALUE}", re.IGNORECASE)
 PATIENT_ID = re.compile(rf"\b(?:{PATIENT_LABELS})\s*{VALUE}", re.IGNORECASE)
 DATE = (
-    r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
+    r"(\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
     r"\d{1,2}\s+(?:de\s+)?[A-Za-z]+\s+(?:de\s+)?\d{4})"
 )
 BIRTH = re.compile(
@@ -46,7 +46,7 @@ BIRTH = re.compile(
 )
 SSN = re.compile(
     r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"
-    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:[:#]|is|ending(?:\s+in)?|ends\s+in)?\s*"
+    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:[:#]|is|ending(?:\s+in)?|ends(?:\s+in)?)?\s*"
     r"(?:\d{9}|\d{4})\b",
     re.IGNORECASE,
 )

@@ -23,7 +23,7 @@ CUED = re.compile(
     rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
     rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
-    rf"({WORD}(?:\s+{WORD}){{0,2}})"
+    rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
     rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
@@ -83,7 +83,7 @@ STAFF_DEED = re.compile(
     r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|"
     r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}(?:team|crew|staff)|"
     r"day\s+off|stayed\s+late|extra\s+shifts?|picked\s+up|volunteered|exams?|boards|lucky\s+to\s+have|"
-    r"employee\s+of|nurses?\s+week|"
+    r"employee\s+of|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|"
     r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
     re.IGNORECASE,
 )
@@ -97,12 +97,22 @@ PATIENT_CUE = re.compile(
 )
 
 
+# Years of service, or a working life, are a colleague's whatever the care words around them.
+SERVICE = re.compile(
+    r"\b(?:\d+|[a-z]+(?:-[a-z]+)?)\s+(?:years?|yrs?|a[ñn]os)\s+(?:on|in|with|at|of\s+service|de\s+servicio|en)\b"
+    r"(?!\s+remission)|\b(?:has|have|had)\s+worked\b|\bretir(?:es|ing|ed|ement)\b",
+    re.IGNORECASE,
+)
+
+
 def celebrated_as_staff(text: str, start: int, parts: list[Sentence]) -> bool:
     """A name in a sentence about work (an award, a shift, years of service) that says nothing of care."""
     cued = WORD_BEFORE.findall(text[max(0, start - 16) : start])[-1:]
     if cued and cued[0].lower() in CUE_WORDS or TITLE.match(text, start):
         return False
     around = sentence_at(parts, start).text
+    if SERVICE.search(around) and not PATIENT_STATUS.search(around):
+        return True
     return bool(STAFF_DEED.search(around)) and not PATIENT_CUE.search(around)
 
 
@@ -115,6 +125,16 @@ def person_run(words: list[str], lexicon: NameLexicon) -> bool:
 
 
 CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
+# A lower-case name after a cue a careless post still writes: "baby marisol", "ptnt brody", "mr dalloway".
+LOWER_CUED = re.compile(
+    r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
+)
+# Words that follow a cue without being a name.
+CUE_FOLLOWERS = frozenset(
+    """was is who and the with in on at for from had has got went boy girl shower steps care safety
+    experience transport portal advocate advocates family families names name room bed shark yoda
+    food formula monitor monitors girls boys one two three went said says told""".split()
+)
 
 
 def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
@@ -139,6 +159,8 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             continue  # "the Johnsons", not "the Giants"
         if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
             continue  # "Patient Experience Week"
+        if group == 1 and not TITLE.match(text, match.start()) and match.group(1).lower() in CUE_FOLLOWERS:
+            continue  # "patient Transport", not a name
         titled = group == 1 and TITLE.match(text, match.start())
         yield match.start() if titled or group > 1 else match.start(1), match.end(group) + (group == 3)
     for match in TITLED_INITIALS.finditer(text):
@@ -148,6 +170,11 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             continue  # "Patient Maria Lopez": the cue above gives the name alone
         if person_run(match.group().split(), lexicon):
             yield match.span()
+    for match in LOWER_CUED.finditer(text):
+        if match.group(1).lower() in CUE_FOLLOWERS:
+            continue
+        if lexicon.is_name(match.group(1)) or match.group(0)[0].lower() == "m":
+            yield match.span(1)
     for match in LOWER_PAIR.finditer(text):
         if lower_name(match.group(1), match.group(2), lexicon):
             yield match.span()

@@ -15,8 +15,14 @@ from dataclasses import dataclass
 
 # Digits and symbols read as the letter they stand for, only between letters ("r00m", not "2nd").
 LEET = str.maketrans("0134@$5!|7", "oieaassiit")
-LEET_RUN = re.compile(r"(?<=[A-Za-z])[0134@$5!|7]+(?=[A-Za-z])")
-LEET_CHARS = re.compile(r"[A-Za-z][0134@$5!|7]+[A-Za-z]")
+EMAIL_AT = r"@(?![\w-]*\.[A-Za-z])"  # the @ of an email address is no letter
+LEET_RUN = re.compile(rf"(?<=[A-Za-z])(?:[0134$5!|7]|{EMAIL_AT})+(?=[A-Za-z])|(?<=[a-z]{{2}})0+(?![\w@])")
+LEET_CHARS = re.compile(rf"[A-Za-z](?:[0134$5!|7]|{EMAIL_AT})+[A-Za-z]|[a-z]{{2}}0+(?![\w@])")
+# Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
+DIGIT_LOOKALIKE = re.compile(r"(?<=\d)[OoIl](?=[\d-])|(?<=\d-)[OoIl](?=\d)")
+SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){3,}(?![\d-])")
+SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
+DIGIT = re.compile(r"\d")
 # Cyrillic and Greek letters that look Latin, zero-width characters (dropped).
 LOOKALIKE = str.maketrans(
     "аеорсхуіјАВЕКМНОРСТХΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcxyijABEKMHOPCTXABEHIKMNOPTXYZ"
@@ -39,7 +45,9 @@ TENS = {
     "setenta": 70, "ochenta": 80, "noventa": 90,
 }
 NUMBER_WORD = rf"(?:{'|'.join(sorted([*UNITS, *TENS, 'hundred', 'cien', 'ciento'], key=len, reverse=True))})"
-NUMBER_RUN = re.compile(rf"\b{NUMBER_WORD}(?:[\s-]+(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE)
+NUMBER_WORDS = frozenset([*UNITS, *TENS, "hundred", "cien", "ciento"])
+LOWER_WORD = re.compile(r"[a-z]+")
+NUMBER_RUN = re.compile(rf"\b{NUMBER_WORD}(?:,?[\s-]+(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE)
 # A lone number word is only read as digits where a number identifies: a room, a bed, an age.
 NUMBERED = re.compile(
     r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*$)",
@@ -76,21 +84,38 @@ def number_value(words: list[str]) -> str:
     return "".join(str(group) for group in groups)
 
 
-def replacements(text: str) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, new words) edits, in order."""
+def number_edits(text: str) -> list[tuple[int, int, str]]:
+    """Numbers written as words, as digits: runs of two or more, or one where a number identifies."""
     edits: list[tuple[int, int, str]] = []
-    for match in SPELLED_OUT.finditer(text):
-        letters = re.sub(r"[^A-Za-z]", "", match.group())
-        if len(letters) >= 3:
-            edits.append((match.start(), match.end(), letters))
-    for match in NICKNAME.finditer(text):
-        edits.append((match.start(1), match.end(1), ""))
-    for match in NUMBER_RUN.finditer(text):
-        words = [w for w in re.split(r"[\s-]+", match.group().lower()) if w not in ("and", "y")]
+    position = 0
+    for token in LOWER_WORD.finditer(text.lower()):  # the run is matched only where a number word starts
+        if token.start() < position or token.group() not in NUMBER_WORDS:
+            continue
+        match = NUMBER_RUN.match(text, token.start())
+        if match is None:
+            continue
+        position = match.end()
+        words = [w for w in re.split(r",?[\s-]+", match.group().lower()) if w not in ("and", "y")]
         if len(words) < 2 and not (NUMBERED.search(text[max(0, match.start() - 16) : match.start()])
                                    or AGED.match(text, match.end())):
             continue
         edits.append((match.start(), match.end(), number_value(words)))
+    return edits
+
+
+def replacements(text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, new words) edits, in order."""
+    edits = number_edits(text)
+    for match in SPELLED_OUT.finditer(text):
+        letters = re.sub(r"[^A-Za-z]", "", match.group())
+        if len(letters) >= 3:
+            edits.append((match.start(), match.end(), letters if letters.isupper() and len(letters) <= 4
+                          else letters.capitalize()))  # "M R N" stays MRN, "J-A-S-P-E-R" reads Jasper
+    for pattern, new in ((SPACED_DIGITS, None), (SPACED_ID, "ID")) if DIGIT.search(text) else ():
+        for match in pattern.finditer(text):
+            edits.append((match.start(), match.end(), new or re.sub(r"\D", "", match.group())))
+    for match in NICKNAME.finditer(text):
+        edits.append((match.start(1), match.end(1), ""))
     edits.sort()
     kept: list[tuple[int, int, str]] = []
     for edit in edits:
@@ -106,6 +131,8 @@ def reading(text: str) -> Reading | None:
         plain = text.translate(LOOKALIKE)
     if LEET_CHARS.search(plain):
         plain = LEET_RUN.sub(lambda match: match.group().translate(LEET), plain)
+    if DIGIT.search(plain) and DIGIT_LOOKALIKE.search(plain):
+        plain = DIGIT_LOOKALIKE.sub(lambda match: "0" if match.group() in "Oo" else "1", plain)
     edits = replacements(plain)
     if plain == text and not edits:
         return None

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from advocacy.compliance.contacts import email_addresses, patient_handles, phone_numbers, street_addresses
-from advocacy.compliance.context import Rule, Sentence, sentence_at, sentences
+from advocacy.compliance.context import Rule, Sentence, has_digit, sentence_at, sentences
 from advocacy.compliance.events import case_timing, incident_details, photo_patient_data, room_numbers
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.identifiers import (
@@ -30,7 +30,9 @@ __all__ = ["IDENTIFIER_RULES", "FIRST_PERSON", "Rule", "Sentence", "blocked_term
 AGE = re.compile(
     r"\b(\d{1,3})[-\s](?:years?|yrs?|a[ñn]os)[-\s](?:old|de\s+edad)\b"
     r"|\b(?:aged?|age of)\s+(\d{1,3})\b"
-    r"|(?<=[a-z]),\s+(\d{1,3}),",  # "Maria Lopez, 67, was ..."
+    r"|(?<=[a-z]),\s+(\d{1,3}),(?!\d)"  # "Maria Lopez, 67, was ..."
+    r"|(?<![$€£\d.,])\b(\d{1,3})(?:\s?(?:y/o|yo)|(?-i:[MF]))\b"  # "74M", "19 y/o"
+    r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b",  # "de 62 años"
     re.IGNORECASE,
 )
 # "Our 100-year-old building" is an age, but not a person's.
@@ -40,7 +42,9 @@ THING_NOUNS = frozenset(
     "facility foundation practice brand library mural organ piano structure tower center centre museum "
     "partnership event race gala walk charity festival fair recipe photo photograph archive unit icu "
     "nicu er department room garage elevator lift auxiliary pavilion ward floor lab service hall "
-    "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it".split()
+    "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it place "
+    "cornerstone site location edificio pabellón pabellon capilla ala centro programa unidad servicio "
+    "fundación fundacion instituto escuela".split()
 )
 # Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
 STAFF_NOUNS = frozenset(
@@ -77,8 +81,12 @@ def described(text: str, start: int, end: int) -> str:
 
 
 def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not has_digit(text):
+        return
     for match in AGE.finditer(text):
-        value = int(match.group(1) or match.group(2) or match.group(3))
+        value = int(next(group for group in match.groups() if group))
+        if value > 115:
+            continue  # no one's age: a count or an amount
         if match.group(3):
             if not sentence_at(parts, match.start()).care:
                 continue  # a number between commas is an age only when a patient is in view

@@ -21,7 +21,7 @@ ENGINE = ComplianceEngine(CompliancePolicy())
         ("bed seven", "bed 7"),
         ("room one hundred two", "room 102"),
         ('Bob "the Builder" Kaminski is back', "Bob Kaminski is back"),
-        ("p\u0430tient in r.o.o.m 4", "patient in room 4"),
+        ("p\u0430tient in r.o.o.m 4", "patient in Room 4"),
     ],
 )
 def test_a_reading_undoes_the_disguise(text: str, read: str) -> None:
