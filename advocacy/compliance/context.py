@@ -43,11 +43,13 @@ CARE_TERMS = frozenset(
     ingresó ingreso trasplante diálisis dialisis quimioterapia oncología oncologia parto nació nacio
     hospitalizado hospitalizada quemados hospice palliative burns fractures injuries injury stemi mvc gcs
     coded cardioverted ambulating splenectomy nacida nacido nacieron partos rehabilitación
-    rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama""".split()
+    rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
+    replacement post-op postop operation""".split()
 )
 CARE_PHRASES = re.compile(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
-    r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p)\b",
+    r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p|"
+    r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea))\b",
     re.IGNORECASE,
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward

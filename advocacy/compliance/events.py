@@ -26,7 +26,8 @@ ROOM = re.compile(
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
     r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?\d{2,4}[A-Z]?\b"
-    r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b",
+    r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
+    r"|\b(?-i:Mrs?|Ms|Miss)\.?\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
@@ -35,6 +36,14 @@ SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
 NOT_A_WARD = re.compile(
     r"\b(?:conf|conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store|"
     r"staff|call|supply|sala\s+de\s+juntas)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+# What a numbered room in a teaching or meeting space is for: "bed 4 in the simulation lab".
+NOT_A_WARD_AFTER = re.compile(
+    r"\s*(?:in|of|at)\s+(?:the|our)\s+(?:new\s+)?(?:sim\w*|skills|training|conference|education|teaching|"
+    r"learning|meeting)\b",
     re.IGNORECASE,
 )
 
@@ -51,7 +60,8 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
         ):
             continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
         for match in matches:
-            if NOT_A_WARD.search(sentence.text[: match.start()]):
+            before, after = NOT_A_WARD.search(sentence.text[: match.start()]), NOT_A_WARD_AFTER
+            if before or after.match(sentence.text, match.end()):
                 continue
             start, end = finding_in(sentence, match)
             yield Finding(
@@ -71,7 +81,7 @@ WHEN = re.compile(
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
     rf"week|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
-    rf"a\s+couple\s+of\s+hours\s+ago|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
     r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
@@ -86,17 +96,20 @@ WHEN = re.compile(
 )
 ONE_PERSON = re.compile(
     rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
+    r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
+    r"education|transport|parking|entrance))"
     r"|\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
     r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b"
-    rf"|{AGE_SHORT.pattern}|\b(?:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){{1,4}}?(?:from|de)\s+(?-i:[A-Z])",
+    rf"|{AGE_SHORT.pattern}|\b{PERSON.pattern[2:-2]}\s+from\s+(?:the\s+)?(?-i:[A-Z])|\b(?:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){{1,4}}?(?:from|de)\s+(?-i:[A-Z])",
     re.IGNORECASE,
 )
 # An invitation or a schedule speaks of an event to come, not of a case that happened.
 ANNOUNCED = re.compile(
     rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
-    rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS})\b",
+    rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
+    rf"ribbon[\s-]cutting|tours?)\b",
     re.IGNORECASE,
 )
 
@@ -140,7 +153,7 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
 
 # Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
 WHEN_WORDS = frozenset(
-    """yesterday yesterday's night nite tn am m shift turno week weekend month morning afternoon evening
+    """yesterday yesterday's night nite tn am m shift turno now week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
     ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
@@ -191,6 +204,7 @@ PLACE = re.compile(
 )
 
 
+VICTIMS = re.compile(r"\b(?:victims?|injured|heridos?|survivors?)\b", re.IGNORECASE)
 REHEARSED = re.compile(
     r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training)\b", re.IGNORECASE
 )
@@ -204,7 +218,8 @@ def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy)
         # The people hurt are often in the next sentence: "...the stadium collapse. The victims we treated"
         window = sentence.text + (following.text if following else "")
         tied = [sentence] + ([following] if following else [])
-        if not HURT.search(window) or not any(part.care or part.person for part in tied):
+        people = any(part.care or part.person for part in tied) or VICTIMS.search(window)
+        if not HURT.search(window) or not people:
             continue
         if not (PLACE.search(sentence.text) or WHEN.search(sentence.text)):
             continue

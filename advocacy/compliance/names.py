@@ -29,7 +29,7 @@ CUED = re.compile(
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
 TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
-    r"\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z]\.(?:\s*[A-Z]\.)?|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
+    r"\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
     r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
 )
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
@@ -45,7 +45,8 @@ PLACE_WORDS = frozenset(
     "program programme institute society association church chapel library hall bridge ridge county city "
     "north south east west river valley heights plaza square garden gardens kitchen cafe monday tuesday "
     "wednesday thursday friday saturday sunday january february march april june july august september "
-    "october november december christmas easter thanksgiving".split()
+    "october november december christmas easter thanksgiving marathon triathlon 5k 10k cup classic games "
+    "open festival parade challenge series conference summit expo symposium tournament".split()
 )
 ROLES = frozenset(
     "nurse nurses rn md np pa do cna dr doctor doctora physician surgeon anesthesiologist therapist "
@@ -54,7 +55,18 @@ ROLES = frozenset(
     "coordinator specialist midwife paramedic emt aide colleague coworker co-worker nursing officer "
     "rev rev. reverend pastor rabbi imam ceo cno cmo cfo coo vp own president founder donor mayor "
     "speaker author enfermera enfermero médico "
-    "médica medico trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra".split()
+    "médica medico trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra officer security "
+    "guard housekeeper receptionist scheduler clerk porter transporter phlebotomist dietitian nutritionist "
+    "sonographer radiographer librarian chef cook engineer analyst administrator charge intern fellow "
+    "hospitalist intensivist nurse-midwife doula sw".split()
+)
+# ", our security officer," after a name: its role in apposition, read as words and looked up in ROLES.
+APPOSITION = re.compile(r"\s*,\s*(?:our|the|a|an|nuestr[oa]|el|la|who\s+leads)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
+# Who a writer shadows, learns from or works beside is a colleague.
+STAFF_BEFORE = re.compile(
+    r"(?:shadow(?:ed|ing)?|learn(?:ed|ing)?\s+from|work(?:ed|ing)?\s+(?:alongside|with|beside)|precepted\s+by|"
+    r"mentored\s+by|trained\s+(?:by|with)|paired\s+with|teamed\s+up\s+with|relieved\s+by|report\s+to)\s+$",
+    re.IGNORECASE,
 )
 ROLE_AFTER = re.compile(
     r"\s*,?\s*(?:RN|MD|DO|NP|PA-C|CNA|BSN|PhD|LPN|CRNA)\b"
@@ -65,12 +77,30 @@ ROLE_AFTER = re.compile(
 WORD_BEFORE = re.compile(r"[\w.'-]+")
 
 
+# What the person named did for others: a colleague's deed ("for staying late with a patient",
+# ", who comforted a family"); a patient is who care was given to, not who gave it.
+AGENT = re.compile(
+    r"\s*[,(]?\s*(?:who|for|por|que)\s+(?:(?:always|never|quietly|patiently|calmly|tirelessly|just|also|"
+    r"really|once\s+again|again)\s+)*(?:stay|sit|sat|comfort|cover|car(?:e|ing|ed)\b|held|hold|help|lead|led|"
+    r"run|ran|organi[sz]|coordinat|train|teach|taught|mentor|catch|caught|spott|notic|advocat|go(?:es|ing)?\s+"
+    r"above|went\s+above|step|pick|keep|kept|mak|made|bring|brought|calm|translat|interpret|work|volunteer|"
+    r"knit|donat|rais|start|creat|built|design|launch|champion|listen|answer|sang|sing|play|cubri|cuid|"
+    r"acompa|atend|trabaj|your\s+(?:care|work|kindness|compassion|dedication|leadership|help))",
+    re.IGNORECASE,
+)
+
+
 def staff_named(text: str, start: int, end: int) -> bool:
-    """Whether the name at [start, end) is introduced or followed by a staff role."""
+    """Whether the name at [start, end) is introduced or followed by a staff role, or does staff work."""
     before = WORD_BEFORE.findall(text[max(0, start - 48) : start])[-3:] + text[start:end].split()[:1]
     if any(word.lower() in ROLES or word.lower().removesuffix("s") in ROLES for word in before):
         return True
-    return bool(ROLE_AFTER.match(text, end))
+    if ROLE_AFTER.match(text, end) or AGENT.match(text, end):
+        return True
+    if STAFF_BEFORE.search(text[max(0, start - 30) : start]):
+        return True
+    apposition = APPOSITION.match(text, end)
+    return apposition is not None and any(word.lower() in ROLES for word in apposition.group(1).split())
 
 
 # What staff are celebrated for, and what only happens to patients (which wins when both are said).
@@ -83,7 +113,8 @@ STAFF_DEED = re.compile(
     r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|"
     r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}(?:team|crew|staff)|"
     r"day\s+off|stayed\s+late|extra\s+shifts?|picked\s+up|volunteered|exams?|boards|lucky\s+to\s+have|"
-    r"employee\s+of|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|"
+    r"employee\s+of|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|welcome\s+back|"
+    r"returning\s+to\s+(?:our|the)|(?:maternity|parental|paternity|medical)\s+leave|"
     r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
     re.IGNORECASE,
 )
@@ -194,10 +225,20 @@ FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today"
     r"extubated|intubated|home|to\s+rehab)\b"
 )
 SURNAME_RUN = re.compile(rf"\b({WORD})\s+({WORD})\b")
+# A first name alone, cheered for what only a patient does: "Shoutout to Frank for finally walking".
+MILESTONE = re.compile(
+    rf"\b({WORD})\s*,?\s+(?:for|on)\s+(?:finally\s+|officially\s+)?(?:walking|beating|ringing|"
+    r"finishing\s+(?:his|her|their)|completing\s+(?:his|her|their)|going\s+home|surviving|getting\s+"
+    r"(?:discharged|extubated|home)|taking\s+(?:his|her|their)\s+first|breathing\s+on|being\s+discharged|"
+    r"(?:his|her|their)\s+(?:discharge|recovery|transplant|surgery|new\s+(?:heart|kidney|liver|hip|knee)))"
+)
 
 
 def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     """Two capitalised words ending in a known surname, in a sentence saying what happened to a patient."""
+    for match in MILESTONE.finditer(text):
+        if match.group(1).lower() not in PLACE_WORDS and match.group(1).lower() not in CUE_FOLLOWERS:
+            yield match.span(1)
     if not PATIENT_STATUS.search(text):
         return
     for match in SURNAME_RUN.finditer(text):

@@ -91,6 +91,8 @@ def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator
             if not sentence_at(parts, match.start()).care:
                 continue  # a number between commas is an age only when a patient is in view
             start, end = match.span(3)  # follows a name: never a building's age
+            if described(text, match.start(), end) == "staff":
+                continue  # "our volunteer Harold Finch, 91, ..."
         else:
             start, end = match.span()
             whose = described(text, start, end)
