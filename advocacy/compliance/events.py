@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from advocacy.compliance.context import (
     AGE_SHORT,
     PERSON,
+    PERSON_TERMS,
     Sentence,
     finding_in,
+    folded,
     has_digit,
     staff_role_in,
     with_next,
@@ -76,7 +78,7 @@ MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-WHEN = re.compile(
+WHEN = folded(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
@@ -92,29 +94,35 @@ WHEN = re.compile(
     r"(?:horas?|minutos?|d[íi]as?)|el\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)"
     r"(?:\s+por\s+la\s+(?:noche|ma[ñn]ana|tarde))?|del\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|"
     r"s[áa]bado|domingo))\b",
-    re.IGNORECASE,
 )
-ONE_PERSON = re.compile(
+# One person named by a noun ("a man", "our little patient", "the woman from Glenview"), looked for only
+# when a person noun is among the words; the other ways to speak of one person are in ONE_PERSON.
+PERSON_NOUN = folded(
     rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
     r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
-    r"education|transport|parking|entrance))"
-    r"|\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
+    r"education|transport|parking|entrance))",
+)
+# Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
+FROM_TOWN = re.compile(
+    rf"\b(?i:{PERSON.pattern[2:-2]})\s+from\s+(?:the\s+)?[A-Z]"
+    r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+[A-Z]"
+)
+ONE_PERSON = folded(
+    r"\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
     r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b"
-    rf"|{AGE_SHORT.pattern}|\b{PERSON.pattern[2:-2]}\s+from\s+(?:the\s+)?(?-i:[A-Z])|\b(?:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){{1,4}}?(?:from|de)\s+(?-i:[A-Z])",
-    re.IGNORECASE,
+    rf"|{AGE_SHORT.pattern}",
 )
 # An invitation or a schedule speaks of an event to come, not of a case that happened.
-ANNOUNCED = re.compile(
+ANNOUNCED = folded(
     rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
     rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
     rf"ribbon[\s-]cutting|tours?)\b",
-    re.IGNORECASE,
 )
 
 
-CASE_EVENT = re.compile(
+CASE_EVENT = folded(
     r"\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
     r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|came\s+in\b|arrived\s+(?:in|at)\s+our|"
     r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
@@ -125,35 +133,41 @@ CASE_EVENT = re.compile(
     r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child)|"
     r"we\s+(?:got|had|received|coded|intubated|resuscitated)\s+(?:a|an|the|two|three|\d)|"
     r"(?:recibimos|lleg[óo]|ingres[óo]|atendimos)\b)",
-    re.IGNORECASE,
 )
 
 
 # A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
-SPOKE = re.compile(
+SPOKE = folded(
     r"\b(?:told|tell|wrote\s+(?:to\s+)?)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
     r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
-    re.IGNORECASE,
 )
 
 
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
-    if ANNOUNCED.search(sentence.text):
+    if ANNOUNCED.search(sentence.lower):
         return False
-    if SPOKE.search(sentence.text) and not (CASE_EVENT.search(sentence.text) or has_digit(sentence.text)):
+    event = CASE_EVENT.search(sentence.lower)
+    if SPOKE.search(sentence.lower) and not (event or has_digit(sentence.text)):
         return False
-    if CASE_EVENT.search(sentence.text):
+    if event:
         return True
     if not (sentence.care or sentence.person):
         return False
     # "Earlier today our cath lab opened an artery. The patient is talking": the next sentence counts.
-    window = sentence.text + (following.text if following and sentence.care else "")
-    return bool(ONE_PERSON.search(window))
+    nextone = following if following and sentence.care else None
+    window = sentence.lower + (nextone.lower if nextone else "")
+    nouns = not PERSON_TERMS.isdisjoint(sentence.words) or (
+        nextone is not None and not PERSON_TERMS.isdisjoint(nextone.words)
+    )
+    if nouns and PERSON_NOUN.search(window) or ONE_PERSON.search(window):
+        return True
+    return bool(FROM_TOWN.search(sentence.text + (nextone.text if nextone else "")))
 
 
 # Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
+WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
 WHEN_WORDS = frozenset(
-    """yesterday yesterday's night nite tn am m shift turno now week weekend month morning afternoon evening
+    """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
     ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
@@ -166,9 +180,13 @@ WHEN_WORDS = frozenset(
 
 def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
-        if sentence.words.isdisjoint(WHEN_WORDS) and not has_digit(sentence.text):
+        if sentence.words.isdisjoint(WHEN_WORDS) and not has_digit(sentence.text) and not (
+            # "this am", "just now", "on my shift": common words that are a time only after another
+            not sentence.words.isdisjoint(("this", "just", "my"))
+            and not sentence.words.isdisjoint(WHEN_AFTER)
+        ):
             continue
-        when = list(WHEN.finditer(sentence.text))
+        when = list(WHEN.finditer(sentence.lower))
         if not when or not tied_to_a_case(sentence, following):
             continue
         for match in when:
@@ -180,20 +198,18 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
             )
 
 
-INCIDENT = re.compile(
+INCIDENT = folded(
     r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
     r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E)\b",
-    re.IGNORECASE,
 )
-HURT = re.compile(
+HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
     r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
     r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
     r"from\s+(?:the|that|this))\b",
-    re.IGNORECASE,
 )
 PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck)\b"
@@ -204,24 +220,36 @@ PLACE = re.compile(
 )
 
 
-VICTIMS = re.compile(r"\b(?:victims?|injured|heridos?|survivors?)\b", re.IGNORECASE)
-REHEARSED = re.compile(
-    r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training)\b", re.IGNORECASE
+VICTIMS = folded(r"\b(?:victims?|injured|heridos?|survivors?)\b")
+REHEARSED = folded(
+    r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training)\b"
+)
+
+
+# Every INCIDENT match holds a word starting so: a sentence with none is not searched.
+INCIDENT_STEMS = (
+    "crash", "pile", "collision", "wreck", "fire", "blaze", "shooting", "stabbing", "explosion", "collaps",
+    "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
+    "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
+    "tiroteo",
+    "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )
 
 
 def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
-        incident = INCIDENT.search(sentence.text)
-        if not incident or REHEARSED.search(sentence.text):
+        if not any(word.startswith(INCIDENT_STEMS) for word in sentence.words):
+            continue
+        incident = INCIDENT.search(sentence.lower)
+        if not incident or REHEARSED.search(sentence.lower):
             continue
         # The people hurt are often in the next sentence: "...the stadium collapse. The victims we treated"
-        window = sentence.text + (following.text if following else "")
+        window = sentence.lower + (following.lower if following else "")
         tied = [sentence] + ([following] if following else [])
         people = any(part.care or part.person for part in tied) or VICTIMS.search(window)
         if not HURT.search(window) or not people:
             continue
-        if not (PLACE.search(sentence.text) or WHEN.search(sentence.text)):
+        if not (PLACE.search(sentence.text) or WHEN.search(sentence.lower)):
             continue
         start, end = finding_in(sentence, incident)
         yield Finding(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import Sentence, any_care, sentence_at
+from advocacy.compliance.context import Sentence, any_care, folded, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import NameLexicon, name_lexicon
 from advocacy.compliance.policy import CompliancePolicy
@@ -104,7 +104,7 @@ def staff_named(text: str, start: int, end: int) -> bool:
 
 
 # What staff are celebrated for, and what only happens to patients (which wins when both are said).
-STAFF_DEED = re.compile(
+STAFF_DEED = folded(
     r"\b(?:retir\w*|award\w*|certifi\w*|promot\w*|anniversary|years\s+(?:of\s+service|on\s+our|at|"
     r"in\s+our|with\s+us|on\s+the)|precept\w*|mentor\w*|hired|new\s+grad|"
     r"join(?:s|ed)?\s+(?:our|the)\s+(?:\w+\s+)?team|"
@@ -116,32 +116,31 @@ STAFF_DEED = re.compile(
     r"employee\s+of|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|welcome\s+back|"
     r"returning\s+to\s+(?:our|the)|(?:maternity|parental|paternity|medical)\s+leave|"
     r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
-    re.IGNORECASE,
 )
-PATIENT_CUE = re.compile(
+PATIENT_CUE = folded(
     r"\b(?:discharged|admitted|diagnosed|chemo\w*|went\s+home|going\s+home|rang\s+the\s+bell|"
     r"recovering|"
     r"recovery|beat(?:ing)?\s+(?:cancer|leuka?emia|covid|sepsis)|his\s+surgery|her\s+surgery|"
     r"transplant|delivered|born|in\s+room|bed\s+\d|our\s+care|patient|survivor|treatment|alta|"
     r"paciente)\b(?!s)",
-    re.IGNORECASE,
 )
 
 
 # Years of service, or a working life, are a colleague's whatever the care words around them.
-SERVICE = re.compile(
+SERVICE = folded(
     r"\b(?:\d+|[a-z]+(?:-[a-z]+)?)\s+(?:years?|yrs?|a[ñn]os)\s+(?:on|in|with|at|of\s+service|de\s+servicio|en)\b"
     r"(?!\s+remission)|\b(?:has|have|had)\s+worked\b|\bretir(?:es|ing|ed|ement)\b",
-    re.IGNORECASE,
 )
 
 
-def celebrated_as_staff(text: str, start: int, parts: list[Sentence]) -> bool:
-    """A name in a sentence about work (an award, a shift, years of service) that says nothing of care."""
-    cued = WORD_BEFORE.findall(text[max(0, start - 16) : start])[-1:]
-    if cued and cued[0].lower() in CUE_WORDS or TITLE.match(text, start):
-        return False
-    around = sentence_at(parts, start).text
+def cued(text: str, start: int) -> bool:
+    """Whether a patient cue or a title introduces the name at `start` ("baby", "patient", "Mrs.")."""
+    before = WORD_BEFORE.findall(text[max(0, start - 16) : start])[-1:]
+    return bool(before and before[0].lower() in CUE_WORDS or TITLE.match(text, start))
+
+
+def staff_sentence(around: str) -> bool:
+    """A sentence (lower-cased) about work (an award, a shift, years of service) that says nothing of care."""
     if SERVICE.search(around) and not PATIENT_STATUS.search(around):
         return True
     return bool(STAFF_DEED.search(around)) and not PATIENT_CUE.search(around)
@@ -215,10 +214,9 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
-PATIENT_STATUS = re.compile(
+PATIENT_STATUS = folded(
     r"\b(?:was|is|been|got)\s+(?:discharged|admitted|diagnosed|treated|transferred|extubated|intubated)\b"
     r"|\b(?:went|going|gone)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b",
-    re.IGNORECASE,
 )
 FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today"
     rf"\b({WORD})\s+(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|diagnosed|transferred|"
@@ -239,7 +237,7 @@ def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in MILESTONE.finditer(text):
         if match.group(1).lower() not in PLACE_WORDS and match.group(1).lower() not in CUE_FOLLOWERS:
             yield match.span(1)
-    if not PATIENT_STATUS.search(text):
+    if not PATIENT_STATUS.search(lowered(text)):
         return
     for match in SURNAME_RUN.finditer(text):
         first, last = match.group(1), match.group(2)
@@ -254,11 +252,15 @@ def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
     if not any_care(parts):
         return
     taken: list[tuple[int, int]] = []
+    staff: dict[int, bool] = {}  # each sentence is judged once, however many names it holds
     lexicon = name_lexicon()
     for start, end in sorted({*name_spans(text, lexicon), *status_named(text, lexicon)}):
         if any(s < end and start < e for s, e in taken) or staff_named(text, start, end):
             continue
-        if celebrated_as_staff(text, start, parts):
+        around = sentence_at(parts, start)
+        if around.start not in staff:
+            staff[around.start] = staff_sentence(around.lower)
+        if staff[around.start] and not cued(text, start):
             continue
         taken.append((start, end))
         yield Finding(
