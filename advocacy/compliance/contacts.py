@@ -57,6 +57,13 @@ HOME_STREET = re.compile(
     r"(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
 )
+# A person known by the street they come from: "the old guy from pine st", "the lady on Oak Avenue".
+PERSON_STREET = re.compile(
+    r"\b(?:guy|man|woman|lady|kid|boy|girl|patient|pt|family|grandma|grandpa|couple|gentleman)\s+"
+    r"(?:from|on|off|over\s+on)\s+(?:the\s+)?(?:[A-Za-z]+\s+){1,2}"
+    r"(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive|blvd|ct|court|way)\b",
+    re.IGNORECASE,
+)
 HOME_WORDS = re.compile(
     r"\b(?:lives?|living|home|resides?|residence|house|apartment|apt|mailbox|vive|casa|"
     r"neighbou?rs?|(?:his|her|their|my|return|home)\s+address)\b",
@@ -176,7 +183,7 @@ def tied_to_a_home(sentence: Sentence, address: str) -> bool:
 
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
-    spans = [m.span() for m in ADDRESS.finditer(text)] + [m.span() for m in HOME_STREET.finditer(text)]
+    spans = [m.span() for pattern in (ADDRESS, HOME_STREET, PERSON_STREET) for m in pattern.finditer(text)]
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):
             continue

@@ -58,10 +58,15 @@ ROLES = frozenset(
     "médica medico trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra officer security "
     "guard housekeeper receptionist scheduler clerk porter transporter phlebotomist dietitian nutritionist "
     "sonographer radiographer librarian chef cook engineer analyst administrator charge intern fellow "
-    "hospitalist intensivist nurse-midwife doula sw".split()
+    "hospitalist intensivist nurse-midwife doula sw rt rrt slp ot crna lpn cnm pharmd scribe".split()
 )
 # ", our security officer," after a name: its role in apposition, read as words and looked up in ROLES.
-APPOSITION = re.compile(r"\s*,\s*(?:our|the|a|an|nuestr[oa]|el|la|who\s+leads)\s+((?:[\w-]+\s+){0,3}[\w-]+)")
+APPOSITION = re.compile(r"\s*,\s*(?:our|the|a|an|nuestr[oa]|el|la|who\s+leads)\s+((?:[\w-]+\s+){0,5}[\w-]+)")
+# Where a colleague works, said in apposition: "Gwen Harper, the heart of our front desk".
+WORKPLACE = frozenset(
+    "desk team crew staff department office shift lab pharmacy registration kitchen council committee "
+    "board volunteers auxiliary".split()
+)
 # Who a writer shadows, learns from or works beside is a colleague.
 STAFF_BEFORE = re.compile(
     r"(?:shadow(?:ed|ing)?|learn(?:ed|ing)?\s+from|work(?:ed|ing)?\s+(?:alongside|with|beside)|precepted\s+by|"
@@ -100,7 +105,9 @@ def staff_named(text: str, start: int, end: int) -> bool:
     if STAFF_BEFORE.search(text[max(0, start - 30) : start]):
         return True
     apposition = APPOSITION.match(text, end)
-    return apposition is not None and any(word.lower() in ROLES for word in apposition.group(1).split())
+    return apposition is not None and any(
+        word.lower() in ROLES or word.lower() in WORKPLACE for word in apposition.group(1).split()
+    )
 
 
 # What staff are celebrated for, and what only happens to patients (which wins when both are said).
@@ -110,8 +117,12 @@ STAFF_DEED = folded(
     r"join(?:s|ed)?\s+(?:our|the)\s+(?:\w+\s+)?team|"
     r"welcome\s+(?:back\s+)?to\s+the\s+team|shifts?|colleagues?|coworkers?|co-workers?|cover(?:ed|ing)\s+for|"
     r"trained|teaches|taught\s+(?:our|new)|leads|led\s+(?:our|the|by)|fix(?:ed|ing)|"
-    r"in\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting)|"
-    r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,2}(?:team|crew|staff)|"
+    r"(?:in|from)\s+(?:radiology|pharmacy|the\s+lab|IT|facilities|billing|registration|admitting|transport|"
+    r"dietary|housekeeping|environmental\s+services|evs|security|finance|hr|human\s+resources|materials|"
+    r"supply|sterile\s+processing|food\s+services?|nutrition|the\s+kitchen|maintenance|engineering|"
+    r"imaging|patient\s+access|volunteer\s+services|nursing\s+administration)|"
+    r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,3}(?:team|crew|staff|council|"
+    r"committee|board|volunteers|auxiliary)|of\s+the\s+(?:year|month|quarter)|"
     r"day\s+off|stayed\s+late|extra\s+shifts?|picked\s+up|volunteered|exams?|boards|lucky\s+to\s+have|"
     r"employee\s+of|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|welcome\s+back|"
     r"returning\s+to\s+(?:our|the)|(?:maternity|parental|paternity|medical)\s+leave|"
