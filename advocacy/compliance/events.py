@@ -201,7 +201,7 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
 INCIDENT = folded(
     r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
-    r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|"
+    r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
     r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E)\b",
 )
@@ -212,7 +212,8 @@ HURT = folded(
     r"from\s+(?:the|that|this))\b",
 )
 PLACE = re.compile(
-    r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck)\b"
+    r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
+    r"outbreak)\b"
     r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
     r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
     r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+(?:the\s+)?[A-Z][a-z]+\b"
@@ -231,7 +232,7 @@ INCIDENT_STEMS = (
     "crash", "pile", "collision", "wreck", "fire", "blaze", "shooting", "stabbing", "explosion", "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
-    "tiroteo",
+    "tiroteo", "outbreak", "carbon", "brote",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )
 

@@ -174,7 +174,7 @@ LOWER_CUED = re.compile(
 CUE_FOLLOWERS = frozenset(
     """was is who and the with in on at for from had has got went boy girl shower steps care safety
     experience transport portal advocate advocates family families names name room bed shark yoda
-    food formula monitor monitors girls boys one two three went said says told""".split()
+    food formula monitor monitors girls boys one two three went said says told fall falls""".split()
 )
 
 
@@ -214,7 +214,7 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in LOWER_CUED.finditer(text):
         if match.group(1).lower() in CUE_FOLLOWERS:
             continue
-        if lexicon.is_name(match.group(1)) or match.group(0)[0].lower() == "m":
+        if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
             yield match.span(1)
     for match in LOWER_PAIR.finditer(text):
         if lower_name(match.group(1), match.group(2), lexicon):
