@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from advocacy.compliance.contacts import email_addresses, patient_handles, phone_numbers, street_addresses
 from advocacy.compliance.context import Rule, Sentence, has_digit, sentence_at, sentences
-from advocacy.compliance.events import case_timing, incident_details, photo_patient_data, room_numbers
+from advocacy.compliance.events import case_timing, incident_details, room_numbers
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.identifiers import (
     dates_of_birth,
@@ -23,6 +23,7 @@ from advocacy.compliance.identifiers import (
 )
 from advocacy.compliance.names import patient_names
 from advocacy.compliance.normalise import reading
+from advocacy.compliance.photos import photo_patient_data
 from advocacy.compliance.policy import CompliancePolicy
 
 __all__ = ["IDENTIFIER_RULES", "FIRST_PERSON", "Rule", "Sentence", "blocked_terms_pattern", "sentences"]
