@@ -18,10 +18,10 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part, which the rules were
-# tuned on; raise a floor when the engine gets better, never lower it quietly.
-DEV_PATIENT_BLOCKED = 0.99
-DEV_CLEAN_BLOCKED = 0.01
+# Measured with `python -m scripts.compliance_report` on the development part (both batches, 1.000 and
+# 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it quietly.
+DEV_PATIENT_BLOCKED = 0.995
+DEV_CLEAN_BLOCKED = 0.005
 # The test part is written apart and never read while writing rules; its floors are set once it has
 # been measured. Until then the goal of the issue stands in.
 TEST_PATIENT_BLOCKED = 0.95
