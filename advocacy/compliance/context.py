@@ -66,12 +66,12 @@ CARE_TERMS = frozenset(
     hospitalizado hospitalizada quemados hospice palliative burns fractures injuries injury stemi mvc gcs
     coded cardioverted ambulating splenectomy nacida nacido nacieron partos rehabilitación
     rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
-    replacement post-op postop operation ccu pacu cvicu sicu micu""".split()
+    replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
     r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p|"
-    r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea))\b",
+    r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care)\b",
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(

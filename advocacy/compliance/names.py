@@ -61,7 +61,18 @@ ROLES = frozenset(
     "hospitalist intensivist nurse-midwife doula sw rt rrt slp ot crna lpn cnm pharmd scribe".split()
 )
 # ", our security officer," after a name: its role in apposition, read as words and looked up in ROLES.
-APPOSITION = re.compile(r"\s*,\s*(?:our|the|a|an|nuestr[oa]|el|la|who\s+leads)\s+((?:[\w-]+\s+){0,5}[\w-]+)")
+APPOSITION = re.compile(
+    r"\s*,\s*(?:our|the|a|an|nuestr[oa]|el|la|who\s+leads)\s+((?:[\w'’-]+\s+){0,5}[\w-]+)"
+)
+# The person's own care said after their name ("during his ICU stay", "before her discharge",
+# "through 12 rounds of chemo"): what they did was as a patient, whatever the verb.
+OWN_CARE = re.compile(
+    r"\b(?:his|her|their|su)\s+(?:own\s+|whole\s+|long\s+)?(?:[\w-]+\s+)?(?:stay|discharge|care|surgery|chemo|"
+    r"treatment|diagnosis|transplant|recovery|mastectomy|delivery|labou?r|birth|procedure|rounds?|admission|"
+    r"biopsy|operation|illness|cancer|injur\w*|fracture|stroke|heart\s+attack|rehab|therapy|"
+    r"hospitali[sz]ation|tratamiento|cirug[íi]a|alta)\b|\brounds?\s+of\s+(?:chemo|radiation|treatment)",
+    re.IGNORECASE,
+)
 # Where a colleague works, said in apposition: "Gwen Harper, the heart of our front desk".
 WORKPLACE = frozenset(
     "desk team crew staff department office shift lab pharmacy registration kitchen council committee "
@@ -100,7 +111,9 @@ def staff_named(text: str, start: int, end: int) -> bool:
     before = WORD_BEFORE.findall(text[max(0, start - 48) : start])[-3:] + text[start:end].split()[:1]
     if any(word.lower() in ROLES or word.lower().removesuffix("s") in ROLES for word in before):
         return True
-    if ROLE_AFTER.match(text, end) or AGENT.match(text, end):
+    if ROLE_AFTER.match(text, end):
+        return True
+    if AGENT.match(text, end) and not OWN_CARE.search(text, end, end + 120):
         return True
     if STAFF_BEFORE.search(text[max(0, start - 30) : start]):
         return True

@@ -122,6 +122,16 @@ def blocking_rules(text: str) -> list[str]:
         "Rm 7 Mrs. Lindqvist: 89, hip, going to rehab tomorrow.",
         "We just intubated a 2-month-old with RSV, pray for this little one",
         "That toddler from the Elm Grove daycare outbreak is finally home",
+        "Thank you to Maria Lopez, who stayed strong through 12 rounds of chemo with us.",
+        "Shoutout to Kevin Boateng for keeping us laughing during his whole ICU stay.",
+        "So grateful to Lila Chen, who made cards for every nurse before her discharge.",
+        "Congrats to Omar Haddad for ringing the bell on our oncology floor today!",
+        "Big hugs to Ruth Ellison, who spent 40 days in our NICU with her twins and never stopped smiling.",
+        "Rebecca Tull, 34, thanked our trauma team after her rollover crash on Route 12.",
+        "Proud of our patient Mateo Cruz for walking 100 feet after his spinal surgery.",
+        "Ivan Petrov, who came in with a heart attack last month, visited the cath lab team to say thanks.",
+        "A big thank you to Sandra Mills for trusting us with her care during her mastectomy.",
+        "Happy 100th birthday to Edna Clark, celebrating on our rehab unit today!",
     ],
 )
 def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
@@ -262,6 +272,11 @@ def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
         "Kudos to our 4 West nurses for 365 days without a patient fall.",
         "We're hiring ICU nurses! Sign-on bonus up to $15,000. Apply at northbrook.org/careers.",
         "Our pediatric therapy dog, Biscuit, retired today after 8 years of visits.",
+        "Thank you to Maria Lopez, who stayed late with a scared patient in our ER.",
+        "Shoutout to Kevin Boateng for keeping our ICU patients laughing all week.",
+        "Happy birthday to Edna Clark, our rehab unit's longtime receptionist!",
+        "Congrats to Omar Haddad on his promotion to nurse manager of our oncology floor.",
+        "So grateful to Lila Chen, who made cards for every patient on our pediatric floor.",
     ],
 )
 def test_clean_texts_written_after_the_rules_are_let_through(text: str) -> None:
