@@ -96,7 +96,8 @@ PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 def sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     lower = lowered(part)
-    words = frozenset(WORD.findall(lower))
+    found = WORD.findall(lower)
+    words = frozenset(found + [word[:-2] for word in found if word.endswith(("'s", "’s"))])  # "patient's"
     care = not CARE_TERMS.isdisjoint(words) or (not CARE_PHRASE_WORDS.isdisjoint(words) and bool(
         CARE_PHRASES.search(lower)
     ))

@@ -221,9 +221,14 @@ PLACE = re.compile(
 )
 
 
-VICTIMS = folded(r"\b(?:victims?|injured|heridos?|survivors?)\b")
+# People hurt in an incident identify as a group too: "the two boys pulled from Miller Pond".
+VICTIMS = folded(
+    r"\b(?:victims?|injured|heridos?|survivors?|boys|girls|kids|children|teens|students|workers|passengers|"
+    r"hikers|players|toddlers|siblings|niños|niñas|trabajadores|pasajeros)\b"
+)
 REHEARSED = folded(
-    r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training)\b"
+    r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training|(?:response|safety)\s+plans?|"
+    r"preparedness|summit|spoke|lecture|presentation|conference|webinar|awareness)\b"
 )
 
 

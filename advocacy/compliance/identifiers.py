@@ -16,7 +16,7 @@ from advocacy.compliance.policy import CompliancePolicy
 
 NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|id|ids|label|code)"
 VALUE = (
-    r"(?:[:#=]|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
+    r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
     r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
 )
 RECORD_LABELS = (
@@ -46,7 +46,8 @@ BIRTH = re.compile(
 )
 SSN = re.compile(
     r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"
-    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:[:#]|is|ending(?:\s+in)?|ends(?:\s+in)?)?\s*"
+    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:last\s+(?:4|four)(?:\s+digits)?\s*)?"
+    r"(?:[:#]|is|ending(?:\s+in)?|ends(?:\s+in)?)?\s*"
     r"(?:\d{9}|\d{4})\b",
     re.IGNORECASE,
 )

@@ -33,7 +33,8 @@ AGE = re.compile(
     r"|\b(?:aged?|age of)\s+(\d{1,3})\b"
     r"|(?<=[a-z]),\s+(\d{1,3}),(?!\d)"  # "Maria Lopez, 67, was ..."
     r"|(?<![$€£\d.,])\b(\d{1,3})(?:\s?(?:y/o|yo)|(?-i:[MF]))\b"  # "74M", "19 y/o"
-    r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b",  # "de 62 años"
+    r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
+    r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b|\bturn(?:ed|s|ing)\s+(\d{2,3})\b",  # "her 100th birthday"
     re.IGNORECASE,
 )
 # "Our 100-year-old building" is an age, but not a person's.
@@ -92,8 +93,8 @@ def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator
             if not sentence_at(parts, match.start()).care:
                 continue  # a number between commas is an age only when a patient is in view
             start, end = match.span(3)  # follows a name: never a building's age
-            if described(text, match.start(), end) == "staff":
-                continue  # "our volunteer Harold Finch, 91, ..."
+            if value <= 89 and described(text, match.start(), end) == "staff":
+                continue  # "our volunteer Harold Finch, 81, ..."
         else:
             start, end = match.span()
             whose = described(text, start, end)

@@ -132,6 +132,20 @@ def blocking_rules(text: str) -> list[str]:
         "Ivan Petrov, who came in with a heart attack last month, visited the cath lab team to say thanks.",
         "A big thank you to Sandra Mills for trusting us with her care during her mastectomy.",
         "Happy 100th birthday to Edna Clark, celebrating on our rehab unit today!",
+        "D0B: 1/2/45 and allergic to pcn, the lady in 3 needs her meds reconciled",
+        "SSN last 4: 7781, she's the pt in the hallway bed",
+        "mrn#:00293318 pls update her code status",
+        "The two boys pulled from Miller Pond yesterday are both awake and talking.",
+        "Gas explosion at the Sunnyvale apartments this morning: we have three of the injured in "
+        "our burn unit.",
+        "This pic of our unit board has everyone's room and name on it, don't repost",
+        "Yesterday our team celebrated a patient's 100th birthday on 4 North with cake.",
+        "Our youngest heart patient ever, baby Milo, went home this week at 3 months old.",
+        "The Alvarez family thanked our staff today; their son spent 10 days in our PICU after the "
+        "lake accident.",
+        "Guy in room 5 asked if the cafeteria has pizza, told him we're a hospital not a restaurant lol",
+        "My patient today was a 101-year-old WWII vet who flirted with every nurse.",
+        "Got to hold the newborn of a mom I went to high school with, Jessica Tran, in L&D today!",
     ],
 )
 def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
@@ -167,7 +181,7 @@ def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
         "The 1920s chapel on our campus is 100 years old this year.",
         "Visit our new urgent care at 455 Oak Street, open 8am to 8pm daily.",
         "Thanks to Dr. Osei and the whole stroke team for a record door-to-needle time this month.",
-        "Our volunteer Harold Finch, 91, has knitted 2,000 caps for babies in our NICU.",
+        "Our volunteer Harold Finch, 81, has knitted 2,000 caps for babies in our NICU.",
         "Happy Nurses Week to Jennifer O'Brien and the entire labor and delivery crew!",
         "Today we celebrate Ahmed Farouk, who led our ICU through the winter surge.",
         "Bed 4 in the simulation lab got a new high-fidelity manikin for our residents.",
@@ -207,7 +221,7 @@ def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
         "Patient Experience Week starts Monday: thank you to everyone who makes our patients feel at home.",
         "Photo of our new discharge lounge, opening Monday on the ground floor.",
         "Today our lab team processed 4,000 samples, a record day.",
-        "Michael Brooks, our longtime volunteer, just turned 90 and still greets every visitor with a smile.",
+        "Michael Brooks, our longtime volunteer, just turned 80 and still greets every visitor with a smile.",
         "Thank you Ana Pereira for teaching our new grads how to care for trach patients.",
         "Tonight our ICU staff gathered to honor colleagues lost to COVID.",
         "Huge shoutout to Darnell Brooks in transport, who never misses a chance to make patients laugh.",
@@ -277,6 +291,17 @@ def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
         "Happy birthday to Edna Clark, our rehab unit's longtime receptionist!",
         "Congrats to Omar Haddad on his promotion to nurse manager of our oncology floor.",
         "So grateful to Lila Chen, who made cards for every patient on our pediatric floor.",
+        "Room 3 of our new simulation center has a full ICU setup for training.",
+        "Our new 12-bed unit opens Monday on the 5th floor.",
+        "Tonight at 7 pm, join our nurses for a Q&A on newborn care.",
+        "Last night our NICU team won the regional quality award.",
+        "Yesterday our ED hit 300 visits for the first time. Thank you to every nurse, tech and doctor.",
+        "This morning we broke ground on the new cancer pavilion, opening in 2027.",
+        "The 3 West family lounge reopens next week with new furniture donated by our auxiliary.",
+        "Our lactation consultants answered 1,200 calls on the moms' hotline last year.",
+        "Today marks 10 years since our hospital opened its first stroke unit.",
+        "Our head of trauma, Dr. Ruth Adeyemi, spoke about the Route 9 crash response plan at the "
+        "county safety summit.",
     ],
 )
 def test_clean_texts_written_after_the_rules_are_let_through(text: str) -> None:
