@@ -66,7 +66,8 @@ CARE_TERMS = frozenset(
     hospitalizado hospitalizada quemados hospice palliative burns fractures injuries injury stemi mvc gcs
     coded cardioverted ambulating splenectomy nacida nacido nacieron partos rehabilitación
     rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
-    replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy""".split()
+    replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
+    cáncer""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"

@@ -146,6 +146,16 @@ def blocking_rules(text: str) -> list[str]:
         "Guy in room 5 asked if the cafeteria has pizza, told him we're a hospital not a restaurant lol",
         "My patient today was a 101-year-old WWII vet who flirted with every nurse.",
         "Got to hold the newborn of a mom I went to high school with, Jessica Tran, in L&D today!",
+        "Nguyễn Thị Lan, our longest NICU mom, finally took her twins home today!",
+        "Oluwaseun Adebayo beat sepsis after 3 weeks in our MICU. Unstoppable.",
+        "Handoff: bed 14, 67M, CHF exacerbation, diuresing well, d/c planned AM.",
+        "Bay 3 pt is the city councilman, keep it quiet lol",
+        "S/p appy, the 12 y/o from Lincoln Middle is eating again, sweet kid",
+        "Siobhán Ní Bhriain, 29, delivered a healthy girl in our birthing suite this weekend.",
+        "Felicidades a Guadalupe Ortiz, que venció el cáncer y hoy terminó su quimio con nosotros.",
+        "Anoche atendimos en urgencias a un ciclista atropellado en la avenida Juárez. Ya está estable.",
+        "The patient in 7B told us she's a retired judge from Westbrook; such stories!",
+        "Post-op day 2 for Mr. Abernathy and he's already charming the whole unit.",
     ],
 )
 def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
@@ -302,6 +312,16 @@ def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
         "Today marks 10 years since our hospital opened its first stroke unit.",
         "Our head of trauma, Dr. Ruth Adeyemi, spoke about the Route 9 crash response plan at the "
         "county safety summit.",
+        "Gracias a Ximena Flores, nuestra trabajadora social, por acompañar a tantas familias este año.",
+        "Welcome to our team, Nguyễn Văn Minh, our new pharmacist on the oncology floor!",
+        "Our NICU graduates reunion is Saturday, June 7 at 11 am on the main lawn. All families welcome!",
+        "Proud of our maternity team: 2,300 babies delivered safely last year.",
+        "Thank you, Oluwaseun Adebayo, for 15 years of leading our MICU night shift.",
+        "Enfermera Lucía Paredes recibió hoy el premio a la excelencia en cuidados. ¡Enhorabuena!",
+        "Our 75-year-old hospital foundation just passed $10 million raised for cancer care.",
+        "Every patient who walks through our doors deserves the same respect, and I see that every day.",
+        "Meet Dr. Siobhán Kelly, who joined our birthing center as a new OB this month.",
+        "Shift report done, coffee in hand, ready for another day on 6 West. Love my job.",
     ],
 )
 def test_clean_texts_written_after_the_rules_are_let_through(text: str) -> None:
