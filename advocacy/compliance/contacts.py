@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from advocacy.compliance.context import Sentence, sentence_at
+from advocacy.compliance.context import Sentence, folded, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -58,11 +58,10 @@ HOME_STREET = re.compile(
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
 )
 # A person known by the street they come from: "the old guy from pine st", "the lady on Oak Avenue".
-PERSON_STREET = re.compile(
+PERSON_STREET = folded(  # matched against the lower-cased text
     r"\b(?:guy|man|woman|lady|kid|boy|girl|patient|pt|family|grandma|grandpa|couple|gentleman)\s+"
-    r"(?:from|on|off|over\s+on)\s+(?:the\s+)?(?:[A-Za-z]+\s+){1,2}"
+    r"(?:from|on|off|over\s+on)\s+(?:the\s+)?(?:[a-z]+\s+){1,2}"
     r"(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive|blvd|ct|court|way)\b",
-    re.IGNORECASE,
 )
 HOME_WORDS = re.compile(
     r"\b(?:lives?|living|home|resides?|residence|house|apartment|apt|mailbox|vive|casa|"
@@ -183,7 +182,8 @@ def tied_to_a_home(sentence: Sentence, address: str) -> bool:
 
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
-    spans = [m.span() for pattern in (ADDRESS, HOME_STREET, PERSON_STREET) for m in pattern.finditer(text)]
+    spans = [m.span() for pattern in (ADDRESS, HOME_STREET) for m in pattern.finditer(text)]
+    spans += [m.span() for m in PERSON_STREET.finditer(lowered(text))]
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):
             continue

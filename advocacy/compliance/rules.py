@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from advocacy.compliance.contacts import email_addresses, patient_handles, phone_numbers, street_addresses
-from advocacy.compliance.context import Rule, Sentence, has_digit, sentence_at, sentences
+from advocacy.compliance.context import Rule, Sentence, folded, has_digit, lowered, sentence_at, sentences
 from advocacy.compliance.events import case_timing, incident_details, room_numbers
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.identifiers import (
@@ -28,15 +28,15 @@ from advocacy.compliance.policy import CompliancePolicy
 
 __all__ = ["IDENTIFIER_RULES", "FIRST_PERSON", "Rule", "Sentence", "blocked_terms_pattern", "sentences"]
 
-AGE = re.compile(
+AGE = folded(  # matched against the lower-cased text
     r"\b(\d{1,3})[-\s](?:years?|yrs?|a[ñn]os)[-\s](?:old|de\s+edad)\b"
     r"|\b(?:aged?|age of)\s+(\d{1,3})\b"
     r"|(?<=[a-z]),\s+(\d{1,3}),(?!\d)"  # "Maria Lopez, 67, was ..."
-    r"|(?<![$€£\d.,])\b(\d{1,3})(?:\s?(?:y/o|yo)|(?-i:[MF]))\b"  # "74M", "19 y/o"
+    r"|(?<![$€£\d.,])\b(\d{1,3})\s?(?:y/o|yo)\b"  # "19 y/o"
     r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
     r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b|\bturn(?:ed|s|ing)\s+(\d{2,3})\b",  # "her 100th birthday"
-    re.IGNORECASE,
 )
+AGE_SEX = re.compile(r"(?<![$€£\d.,])\b(\d{1,3})[MF]\b")  # "74M", "45F": case matters (5m is minutes)
 # "Our 100-year-old building" is an age, but not a person's.
 THING_NOUNS = frozenset(
     "building bldg hospital tradition institution clinic campus company organization organisation "
@@ -85,11 +85,12 @@ def described(text: str, start: int, end: int) -> str:
 def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     if not has_digit(text):
         return
-    for match in AGE.finditer(text):
+    found = sorted([*AGE.finditer(lowered(text)), *AGE_SEX.finditer(text)], key=lambda match: match.start())
+    for match in found:
         value = int(next(group for group in match.groups() if group))
         if value > 115:
             continue  # no one's age: a count or an amount
-        if match.group(3):
+        if match.re is AGE and match.group(3):
             if not sentence_at(parts, match.start()).care:
                 continue  # a number between commas is an age only when a patient is in view
             start, end = match.span(3)  # follows a name: never a building's age
