@@ -118,7 +118,7 @@ PATIENT_CUE = folded(
 
 # Years of service, or a working life, are a colleague's whatever the care words around them.
 SERVICE = folded(
-    r"\b(?:\d+|[a-z]+(?:-[a-z]+)?)\s+(?:years?|yrs?|a[ñn]os)\s+(?:on|in|with|at|of\s+service|de\s+servicio|en)\b"
+    r"\b(?:\d+|[a-z]+(?:-[a-z]+)?)\s+(?:years?|yrs?|a[ñn]os)\s+(?:on|in|with|at|as|of\s+service|de\s+servicio|en|como)\b"
     r"(?!\s+remission)|\b(?:has|have|had)\s+worked\b|\bretir(?:es|ing|ed|ement)\b",
 )
 

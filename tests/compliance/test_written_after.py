@@ -156,6 +156,16 @@ def blocking_rules(text: str) -> list[str]:
         "Anoche atendimos en urgencias a un ciclista atropellado en la avenida Juárez. Ya está estable.",
         "The patient in 7B told us she's a retired judge from Westbrook; such stories!",
         "Post-op day 2 for Mr. Abernathy and he's already charming the whole unit.",
+        "Congrats to Teodoro Vance on his last dialysis session before transplant!",
+        "The Hendersons' little girl got her feeding tube out today, 6 North is celebrating.",
+        "omg the man in trauma 2 is the high school football coach, whole town's gonna know by tonight",
+        "our sweet mrs k turned 98 on the unit today and ate two slices of cake",
+        "Patient Aiyana Redcloud finished radiation and her whole family came to see her ring the bell.",
+        "Tonight our team delivered a baby in the back of a taxi outside the ER, mom and baby doing great.",
+        "Screenshot from the nurse station monitor: every ICU patient's vitals for the night shift.",
+        "Her policy number is BCX-2290-4471-01, can someone call the insurer before her discharge?",
+        "Dos jóvenes heridos en el incendio de la bodega de San Pedro siguen en nuestra unidad de quemados.",
+        "The 17-year-old from the Friday night game is out of surgery and asking about the score.",
     ],
 )
 def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
@@ -322,6 +332,17 @@ def test_patient_texts_written_after_the_rules_are_blocked(text: str) -> None:
         "Every patient who walks through our doors deserves the same respect, and I see that every day.",
         "Meet Dr. Siobhán Kelly, who joined our birthing center as a new OB this month.",
         "Shift report done, coffee in hand, ready for another day on 6 West. Love my job.",
+        "Proud of Marisol Vega, our infusion nurse, who was named Oncology Nurse of the Year.",
+        "Our chemo infusion center moved to the 3rd floor of the Lakeview building this week.",
+        "A heartfelt thank-you to the families who joined our pediatric cancer survivors' walk on Sunday.",
+        "The new trauma bay renovation wraps up next month; come see it at the open house on May 20.",
+        "Our hospital answered 48,000 calls on the nurse line last year: call 1-800-555-0199 any time.",
+        "Welcome to the team, Dr. Hyun-woo Park, joining our cardiac surgery group from Seoul.",
+        "Today Keisha Morgan celebrates 20 years as a unit clerk on our maternity floor. We love "
+        "you, Keisha!",
+        "Patient safety starts with hand hygiene: our compliance hit 98% last month.",
+        "I've worked nights in the NICU for 12 years and I'm still amazed by our tiniest patients.",
+        "Our 100-year-old hospital chapel was restored by local volunteers this summer.",
     ],
 )
 def test_clean_texts_written_after_the_rules_are_let_through(text: str) -> None:
