@@ -22,9 +22,10 @@ DEV_REPORT = measure_part(DEV)
 # 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it quietly.
 DEV_PATIENT_BLOCKED = 0.995
 DEV_CLEAN_BLOCKED = 0.005
-# The test part is written apart and never read while writing rules; its floors are set once it has
-# been measured. Until then the goal of the issue stands in.
-TEST_PATIENT_BLOCKED = 0.95
+# The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
+# it: 0.909 of patient texts blocked and 0.040 of clean ones. The goal is 0.95 and 0.05: these floors
+# guard what is reached, they do not say the goal is met. Never tune a rule on the test part.
+TEST_PATIENT_BLOCKED = 0.90
 TEST_CLEAN_BLOCKED = 0.05
 
 
