@@ -1,27 +1,149 @@
-"""Precision and recall of the compliance engine per rule, measured on the labelled corpus.
+"""How well the compliance engine tells patient texts from clean ones, per category and per rule.
 
-Run with `python -m scripts.compliance_report`. Each corpus line is a realistic share text with the
-rules that must block it (an empty list for clean messages and near-misses: event dates, building
-ages, product codes, the organisation's own switchboard). The "probe" lines were written after the
-rules and never used to tune them, so their figures are the fairer estimate; they are printed apart.
-A rule's precision is the share of texts it blocked that it should have; its recall the share of
-texts it should have blocked that it did.
+Run with `python -m scripts.compliance_report`. Two labelled parts are measured apart: the development
+part (tests/compliance/corpus_dev*.jsonl, written in batches), which the rules may be tuned on, and
+the test part (corpus_test.jsonl), written by someone else and never read while writing rules; it may
+be missing.
+A text counts as blocked when any finding blocks it (a warning does not stop a share). For a patient
+category the figure is recall (the share of its texts blocked); for a clean category it is the share
+wrongly blocked. A rule's precision is the share of the texts it blocked that were patient texts.
+
+The older rule corpus (corpus.jsonl), labelled with the rules each text must trip, is reported last.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "compliance" / "corpus.jsonl"
-# The organisation's public contact points, which its own posts may carry.
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
+CORPUS = CORPUS_DIR / "corpus.jsonl"
+# The development part, in the batches it was written in; each was written without seeing the rules.
+DEV_PARTS = (CORPUS_DIR / "corpus_dev.jsonl", CORPUS_DIR / "corpus_dev2.jsonl")
+TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
+# Northbrook Health's public contact points, which its own posts may carry.
 CORPUS_POLICY = CompliancePolicy(
-    allowed_contacts=("(555) 201-4000", "1-800-555-0199", "press@northbrook.org"),
+    allowed_contacts=(
+        "(555) 201-4000",
+        "1-800-555-0199",
+        "press@northbrook.org",
+        "1200 Lakeview Avenue, Northbrook",
+        "northbrook.org",
+    ),
 )
+PATIENT_CATEGORIES = (
+    "named_in_care", "identifier_labelled", "photo_patient_data", "incident_victims", "room_bed",
+    "relative_time_case", "contact_of_patient",
+)
+CLEAN_CATEGORIES = (
+    "building_age", "org_contacts", "staff_named", "event_dates", "campaign_facts", "general_pride",
+)
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    text: str
+    network: str
+    patient: bool
+    category: str
+    style: str
+
+
+def load_part(path: Path) -> list[LabelledText]:
+    """The labelled texts of one part; an unknown label or category is an error, not a skip."""
+    texts = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row["label"] not in ("patient", "clean"):
+            raise ValueError(f"{path.name}:{number}: label must be patient or clean")
+        known = PATIENT_CATEGORIES if row["label"] == "patient" else CLEAN_CATEGORIES
+        if row["category"] not in known:
+            raise ValueError(f"{path.name}:{number}: {row['category']!r} is not a {row['label']} category")
+        texts.append(LabelledText(row["text"], row["network"], row["label"] == "patient",
+                                  row["category"], row["style"]))
+    return texts
+
+
+def load_dev() -> list[LabelledText]:
+    """Every batch of the development part that is in the tree."""
+    return [text for path in DEV_PARTS if path.exists() for text in load_part(path)]
+
+
+@dataclass
+class Rate:
+    blocked: int = 0
+    total: int = 0
+
+    @property
+    def value(self) -> float:
+        return self.blocked / self.total if self.total else 0.0
+
+    def add(self, blocked: bool) -> None:
+        self.total += 1
+        self.blocked += blocked
+
+
+@dataclass
+class PartReport:
+    patient_blocked: Rate = field(default_factory=Rate)
+    clean_blocked: Rate = field(default_factory=Rate)
+    per_category: dict[str, Rate] = field(default_factory=dict)
+    per_style: dict[str, Rate] = field(default_factory=dict)
+    per_rule: dict[str, Rate] = field(default_factory=dict)  # blocked patient texts of all it blocked
+    misses: list[tuple[LabelledText, list[str]]] = field(default_factory=list)
+
+
+def blocking_rules(engine: ComplianceEngine, text: str, network: str) -> list[str]:
+    return sorted({f.rule for f in engine.check(text, network, Purpose.SUGGESTION) if f.blocks})
+
+
+def measure_part(texts: Iterable[LabelledText], engine: ComplianceEngine | None = None) -> PartReport:
+    engine = engine or ComplianceEngine(CORPUS_POLICY)
+    report = PartReport()
+    for item in texts:
+        rules = blocking_rules(engine, item.text, item.network)
+        blocked = bool(rules)
+        (report.patient_blocked if item.patient else report.clean_blocked).add(blocked)
+        report.per_category.setdefault(item.category, Rate()).add(blocked)
+        if item.patient:
+            report.per_style.setdefault(item.style, Rate()).add(blocked)
+        for rule in rules:
+            report.per_rule.setdefault(rule, Rate()).add(item.patient)
+        if blocked != item.patient:
+            report.misses.append((item, rules))
+    return report
+
+
+def print_part(name: str, report: PartReport, show_misses: bool) -> None:
+    p, c = report.patient_blocked, report.clean_blocked
+    print(f"== {name}: {p.total} patient texts, {c.total} clean texts")
+    print(f"  patient texts blocked   {p.value:.3f} ({p.blocked}/{p.total})")
+    print(f"  clean texts blocked     {c.value:.3f} ({c.blocked}/{c.total})")
+    print(f"  {'category':<24}{'blocked':>9}")
+    for category in (*PATIENT_CATEGORIES, *CLEAN_CATEGORIES):
+        if rate := report.per_category.get(category):
+            kind = "recall" if category in PATIENT_CATEGORIES else "clean blocked"
+            print(f"  {category:<24}{rate.value:>9.3f}  {rate.blocked}/{rate.total} ({kind})")
+    print(f"  {'patient recall by style':<24}")
+    for style, rate in sorted(report.per_style.items()):
+        print(f"  {style:<24}{rate.value:>9.3f}  {rate.blocked}/{rate.total}")
+    print(f"  {'rule':<24}{'precision':>9}")
+    for rule, rate in sorted(report.per_rule.items()):
+        print(f"  {rule:<24}{rate.value:>9.3f}  {rate.blocked} patient of {rate.total} blocked")
+    if show_misses:
+        for item, rules in report.misses:
+            what = f"blocked by {', '.join(rules)}" if rules else "not blocked"
+            print(f"  MISS [{item.category}/{item.style}] {what}: {item.text}")
+
+
+# --- the rule corpus: texts labelled with the rules that must block them ------------------------
 
 
 @dataclass(frozen=True)
@@ -71,11 +193,7 @@ def measure(examples: Iterable[Example], engine: ComplianceEngine | None = None)
     overall = Score()
     misses = []
     for example in examples:
-        found = frozenset(
-            finding.rule
-            for finding in engine.check(example.text, example.network, Purpose.SUGGESTION)
-            if finding.blocks
-        )
+        found = frozenset(blocking_rules(engine, example.text, example.network))
         for rule in found | example.expect:
             score = per_rule.setdefault(rule, Score())
             if rule in found and rule in example.expect:
@@ -95,30 +213,35 @@ def measure(examples: Iterable[Example], engine: ComplianceEngine | None = None)
     return Report(per_rule, overall, misses)
 
 
-def main() -> None:
-    examples = load_corpus()
-    report = measure(examples)
-    kinds: dict[str, int] = {}
-    for example in examples:
-        kinds[example.kind] = kinds.get(example.kind, 0) + 1
-    print(f"corpus: {len(examples)} texts ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
-    print(f"{'rule':<24}{'precision':>10}{'recall':>8}{'TP':>5}{'FP':>5}{'FN':>5}")
+def print_rule_corpus(report: Report) -> None:
+    print(f"== rule corpus ({CORPUS.name}): per rule against the rules each text is labelled with")
+    print(f"  {'rule':<24}{'precision':>10}{'recall':>8}{'TP':>5}{'FP':>5}{'FN':>5}")
     for rule, score in sorted(report.per_rule.items()):
-        print(
-            f"{rule:<24}{score.precision:>10.3f}{score.recall:>8.3f}"
-            f"{score.true_positives:>5}{score.false_positives:>5}{score.false_negatives:>5}"
-        )
+        print(f"  {rule:<24}{score.precision:>10.3f}{score.recall:>8.3f}"
+              f"{score.true_positives:>5}{score.false_positives:>5}{score.false_negatives:>5}")
     o = report.overall
-    print(f"{'any blocking finding':<24}{o.precision:>10.3f}{o.recall:>8.3f}"
+    print(f"  {'any blocking finding':<24}{o.precision:>10.3f}{o.recall:>8.3f}"
           f"{o.true_positives:>5}{o.false_positives:>5}{o.false_negatives:>5}")
-    probes = measure(example for example in examples if example.kind == "probe")
-    p = probes.overall
-    print(f"{'  on the probe lines':<24}{p.precision:>10.3f}{p.recall:>8.3f}"
-          f"{p.true_positives:>5}{p.false_positives:>5}{p.false_negatives:>5}")
-    if report.misses:
-        print(f"\n{len(report.misses)} texts where the blocking rules differ from the labels:")
-        for text, expected, found in report.misses:
-            print(f"- {text}\n    expected {sorted(expected)}, found {sorted(found)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list the development texts judged wrongly")
+    parser.add_argument("--part", type=Path, help="measure only this labelled file (a new batch, say)")
+    args = parser.parse_args()
+    engine = ComplianceEngine(CORPUS_POLICY)
+    if args.part:
+        print_part(args.part.name, measure_part(load_part(args.part), engine), args.misses)
+        return
+    for path in DEV_PARTS:
+        if path.exists():
+            print_part(f"development batch {path.name}", measure_part(load_part(path), engine), False)
+    print_part("development part (every batch)", measure_part(load_dev(), engine), args.misses)
+    if TEST_PART.exists():
+        print_part("test part", measure_part(load_part(TEST_PART), engine), False)
+    else:
+        print(f"== test part: {TEST_PART.name} is missing, so there is no held-out figure yet")
+    print_rule_corpus(measure(load_corpus(), engine))
 
 
 if __name__ == "__main__":

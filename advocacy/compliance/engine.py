@@ -9,6 +9,7 @@ from functools import lru_cache
 from advocacy.compliance import rules
 from advocacy.compliance.catalogue import apply_settings
 from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.lexicon import name_lexicon
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.settings import Settings
 
@@ -56,13 +57,11 @@ class ComplianceEngine:
         self.policy = policy
         self._disclosure = disclosure_pattern(policy)
         self._blocked = rules.blocked_terms_pattern(policy)
+        name_lexicon()  # read the name lists now, not during the first check someone waits for
 
     def check(self, text: str, network: str, purpose: Purpose = Purpose.SHARE) -> list[Finding]:
         """Every finding in `text`, ordered by position; a text is fine to post when none blocks."""
-        parts = rules.sentences(text)
-        findings: list[Finding] = []
-        for rule in rules.IDENTIFIER_RULES:
-            findings.extend(rule(text, parts, self.policy))
+        findings = rules.identifier_findings(text, self.policy)
         findings.extend(self._blocked_terms(text))
         findings.extend(self._disclosure_findings(text, network, purpose))
         findings.extend(self._link_placement(text, network))

@@ -136,7 +136,7 @@ async def test_admin_allows_a_number_sees_the_try_box_follow_live_and_saves_a_ve
 ) -> None:
     wall = SystemClock()
     admin = await factories.create_user(wall, "admin", name="Ada Admin")
-    text = "Book with our appointment line at 1-800-555-0199. I work at Northbrook Health and I'm proud."
+    text = "Book at our Lakeside clinic on 312-555-0148. I work at Northbrook Health and I'm proud."
 
     async with served_app(database) as base_url, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -148,22 +148,22 @@ async def test_admin_allows_a_number_sees_the_try_box_follow_live_and_saves_a_ve
             await page.get_by_label("Text to check").fill(text)
             flagged = page.locator("#try-result mark.finding.block")
             await flagged.wait_for()
-            assert await flagged.inner_text() == "1-800-555-0199"
+            assert await flagged.inner_text() == "312-555-0148"
             assert "Phone number (block)" in await page.inner_text("#try-result")
 
             # The number goes on the allowed list: the box stops flagging it as the admin types.
-            await page.get_by_label("Allowed phone numbers").fill("(800) 555-0199")
+            await page.get_by_label("Allowed phone numbers").fill("(312) 555-0148")
             await page.wait_for_selector("#try-result .verdict.ok")
             assert await page.locator("#try-result mark.finding").count() == 0
             await page.screenshot(path=str(ARTIFACTS / "compliance-policy.png"), full_page=True)
 
-            await page.get_by_label("Note").fill("The appointment line is public.")
+            await page.get_by_label("Note").fill("The Lakeside clinic line is public.")
             await page.get_by_role("button", name="Save as version 1").click()
             entry = page.locator("#version-1")
             await entry.wait_for()
             history = await entry.inner_text()
-            assert "Ada Admin" in history and "The appointment line is public." in history
-            assert "Allowed phone numbers: added “(800) 555-0199”" in history
+            assert "Ada Admin" in history and "The Lakeside clinic line is public." in history
+            assert "Allowed phone numbers: added “(312) 555-0148”" in history
             assert "Version 1 is in use" in await page.inner_text("main")
         finally:
             await browser.close()

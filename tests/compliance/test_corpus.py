@@ -9,16 +9,16 @@ from scripts.compliance_report import load_corpus, measure
 # Measured with `python -m scripts.compliance_report` on the committed corpus; a change that makes
 # any rule worse fails here. Raise a floor when the engine gets better, never lower it quietly.
 FLOORS = {
-    "age": (1.0, 0.95),
+    "age": (1.0, 1.0),
     "blocked_term": (1.0, 1.0),
-    "case_timing": (1.0, 0.57),
+    "case_timing": (1.0, 0.85),
     "email_address": (1.0, 1.0),
     "medical_record_number": (1.0, 0.91),
-    "patient_name": (0.96, 0.93),
-    "phone_number": (1.0, 0.81),
-    "room_number": (1.0, 0.95),
+    "patient_name": (1.0, 1.0),
+    "phone_number": (1.0, 0.90),
+    "room_number": (1.0, 1.0),
     "social_security_number": (1.0, 1.0),
-    "street_address": (0.85, 0.85),
+    "street_address": (1.0, 0.85),
 }
 REPORT = measure(load_corpus())
 
@@ -39,8 +39,8 @@ def test_rule_precision_and_recall_stay_above_their_floor(rule: str) -> None:
 
 
 def test_clean_messages_and_near_misses_are_rarely_blocked() -> None:
-    assert REPORT.overall.precision >= 0.98
-    assert REPORT.overall.recall >= 0.90
+    assert REPORT.overall.precision >= 1.0
+    assert REPORT.overall.recall >= 0.98
 
 
 def test_the_probe_lines_written_after_the_rules_keep_their_measured_scores() -> None:

@@ -140,3 +140,88 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
     long_tail = "Hello! " + "w" * 300
     assert insert_disclosure(long_tail, "#employee", 210) == "Hello! #employee " + "w" * 300
     assert insert_disclosure("x" * 300 + ". End.", "#employee", 210).startswith("#employee ")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        ("So proud: baby Olivia Martinez went home from our NICU.", "patient_name", "Olivia Martinez"),
+        ("Nguyen Van Minh finished chemo on our oncology floor!", "patient_name", "Nguyen Van Minh"),
+        ("shout out to m1ke t0rres for beating sepsis in our ICU", "patient_name", "m1ke t0rres"),
+        ("La señora Rosa Delgado salió hoy de cuidados intensivos.", "patient_name", "señora Rosa Delgado"),
+        ("Patient ID NB-20931-A needs a call back.", "patient_identifier", "Patient ID NB-20931-A"),
+        ("acct # 77810234 still pending before discharge", "patient_identifier", "acct # 77810234"),
+        ("medical rec num is MRN:B-00-72-91 lol", "medical_record_number", "MRN:B-00-72-91"),
+        ("Her DOB is 03/14/1952 and she beat me at cards.", "date_of_birth", "DOB is 03/14/1952"),
+        ("Fecha de nacimiento: 12/05/1948, y salió caminando.", "date_of_birth",
+         "Fecha de nacimiento: 12/05/1948"),
+        ("Selfie at the nurses' station, the census whiteboard behind us!", "photo_patient_data",
+         "census"),
+        ("The cyclist hit on Elm Street yesterday is stable in our ICU.", "incident_details", "hit on"),
+        ("La paciente de la cama 12 ya puede caminar sola.", "room_number", "cama 12"),
+        ("Esta mañana nació en nuestra sala de partos una niña de 4 kilos.", "case_timing", "Esta mañana"),
+        ("Call his wife at 555-302-8841 to bring his glasses to the ICU.", "phone_number", "555-302-8841"),
+        ("write to our ICU warrior: sam dot reyes at outlook dot com", "email_address",
+         "sam dot reyes at outlook dot com"),
+        ("Our NICU grad's mom runs @babyemmasjourney, follow her!", "patient_contact", "@babyemmasjourney"),
+        ("Congrats to the Johnsons on their baby girl, delivered here.", "patient_name", "the Johnsons"),
+        ("A baby boy arrived at 3:12 a.m. in our birthing center!", "case_timing", "3:12 a.m"),
+        ("Historia clínica n.º 44812: alta hoy.", "medical_record_number", "Historia clínica n.º 44812"),
+        ("The man in bed 6 of our ICU got his first visitor.", "room_number", "bed 6"),
+        ("Maria was discharged today after 40 days with us.", "patient_name", "Maria"),
+        ("SSN ending in 4471 was on the intake form.", "social_security_number", "SSN ending in 4471"),
+        ("Our patient's house is on Elm Street, bring meals!", "street_address", "house is on Elm Street"),
+        ("Send cards to jane.doe(at)gmail(dot)com for our ICU patient.", "email_address",
+         "jane.doe(at)gmail(dot)com"),
+        ("Mrs. G. in 4 West finally went home after her surgery.", "patient_name", "Mrs. G."),
+        ("Pic of the day: the team, the patient board behind them!", "photo_patient_data", "patient board"),
+        ("Fecha nac. 03/02/1944, y sigue bailando en rehabilitación.", "date_of_birth",
+         "Fecha nac. 03/02/1944"),
+        ("our fav frequent flyer mr. b is back in 4 north lol", "patient_name", "mr. b"),
+    ],
+)
+def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
+    assert blocking_rules(text).get(rule) == words
+
+
+CORPUS_ENGINE = ComplianceEngine(
+    CompliancePolicy(
+        allowed_contacts=(
+            "1-800-555-0199", "(555) 201-4000", "1200 Lakeview Avenue, Northbrook", "northbrook.org",
+        )
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Congratulations to nurse Keisha Brown, our DAISY winner for her care of cancer patients!",
+        "Join us in congratulating Kevin Li, RN, on his critical care certification.",
+        "Chaplain Samuel Okoro sat with families in our ICU every night this winter.",
+        "The east wing is 60 years old and just got brand-new patient rooms.",
+        "Our 100-year-old main hospital still has its original chapel.",
+        "Call our appointment line at 1 (800) 555-0199, or 555.201.4000 for the switchboard.",
+        "Our ER is at 1200 Lakeview Ave., Northbrook, open all night.",
+        "Write to careers@northbrook.org to join our ICU team.",
+        "Children aged 6 months and older can get a flu shot at our pediatric clinics.",
+        "Blood drive tomorrow, 9am to 3pm, in the main lobby for our trauma patients.",
+        "Our NICU cared for 640 babies last year, and 98% went home healthy.",
+        "A big thank-you to Emma Davis and the whole 5 East team for a flawless survey.",
+        "Our memorial service for families who lost a baby is Saturday at 2pm in the chapel.",
+        "Welcome to our new hospitalist, Dr Peter Walsh, who starts seeing patients Monday.",
+        "Our chaplaincy team, led by Sister Mary Clare, has served patients for 60 years.",
+        "Our new urgent care clinic at 45 Oak Street opens Monday for patients of all ages.",
+        "Poison Help line: 1-800-222-1222. Save it in your phone.",
+        "Adults aged 50 to 75 should be screened for colon cancer.",
+        "Our trauma team ran a bus crash drill on Tuesday with 40 volunteer patients.",
+        "Thank you to our donors, John and Mary Smith, for the new NICU family lounge.",
+        "Our 24-year-old ICU nurse Jamie just won the state's rising star award!",
+        "Congrats to Tom Garcia on passing his CCRN exam! ICU is lucky to have you.",
+        "Huge thanks to Jose Perez who came in on his day off to cover the ER.",
+        "Apply today at northbrook.org/jobs, or call 1-800-555-0199 to talk to a recruiter.",
+    ],
+)
+def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
+    found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
+    assert found == []

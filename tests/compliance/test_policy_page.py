@@ -34,14 +34,14 @@ async def test_an_admin_saves_a_version_and_sees_it_in_the_history(
     page = await client.get(PAGE)
     assert page.status_code == 200 and "Version 0 is in use" in page.text
     saved = await submit(client, PAGE, PAGE, policy_form(
-        database, allowed_numbers="1-800-555-0199", note="The appointment line is public."))
+        database, allowed_numbers="312-555-0148", note="The Lakeside clinic line is public."))
     assert saved.status_code == 303 and saved.headers["location"] == PAGE
     page = await client.get(PAGE)
     assert "Version 1 of the compliance policy is saved" in page.text
     entry = element(page.text, "version-1")
-    assert "Ada Admin" in entry and "The appointment line is public." in entry
-    assert "Allowed phone numbers: added “1-800-555-0199”" in entry
-    assert ">1-800-555-0199</textarea>" in element(page.text, "policy-form")
+    assert "Ada Admin" in entry and "The Lakeside clinic line is public." in entry
+    assert "Allowed phone numbers: added “312-555-0148”" in entry
+    assert ">312-555-0148</textarea>" in element(page.text, "policy-form")
 
 
 async def test_an_unreadable_number_is_an_inline_error_that_keeps_what_was_typed_and_saves_nothing(
@@ -49,13 +49,13 @@ async def test_an_unreadable_number_is_an_inline_error_that_keeps_what_was_typed
 ) -> None:
     await sign_in(client, await factories.create_user(clock, "admin"))
     response = await submit(client, PAGE, PAGE, policy_form(
-        database, allowed_numbers="1-800-555-0199\n555-12", allowed_domains="example.org", note="Lines."))
+        database, allowed_numbers="312-555-0148\n555-12", allowed_domains="example.org", note="Lines."))
     assert response.status_code == 422
     error = element(response.text, "e-allowed_numbers")
     assert "“555-12” is not a phone number" in error
     assert 'aria-describedby="e-allowed_numbers"' in response.text
     form = element(response.text, "policy-form")
-    assert ">1-800-555-0199\n555-12</textarea>" in form and ">example.org</textarea>" in form
+    assert ">312-555-0148\n555-12</textarea>" in form and ">example.org</textarea>" in form
     assert await PolicyVersion.all().count() == 0
 
 
@@ -87,10 +87,10 @@ async def test_the_try_box_judges_the_text_by_the_policy_as_drafted(
     [finding] = body["findings"]
     assert (finding["rule"], finding["severity"]) == ("phone_number", "block")
     assert finding["label"] == "Phone number"
-    assert finding["words"] == "1-800-555-0199"
-    assert '<mark class="finding block"' in body["html"] and ">1-800-555-0199</mark>" in body["html"]
+    assert finding["words"] == "312-555-0148"
+    assert '<mark class="finding block"' in body["html"] and ">312-555-0148</mark>" in body["html"]
     allowed = await client.post(f"{PAGE}/try", data={
-        **policy_form(database, allowed_numbers="(800) 555-0199"), "csrf_token": token,
+        **policy_form(database, allowed_numbers="(312) 555-0148"), "csrf_token": token,
         "try_text": PHONE_TEXT, "try_network": "linkedin"})
     assert allowed.json() == {"ok": True, "html": PHONE_TEXT.replace("'", "&#39;"), "findings": []}
     broken = await client.post(f"{PAGE}/try", data={

@@ -22,7 +22,7 @@ from campaigns import service as campaigns
 from campaigns.models import ContentPack
 from tests import factories
 
-PHONE_TEXT = "Book with our appointment line at 1-800-555-0199. I work at Northbrook Health and I'm proud."
+PHONE_TEXT = "Book at our Lakeside clinic on 312-555-0148. I work at Northbrook Health and I'm proud."
 
 
 async def bearer(clock: SimulatedClock, role: str) -> dict[str, str]:
@@ -59,18 +59,18 @@ async def test_saving_makes_a_new_audited_version_and_the_check_follows_it(
     assert before["policy_version"] == 0 and before["ok"] is False
     assert [f["rule"] for f in before["findings"]] == ["phone_number"]
 
-    saved = await save(client, admin, allowed_numbers=["(800) 555-0199"], note="The appointment line.",
+    saved = await save(client, admin, allowed_numbers=["(312) 555-0148"], note="The Lakeside clinic line.",
                        base_version=0)
     assert saved.status_code == 201, saved.text
     version = saved.json()
-    assert version["version"] == 1 and version["note"] == "The appointment line."
-    assert version["changes"] == ["Allowed phone numbers: added “(800) 555-0199”"]
+    assert version["version"] == 1 and version["note"] == "The Lakeside clinic line."
+    assert version["changes"] == ["Allowed phone numbers: added “(312) 555-0148”"]
 
     after = await check(client, admin, PHONE_TEXT)
     assert after == {"ok": True, "findings": [], "policy_version": 1}
     [entry] = await AuditEntry.filter(action="compliance.policy")
     assert entry.target == "compliance-policy:1"
-    assert entry.details["note"] == "The appointment line."
+    assert entry.details["note"] == "The Lakeside clinic line."
     assert entry.details["changes"] == version["changes"]
 
 
@@ -115,7 +115,7 @@ async def test_an_unreadable_phone_number_is_refused_and_nothing_is_saved(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     admin = await bearer(clock, "admin")
-    response = await save(client, admin, allowed_numbers=["1-800-555-0199", "call us"])
+    response = await save(client, admin, allowed_numbers=["312-555-0148", "call us"])
     assert response.status_code == 422
     error = response.json()["error"]
     assert "“call us” is not a phone number" in error["details"]["problems"]["allowed_numbers"]
@@ -188,9 +188,9 @@ async def test_a_kept_engine_follows_a_version_saved_by_another_process(
     kept = await theirs.engine()
     assert kept.policy.version == 0 and await theirs.engine() is kept
     admin = await factories.create_user(clock, "admin")
-    draft = versions.parse_draft({"allowed_numbers": ["1-800-555-0199"], "disclosures": ["#employee"]}, {},
+    draft = versions.parse_draft({"allowed_numbers": ["312-555-0148"], "disclosures": ["#employee"]}, {},
                                  "US")
-    await versions.save_version(clock, admin, draft, "The appointment line.", database)
+    await versions.save_version(clock, admin, draft, "The Lakeside clinic line.", database)
     assert (await mine.engine()).policy.version == 1
     renewed = await theirs.engine()
     assert renewed.policy.version == 1

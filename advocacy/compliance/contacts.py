@@ -1,0 +1,216 @@
+"""Contact details in a text (emails, phone numbers, street addresses, social handles) and which of them
+are the organisation's own public ones, compared after normalising (digits, street abbreviations, domains).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+from advocacy.compliance.context import Sentence, folded, lowered, sentence_at
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.policy import CompliancePolicy
+
+EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+AT = r"(?:\s*[(\[{]at[)\]}]\s*|\s+at\s+)"
+DOT = r"(?:\s*[(\[{]dot[)\]}]\s*|\s+dot\s+|\.)"
+SPELLED_EMAIL = re.compile(rf"\b[\w.-]+(?:{DOT}[\w-]+)*{AT}[\w-]+(?:{DOT}[a-z]{{2,}})+\b", re.IGNORECASE)
+# A spelled-out address says "(at)" or "dot" somewhere: "apply at northbrook.org" is a web address.
+SPELLED = re.compile(r"[(\[{]at[)\]}]|\bdot\b", re.IGNORECASE)
+
+
+def spelled_out(address: str) -> str:
+    """"jane dot doe (at) gmail dot com" as jane.doe@gmail.com, to compare with the allowed ones."""
+    address = re.sub(rf"{AT}", "@", address, count=1, flags=re.IGNORECASE)
+    return re.sub(rf"{DOT}", ".", address, flags=re.IGNORECASE)
+LINK = re.compile(r"https?://\S+")
+PHONE_CANDIDATE = re.compile(r"\d[\d\s().+-]{5,}\d")
+# North American shapes, which the phone library rejects when the area code is unassigned (555 ...).
+PHONE_SHAPE = re.compile(
+    r"(?<![\d.,/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?![\d/-])"
+    r"|(?<![\d-])(?:\d ){2}\d\s*-?\s*(?:\d ){2}\d\s*-?\s*(?:\d ){3}\d\b"
+)
+TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+CODE_BEFORE = re.compile(
+    r"(?:model|sku|part|item|lot|code|catalog(?:ue)?|order|ref(?:erence)?|serial|product|no\.|"
+    r"(?<!ph)(?<!tel)(?<!cell)(?<!phone)#)\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+STREET_TYPES = {
+    "st": "street", "ave": "avenue", "av": "avenue", "rd": "road", "blvd": "boulevard", "ln": "lane",
+    "dr": "drive", "ct": "court", "pl": "place", "ter": "terrace", "cir": "circle", "pkwy": "parkway",
+    "hwy": "highway",
+}
+ADDRESS = re.compile(
+    r"\b\d{1,5}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z0-9]*\.?\s+){1,3}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Terrace|Circle|"
+    r"Parkway|Pkwy|Highway|Hwy|Crescent|Close|Row|Trail|Square)\b\.?(?:,?\s+(?:Apt|Apartment|Unit|#)\.?\s*\w+)?"
+    r"|\b(?:Calle|Avenida|Av\.|Paseo|Carrera|Camino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
+    r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
+)
+HOME_STREET = re.compile(
+    r"\b(?:lives?|living|resides?|house|home|apartment|place|vive)\s+(?:is\s+)?(?:on|at|in|en)\s+"
+    r"(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
+)
+# A person known by the street they come from: "the old guy from pine st", "the lady on Oak Avenue".
+PERSON_STREET = folded(  # matched against the lower-cased text
+    r"\b(?:guy|man|woman|lady|kid|boy|girl|patient|pt|family|grandma|grandpa|couple|gentleman)\s+"
+    r"(?:from|on|off|over\s+on)\s+(?:the\s+)?(?:[a-z]+\s+){1,2}"
+    r"(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive|blvd|ct|court|way)\b",
+)
+HOME_WORDS = re.compile(
+    r"\b(?:lives?|living|home|resides?|residence|house|apartment|apt|mailbox|vive|casa|"
+    r"neighbou?rs?|(?:his|her|their|my|return|home)\s+address)\b",
+    re.IGNORECASE,
+)
+APARTMENT = re.compile(r"\b(?:Apt|Apartment|apto|depto)\b\.?", re.IGNORECASE)
+HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][A-Za-z0-9_.]{2,}\b|\bGoFundMe\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AllowedContacts:
+    phones: frozenset[str]  # last ten digits
+    emails: frozenset[str]
+    domains: frozenset[str]
+    addresses: tuple[str, ...]  # normalised words, "1200 lakeview avenue northbrook"
+
+
+def digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def address_words(value: str) -> str:
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    return " ".join(STREET_TYPES.get(word, word) for word in words)
+
+
+@lru_cache(maxsize=32)
+def allowed_contacts(policy: CompliancePolicy) -> AllowedContacts:
+    contacts = [contact.strip() for contact in policy.allowed_contacts if contact.strip()]
+    emails = frozenset(c.lower() for c in contacts if EMAIL.fullmatch(c))
+    domains = frozenset(c.lower() for c in contacts if re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", c))
+    phones = frozenset(
+        digits(c)[-10:] for c in contacts if c.lower() not in emails and len(digits(c)) >= 7
+        and not re.search(r"[A-Za-z]{3}", c)
+    )
+    addresses = tuple(address_words(c) for c in contacts if ADDRESS.search(c))
+    return AllowedContacts(phones, emails, domains | {e.split("@")[1] for e in emails}, addresses)
+
+
+def is_allowed_email(address: str, allowed: AllowedContacts) -> bool:
+    address = address.lower()
+    domain = address.split("@")[-1]
+    return address in allowed.emails or any(domain == d or domain.endswith("." + d) for d in allowed.domains)
+
+
+def email_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    allowed = allowed_contacts(policy)
+    found = [m.span() for m in EMAIL.finditer(text) if not is_allowed_email(m.group(), allowed)]
+    if SPELLED.search(text):
+        found += [
+            m.span() for m in SPELLED_EMAIL.finditer(text)
+            if "@" not in m.group() and SPELLED.search(m.group())
+            and not is_allowed_email(spelled_out(m.group()), allowed)
+        ]
+    for start, end in found:
+        yield Finding(
+            "email_address", Severity.BLOCK, start, end,
+            "An email address identifies a person; only the organisation's public addresses may be posted.",
+            "Remove the address or use the organisation's public contact.",
+        )
+
+
+def phone_spans(text: str, policy: CompliancePolicy) -> Iterator[tuple[int, int]]:
+    matcher = phonenumbers.PhoneNumberMatcher(text, policy.phone_region, leniency=phonenumbers.Leniency.VALID)
+    library = [(match.start, match.end) for match in matcher]
+    yield from library
+    for match in PHONE_SHAPE.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in library):
+            yield match.span()
+
+
+def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not PHONE_CANDIDATE.search(text):
+        return
+    allowed = allowed_contacts(policy).phones
+    links = [link.span() for link in LINK.finditer(text)]
+    for start, end in phone_spans(text, policy):
+        if any(s <= start < e for s, e in links):
+            continue  # digits in a link's path are page ids, not someone's number
+        if CODE_BEFORE.search(text[max(0, start - 24) : start]):
+            continue  # a product or order code that happens to look like a number
+        number = digits(text[start:end])[-10:]
+        if number in allowed:
+            continue
+        if number[:3] in TOLL_FREE:
+            yield Finding(
+                "phone_number", Severity.WARN, start, end,
+                "A toll-free number is a business line, not a person's; check it is one the public may call.",
+            )
+            continue
+        yield Finding(
+            "phone_number", Severity.BLOCK, start, end,
+            "A phone number identifies a person; only the organisation's public numbers may be posted.",
+            "Remove the number or use the organisation's public number.",
+        )
+
+
+def is_allowed_address(words: str, allowed: AllowedContacts) -> bool:
+    return any(contact.startswith(words) or words.startswith(contact) for contact in allowed.addresses)
+
+
+# A place the public is asked to: a clinic's or an event's address, not a patient's.
+VENUE = re.compile(
+    r"\b(?:clinic|center|centre|hospital|campus|office|fair|event|venue|drive|screenings?|opens?|located|"
+    r"parking|entrance|visit\s+us|join\s+us|walk-?ins?|cl[íi]nica|feria)\b",
+    re.IGNORECASE,
+)
+
+
+def tied_to_a_home(sentence: Sentence, address: str) -> bool:
+    if sentence.person or APARTMENT.search(address):
+        return True
+    if VENUE.search(sentence.text.replace(address, " ")):  # "Hollister Drive" is no blood drive
+        return False
+    return sentence.care or bool(HOME_WORDS.search(sentence.text))
+
+
+def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    allowed = allowed_contacts(policy)
+    spans = [m.span() for pattern in (ADDRESS, HOME_STREET) for m in pattern.finditer(text)]
+    spans += [m.span() for m in PERSON_STREET.finditer(lowered(text))]
+    for start, end in spans:
+        if is_allowed_address(address_words(text[start:end]), allowed):
+            continue
+        if tied_to_a_home(sentence_at(parts, start), text[start:end]):
+            yield Finding(
+                "street_address", Severity.BLOCK, start, end,
+                "A street address tied to a patient or a home identifies a person.",
+                "Remove the address.",
+            )
+        else:
+            yield Finding(
+                "street_address", Severity.WARN, start, end,
+                "Check this address is a public place (an event venue, a clinic), not someone's home.",
+            )
+
+
+def patient_handles(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if "@" not in text and "gofundme" not in text.lower():
+        return
+    organisation = re.sub(r"\W", "", policy.organization.lower())
+    for match in HANDLE.finditer(text):
+        sentence = sentence_at(parts, match.start())
+        if organisation and organisation[:8] in match.group().lower():
+            continue
+        if sentence.care or sentence.person:
+            yield Finding(
+                "patient_contact", Severity.BLOCK, match.start(), match.end(),
+                "A social media account or fundraiser next to a patient leads straight to them.",
+                "Leave the account or fundraiser out.",
+            )

@@ -1,0 +1,265 @@
+"""Where and when a patient was cared for: rooms and beds, the timing of a case, incidents.
+
+Each is harmless alone ("room 3 hosts grand rounds", "join us tonight", "a photo of the team") and
+identifying when tied to one patient, so every rule here asks for the tie within the sentence (or,
+for case timing and incidents, the sentence after it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from advocacy.compliance.context import (
+    AGE_SHORT,
+    PERSON,
+    PERSON_TERMS,
+    Sentence,
+    finding_in,
+    folded,
+    has_digit,
+    staff_role_in,
+    with_next,
+)
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.policy import CompliancePolicy
+
+ROOM = re.compile(
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
+    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
+    r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
+    r"|\b(?-i:Mrs?|Ms|Miss)\.?\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
+    re.IGNORECASE,
+)
+TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
+PATIENT_WORD = re.compile(r"\b(?:patient|pt|paciente)", re.IGNORECASE)
+SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
+NOT_A_WARD = re.compile(
+    r"\b(?:conf|conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store|"
+    r"staff|call|supply|sala\s+de\s+juntas)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+# What a numbered room in a teaching or meeting space is for: "bed 4 in the simulation lab".
+NOT_A_WARD_AFTER = re.compile(
+    r"\s*(?:in|of|at)\s+(?:the|our)\s+(?:new\s+)?(?:sim\w*|skills|training|conference|education|teaching|"
+    r"learning|meeting)\b",
+    re.IGNORECASE,
+)
+
+
+def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for sentence in parts:
+        if not has_digit(sentence.text):
+            continue
+        matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
+        if not matches or not (sentence.care or sentence.person or TIED.search(sentence.text)):
+            continue
+        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
+            staff_role_in(sentence.words)
+        ):
+            continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
+        for match in matches:
+            before, after = NOT_A_WARD.search(sentence.text[: match.start()]), NOT_A_WARD_AFTER
+            if before or after.match(sentence.text, match.end()):
+                continue
+            start, end = finding_in(sentence, match)
+            yield Finding(
+                "room_number", Severity.BLOCK, start, end,
+                "A room or bed number next to a patient tells people where that patient is.",
+                "Remove the room or bed number.",
+            )
+
+
+DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+WHEN = folded(
+    rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
+    rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
+    rf"week|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
+    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
+    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
+    r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
+    r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
+    r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
+    r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
+    r"el\s+fin\s+de\s+semana|hace\s+un\s+rato|hace\s+(?:unas?|\d+|dos|tres|pocas)\s+"
+    r"(?:horas?|minutos?|d[íi]as?)|el\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)"
+    r"(?:\s+por\s+la\s+(?:noche|ma[ñn]ana|tarde))?|del\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|"
+    r"s[áa]bado|domingo))\b",
+)
+# One person named by a noun ("a man", "our little patient", "the woman from Glenview"), looked for only
+# when a person noun is among the words; the other ways to speak of one person are in ONE_PERSON.
+PERSON_NOUN = folded(
+    rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
+    r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
+    r"education|transport|parking|entrance))",
+)
+# Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
+FROM_TOWN = re.compile(
+    rf"\b(?i:{PERSON.pattern[2:-2]})\s+from\s+(?:the\s+)?[A-Z]"
+    r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+[A-Z]"
+)
+ONE_PERSON = folded(
+    r"\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
+    r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
+    r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
+    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b"
+    rf"|{AGE_SHORT.pattern}",
+)
+# An invitation or a schedule speaks of an event to come, not of a case that happened.
+ANNOUNCED = folded(
+    rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
+    rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
+    rf"ribbon[\s-]cutting|tours?)\b",
+)
+
+
+CASE_EVENT = folded(
+    r"\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
+    r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|came\s+in\b|arrived\s+(?:in|at)\s+our|"
+    r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
+    r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
+    r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
+    r"came\s+into\s+our\s+(?:ER|ED|emergency)|"
+    r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on)|"
+    r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child)|"
+    r"we\s+(?:got|had|received|coded|intubated|resuscitated)\s+(?:a|an|the|two|three|\d)|"
+    r"(?:recibimos|lleg[óo]|ingres[óo]|atendimos)\b)",
+)
+
+
+# A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
+SPOKE = folded(
+    r"\b(?:told|tell|wrote\s+(?:to\s+)?)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+    r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
+)
+
+
+def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
+    if ANNOUNCED.search(sentence.lower):
+        return False
+    event = CASE_EVENT.search(sentence.lower)
+    if SPOKE.search(sentence.lower) and not (event or has_digit(sentence.text)):
+        return False
+    if event:
+        return True
+    if not (sentence.care or sentence.person):
+        return False
+    # "Earlier today our cath lab opened an artery. The patient is talking": the next sentence counts.
+    nextone = following if following and sentence.care else None
+    window = sentence.lower + (nextone.lower if nextone else "")
+    nouns = not PERSON_TERMS.isdisjoint(sentence.words) or (
+        nextone is not None and not PERSON_TERMS.isdisjoint(nextone.words)
+    )
+    if nouns and PERSON_NOUN.search(window) or ONE_PERSON.search(window):
+        return True
+    return bool(FROM_TOWN.search(sentence.text + (nextone.text if nextone else "")))
+
+
+# Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
+WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
+WHEN_WORDS = frozenset(
+    """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
+    morning's evening's today week's weekend's month's night's
+    ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
+    operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
+    ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday
+    friday saturday sunday
+    monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
+    miercoles jueves viernes sábado sabado domingo""".split()
+)
+
+
+def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for sentence, following in with_next(parts):
+        if sentence.words.isdisjoint(WHEN_WORDS) and not has_digit(sentence.text) and not (
+            # "this am", "just now", "on my shift": common words that are a time only after another
+            not sentence.words.isdisjoint(("this", "just", "my"))
+            and not sentence.words.isdisjoint(WHEN_AFTER)
+        ):
+            continue
+        when = list(WHEN.finditer(sentence.lower))
+        if not when or not tied_to_a_case(sentence, following):
+            continue
+        for match in when:
+            start, end = finding_in(sentence, match)
+            yield Finding(
+                "case_timing", Severity.BLOCK, start, end,
+                "The guidelines forbid saying when a case happened: the timing can identify the patient.",
+                "Leave out when it happened (and post a case only a month after it, or with consent).",
+            )
+
+
+INCIDENT = folded(
+    r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
+    r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
+    r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
+    r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E)\b",
+)
+HURT = folded(
+    r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
+    r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
+    r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
+    r"from\s+(?:the|that|this))\b",
+)
+PLACE = re.compile(
+    r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
+    r"outbreak)\b"
+    r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
+    r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
+    r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+(?:the\s+)?[A-Z][a-z]+\b"
+    r"|\b[a-z]+\s+(?:rd|st|ave|blvd|hwy|road|street)\b|\b(?:de|en)\s+(?:la\s+|el\s+)?[A-ZÁÉÍÓÚ][a-zá-ú]+",
+)
+
+
+# People hurt in an incident identify as a group too: "the two boys pulled from Miller Pond".
+VICTIMS = folded(
+    r"\b(?:victims?|injured|heridos?|survivors?|boys|girls|kids|children|teens|students|workers|passengers|"
+    r"hikers|players|toddlers|siblings|niños|niñas|trabajadores|pasajeros)\b"
+)
+REHEARSED = folded(
+    r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training|(?:response|safety)\s+plans?|"
+    r"preparedness|summit|spoke|lecture|presentation|conference|webinar|awareness)\b"
+)
+
+
+# Every INCIDENT match holds a word starting so: a sentence with none is not searched.
+INCIDENT_STEMS = (
+    "crash", "pile", "collision", "wreck", "fire", "blaze", "shooting", "stabbing", "explosion", "collaps",
+    "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
+    "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
+    "tiroteo", "outbreak", "carbon", "brote",
+    "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
+)
+
+
+def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for sentence, following in with_next(parts):
+        if not any(word.startswith(INCIDENT_STEMS) for word in sentence.words):
+            continue
+        incident = INCIDENT.search(sentence.lower)
+        if not incident or REHEARSED.search(sentence.lower):
+            continue
+        # The people hurt are often in the next sentence: "...the stadium collapse. The victims we treated"
+        window = sentence.lower + (following.lower if following else "")
+        tied = [sentence] + ([following] if following else [])
+        people = any(part.care or part.person for part in tied) or VICTIMS.search(window)
+        if not HURT.search(window) or not people:
+            continue
+        if not (PLACE.search(sentence.text) or WHEN.search(sentence.lower)):
+            continue
+        start, end = finding_in(sentence, incident)
+        yield Finding(
+            "incident_details", Severity.BLOCK, start, end,
+            "A named incident with its place or time lets readers work out who the injured are.",
+            "Leave out the incident's place and time, or the link to the people we treated.",
+        )

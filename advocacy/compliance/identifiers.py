@@ -1,0 +1,102 @@
+"""Identifiers a label introduces (record numbers, patient and account ids, dates of birth), in any format.
+
+The label is what makes a string of digits a patient's: "MRN", "acct #", "member ID", "DOB",
+"historia clínica". The value after it may mix letters, digits, dashes, slashes, dots and spaces,
+so it is read as a run of such characters holding at least three digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from advocacy.compliance.context import Sentence, has_digit
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.policy import CompliancePolicy
+
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|id|ids|label|code)"
+VALUE = (
+    r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
+    r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
+)
+RECORD_LABELS = (
+    r"m\.?\s?r\.?\s?n\.?|mr\s?#|med(?:ical)?\s+rec(?:ord)?s?(?:\s+" + NUMBER_WORD + r")?|"
+    r"(?:chart|record)\s+" + NUMBER_WORD + r"|"
+    r"(?:n[uú]mero\s+de\s+)?historia\s+cl[ií]nica|nhc|(?:n[uú]mero\s+de\s+)?expediente"
+)
+PATIENT_LABELS = (
+    r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
+    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag)\s*"
+    + NUMBER_WORD
+    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
+    r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
+    r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
+)
+MRN = re.compile(rf"\b(?:{RECORD_LABELS})\s*{VALUE}", re.IGNORECASE)
+PATIENT_ID = re.compile(rf"\b(?:{PATIENT_LABELS})\s*{VALUE}", re.IGNORECASE)
+DATE = (
+    r"(\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+(?:de\s+)?[A-Za-z]+\s+(?:de\s+)?\d{4})"
+)
+BIRTH = re.compile(
+    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|"
+    r"f\.?\s?nac\.?|fecha\s+(?:de\s+)?nac(?:imiento)?\.?|naci[óo](?:\s+el)?)"
+    r"\s*(?:[:#=,]|is|was|es)?\s*" + DATE,
+    re.IGNORECASE,
+)
+SSN = re.compile(
+    r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"
+    r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:last\s+(?:4|four)(?:\s+digits)?\s*)?"
+    r"(?:[:#]|is|ending(?:\s+in)?|ends(?:\s+in)?)?\s*"
+    r"(?:\d{9}|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def labelled(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    if not has_digit(text):
+        return
+    position = 0
+    while match := pattern.search(text, position):
+        value = match.group(1).rstrip(".-/")
+        if sum(character.isdigit() for character in value) >= 3:  # "patient ID badges" is no number
+            yield match.start(), match.start(1) + len(value)
+            position = match.end()
+        else:
+            position = match.start(1)  # the word taken for a value may start the next label
+
+
+def medical_record_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for start, end in labelled(MRN, text):
+        yield Finding(
+            "medical_record_number", Severity.BLOCK, start, end,
+            "A medical record number identifies a patient and must never be posted.",
+            "Remove the record number.",
+        )
+
+
+def patient_identifiers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for start, end in labelled(PATIENT_ID, text):
+        yield Finding(
+            "patient_identifier", Severity.BLOCK, start, end,
+            "A labelled patient, account, member or case number points to one person's records.",
+            "Remove the number and its label.",
+        )
+
+
+def dates_of_birth(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for start, end in labelled(BIRTH, text):
+        yield Finding(
+            "date_of_birth", Severity.BLOCK, start, end,
+            "A date of birth is one of the identifiers the privacy rules forbid posting.",
+            "Remove the date of birth.",
+        )
+
+
+def social_security_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    for match in SSN.finditer(text):
+        yield Finding(
+            "social_security_number", Severity.BLOCK, match.start(), match.end(),
+            "A social security number identifies a person and must never be posted.",
+            "Remove the number.",
+        )

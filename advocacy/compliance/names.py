@@ -1,0 +1,184 @@
+"""The patient-name rule: people named in a care context, unless the text names them as staff.
+
+A name is found three ways: after a cue that marks a patient ("Mrs.", "baby", "patient", "the Patel
+family", "la señora"), as two or more capitalised words of which the name lexicon knows enough, or as
+a lower-case first and last name the lexicon knows (careless posts, digits for letters), or next to
+what happens to a patient ("Chidi Okafor was discharged", "Oluwaseun Adebayo beat sepsis"). Staff are
+told apart in `staff.py`: by a role next to the name, a deed done for others, a department, or what
+they are celebrated for in a sentence that says nothing of a patient.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from advocacy.compliance.context import Sentence, any_care, lowered, sentence_at
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.lexicon import NameLexicon, name_lexicon
+from advocacy.compliance.policy import CompliancePolicy
+from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, staff_sentence
+
+WORD = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ý]?[a-zà-ÿ]+)?"
+CUED = re.compile(
+    rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
+    rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
+    rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
+    rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
+    rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)"
+)
+# A title is part of the name it introduces; "patient" or "baby" is not.
+TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
+TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
+    r"\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
+    r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
+)
+CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
+LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})\s+([a-z0-9@$]{3,})\b")
+SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
+LEETS = (str.maketrans("0134@$5", "oieaass"), str.maketrans("0134@$5", "oleaass"))
+# Words that make a capitalised run a place, a building or an event, not a person.
+PLACE_WORDS = frozenset(
+    "street st road rd avenue ave lane drive court way crescent close terrace boulevard highway route "
+    "park lake mall station "
+    "school high elementary college university hospital health center centre clinic pavilion tower "
+    "house home arbor wing unit award awards foundation fund day week month gala run walk race fair team "
+    "program programme institute society association church chapel library hall bridge ridge county city "
+    "north south east west river valley heights plaza square garden gardens kitchen cafe monday tuesday "
+    "wednesday thursday friday saturday sunday january february march april june july august september "
+    "october november december christmas easter thanksgiving marathon triathlon 5k 10k cup classic games "
+    "open festival parade challenge series conference summit expo symposium tournament".split()
+)
+def cued(text: str, start: int) -> bool:
+    """Whether a patient cue or a title introduces the name at `start` ("baby", "patient", "Mrs.")."""
+    before = WORD_BEFORE.findall(text[max(0, start - 16) : start])[-1:]
+    return bool(before and before[0].lower() in CUE_WORDS or TITLE.match(text, start))
+
+
+def person_run(words: list[str], lexicon: NameLexicon) -> bool:
+    """Whether capitalised words read as a person's name rather than a place's or a sentence start."""
+    if any(word.lower() in PLACE_WORDS for word in words):
+        return False
+    known = sum(lexicon.is_name(word) for word in words)
+    return known >= 2 or (lexicon.is_first(words[0]) and len(words) >= 2 and known >= 1)
+
+
+CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
+# A lower-case name after a cue a careless post still writes: "baby marisol", "ptnt brody", "mr dalloway".
+LOWER_CUED = re.compile(
+    r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
+)
+# Words that follow a cue without being a name.
+CUE_FOLLOWERS = frozenset(
+    """was is who and the with in on at for from had has got went boy girl shower steps care safety
+    experience transport portal advocate advocates family families names name room bed shark yoda
+    food formula monitor monitors girls boys one two three went said says told fall falls""".split()
+)
+
+
+def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
+    """A lower-case first and last name; digits for letters ("j0hn k0walski") mark a disguised one."""
+    if first.isalpha() and last.isalpha():
+        return first in lexicon.first and last in lexicon.last
+    for leet in LEETS:
+        plain_first, plain_last = first.translate(leet), last.translate(leet)
+        if not (plain_first.isalpha() and plain_last.isalpha() and lexicon.is_first(plain_first)):
+            continue
+        if (plain_first != first and plain_last != last) or lexicon.is_last(plain_last):
+            return True
+    return False
+
+
+def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
+    for match in CUED.finditer(text):
+        group = match.lastindex or 1
+        if group == 2 and not lexicon.is_name(match.group(2)):
+            continue
+        if group == 3 and not lexicon.is_last(match.group(3)):
+            continue  # "the Johnsons", not "the Giants"
+        if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
+            continue  # "Patient Experience Week"
+        if group == 1 and not TITLE.match(text, match.start()) and match.group(1).lower() in CUE_FOLLOWERS:
+            continue  # "patient Transport", not a name
+        titled = group == 1 and TITLE.match(text, match.start())
+        yield match.start() if titled or group > 1 else match.start(1), match.end(group) + (group == 3)
+    for match in TITLED_INITIALS.finditer(text):
+        yield match.span()
+    for match in CAPITALISED_RUN.finditer(text):
+        if match.group().split()[0].lower() in CUE_WORDS:
+            continue  # "Patient Maria Lopez": the cue above gives the name alone
+        if person_run(match.group().split(), lexicon):
+            yield match.span()
+    for match in LOWER_CUED.finditer(text):
+        if match.group(1).lower() in CUE_FOLLOWERS:
+            continue
+        if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
+            yield match.span(1)
+    for match in LOWER_PAIR.finditer(text):
+        if lower_name(match.group(1), match.group(2), lexicon):
+            yield match.span()
+    for match in SPACED_PAIR.finditer(text):
+        first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
+        if lexicon.is_first(first) and lexicon.is_name(last):
+            yield match.span()
+
+
+FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"
+    rf"\b({WORD}(?:\s+{WORD})?)\s+(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
+    r"diagnosed|transferred|extubated|intubated|home|to\s+rehab)|beat|survived|rang\s+the\s+bell|"
+    r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab))\b"
+)
+# Capitalised words that start a sentence without being a name.
+STARTERS = frozenset(
+    "our my the this that today tonight yesterday everyone team staff she he they it we".split()
+)
+SURNAME_RUN = re.compile(rf"\b({WORD})\s+({WORD})\b")
+# A first name alone, cheered for what only a patient does: "Shoutout to Frank for finally walking".
+MILESTONE = re.compile(
+    rf"\b({WORD})\s*,?\s+(?:for|on)\s+(?:finally\s+|officially\s+)?(?:walking|beating|ringing|"
+    r"finishing\s+(?:his|her|their)|completing\s+(?:his|her|their)|going\s+home|surviving|getting\s+"
+    r"(?:discharged|extubated|home)|taking\s+(?:his|her|their)\s+first|breathing\s+on|being\s+discharged|"
+    r"(?:his|her|their)\s+(?:discharge|recovery|transplant|surgery|new\s+(?:heart|kidney|liver|hip|knee)))"
+)
+
+
+def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
+    """Two capitalised words ending in a known surname, in a sentence saying what happened to a patient."""
+    for match in MILESTONE.finditer(text):
+        if match.group(1).lower() not in PLACE_WORDS and match.group(1).lower() not in CUE_FOLLOWERS:
+            yield match.span(1)
+    if not PATIENT_STATUS.search(lowered(text)):
+        return
+    for match in SURNAME_RUN.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if lexicon.is_last(last) and first.lower() not in PLACE_WORDS and last.lower() not in PLACE_WORDS:
+            yield match.span()
+    for match in FIRST_NAME_SUBJECT.finditer(text):
+        words = [word.lower() for word in match.group(1).split()]
+        if any(word in PLACE_WORDS or word in STARTERS or word in CUE_FOLLOWERS for word in words):
+            continue
+        if len(words) == 2 or lexicon.is_first(words[0]):  # a first and last name need no lexicon
+            yield match.span(1)
+
+
+def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not any_care(parts):
+        return
+    taken: list[tuple[int, int]] = []
+    staff: dict[int, bool] = {}  # each sentence is judged once, however many names it holds
+    lexicon = name_lexicon()
+    for start, end in sorted({*name_spans(text, lexicon), *status_named(text, lexicon)}):
+        if any(s < end and start < e for s, e in taken) or staff_named(text, start, end):
+            continue
+        around = sentence_at(parts, start)
+        if around.start not in staff:
+            staff[around.start] = staff_sentence(around.lower)
+        if staff[around.start] and not cued(text, start):
+            continue
+        taken.append((start, end))
+        yield Finding(
+            "patient_name", Severity.BLOCK, start, end,
+            "A patient's name in a care context identifies them; post it only with a signed release, "
+            "which this tool cannot see.",
+            "Leave the name out, or ask the patient's release to be attached by public affairs.",
+        )

@@ -1,0 +1,159 @@
+"""A second reading of a text with its disguises undone, and where each of its characters came from.
+
+People hide a patient detail from a filter, or type carelessly, in a few ways that do not change
+what the words mean: digits and symbols for letters inside a word ("b@by", "r00m", "j0hn"), look-
+alike letters from other alphabets, letters spaced or dotted out ("M R N", "b.a.b.y"), a nickname in
+quotes inside a name (Bob "the Builder" Kaminski), numbers written as words ("room four twelve",
+"ninety-one-year-old"). The engine runs its rules on this reading too and maps every finding back
+to the words the author wrote, so a finding still names the exact span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Digits and symbols read as the letter they stand for, only between letters ("r00m", not "2nd").
+LEET = str.maketrans("0134@$5!|7", "oieaassiit")
+EMAIL_AT = r"@(?![\w-]*\.[A-Za-z])"  # the @ of an email address is no letter
+# The character class comes first, so that most positions fail at once; the letter before is looked
+# behind for only then.
+LEET_RUN = re.compile(
+    rf"(?:[0134$5!|7]|{EMAIL_AT})(?<=[A-Za-z].)(?:[0134$5!|7]|{EMAIL_AT})*(?=[A-Za-z])"
+    r"|0(?<=[a-z]{2}0)0*(?![\w@])"
+)
+# Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
+DIGIT_LOOKALIKE = re.compile(r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))")  # the class first: fast
+SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){3,}(?![\d-])")
+SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
+DIGIT = re.compile(r"\d")
+QUOTE = re.compile(r"\s[\"“'‘(]")
+# Cyrillic and Greek letters that look Latin, zero-width characters (dropped).
+LOOKALIKE = str.maketrans(
+    "аеорсхуіјАВЕКМНОРСТХΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcxyijABEKMHOPCTXABEHIKMNOPTXYZ"
+)
+HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+NOT_PLAIN = re.compile(r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad]")
+# Three or more single letters with one space, dot or dash between them: "M R N", "r.o.o.m", "b-a-b-y".
+SPELLED_OUT = re.compile(r"(?<![\w.-])[A-Za-z](?:(?:[ .\-_*]|\.\s)[A-Za-z]){2,}\.?(?![\w-])")
+NICKNAME = re.compile(r"\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
+UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "uno": 1, "dos": 2,
+    "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
+    "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60,
+    "setenta": 70, "ochenta": 80, "noventa": 90,
+}
+NUMBER_WORD = rf"(?:{'|'.join(sorted([*UNITS, *TENS, 'hundred', 'cien', 'ciento'], key=len, reverse=True))})"
+NUMBER_WORDS = frozenset([*UNITS, *TENS, "hundred", "cien", "ciento"])
+LOWER_WORD = re.compile(r"[a-z]+")
+NUMBER_RUN = re.compile(rf"\b{NUMBER_WORD}(?:,?[\s-]+(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE)
+# A lone number word is only read as digits where a number identifies: a room, a bed, an age.
+NUMBERED = re.compile(
+    r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*$)",
+    re.IGNORECASE,
+)
+AGED = re.compile(r"^[\s-]*(?:years?|yrs?|months?|weeks?|a[ñn]os|mes(?:es)?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    text: str
+    origin: list[int]  # origin[i] is where the reading's character i was in the text; one more at the end
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The text's span behind the reading's [start, end)."""
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def number_value(words: list[str]) -> str:
+    """"four twelve" as 412, "ninety one" as 91, "one hundred two" as 102, "seven one four" as 714."""
+    groups: list[int] = []
+    for word in words:
+        if word in ("hundred", "cien", "ciento"):
+            groups[-1:] = [(groups[-1] if groups else 1) * 100]
+        elif groups and word in UNITS and (groups[-1] % 10 == 0 and groups[-1] % 100 and groups[-1] >= 20
+                                           or groups[-1] >= 100 and groups[-1] % 100 == 0):
+            groups[-1] += UNITS[word]  # twenty + three, two hundred + five
+        elif groups and word in TENS and groups[-1] >= 100 and groups[-1] % 100 == 0:
+            groups[-1] += TENS[word]
+        else:
+            groups.append(UNITS.get(word, TENS.get(word, 0)))
+    return "".join(str(group) for group in groups)
+
+
+def number_edits(text: str) -> list[tuple[int, int, str]]:
+    """Numbers written as words, as digits: runs of two or more, or one where a number identifies."""
+    edits: list[tuple[int, int, str]] = []
+    lowered = text.lower()
+    if NUMBER_WORDS.isdisjoint(LOWER_WORD.findall(lowered)):
+        return edits
+    position = 0
+    for token in LOWER_WORD.finditer(lowered):  # the run is matched only where a number word starts
+        if token.start() < position or token.group() not in NUMBER_WORDS:
+            continue
+        match = NUMBER_RUN.match(text, token.start())
+        if match is None:
+            continue
+        position = match.end()
+        words = [w for w in re.split(r",?[\s-]+", match.group().lower()) if w not in ("and", "y")]
+        if len(words) < 2 and not (NUMBERED.search(text[max(0, match.start() - 16) : match.start()])
+                                   or AGED.match(text, match.end())):
+            continue
+        edits.append((match.start(), match.end(), number_value(words)))
+    return edits
+
+
+def replacements(text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, new words) edits, in order."""
+    edits = number_edits(text)
+    for match in SPELLED_OUT.finditer(text):
+        letters = re.sub(r"[^A-Za-z]", "", match.group())
+        if len(letters) >= 3:
+            edits.append((match.start(), match.end(), letters if letters.isupper() and len(letters) <= 4
+                          else letters.capitalize()))  # "M R N" stays MRN, "J-A-S-P-E-R" reads Jasper
+    for pattern, new in ((SPACED_DIGITS, None), (SPACED_ID, "ID")) if DIGIT.search(text) else ():
+        for match in pattern.finditer(text):
+            edits.append((match.start(), match.end(), new or re.sub(r"\D", "", match.group())))
+    for match in NICKNAME.finditer(text) if QUOTE.search(text) else ():
+        edits.append((match.start(1), match.end(1), ""))
+    edits.sort()
+    kept: list[tuple[int, int, str]] = []
+    for edit in edits:
+        if not kept or edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    return kept
+
+
+def reading(text: str) -> Reading | None:
+    """The text with its disguises undone, or None when there is nothing to undo (most texts)."""
+    plain = text
+    if NOT_PLAIN.search(text):
+        plain = text.translate(LOOKALIKE)
+    if LEET_RUN.search(plain):
+        plain = LEET_RUN.sub(lambda match: match.group().translate(LEET), plain)
+    if DIGIT.search(plain) and DIGIT_LOOKALIKE.search(plain):
+        plain = DIGIT_LOOKALIKE.sub(lambda match: "0" if match.group() in "Oo" else "1", plain)
+    edits = replacements(plain)
+    if plain == text and not edits:
+        return None
+    pieces: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for start, end, new in [*edits, (len(plain), len(plain), "")]:
+        for index in range(position, start):
+            if plain[index] not in HIDDEN:
+                pieces.append(plain[index])
+                origin.append(index)
+        pieces.append(new)
+        origin.extend(end - 1 if i == len(new) - 1 else start for i in range(len(new)))
+        position = end
+    origin.append(len(text))
+    return Reading("".join(pieces), origin)

@@ -1,0 +1,68 @@
+"""Photos described as showing patient information: a chart, a screen, a board or the patient in view.
+
+A post is judged from the words describing its picture ("a selfie with Mr. D in his bed", "the census
+board behind us"); the picture itself is not looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from advocacy.compliance.context import Sentence
+from advocacy.compliance.findings import Finding, Severity
+from advocacy.compliance.policy import CompliancePolicy
+
+PHOTO = re.compile(
+    r"\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
+    r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
+    r"in\s+the\s+corner|"
+    r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
+    r"videos?|vids?|clips?|filmed|recorded)\b|📸|📷|🤳|🎥",
+    re.IGNORECASE,
+)
+PATIENT_DATA = re.compile(
+    r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
+    r"patient\s+(?:list|labels?|names?|tracking|board)|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
+    r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
+    r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|medication\s+list|"
+    r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
+    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|"
+    r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|mi|nuestr[oa]|un[ao]?)\s+)?"
+    r"(?:patients?|pts?|paciente|mrs?|ms)\b(?!\s+(?:experience|safety|advoca|portal|relations|family))"
+    r"|in\s+(?:his|her|their|su)\s+(?:hospital\s+)?(?:bed|cama))\b",
+    re.IGNORECASE,
+)
+
+
+# A chart of figures is not a patient's chart.
+FIGURES_CHART = re.compile(r"\b(?:bar|pie|line|org|growth|flow|gantt|seating)\s*$", re.IGNORECASE)
+
+
+def figures_chart(text: str, start: int) -> bool:
+    return bool(FIGURES_CHART.search(text[max(0, start - 12) : start]))
+
+
+# Every PHOTO match holds one of these words or a camera emoji: texts with none are skipped.
+PHOTO_WORDS = frozenset(
+    """photo photos pic pics picture pictures caption captions shot shots selfie selfies snapped screenshot
+    screenshots image images foto fotos attached see look taped wall screen monitor corner background
+    behind view visible fondo miren video videos vid vids clip clips filmed recorded""".split()
+)
+CAMERA = re.compile("[📸📷🤳🎥]")
+
+
+def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if all(part.words.isdisjoint(PHOTO_WORDS) for part in parts) and not CAMERA.search(text):
+        return
+    if not PHOTO.search(text):
+        return
+    shown = next((m for m in PATIENT_DATA.finditer(text) if not figures_chart(text, m.start())), None)
+    if shown is None:
+        return
+    yield Finding(
+        "photo_patient_data", Severity.BLOCK, shown.start(), shown.end(),
+        "A photo that shows a chart, a screen or a board can show patient information.",
+        "Use a photo without records, screens or boards in view.",
+    )

@@ -1,0 +1,63 @@
+"""The engine on the labelled parts of the corpus: patient texts blocked, clean texts let through."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.compliance_report import (
+    CLEAN_CATEGORIES,
+    PATIENT_CATEGORIES,
+    TEST_PART,
+    load_dev,
+    load_part,
+    measure_part,
+)
+
+# The first batch's styles; the second adds clinical shorthand and storytelling.
+STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_names", "spanish"}
+NEW_STYLES = {"clinical_shorthand", "storytelling"}
+DEV = load_dev()
+DEV_REPORT = measure_part(DEV)
+# Measured with `python -m scripts.compliance_report` on the development part (both batches, 1.000 and
+# 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it quietly.
+DEV_PATIENT_BLOCKED = 0.995
+DEV_CLEAN_BLOCKED = 0.005
+# The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
+# it: 0.909 of patient texts blocked and 0.040 of clean ones. The goal is 0.95 and 0.05: these floors
+# guard what is reached, they do not say the goal is met. Never tune a rule on the test part.
+TEST_PATIENT_BLOCKED = 0.90
+TEST_CLEAN_BLOCKED = 0.05
+
+
+def test_the_development_part_covers_every_category_and_style() -> None:
+    assert len(DEV) >= 590
+    assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
+    assert {text.style for text in DEV} == STYLES | NEW_STYLES
+    assert len({text.text for text in DEV}) == len(DEV)
+
+
+def test_the_development_part_blocks_patient_texts_and_lets_clean_ones_through() -> None:
+    assert DEV_REPORT.patient_blocked.value >= DEV_PATIENT_BLOCKED, DEV_REPORT.patient_blocked
+    assert DEV_REPORT.clean_blocked.value <= DEV_CLEAN_BLOCKED, DEV_REPORT.clean_blocked
+
+
+@pytest.mark.parametrize("category", PATIENT_CATEGORIES)
+def test_every_patient_category_is_mostly_blocked(category: str) -> None:
+    assert DEV_REPORT.per_category[category].value >= 0.95, DEV_REPORT.per_category[category]
+
+
+@pytest.mark.parametrize("category", CLEAN_CATEGORIES)
+def test_no_clean_category_is_blocked(category: str) -> None:
+    assert DEV_REPORT.per_category[category].value <= 0.05, DEV_REPORT.per_category[category]
+
+
+def test_every_rule_that_blocks_development_texts_blocks_mostly_patient_texts() -> None:
+    for rule, rate in DEV_REPORT.per_rule.items():
+        assert rate.value >= 0.95, (rule, rate)
+
+
+@pytest.mark.skipif(not TEST_PART.exists(), reason=f"{TEST_PART.name} is not in the tree yet")
+def test_the_test_part_blocks_patient_texts_and_lets_clean_ones_through() -> None:
+    report = measure_part(load_part(TEST_PART))
+    assert report.patient_blocked.value >= TEST_PATIENT_BLOCKED, report.patient_blocked
+    assert report.clean_blocked.value <= TEST_CLEAN_BLOCKED, report.clean_blocked
