@@ -39,7 +39,7 @@ async def accounts(request: AppRequest) -> Response:
 
 
 def _connector(request: AppRequest) -> AccountConnector:
-    connector: AccountConnector = request.state["account_connector"]
+    connector = request.state["account_connector"]
     return connector
 
 

@@ -34,5 +34,5 @@ class CurrentPolicy:
 
 async def compliance_engine(request: AppRequest) -> ComplianceEngine:
     """The engine that judges texts for this request: the organisation's current policy."""
-    current: CurrentPolicy = request.state["compliance"]
+    current = request.state["compliance"]
     return await current.engine()

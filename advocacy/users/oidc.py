@@ -82,7 +82,7 @@ def _client(request: AppRequest) -> Any:
 
 
 async def oidc_start(request: AppRequest) -> Response:
-    settings: Settings = request.state["settings"]
+    settings = request.state["settings"]
     redirect_uri = settings.public_base_url.rstrip("/") + CALLBACK_PATH
     response: Response = await _client(request).authorize_redirect(request, redirect_uri)
     return response
