@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from advocacy.errors import DomainError, InvalidInput, NotFound
+from advocacy.state import AppRequest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,7 +65,7 @@ def _refuse_nul(data: Any) -> None:
         raise InvalidInput("Text must not contain NUL characters.", {"body": "contains \\u0000"})
 
 
-async def parse_body(request: Request, model: type[M]) -> M:
+async def parse_body(request: AppRequest, model: type[M]) -> M:
     raw = await request.body()
     try:
         data = json.loads(raw or b"null")
@@ -78,7 +78,7 @@ async def parse_body(request: Request, model: type[M]) -> M:
         raise InvalidInput("The request has invalid fields.", _validation_details(error)) from None
 
 
-def parse_query(request: Request, model: type[M]) -> M:
+def parse_query(request: AppRequest, model: type[M]) -> M:
     _refuse_nul(dict(request.query_params))
     try:
         return model.model_validate(dict(request.query_params))
@@ -90,7 +90,7 @@ def parse_query(request: Request, model: type[M]) -> M:
 MAX_ID = 2**31 - 1
 
 
-def path_int(request: Request, name: str) -> int:
+def path_int(request: AppRequest, name: str) -> int:
     value = int(request.path_params[name])
     if not 1 <= value <= MAX_ID:
         raise NotFound(f"There is no {name.removesuffix('_id').replace('_', ' ')} {value}.")
@@ -108,7 +108,7 @@ class ApiRoute:
     """One JSON API route and what it takes and gives, for routing and for the OpenAPI document."""
 
     path: str
-    endpoint: Callable[[Request], Awaitable[Response]]
+    endpoint: Callable[[AppRequest], Awaitable[Response]]
     method: str
     name: str
     summary: str

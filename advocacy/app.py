@@ -46,6 +46,7 @@ from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
 from advocacy.shares.endpoints import FeedFastPath
+from advocacy.state import AppRequest, AppState, app_request
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
 from advocacy.users import oidc
@@ -97,11 +98,11 @@ class IdConvertor(IntegerConvertor):
 register_url_convertor("int", IdConvertor())
 
 
-async def healthz(request: Request) -> Response:
+async def healthz(request: AppRequest) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def plotly_js(request: Request) -> Response:
+async def plotly_js(request: AppRequest) -> Response:
     # The plotly.js bundled inside the plotly package: dashboards work offline, no CDN.
     return Response(
         plotly.offline.get_plotlyjs(),
@@ -113,7 +114,7 @@ async def plotly_js(request: Request) -> Response:
 def build_routes(settings: Settings) -> list[BaseRoute]:
     document = api.openapi_document(API_ROUTES, f"{settings.organization_name} advocacy API", "1")
 
-    async def openapi(request: Request) -> Response:
+    async def openapi(request: AppRequest) -> Response:
         return JSONResponse(document)
 
     routes: list[BaseRoute] = [
@@ -135,7 +136,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
     return guarded
 
 
-def error_page(request: Request, status: int, title: str, message: str) -> Response:
+def error_page(request: AppRequest, status: int, title: str, message: str) -> Response:
     if is_api(request):
         codes = {404: "not_found", 405: "method_not_allowed", 500: "internal_error"}
         return api.error_response(status, codes.get(status, "error"), message)
@@ -144,9 +145,10 @@ def error_page(request: Request, status: int, title: str, message: str) -> Respo
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    if is_api(request):
+    typed = app_request(request)
+    if is_api(typed):
         return api.domain_error_response(exc)
-    return error_page(request, exc.status_code, "That did not work", exc.message)
+    return error_page(typed, exc.status_code, "That did not work", exc.message)
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
@@ -157,20 +159,21 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
         405: "This address does not accept that kind of request.",
     }
     return error_page(
-        request, exc.status_code, titles.get(exc.status_code, "Error"),
+        app_request(request), exc.status_code, titles.get(exc.status_code, "Error"),
         messages.get(exc.status_code, str(exc.detail)),
     )
 
 
 async def on_server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    typed = app_request(request)
     response = error_page(
-        request, 500, "Something went wrong on our side",
+        typed, 500, "Something went wrong on our side",
         "The error was logged. Try again in a moment; nothing you sent was half-applied.",
     )
     # Starlette answers this one from its outermost layer, outside every middleware of ours (and
     # the click redirect's fast path): the security headers are set here.
-    for name, value in security_headers(**header_options(request.state.settings)).items():
+    for name, value in security_headers(**header_options(typed.state["settings"])).items():
         response.headers.setdefault(name, value)
     return response
 
@@ -222,7 +225,7 @@ def create_app(
     oidc_client = oidc.build_client(settings)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         networks = NetworkRegistry(settings, clock)
         click_buffer = ClickBuffer()
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
 from urllib.parse import quote
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from advocacy.access import ROUTE_ROLES, allowed
 from advocacy.errors import Forbidden, NotAuthenticated
+from advocacy.state import AppRequest
 from advocacy.users.models import User
 from advocacy.users.service import active_user, user_for_token
 
-Endpoint = Callable[[Request], Awaitable[Response]]
+Endpoint = Callable[[AppRequest], Awaitable[Response]]
 SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
@@ -28,7 +27,7 @@ SESSION_SEEN = "seen_at"
 SEEN_RESOLUTION_SECONDS = 60
 
 
-def is_api(request: Request) -> bool:
+def is_api(request: AppRequest) -> bool:
     return request.url.path.startswith("/api/")
 
 
@@ -40,18 +39,18 @@ def bearer_token(header: str) -> str | None:
     return token.strip()
 
 
-async def resolve_user(request: Request) -> User | None:
+async def resolve_user(request: AppRequest) -> User | None:
     if is_api(request):
         # The API takes bearer tokens only, so no cross-site form can act through a cookie.
         token = bearer_token(request.headers.get("authorization", ""))
         if token is None:
             return None
-        return await user_for_token(request.state.clock, request.state.settings, token)
+        return await user_for_token(request.state["clock"], request.state["settings"], token)
     user_id = session_user_id(request)
     return None if user_id is None else await active_user(user_id)
 
 
-def session_user_id(request: Request) -> int | None:
+def session_user_id(request: AppRequest) -> int | None:
     """The id of the person signed in on this session, unless it expired (which ends it); the
     session half of `resolve_user`, which then reads the person and requires them active."""
     user_id = request.session.get(SESSION_USER)
@@ -61,19 +60,19 @@ def session_user_id(request: Request) -> int | None:
         # The whole session goes, CSRF token included: the next form starts from a fresh one.
         request.session.clear()
         return None
-    now = request.state.clock.now().timestamp()
+    now = request.state["clock"].now().timestamp()
     if now - request.session[SESSION_SEEN] >= SEEN_RESOLUTION_SECONDS:
         request.session[SESSION_SEEN] = now
     return user_id
 
 
-def session_expired(request: Request) -> bool:
+def session_expired(request: AppRequest) -> bool:
     """Past the idle timeout since the last request, or the absolute timeout since sign-in.
 
     Times come from the service clock; the cookie's own signature age (SessionMiddleware's max_age)
     is only an outer bound."""
-    settings = request.state.settings
-    now = request.state.clock.now().timestamp()
+    settings = request.state["settings"]
+    now = request.state["clock"].now().timestamp()
     started, seen = request.session.get(SESSION_STARTED), request.session.get(SESSION_SEEN)
     if not isinstance(started, int | float) or not isinstance(seen, int | float):
         return True
@@ -81,20 +80,20 @@ def session_expired(request: Request) -> bool:
             or now - started > settings.session_absolute_hours * 3600)
 
 
-def start_session(request: Request, user: User) -> None:
+def start_session(request: AppRequest, user: User) -> None:
     """Sign `user` in on a fresh session, so a session id planted before sign-in is worth nothing."""
     request.session.clear()
-    now = request.state.clock.now().timestamp()
+    now = request.state["clock"].now().timestamp()
     request.session[SESSION_USER] = user.id
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
 
 
-def client_address(request: Request) -> str:
+def client_address(request: AppRequest) -> str:
     return request.client.host if request.client else ""
 
 
-def csrf_token(request: Request) -> str:
+def csrf_token(request: AppRequest) -> str:
     token = request.session.get(SESSION_CSRF)
     if not token:
         token = secrets.token_urlsafe(24)
@@ -102,7 +101,7 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
-async def check_csrf(request: Request) -> None:
+async def check_csrf(request: AppRequest) -> None:
     form = await request.form()
     sent = form.get("csrf_token")
     expected = request.session.get(SESSION_CSRF)
@@ -115,9 +114,9 @@ def guard(route_name: str, endpoint: Endpoint) -> Endpoint:
     if route_name not in ROUTE_ROLES:
         raise LookupError(f"route {route_name!r} has no access rule in advocacy.access")
 
-    async def guarded(request: Request) -> Response:
+    async def guarded(request: AppRequest) -> Response:
         user = await resolve_user(request)
-        request.state.user = user
+        request.state["user"] = user
         if not allowed(route_name, user.role if user else None):
             if user is None:
                 if is_api(request):
@@ -134,9 +133,9 @@ def guard(route_name: str, endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
-def signed_in_user(request: Request) -> User:
+def signed_in_user(request: AppRequest) -> User:
     """The person a guarded endpoint runs for (guaranteed by the guard for non-public routes)."""
-    user: Any = request.state.user
+    user = request.state["user"]
     if user is None:
         raise NotAuthenticated("Sign in first.")
     return user

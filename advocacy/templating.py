@@ -9,11 +9,11 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from advocacy.auth import csrf_token
 from advocacy.localtime import format_local, input_value
+from advocacy.state import AppRequest
 
 SESSION_NOTICE = "notice"
 
@@ -58,33 +58,33 @@ environment.filters["local"] = format_local
 environment.filters["local_input"] = input_value
 
 
-def flash(request: Request, message: str) -> None:
+def flash(request: AppRequest, message: str) -> None:
     """Leave a notice for the next page this person sees (after a redirect), shown once."""
     request.session[SESSION_NOTICE] = message
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: AppRequest, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page with the signed-in user, the CSRF token, the organisation name and any
     pending notice at hand."""
     return HTMLResponse(render_text(request, template, **context), status_code=status)
 
 
-def render_text(request: Request, template: str, **context: Any) -> str:
+def render_text(request: AppRequest, template: str, **context: Any) -> str:
     """The markup `render` answers with."""
     return environment.get_template(template).render(**page_context(request), **context)
 
 
-def page_context(request: Request) -> dict[str, Any]:
+def page_context(request: AppRequest) -> dict[str, Any]:
     """What every page has at hand (see `render`). Takes the pending notice: it is shown once."""
     if "session" not in request.scope:
         # An error answered before the session layer (the click redirect's fast path): nobody
         # is signed in there, and there is no session to give a form token or a notice.
         return {"request": request, "user": None, "csrf_token": "",
-                "organization": request.state.settings.organization_name, "notice": None}
+                "organization": request.state["settings"].organization_name, "notice": None}
     return {
         "request": request,
-        "user": getattr(request.state, "user", None),
+        "user": request.state["user"] if "user" in request.state else None,
         "csrf_token": csrf_token(request),
-        "organization": request.state.settings.organization_name,
+        "organization": request.state["settings"].organization_name,
         "notice": request.session.pop(SESSION_NOTICE, None),
     }

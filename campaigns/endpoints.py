@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
+from advocacy.state import AppRequest
 from campaigns import overrides, service
 from campaigns.models import Campaign
 from campaigns.schemas import (
@@ -34,27 +34,27 @@ async def describe(campaign_id: int) -> CampaignOut:
     )
 
 
-async def list_campaigns(request: Request) -> Response:
+async def list_campaigns(request: AppRequest) -> Response:
     campaigns = await Campaign.all().order_by("-starts_at", "-id")
     return respond([CampaignOut.of(c) for c in campaigns])
 
 
-async def get_campaign(request: Request) -> Response:
+async def get_campaign(request: AppRequest) -> Response:
     return respond(await describe(path_int(request, "campaign_id")))
 
 
-async def create_campaign(request: Request) -> Response:
+async def create_campaign(request: AppRequest) -> Response:
     body = await parse_body(request, CampaignCreate)
     campaign = await service.create_campaign(
-        request.state.clock, signed_in_user(request), **body.model_dump()
+        request.state["clock"], signed_in_user(request), **body.model_dump()
     )
     return respond(await describe(campaign.id), status=201)
 
 
-async def create_post(request: Request) -> Response:
+async def create_post(request: AppRequest) -> Response:
     body = await parse_body(request, PostCreate)
     post = await service.add_post(
-        request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
+        request.state["clock"], signed_in_user(request), path_int(request, "pack_id"),
         title=body.title, url=body.url, messages=body.messages,
         compliance=await compliance_engine(request), expires_at=body.expires_at,
         brand_ref_linkedin=body.brand_ref_linkedin, brand_ref_x=body.brand_ref_x,
@@ -62,45 +62,45 @@ async def create_post(request: Request) -> Response:
     return respond(PostOut.of(post, list(await post.variants.all())), status=201)
 
 
-async def submit_pack(request: Request) -> Response:
+async def submit_pack(request: AppRequest) -> Response:
     pack = await service.submit_pack(
-        request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
+        request.state["clock"], signed_in_user(request), path_int(request, "pack_id"),
         compliance=await compliance_engine(request),
     )
-    return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
+    return respond(await describe(pack.campaign_id))
 
 
-async def review_pack(request: Request) -> Response:
+async def review_pack(request: AppRequest) -> Response:
     body = await parse_body(request, ReviewRequest)
     pack = await service.review_pack(
-        request.state.clock, signed_in_user(request), path_int(request, "pack_id"),
+        request.state["clock"], signed_in_user(request), path_int(request, "pack_id"),
         approve=body.approve, note=body.note,
         compliance=await compliance_engine(request),
     )
-    return respond(await describe(pack.campaign_id))  # type: ignore[attr-defined]
+    return respond(await describe(pack.campaign_id))
 
 
-async def override_warning(request: Request) -> Response:
+async def override_warning(request: AppRequest) -> Response:
     body = await parse_body(request, OverrideRequest)
     made = await overrides.override_warning(
-        request.state.clock, signed_in_user(request), path_int(request, "variant_id"), rule=body.rule,
+        request.state["clock"], signed_in_user(request), path_int(request, "variant_id"), rule=body.rule,
         start=body.span[0], end=body.span[1], reason=body.reason, compliance=await compliance_engine(request),
     )
     return respond(OverrideOut.of(made), status=201)
 
 
-async def launch_campaign(request: Request) -> Response:
+async def launch_campaign(request: AppRequest) -> Response:
     campaign = await service.launch_campaign(
-        request.state.clock, signed_in_user(request), path_int(request, "campaign_id")
+        request.state["clock"], signed_in_user(request), path_int(request, "campaign_id")
     )
-    await request.state.brand_publisher.publish_campaign(campaign.id)
+    await request.state["brand_publisher"].publish_campaign(campaign.id)
     return respond(await describe(campaign.id))
 
 
-async def feature_post(request: Request) -> Response:
+async def feature_post(request: AppRequest) -> Response:
     body = await parse_body(request, FeatureRequest)
     post = await service.set_featured(
-        request.state.clock, signed_in_user(request), path_int(request, "post_id"), body.featured
+        request.state["clock"], signed_in_user(request), path_int(request, "post_id"), body.featured
     )
     return respond(PostOut.of(post, list(await post.variants.all())))
 

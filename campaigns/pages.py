@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from starlette.datastructures import FormData
-from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -31,6 +30,7 @@ from advocacy.programme.segments import (
 )
 from advocacy.programme.targeting import audience_of
 from advocacy.shares.readback import campaign_readback
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import overrides, service
@@ -108,10 +108,10 @@ def can_review(user: User) -> bool:
 
 
 async def studio_page(
-    request: Request, *, status: int = 200, error: str | None = None, form: CampaignForm | None = None
+    request: AppRequest, *, status: int = 200, error: str | None = None, form: CampaignForm | None = None
 ) -> Response:
     user = signed_in_user(request)
-    now = request.state.clock.now()
+    now = request.state["clock"].now()
     campaigns = await Campaign.all().order_by("-starts_at", "-id").prefetch_related("packs")
     return render(
         request,
@@ -129,18 +129,18 @@ async def studio_page(
     )
 
 
-async def studio(request: Request) -> Response:
+async def studio(request: AppRequest) -> Response:
     return await studio_page(request)
 
 
-async def create_campaign(request: Request) -> Response:
+async def create_campaign(request: AppRequest) -> Response:
     user = signed_in_user(request)
     values = CampaignForm.of(await request.form())
     try:
         # Checked before the campaign exists, so a refused audience leaves nothing half-made.
         segment_ids = await checked_segment_ids(values.segment_ids)
         campaign = await service.create_campaign(
-            request.state.clock,
+            request.state["clock"],
             user,
             name=values.name,
             description=values.description,
@@ -148,7 +148,7 @@ async def create_campaign(request: Request) -> Response:
             ends_at=parse_local(values.ends_at, user, field="ends_at", label="end"),
         )
         if segment_ids:
-            await set_campaign_segments(request.state.clock, user, campaign.id, segment_ids)
+            await set_campaign_segments(request.state["clock"], user, campaign.id, segment_ids)
     except DomainError as error:
         return await studio_page(request, status=error.status_code, error=error.message, form=values)
     flash(request, f"Campaign “{campaign.name}” created. Add posts to its content pack, then submit it.")
@@ -156,7 +156,7 @@ async def create_campaign(request: Request) -> Response:
 
 
 async def campaign_page(
-    request: Request,
+    request: AppRequest,
     campaign_id: int,
     *,
     status: int = 200,
@@ -232,18 +232,18 @@ def by_network(variants: list[MessageVariant]) -> list[tuple[str, list[MessageVa
     return [(names.get(network, network), grouped[network]) for network in sorted(grouped)]
 
 
-async def campaign(request: Request) -> Response:
+async def campaign(request: AppRequest) -> Response:
     return await campaign_page(request, path_int(request, "campaign_id"))
 
 
 PackAction = Callable[[User, ContentPack, FormData], Awaitable[str]]
 
 
-async def on_pack(request: Request, where: str, action: PackAction) -> Response:
+async def on_pack(request: AppRequest, where: str, action: PackAction) -> Response:
     """Run one studio action on a pack; back to its campaign with a notice, or with the error inline."""
     user = signed_in_user(request)
     pack = await service.get_pack(path_int(request, "pack_id"))
-    campaign_id: int = pack.campaign_id  # type: ignore[attr-defined]
+    campaign_id: int = pack.campaign_id
     form = await request.form()
     try:
         notice = await action(user, pack, form)
@@ -261,17 +261,17 @@ async def on_pack(request: Request, where: str, action: PackAction) -> Response:
     return RedirectResponse(f"/studio/campaigns/{campaign_id}", status_code=303)
 
 
-async def create_post(request: Request) -> Response:
+async def create_post(request: AppRequest) -> Response:
     async def add(user: User, pack: ContentPack, form: FormData) -> str:
         values = PostForm.of(form)
         preview = None
         if values.fetch_preview and values.url.startswith(("http://", "https://")):
             preview = await fetch_link_preview(
-                request.state.networks.http, values.url,
-                allow_private=request.state.settings.link_preview_private_addresses,
+                request.state["networks"].http, values.url,
+                allow_private=request.state["settings"].link_preview_private_addresses,
             )
         post = await service.add_post(
-            request.state.clock, user, pack.id, title=values.title, url=values.url,
+            request.state["clock"], user, pack.id, title=values.title, url=values.url,
             messages=values.messages(), compliance=await compliance_engine(request),
             brand_ref_linkedin=values.brand_ref_linkedin, brand_ref_x=values.brand_ref_x,
             link_preview=preview.as_dict() if preview else None,
@@ -282,23 +282,24 @@ async def create_post(request: Request) -> Response:
     return await on_pack(request, "post", add)
 
 
-async def submit_pack(request: Request) -> Response:
+async def submit_pack(request: AppRequest) -> Response:
     async def submit(user: User, pack: ContentPack, form: FormData) -> str:
         await service.submit_pack(
-            request.state.clock, user, pack.id, compliance=await compliance_engine(request)
+            request.state["clock"], user, pack.id, compliance=await compliance_engine(request)
         )
         return f"“{pack.title}” is with the reviewers now."
 
     return await on_pack(request, "submit", submit)
 
 
-async def review_pack(request: Request) -> Response:
+async def review_pack(request: AppRequest) -> Response:
     async def review(user: User, pack: ContentPack, form: FormData) -> str:
         decision = form_text(form, "decision")
         if decision not in ("approve", "changes"):
             raise InvalidInput("Choose Approve or Request changes.", {"field": "decision"})
         await service.review_pack(
-            request.state.clock, user, pack.id, approve=decision == "approve", note=form_text(form, "note"),
+            request.state["clock"], user, pack.id, approve=decision == "approve",
+            note=form_text(form, "note"),
             compliance=await compliance_engine(request),
         )
         if decision == "approve":
@@ -308,17 +309,17 @@ async def review_pack(request: Request) -> Response:
     return await on_pack(request, "review", review)
 
 
-async def launch_campaign(request: Request) -> Response:
+async def launch_campaign(request: AppRequest) -> Response:
     user = signed_in_user(request)
     campaign_id = path_int(request, "campaign_id")
     try:
-        launched = await service.launch_campaign(request.state.clock, user, campaign_id)
+        launched = await service.launch_campaign(request.state["clock"], user, campaign_id)
     except DomainError as error:
         return await campaign_page(
             request, campaign_id, status=error.status_code, error=("launch", error.message)
         )
     # After the launch committed, like the API: the brand's own posts are the baseline to compare with.
-    brand_posts = await request.state.brand_publisher.publish_campaign(launched.id)
+    brand_posts = await request.state["brand_publisher"].publish_campaign(launched.id)
     flash(
         request,
         f"“{launched.name}” is launched: its posts are in ambassadors' feeds, "
@@ -327,7 +328,7 @@ async def launch_campaign(request: Request) -> Response:
     return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
 
 
-async def check_messages(request: Request) -> Response:
+async def check_messages(request: AppRequest) -> Response:
     """While the editor types: each message's length against its network's limit and its findings."""
     form = await request.form()
     network = form_text(form, "network")
@@ -350,25 +351,25 @@ async def check_messages(request: Request) -> Response:
     return JSONResponse({"messages": messages, "policy_version": engine.policy.version})
 
 
-async def archive_pack(request: Request) -> Response:
+async def archive_pack(request: AppRequest) -> Response:
     async def archive(user: User, pack: ContentPack, form: FormData) -> str:
-        await service.archive_pack(request.state.clock, user, pack.id)
+        await service.archive_pack(request.state["clock"], user, pack.id)
         return f"“{pack.title}” is archived: it left the feed and its queued shares were cancelled."
 
     return await on_pack(request, "lifecycle", archive)
 
 
-async def set_expiry(request: Request) -> Response:
+async def set_expiry(request: AppRequest) -> Response:
     async def expiry(user: User, pack: ContentPack, form: FormData) -> str:
         raw = form_text(form, "expires_at")
         moment = parse_local(raw, user, field="expires_at", label="expiry") if raw else None
-        await service.set_pack_expiry(request.state.clock, user, pack.id, moment)
+        await service.set_pack_expiry(request.state["clock"], user, pack.id, moment)
         return f"“{pack.title}” now expires {'at the time you set' if moment else 'never'}."
 
     return await on_pack(request, "lifecycle", expiry)
 
 
-async def feature_post(request: Request) -> Response:
+async def feature_post(request: AppRequest) -> Response:
     user = signed_in_user(request)
     post = await Post.get_or_none(id=path_int(request, "post_id")).select_related("pack")
     if post is None:
@@ -377,16 +378,16 @@ async def feature_post(request: Request) -> Response:
     featured = form_text(form, "featured") == "1"
 
     async def feature() -> str:
-        await service.set_featured(request.state.clock, user, post.id, featured)
+        await service.set_featured(request.state["clock"], user, post.id, featured)
         if featured:
             return f"“{post.title}” is featured: it comes first in ambassadors' feeds."
         return f"“{post.title}” is no longer featured."
 
-    return await on_variant_action(request, post.pack.campaign_id, feature)  # type: ignore[attr-defined]
+    return await on_variant_action(request, post.pack.campaign_id, feature)
 
 
 async def on_variant_action(
-    request: Request, campaign_id: int, action: Callable[[], Awaitable[str]]
+    request: AppRequest, campaign_id: int, action: Callable[[], Awaitable[str]]
 ) -> Response:
     """Run a correction action; back to the campaign with a notice, or with the error shown inline."""
     try:
@@ -400,7 +401,7 @@ async def on_variant_action(
     return RedirectResponse(f"/studio/campaigns/{campaign_id}", status_code=303)
 
 
-async def propose_correction(request: Request) -> Response:
+async def propose_correction(request: AppRequest) -> Response:
     user = signed_in_user(request)
     variant_id = path_int(request, "variant_id")
     variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
@@ -410,15 +411,15 @@ async def propose_correction(request: Request) -> Response:
 
     async def propose() -> str:
         await service.propose_correction(
-            request.state.clock, user, variant.id, text=form_text(form, "text"),
+            request.state["clock"], user, variant.id, text=form_text(form, "text"),
             reason=form_text(form, "reason"), compliance=await compliance_engine(request),
         )
         return "The correction is waiting for a reviewer; the message keeps its approved text until then."
 
-    return await on_variant_action(request, variant.post.pack.campaign_id, propose)  # type: ignore[attr-defined]
+    return await on_variant_action(request, variant.post.pack.campaign_id, propose)
 
 
-async def edit_message(request: Request) -> Response:
+async def edit_message(request: AppRequest) -> Response:
     user = signed_in_user(request)
     variant_id = path_int(request, "variant_id")
     variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
@@ -427,14 +428,14 @@ async def edit_message(request: Request) -> Response:
     form = await request.form()
 
     async def edit() -> str:
-        await service.edit_message(request.state.clock, user, variant.id, text=form_text(form, "text"),
+        await service.edit_message(request.state["clock"], user, variant.id, text=form_text(form, "text"),
                                    compliance=await compliance_engine(request))
         return "The message is saved."
 
-    return await on_variant_action(request, variant.post.pack.campaign_id, edit)  # type: ignore[attr-defined]
+    return await on_variant_action(request, variant.post.pack.campaign_id, edit)
 
 
-async def review_correction(request: Request) -> Response:
+async def review_correction(request: AppRequest) -> Response:
     user = signed_in_user(request)
     correction = await Correction.get_or_none(id=path_int(request, "correction_id")).select_related(
         "variant__post__pack"
@@ -448,29 +449,29 @@ async def review_correction(request: Request) -> Response:
         if decision not in ("approve", "reject"):
             raise InvalidInput("Choose Approve or Reject.", {"field": "decision"})
         await service.review_correction(
-            request.state.clock, user, correction.id, approve=decision == "approve",
+            request.state["clock"], user, correction.id, approve=decision == "approve",
             note=form_text(form, "note"), compliance=await compliance_engine(request),
-            links=request.state.links,
+            links=request.state["links"],
         )
         if decision == "approve":
             return "The correction is approved; ambassadors who shared the message are told."
         return "The correction is rejected."
 
     pack = correction.variant.post.pack
-    return await on_variant_action(request, pack.campaign_id, review)  # type: ignore[attr-defined]
+    return await on_variant_action(request, pack.campaign_id, review)
 
 
-async def override_warning(request: Request) -> Response:
+async def override_warning(request: AppRequest) -> Response:
     """A reviewer accepts one warning on a message, with their reason; refused inline otherwise."""
     variant_id = path_int(request, "variant_id")
     variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
     if variant is None:
         raise NotFound("There is no such message.")
-    campaign_id: int = variant.post.pack.campaign_id  # type: ignore[attr-defined]
+    campaign_id: int = variant.post.pack.campaign_id
     form = await request.form()
     try:
         await overrides.override_warning(
-            request.state.clock, signed_in_user(request), variant.id, rule=form_text(form, "rule"),
+            request.state["clock"], signed_in_user(request), variant.id, rule=form_text(form, "rule"),
             start=form_int(form, "start"), end=form_int(form, "end"), reason=form_text(form, "reason"),
             compliance=await compliance_engine(request),
         )

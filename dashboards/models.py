@@ -151,7 +151,7 @@ class EmvFormula(Model):
     id = fields.IntField(primary_key=True)
     version = fields.IntField(unique=True)
     currency = fields.CharField(max_length=3)
-    rates: dict[str, dict[str, float]] = fields.JSONField()  # type: ignore[assignment]
+    rates: dict[str, dict[str, float]] = fields.JSONField()
     note = fields.TextField(default="")
     created_at = fields.DatetimeField()
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.accounts import service
 from advocacy.accounts.schemas import AccountNoticeOut, AccountsOut, ConnectedAccountOut
 from advocacy.api import ApiRoute, path_int, respond
 from advocacy.auth import signed_in_user
+from advocacy.state import AppRequest
 
 
-async def list_accounts(request: Request) -> Response:
+async def list_accounts(request: AppRequest) -> Response:
     user = signed_in_user(request)
     return respond(AccountsOut(
         accounts=[ConnectedAccountOut.of(a) for a in await service.accounts_of(user)],
@@ -19,9 +19,9 @@ async def list_accounts(request: Request) -> Response:
     ))
 
 
-async def disconnect_account(request: Request) -> Response:
+async def disconnect_account(request: AppRequest) -> Response:
     account = await service.disconnect_own(
-        request.state.clock, request.state.networks, signed_in_user(request),
+        request.state["clock"], request.state["networks"], signed_in_user(request),
         path_int(request, "account_id"),
     )
     return respond(ConnectedAccountOut.of(account))

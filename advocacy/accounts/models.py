@@ -43,8 +43,8 @@ class SocialAccount(Model):
     status_reason = fields.TextField(default="")
     connected_at = fields.DatetimeField()
     # OAuth tokens, Fernet-encrypted with the token key from settings (see accounts/tokens.py).
-    access_token_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
-    refresh_token_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
+    access_token_encrypted: str | None = fields.TextField(null=True)
+    refresh_token_encrypted: str | None = fields.TextField(null=True)
     token_expires_at = fields.DatetimeField(null=True)
     # A rate-limited account is parked: none of its shares is tried before this time.
     parked_until = fields.DatetimeField(null=True)
@@ -104,7 +104,7 @@ class ConnectAttempt(Model):
     network = fields.CharField(max_length=16)
     state_hash = fields.CharField(max_length=64, unique=True)
     session_hash = fields.CharField(max_length=64)
-    code_verifier_encrypted: str | None = fields.TextField(null=True)  # type: ignore[assignment]
+    code_verifier_encrypted: str | None = fields.TextField(null=True)
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -12,14 +11,15 @@ from advocacy.accounts.oauth import AccountConnector, is_configured
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
 from advocacy.errors import DomainError
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 
 
 async def accounts_page(
-    request: Request, *, status: int = 200, error: str | None = None, confirm: int | None = None
+    request: AppRequest, *, status: int = 200, error: str | None = None, confirm: int | None = None
 ) -> Response:
     user = signed_in_user(request)
-    settings = request.state.settings
+    settings = request.state["settings"]
     return render(
         request, "accounts.html", status=status, error=error,
         accounts=await service.accounts_of(user),
@@ -31,19 +31,19 @@ async def accounts_page(
     )
 
 
-async def accounts(request: Request) -> Response:
+async def accounts(request: AppRequest) -> Response:
     # ?disconnect=<id> asks for confirmation before the account is disconnected.
     confirm = request.query_params.get("disconnect", "")
     wanted = int(confirm) if confirm.isdigit() and len(confirm) < 10 else None
     return await accounts_page(request, confirm=wanted)
 
 
-def _connector(request: Request) -> AccountConnector:
-    connector: AccountConnector = request.state.account_connector
+def _connector(request: AppRequest) -> AccountConnector:
+    connector = request.state["account_connector"]
     return connector
 
 
-async def connect(request: Request) -> Response:
+async def connect(request: AppRequest) -> Response:
     user = signed_in_user(request)
     network = request.path_params["network"]
     try:
@@ -55,7 +55,7 @@ async def connect(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-async def callback(request: Request) -> Response:
+async def callback(request: AppRequest) -> Response:
     user = signed_in_user(request)
     network = request.path_params["network"]
     params = {k: request.query_params.get(k, "")[:2000] for k in ("state", "code", "error")}
@@ -73,11 +73,11 @@ async def callback(request: Request) -> Response:
     return RedirectResponse("/accounts", status_code=303)
 
 
-async def disconnect(request: Request) -> Response:
+async def disconnect(request: AppRequest) -> Response:
     user = signed_in_user(request)
     try:
         account = await service.disconnect_own(
-            request.state.clock, request.state.networks, user, path_int(request, "account_id")
+            request.state["clock"], request.state["networks"], user, path_int(request, "account_id")
         )
     except DomainError as error:
         return await accounts_page(request, status=error.status_code, error=error.message)
@@ -86,10 +86,10 @@ async def disconnect(request: Request) -> Response:
     return RedirectResponse("/accounts", status_code=303)
 
 
-async def dismiss(request: Request) -> Response:
+async def dismiss(request: AppRequest) -> Response:
     user = signed_in_user(request)
     try:
-        await service.dismiss_notice(request.state.clock, user, path_int(request, "notice_id"))
+        await service.dismiss_notice(request.state["clock"], user, path_int(request, "notice_id"))
     except DomainError as error:
         return await accounts_page(request, status=error.status_code, error=error.message)
     return RedirectResponse("/accounts", status_code=303)

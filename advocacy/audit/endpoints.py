@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_query, respond
 from advocacy.audit.schemas import AuditEntryOut, AuditQuery
 from advocacy.audit.service import recent_entries
+from advocacy.state import AppRequest
 
 
-async def list_entries(request: Request) -> Response:
+async def list_entries(request: AppRequest) -> Response:
     query = parse_query(request, AuditQuery)
     entries = await recent_entries(query.limit, query.action)
     return respond([AuditEntryOut.of(entry) for entry in entries])

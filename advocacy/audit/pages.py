@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from advocacy.audit.service import entries_csv, recent_entries, record
 from advocacy.auth import client_address, signed_in_user
+from advocacy.state import AppRequest
 from advocacy.templating import render
 
 EXPORT_LIMIT = 100_000
 
 
-async def audit_log(request: Request) -> Response:
+async def audit_log(request: AppRequest) -> Response:
     action = request.query_params.get("action", "")[:64] or None
     return render(request, "audit.html", entries=await recent_entries(200, action), action=action or "")
 
 
-async def audit_export(request: Request) -> Response:
+async def audit_export(request: AppRequest) -> Response:
     entries = await recent_entries(EXPORT_LIMIT)
     # The export itself is an event worth knowing about.
-    await record(request.state.clock, signed_in_user(request), "audit.export", "audit-log",
+    await record(request.state["clock"], signed_in_user(request), "audit.export", "audit-log",
                  {"entries": len(entries)}, address=client_address(request))
     return Response(entries_csv(entries), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'})

@@ -8,11 +8,10 @@ at once (`forget`). Versions are never edited, so a number always names the same
 
 from __future__ import annotations
 
-from starlette.requests import Request
-
 from advocacy.compliance import versions
 from advocacy.compliance.engine import ComplianceEngine
 from advocacy.settings import Settings
+from advocacy.state import AppRequest
 
 
 class CurrentPolicy:
@@ -33,7 +32,7 @@ class CurrentPolicy:
         self._engine = None
 
 
-async def compliance_engine(request: Request) -> ComplianceEngine:
+async def compliance_engine(request: AppRequest) -> ComplianceEngine:
     """The engine that judges texts for this request: the organisation's current policy."""
-    current: CurrentPolicy = request.state.compliance
+    current = request.state["compliance"]
     return await current.engine()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, respond
@@ -15,6 +14,7 @@ from advocacy.compliance.current import compliance_engine
 from advocacy.compliance.engine import Purpose
 from advocacy.compliance.findings import Finding
 from advocacy.compliance.schemas import PolicyIn, PolicyOut, PolicyVersionOut
+from advocacy.state import AppRequest
 
 
 class CheckRequest(BaseModel):
@@ -52,26 +52,26 @@ def check_result(findings: list[Finding], policy_version: int) -> CheckResult:
     )
 
 
-async def check(request: Request) -> Response:
+async def check(request: AppRequest) -> Response:
     body = await parse_body(request, CheckRequest)
     engine = await compliance_engine(request)
     findings = engine.check(body.text, body.network, body.purpose)
     return respond(check_result(findings, engine.policy.version))
 
 
-async def policy_overview(request: Request) -> Response:
-    settings = request.state.settings
+async def policy_overview(request: AppRequest) -> Response:
+    settings = request.state["settings"]
     number, draft = await versions.current_draft(settings)
     return respond(PolicyOut.of(number, draft, await versions.history(settings)))
 
 
-async def save_policy(request: Request) -> Response:
-    settings = request.state.settings
+async def save_policy(request: AppRequest) -> Response:
+    settings = request.state["settings"]
     body = await parse_body(request, PolicyIn)
     draft = versions.parse_draft(body.lists(), body.severities, settings.compliance_phone_region or "US")
-    created = await versions.save_version(request.state.clock, signed_in_user(request), draft, body.note,
+    created = await versions.save_version(request.state["clock"], signed_in_user(request), draft, body.note,
                                           settings, base_version=body.base_version)
-    request.state.compliance.forget()
+    request.state["compliance"].forget()
     entry = next(item for item in await versions.history(settings) if item.version.id == created.id)
     return respond(PolicyVersionOut.of(entry), status=201)
 

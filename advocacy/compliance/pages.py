@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from starlette.datastructures import FormData
-from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -18,6 +17,7 @@ from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.versions import FIELD_LABELS, LIST_FIELDS, PolicyDraft
 from advocacy.errors import DomainError
 from advocacy.forms import form_text
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 
 NETWORKS = (("linkedin", "LinkedIn"), ("x", "X"))
@@ -31,19 +31,19 @@ def typed_severities(form: FormData) -> dict[str, str]:
     return {entry.name: value for entry in RULES if (value := form_text(form, f"severity_{entry.name}"))}
 
 
-def region(request: Request) -> str:
-    return request.state.settings.compliance_phone_region or "US"
+def region(request: AppRequest) -> str:
+    return request.state["settings"].compliance_phone_region or "US"
 
 
-def draft_from(request: Request, form: FormData) -> PolicyDraft:
+def draft_from(request: AppRequest, form: FormData) -> PolicyDraft:
     return versions.parse_draft(typed_lists(form), typed_severities(form), region(request))
 
 
 async def policy_page(
-    request: Request, *, status: int = 200, error: str | None = None,
+    request: AppRequest, *, status: int = 200, error: str | None = None,
     problems: Mapping[str, str] | None = None, form: FormData | None = None,
 ) -> Response:
-    settings = request.state.settings
+    settings = request.state["settings"]
     number, current = await versions.current_draft(settings)
     if form is not None:  # back with an error: everything as it was typed
         lists = {name: form_text(form, name) for name in LIST_FIELDS}
@@ -62,28 +62,28 @@ async def policy_page(
     )
 
 
-async def policy_view(request: Request) -> Response:
+async def policy_view(request: AppRequest) -> Response:
     return await policy_page(request)
 
 
-async def policy_save(request: Request) -> Response:
+async def policy_save(request: AppRequest) -> Response:
     form = await request.form()
     base = form_text(form, "base_version").strip()
     try:
         draft = draft_from(request, form)
         created = await versions.save_version(
-            request.state.clock, signed_in_user(request), draft, form_text(form, "note"),
-            request.state.settings, base_version=int(base) if base.isdigit() else None,
+            request.state["clock"], signed_in_user(request), draft, form_text(form, "note"),
+            request.state["settings"], base_version=int(base) if base.isdigit() else None,
         )
     except DomainError as error:
         return await policy_page(request, status=error.status_code, error=error.message,
                                  problems=error.details.get("problems"), form=form)
-    request.state.compliance.forget()
+    request.state["compliance"].forget()
     flash(request, f"Version {created.version} of the compliance policy is saved and in use.")
     return RedirectResponse("/admin/compliance", status_code=303)
 
 
-async def policy_try(request: Request) -> Response:
+async def policy_try(request: AppRequest) -> Response:
     """While the admin edits: the text in the try box judged by the policy as drafted on the page."""
     form = await request.form()
     text = form_text(form, "try_text")[:10_000]
@@ -96,7 +96,7 @@ async def policy_try(request: Request) -> Response:
     except DomainError as error:
         return JSONResponse({"error": error.message, "problems": error.details.get("problems", {})},
                             status_code=error.status_code)
-    base = CompliancePolicy.from_settings(request.state.settings)
+    base = CompliancePolicy.from_settings(request.state["settings"])
     findings = engine_for_policy(draft.policy(base, version=0)).check(text, network, purpose)
     return JSONResponse({
         "ok": not any(finding.blocks for finding in findings),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from advocacy.links.service import follow
+from advocacy.state import AppRequest, AppState
 
 # What starlette's RedirectResponse leaves unquoted in a Location.
 LOCATION_SAFE = ":/%#?=@[]!$&'()*+,;"
@@ -19,15 +19,15 @@ NOT_FOUND = (
 )
 
 
-async def follow_link(request: Request) -> Response:
+async def follow_link(request: AppRequest) -> Response:
     return await answer(request, request.path_params["slug"])
 
 
-async def answer(request: Request, slug: str) -> Response:
+async def answer(request: AppRequest, slug: str) -> Response:
     target = await follow(
-        request.state.link_resolver, request.state.click_buffer,
-        salts=request.state.visitor_salts, slug=slug,
-        day=request.state.clock.now().date(), address=request.client.host if request.client else "",
+        request.state["link_resolver"], request.state["click_buffer"],
+        salts=request.state["visitor_salts"], slug=slug,
+        day=request.state["clock"].now().date(), address=request.client.host if request.client else "",
         user_agent=request.headers.get("user-agent", ""), method=request.method,
     )
     if target is None:
@@ -70,7 +70,7 @@ class ShortLinkFastPath:
         await self.app(scope, receive, send)
 
     async def redirect(self, scope: Scope, receive: Receive, send: Send, slug: str) -> None:
-        state = scope["state"]
+        state: AppState = scope["state"]
         user_agent = ""
         for name, value in scope["headers"]:
             if name == b"user-agent":

@@ -5,7 +5,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 
-async def partition(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+async def partition(apps, schema_editor) -> None:
     from dashboards.collection.partitions import PARTITION_TABLE
 
     client = schema_editor.client

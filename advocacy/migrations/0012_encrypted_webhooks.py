@@ -6,7 +6,7 @@ from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
 
-async def encrypt_saved_addresses(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+async def encrypt_saved_addresses(apps, schema_editor) -> None:
     from advocacy.cipher import TokenCipher
     from advocacy.settings import get_settings
 

@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
-async def fill_from_rollups(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+async def fill_from_rollups(apps, schema_editor) -> None:
     from dashboards.collection.ingest import totals_from_rollups
 
     client = schema_editor.client

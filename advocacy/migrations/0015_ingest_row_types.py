@@ -23,7 +23,7 @@ ROW_TYPES = (
 )
 
 
-async def create_row_types(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+async def create_row_types(apps, schema_editor) -> None:
     client = schema_editor.client
     if client.capabilities.dialect != "postgres":
         return

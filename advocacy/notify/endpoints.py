@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, parse_query, path_int, respond
@@ -15,34 +14,35 @@ from advocacy.notify.schemas import (
     NotificationPreferencesOut,
     OutboxQuery,
 )
+from advocacy.state import AppRequest
 
 
-async def list_notifications(request: Request) -> Response:
+async def list_notifications(request: AppRequest) -> Response:
     return respond([NotificationOut.of(n) for n in await service.inbox_of(signed_in_user(request))])
 
 
-async def get_preferences(request: Request) -> Response:
+async def get_preferences(request: AppRequest) -> Response:
     preference = await service.preference_of(signed_in_user(request))
-    addresses = service.WebhookAddresses.of(request.state.settings, preference)
+    addresses = service.WebhookAddresses.of(request.state["settings"], preference)
     return respond(NotificationPreferencesOut.of(preference, addresses))
 
 
-async def set_preferences(request: Request) -> Response:
+async def set_preferences(request: AppRequest) -> Response:
     body = await parse_body(request, NotificationPreferencesIn)
     preference = await service.update_preferences(
-        request.state.clock, request.state.settings, signed_in_user(request), **body.model_dump()
+        request.state["clock"], request.state["settings"], signed_in_user(request), **body.model_dump()
     )
-    addresses = service.WebhookAddresses.of(request.state.settings, preference)
+    addresses = service.WebhookAddresses.of(request.state["settings"], preference)
     return respond(NotificationPreferencesOut.of(preference, addresses))
 
 
-async def list_outbox(request: Request) -> Response:
+async def list_outbox(request: AppRequest) -> Response:
     query = parse_query(request, OutboxQuery)
     return respond([DeliveryOut.of(d) for d in await outbox.deliveries(query.status, query.limit)])
 
 
-async def send_again(request: Request) -> Response:
-    delivery = await outbox.send_again(request.state.clock, signed_in_user(request),
+async def send_again(request: AppRequest) -> Response:
+    delivery = await outbox.send_again(request.state["clock"], signed_in_user(request),
                                        path_int(request, "delivery_id"))
     return respond(DeliveryOut.of(delivery))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -13,6 +12,7 @@ from advocacy.forms import form_text
 from advocacy.notify import outbox, service
 from advocacy.notify.models import Frequency
 from advocacy.notify.unsubscribe import user_id_of_token
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 
@@ -24,10 +24,10 @@ FREQUENCIES = [
 ]
 
 
-async def _page(request: Request, user: User, *, status: int = 200, values: dict[str, object] | None = None,
-                error: InvalidInput | None = None) -> Response:
+async def _page(request: AppRequest, user: User, *, status: int = 200,
+                values: dict[str, object] | None = None, error: InvalidInput | None = None) -> Response:
     preference = await service.preference_of(user)
-    addresses = service.WebhookAddresses.of(request.state.settings, preference)
+    addresses = service.WebhookAddresses.of(request.state["settings"], preference)
     shown = values or {
         "email_enabled": preference.email_enabled,
         "slack_webhook_url": addresses.slack,
@@ -40,19 +40,19 @@ async def _page(request: Request, user: User, *, status: int = 200, values: dict
         request, "notifications.html", status=status, values=shown, frequencies=FREQUENCIES,
         notices=notices, unread=unread, error=error.message if error else "",
         error_field=str(error.details.get("field", "")) if error else "",
-        sending=request.state.settings.notify_send,
+        sending=request.state["settings"].notify_send,
     )
     if status == 200 and unread:
         # Seen now: marked read after the page that shows them as new was drawn.
-        await service.mark_all_read(request.state.clock, user)
+        await service.mark_all_read(request.state["clock"], user)
     return response
 
 
-async def notifications_page(request: Request) -> Response:
+async def notifications_page(request: AppRequest) -> Response:
     return await _page(request, signed_in_user(request))
 
 
-async def notifications_save(request: Request) -> Response:
+async def notifications_save(request: AppRequest) -> Response:
     user = signed_in_user(request)
     form = await request.form()
     values: dict[str, object] = {
@@ -63,7 +63,7 @@ async def notifications_save(request: Request) -> Response:
     }
     try:
         await service.update_preferences(
-            request.state.clock, request.state.settings, user,
+            request.state["clock"], request.state["settings"], user,
             email_enabled=bool(values["email_enabled"]),
             slack_webhook_url=str(values["slack_webhook_url"]),
             teams_webhook_url=str(values["teams_webhook_url"]),
@@ -75,29 +75,29 @@ async def notifications_save(request: Request) -> Response:
     return RedirectResponse("/me/notifications", status_code=303)
 
 
-async def unsubscribe(request: Request) -> Response:
-    settings = request.state.settings
+async def unsubscribe(request: AppRequest) -> Response:
+    settings = request.state["settings"]
     user_id = user_id_of_token(settings, request.path_params["token"])
     person = await User.get_or_none(id=user_id) if user_id is not None else None
     if person is None:
         return render(request, "error.html", status=404, title="Link not valid",
                       message="This unsubscribe link is not valid. Sign in and choose your "
                               "notification settings instead.")
-    was_on = await service.unsubscribe_email(request.state.clock, person)
+    was_on = await service.unsubscribe_email(request.state["clock"], person)
     return render(request, "unsubscribed.html", email=person.email, was_on=was_on)
 
 
-async def outbox_page(request: Request) -> Response:
+async def outbox_page(request: AppRequest) -> Response:
     status = request.query_params.get("status") or None
     if status not in (None, "pending", "sending", "sent", "failed", "unconfirmed", "skipped"):
         status = None
     return render(request, "notify_outbox.html", counts=await outbox.outbox_counts(),
                   deliveries=await outbox.deliveries(status), shown_status=status,
-                  sending=request.state.settings.notify_send)
+                  sending=request.state["settings"].notify_send)
 
 
-async def outbox_send_again(request: Request) -> Response:
-    delivery = await outbox.send_again(request.state.clock, signed_in_user(request),
+async def outbox_send_again(request: AppRequest) -> Response:
+    delivery = await outbox.send_again(request.state["clock"], signed_in_user(request),
                                        path_int(request, "delivery_id"))
     flash(request, f"Delivery {delivery.id} will be sent again on the next run.")
     return RedirectResponse("/admin/notifications", status_code=303)

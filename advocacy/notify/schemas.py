@@ -41,7 +41,7 @@ class NotificationPreferencesOut(BaseModel):
         return cls(email_enabled=preference.email_enabled,
                    slack_webhook_url=addresses.slack,
                    teams_webhook_url=addresses.teams,
-                   frequency=preference.frequency.value)  # type: ignore[arg-type]
+                   frequency=preference.frequency.value)
 
 
 class NotificationPreferencesIn(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import MAX_ID, ApiRoute, parse_body, parse_query, path_int, respond
@@ -24,26 +23,27 @@ from advocacy.programme.schemas import (
     SegmentCreate,
     SegmentOut,
 )
+from advocacy.state import AppRequest
 from campaigns.models import Campaign
 
 
-async def invite(request: Request) -> Response:
+async def invite(request: AppRequest) -> Response:
     body = await parse_body(request, InvitationCreate)
     actor = signed_in_user(request)
-    settings = request.state.settings
-    user, token = await invitations.invite(request.state.clock, settings, actor,
+    settings = request.state["settings"]
+    user, token = await invitations.invite(request.state["clock"], settings, actor,
                                            invitations.Invitee(**body.model_dump()))
     sent = await invitations.send_invitation(settings, user, token, actor)
     return respond(InvitationOut(user_id=user.id, email=user.email, email_sent=sent), status=201)
 
 
-async def list_members(request: Request) -> Response:
+async def list_members(request: AppRequest) -> Response:
     query = parse_query(request, MembersQuery)
     rows, _ = await members.member_rows(query.status, query.page)
     return respond([MemberOut.of(row) for row in rows])
 
 
-async def get_guidelines(request: Request) -> Response:
+async def get_guidelines(request: AppRequest) -> Response:
     current = await guidelines.current_version()
     seen = await guidelines.acknowledged_version(signed_in_user(request))
     return respond(GuidelinesOut(
@@ -52,34 +52,34 @@ async def get_guidelines(request: Request) -> Response:
         acknowledged_version=seen))
 
 
-async def acknowledge(request: Request) -> Response:
+async def acknowledge(request: AppRequest) -> Response:
     body = await parse_body(request, Acknowledge)
     user = signed_in_user(request)
-    await guidelines.acknowledge(request.state.clock, user, body.version)
+    await guidelines.acknowledge(request.state["clock"], user, body.version)
     return await get_guidelines(request)
 
 
-async def _membership(user_status: str, request: Request, **extra: list[int]) -> Response:
+async def _membership(user_status: str, request: AppRequest, **extra: list[int]) -> Response:
     blockers = await sharing_blockers(signed_in_user(request))
     return respond(MembershipOut(status=user_status, sharing_blockers=[
         BlockerOut(message=b.message, link=b.link) for b in blockers], **extra))
 
 
-async def membership(request: Request) -> Response:
+async def membership(request: AppRequest) -> Response:
     return await _membership(members.status_of(signed_in_user(request)), request)
 
 
-async def opt_out(request: Request) -> Response:
+async def opt_out(request: AppRequest) -> Response:
     user = signed_in_user(request)
-    outcome = await consent.opt_out(request.state.clock, user, request.state.networks)
+    outcome = await consent.opt_out(request.state["clock"], user, request.state["networks"])
     return await _membership(members.status_of(user), request,
                              cancelled_share_ids=outcome.cancelled_share_ids,
                              disconnected_account_ids=outcome.disconnected_account_ids)
 
 
-async def opt_in(request: Request) -> Response:
+async def opt_in(request: AppRequest) -> Response:
     user = signed_in_user(request)
-    await consent.opt_in(request.state.clock, user)
+    await consent.opt_in(request.state["clock"], user)
     return await _membership(members.status_of(user), request)
 
 
@@ -88,25 +88,25 @@ def _segment_out(view: segments.SegmentView) -> SegmentOut:
                       conditions=view.conditions, members=view.members, campaigns=view.campaigns)
 
 
-async def list_segments(request: Request) -> Response:
+async def list_segments(request: AppRequest) -> Response:
     return respond([_segment_out(v) for v in await segments.segment_views()])
 
 
-async def create_segment(request: Request) -> Response:
+async def create_segment(request: AppRequest) -> Response:
     body = await parse_body(request, SegmentCreate)
     segment = await segments.save_segment(
-        request.state.clock, signed_in_user(request), name=body.name, match=body.match,
+        request.state["clock"], signed_in_user(request), name=body.name, match=body.match,
         conditions=[(c.kind, c.value) for c in body.conditions])
     view = next(v for v in await segments.segment_views() if v.segment.id == segment.id)
     return respond(_segment_out(view), status=201)
 
 
-async def set_campaign_segments(request: Request) -> Response:
+async def set_campaign_segments(request: AppRequest) -> Response:
     campaign_id = path_int(request, "campaign_id")
     body = await parse_body(request, CampaignSegmentsIn)
     if any(not 1 <= i <= MAX_ID for i in body.segment_ids):
         raise InvalidInput("Segment ids are positive numbers.", {"segment_ids": "out of range"})
-    chosen = await segments.set_campaign_segments(request.state.clock, signed_in_user(request),
+    chosen = await segments.set_campaign_segments(request.state["clock"], signed_in_user(request),
                                                   campaign_id, body.segment_ids)
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None:

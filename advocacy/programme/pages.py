@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.datastructures import FormData, UploadFile
-from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -14,23 +13,24 @@ from advocacy.forms import form_text
 from advocacy.programme import consent, guidelines, invitations, members, segments, training
 from advocacy.programme.gate import sharing_blockers
 from advocacy.programme.models import ConditionKind
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 
 DEFAULT_TITLE = "Social media guidelines"
 CONDITION_SLOTS = 4  # condition rows the segment form offers at once
 
 
-def _oidc_enabled(request: Request) -> bool:
-    return bool(request.state.settings.oidc_issuer)
+def _oidc_enabled(request: AppRequest) -> bool:
+    return bool(request.state["settings"].oidc_issuer)
 
 
 # --- joining ---------------------------------------------------------------------------------------
 
-async def join(request: Request, *, status: int = 200, error: str | None = None,
+async def join(request: AppRequest, *, status: int = 200, error: str | None = None,
                ticked: bool = False) -> Response:
     token = request.path_params["token"]
     try:
-        invitation = await invitations.invitation_for(request.state.clock, token)
+        invitation = await invitations.invitation_for(request.state["clock"], token)
     except InvalidInput as problem:
         return render(request, "join.html", status=410, invalid=problem.message)
     return render(request, "join.html", status=status, token=token, person=invitation.user, error=error,
@@ -38,12 +38,12 @@ async def join(request: Request, *, status: int = 200, error: str | None = None,
                   oidc=_oidc_enabled(request))
 
 
-async def join_submit(request: Request) -> Response:
+async def join_submit(request: AppRequest) -> Response:
     form = await request.form()
     ticked = form_text(form, "opt_in") == "yes"
     try:
         user = await invitations.accept(
-            request.state.clock, request.path_params["token"], password=form_text(form, "password"),
+            request.state["clock"], request.path_params["token"], password=form_text(form, "password"),
             password_again=form_text(form, "password_again"), opt_in=ticked,
             password_required=not _oidc_enabled(request))
     except InvalidInput as error:
@@ -58,7 +58,7 @@ async def join_submit(request: Request) -> Response:
 
 # --- guidelines ------------------------------------------------------------------------------------
 
-async def guidelines_page(request: Request, *, status: int = 200, error: str | None = None) -> Response:
+async def guidelines_page(request: AppRequest, *, status: int = 200, error: str | None = None) -> Response:
     user = signed_in_user(request)
     current = await guidelines.current_version()
     seen = await guidelines.acknowledged_version(user)
@@ -67,24 +67,24 @@ async def guidelines_page(request: Request, *, status: int = 200, error: str | N
                   history=await guidelines.versions())
 
 
-async def guidelines_view(request: Request) -> Response:
+async def guidelines_view(request: AppRequest) -> Response:
     return await guidelines_page(request)
 
 
-async def guidelines_acknowledge(request: Request) -> Response:
+async def guidelines_acknowledge(request: AppRequest) -> Response:
     form = await request.form()
     version = form_text(form, "version").strip()
     try:
         if not (version.isdigit() and len(version) < 9):
             raise InvalidInput("Reload the page and acknowledge the version shown.")
-        await guidelines.acknowledge(request.state.clock, signed_in_user(request), int(version))
+        await guidelines.acknowledge(request.state["clock"], signed_in_user(request), int(version))
     except DomainError as error:
         return await guidelines_page(request, status=error.status_code, error=error.message)
     flash(request, "Thank you: you acknowledged the guidelines.")
     return RedirectResponse("/feed", status_code=303)
 
 
-async def guidelines_edit(request: Request, *, status: int = 200, error: str | None = None,
+async def guidelines_edit(request: AppRequest, *, status: int = 200, error: str | None = None,
                           title: str | None = None, body: str | None = None) -> Response:
     current = await guidelines.current_version()
     return render(request, "guidelines_edit.html", status=status, error=error, current=current,
@@ -92,15 +92,15 @@ async def guidelines_edit(request: Request, *, status: int = 200, error: str | N
                   body=body if body is not None else (current.body if current else ""))
 
 
-async def guidelines_edit_view(request: Request) -> Response:
+async def guidelines_edit_view(request: AppRequest) -> Response:
     return await guidelines_edit(request)
 
 
-async def guidelines_publish(request: Request) -> Response:
+async def guidelines_publish(request: AppRequest) -> Response:
     form = await request.form()
     title, body = form_text(form, "title"), form_text(form, "body")
     try:
-        created = await guidelines.publish_version(request.state.clock, signed_in_user(request),
+        created = await guidelines.publish_version(request.state["clock"], signed_in_user(request),
                                                    title=title, body=body)
     except DomainError as error:
         return await guidelines_edit(request, status=error.status_code, error=error.message, title=title,
@@ -112,13 +112,13 @@ async def guidelines_publish(request: Request) -> Response:
 
 # --- training --------------------------------------------------------------------------------------
 
-async def training_list(request: Request) -> Response:
+async def training_list(request: AppRequest) -> Response:
     user = signed_in_user(request)
     return render(request, "training.html", modules=await training.modules(),
                   done=await training.completed_ids(user))
 
 
-async def training_module(request: Request) -> Response:
+async def training_module(request: AppRequest) -> Response:
     user = signed_in_user(request)
     found = await training.module(path_int(request, "module_id"))
     return render(request, "training_module.html", module=found,
@@ -126,16 +126,16 @@ async def training_module(request: Request) -> Response:
                   done=found.id in await training.completed_ids(user))
 
 
-async def training_complete(request: Request) -> Response:
+async def training_complete(request: AppRequest) -> Response:
     found = await training.module(path_int(request, "module_id"))
-    await training.complete(request.state.clock, signed_in_user(request), found.id)
+    await training.complete(request.state["clock"], signed_in_user(request), found.id)
     flash(request, f"“{found.title}” is complete.")
     return RedirectResponse("/training", status_code=303)
 
 
-async def training_required(request: Request) -> Response:
+async def training_required(request: AppRequest) -> Response:
     form = await request.form()
-    found = await training.set_required(request.state.clock, signed_in_user(request),
+    found = await training.set_required(request.state["clock"], signed_in_user(request),
                                         path_int(request, "module_id"), form_text(form, "required") == "yes")
     flash(request, f"“{found.title}” is {'now required before sharing' if found.required else 'optional'}.")
     return RedirectResponse("/training", status_code=303)
@@ -143,16 +143,16 @@ async def training_required(request: Request) -> Response:
 
 # --- my membership ---------------------------------------------------------------------------------
 
-async def my_programme(request: Request) -> Response:
+async def my_programme(request: AppRequest) -> Response:
     user = signed_in_user(request)
     return render(request, "my_programme.html", status_name=members.status_of(user),
                   history=await consent.consent_history(user), blockers=await sharing_blockers(user),
                   current=await guidelines.current_version())
 
 
-async def my_programme_leave(request: Request) -> Response:
+async def my_programme_leave(request: AppRequest) -> Response:
     user = signed_in_user(request)
-    outcome = await consent.opt_out(request.state.clock, user, request.state.networks)
+    outcome = await consent.opt_out(request.state["clock"], user, request.state["networks"])
     cancelled = len(outcome.cancelled_share_ids)
     flash(request, "You left the programme. "
                    + (f"{cancelled} waiting share{'s were' if cancelled != 1 else ' was'} cancelled; "
@@ -161,21 +161,21 @@ async def my_programme_leave(request: Request) -> Response:
     return RedirectResponse("/me/programme", status_code=303)
 
 
-async def my_programme_rejoin(request: Request) -> Response:
+async def my_programme_rejoin(request: AppRequest) -> Response:
     if form_text(await request.form(), "opt_in") != "yes":
         flash(request, "Nothing changed: tick the box to say you choose to join.")
         return RedirectResponse("/me/programme", status_code=303)
-    await consent.opt_in(request.state.clock, signed_in_user(request))
+    await consent.opt_in(request.state["clock"], signed_in_user(request))
     flash(request, "Welcome back! Reconnect an account to share again.")
     return RedirectResponse("/me/programme", status_code=303)
 
 
-async def my_programme_deidentify(request: Request) -> Response:
+async def my_programme_deidentify(request: AppRequest) -> Response:
     form = await request.form()
     if form_text(form, "confirm") != "yes":
         flash(request, "Nothing changed: tick the box to confirm the de-identification.")
         return RedirectResponse("/me/programme", status_code=303)
-    await consent.deidentify(request.state.clock, signed_in_user(request), request.state.networks)
+    await consent.deidentify(request.state["clock"], signed_in_user(request), request.state["networks"])
     request.session.clear()
     flash(request, "Your name and email were removed. Your account is closed.")
     return RedirectResponse("/login", status_code=303)
@@ -183,7 +183,7 @@ async def my_programme_deidentify(request: Request) -> Response:
 
 # --- programme admin -------------------------------------------------------------------------------
 
-async def programme_page(request: Request, *, status: int = 200, error: str | None = None,
+async def programme_page(request: AppRequest, *, status: int = 200, error: str | None = None,
                          entered: dict[str, str] | None = None,
                          imported: invitations.ImportOutcome | None = None) -> Response:
     wanted = request.query_params.get("status", "")
@@ -195,21 +195,21 @@ async def programme_page(request: Request, *, status: int = 200, error: str | No
     return render(request, "programme.html", status=status, rows=rows, counts=counts, error=error,
                   entered=entered or {}, imported=imported, wanted=wanted,
                   statuses=list(members.STATUS_FILTERS), page=page, pages=pages,
-                  invitation_days=request.state.settings.invitation_days)
+                  invitation_days=request.state["settings"].invitation_days)
 
 
-async def programme_view(request: Request) -> Response:
+async def programme_view(request: AppRequest) -> Response:
     return await programme_page(request)
 
 
-async def programme_invite(request: Request) -> Response:
+async def programme_invite(request: AppRequest) -> Response:
     form = await request.form()
     fields = ("email", "name", "department", "region", "timezone", "manager_email")
     entered = {name: form_text(form, name) for name in fields}
     actor = signed_in_user(request)
-    settings = request.state.settings
+    settings = request.state["settings"]
     try:
-        user, token = await invitations.invite(request.state.clock, settings, actor,
+        user, token = await invitations.invite(request.state["clock"], settings, actor,
                                                invitations.Invitee(**entered))
     except DomainError as error:
         return await programme_page(request, status=error.status_code, error=error.message, entered=entered)
@@ -220,16 +220,16 @@ async def programme_invite(request: Request) -> Response:
     return RedirectResponse("/programme", status_code=303)
 
 
-async def programme_import(request: Request) -> Response:
+async def programme_import(request: AppRequest) -> Response:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return await programme_page(request, status=400, error="Choose a CSV file to import.")
     data = await upload.read(invitations.MAX_IMPORT_BYTES + 1)
     actor = signed_in_user(request)
-    settings = request.state.settings
+    settings = request.state["settings"]
     try:
-        outcome = await invitations.import_csv(request.state.clock, settings, actor, data)
+        outcome = await invitations.import_csv(request.state["clock"], settings, actor, data)
     except InvalidInput as error:
         return await programme_page(request, status=400, error=error.message)
     if outcome.problems:
@@ -247,7 +247,7 @@ async def programme_import(request: Request) -> Response:
 
 # --- segments --------------------------------------------------------------------------------------
 
-async def segments_page(request: Request, *, status: int = 200, error: str | None = None,
+async def segments_page(request: AppRequest, *, status: int = 200, error: str | None = None,
                         entered: dict[str, object] | None = None) -> Response:
     return render(request, "segments.html", status=status, error=error,
                   segments=await segments.segment_views(),
@@ -258,7 +258,7 @@ async def segments_page(request: Request, *, status: int = 200, error: str | Non
                   regions=await segments.known_values("region"))
 
 
-async def segments_view(request: Request) -> Response:
+async def segments_view(request: AppRequest) -> Response:
     return await segments_page(request)
 
 
@@ -266,11 +266,11 @@ def _form_conditions(form: FormData) -> list[tuple[str, str]]:
     return [(form_text(form, f"kind_{i}"), form_text(form, f"value_{i}")) for i in range(CONDITION_SLOTS)]
 
 
-async def segments_create(request: Request) -> Response:
+async def segments_create(request: AppRequest) -> Response:
     form = await request.form()
     conditions = _form_conditions(form)
     try:
-        segment = await segments.save_segment(request.state.clock, signed_in_user(request),
+        segment = await segments.save_segment(request.state["clock"], signed_in_user(request),
                                               name=form_text(form, "name"), match=form_text(form, "match"),
                                               conditions=conditions)
     except DomainError as error:
@@ -280,9 +280,9 @@ async def segments_create(request: Request) -> Response:
     return RedirectResponse("/programme/segments", status_code=303)
 
 
-async def segments_delete(request: Request) -> Response:
+async def segments_delete(request: AppRequest) -> Response:
     try:
-        await segments.delete_segment(request.state.clock, signed_in_user(request),
+        await segments.delete_segment(request.state["clock"], signed_in_user(request),
                                       path_int(request, "segment_id"))
     except DomainError as error:
         return await segments_page(request, status=error.status_code, error=error.message)
@@ -290,7 +290,7 @@ async def segments_delete(request: Request) -> Response:
     return RedirectResponse("/programme/segments", status_code=303)
 
 
-async def segments_preview(request: Request) -> Response:
+async def segments_preview(request: AppRequest) -> Response:
     """The live count of the segment form: how many opted-in ambassadors a draft rule selects."""
     params = request.query_params
     raw = [(params.get(f"kind_{i}", ""), params.get(f"value_{i}", "")) for i in range(CONDITION_SLOTS)]
@@ -302,10 +302,10 @@ async def segments_preview(request: Request) -> Response:
     return JSONResponse({"count": count, "error": None})
 
 
-async def groups_create(request: Request) -> Response:
+async def groups_create(request: AppRequest) -> Response:
     form = await request.form()
     try:
-        group = await segments.create_group(request.state.clock, signed_in_user(request),
+        group = await segments.create_group(request.state["clock"], signed_in_user(request),
                                             form_text(form, "group_name"))
     except DomainError as error:
         return await segments_page(request, status=error.status_code, error=error.message)
@@ -313,11 +313,11 @@ async def groups_create(request: Request) -> Response:
     return RedirectResponse("/programme/segments#groups", status_code=303)
 
 
-async def groups_add(request: Request) -> Response:
+async def groups_add(request: AppRequest) -> Response:
     form = await request.form()
     emails = form_text(form, "emails").replace(",", "\n").replace(";", "\n").split("\n")
     try:
-        added, unknown = await segments.add_to_group(request.state.clock, signed_in_user(request),
+        added, unknown = await segments.add_to_group(request.state["clock"], signed_in_user(request),
                                                      path_int(request, "group_id"), emails)
     except DomainError as error:
         return await segments_page(request, status=error.status_code, error=error.message)
@@ -328,13 +328,13 @@ async def groups_add(request: Request) -> Response:
     return RedirectResponse("/programme/segments#groups", status_code=303)
 
 
-async def campaign_segments(request: Request) -> Response:
+async def campaign_segments(request: AppRequest) -> Response:
     """The studio campaign page's targeting form: which segments the campaign reaches."""
     campaign_id = path_int(request, "campaign_id")
     form = await request.form()
     chosen = [value for value in form.getlist("segment_id") if isinstance(value, str)]
     try:
-        await segments.set_campaign_segments(request.state.clock, signed_in_user(request), campaign_id,
+        await segments.set_campaign_segments(request.state["clock"], signed_in_user(request), campaign_id,
                                              await segments.checked_segment_ids(chosen))
     except DomainError as error:
         flash(request, error.message)

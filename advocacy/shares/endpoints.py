@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -26,23 +25,25 @@ from advocacy.shares.schemas import (
     SharingPreferencesIn,
     SharingPreferencesOut,
 )
+from advocacy.state import AppRequest, AppState
 from advocacy.users.models import User
 
 
 async def personal_feed(
-    request: Request, user: User, *, count_notices: bool = False
+    request: AppRequest, user: User, *, count_notices: bool = False
 ) -> feeds.PersonalFeed:
     """The posts the person may share, with their accounts, colleagues' counts and own shares."""
-    settings = request.state.settings
-    return await feeds.personal_feed(request.state.clock, user, show_names=settings.feed_show_colleague_names,
+    settings = request.state["settings"]
+    return await feeds.personal_feed(request.state["clock"], user,
+                                     show_names=settings.feed_show_colleague_names,
                                      cache_seconds=settings.feed_cache_seconds, count_notices=count_notices)
 
 
-def sharing_policy(request: Request) -> service.SharingPolicy:
-    return service.SharingPolicy.from_settings(request.state.settings)
+def sharing_policy(request: AppRequest) -> service.SharingPolicy:
+    return service.SharingPolicy.from_settings(request.state["settings"])
 
 
-async def feed(request: Request) -> Response:
+async def feed(request: AppRequest) -> Response:
     body = (await personal_feed(request, signed_in_user(request))).json()
     return Response(body, media_type="application/json")
 
@@ -80,7 +81,7 @@ class FeedFastPath:
         await self.app(scope, receive, send)
 
     async def answer(self, scope: Scope, send: Send, token: str) -> bool:
-        state = scope["state"]
+        state: AppState = scope["state"]
         settings = state["settings"]
         found = await feeds.token_feed(state["clock"], settings, token,
                                        show_names=settings.feed_show_colleague_names,
@@ -94,66 +95,66 @@ class FeedFastPath:
         return True
 
 
-async def feed_counts(request: Request) -> Response:
+async def feed_counts(request: AppRequest) -> Response:
     user = signed_in_user(request)
-    posts = await feeds.posts_for(request.state.clock, user,
-                                  cache_seconds=request.state.settings.feed_cache_seconds)
+    posts = await feeds.posts_for(request.state["clock"], user,
+                                  cache_seconds=request.state["settings"].feed_cache_seconds)
     counts = await feeds.colleague_counts(
-        user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
+        user, [post.id for post in posts], with_names=request.state["settings"].feed_show_colleague_names
     )
     return respond(FeedCounts(posts=counts))
 
 
-async def list_shares(request: Request) -> Response:
+async def list_shares(request: AppRequest) -> Response:
     return respond([ShareOut.of(s) for s in await service.shares_of(signed_in_user(request))])
 
 
-async def create_share(request: Request) -> Response:
+async def create_share(request: AppRequest) -> Response:
     body = await parse_body(request, ShareCreate)
     values = body.model_dump(exclude={"confirm_similar"})
     share = await service.create_share(
-        request.state.clock, signed_in_user(request), **values,
-        compliance=await compliance_engine(request), links=request.state.links,
+        request.state["clock"], signed_in_user(request), **values,
+        compliance=await compliance_engine(request), links=request.state["links"],
         policy=sharing_policy(request), nudge_similar=not body.confirm_similar,
     )
     return respond(ShareOut.of(share), status=201)
 
 
-async def move_share(request: Request) -> Response:
+async def move_share(request: AppRequest) -> Response:
     body = await parse_body(request, ShareMove)
     share = await service.move_share(
-        request.state.clock, signed_in_user(request), path_int(request, "share_id"),
+        request.state["clock"], signed_in_user(request), path_int(request, "share_id"),
         to=body.scheduled_at, auto=body.auto, policy=sharing_policy(request),
     )
     return respond(ShareOut.of(share))
 
 
-async def cancel_share(request: Request) -> Response:
+async def cancel_share(request: AppRequest) -> Response:
     share = await service.cancel_share(
-        request.state.clock, signed_in_user(request), path_int(request, "share_id")
+        request.state["clock"], signed_in_user(request), path_int(request, "share_id")
     )
     return respond(ShareOut.of(share))
 
 
-async def retry_shares(request: Request) -> Response:
+async def retry_shares(request: AppRequest) -> Response:
     body = await parse_body(request, ShareRetry)
     outcome = await service.retry_shares(
-        request.state.clock, signed_in_user(request),
+        request.state["clock"], signed_in_user(request),
         share_ids=body.share_ids, account_id=body.account_id,
     )
     return respond(ShareRetryOut(retried=outcome.retried, skipped=outcome.skipped))
 
 
-async def get_preferences(request: Request) -> Response:
+async def get_preferences(request: AppRequest) -> Response:
     user = signed_in_user(request)
     view = preferences.view_of(user, await preferences.sharing_hours(user))
     return respond(SharingPreferencesOut(**asdict(view)))
 
 
-async def set_preferences(request: Request) -> Response:
+async def set_preferences(request: AppRequest) -> Response:
     body = await parse_body(request, SharingPreferencesIn)
     view = await preferences.save_preferences(
-        request.state.clock, signed_in_user(request), start=body.start, end=body.end,
+        request.state["clock"], signed_in_user(request), start=body.start, end=body.end,
         days=body.days, daily_cap=body.daily_cap, timezone=body.timezone,
     )
     return respond(SharingPreferencesOut(**asdict(view)))

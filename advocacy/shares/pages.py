@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from starlette.datastructures import FormData
-from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -23,6 +22,7 @@ from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, ShareOut
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns.queries import notices_for
@@ -122,7 +122,7 @@ def default_form(post: ShareablePost, open_accounts: list[AccountOut], scheduled
 
 
 async def feed_page(
-    request: Request,
+    request: AppRequest,
     *,
     status: int = 200,
     page_error: str | None = None,
@@ -136,7 +136,7 @@ async def feed_page(
     personal = await personal_feed(request, user, count_notices=True)
     connected = [a for a in personal.accounts if a.status == "connected"]
     blockers = await sharing_blockers(user)
-    scheduled_at = default_time(user, request.state.clock.now())
+    scheduled_at = default_time(user, request.state["clock"].now())
     cards = []
     shown: set[int] = set()
     for post, my_networks, colleagues in personal.posts:
@@ -161,17 +161,17 @@ async def feed_page(
         request, "feed.html", status=status, cards=cards, accounts=personal.accounts, connected=connected,
         shares=shares, share_errors=dict([share_error]) if share_error else {}, page_error=page_error,
         zone=zone_of(user).key, network_name=network_name, can_share=can_share, sharing_blockers=blockers,
-        now_input=input_value(request.state.clock.now(), user), back="feed",
+        now_input=input_value(request.state["clock"].now(), user), back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user) if personal.notices else [],
     )
 
 
-async def feed(request: Request) -> Response:
+async def feed(request: AppRequest) -> Response:
     return await feed_page(request)
 
 
-async def share(request: Request) -> Response:
+async def share(request: AppRequest) -> Response:
     user = signed_in_user(request)
     form = await request.form()
     values = ShareForm.of(form)
@@ -193,7 +193,7 @@ async def share(request: Request) -> Response:
             values.when, service.ShareMode.NOW
         )
         created = await service.create_share(
-            request.state.clock,
+            request.state["clock"],
             user,
             post_id=post_id,
             account_id=account_id,
@@ -202,7 +202,7 @@ async def share(request: Request) -> Response:
             scheduled_at=scheduled_at,
             mode=mode,
             compliance=await compliance_engine(request),
-            links=request.state.links,
+            links=request.state["links"],
             policy=sharing_policy(request),
             nudge_similar=not values.confirm_similar,
         )
@@ -234,27 +234,27 @@ async def share(request: Request) -> Response:
 BACK_TO = {"feed": "/feed", "shares": "/me/shares"}
 
 
-async def back_with_error(request: Request, back: str, share_id: int, error: DomainError) -> Response:
+async def back_with_error(request: AppRequest, back: str, share_id: int, error: DomainError) -> Response:
     if back == "shares":
         return await my_shares_page(request, status=error.status_code, share_error=(share_id, error.message))
     return await feed_page(request, status=error.status_code, share_error=(share_id, error.message))
 
 
-async def cancel(request: Request) -> Response:
+async def cancel(request: AppRequest) -> Response:
     user = signed_in_user(request)
     share_id = int(request.path_params["share_id"])
     form = await request.form()
     back = form_text(form, "back") if form_text(form, "back") in BACK_TO else "feed"
     try:
         path_int(request, "share_id")  # refuses ids beyond the column's range, as "no such share"
-        cancelled = await service.cancel_share(request.state.clock, user, share_id)
+        cancelled = await service.cancel_share(request.state["clock"], user, share_id)
     except DomainError as error:
         return await back_with_error(request, back, share_id, error)
     flash(request, f"Your {network_name(cancelled.network)} share was cancelled; nothing was posted.")
     return RedirectResponse(BACK_TO[back], status_code=303)
 
 
-async def move(request: Request) -> Response:
+async def move(request: AppRequest) -> Response:
     """Move a queued share to a time typed in the person's zone, or let the planner place it again."""
     user = signed_in_user(request)
     share_id = int(request.path_params["share_id"])
@@ -267,7 +267,7 @@ async def move(request: Request) -> Response:
             form_text(form, "scheduled_at"), user, field="scheduled_at", label="new time"
         )
         moved = await service.move_share(
-            request.state.clock, user, share_id, to=to, auto=auto, policy=sharing_policy(request)
+            request.state["clock"], user, share_id, to=to, auto=auto, policy=sharing_policy(request)
         )
     except DomainError as error:
         return await back_with_error(request, back, share_id, error)
@@ -277,7 +277,7 @@ async def move(request: Request) -> Response:
 
 
 async def my_shares_page(
-    request: Request, *, status: int = 200, share_error: tuple[int, str] | None = None
+    request: AppRequest, *, status: int = 200, share_error: tuple[int, str] | None = None
 ) -> Response:
     user = signed_in_user(request)
     shares = [ShareOut.of(s) for s in await service.shares_of(user)]
@@ -288,21 +288,21 @@ async def my_shares_page(
         request, "my_shares.html", status=status, shares=shares,
         share_errors=dict([share_error]) if share_error else {}, page_error=page_error,
         zone=zone_of(user).key, network_name=network_name, back="shares",
-        now_input=input_value(request.state.clock.now(), user),
+        now_input=input_value(request.state["clock"].now(), user),
     )
 
 
-async def my_shares(request: Request) -> Response:
+async def my_shares(request: AppRequest) -> Response:
     return await my_shares_page(request)
 
 
-async def live_counts(request: Request) -> Response:
+async def live_counts(request: AppRequest) -> Response:
     """Colleagues' counts per post in the person's feed, for the page to refresh them in place."""
     user = signed_in_user(request)
-    posts = await feeds.posts_for(request.state.clock, user,
-                                  cache_seconds=request.state.settings.feed_cache_seconds)
+    posts = await feeds.posts_for(request.state["clock"], user,
+                                  cache_seconds=request.state["settings"].feed_cache_seconds)
     counts = await feeds.colleague_counts(
-        user, [post.id for post in posts], with_names=request.state.settings.feed_show_colleague_names
+        user, [post.id for post in posts], with_names=request.state["settings"].feed_show_colleague_names
     )
     texts = {str(post_id): counts_text(c.published, c.scheduled, c.names) for post_id, c in counts.items()}
     return JSONResponse({post_id: {"text": text} for post_id, text in texts.items()})
@@ -322,7 +322,7 @@ def counts_text(published: int, scheduled: int, names: list[str]) -> str:
 
 
 async def preferences_page(
-    request: Request, *, status: int = 200, error: str | None = None,
+    request: AppRequest, *, status: int = 200, error: str | None = None,
     values: preferences.PreferencesView | None = None,
 ) -> Response:
     user = signed_in_user(request)
@@ -333,11 +333,11 @@ async def preferences_page(
     )
 
 
-async def preferences_form(request: Request) -> Response:
+async def preferences_form(request: AppRequest) -> Response:
     return await preferences_page(request)
 
 
-async def preferences_save(request: Request) -> Response:
+async def preferences_save(request: AppRequest) -> Response:
     user = signed_in_user(request)
     form = await request.form()
     days_raw = [value for value in form.getlist("days") if isinstance(value, str)]
@@ -352,7 +352,7 @@ async def preferences_save(request: Request) -> Response:
         if len(entered.days) != len(days_raw):
             raise InvalidInput("Days are picked from the list.", {"field": "days"})
         await preferences.save_preferences(
-            request.state.clock, user, start=entered.start, end=entered.end, days=entered.days,
+            request.state["clock"], user, start=entered.start, end=entered.end, days=entered.days,
             daily_cap=entered.daily_cap, timezone=entered.timezone,
         )
     except DomainError as error:

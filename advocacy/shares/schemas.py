@@ -58,7 +58,7 @@ class ShareOut(BaseModel):
             id=share.id,
             post_id=share.post_id,  # type: ignore[attr-defined]
             post_title=share.post.title if isinstance(getattr(share, "post", None), Post) else "",
-            account_id=share.account_id,  # type: ignore[attr-defined]
+            account_id=share.account_id,
             network=share.network,
             text=share.text,
             status=share.status.value,

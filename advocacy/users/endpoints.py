@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import client_address, signed_in_user
+from advocacy.state import AppRequest
 from advocacy.users import service
 from advocacy.users.schemas import (
     LoginRequest,
@@ -19,38 +19,38 @@ from advocacy.users.schemas import (
 )
 
 
-async def login(request: Request) -> Response:
+async def login(request: AppRequest) -> Response:
     body = await parse_body(request, LoginRequest)
-    user = await service.sign_in(request.state.clock, request.state.settings, body.email, body.password,
+    user = await service.sign_in(request.state["clock"], request.state["settings"], body.email, body.password,
                                  client_address(request))
-    token = await service.issue_api_token(request.state.clock, user)
+    token = await service.issue_api_token(request.state["clock"], user)
     return respond(TokenResponse(token=token))
 
 
-async def me(request: Request) -> Response:
+async def me(request: AppRequest) -> Response:
     return respond(UserOut.of(signed_in_user(request)))
 
 
-async def create_user(request: Request) -> Response:
+async def create_user(request: AppRequest) -> Response:
     body = await parse_body(request, UserCreate)
-    user = await service.create_user(request.state.clock, **body.model_dump(),
+    user = await service.create_user(request.state["clock"], **body.model_dump(),
                                      actor=signed_in_user(request))
     return respond(UserOut.of(user), status=201)
 
 
-async def list_tokens(request: Request) -> Response:
+async def list_tokens(request: AppRequest) -> Response:
     return respond([TokenOut.of(token) for token in await service.tokens_of(signed_in_user(request))])
 
 
-async def create_token(request: Request) -> Response:
+async def create_token(request: AppRequest) -> Response:
     body = await parse_body(request, TokenCreate)
-    record, token = await service.create_personal_token(request.state.clock, signed_in_user(request),
+    record, token = await service.create_personal_token(request.state["clock"], signed_in_user(request),
                                                         body.name)
     return respond(TokenCreated(**TokenOut.of(record).model_dump(), token=token), status=201)
 
 
-async def revoke_token(request: Request) -> Response:
-    record = await service.revoke_token(request.state.clock, signed_in_user(request),
+async def revoke_token(request: AppRequest) -> Response:
+    record = await service.revoke_token(request.state["clock"], signed_in_user(request),
                                         path_int(request, "token_id"))
     return respond(TokenOut.of(record))
 

@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from authlib.integrations.starlette_client import OAuth, OAuthError
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -16,6 +15,7 @@ from advocacy.auth import client_address, start_session
 from advocacy.clock import Clock
 from advocacy.errors import NotAuthenticated, NotFound
 from advocacy.settings import Settings
+from advocacy.state import AppRequest
 from advocacy.templating import render
 from advocacy.users.models import Role, User
 from advocacy.users.service import create_user, hash_password
@@ -74,21 +74,21 @@ async def user_for_claims(clock: Clock, settings: Settings, claims: dict[str, An
     return user
 
 
-def _client(request: Request) -> Any:
-    client = request.state.oidc
+def _client(request: AppRequest) -> Any:
+    client = request.state["oidc"]
     if client is None:
         raise NotFound("Single sign-on is not configured.")
     return client
 
 
-async def oidc_start(request: Request) -> Response:
-    settings: Settings = request.state.settings
+async def oidc_start(request: AppRequest) -> Response:
+    settings = request.state["settings"]
     redirect_uri = settings.public_base_url.rstrip("/") + CALLBACK_PATH
     response: Response = await _client(request).authorize_redirect(request, redirect_uri)
     return response
 
 
-async def oidc_callback(request: Request) -> Response:
+async def oidc_callback(request: AppRequest) -> Response:
     client = _client(request)
     try:
         token = await client.authorize_access_token(request)
@@ -99,7 +99,7 @@ async def oidc_callback(request: Request) -> Response:
                       error="Single sign-on did not complete. Try again.")
     claims = dict(token.get("userinfo") or {})
     try:
-        user = await user_for_claims(request.state.clock, request.state.settings, claims,
+        user = await user_for_claims(request.state["clock"], request.state["settings"], claims,
                                      client_address(request))
     except NotAuthenticated as error:
         return render(request, "login.html", status=403, email="", error=error.message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -12,6 +11,7 @@ from advocacy import audit
 from advocacy.auth import client_address, signed_in_user, start_session
 from advocacy.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from advocacy.forms import form_text
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.mail import send_mail
 from advocacy.users.models import Role
@@ -42,20 +42,20 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
-async def home(request: Request) -> Response:
+async def home(request: AppRequest) -> Response:
     return RedirectResponse(HOME_BY_ROLE[signed_in_user(request).role], status_code=303)
 
 
-async def login_form(request: Request) -> Response:
+async def login_form(request: AppRequest) -> Response:
     return render(request, "login.html", next=safe_next(request.query_params.get("next")), email="")
 
 
-async def login_submit(request: Request) -> Response:
+async def login_submit(request: AppRequest) -> Response:
     form = await request.form()
     email = form_text(form, "email")
     target = safe_next(form_text(form, "next"))
     try:
-        user = await sign_in(request.state.clock, request.state.settings, email,
+        user = await sign_in(request.state["clock"], request.state["settings"], email,
                              form_text(form, "password"), client_address(request))
     except (NotAuthenticated, TooManyAttempts) as error:
         status = 429 if isinstance(error, TooManyAttempts) else 400
@@ -64,22 +64,22 @@ async def login_submit(request: Request) -> Response:
     return RedirectResponse(target or HOME_BY_ROLE[user.role], status_code=303)
 
 
-async def logout(request: Request) -> Response:
-    await audit.record(request.state.clock, signed_in_user(request), "sign-out",
+async def logout(request: AppRequest) -> Response:
+    await audit.record(request.state["clock"], signed_in_user(request), "sign-out",
                        address=client_address(request))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
-async def tokens_page(request: Request) -> Response:
+async def tokens_page(request: AppRequest) -> Response:
     return render(request, "tokens.html", tokens=await tokens_of(signed_in_user(request)))
 
 
-async def tokens_create(request: Request) -> Response:
+async def tokens_create(request: AppRequest) -> Response:
     user = signed_in_user(request)
     form = await request.form()
     try:
-        record, value = await create_personal_token(request.state.clock, user, form_text(form, "name"))
+        record, value = await create_personal_token(request.state["clock"], user, form_text(form, "name"))
     except InvalidInput as error:
         return render(request, "tokens.html", status=400, tokens=await tokens_of(user), error=error.message)
     # Rendered, not redirected: the value exists only in this answer and is never stored.
@@ -87,9 +87,9 @@ async def tokens_create(request: Request) -> Response:
                   created_value=value)
 
 
-async def tokens_revoke(request: Request) -> Response:
+async def tokens_revoke(request: AppRequest) -> Response:
     token_id = int(request.path_params["token_id"])
-    record = await revoke_token(request.state.clock, signed_in_user(request), token_id)
+    record = await revoke_token(request.state["clock"], signed_in_user(request), token_id)
     flash(request, f"Token “{record.name or 'sign-in token'}” revoked; it no longer works.")
     return RedirectResponse("/me/tokens", status_code=303)
 
@@ -98,14 +98,14 @@ RESET_SENT = ("If an account uses that address, a link to choose a new password 
               "It works once and expires in {minutes} minutes.")
 
 
-async def password_forgot(request: Request) -> Response:
+async def password_forgot(request: AppRequest) -> Response:
     return render(request, "password_forgot.html")
 
 
-async def password_forgot_submit(request: Request) -> Response:
-    settings = request.state.settings
+async def password_forgot_submit(request: AppRequest) -> Response:
+    settings = request.state["settings"]
     email = form_text(await request.form(), "email")
-    started = await start_password_reset(request.state.clock, settings, email)
+    started = await start_password_reset(request.state["clock"], settings, email)
     if started is not None:
         user, token = started
         link = f"{settings.public_base_url.rstrip('/')}/password/reset/{token}"
@@ -123,11 +123,11 @@ async def password_forgot_submit(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-async def password_reset(request: Request) -> Response:
+async def password_reset(request: AppRequest) -> Response:
     return render(request, "password_reset.html", token=request.path_params["token"])
 
 
-async def password_reset_submit(request: Request) -> Response:
+async def password_reset_submit(request: AppRequest) -> Response:
     token = request.path_params["token"]
     form = await request.form()
     password, repeated = form_text(form, "password"), form_text(form, "password_again")
@@ -135,7 +135,7 @@ async def password_reset_submit(request: Request) -> Response:
         return render(request, "password_reset.html", status=400, token=token,
                       error="The two passwords differ. Type the same one twice.")
     try:
-        await finish_password_reset(request.state.clock, token, password)
+        await finish_password_reset(request.state["clock"], token, password)
     except InvalidInput as error:
         return render(request, "password_reset.html", status=400, token=token, error=error.message)
     request.session.clear()

@@ -68,7 +68,7 @@ class MetricsCollector:
         rows = [
             TrackedPost(
                 share_id=share.id,
-                account_id=share.account_id,  # type: ignore[attr-defined]
+                account_id=share.account_id,
                 campaign_id=share.post.pack.campaign_id,
                 network=share.network,
                 external_id=share.external_id,

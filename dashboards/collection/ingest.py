@@ -149,7 +149,7 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
         post = posts.get(tracked.id)
         if post is None:
             is_brand = tracked.share_id is None  # type: ignore[attr-defined]
-            user = None if is_brand else users.get(tracked.account.user_id)  # type: ignore[attr-defined]
+            user = None if is_brand else users.get(tracked.account.user_id)
             rollup_slice = [tracked.id, tracked.campaign_id, is_brand, tracked.network,  # type: ignore[attr-defined]
                             user.id if user else None, user.department if user else "",
                             user.region if user else ""]

@@ -8,13 +8,13 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from advocacy.auth import signed_in_user
 from advocacy.errors import DomainError, NotFound
 from advocacy.forms import form_text
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from campaigns.models import Campaign
 from dashboards.models import ProgrammeCost
@@ -58,7 +58,7 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return messages
 
 
-async def costs_page(request: Request, *, status: int = 200, form: CostForm | None = None,
+async def costs_page(request: AppRequest, *, status: int = 200, form: CostForm | None = None,
                      errors: dict[str, str] | None = None) -> Response:
     campaigns = await Campaign.all().order_by("-starts_at", "-id")
     names = {c.id: c.name for c in campaigns}
@@ -66,16 +66,16 @@ async def costs_page(request: Request, *, status: int = 200, form: CostForm | No
     rows = [(cost, names.get(cost.campaign_id, "the whole programme")) for cost in costs]  # type: ignore[attr-defined]
     return render(request, "costs.html", status=status, campaigns=campaigns, rows=rows,
                   form=form or CostForm(), errors=errors or {},
-                  currency=request.state.settings.currency)
+                  currency=request.state["settings"].currency)
 
 
-async def costs(request: Request) -> Response:
+async def costs(request: AppRequest) -> Response:
     return await costs_page(request)
 
 
-async def add_cost(request: Request) -> Response:
+async def add_cost(request: AppRequest) -> Response:
     form = CostForm.of(await request.form())
-    settings = request.state.settings
+    settings = request.state["settings"]
     values: dict[str, Any] = {k: v for k, v in asdict(form).items() if v}
     values["currency"] = settings.currency
     if "campaign_id" in values and not (values["campaign_id"].isascii() and values["campaign_id"].isdigit()):
@@ -84,7 +84,7 @@ async def add_cost(request: Request) -> Response:
     try:
         body = CostIn.model_validate(values)
         cost = await valuation.add_cost(
-            request.state.clock, amount=body.amount, currency=body.currency,
+            request.state["clock"], amount=body.amount, currency=body.currency,
             expected_currency=settings.currency, period_start=body.period_start,
             period_end=body.period_end, campaign_id=body.campaign_id, note=body.note,
             actor=signed_in_user(request),

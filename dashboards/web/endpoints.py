@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, parse_query, respond
 from advocacy.auth import signed_in_user
+from advocacy.state import AppRequest
 from campaigns.service import get_campaign
 from dashboards.reporting import valuation
 from dashboards.reporting.emv import NetworkRates
@@ -32,7 +32,7 @@ def day_bounds(query: ReportQuery) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
-async def report(request: Request) -> Response:
+async def report(request: AppRequest) -> Response:
     query = parse_query(request, ReportQuery)
     if query.campaign_id is not None:
         await get_campaign(query.campaign_id)
@@ -41,42 +41,43 @@ async def report(request: Request) -> Response:
         query.campaign_id, start, end, department=query.department, network=query.network)))
 
 
-async def summary(request: Request) -> Response:
+async def summary(request: AppRequest) -> Response:
     query = parse_query(request, ReportQuery)
     if query.campaign_id is not None:
         await get_campaign(query.campaign_id)
     start, end = day_bounds(query)
-    result = await build_summary(request.state.clock, request.state.settings, query.campaign_id, start, end,
+    state = request.state
+    result = await build_summary(state["clock"], state["settings"], query.campaign_id, start, end,
                                  department=query.department, network=query.network)
     return respond(SummaryOut.of(result))
 
 
-async def get_formula(request: Request) -> Response:
-    settings = request.state.settings
-    return respond(FormulaOut.of(await valuation.current_formula(request.state.clock, settings.currency)))
+async def get_formula(request: AppRequest) -> Response:
+    settings = request.state["settings"]
+    return respond(FormulaOut.of(await valuation.current_formula(request.state["clock"], settings.currency)))
 
 
-async def set_formula(request: Request) -> Response:
+async def set_formula(request: AppRequest) -> Response:
     body = await parse_body(request, FormulaIn)
     rates: dict[str, NetworkRates] = {
         network: NetworkRates(r.cpm, r.cpc, r.per_engagement) for network, r in body.rates.items()
     }
     formula = await valuation.set_formula(
-        request.state.clock, request.state.settings.currency, rates, note=body.note
+        request.state["clock"], request.state["settings"].currency, rates, note=body.note
     )
-    request.state.figure_cache.clear()  # the value figures change with the formula: show it at once
+    request.state["figure_cache"].clear()  # the value figures change with the formula: show it at once
     return respond(FormulaOut.of(formula), status=201)
 
 
-async def add_cost(request: Request) -> Response:
+async def add_cost(request: AppRequest) -> Response:
     body = await parse_body(request, CostIn)
     cost = await valuation.add_cost(
-        request.state.clock, amount=body.amount, currency=body.currency,
-        expected_currency=request.state.settings.currency, period_start=body.period_start,
+        request.state["clock"], amount=body.amount, currency=body.currency,
+        expected_currency=request.state["settings"].currency, period_start=body.period_start,
         period_end=body.period_end, campaign_id=body.campaign_id, note=body.note,
         actor=signed_in_user(request),
     )
-    request.state.figure_cache.clear()  # ROI changes with the costs: show it at once
+    request.state["figure_cache"].clear()  # ROI changes with the costs: show it at once
     return respond(CostOut(id=cost.id, amount=cost.amount, currency=cost.currency,
                            period_start=cost.period_start, period_end=cost.period_end,
                            campaign_id=body.campaign_id, note=cost.note), status=201)

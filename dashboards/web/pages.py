@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -18,6 +17,7 @@ from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import parse_query, path_int
 from advocacy.auth import signed_in_user
 from advocacy.errors import DomainError, NotFound
+from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import Role, User
 from campaigns.models import Campaign
@@ -116,7 +116,7 @@ def validation_message(error: ValidationError) -> str:
     return " ".join(sentences)
 
 
-async def dashboard(request: Request) -> Response:
+async def dashboard(request: AppRequest) -> Response:
     # Empty fields are what an untouched form sends: they mean "no filter", not "invalid".
     form = {name: request.query_params.get(name, "").strip() for name in QUERY_FIELDS}
     campaigns = await Campaign.all().order_by("-starts_at", "-id")
@@ -135,8 +135,8 @@ async def dashboard(request: Request) -> Response:
     except DomainError as error:
         return render(request, "dashboard.html", status=error.status_code, error=error.message, **page)
     start, end = day_bounds(query)
-    data = await request.state.figure_cache.leadership(
-        request.state.clock, request.state.settings, query.campaign_id, start, end,
+    data = await request.state["figure_cache"].leadership(
+        request.state["clock"], request.state["settings"], query.campaign_id, start, end,
         department=query.department, network=query.network)
     report = data.summary.report
     # Building and serialising figures costs tens of milliseconds of CPU each: keep it off the loop.
@@ -147,19 +147,19 @@ async def dashboard(request: Request) -> Response:
     return render(request, "dashboard.html", error=None, **page)
 
 
-async def dashboard_csv(request: Request) -> Response:
+async def dashboard_csv(request: AppRequest) -> Response:
     """The table behind one chart, with the dashboard's filters."""
     query = parse_query(request, ReportQuery)
     if query.campaign_id is not None:
         await get_campaign(query.campaign_id)
     start, end = day_bounds(query)
-    data = await request.state.figure_cache.leadership(
-        request.state.clock, request.state.settings, query.campaign_id, start, end,
+    data = await request.state["figure_cache"].leadership(
+        request.state["clock"], request.state["settings"], query.campaign_id, start, end,
         department=query.department, network=query.network)
     return csv_response(data.tables, request.path_params["table"])
 
 
-async def campaign_dashboard(request: Request) -> Response:
+async def campaign_dashboard(request: AppRequest) -> Response:
     campaign = await get_campaign(path_int(request, "campaign_id"))
     tables = await tables_of(request, campaign)
     figures = await run_in_threadpool(figure_specs, tables)
@@ -168,13 +168,13 @@ async def campaign_dashboard(request: Request) -> Response:
                   flagged=flagged)
 
 
-async def campaign_csv(request: Request) -> Response:
+async def campaign_csv(request: AppRequest) -> Response:
     campaign = await get_campaign(path_int(request, "campaign_id"))
     return csv_response(await tables_of(request, campaign), request.path_params["table"])
 
 
-async def tables_of(request: Request, campaign: Campaign) -> dict[str, Table]:
-    settings = request.state.settings
+async def tables_of(request: AppRequest, campaign: Campaign) -> dict[str, Table]:
+    settings = request.state["settings"]
     return await campaign_tables(campaign, settings.organization_timezone,
                                  SandboxParameters(seed=settings.sandbox_seed))
 
@@ -186,10 +186,10 @@ def csv_response(tables: dict[str, Table], key: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
 
 
-async def my_results(request: Request) -> Response:
+async def my_results(request: AppRequest) -> Response:
     user = signed_in_user(request)
     mine = await my_figures(user)
-    settings = request.state.settings
+    settings = request.state["settings"]
     tiles = [
         Tile("my-shares", "Shares published", number(mine.shares_published), RECORDS),
         Tile("my-reach", "Reach", number(mine.reach), mine.provenance),
@@ -211,16 +211,16 @@ async def my_results(request: Request) -> Response:
                   points_kind=points_kind)
 
 
-async def my_leaderboard_choice(request: Request) -> Response:
+async def my_leaderboard_choice(request: AppRequest) -> Response:
     form = await request.form()
     hidden = str(form.get("hidden", "")) == "1"
-    await set_hidden(request.state.clock, signed_in_user(request), hidden)
+    await set_hidden(request.state["clock"], signed_in_user(request), hidden)
     flash(request, "You are hidden from the leaderboard." if hidden else "You are shown on the leaderboard.")
     return RedirectResponse("/me/results", status_code=303)
 
 
-async def weekly_summary(request: Request) -> Response:
-    week = await weekly(request.state.clock, request.state.settings)
+async def weekly_summary(request: AppRequest) -> Response:
+    week = await weekly(request.state["clock"], request.state["settings"])
     rows = week_rows(week)
     return render(request, "weekly.html", week=week, rows=rows, one_day=timedelta(days=1),
                   formula=week.this_week.formula.describe())
