@@ -45,7 +45,6 @@ from advocacy.programme import pages as programme_pages
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
-from advocacy.shares.endpoints import FeedFastPath
 from advocacy.state import AppRequest, AppState, app_request
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
@@ -200,7 +199,7 @@ def refuse_unsafe_secrets(settings: Settings) -> None:
 
 def header_options(settings: Settings) -> dict[str, Any]:
     """The options of the security headers (`SecurityHeadersMiddleware`), for the application's
-    layer and the fast paths that answer before it."""
+    layer and the click redirect's fast path, which answers before it."""
     return {"hsts": settings.env == "production", "form_targets": authorize_origins(settings)}
 
 
@@ -264,7 +263,6 @@ def create_app(
         routes=build_routes(settings),
         middleware=[
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
-            Middleware(FeedFastPath, headers=security_headers(**headers)),
             Middleware(SecurityHeadersMiddleware, **headers),
             Middleware(SessionMiddleware, **session),
         ],

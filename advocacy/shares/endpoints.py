@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from advocacy.access import allowed
 from advocacy.api import ApiRoute, parse_body, path_int, respond
-from advocacy.auth import bearer_token, signed_in_user
+from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
@@ -25,7 +23,7 @@ from advocacy.shares.schemas import (
     SharingPreferencesIn,
     SharingPreferencesOut,
 )
-from advocacy.state import AppRequest, AppState
+from advocacy.state import AppRequest
 from advocacy.users.models import User
 
 
@@ -46,53 +44,6 @@ def sharing_policy(request: AppRequest) -> service.SharingPolicy:
 async def feed(request: AppRequest) -> Response:
     body = (await personal_feed(request, signed_in_user(request))).json()
     return Response(body, media_type="application/json")
-
-
-FEED_PATH = "/api/v1/feed"
-
-
-class FeedFastPath:
-    """Answers `GET /api/v1/feed` with a valid bearer token before the session, routing and guard
-    layers, the way `ShortLinkFastPath` answers clicks.
-
-    The feed is what ambassadors' apps poll; the layers it skips cost as much as the feed itself
-    (the API reads no session and sets no cookie, and the route table is matched in order). The
-    person is resolved with their feed in one round trip (`token_feed`: the token checked by
-    `token_user`, as `user_for_token` does) and checked against the route's rule in
-    `advocacy.access` as the guard does, the answer is the route's own (`PersonalFeed.json()`)
-    and carries every answer's security headers (`headers`), written once. A request without a
-    token, with a token that resolves to nobody, or from a role the rule refuses goes on to the
-    route unchanged, which answers it (401, 403) as before.
-    """
-
-    def __init__(self, app: ASGIApp, *, headers: dict[str, str]) -> None:
-        self.app = app
-        self.headers = [(b"content-type", b"application/json")] + [
-            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == FEED_PATH:
-            for name, value in scope["headers"]:
-                if name == b"authorization":
-                    token = bearer_token(value.decode("latin-1"))
-                    if token is not None and await self.answer(scope, send, token):
-                        return
-                    break
-        await self.app(scope, receive, send)
-
-    async def answer(self, scope: Scope, send: Send, token: str) -> bool:
-        state: AppState = scope["state"]
-        settings = state["settings"]
-        found = await feeds.token_feed(state["clock"], settings, token,
-                                       show_names=settings.feed_show_colleague_names,
-                                       cache_seconds=settings.feed_cache_seconds)
-        if found is None or not allowed("api-feed", found[0].role):
-            return False
-        body = found[1].json()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [*self.headers, (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
-        return True
 
 
 async def feed_counts(request: AppRequest) -> Response:

@@ -4,8 +4,7 @@ Posts (approved, unexpired, of launched campaigns targeted at the person; featur
 newest) come from `campaigns.shareable`, the same for everyone and kept as plain values; which of
 them reach this person is decided from the kept targeting rules and the clock. What differs per
 person (their accounts, their shares, colleagues' shares of the posts, their groups when a campaign
-targets groups) is read by the named queries of `advocacy.shares.repository`, in one round trip
-(for the API's fast path, in the same round trip as the token and its person).
+targets groups) is read by the named queries of `advocacy.shares.repository`, in one round trip.
 """
 
 from __future__ import annotations
@@ -18,11 +17,9 @@ from pydantic_core import to_json
 
 from advocacy.clock import Clock
 from advocacy.programme import targeting
-from advocacy.settings import Settings
 from advocacy.shares import repository
 from advocacy.shares.models import BLOCKING_STATUSES
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, FeedOut, FeedPost, ShareOut
-from advocacy.users import service as users
 from advocacy.users.models import User
 from campaigns.shareable import SHAREABLE, Shareable, ShareablePost
 
@@ -82,25 +79,6 @@ async def personal_feed(
         user.id, _shown(now, shareable), names=show_names,
         groups=shareable.needs_groups and user.is_opted_in_ambassador, notices=count_notices)
     return _feed_of(now, user, shareable, state)
-
-
-async def token_feed(
-    clock: Clock, settings: Settings, token: str, *, show_names: bool = False, cache_seconds: float = 0,
-) -> tuple[User, PersonalFeed] | None:
-    """The person an API token stands for and their whole feed, in one round trip
-    (`repository.token_state`): the API's fast path has only the token, and resolving it first
-    would be a round trip of its own. None when `token_user` refuses the token (unknown, revoked,
-    expired, person not active), as `user_for_token` does; whether the person may see the feed is
-    the caller's to check."""
-    now = clock.now()
-    shareable = await SHAREABLE.get(clock, cache_seconds)
-    # The person is not known yet: their groups are read whenever a campaign targets groups.
-    found = await repository.token_state(token, _shown(now, shareable), names=show_names,
-                                         groups=shareable.needs_groups)
-    user = await users.token_user(clock, settings, found[0] if found else None)
-    if user is None or found is None:
-        return None
-    return user, _feed_of(now, user, shareable, found[1])
 
 
 def _shown(now: datetime, shareable: Shareable) -> list[int]:

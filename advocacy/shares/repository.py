@@ -23,8 +23,6 @@ from tortoise import connections
 from advocacy.db import placeholder
 from advocacy.shares.models import ACTIVE_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, ShareOut
-from advocacy.users import service as users
-from advocacy.users.models import ApiToken
 
 _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 
@@ -88,13 +86,6 @@ def _statement(facts: tuple[Fact, ...], dialect: str) -> str:
     return f"SELECT {_columns(facts, dialect, placeholder(dialect, 1))}"
 
 
-@cache
-def _statement_by_token(facts: tuple[Fact, ...], dialect: str) -> str:
-    """The token (its digest is parameter 1) and its person as `users.service.token_sql` reads
-    them, with the person's facts as more columns of the same row."""
-    return users.token_sql(dialect, with_columns=_columns(facts, dialect, "t.user_id"))
-
-
 def _moment(value: str | None) -> datetime | None:
     # Both databases give the stored instant as ISO text inside JSON: SQLite as the ORM stored it
     # (UTC), PostgreSQL in the session's time zone; the feed gives every instant in UTC.
@@ -130,17 +121,6 @@ async def person_state(
     facts = _state_facts(names, groups, notices)
     [row] = await _rows(_statement, facts, user_id, post_ids)
     return _state_of(facts, row)
-
-
-async def token_state(
-    token: str, post_ids: list[int], *, names: bool, groups: bool
-) -> tuple[ApiToken, PersonState] | None:
-    """The token with its person (as `users.service.token_record` reads them) and the person's
-    facts, in one round trip; None for a token nobody has. Whether it may be used is
-    `users.service.token_user`'s to say."""
-    facts = _state_facts(names, groups, notices=False)
-    rows = await _rows(_statement_by_token, facts, users.token_digest(token), post_ids)
-    return (users.token_of_row(rows[0]), _state_of(facts, rows[0])) if rows else None
 
 
 async def _rows(

@@ -181,16 +181,14 @@ def sign_in_token_expired(record: ApiToken, settings: Settings, now: datetime) -
     return now - (record.last_used_at or record.created_at) > timedelta(minutes=settings.session_idle_minutes)
 
 
-def token_sql(dialect: str, *, with_columns: str = "") -> str:
+def token_sql(dialect: str) -> str:
     """The token whose digest (`token_digest`) is parameter 1 with its person, as one row; one
     statement and no query building: every API request resolves its token, so this is the
-    hottest read of the API. `with_columns` are more columns of that row, about the person
-    (`t.user_id`): the feed reads the person's state with the token."""
+    hottest read of the API."""
     user_columns = ", ".join(f"u.{column}" for column in User._meta.fields_db_projection.values())
     token_columns = ", ".join(f"t.{column} AS token_{column}"
                               for column in ApiToken._meta.fields_db_projection.values())
-    more = f", {with_columns}" if with_columns else ""
-    return (f"SELECT {token_columns}, {user_columns}{more} FROM api_tokens t JOIN users u ON u.id = t.user_id"
+    return (f"SELECT {token_columns}, {user_columns} FROM api_tokens t JOIN users u ON u.id = t.user_id"
             f" WHERE t.token_digest = {placeholder(dialect, 1)}")
 
 
