@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from advocacy.compliance.context import Sentence, folded, lowered, sentence_at
+from advocacy.compliance.context import LINK, Sentence, folded, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -27,7 +27,6 @@ def spelled_out(address: str) -> str:
     """"jane dot doe (at) gmail dot com" as jane.doe@gmail.com, to compare with the allowed ones."""
     address = re.sub(rf"{AT}", "@", address, count=1, flags=re.IGNORECASE)
     return re.sub(rf"{DOT}", ".", address, flags=re.IGNORECASE)
-LINK = re.compile(r"https?://\S+")
 PHONE_CANDIDATE = re.compile(r"\d[\d\s().+-]{5,}\d")
 # North American shapes, which the phone library rejects when the area code is unassigned (555 ...).
 PHONE_SHAPE = re.compile(

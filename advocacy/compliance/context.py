@@ -48,6 +48,7 @@ class Sentence:
 Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
 
 # Titles end in a full stop but do not end a sentence.
+LINK = re.compile(r"https?://\S+")  # a web address, up to the next space
 SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n+")
 TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx)$")
 WORD = re.compile(r"[\w&'-]+")

@@ -8,12 +8,11 @@ from functools import lru_cache
 
 from advocacy.compliance import rules
 from advocacy.compliance.catalogue import apply_settings
+from advocacy.compliance.context import LINK
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import name_lexicon
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.settings import Settings
-
-URL = re.compile(r"https?://\S+")
 
 
 class Purpose(StrEnum):
@@ -152,12 +151,12 @@ class ComplianceEngine:
                 "without “see more”.",
                 "Move the link into the first sentence or two.",
             )
-            for match in URL.finditer(text)
+            for match in LINK.finditer(text)
             if match.start() >= visible
         ]
 
     def _first_person(self, text: str) -> list[Finding]:
-        if not self.policy.require_first_person or rules.FIRST_PERSON.search(URL.sub("", text)):
+        if not self.policy.require_first_person or rules.FIRST_PERSON.search(LINK.sub("", text)):
             return []
         return [
             Finding(

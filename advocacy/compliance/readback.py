@@ -15,7 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-URL = re.compile(r"https?://\S+")
+from advocacy.compliance.context import LINK
+
 LINKEDIN_HASHTAG = re.compile(r"\{hashtag\|\\?#\|([^}]*)\}")
 LINKEDIN_ESCAPE = re.compile(r"\\(.)")
 
@@ -49,7 +50,7 @@ def normalised(text: str, network: str) -> str:
         text = LINKEDIN_ESCAPE.sub(r"\1", text)
     elif network == "x":
         text = html.unescape(text)
-    text = URL.sub(" ", unicodedata.normalize("NFC", text))
+    text = LINK.sub(" ", unicodedata.normalize("NFC", text))
     return " ".join(text.split())
 
 

@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from advocacy.compliance.contacts import email_addresses, patient_handles, phone_numbers, street_addresses
-from advocacy.compliance.context import Rule, Sentence, folded, has_digit, lowered, sentence_at, sentences
+from advocacy.compliance.context import (
+    LINK,
+    Rule,
+    Sentence,
+    folded,
+    has_digit,
+    lowered,
+    sentence_at,
+    sentences,
+)
 from advocacy.compliance.events import case_timing, incident_details, room_numbers
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.identifiers import (
@@ -161,7 +170,13 @@ IDENTIFIER_RULES: tuple[Rule, ...] = (
 
 
 def identifier_findings(text: str, policy: CompliancePolicy) -> list[Finding]:
-    """Every rule's findings on the text, and on its reading with disguises undone (mapped back)."""
+    """Every rule's findings on the text, and on its reading with disguises undone (mapped back).
+
+    Links are read as blanks of their own length: a link's path is an address (a page id, a share's
+    random tracking slug such as "MsUkMio…"), not words about anyone, and a finding's span stays the
+    same in the text as written.
+    """
+    text = LINK.sub(lambda link: " " * len(link.group()), text)
     parts = sentences(text)
     findings = [finding for rule in IDENTIFIER_RULES for finding in rule(text, parts, policy)]
     plain = reading(text)

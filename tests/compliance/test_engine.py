@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose, insert_disclosure
@@ -118,6 +118,25 @@ def test_every_finding_explains_itself_in_one_sentence() -> None:
     assert len({f.rule for f in findings}) >= 6
     for finding in findings:
         assert finding.message.endswith(".") and finding.message.count(". ") == 0
+
+
+SLUG_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(SLUG_ALPHABET, min_size=12, max_size=16))
+@example("MsUkMiozG7I0")  # read once as "Ms Uk", a patient's title and name, in a care context
+@example("M5VlH0xW1ruy")
+def test_a_shares_own_tracking_link_is_never_read_as_a_patient_detail(slug: str) -> None:
+    # The organisation's blocked phrases are still looked for in links (an intranet address can
+    # name a confidential project); the patient rules read a link as an address, not as words.
+    text = f"Our cardiac unit is open! https://example.org/news/0 https://go.example.org/l/{slug}"
+    assert blocking_rules(text).keys() <= {"blocked_term"}
+
+
+def test_words_beside_a_link_are_still_read() -> None:
+    text = "Patient Maria Lopez thanked her nurses https://example.org/news/maria-lopez today."
+    assert blocking_rules(text) == {"patient_name": "Maria Lopez"}
 
 
 @settings(max_examples=200, deadline=None)
