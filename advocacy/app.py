@@ -253,7 +253,7 @@ def create_app(
                 }
             finally:
                 if scheduler is not None:
-                    scheduler.shutdown(wait=False)
+                    await scheduler.stop(settings.worker_stop_grace_seconds)
                 # Before the database closes: the clicks still in memory are written.
                 await flusher.stop()
                 await networks.close()

@@ -51,8 +51,8 @@ async def _worker(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        # wait=False: a job in flight finishes its current share; a lease covers anything cut short.
-        scheduler.shutdown(wait=False)
+        # The runs in flight finish their current batch first; a lease covers anything cut short.
+        await scheduler.stop(settings.worker_stop_grace_seconds)
         await networks.close()
         await db.close_db()
 

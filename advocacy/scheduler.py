@@ -8,10 +8,13 @@ so any number of worker processes can run side by side (claims are atomic, see S
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import UTC
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -30,6 +33,49 @@ from dashboards.reporting.weekly_mail import send_leadership_summaries
 log = logging.getLogger(__name__)
 
 
+class WorkerScheduler(AsyncIOScheduler):
+    """APScheduler's asyncio scheduler that lets the runs in flight finish when the process stops.
+
+    APScheduler's own shutdown cancels a coroutine job where it stands: a share cut off between the
+    platform's answer and its database row waits out its lease and is reconciled later. `stop`
+    starts no new run and gives the current ones a grace period to finish first.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._running: set[asyncio.Task[Any]] = set()
+
+    def add_tracked_job(self, job: Callable[[], Awaitable[None]], trigger: str, **options: Any) -> None:
+        async def run() -> None:
+            task = asyncio.current_task()
+            if task is None:  # not under APScheduler's executor, which runs each run as a task
+                await job()
+                return
+            self._running.add(task)
+            try:
+                await job()
+            finally:
+                self._running.discard(task)
+
+        run.__name__ = run.__qualname__ = job.__name__  # the job's own name in APScheduler's logs
+        self.add_job(run, trigger, **options)
+
+    async def stop(self, grace_seconds: float) -> None:
+        """No new run; the runs in flight get `grace_seconds` to finish; then the scheduler stops.
+
+        What is still running after the grace period is cancelled, and its claimed rows stay under
+        their leases until a worker takes them over.
+        """
+        self.pause()
+        if self._running:
+            _, late = await asyncio.wait(set(self._running), timeout=grace_seconds)
+            if late:
+                log.warning("stopping with %d job run(s) still in flight after %.0f s; their leases "
+                            "hand them to the next worker", len(late), grace_seconds)
+        self.shutdown(wait=False)
+        await asyncio.sleep(0)  # APScheduler stops on the event loop's next turn
+
+
 def build_dispatcher(settings: Settings, clock: Clock, networks: NetworkRegistry) -> ShareDispatcher:
     return ShareDispatcher(
         networks,
@@ -42,7 +88,7 @@ def build_dispatcher(settings: Settings, clock: Clock, networks: NetworkRegistry
     )
 
 
-def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry) -> AsyncIOScheduler:
+def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry) -> WorkerScheduler:
     """A scheduler with the dispatch and collection jobs, not yet started."""
     dispatcher = build_dispatcher(settings, clock, networks)
     collector = MetricsCollector(networks, clock)
@@ -101,20 +147,20 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
 
     # The default misfire grace of 1 s silently drops runs that wake late under load: keep them,
     # coalesced into one, and never run two copies of a job in one process.
-    scheduler = AsyncIOScheduler(
+    scheduler = WorkerScheduler(
         timezone=UTC,
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-    scheduler.add_job(dispatch, "interval", seconds=settings.dispatch_interval_seconds, id="dispatch")
-    scheduler.add_job(collect, "interval", seconds=settings.collect_interval_seconds, id="collect")
-    scheduler.add_job(expire, "interval", seconds=settings.expire_interval_seconds, id="expire")
-    scheduler.add_job(
+    scheduler.add_tracked_job(dispatch, "interval", seconds=settings.dispatch_interval_seconds, id="dispatch")
+    scheduler.add_tracked_job(collect, "interval", seconds=settings.collect_interval_seconds, id="collect")
+    scheduler.add_tracked_job(expire, "interval", seconds=settings.expire_interval_seconds, id="expire")
+    scheduler.add_tracked_job(
         token_health, "interval", seconds=settings.token_health_interval_seconds, id="token-health"
     )
-    scheduler.add_job(digests, "interval", seconds=settings.digest_interval_seconds, id="digests")
-    scheduler.add_job(forget_visitors, "interval", hours=1, id="forget-visitors")
+    scheduler.add_tracked_job(digests, "interval", seconds=settings.digest_interval_seconds, id="digests")
+    scheduler.add_tracked_job(forget_visitors, "interval", hours=1, id="forget-visitors")
     if settings.notify_send:
         # Off (the demo): notices stay in-app and wait in the outbox; nothing leaves the machine.
-        scheduler.add_job(deliver_notifications, "interval", seconds=settings.notify_interval_seconds,
+        scheduler.add_tracked_job(deliver_notifications, "interval", seconds=settings.notify_interval_seconds,
                           id="notify")
     return scheduler
