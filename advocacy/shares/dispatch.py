@@ -219,8 +219,22 @@ class ShareDispatcher:
             }, reason)
             for share, result, reason in published
         ]
-        async with in_transaction() as conn:
-            moved = {change.share_id for change in await lifecycle.publish(conn, now, outcomes)}
+        try:
+            async with in_transaction() as conn:
+                moved = {change.share_id for change in await lifecycle.publish(conn, now, outcomes)}
+        except IntegrityError:
+            # A post already another share's (the unique (network, external_id) index): write the
+            # others down one at a time, and leave that one unconfirmed for a person to look at.
+            if len(published) > 1:
+                for one in list(published):
+                    await self._record_published([one], report)
+                published.clear()
+                return
+            share = published.pop()[0]
+            await self._finish(share, ShareStatus.UNCONFIRMED, f"post {share.external_id} is already "
+                               "another share's; this share's own post is not known", reconcile=False)
+            report.unconfirmed += 1
+            return
         for share, _, _ in published:
             if share.id in moved:
                 report.published += 1
@@ -238,18 +252,25 @@ class ShareDispatcher:
             account = await self.networks.account_ref(share.account)
             result = await connector.publish(account, request)
         except DuplicatePost as error:
-            if error.existing_id:
+            holder = await self._holder(share, error.existing_id)
+            if error.existing_id and holder is None:
                 # The platform already holds this very post (an earlier attempt that we did not
                 # hear back from): adopt it instead of posting again.
                 share.external_id = error.existing_id
                 batch.published.append((share, None, "the platform already had this post"))
                 return ShareStatus.PUBLISHED
-            if share.needs_reconcile:
-                # Probably our earlier attempt, but unnamed: a person has to look, not a retry.
+            if holder is not None:
+                # Never adopt a post that is another share's: it would be counted twice and this
+                # share's own post, if any, never measured.
+                reason = (f"the platform names post {error.existing_id} as the duplicate, but that post "
+                          f"is share {holder}'s: {error.message}")
+            else:
                 reason = f"the platform reports a duplicate it does not name: {error.message}"
+            if share.needs_reconcile:
+                # Probably our earlier attempt, but not provably: a person has to look, not a retry.
                 await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=False)
                 return ShareStatus.UNCONFIRMED
-            await self._finish(share, ShareStatus.FAILED, error.message)
+            await self._finish(share, ShareStatus.FAILED, reason if holder is not None else error.message)
             return ShareStatus.FAILED
         except RateLimited as error:
             await self._park(share, error)
@@ -289,6 +310,14 @@ class ShareDispatcher:
             return await self._finish_unsuccessful(share, error.message)
         batch.published.append((share, result, "published"))
         return ShareStatus.PUBLISHED
+
+    async def _holder(self, share: Share, external_id: str | None) -> int | None:
+        """The other share that already holds this platform post, if one does."""
+        if not external_id:
+            return None
+        holder = await Share.filter(network=share.network, external_id=external_id).exclude(
+            id=share.id).only("id").first()
+        return holder.id if holder is not None else None
 
     async def _finish_unsuccessful(self, share: Share, reason: str) -> ShareStatus:
         """Failed, unless an earlier attempt may have posted it: then it stays unconfirmed."""

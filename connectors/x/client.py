@@ -212,20 +212,26 @@ class XConnector:
                        int(followers) if followers is not None else None)
 
     async def _find_recent_post(self, client: AsyncClient, account: AccountRef, text: str) -> str | None:
-        """The id of the account's recent post with this text: X's duplicate error does not name it.
+        """The id of the account's recent post that is this very text: X's duplicate error does not
+        name it.
 
-        X rewrites links to t.co, so texts are compared without their URLs.
+        X rewrites links to t.co, so the words are compared without their links, and the links by
+        what X says each t.co link expands to (`entities.urls[].expanded_url`). A share's own
+        tracking link is what sets it apart from another share in the same words: a post whose
+        links cannot be told is not taken.
         """
         try:
             response = await client.get_users_tweets(
-                account.external_id, max_results=self._duplicate_lookup_count, user_auth=False
+                account.external_id, max_results=self._duplicate_lookup_count,
+                tweet_fields=["entities"], user_auth=False,
             )
         except Exception:
             return None  # the duplicate stands; it just stays unnamed
-        wanted = _comparable(text)
+        wanted, links = _comparable(text), _links(text)
         for tweet in response.data or []:
-            if _comparable(str(tweet.data.get("text", ""))) == wanted:
-                return str(tweet.data["id"])
+            data = dict(tweet.data)
+            if _comparable(str(data.get("text", ""))) == wanted and _expanded_links(data) == links:
+                return str(data["id"])
         return None
 
 
@@ -363,6 +369,16 @@ def _parse_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _links(text: str) -> list[str]:
+    return URL_PATTERN.findall(html.unescape(text))
+
+
+def _expanded_links(post: dict[str, Any]) -> list[str]:
+    """The post's links as written, in order, from X's entities (empty when it has none)."""
+    urls = (post.get("entities") or {}).get("urls") or []
+    return [str(url.get("expanded_url") or url.get("url") or "") for url in urls]
 
 
 def _comparable(text: str) -> str:

@@ -15,6 +15,7 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.service import create_share
+from advocacy.users.models import User
 from campaigns.models import Post
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
@@ -106,3 +107,67 @@ async def test_revoked_linkedin_token_pauses_the_account_with_the_platform_reaso
     assert account.status == "needs_reconnect" and "revoked" in account.status_reason
     assert {s.status for s in await Share.all()} == {ShareStatus.PAUSED}
     assert all("revoked by the user" in s.last_error for s in await Share.all())
+
+
+class SameWords:
+    """One person sharing two posts in the same own words: each share carries its post's link."""
+
+    def __init__(self, clock: SimulatedClock, owner: User, account: SocialAccount, posts: list[Post]) -> None:
+        self.clock, self.owner, self.account, self.posts = clock, owner, account, posts
+
+    @classmethod
+    async def create(
+        cls, clock: SimulatedClock, live: NetworkRegistry, network: str, fake: FakeX | FakeLinkedIn
+    ) -> SameWords:
+        _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+        account = await connected_ambassador(clock, live, network, fake)
+        return cls(clock, await account.user, account, posts)
+
+    async def share(self, n: int) -> Share:
+        return await create_share(self.clock, self.owner, post_id=self.posts[n].id,
+                                  account_id=self.account.id, text="Proud of this team")
+
+
+async def test_reconciliation_on_x_adopts_its_own_post_not_a_newer_one_in_the_same_words(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry, fake_x: tuple[FakeX, str],
+) -> None:
+    fake = fake_x[0]
+    same = await SameWords.create(clock, live, "x", fake)
+    worker = ShareDispatcher(live, clock, worker_name="live")
+    first = await same.share(0)
+    fake.hang_after_create_seconds = 1.5  # the first post is created, its answer comes too late
+    assert (await worker.run_until_idle()).unconfirmed == 1
+    fake.hang_after_create_seconds = 0
+    # The same words on another post (its own link), published before the first is reconciled.
+    second = await same.share(1)
+    assert (await worker.run_until_idle()).published == 1
+    clock.advance(timedelta(minutes=2))
+    assert (await worker.run_until_idle()).published == 1
+
+    for share in (first, second):
+        await share.refresh_from_db()
+        [own_post] = fake.posts_with(share.text)
+        assert share.status == ShareStatus.PUBLISHED
+        assert share.external_id == own_post.id
+
+
+async def test_linkedin_duplicate_naming_another_shares_post_is_never_adopted(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry,
+    fake_linkedin: tuple[FakeLinkedIn, str],
+) -> None:
+    fake = fake_linkedin[0]
+    same = await SameWords.create(clock, live, "linkedin", fake)
+    worker = ShareDispatcher(live, clock, worker_name="live")
+    first = await same.share(0)
+    await worker.run_until_idle()
+    await first.refresh_from_db()
+    assert first.status == ShareStatus.PUBLISHED
+    second = await same.share(1)
+    fake.fail_next(422, {"status": 422, "message": f"Content is a duplicate of {first.external_id}"})
+
+    await worker.run_until_idle()
+    await second.refresh_from_db()
+    assert second.status == ShareStatus.FAILED
+    assert second.external_id is None
+    assert f"share {first.id}" in second.last_error
+    assert await Share.filter(external_id=first.external_id).count() == 1
