@@ -250,7 +250,16 @@ class ShareDispatcher:
         request = PublishRequest(text=share.text, client_reference=f"share-{share.id}")
         try:
             account = await self.networks.account_ref(share.account)
-            result = await connector.publish(account, request)
+            try:
+                result = await connector.publish(account, request)
+            except AuthExpired:
+                # A refused access token published nothing. Where the platform offers a refresh,
+                # refresh once (under the account's lock) and try again: only a refused refresh
+                # means the person must reconnect.
+                renewed = await self.networks.renew_rejected_token(share.account, account.access_token)
+                if renewed is None:
+                    raise
+                result = await connector.publish(renewed, request)
         except DuplicatePost as error:
             holder = await self._holder(share, error.existing_id)
             if error.existing_id and holder is None:

@@ -253,7 +253,7 @@ async def refresh_x_token(
     except httpx.TransportError as error:
         raise TransientError(f"X token endpoint unreachable: {error!r}") from error
     if response.status_code in (400, 401):
-        raise AuthExpired(f"X refused the refresh token: {response.text[:300]}")
+        raise AuthExpired(f"X refused the refresh token ({_oauth_error(response)})")
     if response.status_code >= 500:
         raise TransientError(f"X token endpoint failed with {response.status_code}")
     if response.status_code != 200:
@@ -283,6 +283,20 @@ async def revoke_x_token(
         raise TransientError(f"X revoke endpoint failed with {response.status_code}")
     if response.status_code != 200:
         raise PermanentError(f"X revoke endpoint answered {response.status_code}: {response.text[:300]}")
+
+
+def _oauth_error(response: httpx.Response) -> str:
+    """An OAuth error body (`{"error": ..., "error_description": ...}`) in words, never raw JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        words = str(body.get("error_description") or "").strip().rstrip(".")
+        code = str(body.get("error") or "").replace("_", " ")
+        if words or code:
+            return words or code
+    return f"HTTP {response.status_code}"
 
 
 def _client_auth(client_id: str, client_secret: str) -> dict[str, str]:

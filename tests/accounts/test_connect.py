@@ -326,7 +326,9 @@ async def test_revoked_token_pauses_shares_and_reconnecting_publishes_them_exact
               for p in posts]
     registry = NetworkRegistry(live_settings, clock)
     try:
+        # The person removed the app at X: its access and refresh tokens are both refused.
         fake.revoked.add(registry.cipher.decrypt(account.access_token_encrypted) or "")
+        fake.refresh_tokens.pop(registry.cipher.decrypt(account.refresh_token_encrypted) or "", None)
         report = await ShareDispatcher(registry, clock).run_until_idle()
         assert (report.paused, report.published, report.failed) == (2, 0, 0)
         await account.refresh_from_db()

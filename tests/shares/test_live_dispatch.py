@@ -171,3 +171,52 @@ async def test_linkedin_duplicate_naming_another_shares_post_is_never_adopted(
     assert second.external_id is None
     assert f"share {first.id}" in second.last_error
     assert await Share.filter(external_id=first.external_id).count() == 1
+
+
+async def x_account_with_refresh(
+    clock: SimulatedClock, live: NetworkRegistry, fake: FakeX, refresh_token: str | None = None
+) -> tuple[SocialAccount, str]:
+    """An X account whose stored access token X refuses before its stated expiry (revoked)."""
+    account = await connected_ambassador(clock, live, "x", fake)
+    refused = live.cipher.decrypt(account.access_token_encrypted) or ""
+    refresh = refresh_token or fake.issue_refresh_token(account.external_id)
+    await store_tokens(live.cipher, account, access_token=refused, refresh_token=refresh,
+                       expires_at=clock.now() + timedelta(hours=1))
+    fake.revoked.add(refused)
+    return account, refused
+
+
+async def test_x_401_refreshes_the_token_once_and_publishes(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry, fake_x: tuple[FakeX, str],
+) -> None:
+    fake = fake_x[0]
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    account, refused = await x_account_with_refresh(clock, live, fake)
+    shares = await share_everything(clock, account, posts)
+
+    report = await ShareDispatcher(live, clock).run_until_idle()
+    assert report.published == 2 and report.paused == 0
+    stored = await SocialAccount.get(id=account.id)
+    assert stored.status == "connected"
+    renewed = live.cipher.decrypt(stored.access_token_encrypted)
+    assert renewed != refused and fake.tokens[renewed or ""] == account.external_id
+    for share in shares:
+        [tweet] = fake.posts_with(share.text)
+        assert (await Share.get(id=share.id)).external_id == tweet.id
+
+
+async def test_x_401_with_a_refused_refresh_asks_for_a_reconnect_in_words(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry, fake_x: tuple[FakeX, str],
+) -> None:
+    fake = fake_x[0]
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
+    account, _ = await x_account_with_refresh(clock, live, fake, refresh_token="spent-elsewhere")
+    [share] = await share_everything(clock, account, posts)
+
+    assert (await ShareDispatcher(live, clock).run_until_idle()).paused == 1
+    stored = await SocialAccount.get(id=account.id)
+    assert stored.status == "needs_reconnect"
+    assert "X refused the refresh token (Value passed for the token was invalid)" in stored.status_reason
+    assert "{" not in stored.status_reason
+    assert (await Share.get(id=share.id)).status == ShareStatus.PAUSED
+    assert fake.posts_with(share.text) == []
