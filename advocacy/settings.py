@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     dispatch_batch_size: int = Field(default=100, ge=1)
     dispatch_lease_seconds: int = Field(default=300, ge=10)
     dispatch_max_attempts: int = Field(default=5, ge=1)
+    # A network parked for the whole app (a daily quota, X credits, a retired LinkedIn version) is
+    # probed with one share after the first wait, then after twice as long each time, up to the cap.
+    parking_probe_first_seconds: int = Field(default=900, ge=1)
+    parking_probe_cap_seconds: int = Field(default=7200, ge=1)
     collect_interval_seconds: float = Field(default=60.0, gt=0)
     # How often expired content leaves the feed and its queued shares are cancelled.
     expire_interval_seconds: float = Field(default=60.0, gt=0)

@@ -78,6 +78,9 @@ class AppParking(Model):
     # The quota's own end (midnight UTC for LinkedIn's daily ones): probing never goes past it.
     ends_at = fields.DatetimeField(null=True)
     probes = fields.IntField(default=0, db_default=0)
+    # The operator setting in force when parked (LinkedIn: the API version): a process started with
+    # another value asks the platform at once instead of waiting for the next probe.
+    setting = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:
         table = "app_parkings"

@@ -1,4 +1,4 @@
-"""Why and since when a network is parked, how often it was probed; a platform post belongs to one share."""
+"""Network parkings: why, since when, how often probed, under which setting; one share per platform post."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -30,6 +30,11 @@ class Migration(migrations.Migration):
             model_name='AppParking',
             name='probes',
             field=fields.IntField(default=0, db_default=0),
+        ),
+        ops.AddField(
+            model_name='AppParking',
+            name='setting',
+            field=fields.CharField(default='', db_default='', max_length=64),
         ),
         ops.AddField(
             model_name='AppParking',

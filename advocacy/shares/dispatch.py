@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -37,8 +38,9 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.connections import mark_needs_reconnect, pause_reason
-from advocacy.accounts.models import AppParking, SocialAccount
+from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
+from advocacy.accounts.parking import NetworkParking, waiting_reason
 from advocacy.clock import Clock
 from advocacy.leasing import Backoff, Lease, LeasedQueue
 from advocacy.shares import lifecycle
@@ -116,18 +118,32 @@ class ShareDispatcher:
             lease=self.lease, worker_name=worker_name, use_skip_locked=use_skip_locked,
             related=("account",),
         )
+        # A network parked for the whole app is probed with one share at a time.
+        self.probe_queue = LeasedQueue(
+            Share, waiting=CLAIMABLE, held=Q(status=ShareStatus.PUBLISHING), batch_size=1,
+            lease=self.lease, worker_name=worker_name, use_skip_locked=use_skip_locked,
+            related=("account",),
+        )
+        self.parking = NetworkParking(networks.settings, clock)
+        self._probes: set[int] = set()
 
     async def claim_due(self) -> list[Share]:
-        """Atomically take up to `batch_size` due shares for this dispatcher."""
+        """Atomically take up to `batch_size` due shares for this dispatcher; first, one share of
+        each parked network whose wait is over and whose probe this dispatcher won."""
         now = self.clock.now()
+        probing = await self.parking.take_probes(now, self.lease)
         # Parked accounts and networks are few: read them first rather than join them into the
         # locking query, which would lock (and make other workers skip) the account rows too.
         parked_accounts = await SocialAccount.filter(parked_until__gt=now).values_list("id", flat=True)
-        parked_networks = await AppParking.filter(until__gt=now).values_list("network", flat=True)
+        parked_networks = await self.parking.parked(now)
 
-        def unparked(candidates: QuerySet[Share]) -> QuerySet[Share]:
+        def usable(candidates: QuerySet[Share]) -> QuerySet[Share]:
             if parked_accounts:
                 candidates = candidates.exclude(account_id__in=parked_accounts)
+            return candidates
+
+        def unparked(candidates: QuerySet[Share]) -> QuerySet[Share]:
+            candidates = usable(candidates)
             if parked_networks:
                 candidates = candidates.exclude(network__in=parked_networks)
             return candidates
@@ -137,8 +153,19 @@ class ShareDispatcher:
             await lifecycle.claim(conn, now, ids, owner=lease.owner, lease_until=lease.until,
                                   worker=self.worker_name)
 
+        def one_of(network: str) -> Callable[[QuerySet[Share]], QuerySet[Share]]:
+            return lambda candidates: usable(candidates).filter(network=network)
+
+        probes: list[Share] = []
+        for network in probing:
+            _, probe = await self.probe_queue.claim(now, take, narrow=one_of(network))
+            if probe:
+                probes += probe
+            else:
+                await self.parking.release_probe(network, now)
+        self._probes = {share.id for share in probes}
         _, claimed = await self.queue.claim(now, take, narrow=unparked)
-        return claimed
+        return probes + claimed
 
     async def run_once(self) -> DispatchReport:
         """Expire stale leases, then claim and publish one batch. One failure never stops the rest."""
@@ -156,15 +183,15 @@ class ShareDispatcher:
             if dead is None and share.account.status != "connected":
                 # Queued before its account broke or was disconnected: wait for the reconnect.
                 dead = share.account.status_reason or "the account is not connected"
+            probe = share.id in self._probes
             if dead is not None:
                 report.paused += 1
                 await pause_share(self.clock, share, pause_reason(share.account, dead))
+                if probe:  # the platform was not asked: another share probes
+                    await self.parking.release_probe(share.network, self.clock.now())
                 continue
             if limit is not None:
-                await self._requeue(
-                    share, limit.until, f"waiting: the account is parked ({limit.message})",
-                    count_attempt=False,
-                )
+                await self._requeue_parked(share, limit)
                 report.requeued += 1
                 continue
             try:
@@ -174,6 +201,9 @@ class ShareDispatcher:
                 log.exception("dispatch of share %s failed unexpectedly", share.id)
                 await self._finish(share, ShareStatus.UNCONFIRMED, "internal error while publishing")
                 outcome = ShareStatus.UNCONFIRMED
+            if probe and (share.network, None) not in batch.parked:
+                # The platform answered something else than the network-wide refusal: resume.
+                await self.parking.resume(share.network)
             if len(published) >= self.record_every:
                 await self._record_published(published, report)
             if outcome == ShareStatus.PUBLISHED:
@@ -284,6 +314,9 @@ class ShareDispatcher:
         except RateLimited as error:
             await self._park(share, error)
             batch.parked[(share.network, share.account_id if error.scope == "account" else None)] = error
+            if error.scope == "app":
+                await self._requeue_parked(share, error)
+                return ShareStatus.QUEUED
             # Waiting for a limit to reset is not a failed attempt: it must not use up the retries.
             await self._requeue(
                 share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC: {error.message}",
@@ -337,17 +370,20 @@ class ShareDispatcher:
         await self._finish(share, ShareStatus.FAILED, reason)
         return ShareStatus.FAILED
 
+    async def _requeue_parked(self, share: Share, limit: RateLimited) -> None:
+        """Back to the queue without using an attempt. A share of a network parked for the whole app
+        keeps its time: the claim leaves the network alone until a probe gets through."""
+        if limit.scope == "app":
+            reason = waiting_reason(share.network, limit)
+            await self._requeue(share, share.due_at, reason, count_attempt=False)
+            return
+        await self._requeue(share, limit.until, f"waiting: the account is parked ({limit.message})",
+                            count_attempt=False)
+
     async def _park(self, share: Share, error: RateLimited) -> None:
         """Persist the parking so every worker, in every process, leaves the account alone."""
         if error.scope == "app":
-            updated = await AppParking.filter(network=share.network, until__lt=error.until).update(
-                until=error.until, reason=error.message
-            )
-            if not updated and not await AppParking.exists(network=share.network):
-                try:
-                    await AppParking.create(network=share.network, until=error.until, reason=error.message)
-                except IntegrityError:
-                    pass  # another worker parked the network at the same moment: parked either way
+            await self.parking.park(share.network, error)
             return
         await SocialAccount.filter(
             Q(parked_until__isnull=True) | Q(parked_until__lt=error.until), id=share.account_id

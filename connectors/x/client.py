@@ -343,7 +343,7 @@ def _mapped(error: Exception, now: datetime, *, sent_write: bool = False) -> Con
             return RateLimited(
                 f"X: {_reason(error)}: the app's pay-per-use credits are used up; an operator must "
                 "top them up (X shares wait and are tried again every hour)",
-                until=now + CREDITS_PROBE_INTERVAL, scope="app",
+                until=now + CREDITS_PROBE_INTERVAL, scope="app", kind="credits",
             )
         return PermanentError(f"X: {_reason(error)}")
     if isinstance(error, aiohttp.ClientConnectorError):
