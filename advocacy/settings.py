@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     # Dispatch: the database row is the truth; these only pace the work.
     dispatch_interval_seconds: float = Field(default=5.0, gt=0)
     dispatch_batch_size: int = Field(default=100, ge=1)
-    dispatch_lease_seconds: int = Field(default=300, ge=10)
+    dispatch_lease_seconds: int = Field(default=30, ge=10)
     dispatch_max_attempts: int = Field(default=5, ge=1)
     # A network parked for the whole app (a daily quota, X credits, a retired LinkedIn version) is
     # probed with one share after the first wait, then after twice as long each time, up to the cap.

@@ -126,6 +126,8 @@ class ShareDispatcher:
         )
         self.parking = NetworkParking(networks.settings, clock)
         self._probes: set[int] = set()
+        # The leases of the last claim, renewed while its batch is worked on.
+        self._leases: list[str] = []
 
     async def claim_due(self) -> list[Share]:
         """Atomically take up to `batch_size` due shares for this dispatcher; first, one share of
@@ -157,14 +159,19 @@ class ShareDispatcher:
             return lambda candidates: usable(candidates).filter(network=network)
 
         probes: list[Share] = []
+        owners: list[str] = []
         for network in probing:
-            _, probe = await self.probe_queue.claim(now, take, narrow=one_of(network))
+            lease, probe = await self.probe_queue.claim(now, take, narrow=one_of(network))
             if probe:
                 probes += probe
+                owners.append(lease.owner)
             else:
                 await self.parking.release_probe(network, now)
         self._probes = {share.id for share in probes}
-        _, claimed = await self.queue.claim(now, take, narrow=unparked)
+        lease, claimed = await self.queue.claim(now, take, narrow=unparked)
+        if claimed:
+            owners.append(lease.owner)
+        self._leases = owners
         return probes + claimed
 
     async def run_once(self) -> DispatchReport:
@@ -173,6 +180,12 @@ class ShareDispatcher:
         report.unconfirmed += await self.expire_stale_leases()
         shares = await self.claim_due()
         report.claimed = len(shares)
+        async with self.queue.heartbeat(self._leases, self.clock.now):
+            await self._work(shares, report)
+        return report
+
+    async def _work(self, shares: list[Share], report: DispatchReport) -> None:
+        """Publish a claimed batch, in order."""
         # Parkings learnt during this batch: the rest of the batch must not call the platform either.
         batch = BatchState()
         published = batch.published
@@ -217,7 +230,6 @@ class ShareDispatcher:
             else:
                 report.unconfirmed += 1
         await self._record_published(published, report)
-        return report
 
     async def run_until_idle(self) -> DispatchReport:
         """Publish everything due now (used by the demo's simulated clock and by tests)."""

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.accounts.tokens import store_tokens
-from advocacy.clock import SimulatedClock
+from advocacy.clock import SimulatedClock, SystemClock
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
-from advocacy.shares.models import Share, ShareStatus
+from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns.models import Post
@@ -220,3 +221,30 @@ async def test_x_401_with_a_refused_refresh_asks_for_a_reconnect_in_words(
     assert "{" not in stored.status_reason
     assert (await Share.get(id=share.id)).status == ShareStatus.PAUSED
     assert fake.posts_with(share.text) == []
+
+
+async def test_a_slow_publish_keeps_its_short_lease_while_its_worker_lives(
+    database: Settings, fake_linkedin: tuple[FakeLinkedIn, str], fake_x: tuple[FakeX, str],
+) -> None:
+    """Real time (the lease and the heartbeat are wall-clock here): a 1 s lease, a 3 s publish."""
+    fake = fake_linkedin[0]
+    clock = SimulatedClock(datetime.now(UTC))
+    registry = NetworkRegistry(live_settings(database, fake_x[1], fake_linkedin[1], timeout=10), clock)
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
+    [share] = await share_everything(clock, await connected_ambassador(clock, registry, "linkedin", fake),
+                                     posts)
+    fake.create_delay_seconds = 3.0
+    wall = SystemClock()
+    try:
+        worker = ShareDispatcher(registry, wall, lease_seconds=1, worker_name="slow")
+        slow = asyncio.create_task(worker.run_once())
+        await asyncio.sleep(2)  # past the first lease: only renewals keep the share
+        assert await ShareDispatcher(registry, wall, worker_name="other").expire_stale_leases() == 0
+        assert (await slow).published == 1
+    finally:
+        fake.create_delay_seconds = 0
+        await registry.close()
+    await share.refresh_from_db()
+    assert share.status == ShareStatus.PUBLISHED
+    assert share.external_id == fake.posts_with(share.text)[0].urn
+    assert not await ShareEvent.filter(share_id=share.id, to_status=ShareStatus.UNCONFIRMED).exists()
