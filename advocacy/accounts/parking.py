@@ -124,7 +124,7 @@ class NetworkParking:
                 f"{label} now and then, and sharing resumes by itself once it gets through.")
         await notify_audience(
             self.clock, User.filter(role=Role.ADMIN, is_active=True), ADMIN_NOTICE,
-            f"{label} sharing is on hold for the whole service", body, link=None,
+            f"{label} sharing is on hold for the whole service", body, link="/admin/status",
             dedupe_key=f"parking:{row.network}:{row.since.isoformat() if row.since else ''}",
         )
 
