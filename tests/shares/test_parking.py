@@ -17,6 +17,8 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.models import User
+from dashboards.collection.collect import MetricsCollector
+from dashboards.models import TrackedPost
 from tests import factories
 from tests.fakes.linkedin_server import FakeLinkedIn
 from tests.fakes.x_server import FakeX
@@ -130,3 +132,29 @@ async def test_linkedin_application_day_limit_is_probed_at_growing_intervals_bef
         await live.close()
     assert not await AppParking.exists(network="linkedin")
     assert {s.status for s in await Share.filter(id__in=[s.id for s in shares])} == {ShareStatus.PUBLISHED}
+
+
+async def test_the_collector_leaves_linkedin_alone_while_it_waits_for_an_operator(
+    database: Settings, clock: SimulatedClock, platforms: tuple[FakeX, FakeLinkedIn],
+    fake_x: tuple[FakeX, str], fake_linkedin: tuple[FakeLinkedIn, str], caplog: pytest.LogCaptureFixture,
+) -> None:
+    _, linkedin = platforms
+    current = registry(database, clock, fake_x, fake_linkedin)
+    retired = registry(database, clock, fake_x, fake_linkedin, linkedin_version="202501")
+    try:
+        _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+        account = await connected_ambassador(clock, current, "linkedin", linkedin)
+        [published, held] = await share_everything(clock, account, posts)
+        await Share.filter(id=held.id).update(due_at=clock.now() + timedelta(hours=1))
+        assert (await ShareDispatcher(current, clock).run_until_idle()).published == 1
+        clock.advance(timedelta(hours=2))
+        await ShareDispatcher(retired, clock).run_until_idle()  # LinkedIn answers 426: parked
+        assert await AppParking.exists(network="linkedin")
+
+        report = await MetricsCollector(retired, clock).run_once()
+        assert report.errors == 0
+        assert not [r for r in caplog.records if r.levelname == "WARNING" and "not collected" in r.message]
+        assert (await TrackedPost.get(share_id=published.id)).collections_done == 0  # still due
+    finally:
+        await current.close()
+        await retired.close()
