@@ -165,6 +165,9 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-segments-create": frozenset({E, ADMIN}),
     "studio-campaign-segments": frozenset({E, ADMIN}),
     "api-campaign-segments": frozenset({E, ADMIN}),
+    # the operator status: parkings, token health, waiting shares (admins only)
+    "status": frozenset({ADMIN}),
+    "api-status": frozenset({ADMIN}),
     # the notification outbox: what failed and sending it again, admins only
     "notifications-outbox": frozenset({ADMIN}),
     "notifications-send-again": frozenset({ADMIN}),

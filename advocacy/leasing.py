@@ -7,13 +7,19 @@ transaction, hands their ids to the caller's `take`, which moves them out of wai
 lease (`lease_owner`, `lease_until`) with a conditional update. A row whose lease ran out is found
 by `sweep`, which hands it to the caller's `release`: what an attempt nobody finished means (sent or
 not) is the caller's to say, never the queue's.
+
+While a worker lives, `heartbeat` renews its leases (every third of the lease), so a lease can be
+short - a killed worker's rows come back soon after it died - without cutting off a slow attempt.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -25,6 +31,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 M = TypeVar("M", bound=Model)
+log = logging.getLogger(__name__)
 
 # The lease columns of a row no worker holds.
 RELEASED: dict[str, Any] = {"lease_owner": None, "lease_until": None}
@@ -140,3 +147,36 @@ class LeasedQueue(Generic[M]):
             if not ids:
                 return 0
             return await release(conn, ids)
+
+    async def renew(self, owners: Sequence[str], now: datetime) -> int:
+        """Extend the leases of `owners` on the rows they still hold to `now` + the lease length."""
+        if not owners:
+            return 0
+        return await self.model.filter(self.held, lease_owner__in=list(owners)).update(
+            lease_until=now + self.lease)
+
+    @asynccontextmanager
+    async def heartbeat(
+        self, owners: Sequence[str], now: Callable[[], datetime], *, every: float | None = None
+    ) -> AsyncIterator[None]:
+        """Renew the leases of `owners` every `every` seconds (a third of the lease) while the block
+        runs: a live worker keeps its rows however slow the work, a dead one stops renewing."""
+        interval = self.lease.total_seconds() / 3 if every is None else every
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(interval)
+                try:
+                    await self.renew(owners, now())
+                except Exception:
+                    # The next beat tries again; a lease that runs out is swept, never lost.
+                    log.exception("renewing the leases %s failed", list(owners))
+
+        task = asyncio.create_task(beat()) if owners else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task

@@ -81,10 +81,14 @@ class Settings(BaseSettings):
     # Dispatch: the database row is the truth; these only pace the work.
     dispatch_interval_seconds: float = Field(default=5.0, gt=0)
     dispatch_batch_size: int = Field(default=100, ge=1)
-    dispatch_lease_seconds: int = Field(default=300, ge=10)
+    dispatch_lease_seconds: int = Field(default=30, ge=10)
     # How long a stopping worker lets its jobs in flight finish (below a supervisor's kill timeout).
     worker_stop_grace_seconds: float = Field(default=20.0, ge=0, le=600)
     dispatch_max_attempts: int = Field(default=5, ge=1)
+    # A network parked for the whole app (a daily quota, X credits, a retired LinkedIn version) is
+    # probed with one share after the first wait, then after twice as long each time, up to the cap.
+    parking_probe_first_seconds: int = Field(default=900, ge=1)
+    parking_probe_cap_seconds: int = Field(default=7200, ge=1)
     collect_interval_seconds: float = Field(default=60.0, gt=0)
     # How often expired content leaves the feed and its queued shares are cancelled.
     expire_interval_seconds: float = Field(default=60.0, gt=0)

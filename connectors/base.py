@@ -97,13 +97,22 @@ class AuthExpired(ConnectorError):
     """The account's token expired or was revoked: the ambassador must reconnect."""
 
 
-class RateLimited(ConnectorError):
-    """Too many calls: nothing may be tried for this account (or app) before `until`."""
+# Why a platform holds calls back: a quota (it resets by itself at `until`), or something only an
+# operator can fix (the app's credits are used up, the configured API version was retired), where
+# `until` is only when to ask again.
+HoldKind = Literal["quota", "credits", "retired_version"]
 
-    def __init__(self, message: str, until: datetime, scope: Literal["account", "app"]) -> None:
+
+class RateLimited(ConnectorError):
+    """Nothing may be tried for this account (or app) before `until`."""
+
+    def __init__(
+        self, message: str, until: datetime, scope: Literal["account", "app"], kind: HoldKind = "quota"
+    ) -> None:
         super().__init__(message)
         self.until = until
         self.scope = scope
+        self.kind = kind
 
 
 class TransientError(ConnectorError):

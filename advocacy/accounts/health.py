@@ -41,6 +41,8 @@ class HealthReport:
     reminded: int = 0
     needs_reconnect: list[int] = field(default_factory=list)
     errors: int = 0
+    # Owners told that the platform would not renew an access that still works for a while.
+    warned: int = 0
 
 
 def reminder_days(settings: Settings) -> list[int]:
@@ -83,7 +85,14 @@ class TokenHealth:
                     report.refreshed += 1
                     return
             except AuthExpired as error:
-                await mark_needs_reconnect(self.clock, account, error.message)
+                if account.token_expires_at > now:
+                    # The current access still works: keep sharing with it, and tell the owner
+                    # in time to reconnect before it ends.
+                    if await self._warn_refresh_refused(account, error.message):
+                        report.warned += 1
+                    return
+                await mark_needs_reconnect(
+                    self.clock, account, f"{error.message}, and the current access has ended")
                 report.needs_reconnect.append(account.id)
                 return
             except ConnectorError as error:
@@ -99,6 +108,20 @@ class TokenHealth:
             return
         if network_of(account) == Network.LINKEDIN.value and await self._remind(account):
             report.reminded += 1
+
+    async def _warn_refresh_refused(self, account: SocialAccount, why: str) -> bool:
+        """Tell the owner, once per token, that the access cannot be renewed and when it ends."""
+        assert account.token_expires_at is not None
+        owner = await User.get_or_none(id=account.user_id)  # type: ignore[attr-defined]
+        ends = format_local(account.token_expires_at, owner)
+        label = network_label(account)
+        message = (
+            f"{label} would not renew the connection of {account.handle}: {why}. Shares keep going "
+            f"out until the current access ends on {ends}; reconnect the account before then so "
+            "nothing has to wait."
+        )
+        key = f"refresh_refused:{account.id}:{account.token_expires_at.isoformat()}"
+        return await notify_owner(self.clock, account, "refresh_refused", key, message)
 
     async def _remind(self, account: SocialAccount) -> bool:
         """Send the most urgent reminder whose day has come, unless it was sent for this token."""

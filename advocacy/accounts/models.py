@@ -55,12 +55,32 @@ class SocialAccount(Model):
         unique_together = (("network", "external_id"),)
 
 
+class ParkingKind(StrEnum):
+    """Why a whole network is parked: a daily or monthly quota, X credits used up, or a LinkedIn API
+    version LinkedIn retired (the last two wait for an operator)."""
+
+    QUOTA = "quota"
+    CREDITS = "credits"
+    RETIRED_VERSION = "retired_version"
+
+
 class AppParking(Model):
-    """A network on which the whole application is rate limited until `until` (per-app quotas)."""
+    """A network on which the whole application waits until `until`, then probes with one share.
+
+    `probes` counts the probes that met the same answer since the parking began.
+    """
 
     network = fields.CharField(max_length=16, primary_key=True)
     until = fields.DatetimeField()
     reason = fields.TextField(default="")
+    kind = fields.CharEnumField(ParkingKind, max_length=32, default=ParkingKind.QUOTA, db_default="quota")
+    since = fields.DatetimeField(null=True)
+    # The quota's own end (midnight UTC for LinkedIn's daily ones): probing never goes past it.
+    ends_at = fields.DatetimeField(null=True)
+    probes = fields.IntField(default=0, db_default=0)
+    # The operator setting in force when parked (LinkedIn: the API version): a process started with
+    # another value asks the platform at once instead of waiting for the next probe.
+    setting = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:
         table = "app_parkings"

@@ -92,8 +92,19 @@ class NetworkRegistry:
         network = account.network.value if isinstance(account.network, Network) else account.network
         if network != Network.X.value or self._x_refresher is None:
             return False
-        await self._x_refresher.access_token(account, margin=within)
+        await self._x_refresher.access_token(account, margin=within, strict=True)
         return True
+
+    async def renew_rejected_token(self, account: SocialAccount, rejected: str | None) -> AccountRef | None:
+        """After the platform refused the access token `rejected`: the account with a renewed one
+        (X: one refresh under the row lock), or None where the network offers no refresh.
+
+        Raises AuthExpired when the platform refuses the refresh too.
+        """
+        network = account.network.value if isinstance(account.network, Network) else account.network
+        if network != Network.X.value or self._x_refresher is None:
+            return None
+        return account_ref(account, access_token=await self._x_refresher.renew(account, rejected))
 
     async def account_ref(self, account: SocialAccount) -> AccountRef:
         """The account as a connector sees it, with a usable access token (refreshed if due)."""

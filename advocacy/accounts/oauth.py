@@ -24,13 +24,22 @@ from tortoise.transactions import in_transaction
 from advocacy.accounts.connections import CONNECTED, network_label
 from advocacy.accounts.models import NETWORK_LABELS, ConnectAttempt, Network, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
+from advocacy.accounts.parking import NetworkParking
 from advocacy.audit import service as audit
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, DomainError, InvalidInput
 from advocacy.settings import Settings
 from advocacy.shares.pausing import resume_account_shares
 from advocacy.users.models import User
-from connectors.base import AccountRef, AuthExpired, ConnectorError, PermanentError, Profile, TransientError
+from connectors.base import (
+    AccountRef,
+    AuthExpired,
+    ConnectorError,
+    PermanentError,
+    Profile,
+    RateLimited,
+    TransientError,
+)
 from connectors.linkedin import LinkedInConnector, LinkedInOAuth
 from connectors.linkedin.oauth import scopes_for
 from connectors.x import XConnector
@@ -197,6 +206,21 @@ class AccountConnector:
                 li = await self._linkedin().exchange_code(code, self.clock.now())
                 access, refresh, expires_at = li.access_token, li.refresh_token, li.expires_at
             profile = await self._profile(network, access)
+        except RateLimited as failure:
+            if failure.scope == "app":
+                # Every account would fail alike (a retired API version, a quota): the admins are
+                # told and the platform's sharing waits, as when a share meets it.
+                await NetworkParking(self.settings, self.clock).park(network, failure)
+            if failure.kind == "retired_version":
+                raise ConnectRefused(
+                    f"{label} no longer accepts the API version this service is set to use, so the "
+                    "account cannot be connected now. Nothing was changed: an administrator has been "
+                    "told and must update the service's LinkedIn version setting; try again after that."
+                ) from failure
+            raise PlatformUnavailable(
+                f"{label} is not taking more requests from this service for now ({failure.message}). "
+                "Nothing was changed: try again later."
+            ) from failure
         except (AuthExpired, PermanentError) as failure:
             raise ConnectRefused(f"{label} refused the connection: {failure.message}. Nothing was changed.") \
                 from failure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import httpx
@@ -49,18 +50,48 @@ class XTokenRefresher:
     def _fresh(self, account: SocialAccount, margin: timedelta) -> bool:
         return account.token_expires_at is None or account.token_expires_at > self.clock.now() + margin
 
-    async def access_token(self, account: SocialAccount, *, margin: timedelta | None = None) -> str | None:
+    def _usable(self, account: SocialAccount) -> bool:
+        return account.token_expires_at is not None and account.token_expires_at > self.clock.now()
+
+    async def access_token(
+        self, account: SocialAccount, *, margin: timedelta | None = None, strict: bool = False
+    ) -> str | None:
         """A usable access token, refreshed first when it expires within `margin` (default: the
-        configured refresh margin)."""
+        configured refresh margin).
+
+        When X refuses the refresh but the current access token has time left, that token is used
+        until it expires (a refresh ahead of need is no reason to stop sharing); with `strict` the
+        refusal is raised instead (token health, which tells the owner).
+        """
         margin = self.margin if margin is None else margin
         if self._fresh(account, margin):
             return self.cipher.decrypt(account.access_token_encrypted)
+        try:
+            await self._refresh(account, lambda locked: not self._fresh(locked, margin))
+        except AuthExpired:
+            if strict or not self._usable(account):
+                raise
+        return self.cipher.decrypt(account.access_token_encrypted)
+
+    async def renew(self, account: SocialAccount, rejected: str | None) -> str | None:
+        """A new access token after X refused `rejected`: refreshed under the row lock, unless
+        another worker already replaced the refused token (then that one). Raises AuthExpired when
+        X refuses the refresh token too."""
+        def still_rejected(locked: SocialAccount) -> bool:
+            return self.cipher.decrypt(locked.access_token_encrypted) in (rejected, None)
+
+        await self._refresh(account, still_rejected)
+        return self.cipher.decrypt(account.access_token_encrypted)
+
+    async def _refresh(self, account: SocialAccount, needed: Callable[[SocialAccount], bool]) -> None:
+        """Refresh while holding the account row's lock if `needed` still says so once it is held;
+        `account` ends with the tokens stored now (ours, or another worker's)."""
         async with in_transaction() as conn:
             locked = await SocialAccount.filter(id=account.id).select_for_update().using_db(conn).get()
-            if not self._fresh(locked, margin):
+            if needed(locked):
                 refresh_token = self.cipher.decrypt(locked.refresh_token_encrypted)
                 if not refresh_token:
-                    raise AuthExpired("the X access token expired and no refresh token is stored")
+                    raise AuthExpired("the X access is no longer valid and no refresh token is stored")
                 tokens = await refresh_x_token(
                     self.http, token_url=self.settings.x_token_url, client_id=self.settings.x_client_id,
                     client_secret=self.settings.x_client_secret, refresh_token=refresh_token,
@@ -79,4 +110,3 @@ class XTokenRefresher:
             account.access_token_encrypted = locked.access_token_encrypted
             account.refresh_token_encrypted = locked.refresh_token_encrypted
             account.token_expires_at = locked.token_expires_at
-        return self.cipher.decrypt(account.access_token_encrypted)

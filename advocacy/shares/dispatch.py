@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -37,8 +38,9 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.connections import mark_needs_reconnect, pause_reason
-from advocacy.accounts.models import AppParking, SocialAccount
+from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
+from advocacy.accounts.parking import NetworkParking, waiting_reason
 from advocacy.clock import Clock
 from advocacy.leasing import Backoff, Lease, LeasedQueue
 from advocacy.shares import lifecycle
@@ -116,18 +118,34 @@ class ShareDispatcher:
             lease=self.lease, worker_name=worker_name, use_skip_locked=use_skip_locked,
             related=("account",),
         )
+        # A network parked for the whole app is probed with one share at a time.
+        self.probe_queue = LeasedQueue(
+            Share, waiting=CLAIMABLE, held=Q(status=ShareStatus.PUBLISHING), batch_size=1,
+            lease=self.lease, worker_name=worker_name, use_skip_locked=use_skip_locked,
+            related=("account",),
+        )
+        self.parking = NetworkParking(networks.settings, clock)
+        self._probes: set[int] = set()
+        # The leases of the last claim, renewed while its batch is worked on.
+        self._leases: list[str] = []
 
     async def claim_due(self) -> list[Share]:
-        """Atomically take up to `batch_size` due shares for this dispatcher."""
+        """Atomically take up to `batch_size` due shares for this dispatcher; first, one share of
+        each parked network whose wait is over and whose probe this dispatcher won."""
         now = self.clock.now()
+        probing = await self.parking.take_probes(now, self.lease)
         # Parked accounts and networks are few: read them first rather than join them into the
         # locking query, which would lock (and make other workers skip) the account rows too.
         parked_accounts = await SocialAccount.filter(parked_until__gt=now).values_list("id", flat=True)
-        parked_networks = await AppParking.filter(until__gt=now).values_list("network", flat=True)
+        parked_networks = await self.parking.parked(now)
 
-        def unparked(candidates: QuerySet[Share]) -> QuerySet[Share]:
+        def usable(candidates: QuerySet[Share]) -> QuerySet[Share]:
             if parked_accounts:
                 candidates = candidates.exclude(account_id__in=parked_accounts)
+            return candidates
+
+        def unparked(candidates: QuerySet[Share]) -> QuerySet[Share]:
+            candidates = usable(candidates)
             if parked_networks:
                 candidates = candidates.exclude(network__in=parked_networks)
             return candidates
@@ -137,8 +155,24 @@ class ShareDispatcher:
             await lifecycle.claim(conn, now, ids, owner=lease.owner, lease_until=lease.until,
                                   worker=self.worker_name)
 
-        _, claimed = await self.queue.claim(now, take, narrow=unparked)
-        return claimed
+        def one_of(network: str) -> Callable[[QuerySet[Share]], QuerySet[Share]]:
+            return lambda candidates: usable(candidates).filter(network=network)
+
+        probes: list[Share] = []
+        owners: list[str] = []
+        for network in probing:
+            lease, probe = await self.probe_queue.claim(now, take, narrow=one_of(network))
+            if probe:
+                probes += probe
+                owners.append(lease.owner)
+            else:
+                await self.parking.release_probe(network, now)
+        self._probes = {share.id for share in probes}
+        lease, claimed = await self.queue.claim(now, take, narrow=unparked)
+        if claimed:
+            owners.append(lease.owner)
+        self._leases = owners
+        return probes + claimed
 
     async def run_once(self) -> DispatchReport:
         """Expire stale leases, then claim and publish one batch. One failure never stops the rest."""
@@ -146,6 +180,12 @@ class ShareDispatcher:
         report.unconfirmed += await self.expire_stale_leases()
         shares = await self.claim_due()
         report.claimed = len(shares)
+        async with self.queue.heartbeat(self._leases, self.clock.now):
+            await self._work(shares, report)
+        return report
+
+    async def _work(self, shares: list[Share], report: DispatchReport) -> None:
+        """Publish a claimed batch, in order."""
         # Parkings learnt during this batch: the rest of the batch must not call the platform either.
         batch = BatchState()
         published = batch.published
@@ -156,15 +196,15 @@ class ShareDispatcher:
             if dead is None and share.account.status != "connected":
                 # Queued before its account broke or was disconnected: wait for the reconnect.
                 dead = share.account.status_reason or "the account is not connected"
+            probe = share.id in self._probes
             if dead is not None:
                 report.paused += 1
                 await pause_share(self.clock, share, pause_reason(share.account, dead))
+                if probe:  # the platform was not asked: another share probes
+                    await self.parking.release_probe(share.network, self.clock.now())
                 continue
             if limit is not None:
-                await self._requeue(
-                    share, limit.until, f"waiting: the account is parked ({limit.message})",
-                    count_attempt=False,
-                )
+                await self._requeue_parked(share, limit)
                 report.requeued += 1
                 continue
             try:
@@ -174,6 +214,9 @@ class ShareDispatcher:
                 log.exception("dispatch of share %s failed unexpectedly", share.id)
                 await self._finish(share, ShareStatus.UNCONFIRMED, "internal error while publishing")
                 outcome = ShareStatus.UNCONFIRMED
+            if probe and (share.network, None) not in batch.parked:
+                # The platform answered something else than the network-wide refusal: resume.
+                await self.parking.resume(share.network)
             if len(published) >= self.record_every:
                 await self._record_published(published, report)
             if outcome == ShareStatus.PUBLISHED:
@@ -187,7 +230,6 @@ class ShareDispatcher:
             else:
                 report.unconfirmed += 1
         await self._record_published(published, report)
-        return report
 
     async def run_until_idle(self) -> DispatchReport:
         """Publish everything due now (used by the demo's simulated clock and by tests)."""
@@ -219,8 +261,22 @@ class ShareDispatcher:
             }, reason)
             for share, result, reason in published
         ]
-        async with in_transaction() as conn:
-            moved = {change.share_id for change in await lifecycle.publish(conn, now, outcomes)}
+        try:
+            async with in_transaction() as conn:
+                moved = {change.share_id for change in await lifecycle.publish(conn, now, outcomes)}
+        except IntegrityError:
+            # A post already another share's (the unique (network, external_id) index): write the
+            # others down one at a time, and leave that one unconfirmed for a person to look at.
+            if len(published) > 1:
+                for one in list(published):
+                    await self._record_published([one], report)
+                published.clear()
+                return
+            share = published.pop()[0]
+            await self._finish(share, ShareStatus.UNCONFIRMED, f"post {share.external_id} is already "
+                               "another share's; this share's own post is not known", reconcile=False)
+            report.unconfirmed += 1
+            return
         for share, _, _ in published:
             if share.id in moved:
                 report.published += 1
@@ -236,24 +292,43 @@ class ShareDispatcher:
         request = PublishRequest(text=share.text, client_reference=f"share-{share.id}")
         try:
             account = await self.networks.account_ref(share.account)
-            result = await connector.publish(account, request)
+            try:
+                result = await connector.publish(account, request)
+            except AuthExpired:
+                # A refused access token published nothing. Where the platform offers a refresh,
+                # refresh once (under the account's lock) and try again: only a refused refresh
+                # means the person must reconnect.
+                renewed = await self.networks.renew_rejected_token(share.account, account.access_token)
+                if renewed is None:
+                    raise
+                result = await connector.publish(renewed, request)
         except DuplicatePost as error:
-            if error.existing_id:
+            holder = await self._holder(share, error.existing_id)
+            if error.existing_id and holder is None:
                 # The platform already holds this very post (an earlier attempt that we did not
                 # hear back from): adopt it instead of posting again.
                 share.external_id = error.existing_id
                 batch.published.append((share, None, "the platform already had this post"))
                 return ShareStatus.PUBLISHED
-            if share.needs_reconcile:
-                # Probably our earlier attempt, but unnamed: a person has to look, not a retry.
+            if holder is not None:
+                # Never adopt a post that is another share's: it would be counted twice and this
+                # share's own post, if any, never measured.
+                reason = (f"the platform names post {error.existing_id} as the duplicate, but that post "
+                          f"is share {holder}'s: {error.message}")
+            else:
                 reason = f"the platform reports a duplicate it does not name: {error.message}"
+            if share.needs_reconcile:
+                # Probably our earlier attempt, but not provably: a person has to look, not a retry.
                 await self._finish(share, ShareStatus.UNCONFIRMED, reason, reconcile=False)
                 return ShareStatus.UNCONFIRMED
-            await self._finish(share, ShareStatus.FAILED, error.message)
+            await self._finish(share, ShareStatus.FAILED, reason if holder is not None else error.message)
             return ShareStatus.FAILED
         except RateLimited as error:
             await self._park(share, error)
             batch.parked[(share.network, share.account_id if error.scope == "account" else None)] = error
+            if error.scope == "app":
+                await self._requeue_parked(share, error)
+                return ShareStatus.QUEUED
             # Waiting for a limit to reset is not a failed attempt: it must not use up the retries.
             await self._requeue(
                 share, error.until, f"rate limited until {error.until:%Y-%m-%d %H:%M} UTC: {error.message}",
@@ -290,6 +365,14 @@ class ShareDispatcher:
         batch.published.append((share, result, "published"))
         return ShareStatus.PUBLISHED
 
+    async def _holder(self, share: Share, external_id: str | None) -> int | None:
+        """The other share that already holds this platform post, if one does."""
+        if not external_id:
+            return None
+        holder = await Share.filter(network=share.network, external_id=external_id).exclude(
+            id=share.id).only("id").first()
+        return holder.id if holder is not None else None
+
     async def _finish_unsuccessful(self, share: Share, reason: str) -> ShareStatus:
         """Failed, unless an earlier attempt may have posted it: then it stays unconfirmed."""
         if share.needs_reconcile:
@@ -299,17 +382,20 @@ class ShareDispatcher:
         await self._finish(share, ShareStatus.FAILED, reason)
         return ShareStatus.FAILED
 
+    async def _requeue_parked(self, share: Share, limit: RateLimited) -> None:
+        """Back to the queue without using an attempt. A share of a network parked for the whole app
+        keeps its time: the claim leaves the network alone until a probe gets through."""
+        if limit.scope == "app":
+            reason = waiting_reason(share.network, limit)
+            await self._requeue(share, share.due_at, reason, count_attempt=False)
+            return
+        await self._requeue(share, limit.until, f"waiting: the account is parked ({limit.message})",
+                            count_attempt=False)
+
     async def _park(self, share: Share, error: RateLimited) -> None:
         """Persist the parking so every worker, in every process, leaves the account alone."""
         if error.scope == "app":
-            updated = await AppParking.filter(network=share.network, until__lt=error.until).update(
-                until=error.until, reason=error.message
-            )
-            if not updated and not await AppParking.exists(network=share.network):
-                try:
-                    await AppParking.create(network=share.network, until=error.until, reason=error.message)
-                except IntegrityError:
-                    pass  # another worker parked the network at the same moment: parked either way
+            await self.parking.park(share.network, error)
             return
         await SocialAccount.filter(
             Q(parked_until__isnull=True) | Q(parked_until__lt=error.until), id=share.account_id

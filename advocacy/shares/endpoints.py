@@ -22,7 +22,9 @@ from advocacy.shares.schemas import (
     ShareRetryOut,
     SharingPreferencesIn,
     SharingPreferencesOut,
+    StatusOut,
 )
+from advocacy.shares.status import network_status
 from advocacy.state import AppRequest
 from advocacy.users.models import User
 
@@ -112,7 +114,15 @@ async def set_preferences(request: AppRequest) -> Response:
 
 
 SHARE_ERRORS = (401, 403, 404, 409, 422)
+async def status(request: AppRequest) -> Response:
+    now = request.state["clock"].now()
+    return respond(StatusOut.of(now, await network_status(now)))
+
+
 api_routes = [
+    ApiRoute("/status", status, "GET", "api-status",
+             "Each network's parking (reason, next probe, end), token health and waiting shares (admins)",
+             response=StatusOut, errors=(401, 403)),
     ApiRoute("/feed", feed, "GET", "api-feed",
              "Posts I may share (featured first), colleagues' counts, my accounts and my shares",
              response=FeedOut),

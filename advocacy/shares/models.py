@@ -69,6 +69,8 @@ class Share(Model):
     class Meta:
         table = "shares"
         indexes = (("status", "due_at"),)
+        # A platform post is one share's: reconciliation never adopts a post another share holds.
+        unique_together = (("network", "external_id"),)
 
 
 class ShareEvent(Model):

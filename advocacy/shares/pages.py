@@ -22,6 +22,7 @@ from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
 from advocacy.shares.schemas import AccountOut, ShareOut
+from advocacy.shares.status import network_status
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
@@ -361,7 +362,13 @@ async def preferences_save(request: AppRequest) -> Response:
     return RedirectResponse("/me/sharing-preferences", status_code=303)
 
 
+async def status_page(request: AppRequest) -> Response:
+    now = request.state["clock"].now()
+    return render(request, "status.html", networks=await network_status(now), now=now)
+
+
 routes = [
+    Route("/admin/status", status_page, methods=["GET"], name="status"),
     Route("/feed", feed, methods=["GET"], name="feed"),
     Route("/feed/counts", live_counts, methods=["GET"], name="feed-counts"),
     Route("/feed/share", share, methods=["POST"], name="feed-share"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from advocacy.shares.models import Share
+from advocacy.shares.status import NetworkStatus
 from campaigns.models import Post
 from campaigns.schemas import VariantOut
 
@@ -135,3 +137,37 @@ class ShareRetry(BaseModel):
 class ShareRetryOut(BaseModel):
     retried: list[int]
     skipped: dict[int, str]
+
+
+class ParkingOut(BaseModel):
+    kind: str = Field(description="quota, credits or retired_version")
+    reason: str
+    since: datetime | None
+    next_probe_at: datetime
+    ends_at: datetime | None = Field(description="A quota's own end (midnight UTC for LinkedIn's)")
+    probes: int
+
+
+class NetworkStatusOut(BaseModel):
+    network: str
+    parking: ParkingOut | None = Field(description="Set while the whole network is on hold")
+    accounts: dict[str, int] = Field(description="Ambassador accounts by status")
+    accounts_parked: int = Field(description="Accounts rate limited right now")
+    expiring_soon: int = Field(description="Connected accounts whose access ends within 7 days")
+    shares_waiting: dict[str, int] = Field(description="Unfinished shares by state")
+
+
+class StatusOut(BaseModel):
+    at: datetime
+    networks: list[NetworkStatusOut]
+
+    @classmethod
+    def of(cls, at: datetime, networks: list[NetworkStatus]) -> StatusOut:
+        return cls(at=at, networks=[
+            NetworkStatusOut(
+                network=n.network, accounts=n.accounts, accounts_parked=n.accounts_parked,
+                expiring_soon=n.expiring_soon, shares_waiting=n.shares_waiting,
+                parking=ParkingOut(**asdict(n.parking)) if n.parking is not None else None,
+            )
+            for n in networks
+        ])

@@ -40,6 +40,8 @@ RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 DUPLICATE_OF = re.compile(r"duplicate of (urn:li:(?:share|ugcPost):[0-9]+)")
 ANALYTICS_METRICS = ("IMPRESSION", "MEMBERS_REACHED", "REACTION", "COMMENT", "RESHARE")
 MAX_COMMENTARY = 3000
+# How long LinkedIn shares wait under a retired API version before one asks again.
+VERSION_PROBE_INTERVAL = timedelta(hours=1)
 
 
 def escape_commentary(text: str) -> str:
@@ -113,9 +115,12 @@ class LinkedInConnector:
         if status == 422 and (match := DUPLICATE_OF.search(message)):
             return DuplicatePost(f"LinkedIn: {message}", existing_id=match.group(1))
         if status == 426:
-            return PermanentError(
-                f"LinkedIn no longer serves API version {self.version} ({message}): "
-                "set the LinkedIn-Version setting to a current YYYYMM version"
+            # Every call under this version fails alike until an operator sets a current one: the
+            # whole app waits (nothing is failed), asking again now and then.
+            return RateLimited(
+                f"LinkedIn no longer serves API version {self.version} ({message}): an operator must "
+                "set ADVOCACY_LINKEDIN_VERSION to a current YYYYMM version",
+                until=self._now() + VERSION_PROBE_INTERVAL, scope="app", kind="retired_version",
             )
         if status == 429:
             # Daily quotas reset at midnight UTC and the 429 carries no reset header.

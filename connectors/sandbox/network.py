@@ -139,6 +139,10 @@ POST_ID = re.compile(
 )
 
 
+SHARE_REFERENCE = re.compile(r"share-([0-9]{1,10})")
+OTHER_POSTS_FROM = 10**11
+
+
 class SandboxNetwork:
     """The shared state of the simulated platforms in one process."""
 
@@ -194,6 +198,16 @@ class SandboxNetwork:
             return AmbiguousOutcome("sandbox: simulated timeout before the request arrived"), False
         return AmbiguousOutcome("sandbox: simulated timeout after the post was created"), True
 
+    def _next_sequence(self, request: PublishRequest) -> int:
+        """A share's post is numbered by the share (`share-<id>`), so worker processes that each
+        keep their own sandbox never give two shares the same post id; other posts by this
+        process's counter, above any share id."""
+        match = SHARE_REFERENCE.fullmatch(request.client_reference)
+        if match is not None:
+            return int(match.group(1))
+        self._sequence += 1
+        return OTHER_POSTS_FROM + self._sequence
+
     def published_for(self, client_reference: str) -> PublishResult | None:
         """The post an earlier publish call with this reference created, if any."""
         return self._by_reference.get(client_reference)
@@ -245,11 +259,10 @@ class SandboxNetwork:
         if earlier and earlier[1] > now - timedelta(hours=24):
             raise DuplicatePost("sandbox: duplicate content", existing_id=earlier[0])
 
-        self._sequence += 1
         epoch = int(now.timestamp())
         followers = self.followers_of(account)
         kind = "b" if account.is_brand else "p"
-        post_id = f"{network}-{kind}-{account.external_id}-{followers}-{epoch}-{self._sequence}"
+        post_id = f"{network}-{kind}-{account.external_id}-{followers}-{epoch}-{self._next_sequence(request)}"
         result = PublishResult(
             external_id=post_id,
             url=URL_TEMPLATES[network].format(handle=account.handle, post_id=post_id),

@@ -212,20 +212,26 @@ class XConnector:
                        int(followers) if followers is not None else None)
 
     async def _find_recent_post(self, client: AsyncClient, account: AccountRef, text: str) -> str | None:
-        """The id of the account's recent post with this text: X's duplicate error does not name it.
+        """The id of the account's recent post that is this very text: X's duplicate error does not
+        name it.
 
-        X rewrites links to t.co, so texts are compared without their URLs.
+        X rewrites links to t.co, so the words are compared without their links, and the links by
+        what X says each t.co link expands to (`entities.urls[].expanded_url`). A share's own
+        tracking link is what sets it apart from another share in the same words: a post whose
+        links cannot be told is not taken.
         """
         try:
             response = await client.get_users_tweets(
-                account.external_id, max_results=self._duplicate_lookup_count, user_auth=False
+                account.external_id, max_results=self._duplicate_lookup_count,
+                tweet_fields=["entities"], user_auth=False,
             )
         except Exception:
             return None  # the duplicate stands; it just stays unnamed
-        wanted = _comparable(text)
+        wanted, links = _comparable(text), _links(text)
         for tweet in response.data or []:
-            if _comparable(str(tweet.data.get("text", ""))) == wanted:
-                return str(tweet.data["id"])
+            data = dict(tweet.data)
+            if _comparable(str(data.get("text", ""))) == wanted and _expanded_links(data) == links:
+                return str(data["id"])
         return None
 
 
@@ -247,7 +253,7 @@ async def refresh_x_token(
     except httpx.TransportError as error:
         raise TransientError(f"X token endpoint unreachable: {error!r}") from error
     if response.status_code in (400, 401):
-        raise AuthExpired(f"X refused the refresh token: {response.text[:300]}")
+        raise AuthExpired(f"X refused the refresh token ({_oauth_error(response)})")
     if response.status_code >= 500:
         raise TransientError(f"X token endpoint failed with {response.status_code}")
     if response.status_code != 200:
@@ -277,6 +283,20 @@ async def revoke_x_token(
         raise TransientError(f"X revoke endpoint failed with {response.status_code}")
     if response.status_code != 200:
         raise PermanentError(f"X revoke endpoint answered {response.status_code}: {response.text[:300]}")
+
+
+def _oauth_error(response: httpx.Response) -> str:
+    """An OAuth error body (`{"error": ..., "error_description": ...}`) in words, never raw JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        words = str(body.get("error_description") or "").strip().rstrip(".")
+        code = str(body.get("error") or "").replace("_", " ")
+        if words or code:
+            return words or code
+    return f"HTTP {response.status_code}"
 
 
 def _client_auth(client_id: str, client_secret: str) -> dict[str, str]:
@@ -323,7 +343,7 @@ def _mapped(error: Exception, now: datetime, *, sent_write: bool = False) -> Con
             return RateLimited(
                 f"X: {_reason(error)}: the app's pay-per-use credits are used up; an operator must "
                 "top them up (X shares wait and are tried again every hour)",
-                until=now + CREDITS_PROBE_INTERVAL, scope="app",
+                until=now + CREDITS_PROBE_INTERVAL, scope="app", kind="credits",
             )
         return PermanentError(f"X: {_reason(error)}")
     if isinstance(error, aiohttp.ClientConnectorError):
@@ -363,6 +383,16 @@ def _parse_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _links(text: str) -> list[str]:
+    return URL_PATTERN.findall(html.unescape(text))
+
+
+def _expanded_links(post: dict[str, Any]) -> list[str]:
+    """The post's links as written, in order, from X's entities (empty when it has none)."""
+    urls = (post.get("entities") or {}).get("urls") or []
+    return [str(url.get("expanded_url") or url.get("url") or "") for url in urls]
 
 
 def _comparable(text: str) -> str:

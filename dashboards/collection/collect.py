@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from advocacy.accounts.models import AppParking, ParkingKind
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.shares.models import Share, ShareStatus
@@ -22,6 +23,8 @@ from dashboards.collection.partitions import ensure_partitions
 from dashboards.models import ParticipationDay, TrackedPost
 
 log = logging.getLogger(__name__)
+
+OPERATOR_KINDS = (ParkingKind.CREDITS, ParkingKind.RETIRED_VERSION)
 
 # Fresh posts change fast and old ones slowly, so snapshots thin out with age.
 SNAPSHOT_OFFSETS = (
@@ -97,12 +100,15 @@ class MetricsCollector:
         report = CollectionReport(enrolled=await self.enrol_new_posts())
         now = self.clock.now()
         await ensure_partitions(connections.get("default"), now)
+        # A network on hold until an operator acts (a retired API version, credits used up) would
+        # refuse every read too: its posts stay due, without a call or a warning each pass.
+        held = await AppParking.filter(kind__in=OPERATOR_KINDS).values_list("network", flat=True)
         # Shares never read back yet: the check right after publication.
         to_read = {share.id for share in await Share.filter(
             status=ShareStatus.PUBLISHED, external_id__not_isnull=True, readbacks__id__isnull=True,
-        ).limit(self.batch_size).only("id")}
+        ).exclude(network__in=held).limit(self.batch_size).only("id")}
         due = (
-            await TrackedPost.filter(next_collect_at__lte=now)
+            await TrackedPost.filter(next_collect_at__lte=now).exclude(network__in=held)
             .select_related("account")
             .order_by("next_collect_at")
             .limit(self.batch_size)

@@ -17,6 +17,7 @@ from advocacy.accounts.models import AccountNotice, ConnectAttempt, SocialAccoun
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
+from advocacy.notify.models import Notification
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
@@ -202,6 +203,28 @@ async def test_linkedin_without_follower_permission_connects_with_an_unknown_cou
     assert account.followers is None and account.status == "connected"
 
 
+async def test_linkedin_under_a_retired_api_version_says_so_and_connects_nothing(
+    database: Settings, clock: SimulatedClock, platform_x: tuple[x_server.FakeX, str],
+    platform_linkedin: tuple[linkedin_server.FakeLinkedIn, str],
+) -> None:
+    from advocacy.app import create_app
+
+    fake = platform_linkedin[0]
+    fake.consent_member = None
+    admin = await factories.create_user(clock, "admin")
+    settings = connect_settings(database, platform_x[1], platform_linkedin[1], linkedin_version="202501")
+    async with LifespanManager(create_app(settings, clock)) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as web:
+            await signed_in_ambassador(web, clock)
+            response = await connect(web, "linkedin")
+            assert response.status_code == 400
+            assert "no longer accepts the API version this service is set to use" in response.text
+            assert "Nothing was changed" in response.text
+            assert await SocialAccount.all().count() == 0
+            assert await Notification.filter(user_id=admin.id, kind="network_parked").count() == 1
+
+
 @pytest.mark.parametrize("network", ["x", "linkedin"])
 async def test_declined_consent_shows_why_and_changes_nothing(
     database: Settings, clock: SimulatedClock, web: httpx.AsyncClient, network: str,
@@ -326,7 +349,9 @@ async def test_revoked_token_pauses_shares_and_reconnecting_publishes_them_exact
               for p in posts]
     registry = NetworkRegistry(live_settings, clock)
     try:
+        # The person removed the app at X: its access and refresh tokens are both refused.
         fake.revoked.add(registry.cipher.decrypt(account.access_token_encrypted) or "")
+        fake.refresh_tokens.pop(registry.cipher.decrypt(account.refresh_token_encrypted) or "", None)
         report = await ShareDispatcher(registry, clock).run_until_idle()
         assert (report.paused, report.published, report.failed) == (2, 0, 0)
         await account.refresh_from_db()

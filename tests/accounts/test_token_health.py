@@ -21,6 +21,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.notify.models import Notification
 from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
+from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareStatus
 from tests import factories
 from tests.accounts.test_tokens import live_settings
@@ -147,20 +148,37 @@ async def test_x_token_is_refreshed_before_it_expires_and_the_rotated_refresh_to
     assert (await TokenHealth(live.settings, live, clock).run_once()).refreshed == 0
 
 
-async def test_x_refresh_token_refused_marks_the_account_and_pauses_its_shares(
-    database: Settings, clock: SimulatedClock, live: NetworkRegistry,
+async def test_x_refresh_refused_keeps_the_current_token_until_it_ends_and_says_so_in_words(
+    database: Settings, clock: SimulatedClock, live: NetworkRegistry, fake_x: tuple[FakeX, str],
 ) -> None:
-    _, posts = await factories.create_launched_campaign_with_posts(clock, 1)
-    [share] = await queue_shares(clock, posts, network="x", at=clock.now() + timedelta(hours=5))
-    account = await SocialAccount.get(id=share.account_id)
-    await store_tokens(live.cipher, account, access_token="old", refresh_token="spent-elsewhere",
+    user, access = fake_x[0].add_user("kept")
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    [now_share, later_share] = await queue_shares(clock, posts, network="x")
+    await Share.filter(id=later_share.id).update(due_at=clock.now() + timedelta(hours=5))
+    account = await SocialAccount.get(id=now_share.account_id)
+    account.external_id = user.id
+    await account.save(update_fields=["external_id"])
+    await store_tokens(live.cipher, account, access_token=access, refresh_token="spent-elsewhere",
                        expires_at=clock.now() + timedelta(minutes=5))
 
     report = await TokenHealth(live.settings, live, clock).run_once()
+    assert report.needs_reconnect == [] and report.warned == 1
+    assert (await SocialAccount.get(id=account.id)).status == "connected"
+    notice = await AccountNotice.get(account_id=account.id, kind="refresh_refused")
+    assert "X would not renew the connection" in notice.message
+    assert "Value passed for the token was invalid" in notice.message
+    assert "reconnect the account before then" in notice.message and "{" not in notice.message
+    # The access still works for a few minutes: the share due now goes out with it.
+    assert (await ShareDispatcher(live, clock).run_until_idle()).published == 1
+    assert (await TokenHealth(live.settings, live, clock).run_once()).warned == 0  # told once
+
+    clock.advance(timedelta(minutes=6))
+    report = await TokenHealth(live.settings, live, clock).run_once()
     assert report.needs_reconnect == [account.id]
-    await share.refresh_from_db()
-    assert share.status == ShareStatus.PAUSED and "refused the refresh token" in share.last_error
-    assert (await SocialAccount.get(id=account.id)).status == "needs_reconnect"
+    stored = await SocialAccount.get(id=account.id)
+    assert stored.status == "needs_reconnect" and "{" not in stored.status_reason
+    await later_share.refresh_from_db()
+    assert later_share.status == ShareStatus.PAUSED and "refused the refresh token" in later_share.last_error
 
 
 ROOT = Path(__file__).resolve().parents[2]

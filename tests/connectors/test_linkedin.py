@@ -66,12 +66,13 @@ async def test_activity_urn_is_refused_before_calling_linkedin(linkedin: LinkedI
         )
 
 
-async def test_retired_version_is_permanent_and_says_to_change_the_setting(
+async def test_retired_version_holds_the_whole_app_and_says_which_setting_to_change(
     fake_linkedin: tuple[FakeLinkedIn, str],
 ) -> None:
     platform = LinkedInPlatform.create(*fake_linkedin, version="202301")
-    with pytest.raises(PermanentError, match="202301.*LinkedIn-Version setting"):
+    with pytest.raises(RateLimited, match="202301.*ADVOCACY_LINKEDIN_VERSION") as raised:
         await platform.connector.publish(platform.account, PublishRequest("Old", "v-1"))
+    assert (raised.value.scope, raised.value.kind) == ("app", "retired_version")
     await platform.close()
 
 

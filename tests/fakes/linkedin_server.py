@@ -105,6 +105,8 @@ class FakeLinkedIn:
     fault_rng: random.Random = field(default_factory=lambda: random.Random(13))
     fault_hang_seconds: float = 0.5
     faults_seen: Counter[str] = field(default_factory=Counter)
+    # How many POST /rest/posts calls arrived (answered or not).
+    create_calls: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(7000000000000000001))
 
     def add_member(self, name: str, **options: Any) -> tuple[FakeMember, str]:
@@ -149,6 +151,7 @@ def build_app(state: FakeLinkedIn) -> Starlette:
         return state.tokens[token]
 
     async def create_post(request: Request) -> Response:
+        state.create_calls += 1
         sub = check(request)
         if isinstance(sub, Response):
             return sub

@@ -63,6 +63,8 @@ class FakeTweet:
     text: str
     created_at: datetime
     quote_of: str | None = None
+    # The links as written, which X lists as entities.urls[].expanded_url.
+    links: tuple[str, ...] = ()
 
 
 @dataclass
@@ -121,14 +123,31 @@ class FakeX:
         return [t for t in self.tweets.values() if t.text == _displayed(text)]
 
     def post_tweet(self, user_id: str, text: str, created_at: datetime | None = None) -> FakeTweet:
-        tweet = FakeTweet(str(next(self._ids)), user_id, _displayed(text), created_at or datetime.now(UTC))
+        tweet = FakeTweet(str(next(self._ids)), user_id, _displayed(text), created_at or datetime.now(UTC),
+                          links=tuple(URL.findall(text)))
         self.tweets[tweet.id] = tweet
         return tweet
 
 
+def _short(link: str) -> str:
+    # X shows each link shortened to its own t.co address.
+    return "https://t.co/" + hashlib.sha256(link.encode()).hexdigest()[:10]
+
+
 def _displayed(text: str) -> str:
-    # X shows links shortened to t.co.
-    return URL.sub("https://t.co/fake", text)
+    return URL.sub(lambda match: _short(match.group(0)), text)
+
+
+def _entities(tweet: FakeTweet) -> dict[str, Any]:
+    """entities.urls as X gives them: where each t.co link stands in the text, and what it expands to."""
+    urls, start = [], 0
+    for link in tweet.links:
+        short = _short(link)
+        at = tweet.text.find(short, start)
+        start = at + len(short)
+        urls.append({"start": at, "end": start, "url": short, "expanded_url": link,
+                     "display_url": link.split("://", 1)[-1][:23]})
+    return {"urls": urls} if urls else {}
 
 
 def build_app(state: FakeX) -> Starlette:
@@ -242,7 +261,10 @@ def build_app(state: FakeX) -> Starlette:
         limit = int(request.query_params.get("max_results", "10"))
         mine = sorted((t for t in state.tweets.values() if t.author_id == author),
                       key=lambda t: t.created_at, reverse=True)[:limit]
-        data = [{"id": t.id, "text": t.text, "edit_history_tweet_ids": [t.id]} for t in mine]
+        fields = set(request.query_params.get("tweet.fields", "").split(","))
+        data = [{"id": t.id, "text": t.text, "edit_history_tweet_ids": [t.id],
+                 **({"entities": _entities(t)} if "entities" in fields and t.links else {})}
+                for t in mine]
         return JSONResponse({"data": data, "meta": {"result_count": len(data)}})
 
     async def get_tweets(request: Request) -> Response:
@@ -273,6 +295,8 @@ def build_app(state: FakeX) -> Starlette:
                 item["created_at"] = tweet.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
             if "author_id" in fields:
                 item["author_id"] = tweet.author_id
+            if "entities" in fields and tweet.links:
+                item["entities"] = _entities(tweet)
             if "public_metrics" in fields:
                 item["public_metrics"] = {"retweet_count": 3, "reply_count": 1, "like_count": 20 + n,
                                           "quote_count": 1, "bookmark_count": 2,

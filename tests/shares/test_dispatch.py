@@ -320,7 +320,9 @@ async def test_app_wide_rate_limit_parks_the_whole_network_but_not_the_others(
 
     report = await worker.run_until_idle()
     assert report.published == 2  # only the X shares
-    assert (await AppParking.get(network="linkedin")).until == until
+    parking = await AppParking.get(network="linkedin")
+    # Parked until the quota's end at the latest, with a first probe a quarter of an hour on.
+    assert parking.ends_at == until and parking.until == clock.now() + timedelta(minutes=15)
     assert {s.status for s in await Share.filter(network="linkedin")} == {ShareStatus.QUEUED}
     clock.set(until)
     assert (await worker.run_until_idle()).published == len(linkedin) + len(other_linkedin)
