@@ -20,6 +20,7 @@ SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
 SESSION_SEEN = "seen_at"
+SESSION_VERSION = "version"
 # How stale the last-seen stamp may get before a request writes it again. Writing it on every
 # request would sign and set the cookie on every page; this way an unchanged session goes back
 # unsigned, and the idle timeout still ends a session at most this much earlier than its limit,
@@ -47,7 +48,10 @@ async def resolve_user(request: AppRequest) -> User | None:
             return None
         return await user_for_token(request.state["clock"], request.state["settings"], token)
     user_id = session_user_id(request)
-    return None if user_id is None else await active_user(user_id)
+    if user_id is None:
+        return None
+    version = request.session.get(SESSION_VERSION)
+    return await active_user(user_id, version) if isinstance(version, int) else None
 
 
 def session_user_id(request: AppRequest) -> int | None:
@@ -87,6 +91,7 @@ def start_session(request: AppRequest, user: User) -> None:
     request.session[SESSION_USER] = user.id
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
+    request.session[SESSION_VERSION] = user.session_version
 
 
 def client_address(request: AppRequest) -> str:

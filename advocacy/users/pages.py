@@ -17,6 +17,7 @@ from advocacy.users.mail import send_mail
 from advocacy.users.models import Role
 from advocacy.users.service import (
     create_personal_token,
+    end_sessions,
     finish_password_reset,
     revoke_token,
     sign_in,
@@ -65,8 +66,10 @@ async def login_submit(request: AppRequest) -> Response:
 
 
 async def logout(request: AppRequest) -> Response:
-    await audit.record(request.state["clock"], signed_in_user(request), "sign-out",
-                       address=client_address(request))
+    user = signed_in_user(request)
+    # Everywhere, not only in this browser: a copy of the cookie taken earlier stops working too.
+    await end_sessions(user)
+    await audit.record(request.state["clock"], user, "sign-out", address=client_address(request))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

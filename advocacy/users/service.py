@@ -10,6 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import EmailStr, TypeAdapter, ValidationError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -140,8 +141,17 @@ def _digest(token: str) -> str:
 async def issue_api_token(clock: Clock, user: User, name: str = "") -> str:
     """A new bearer token; only its digest is kept, so it can be shown exactly once."""
     token = secrets.token_urlsafe(32)
-    await ApiToken.create(user=user, token_digest=_digest(token), name=name, created_at=clock.now())
+    await ApiToken.create(user=user, token_digest=_digest(token), name=name, created_at=clock.now(),
+                          session_version=user.session_version)
     return token
+
+
+async def end_sessions(user: User) -> None:
+    """End every browser session and sign-in token of `user` at once, wherever they are: each
+    carries the session version it started under, and the guard refuses any other than the
+    current one. Personal tokens are left alone (they are revoked one by one)."""
+    await User.filter(id=user.id).update(session_version=F("session_version") + 1)
+    user.session_version += 1
 
 
 async def create_personal_token(clock: Clock, user: User, name: str) -> tuple[ApiToken, str]:
@@ -221,8 +231,9 @@ async def token_record(token: str) -> ApiToken | None:
 _USER_SQL: dict[str, str] = {}
 
 
-async def active_user(user_id: int) -> User | None:
-    """The active person with this id, read by one plain statement: every signed-in page asks."""
+async def active_user(user_id: int, session_version: int) -> User | None:
+    """The active person with this id whose sessions are at `session_version` (see
+    `end_sessions`), read by one plain statement: every signed-in page asks."""
     connection = User._meta.db
     dialect = connection.capabilities.dialect
     sql = _USER_SQL.get(dialect) or _USER_SQL.setdefault(dialect, (
@@ -232,7 +243,7 @@ async def active_user(user_id: int) -> User | None:
     if not rows:
         return None
     user = User._init_from_db(**dict(rows[0]))
-    return user if user.is_active else None
+    return user if user.is_active and user.session_version == session_version else None
 
 
 async def user_for_token(clock: Clock, settings: Settings, token: str) -> User | None:
@@ -244,6 +255,9 @@ async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) 
     its person active, a sign-in token within the session timeouts. Notes the use, at most once
     per `LAST_USED_RESOLUTION`."""
     if record is None or record.revoked_at is not None or not record.user.is_active:
+        return None
+    # A sign-in token ends with the sessions of its person (sign-out, password reset).
+    if not record.name and record.session_version != record.user.session_version:
         return None
     if sign_in_token_expired(record, settings, clock.now()):
         return None
@@ -277,7 +291,10 @@ async def start_password_reset(clock: Clock, settings: Settings, email: str) -> 
 
 
 async def finish_password_reset(clock: Clock, token: str, new_password: str) -> User:
-    """Set a new password with a reset token; the token, and every other one of the account, is spent."""
+    """Set a new password with a reset token; the token, and every other one of the account, is spent.
+
+    Whoever knew the old password is shut out: every session and sign-in token of the account
+    ends, and its personal tokens are revoked (one might have been made by an intruder)."""
     now = clock.now()
     async with in_transaction():
         reset = await PasswordReset.get_or_none(token_digest=_digest(token)).select_related("user")
@@ -294,5 +311,7 @@ async def finish_password_reset(clock: Clock, token: str, new_password: str) -> 
         user = reset.user
         user.password_hash = hash_password(new_password)
         await user.save(update_fields=["password_hash"])
-        await audit.record(clock, user, "password.reset", f"user:{user.id}")
+        await end_sessions(user)
+        revoked = await ApiToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+        await audit.record(clock, user, "password.reset", f"user:{user.id}", {"tokens_revoked": revoked})
     return user

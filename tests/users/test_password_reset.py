@@ -18,10 +18,11 @@ from advocacy.app import create_app
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
-from advocacy.users.models import PasswordReset
+from advocacy.users.models import ApiToken, PasswordReset
 from advocacy.users.service import PASSWORD_RESETS_PER_WINDOW
 from tests import factories
-from tests.test_pages import csrf_of
+from tests.test_api import bearer
+from tests.test_pages import csrf_of, sign_in
 from tests.users.test_oidc import free_port
 from tests.users.test_sessions import try_password
 
@@ -158,3 +159,31 @@ async def test_reset_emails_are_limited_per_account_and_window(
     clock.advance(timedelta(minutes=settings.login_window_minutes + 1))
     await ask_for_link(http, user.email)
     assert len(inbox[0].messages) == PASSWORD_RESETS_PER_WINDOW + 1
+
+
+async def test_a_reset_ends_every_session_and_token_of_the_account(
+    http: httpx.AsyncClient, inbox: tuple[Inbox, int], clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock, "editor")
+    # What an intruder who knew the old password holds: a browser session, a sign-in token and a
+    # personal token they made.
+    await sign_in(http, user)
+    intruder_cookie = http.cookies["advocacy_session"]
+    signed_in = await http.post("/api/v1/auth/login",
+                                json={"email": user.email, "password": factories.PASSWORD})
+    sign_in_token = bearer(signed_in.json()["token"])
+    made = await http.post("/api/v1/me/tokens", json={"name": "backup"}, headers=sign_in_token)
+    personal_token = bearer(made.json()["token"])
+    http.cookies.clear()
+
+    await ask_for_link(http, user.email)
+    found = LINK.search(body(inbox[0].messages[0]))
+    assert found
+    assert (await choose(http, found.group(1), NEW_PASSWORD)).status_code == 303
+
+    http.cookies.clear()
+    http.cookies["advocacy_session"] = intruder_cookie
+    assert (await http.get("/studio")).headers["location"] == "/login?next=/studio"
+    assert (await http.get("/api/v1/me", headers=sign_in_token)).status_code == 401
+    assert (await http.get("/api/v1/me", headers=personal_token)).status_code == 401
+    assert await ApiToken.filter(user_id=user.id, revoked_at=None).count() == 0

@@ -217,3 +217,23 @@ async def test_requests_that_leave_the_stamp_alone_do_not_stretch_the_idle_timeo
     # Idle since the stamp was written: the session ends, though the last request was sooner.
     clock.advance(idle - timedelta(seconds=SEEN_RESOLUTION_SECONDS // 4))
     assert (await client.get("/")).headers["location"] == "/login?next=/"
+
+
+async def test_signing_out_ends_a_copy_of_the_session_and_sign_in_tokens(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock, "leader")
+    api = await client.post("/api/v1/auth/login", json={"email": user.email, "password": factories.PASSWORD})
+    token = {"Authorization": f"Bearer {api.json()['token']}"}
+    await sign_in(client, user)
+    copied = client.cookies[COOKIE]
+    page = await client.get("/me/tokens")
+    assert (await client.post("/logout", data={"csrf_token": csrf_of(page.text)})).status_code == 303
+    # A copy of the cookie taken before signing out (another tab, an intruder) is worth nothing now.
+    client.cookies.clear()
+    client.cookies[COOKIE] = copied
+    assert (await client.get("/")).headers["location"] == "/login?next=/"
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+    # Signing in again works as before.
+    await sign_in(client, user)
+    assert (await client.get("/")).headers["location"] == "/dashboard"
