@@ -28,6 +28,7 @@ from advocacy.accounts.oauth import AccountConnector
 from advocacy.audit import endpoints as audit_endpoints
 from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
+from advocacy.clients import proxy_layer
 from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
 from advocacy.compliance import pages as compliance_pages
@@ -262,6 +263,7 @@ def create_app(
     return Starlette(
         routes=build_routes(settings),
         middleware=[
+            *proxy_layer(settings),
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(SecurityHeadersMiddleware, **headers),
             Middleware(SessionMiddleware, **session),

@@ -94,10 +94,6 @@ def start_session(request: AppRequest, user: User) -> None:
     request.session[SESSION_VERSION] = user.session_version
 
 
-def client_address(request: AppRequest) -> str:
-    return request.client.host if request.client else ""
-
-
 def csrf_token(request: AppRequest) -> str:
     token = request.session.get(SESSION_CSRF)
     if not token:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,10 +31,16 @@ class Settings(BaseSettings):
     # Sessions end after this long without a request, and in any case this long after sign-in.
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
-    # Password sign-in throttling: failures counted over the window, per account and per address.
+    # Password sign-in throttling, over a window of recent failures: per account and address, the
+    # first failures are free, then each attempt waits a delay that doubles (up to the window); an
+    # address that fails too often across accounts is refused for the window.
     login_window_minutes: int = Field(default=15, ge=1)
-    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_free_failures: int = Field(default=5, ge=1)
+    login_first_delay_seconds: int = Field(default=2, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
+    # are believed. Empty: none, every client is who connects.
+    trusted_proxies: str = ""
     # Password reset links are single-use and expire.
     password_reset_minutes: int = Field(default=60, ge=5)
     # Programme invitations are single-use links that expire after this many days.
@@ -160,6 +167,22 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone name (e.g. America/Chicago)") from None
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or "
+                                 "10.0.0.0/24)") from None
+        return value
+
+    @property
+    def proxies(self) -> list[str]:
+        """The trusted proxies as a list (`trusted_proxies`)."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def is_postgres(self) -> bool:

@@ -8,7 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from advocacy import audit
-from advocacy.auth import client_address, signed_in_user, start_session
+from advocacy.auth import signed_in_user, start_session
+from advocacy.clients import client_address
 from advocacy.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from advocacy.forms import form_text
 from advocacy.state import AppRequest

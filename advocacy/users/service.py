@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -100,38 +102,63 @@ async def authenticate(email: str, password: str) -> User:
 
 
 async def sign_in(clock: Clock, settings: Settings, email: str, password: str, address: str) -> User:
-    """Check a password sign-in, refusing it while the account or the address has had too many
-    recent failures. Attempts live in the database, so every web process counts the same ones."""
+    """Check a password sign-in, refusing it while this address must wait before guessing this
+    account's password again (`login_wait`) or has failed too often across accounts. Attempts live
+    in the database, so every web process counts the same ones."""
     now = clock.now()
     normalised = email.strip().lower()[:254]
     address = address[:64]
     recent = LoginAttempt.filter(at__gte=now - timedelta(minutes=settings.login_window_minutes))
-    last_success = await recent.filter(email=normalised, succeeded=True).order_by("-id").first()
-    # A success resets the account's count: a person who mistyped twice and got in is not on a clock.
-    account_failures = recent.filter(email=normalised, succeeded=False)
-    if last_success is not None:
-        account_failures = account_failures.filter(id__gt=last_success.id)
-    if (
-        await account_failures.count() >= settings.login_max_failures_per_account
-        or await recent.filter(address=address, succeeded=False).count()
-        >= settings.login_max_failures_per_address
-    ):
+    wait = await login_wait(settings, now, recent.filter(email=normalised, address=address))
+    if wait is None and await recent.filter(address=address, succeeded=False).count() \
+            >= settings.login_max_failures_per_address:
+        wait = timedelta(minutes=settings.login_window_minutes)
+    if wait is not None:
         await audit.record(clock, None, "sign-in.throttled", normalised, address=address,
                            actor_email=normalised)
+        seconds = max(1, math.ceil(wait.total_seconds()))
         raise TooManyAttempts(
-            f"Too many failed sign-in attempts. Wait {settings.login_window_minutes} minutes and try "
-            "again, or reset your password."
-        )
+            f"Too many failed sign-in attempts. Wait {_duration(seconds)} and try again, or reset "
+            "your password.", {"retry_after": seconds})
     try:
         user = await authenticate(normalised, password)
     except NotAuthenticated:
-        await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=False)
+        await LoginAttempt.create(at=now, email=normalised, address=address, succeeded=False)
         await audit.record(clock, None, "sign-in.failed", normalised, address=address,
                            actor_email=normalised)
         raise
-    await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=True)
+    await LoginAttempt.create(at=now, email=normalised, address=address, succeeded=True)
     await audit.record(clock, user, "sign-in", f"user:{user.id}", {"method": "password"}, address=address)
     return user
+
+
+async def login_wait(settings: Settings, now: datetime, attempts: QuerySet[LoginAttempt]) -> timedelta | None:
+    """How long one address must still wait before trying one account's password again, given
+    their recent `attempts`; None when it may try now.
+
+    The first failures are free; after them the delay doubles with every failure, up to the
+    window. It is counted per account *and* address, so nobody elsewhere can lock a person out,
+    and a success from that address starts the count again."""
+    last_success = await attempts.filter(succeeded=True).order_by("-id").first()
+    failures = attempts.filter(succeeded=False)
+    if last_success is not None:
+        failures = failures.filter(id__gt=last_success.id)
+    # Past this many the delay is the window anyway: no need to read every failure.
+    enough = settings.login_free_failures + 32
+    times = await failures.order_by("-id").limit(enough).values_list("at", flat=True)
+    beyond = len(times) - settings.login_free_failures
+    if beyond < 0:
+        return None
+    window = timedelta(minutes=settings.login_window_minutes)
+    delay = min(timedelta(seconds=settings.login_first_delay_seconds) * 2 ** min(beyond, 30), window)
+    left = times[0] + delay - now
+    return left if left > timedelta(0) else None
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def _digest(token: str) -> str:
