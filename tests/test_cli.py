@@ -51,7 +51,7 @@ def test_migrate_then_create_users_with_clear_refusals(tmp_path: Path) -> None:
 
     short = advocacy("users", "create", "--email", "y@example.org", "--role", "leader",
                      "--password", "short", database_url=url)
-    assert short.returncode != 0 and "at least 8 characters" in short.stderr
+    assert short.returncode != 0 and "at least 12 characters" in short.stderr
 
 
 async def test_worker_process_publishes_a_due_share_once_and_stops_cleanly(database: Settings) -> None:

@@ -1,4 +1,5 @@
-"""A session version per person, and the one each sign-in token was issued under."""
+"""A session version per person, and the one each sign-in token was issued under; when a password
+reset's email was queued."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -19,5 +20,10 @@ class Migration(migrations.Migration):
             model_name='ApiToken',
             name='session_version',
             field=fields.IntField(default=0, db_default=0),
+        ),
+        ops.AddField(
+            model_name='PasswordReset',
+            name='queued_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
     ]

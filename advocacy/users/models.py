@@ -90,6 +90,8 @@ class PasswordReset(Model):
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
+    # When its email was put in the notification outbox (advocacy.notify.account_mail).
+    queued_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "password_resets"

@@ -21,12 +21,12 @@ from advocacy.db import placeholder
 from advocacy.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from advocacy.settings import Settings
 from advocacy.users.models import ApiToken, LoginAttempt, PasswordReset, Role, User
+from advocacy.users.passwords import check_password
 
 _hasher = PasswordHasher()
 _email = TypeAdapter(EmailStr)
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-MIN_PASSWORD_LENGTH = 8
 
 # A token's last use is written at most this often: a write on every API request cost more than the
 # request itself. The idle timeout of sign-in tokens (whole minutes) can end up to this much early.
@@ -68,8 +68,8 @@ async def create_user(
         normalised = _email.validate_python(email.strip()).lower()
     except ValidationError:
         raise InvalidInput(f"{email!r} is not a valid email address.") from None
-    if password_hash is None and len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if password_hash is None:
+        check_password(password, (normalised, name))
     if await User.filter(email=normalised).exists():
         raise Conflict(f"An account for {normalised} already exists.")
     now = clock.now()
@@ -295,26 +295,44 @@ async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) 
     return record.user
 
 
-async def start_password_reset(clock: Clock, settings: Settings, email: str) -> tuple[User, str] | None:
-    """A single-use reset token for the account with this email, or None when there is none.
+async def start_password_reset(clock: Clock, settings: Settings, email: str) -> PasswordReset | None:
+    """A reset of the account with this email (its person loaded as `.user`), or None when there
+    is none or it was sent enough links lately.
 
-    The caller mails the link and answers the same either way, so the form reveals no accounts."""
-    user = await User.get_or_none(email=email.strip().lower()[:254], is_active=True)
-    if user is None:
-        return None
+    The caller queues the email (`advocacy.notify.account_mail`) and answers the same either way, so
+    the form reveals no accounts. The reset has no working link yet: `issue_reset_token` makes it
+    when the email leaves, so no usable token waits in the outbox."""
+    normalised = email.strip().lower()[:254]
+    user = await User.get_or_none(email=normalised, is_active=True)
     now = clock.now()
-    # A few links per sign-in window are plenty; more would let anyone flood a mailbox.
+    # The same work either way, one read and one write, so the time of the answer tells nothing.
     recent = await PasswordReset.filter(
-        user_id=user.id, created_at__gte=now - timedelta(minutes=settings.login_window_minutes)
-    ).count()
+        user_id=user.id if user else 0,
+        created_at__gte=now - timedelta(minutes=settings.login_window_minutes)).count()
+    if user is None:
+        await audit.record(clock, None, "password.reset-requested", "", {"account": False},
+                           actor_email=normalised)
+        return None
+    # A few links per sign-in window are plenty; more would let anyone flood a mailbox.
     if recent >= PASSWORD_RESETS_PER_WINDOW:
         await audit.record(clock, user, "password.reset-throttled", f"user:{user.id}")
         return None
+    async with in_transaction():
+        # The digest of a token nobody will ever see: the reset works once its link is issued.
+        reset = await PasswordReset.create(
+            user=user, token_digest=_digest(secrets.token_urlsafe(32)), created_at=now,
+            expires_at=now + timedelta(minutes=settings.password_reset_minutes))
+        await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
+    return reset
+
+
+async def issue_reset_token(clock: Clock, reset_id: int) -> str | None:
+    """A working token for the reset, made as its email leaves (a link sent again replaces the
+    one before); None once it was used, replaced by a spent one, or expired."""
     token = secrets.token_urlsafe(32)
-    await PasswordReset.create(user=user, token_digest=_digest(token), created_at=now,
-                               expires_at=now + timedelta(minutes=settings.password_reset_minutes))
-    await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
-    return user, token
+    issued = await PasswordReset.filter(id=reset_id, used_at=None, expires_at__gt=clock.now()).update(
+        token_digest=_digest(token))
+    return token if issued else None
 
 
 async def finish_password_reset(clock: Clock, token: str, new_password: str) -> User:
@@ -327,9 +345,7 @@ async def finish_password_reset(clock: Clock, token: str, new_password: str) -> 
         reset = await PasswordReset.get_or_none(token_digest=_digest(token)).select_related("user")
         if reset is None or reset.used_at is not None or reset.expires_at <= now or not reset.user.is_active:
             raise InvalidInput("This reset link is not valid any more. Ask for a new one.")
-        if len(new_password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-                               {"field": "password"})
+        check_password(new_password, (reset.user.email, reset.user.name))
         # Only one request may spend the token, even when two arrive at once.
         spent = await PasswordReset.filter(id=reset.id, used_at=None).update(used_at=now)
         if not spent:
