@@ -25,9 +25,11 @@ from advocacy.accounts import endpoints as account_endpoints
 from advocacy.accounts import pages as account_pages
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.accounts.oauth import AccountConnector
+from advocacy.api import MAX_ID
 from advocacy.audit import endpoints as audit_endpoints
 from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
+from advocacy.body_limit import BodyLimitMiddleware
 from advocacy.clients import proxy_layer
 from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
@@ -43,6 +45,7 @@ from advocacy.notify import endpoints as notify_endpoints
 from advocacy.notify import pages as notify_pages
 from advocacy.programme import endpoints as programme_endpoints
 from advocacy.programme import pages as programme_pages
+from advocacy.programme.invitations import MAX_IMPORT_BYTES
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
@@ -61,6 +64,8 @@ from dashboards.web.cache import FigureCache
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
+# The form fields and part headers around an uploaded file.
+MULTIPART_ALLOWANCE = 100_000
 API_ROUTES = [
     *user_endpoints.api_routes,
     *audit_endpoints.api_routes,
@@ -87,11 +92,21 @@ PAGE_ROUTES = [
 ]
 
 
+def at_most(limit: int) -> str:
+    """A regular expression matching the decimal numbers from 0 to `limit`, and no others."""
+    digits = str(limit)
+    shorter = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    same_length = [
+        f"{digits[:i]}[0-{int(digit) - 1}][0-9]{{{len(digits) - i - 1}}}"
+        for i, digit in enumerate(digits) if digit != "0"
+    ]
+    return "|".join([*shorter, *same_length, digits])
+
+
 class IdConvertor(IntegerConvertor):
-    # Starlette's int takes any run of digits, and int() of more than 4,300 digits raises (a 500).
-    # Bounded far below that, a longer number is an address that matches nothing (a 404); numbers
-    # in between reach the endpoints, which answer "no such id" for anything beyond the columns.
-    regex = "[0-9]{1,50}"
+    # Ids are 32-bit columns: a larger number (or Starlette's any run of digits, whose int() of more
+    # than 4,300 digits raises) is an address that matches nothing, a 404, for every route at once.
+    regex = f"(?:{at_most(MAX_ID)})"
 
 
 # `build_routes` compiles every route again, so the guarded routes all use this converter.
@@ -264,6 +279,8 @@ def create_app(
         routes=build_routes(settings),
         middleware=[
             *proxy_layer(settings),
+            Middleware(BodyLimitMiddleware, default=settings.max_body_bytes,
+                       by_path={"/programme/import": MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE}),
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(SecurityHeadersMiddleware, **headers),
             Middleware(SessionMiddleware, **session),

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
     # are believed. Empty: none, every client is who connects.
     trusted_proxies: str = ""
+    # The largest request body most routes accept (forms, JSON); the CSV import takes its own 2 MB.
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000)
     # Password reset links are single-use and expire.
     password_reset_minutes: int = Field(default=60, ge=5)
     # Programme invitations are single-use links that expire after this many days.
