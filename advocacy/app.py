@@ -14,9 +14,10 @@ from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -173,10 +174,24 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
         404: "There is nothing at this address. Use the menu to find your way.",
         405: "This address does not accept that kind of request.",
     }
-    return error_page(
+    response = error_page(
         app_request(request), exc.status_code, titles.get(exc.status_code, "Error"),
         messages.get(exc.status_code, str(exc.detail)),
     )
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this address: a page's GET and POST are separate routes,
+    and Starlette names only the first one's in its Allow."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 async def on_server_error(request: Request, exc: Exception) -> Response:
@@ -283,6 +298,7 @@ def create_app(
                        by_path={"/programme/import": MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE}),
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(SecurityHeadersMiddleware, **headers),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False),
             Middleware(SessionMiddleware, **session),
         ],
         exception_handlers={

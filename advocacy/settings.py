@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     login_free_failures: int = Field(default=5, ge=1)
     login_first_delay_seconds: int = Field(default=2, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)
+    # Host names (comma-separated; "*.example.org" for subdomains) the service answers to. Empty:
+    # the host of public_base_url, plus localhost, 127.0.0.1 and testserver. Other Host headers
+    # get a 400, so a forged one never reaches a link or a redirect.
+    allowed_hosts: str = ""
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
     # are believed. Empty: none, every client is who connects.
     trusted_proxies: str = ""
@@ -185,6 +190,15 @@ class Settings(BaseSettings):
     def proxies(self) -> list[str]:
         """The trusted proxies as a list (`trusted_proxies`)."""
         return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
+    @property
+    def hosts(self) -> list[str]:
+        """The host names the service answers to (`allowed_hosts`, or its default)."""
+        named = [part.strip() for part in self.allowed_hosts.split(",") if part.strip()]
+        if named:
+            return named
+        own = [urlsplit(url).hostname for url in (self.public_base_url, self.oauth_redirect_base_url)]
+        return sorted({host for host in own if host} | {"localhost", "127.0.0.1", "testserver"})
 
     @property
     def is_postgres(self) -> bool:
