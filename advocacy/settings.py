@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     notify_batch_size: int = Field(default=100, ge=1)
     notify_max_attempts: int = Field(default=5, ge=1)
     notify_lease_seconds: int = Field(default=300, ge=10)
+    # How many days the unsubscribe link of a notification email works.
+    unsubscribe_link_days: int = Field(default=60, ge=1, le=365)
     # How often the weekly digests (new posts, leadership summary) look for people who are due.
     digest_interval_seconds: float = Field(default=900.0, gt=0)
 

@@ -259,7 +259,8 @@ class NotificationDeliverer:
             title=title,
             items=items,
             preferences_url=preferences_url(self.settings),
-            unsubscribe_url=unsubscribe_url(self.settings, user) if channel == Channel.EMAIL else "",
+            unsubscribe_url=(unsubscribe_url(self.settings, user, self.clock.now())
+                             if channel == Channel.EMAIL else ""),
         )
 
     async def _finish(
