@@ -162,9 +162,14 @@ def error_page(request: AppRequest, status: int, title: str, message: str) -> Re
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     typed = app_request(request)
+    response: Response
     if is_api(typed):
-        return api.domain_error_response(exc)
-    return error_page(typed, exc.status_code, "That did not work", exc.message)
+        response = api.domain_error_response(exc)
+    else:
+        response = error_page(typed, exc.status_code, "That did not work", exc.message)
+    if isinstance(exc.details.get("retry_after"), int):
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:

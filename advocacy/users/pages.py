@@ -60,7 +60,10 @@ async def login_submit(request: AppRequest) -> Response:
                              form_text(form, "password"), client_address(request))
     except (NotAuthenticated, TooManyAttempts) as error:
         status = 429 if isinstance(error, TooManyAttempts) else 400
-        return render(request, "login.html", status=status, error=error.message, email=email, next=target)
+        page = render(request, "login.html", status=status, error=error.message, email=email, next=target)
+        if "retry_after" in error.details:
+            page.headers["Retry-After"] = str(error.details["retry_after"])
+        return page
     start_session(request, user)
     return RedirectResponse(target or HOME_BY_ROLE[user.role], status_code=303)
 

@@ -108,9 +108,11 @@ async def test_an_address_guessing_one_password_waits_longer_after_each_failure(
     refused = await try_password(client, user.email, factories.PASSWORD)
     assert refused.status_code == 429
     assert "Too many failed sign-in attempts. Wait 2 seconds" in refused.text
+    assert refused.headers["retry-after"] == "2"
     api = await client.post("/api/v1/auth/login", json={"email": user.email, "password": factories.PASSWORD})
     assert api.status_code == 429 and api.json()["error"]["code"] == "too_many_attempts"
     assert api.json()["error"]["details"] == {"retry_after": 2}
+    assert api.headers["retry-after"] == "2"
     clock.advance(timedelta(seconds=2))
     assert (await try_password(client, user.email, "wrong again")).status_code == 400
     # One more failure doubles the wait.
