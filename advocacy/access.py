@@ -12,6 +12,10 @@ A, E, R, L, ADMIN = Role.AMBASSADOR, Role.EDITOR, Role.REVIEWER, Role.LEADER, Ro
 EVERYONE = frozenset(Role)
 PUBLIC: frozenset[Role] = frozenset()  # an empty rule means: no sign-in needed
 
+# Page forms that take no CSRF token: the secret in their own address is the proof of intent, and
+# mail clients post to it with no session (RFC 8058 one-click unsubscribe).
+CSRF_EXEMPT = frozenset({"notifications-unsubscribe-confirm"})
+
 ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # open to anyone
     "healthz": PUBLIC,
@@ -28,8 +32,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-login": PUBLIC,
     "openapi": PUBLIC,
     "link-redirect": PUBLIC,  # people who follow a shared link are not signed in
-    # the one-click link in every notification email: the signed token names the person
+    # the unsubscribe link in every notification email (a confirmation page, then one POST, which
+    # mail clients may send themselves): the signed token names the person
     "notifications-unsubscribe": PUBLIC,
+    "notifications-unsubscribe-confirm": PUBLIC,
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,

@@ -49,29 +49,37 @@ def _validation_details(error: ValidationError) -> dict[str, Any]:
     }
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+# Deeper than any request of ours goes; deeper structures cost recursion in every layer that walks them.
+MAX_JSON_DEPTH = 32
 
 
-def _refuse_nul(data: Any) -> None:
-    # PostgreSQL text cannot hold a NUL character: refused here, it is a 422, not a database error.
-    if _has_nul(data):
-        raise InvalidInput("Text must not contain NUL characters.", {"body": "contains \\u0000"})
+def _refuse_bad_shape(data: Any) -> None:
+    """Refuse NUL characters (PostgreSQL text cannot hold them: a 422 here, not a database error)
+    and nesting deeper than MAX_JSON_DEPTH, walking without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInput("Text must not contain NUL characters.", {"body": "contains \\u0000"})
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        stack.extend((item, depth + 1) for item in items)
 
 
 async def parse_body(request: AppRequest, model: type[M]) -> M:
     raw = await request.body()
     try:
         data = json.loads(raw or b"null")
+    except RecursionError:
+        raise InvalidInput(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
     except ValueError:
         raise InvalidInput("The request body is not valid JSON.") from None
-    _refuse_nul(data)
+    _refuse_bad_shape(data)
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -79,7 +87,7 @@ async def parse_body(request: AppRequest, model: type[M]) -> M:
 
 
 def parse_query(request: AppRequest, model: type[M]) -> M:
-    _refuse_nul(dict(request.query_params))
+    _refuse_bad_shape(dict(request.query_params))
     try:
         return model.model_validate(dict(request.query_params))
     except ValidationError as error:

@@ -14,9 +14,10 @@ from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -25,9 +26,12 @@ from advocacy.accounts import endpoints as account_endpoints
 from advocacy.accounts import pages as account_pages
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.accounts.oauth import AccountConnector
+from advocacy.api import MAX_ID
 from advocacy.audit import endpoints as audit_endpoints
 from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
+from advocacy.body_limit import BodyLimitMiddleware
+from advocacy.clients import proxy_layer
 from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
 from advocacy.compliance import pages as compliance_pages
@@ -42,6 +46,7 @@ from advocacy.notify import endpoints as notify_endpoints
 from advocacy.notify import pages as notify_pages
 from advocacy.programme import endpoints as programme_endpoints
 from advocacy.programme import pages as programme_pages
+from advocacy.programme.invitations import MAX_IMPORT_BYTES
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
 from advocacy.shares import pages as share_pages
@@ -60,6 +65,8 @@ from dashboards.web.cache import FigureCache
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
+# The form fields and part headers around an uploaded file.
+MULTIPART_ALLOWANCE = 100_000
 API_ROUTES = [
     *user_endpoints.api_routes,
     *audit_endpoints.api_routes,
@@ -86,11 +93,21 @@ PAGE_ROUTES = [
 ]
 
 
+def at_most(limit: int) -> str:
+    """A regular expression matching the decimal numbers from 0 to `limit`, and no others."""
+    digits = str(limit)
+    shorter = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    same_length = [
+        f"{digits[:i]}[0-{int(digit) - 1}][0-9]{{{len(digits) - i - 1}}}"
+        for i, digit in enumerate(digits) if digit != "0"
+    ]
+    return "|".join([*shorter, *same_length, digits])
+
+
 class IdConvertor(IntegerConvertor):
-    # Starlette's int takes any run of digits, and int() of more than 4,300 digits raises (a 500).
-    # Bounded far below that, a longer number is an address that matches nothing (a 404); numbers
-    # in between reach the endpoints, which answer "no such id" for anything beyond the columns.
-    regex = "[0-9]{1,50}"
+    # Ids are 32-bit columns: a larger number (or Starlette's any run of digits, whose int() of more
+    # than 4,300 digits raises) is an address that matches nothing, a 404, for every route at once.
+    regex = f"(?:{at_most(MAX_ID)})"
 
 
 # `build_routes` compiles every route again, so the guarded routes all use this converter.
@@ -145,9 +162,14 @@ def error_page(request: AppRequest, status: int, title: str, message: str) -> Re
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     typed = app_request(request)
+    response: Response
     if is_api(typed):
-        return api.domain_error_response(exc)
-    return error_page(typed, exc.status_code, "That did not work", exc.message)
+        response = api.domain_error_response(exc)
+    else:
+        response = error_page(typed, exc.status_code, "That did not work", exc.message)
+    if isinstance(exc.details.get("retry_after"), int):
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
@@ -157,10 +179,24 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
         404: "There is nothing at this address. Use the menu to find your way.",
         405: "This address does not accept that kind of request.",
     }
-    return error_page(
+    response = error_page(
         app_request(request), exc.status_code, titles.get(exc.status_code, "Error"),
         messages.get(exc.status_code, str(exc.detail)),
     )
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this address: a page's GET and POST are separate routes,
+    and Starlette names only the first one's in its Allow."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 async def on_server_error(request: Request, exc: Exception) -> Response:
@@ -262,8 +298,12 @@ def create_app(
     return Starlette(
         routes=build_routes(settings),
         middleware=[
+            *proxy_layer(settings),
+            Middleware(BodyLimitMiddleware, default=settings.max_body_bytes,
+                       by_path={"/programme/import": MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE}),
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(SecurityHeadersMiddleware, **headers),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False),
             Middleware(SessionMiddleware, **session),
         ],
         exception_handlers={

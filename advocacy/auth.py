@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 
-from advocacy.access import ROUTE_ROLES, allowed
+from advocacy.access import CSRF_EXEMPT, ROUTE_ROLES, allowed
 from advocacy.errors import Forbidden, NotAuthenticated
 from advocacy.state import AppRequest
 from advocacy.users.models import User
@@ -20,6 +20,7 @@ SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
 SESSION_SEEN = "seen_at"
+SESSION_VERSION = "version"
 # How stale the last-seen stamp may get before a request writes it again. Writing it on every
 # request would sign and set the cookie on every page; this way an unchanged session goes back
 # unsigned, and the idle timeout still ends a session at most this much earlier than its limit,
@@ -47,7 +48,10 @@ async def resolve_user(request: AppRequest) -> User | None:
             return None
         return await user_for_token(request.state["clock"], request.state["settings"], token)
     user_id = session_user_id(request)
-    return None if user_id is None else await active_user(user_id)
+    if user_id is None:
+        return None
+    version = request.session.get(SESSION_VERSION)
+    return await active_user(user_id, version) if isinstance(version, int) else None
 
 
 def session_user_id(request: AppRequest) -> int | None:
@@ -87,10 +91,7 @@ def start_session(request: AppRequest, user: User) -> None:
     request.session[SESSION_USER] = user.id
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
-
-
-def client_address(request: AppRequest) -> str:
-    return request.client.host if request.client else ""
+    request.session[SESSION_VERSION] = user.session_version
 
 
 def csrf_token(request: AppRequest) -> str:
@@ -124,7 +125,7 @@ def guard(route_name: str, endpoint: Endpoint) -> Endpoint:
                 target = quote(request.url.path)
                 return RedirectResponse(f"/login?next={target}", status_code=303)
             raise Forbidden(f"Your role ({user.role.value}) cannot use this page.")
-        if not is_api(request) and request.method == "POST":
+        if not is_api(request) and request.method == "POST" and route_name not in CSRF_EXEMPT:
             await check_csrf(request)
         return await endpoint(request)
 

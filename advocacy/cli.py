@@ -25,12 +25,12 @@ def _serve(settings: Settings, host: str, port: int, with_worker: bool, workers:
             sys.exit("--with-worker runs the scheduler in the web process: use it with one web worker "
                      "and start `advocacy worker` processes for more.")
         uvicorn.run("advocacy.asgi:app", host=host, port=port, workers=workers,
-                    access_log=False, proxy_headers=True, server_header=False)
+                    access_log=False, proxy_headers=False, server_header=False)
         return
     from advocacy.app import create_app
 
     uvicorn.run(create_app(settings, with_worker=with_worker), host=host, port=port,
-                access_log=False, proxy_headers=True, server_header=False)
+                access_log=False, proxy_headers=False, server_header=False)
 
 
 async def _worker(settings: Settings) -> None:

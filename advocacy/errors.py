@@ -43,3 +43,8 @@ class Conflict(DomainError):
 class TooManyAttempts(DomainError):
     status_code = 429
     code = "too_many_attempts"
+
+
+class TooLarge(DomainError):
+    status_code = 413
+    code = "too_large"

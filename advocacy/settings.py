@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -30,10 +32,22 @@ class Settings(BaseSettings):
     # Sessions end after this long without a request, and in any case this long after sign-in.
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
-    # Password sign-in throttling: failures counted over the window, per account and per address.
+    # Password sign-in throttling, over a window of recent failures: per account and address, the
+    # first failures are free, then each attempt waits a delay that doubles (up to the window); an
+    # address that fails too often across accounts is refused for the window.
     login_window_minutes: int = Field(default=15, ge=1)
-    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_free_failures: int = Field(default=5, ge=1)
+    login_first_delay_seconds: int = Field(default=2, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)
+    # Host names (comma-separated; "*.example.org" for subdomains) the service answers to. Empty:
+    # the host of public_base_url, plus localhost, 127.0.0.1 and testserver. Other Host headers
+    # get a 400, so a forged one never reaches a link or a redirect.
+    allowed_hosts: str = ""
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
+    # are believed. Empty: none, every client is who connects.
+    trusted_proxies: str = ""
+    # The largest request body most routes accept (forms, JSON); the CSV import takes its own 2 MB.
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000)
     # Password reset links are single-use and expire.
     password_reset_minutes: int = Field(default=60, ge=5)
     # Programme invitations are single-use links that expire after this many days.
@@ -55,6 +69,8 @@ class Settings(BaseSettings):
     notify_batch_size: int = Field(default=100, ge=1)
     notify_max_attempts: int = Field(default=5, ge=1)
     notify_lease_seconds: int = Field(default=300, ge=10)
+    # How many days the unsubscribe link of a notification email works.
+    unsubscribe_link_days: int = Field(default=60, ge=1, le=365)
     # How often the weekly digests (new posts, leadership summary) look for people who are due.
     digest_interval_seconds: float = Field(default=900.0, gt=0)
 
@@ -166,6 +182,31 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone name (e.g. America/Chicago)") from None
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network (e.g. 10.0.0.5 or "
+                                 "10.0.0.0/24)") from None
+        return value
+
+    @property
+    def proxies(self) -> list[str]:
+        """The trusted proxies as a list (`trusted_proxies`)."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
+    @property
+    def hosts(self) -> list[str]:
+        """The host names the service answers to (`allowed_hosts`, or its default)."""
+        named = [part.strip() for part in self.allowed_hosts.split(",") if part.strip()]
+        if named:
+            return named
+        own = [urlsplit(url).hostname for url in (self.public_base_url, self.oauth_redirect_base_url)]
+        return sorted({host for host in own if host} | {"localhost", "127.0.0.1", "testserver"})
 
     @property
     def is_postgres(self) -> bool:

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leader-email", default="leader@northbrook.example")
     parser.add_argument("--ambassador-email", default="ambassador1@northbrook.example")
     parser.add_argument("--editor-email", default="editor@northbrook.example")
-    parser.add_argument("--password", default="demo-password")
+    parser.add_argument("--password", default="harbour lantern demo")
     parser.add_argument("--chromium", type=Path, default=CHROMIUM, help="the Chromium binary to drive")
     return parser
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import httpx
+from asgi_lifespan import LifespanManager
+
+from advocacy.app import create_app
+from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
 
 
 async def test_healthz_answers_ok(client: httpx.AsyncClient) -> None:
@@ -54,3 +59,37 @@ def test_no_template_carries_inline_script_code() -> None:
             if "src=" not in tag and "application/json" not in tag:
                 offenders.append(f"{template.relative_to(root)}: {tag}")
     assert offenders == []
+
+
+async def test_a_forged_host_is_refused_and_never_reflected_into_a_redirect(
+    client: httpx.AsyncClient
+) -> None:
+    for path in ("/login/", "/login", "/api/v1/me"):
+        response = await client.get(path, headers={"host": "evil.example"})
+        assert response.status_code == 400, path
+        assert "location" not in response.headers and "evil.example" not in response.text
+    # The service's own names still work, the trailing-slash redirect included.
+    assert (await client.get("/login/")).headers["location"] == "http://testserver/login"
+    assert (await client.get("/login", headers={"host": "127.0.0.1:8000"})).status_code == 200
+
+
+async def test_allowed_hosts_default_to_the_public_base_url(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    settings = database.model_copy(update={"public_base_url": "https://advocacy.northbrook.example"})
+    assert settings.hosts == ["127.0.0.1", "advocacy.northbrook.example", "localhost", "testserver"]
+    named = settings.model_copy(update={"allowed_hosts": "advocacy.example.org, *.advocacy.example.org"})
+    async with LifespanManager(create_app(named, clock)) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://advocacy.example.org") as http:
+            assert (await http.get("/login")).status_code == 200
+            assert (await http.get("/login", headers={"host": "eu.advocacy.example.org"})).status_code == 200
+            assert (await http.get("/login", headers={"host": "testserver"})).status_code == 400
+
+
+async def test_a_405_names_every_method_the_address_takes(client: httpx.AsyncClient) -> None:
+    page = await client.put("/login")
+    assert page.status_code == 405 and page.headers["allow"] == "GET, HEAD, POST"
+    api = await client.put("/api/v1/auth/login")
+    assert api.status_code == 405 and api.headers["allow"] == "POST"
+    assert api.json()["error"]["code"] == "method_not_allowed"

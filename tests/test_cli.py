@@ -51,7 +51,7 @@ def test_migrate_then_create_users_with_clear_refusals(tmp_path: Path) -> None:
 
     short = advocacy("users", "create", "--email", "y@example.org", "--role", "leader",
                      "--password", "short", database_url=url)
-    assert short.returncode != 0 and "at least 8 characters" in short.stderr
+    assert short.returncode != 0 and "at least 12 characters" in short.stderr
 
 
 async def test_worker_process_publishes_a_due_share_once_and_stops_cleanly(database: Settings) -> None:
@@ -100,3 +100,18 @@ async def test_served_app_names_no_server_software(database: Settings) -> None:
     assert response.status_code == 200
     assert "server" not in response.headers
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+async def test_served_app_ignores_forwarded_addresses_from_an_untrusted_peer(database: Settings) -> None:
+    from tests.test_browser import served_app
+
+    # Guessing across accounts from one address, each request claiming to come from another.
+    limit = {"ADVOCACY_LOGIN_MAX_FAILURES_PER_ADDRESS": "3"}
+    async with served_app(database, lambda base_url: limit) as base_url, httpx.AsyncClient() as http:
+        answers = [
+            (await http.post(f"{base_url}/api/v1/auth/login",
+                             json={"email": f"guess{n}@example.org", "password": "guess"},
+                             headers={"X-Forwarded-For": f"203.0.113.{n + 1}"})).status_code
+            for n in range(4)
+        ]
+    assert answers == [401, 401, 401, 429]

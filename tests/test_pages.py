@@ -257,9 +257,9 @@ async def test_cancelling_someone_elses_share_is_refused_and_changes_nothing(
     await share.refresh_from_db()
     assert share.status == ShareStatus.QUEUED
 
-    # Beyond the database's integer range: still a plain "not found", on PostgreSQL too.
+    # Beyond the database's integer range: an address that names nothing, on PostgreSQL too.
     beyond = await submit(client, "/feed", "/feed/shares/99999999999/cancel", {})
-    assert beyond.status_code == 404 and "There is no share 99999999999" in beyond.text
+    assert beyond.status_code == 404 and "There is nothing at this address" in beyond.text
 
 
 async def test_ambassador_who_has_not_opted_in_cannot_share_from_the_feed(

@@ -6,7 +6,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from advocacy.audit.service import entries_csv, recent_entries, record
-from advocacy.auth import client_address, signed_in_user
+from advocacy.auth import signed_in_user
+from advocacy.clients import client_address
 from advocacy.state import AppRequest
 from advocacy.templating import render
 

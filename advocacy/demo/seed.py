@@ -11,7 +11,7 @@ from advocacy.clock import Clock
 from advocacy.users.models import Role, User
 from advocacy.users.service import create_user, hash_password
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "harbour lantern demo"
 DOMAIN = "northbrook.example"
 DEPARTMENTS = [
     "Nursing", "Cardiology", "Oncology", "Emergency Medicine", "Pediatrics", "Research",

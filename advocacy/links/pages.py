@@ -8,6 +8,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from advocacy.clients import address_of, client_address
 from advocacy.links.service import follow
 from advocacy.state import AppRequest, AppState
 
@@ -27,7 +28,7 @@ async def answer(request: AppRequest, slug: str) -> Response:
     target = await follow(
         request.state["link_resolver"], request.state["click_buffer"],
         salts=request.state["visitor_salts"], slug=slug,
-        day=request.state["clock"].now().date(), address=request.client.host if request.client else "",
+        day=request.state["clock"].now().date(), address=client_address(request),
         user_agent=request.headers.get("user-agent", ""), method=request.method,
     )
     if target is None:
@@ -76,10 +77,9 @@ class ShortLinkFastPath:
             if name == b"user-agent":
                 user_agent = value.decode("latin-1")
                 break
-        client = scope.get("client")
         target = await follow(
             state["link_resolver"], state["click_buffer"], salts=state["visitor_salts"],
-            slug=slug, day=state["clock"].now().date(), address=client[0] if client else "",
+            slug=slug, day=state["clock"].now().date(), address=address_of(scope),
             user_agent=user_agent, method="GET",
         )
         if target is None:

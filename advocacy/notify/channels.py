@@ -81,8 +81,10 @@ def email_text(message: OutgoingMessage) -> str:
 async def send_email(settings: Settings, to: str, message: OutgoingMessage) -> None:
     headers = dict(message.extra_headers)
     if message.unsubscribe_url:
-        # RFC 2369: mail clients offer their own unsubscribe button with this address.
+        # RFC 2369: mail clients offer their own unsubscribe button with this address; RFC 8058:
+        # they may unsubscribe with one POST to it, no page to open.
         headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     try:
         await send_mail(settings, to, message.title, email_text(message), headers=headers)
     except smtplib.SMTPRecipientsRefused as error:

@@ -29,6 +29,7 @@ from tortoise.expressions import F, Q
 
 from advocacy.clock import Clock
 from advocacy.leasing import RELEASED, Backoff, Lease, LeasedQueue
+from advocacy.notify.account_mail import queue_pending_resets, reset_item
 from advocacy.notify.channels import (
     DeliveryError,
     Item,
@@ -46,7 +47,7 @@ from advocacy.notify.models import (
     Notification,
     NotificationPreference,
 )
-from advocacy.notify.service import WebhookAddresses, channels_of, default_preference
+from advocacy.notify.service import ACCOUNT_KINDS, WebhookAddresses, channels_of, default_preference
 from advocacy.notify.unsubscribe import absolute_url, preferences_url, unsubscribe_url
 from advocacy.settings import Settings
 from advocacy.users.models import User
@@ -104,6 +105,7 @@ class NotificationDeliverer:
         """Mark stale sends unconfirmed, then claim and send one batch. One failure never stops
         the rest of the batch."""
         report = DeliveryReport()
+        await queue_pending_resets(self.clock, self.settings)
         report.unconfirmed += await self.expire_stale_leases()
         owner, claimed = await self.claim_due()
         report.claimed = len(claimed)
@@ -183,14 +185,26 @@ class NotificationDeliverer:
         notifications: dict[int, Notification],
         report: DeliveryReport,
     ) -> None:
-        if channel not in channels_of(user, preference) or not user.is_active:
+        notices = [notifications[d.notification_id] for d in batch]
+        account = notices[0].kind in ACCOUNT_KINDS
+        if not user.is_active or not (account or channel in channels_of(user, preference)):
             # Turned off since the notice was queued: the person chose not to get it this way.
             await self._finish(owner, batch, DeliveryStatus.SKIPPED,
                                "the person turned this channel off before it was sent")
             report.skipped += len(batch)
             return
-        message = self._message(user, preference, channel, [notifications[d.notification_id] for d in batch],
-                                digest=batch[0].in_digest)
+        if account:
+            item = await reset_item(self.clock, self.settings, notices[0], user.email)
+            if item is None:
+                await self._finish(owner, batch, DeliveryStatus.SKIPPED,
+                                   "the reset was used or expired before its email could leave")
+                report.skipped += len(batch)
+                return
+            # No unsubscribe link: this is not a notification one can turn off.
+            message = OutgoingMessage(title=item.subject, items=[item],
+                                      preferences_url=preferences_url(self.settings))
+        else:
+            message = self._message(user, preference, channel, notices, digest=batch[0].in_digest)
         report.messages += 1
         try:
             if channel == Channel.EMAIL:
@@ -245,7 +259,8 @@ class NotificationDeliverer:
             title=title,
             items=items,
             preferences_url=preferences_url(self.settings),
-            unsubscribe_url=unsubscribe_url(self.settings, user) if channel == Channel.EMAIL else "",
+            unsubscribe_url=(unsubscribe_url(self.settings, user, self.clock.now())
+                             if channel == Channel.EMAIL else ""),
         )
 
     async def _finish(

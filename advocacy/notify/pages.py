@@ -11,7 +11,7 @@ from advocacy.errors import InvalidInput
 from advocacy.forms import form_text
 from advocacy.notify import outbox, service
 from advocacy.notify.models import Frequency
-from advocacy.notify.unsubscribe import user_id_of_token
+from advocacy.notify.unsubscribe import LinkExpired, user_id_of_token
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
@@ -76,15 +76,37 @@ async def notifications_save(request: AppRequest) -> Response:
 
 
 async def unsubscribe(request: AppRequest) -> Response:
+    """The link in an email: asks to confirm, so a mail scanner that opens links changes nothing."""
+    person = await _person_of_link(request)
+    if isinstance(person, Response):
+        return person
+    return render(request, "unsubscribe.html", email=person.email)
+
+
+async def unsubscribe_confirm(request: AppRequest) -> Response:
+    """The confirmation, or a mail client's one-click POST (RFC 8058): no session, no CSRF token;
+    the signed token in the address is the proof."""
+    person = await _person_of_link(request)
+    if isinstance(person, Response):
+        return person
+    was_on = await service.unsubscribe_email(request.state["clock"], person)
+    return render(request, "unsubscribed.html", email=person.email, was_on=was_on)
+
+
+async def _person_of_link(request: AppRequest) -> User | Response:
     settings = request.state["settings"]
-    user_id = user_id_of_token(settings, request.path_params["token"])
+    try:
+        user_id = user_id_of_token(settings, request.path_params["token"], request.state["clock"].now())
+    except LinkExpired:
+        return render(request, "error.html", status=410, title="Link expired",
+                      message="This unsubscribe link has expired. Sign in and choose your "
+                              "notification settings instead.")
     person = await User.get_or_none(id=user_id) if user_id is not None else None
     if person is None:
         return render(request, "error.html", status=404, title="Link not valid",
                       message="This unsubscribe link is not valid. Sign in and choose your "
                               "notification settings instead.")
-    was_on = await service.unsubscribe_email(request.state["clock"], person)
-    return render(request, "unsubscribed.html", email=person.email, was_on=was_on)
+    return person
 
 
 async def outbox_page(request: AppRequest) -> Response:
@@ -108,6 +130,8 @@ routes = [
     Route("/me/notifications", notifications_save, methods=["POST"], name="notifications-save"),
     Route("/notifications/unsubscribe/{token}", unsubscribe, methods=["GET"],
           name="notifications-unsubscribe"),
+    Route("/notifications/unsubscribe/{token}", unsubscribe_confirm, methods=["POST"],
+          name="notifications-unsubscribe-confirm"),
     Route("/admin/notifications", outbox_page, methods=["GET"], name="notifications-outbox"),
     Route("/admin/notifications/{delivery_id:int}/send-again", outbox_send_again, methods=["POST"],
           name="notifications-send-again"),

@@ -44,6 +44,9 @@ DIGEST_HOUR = 8
 WEEKLY_DIGEST_WEEKDAY = 0  # Monday
 # Kinds that are already a summary: they go out when made rather than waiting for another digest.
 SUMMARY_KINDS = frozenset({"posts_digest", "leadership_summary"})
+# Mail about the account itself (advocacy.notify.account_mail): emailed at once whatever the
+# person's preferences, since it is no notification one can turn off.
+ACCOUNT_KINDS = frozenset({"password_reset"})
 
 SUBJECT_LIMIT = 300
 KIND_LIMIT = 40
@@ -236,8 +239,11 @@ def _delivery_rows(
     for person in recipients:
         frequency = Frequency(person.frequency) if person.frequency else DEFAULT_FREQUENCY
         email_enabled = DEFAULT_EMAIL_ENABLED if person.email_enabled is None else person.email_enabled
-        channels = chosen_channels(frequency, email=person.has_email and email_enabled,
-                                   slack=person.slack, teams=person.teams)
+        account = kind in ACCOUNT_KINDS
+        if account:
+            frequency = Frequency.IMMEDIATE
+        channels = chosen_channels(frequency, email=person.has_email and (email_enabled or account),
+                                   slack=person.slack and not account, teams=person.teams and not account)
         if not channels:
             continue
         slot = (person.timezone, frequency)

@@ -1,7 +1,10 @@
 """The addresses notifications carry: the one-click unsubscribe link (a signed token naming the
-person, so it works without signing in) and the preferences page."""
+person and when it was made, so it works without signing in, for a limited time) and the
+preferences page."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -26,21 +29,29 @@ def preferences_url(settings: Settings) -> str:
     return absolute_url(settings, "/me/notifications")
 
 
-def unsubscribe_token(settings: Settings, user: User) -> str:
-    # Signed, not stored: the link works for as long as the secret key stays the same, which is
-    # what people expect of an unsubscribe link in an old email.
-    return str(_serializer(settings).dumps({"u": user.id}))
+def unsubscribe_token(settings: Settings, user: User, now: datetime) -> str:
+    # Signed, not stored; it carries when it was made, so it ends after `unsubscribe_link_days`.
+    return str(_serializer(settings).dumps({"u": user.id, "t": int(now.timestamp())}))
 
 
-def unsubscribe_url(settings: Settings, user: User) -> str:
-    return absolute_url(settings, f"/notifications/unsubscribe/{unsubscribe_token(settings, user)}")
+def unsubscribe_url(settings: Settings, user: User, now: datetime) -> str:
+    return absolute_url(settings, f"/notifications/unsubscribe/{unsubscribe_token(settings, user, now)}")
 
 
-def user_id_of_token(settings: Settings, token: str) -> int | None:
-    """The person a token was made for, or None for a token this service did not sign."""
+class LinkExpired(Exception):
+    """A genuine unsubscribe link, too old to act on."""
+
+
+def user_id_of_token(settings: Settings, token: str, now: datetime) -> int | None:
+    """The person a token was made for; None for a token this service did not sign, LinkExpired
+    for one older than `unsubscribe_link_days` (or made before links carried their time)."""
     try:
         payload = _serializer(settings).loads(token)
     except BadSignature:
         return None
-    user_id = payload.get("u") if isinstance(payload, dict) else None
-    return user_id if isinstance(user_id, int) else None
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        return None
+    made = payload.get("t")
+    if not isinstance(made, int) or now.timestamp() - made > settings.unsubscribe_link_days * 86_400:
+        raise LinkExpired
+    return int(payload["u"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -125,7 +125,8 @@ async def deidentify(clock: Clock, user: User, networks: NetworkRegistry) -> Use
     async with in_transaction():
         await User.filter(id=user.id).update(
             name=placeholder, email=placeholder_email(user.id), manager_email="",
-            password_hash="!deidentified", is_active=False, deidentified_at=now)
+            password_hash="!deidentified", is_active=False, deidentified_at=now,
+            session_version=F("session_version") + 1)
         await GroupMember.filter(user_id=user.id).delete()
         # Sign-in attempts are kept by address for throttling: the address goes with the name.
         await LoginAttempt.filter(email=user.email).delete()

@@ -27,7 +27,8 @@ from advocacy.programme.models import Invitation
 from advocacy.settings import Settings
 from advocacy.users.mail import send_mail
 from advocacy.users.models import Role, User
-from advocacy.users.service import MIN_PASSWORD_LENGTH, hash_password
+from advocacy.users.passwords import check_password
+from advocacy.users.service import hash_password
 
 log = logging.getLogger(__name__)
 _email = TypeAdapter(EmailStr)
@@ -294,9 +295,7 @@ async def accept(clock: Clock, token: str, *, password: str, password_again: str
         raise InvalidInput("To join, tick the box saying you choose to join. If you would rather "
                            "not, close this page: nothing changes.", {"field": "opt_in"})
     if password or password_required:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.",
-                               {"field": "password"})
+        check_password(password, (invitation.user.email, invitation.user.name))
         if password != password_again:
             raise InvalidInput("The two passwords differ. Type the same one twice.", {"field": "password"})
     now = clock.now()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from advocacy.api import ApiRoute, parse_body, path_int, respond
-from advocacy.auth import client_address, signed_in_user
+from advocacy.auth import signed_in_user
+from advocacy.clients import client_address
 from advocacy.state import AppRequest
 from advocacy.users import service
 from advocacy.users.schemas import (

@@ -34,6 +34,9 @@ class User(Model):
     manager_email = fields.CharField(max_length=254, default="")
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField()
+    # Sessions and sign-in tokens carry the value they started under; raising it (sign-out, a
+    # password reset, deactivation) ends every one of them at once.
+    session_version = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "users"
@@ -56,6 +59,8 @@ class ApiToken(Model):
     created_at = fields.DatetimeField()
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
+    # The person's session version when a sign-in token was issued (see `User.session_version`).
+    session_version = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "api_tokens"
@@ -85,6 +90,8 @@ class PasswordReset(Model):
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
+    # When its email was put in the notification outbox (advocacy.notify.account_mail).
+    queued_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "password_resets"

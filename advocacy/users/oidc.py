@@ -11,7 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from advocacy import audit
-from advocacy.auth import client_address, start_session
+from advocacy.auth import start_session
+from advocacy.clients import client_address
 from advocacy.clock import Clock
 from advocacy.errors import NotAuthenticated, NotFound
 from advocacy.settings import Settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import EmailStr, TypeAdapter, ValidationError
+from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -18,12 +21,12 @@ from advocacy.db import placeholder
 from advocacy.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from advocacy.settings import Settings
 from advocacy.users.models import ApiToken, LoginAttempt, PasswordReset, Role, User
+from advocacy.users.passwords import check_password
 
 _hasher = PasswordHasher()
 _email = TypeAdapter(EmailStr)
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-MIN_PASSWORD_LENGTH = 8
 
 # A token's last use is written at most this often: a write on every API request cost more than the
 # request itself. The idle timeout of sign-in tokens (whole minutes) can end up to this much early.
@@ -65,8 +68,8 @@ async def create_user(
         normalised = _email.validate_python(email.strip()).lower()
     except ValidationError:
         raise InvalidInput(f"{email!r} is not a valid email address.") from None
-    if password_hash is None and len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if password_hash is None:
+        check_password(password, (normalised, name))
     if await User.filter(email=normalised).exists():
         raise Conflict(f"An account for {normalised} already exists.")
     now = clock.now()
@@ -99,38 +102,63 @@ async def authenticate(email: str, password: str) -> User:
 
 
 async def sign_in(clock: Clock, settings: Settings, email: str, password: str, address: str) -> User:
-    """Check a password sign-in, refusing it while the account or the address has had too many
-    recent failures. Attempts live in the database, so every web process counts the same ones."""
+    """Check a password sign-in, refusing it while this address must wait before guessing this
+    account's password again (`login_wait`) or has failed too often across accounts. Attempts live
+    in the database, so every web process counts the same ones."""
     now = clock.now()
     normalised = email.strip().lower()[:254]
     address = address[:64]
     recent = LoginAttempt.filter(at__gte=now - timedelta(minutes=settings.login_window_minutes))
-    last_success = await recent.filter(email=normalised, succeeded=True).order_by("-id").first()
-    # A success resets the account's count: a person who mistyped twice and got in is not on a clock.
-    account_failures = recent.filter(email=normalised, succeeded=False)
-    if last_success is not None:
-        account_failures = account_failures.filter(id__gt=last_success.id)
-    if (
-        await account_failures.count() >= settings.login_max_failures_per_account
-        or await recent.filter(address=address, succeeded=False).count()
-        >= settings.login_max_failures_per_address
-    ):
+    wait = await login_wait(settings, now, recent.filter(email=normalised, address=address))
+    if wait is None and await recent.filter(address=address, succeeded=False).count() \
+            >= settings.login_max_failures_per_address:
+        wait = timedelta(minutes=settings.login_window_minutes)
+    if wait is not None:
         await audit.record(clock, None, "sign-in.throttled", normalised, address=address,
                            actor_email=normalised)
+        seconds = max(1, math.ceil(wait.total_seconds()))
         raise TooManyAttempts(
-            f"Too many failed sign-in attempts. Wait {settings.login_window_minutes} minutes and try "
-            "again, or reset your password."
-        )
+            f"Too many failed sign-in attempts. Wait {_duration(seconds)} and try again, or reset "
+            "your password.", {"retry_after": seconds})
     try:
         user = await authenticate(normalised, password)
     except NotAuthenticated:
-        await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=False)
+        await LoginAttempt.create(at=now, email=normalised, address=address, succeeded=False)
         await audit.record(clock, None, "sign-in.failed", normalised, address=address,
                            actor_email=normalised)
         raise
-    await LoginAttempt.create(at=now, email=normalised, address=address[:64], succeeded=True)
+    await LoginAttempt.create(at=now, email=normalised, address=address, succeeded=True)
     await audit.record(clock, user, "sign-in", f"user:{user.id}", {"method": "password"}, address=address)
     return user
+
+
+async def login_wait(settings: Settings, now: datetime, attempts: QuerySet[LoginAttempt]) -> timedelta | None:
+    """How long one address must still wait before trying one account's password again, given
+    their recent `attempts`; None when it may try now.
+
+    The first failures are free; after them the delay doubles with every failure, up to the
+    window. It is counted per account *and* address, so nobody elsewhere can lock a person out,
+    and a success from that address starts the count again."""
+    last_success = await attempts.filter(succeeded=True).order_by("-id").first()
+    failures = attempts.filter(succeeded=False)
+    if last_success is not None:
+        failures = failures.filter(id__gt=last_success.id)
+    # Past this many the delay is the window anyway: no need to read every failure.
+    enough = settings.login_free_failures + 32
+    times = await failures.order_by("-id").limit(enough).values_list("at", flat=True)
+    beyond = len(times) - settings.login_free_failures
+    if beyond < 0:
+        return None
+    window = timedelta(minutes=settings.login_window_minutes)
+    delay = min(timedelta(seconds=settings.login_first_delay_seconds) * 2 ** min(beyond, 30), window)
+    left = times[0] + delay - now
+    return left if left > timedelta(0) else None
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def _digest(token: str) -> str:
@@ -140,8 +168,17 @@ def _digest(token: str) -> str:
 async def issue_api_token(clock: Clock, user: User, name: str = "") -> str:
     """A new bearer token; only its digest is kept, so it can be shown exactly once."""
     token = secrets.token_urlsafe(32)
-    await ApiToken.create(user=user, token_digest=_digest(token), name=name, created_at=clock.now())
+    await ApiToken.create(user=user, token_digest=_digest(token), name=name, created_at=clock.now(),
+                          session_version=user.session_version)
     return token
+
+
+async def end_sessions(user: User) -> None:
+    """End every browser session and sign-in token of `user` at once, wherever they are: each
+    carries the session version it started under, and the guard refuses any other than the
+    current one. Personal tokens are left alone (they are revoked one by one)."""
+    await User.filter(id=user.id).update(session_version=F("session_version") + 1)
+    user.session_version += 1
 
 
 async def create_personal_token(clock: Clock, user: User, name: str) -> tuple[ApiToken, str]:
@@ -221,8 +258,9 @@ async def token_record(token: str) -> ApiToken | None:
 _USER_SQL: dict[str, str] = {}
 
 
-async def active_user(user_id: int) -> User | None:
-    """The active person with this id, read by one plain statement: every signed-in page asks."""
+async def active_user(user_id: int, session_version: int) -> User | None:
+    """The active person with this id whose sessions are at `session_version` (see
+    `end_sessions`), read by one plain statement: every signed-in page asks."""
     connection = User._meta.db
     dialect = connection.capabilities.dialect
     sql = _USER_SQL.get(dialect) or _USER_SQL.setdefault(dialect, (
@@ -232,7 +270,7 @@ async def active_user(user_id: int) -> User | None:
     if not rows:
         return None
     user = User._init_from_db(**dict(rows[0]))
-    return user if user.is_active else None
+    return user if user.is_active and user.session_version == session_version else None
 
 
 async def user_for_token(clock: Clock, settings: Settings, token: str) -> User | None:
@@ -245,6 +283,9 @@ async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) 
     per `LAST_USED_RESOLUTION`."""
     if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
+    # A sign-in token ends with the sessions of its person (sign-out, password reset).
+    if not record.name and record.session_version != record.user.session_version:
+        return None
     if sign_in_token_expired(record, settings, clock.now()):
         return None
     now = clock.now()
@@ -254,38 +295,57 @@ async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) 
     return record.user
 
 
-async def start_password_reset(clock: Clock, settings: Settings, email: str) -> tuple[User, str] | None:
-    """A single-use reset token for the account with this email, or None when there is none.
+async def start_password_reset(clock: Clock, settings: Settings, email: str) -> PasswordReset | None:
+    """A reset of the account with this email (its person loaded as `.user`), or None when there
+    is none or it was sent enough links lately.
 
-    The caller mails the link and answers the same either way, so the form reveals no accounts."""
-    user = await User.get_or_none(email=email.strip().lower()[:254], is_active=True)
-    if user is None:
-        return None
+    The caller queues the email (`advocacy.notify.account_mail`) and answers the same either way, so
+    the form reveals no accounts. The reset has no working link yet: `issue_reset_token` makes it
+    when the email leaves, so no usable token waits in the outbox."""
+    normalised = email.strip().lower()[:254]
+    user = await User.get_or_none(email=normalised, is_active=True)
     now = clock.now()
-    # A few links per sign-in window are plenty; more would let anyone flood a mailbox.
+    # The same work either way, one read and one write, so the time of the answer tells nothing.
     recent = await PasswordReset.filter(
-        user_id=user.id, created_at__gte=now - timedelta(minutes=settings.login_window_minutes)
-    ).count()
+        user_id=user.id if user else 0,
+        created_at__gte=now - timedelta(minutes=settings.login_window_minutes)).count()
+    if user is None:
+        await audit.record(clock, None, "password.reset-requested", "", {"account": False},
+                           actor_email=normalised)
+        return None
+    # A few links per sign-in window are plenty; more would let anyone flood a mailbox.
     if recent >= PASSWORD_RESETS_PER_WINDOW:
         await audit.record(clock, user, "password.reset-throttled", f"user:{user.id}")
         return None
+    async with in_transaction():
+        # The digest of a token nobody will ever see: the reset works once its link is issued.
+        reset = await PasswordReset.create(
+            user=user, token_digest=_digest(secrets.token_urlsafe(32)), created_at=now,
+            expires_at=now + timedelta(minutes=settings.password_reset_minutes))
+        await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
+    return reset
+
+
+async def issue_reset_token(clock: Clock, reset_id: int) -> str | None:
+    """A working token for the reset, made as its email leaves (a link sent again replaces the
+    one before); None once it was used, replaced by a spent one, or expired."""
     token = secrets.token_urlsafe(32)
-    await PasswordReset.create(user=user, token_digest=_digest(token), created_at=now,
-                               expires_at=now + timedelta(minutes=settings.password_reset_minutes))
-    await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
-    return user, token
+    issued = await PasswordReset.filter(id=reset_id, used_at=None, expires_at__gt=clock.now()).update(
+        token_digest=_digest(token))
+    return token if issued else None
 
 
 async def finish_password_reset(clock: Clock, token: str, new_password: str) -> User:
-    """Set a new password with a reset token; the token, and every other one of the account, is spent."""
+    """Set a new password with a reset token; the token, and every other one of the account, is spent.
+
+    Whoever knew the old password is shut out: every session and sign-in token of the account
+    ends, and its personal tokens are revoked (one might have been made by an intruder)."""
     now = clock.now()
     async with in_transaction():
         reset = await PasswordReset.get_or_none(token_digest=_digest(token)).select_related("user")
         if reset is None or reset.used_at is not None or reset.expires_at <= now or not reset.user.is_active:
             raise InvalidInput("This reset link is not valid any more. Ask for a new one.")
-        if len(new_password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-                               {"field": "password"})
+        check_password(new_password, (reset.user.email, reset.user.name))
         # Only one request may spend the token, even when two arrive at once.
         spent = await PasswordReset.filter(id=reset.id, used_at=None).update(used_at=now)
         if not spent:
@@ -294,5 +354,7 @@ async def finish_password_reset(clock: Clock, token: str, new_password: str) -> 
         user = reset.user
         user.password_hash = hash_password(new_password)
         await user.save(update_fields=["password_hash"])
-        await audit.record(clock, user, "password.reset", f"user:{user.id}")
+        await end_sessions(user)
+        revoked = await ApiToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+        await audit.record(clock, user, "password.reset", f"user:{user.id}", {"tokens_revoked": revoked})
     return user

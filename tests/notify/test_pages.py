@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from advocacy.notify import service
 from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.notify.models import Delivery, DeliveryStatus, Frequency, NotificationPreference
 from advocacy.settings import Settings
+from advocacy.users.models import User
 from advocacy.users.service import issue_api_token
 from tests import factories
 from tests.test_api import bearer
@@ -113,31 +115,62 @@ async def test_notices_are_listed_in_app_and_marked_read(
     assert "unread" not in element(again.text, f"notice-{listed[0]['id']}")
 
 
-async def test_unsubscribe_link_turns_email_off_without_signing_in(
+async def emailed_unsubscribe_path(
+    deliverer: NotificationDeliverer, smtp: tuple[Inbox, int], clock: SimulatedClock, user: User
+) -> str:
+    await NotificationPreference.create(user=user, frequency=Frequency.IMMEDIATE, updated_at=clock.now())
+    await service.notify(clock, user, "test", "First", "Body", dedupe_key="1")
+    await deliverer.run_until_idle()
+    [message] = smtp[0].messages
+    found = re.search(r"https://advocacy.example(/notifications/unsubscribe/\S+)", body(message))
+    assert found
+    assert message["List-Unsubscribe"] == f"<https://advocacy.example{found.group(1)}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    return found.group(1)
+
+
+async def test_unsubscribe_link_asks_first_and_one_post_turns_email_off_without_signing_in(
     deliverer: NotificationDeliverer, smtp: tuple[Inbox, int], clock: SimulatedClock,
     client: httpx.AsyncClient,
 ) -> None:
     user = await factories.create_user(clock)
-    await NotificationPreference.create(user=user, frequency=Frequency.IMMEDIATE, updated_at=clock.now())
-    await service.notify(clock, user, "test", "First", "Body", dedupe_key="1")
-    await deliverer.run_until_idle()
-    found = re.search(r"https://advocacy.example(/notifications/unsubscribe/\S+)", body(smtp[0].messages[0]))
-    assert found
+    path = await emailed_unsubscribe_path(deliverer, smtp, clock, user)
     await service.notify(clock, user, "test", "Second", "Body", dedupe_key="2")  # waiting to be sent
 
-    page = await client.get(found.group(1))
-    assert page.status_code == 200
-    assert "will get no more notification emails" in element(page.text, "unsubscribed")
+    # Opening the link (as a mail scanner does) only asks.
+    page = await client.get(path)
+    assert page.status_code == 200 and "Unsubscribe from notification emails?" in page.text
+    assert (await NotificationPreference.get(user=user)).email_enabled
+    # A mail client's one-click POST (RFC 8058): no session, no CSRF token.
+    client.cookies.clear()
+    done = await client.post(path, content=b"List-Unsubscribe=One-Click",
+                             headers={"content-type": "application/x-www-form-urlencoded"})
+    assert done.status_code == 200
+    assert "will get no more notification emails" in element(done.text, "unsubscribed")
     assert not (await NotificationPreference.get(user=user)).email_enabled
     await deliverer.run_until_idle()
     assert len(smtp[0].messages) == 1
     assert (await Delivery.filter(user=user).order_by("id"))[1].status == DeliveryStatus.SKIPPED
     assert await AuditEntry.filter(action="notifications.unsubscribe", actor_id=user.id).count() == 1
-    twice = await client.get(found.group(1))
+    twice = await client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert twice.status_code == 200 and "already unsubscribed" in twice.text
 
-    forged = await client.get(found.group(1)[:-3] + "abc")
-    assert forged.status_code == 404 and "not valid" in forged.text
+    for method in ("GET", "POST"):
+        forged = await client.request(method, path[:-3] + "abc")
+        assert forged.status_code == 404 and "not valid" in forged.text
+
+
+async def test_unsubscribe_link_expires(
+    deliverer: NotificationDeliverer, smtp: tuple[Inbox, int], clock: SimulatedClock,
+    client: httpx.AsyncClient, settings: Settings,
+) -> None:
+    user = await factories.create_user(clock)
+    path = await emailed_unsubscribe_path(deliverer, smtp, clock, user)
+    clock.advance(timedelta(days=settings.unsubscribe_link_days, minutes=1))
+    for method in ("GET", "POST"):
+        response = await client.request(method, path)
+        assert response.status_code == 410 and "This unsubscribe link has expired" in response.text
+    assert (await NotificationPreference.get(user=user)).email_enabled
 
 
 async def test_admin_sees_failures_with_their_reason_and_sends_one_again(

@@ -24,6 +24,9 @@ from dashboards.models import DailyRollup, TrackedPost
 from dashboards.reporting.ambassador import leaderboard
 from tests import factories
 
+# A password the rules accept (long enough, not guessable).
+PHRASE = "long enough phrase"
+
 
 async def test_no_guidelines_and_no_required_training_means_no_blockers(
     database: Settings, clock: SimulatedClock
@@ -187,14 +190,14 @@ async def test_invitation_is_single_use_expires_and_needs_the_box_ticked(
     assert person.email == "new.person@example.org" and person.opted_in_at is None
     assert person.manager_email == "boss@example.org"
     with pytest.raises(InvalidInput, match="tick the box"):
-        await invitations.accept(clock, token, password="long enough", password_again="long enough",
+        await invitations.accept(clock, token, password=PHRASE, password_again=PHRASE,
                                  opt_in=False)
     assert (await User.get(id=person.id)).opted_in_at is None
-    joined = await invitations.accept(clock, token, password="long enough", password_again="long enough",
+    joined = await invitations.accept(clock, token, password=PHRASE, password_again=PHRASE,
                                       opt_in=True)
     assert joined.is_opted_in_ambassador
     with pytest.raises(InvalidInput, match="already used"):
-        await invitations.accept(clock, token, password="long enough", password_again="long enough",
+        await invitations.accept(clock, token, password=PHRASE, password_again=PHRASE,
                                  opt_in=True)
     with pytest.raises(Conflict, match="already in the programme"):
         await invitations.invite(clock, database, admin, invitations.Invitee(email="new.person@example.org"))

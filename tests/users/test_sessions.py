@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from cryptography.fernet import Fernet
+from starlette.applications import Starlette
 
 from advocacy.app import create_app
 from advocacy.audit.models import AuditEntry
@@ -46,8 +48,6 @@ async def test_production_session_cookie_is_secure(database: Settings, clock: Si
     production = database.model_copy(
         update={"env": "production", "token_key": Fernet.generate_key().decode()}
     )
-    from asgi_lifespan import LifespanManager
-
     async with LifespanManager(create_app(production, clock)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
@@ -99,34 +99,80 @@ async def test_active_session_ends_at_the_absolute_timeout(
     assert (await client.get("/")).headers["location"] == "/login?next=/"
 
 
-async def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(
+async def test_an_address_guessing_one_password_waits_longer_after_each_failure(
     client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
 ) -> None:
     user = await factories.create_user(clock, "editor")
-    for _ in range(settings.login_max_failures_per_account):
+    for _ in range(settings.login_free_failures):
         assert (await try_password(client, user.email, "wrong password")).status_code == 400
     refused = await try_password(client, user.email, factories.PASSWORD)
     assert refused.status_code == 429
-    assert "Too many failed sign-in attempts" in refused.text
-    assert f"Wait {settings.login_window_minutes} minutes" in refused.text
+    assert "Too many failed sign-in attempts. Wait 2 seconds" in refused.text
+    assert refused.headers["retry-after"] == "2"
     api = await client.post("/api/v1/auth/login", json={"email": user.email, "password": factories.PASSWORD})
     assert api.status_code == 429 and api.json()["error"]["code"] == "too_many_attempts"
-    # Once the window has passed the right password works again.
-    clock.advance(timedelta(minutes=settings.login_window_minutes + 1))
+    assert api.json()["error"]["details"] == {"retry_after": 2}
+    assert api.headers["retry-after"] == "2"
+    clock.advance(timedelta(seconds=2))
+    assert (await try_password(client, user.email, "wrong again")).status_code == 400
+    # One more failure doubles the wait.
+    clock.advance(timedelta(seconds=3))
+    assert "Wait 1 seconds" in (await try_password(client, user.email, factories.PASSWORD)).text
+    clock.advance(timedelta(seconds=1))
     assert (await try_password(client, user.email, factories.PASSWORD)).status_code == 303
-    assert await AuditEntry.filter(action="sign-in.throttled").count() == 2
-    assert await AuditEntry.filter(action="sign-in.failed").count() == settings.login_max_failures_per_account
+    assert await AuditEntry.filter(action="sign-in.throttled").count() == 3
+    assert await AuditEntry.filter(action="sign-in.failed").count() == settings.login_free_failures + 1
 
 
-async def test_a_successful_sign_in_resets_the_accounts_failure_count(
+async def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(
+    app: Starlette, clock: SimulatedClock, settings: Settings
+) -> None:
+    user = await factories.create_user(clock, "admin")
+    for n in range(settings.login_free_failures * 2):
+        # Each stranger from an address of their own, some claiming to be forwarded for others.
+        transport = httpx.ASGITransport(app=app, client=(f"198.51.100.{n + 1}", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as stranger:
+            response = await stranger.post(
+                "/api/v1/auth/login", json={"email": user.email, "password": "guess"},
+                headers={"X-Forwarded-For": f"203.0.113.{n + 1}"})
+            assert response.status_code == 401
+    owner = httpx.ASGITransport(app=app, client=("192.0.2.10", 40000))
+    async with httpx.AsyncClient(transport=owner, base_url="http://testserver") as http:
+        assert (await try_password(http, user.email, factories.PASSWORD)).status_code == 303
+
+
+async def test_a_success_starts_the_count_of_that_address_again(
     client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
 ) -> None:
     user = await factories.create_user(clock, "editor")
     for _ in range(2):
-        for _ in range(settings.login_max_failures_per_account - 1):
+        for _ in range(settings.login_free_failures):
             assert (await try_password(client, user.email, "wrong password")).status_code == 400
+        clock.advance(timedelta(seconds=settings.login_first_delay_seconds))
         assert (await try_password(client, user.email, factories.PASSWORD)).status_code == 303
         client.cookies.clear()
+
+
+async def test_forwarded_addresses_are_believed_only_from_trusted_proxies(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    settings = database.model_copy(update={"trusted_proxies": "10.0.0.0/24"})
+    user = await factories.create_user(clock, "editor")
+    async with LifespanManager(create_app(settings, clock)) as manager:
+        for peer in ("10.0.0.7", "127.0.0.1"):
+            transport = httpx.ASGITransport(app=manager.app, client=(peer, 40000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                # The client wrote the first address itself; the proxy appended the one it saw.
+                await http.post("/api/v1/auth/login", json={"email": user.email, "password": "guess"},
+                                headers={"X-Forwarded-For": "192.0.2.1, 203.0.113.9"})
+        addresses = await LoginAttempt.all().order_by("id").values_list("address", flat=True)
+    assert addresses == ["203.0.113.9", "127.0.0.1"]
+
+
+def test_trusted_proxies_must_be_addresses_or_networks() -> None:
+    assert Settings(trusted_proxies="10.0.0.5, 10.1.0.0/16").proxies == ["10.0.0.5", "10.1.0.0/16"]
+    with pytest.raises(ValueError, match="'proxy.internal' is not an IP address or network"):
+        Settings(trusted_proxies="10.0.0.5,proxy.internal")
 
 
 async def test_guessing_across_accounts_from_one_address_is_throttled(
@@ -217,3 +263,23 @@ async def test_requests_that_leave_the_stamp_alone_do_not_stretch_the_idle_timeo
     # Idle since the stamp was written: the session ends, though the last request was sooner.
     clock.advance(idle - timedelta(seconds=SEEN_RESOLUTION_SECONDS // 4))
     assert (await client.get("/")).headers["location"] == "/login?next=/"
+
+
+async def test_signing_out_ends_a_copy_of_the_session_and_sign_in_tokens(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    user = await factories.create_user(clock, "leader")
+    api = await client.post("/api/v1/auth/login", json={"email": user.email, "password": factories.PASSWORD})
+    token = {"Authorization": f"Bearer {api.json()['token']}"}
+    await sign_in(client, user)
+    copied = client.cookies[COOKIE]
+    page = await client.get("/me/tokens")
+    assert (await client.post("/logout", data={"csrf_token": csrf_of(page.text)})).status_code == 303
+    # A copy of the cookie taken before signing out (another tab, an intruder) is worth nothing now.
+    client.cookies.clear()
+    client.cookies[COOKIE] = copied
+    assert (await client.get("/")).headers["location"] == "/login?next=/"
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+    # Signing in again works as before.
+    await sign_in(client, user)
+    assert (await client.get("/")).headers["location"] == "/dashboard"
