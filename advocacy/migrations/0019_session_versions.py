@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0017_compliance_policy')]
+    dependencies = [('models', '0018_operator_holds')]
 
     initial = False
 
