@@ -37,6 +37,8 @@ from campaigns.text_limits import length_problem
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
 REVIEWING_ROLES = (Role.REVIEWER, Role.ADMIN)
+# The revisions that put words into a pack: whoever made one of them may not approve it.
+WRITING_ACTIONS = ("created", "post_added", "message_edited", "correction_proposed")
 
 
 def message_findings(
@@ -84,6 +86,22 @@ async def record(
     """Write down one change (who, when, what); call inside the transaction that makes the change."""
     return await Revision.create(pack=pack, post=post, author=author, at=clock.now(), action=action,
                                  detail=detail)
+
+
+async def writers_of(pack: ContentPack) -> set[int]:
+    """Everyone who wrote something in the pack: its author, and who added a post, edited a message
+    or proposed a correction (every such change is a revision naming its author)."""
+    writers: set[int] = {pack.author_id}  # type: ignore[attr-defined]
+    writers.update(row["author_id"] for row in await Revision.filter(
+        pack_id=pack.id, action__in=WRITING_ACTIONS, author_id__not_isnull=True).values("author_id"))
+    return writers
+
+
+async def refuse_a_writer(reviewer: User, pack: ContentPack, what: str) -> None:
+    """Two people for every approval, admins included: the reviewer wrote none of the pack."""
+    if reviewer.id in await writers_of(pack):
+        raise Forbidden(f"You wrote part of this pack, so you cannot review {what}: "
+                        "ask a reviewer who wrote none of it.")
 
 
 def slugify(name: str) -> str:
@@ -275,8 +293,7 @@ async def review_pack(
     pack = await get_pack(pack_id)
     if pack.status != PackStatus.IN_REVIEW:
         raise Conflict(f"The pack is {pack.status.value}; only a pack in review can be reviewed.")
-    if pack.author_id == reviewer.id:  # type: ignore[attr-defined]
-        raise Forbidden("The author of a pack cannot review it: ask another reviewer.")
+    await refuse_a_writer(reviewer, pack, "it")
     if not approve and not note.strip():
         raise InvalidInput("Say what needs to change.", {"field": "note"})
     compliance = compliance or default_engine()
@@ -478,9 +495,8 @@ async def review_correction(
         raise NotFound(f"There is no correction {correction_id}.")
     if correction.status != CorrectionStatus.IN_REVIEW:
         raise Conflict(f"The correction is {correction.status.value} already.")
-    if correction.author_id == reviewer.id:  # type: ignore[attr-defined]
-        raise Forbidden("The author of a correction cannot review it: ask another reviewer.")
     variant = correction.variant
+    await refuse_a_writer(reviewer, variant.post.pack, "its corrections")
     if approve:
         refuse_blocked("The correction was not approved", message_findings(
             compliance or default_engine(), {variant.network: [correction.corrected_text]}))

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
@@ -18,7 +19,15 @@ from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
-from campaigns.models import BrandPost, Campaign, CampaignStatus, ContentPack, PackStatus, Post
+from campaigns.models import (
+    BrandPost,
+    Campaign,
+    CampaignStatus,
+    ContentPack,
+    MessageVariant,
+    PackStatus,
+    Post,
+)
 from dashboards.collection.collect import MetricsCollector
 from tests import factories
 
@@ -388,13 +397,19 @@ async def test_post_with_a_message_too_long_for_x_is_refused_inline(
     assert await Post.filter(pack_id=pack.id).count() == 1
 
 
-async def test_author_cannot_approve_their_own_pack(
-    client: httpx.AsyncClient, clock: SimulatedClock
+@pytest.mark.parametrize("wrote", ["the pack", "one message"])
+async def test_whoever_wrote_in_a_pack_cannot_approve_it(
+    client: httpx.AsyncClient, clock: SimulatedClock, wrote: str
 ) -> None:
-    # An admin may both edit and review, so only the author rule stands between them and self-approval.
+    # An admin may both edit and review, so only this rule stands between them and self-approval.
     admin = await factories.create_user(clock, "admin")
-    campaign, _ = await factories.create_campaign_with_post(clock, admin)
+    author = admin if wrote == "the pack" else await factories.create_user(clock, "editor")
+    campaign, post = await factories.create_campaign_with_post(clock, author)
     pack = await ContentPack.get(campaign_id=campaign.id)
+    if wrote == "one message":
+        message = await MessageVariant.filter(post_id=post.id).order_by("id").first()
+        assert message is not None
+        await campaigns.edit_message(clock, admin, message.id, text="Reworded by the admin. #employee")
     await sign_in(client, admin)
     page_path = f"/studio/campaigns/{campaign.id}"
 
@@ -403,7 +418,7 @@ async def test_author_cannot_approve_their_own_pack(
     response = await submit(client, page_path, f"/studio/packs/{pack.id}/review",
                             {"decision": "approve", "note": ""})
     assert response.status_code == 403
-    assert "cannot review it" in element(response.text, f"pack-{pack.id}")
+    assert "You wrote part of this pack" in element(response.text, f"pack-{pack.id}")
     await pack.refresh_from_db()
     assert pack.status == PackStatus.IN_REVIEW and pack.reviewer_id is None  # type: ignore[attr-defined]
 
