@@ -198,6 +198,26 @@ async def test_message_for_another_network_is_refused_inline(
     assert await Share.all().count() == 0
 
 
+async def test_digits_that_are_no_plain_number_are_refused_not_a_crash(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # "²" is a digit to str.isdigit and no number to int(): every page reads numbers one way.
+    ambassador, _ = await ambassador_with(clock, "linkedin")
+    await sign_in(client, ambassador)
+    assert (await client.get("/accounts?disconnect=²")).status_code == 200
+    acknowledged = await submit(client, "/guidelines", "/guidelines/acknowledge", {"version": "²"})
+    assert acknowledged.status_code == 422 and "acknowledge the version shown" in acknowledged.text
+    capped = await submit(client, "/me/sharing-preferences", "/me/sharing-preferences", {
+        "start": "09:00", "end": "17:00", "days": "1", "daily_cap": "²", "timezone": "UTC"})
+    assert capped.status_code == 422
+    admin = await factories.create_user(clock, "admin")
+    await sign_in(client, admin)
+    assert (await client.get("/programme?page=²")).status_code == 200
+    policy = await submit(client, "/admin/compliance", "/admin/compliance",
+                          {"base_version": "²", "note": "A try."})
+    assert policy.status_code < 500
+
+
 async def test_garbled_numbers_in_the_share_form_are_inline_errors_not_a_crash(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:

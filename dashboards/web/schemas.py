@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from dashboards.reporting.emv import EmvFormulaSpec
+from dashboards.reporting.emv import MAX_RATE, EmvFormulaSpec
 from dashboards.reporting.measures import ChannelTotals
 from dashboards.reporting.report import CampaignReport
 from dashboards.reporting.summary import Summary
@@ -90,22 +90,32 @@ class FigureOut(BaseModel):
     note: str
 
 
+# A rate is a finite number in [0, MAX_RATE]: the same bound the service checks.
+Rate = Annotated[float, Field(ge=0, le=MAX_RATE, allow_inf_nan=False)]
+
+
 class RatesIn(BaseModel):
-    cpm: float = Field(ge=0, description="Per 1,000 impressions")
-    cpc: float = Field(ge=0, description="Per click")
-    per_engagement: float = Field(ge=0)
+    cpm: Rate = Field(description="Per 1,000 impressions")
+    cpc: Rate = Field(description="Per click")
+    per_engagement: Rate
+
+
+class RatesOut(BaseModel):
+    cpm: float
+    cpc: float
+    per_engagement: float
 
 
 class FormulaOut(BaseModel):
     version: int
     currency: str
     text: str
-    rates: dict[str, RatesIn]
+    rates: dict[str, RatesOut]
 
     @classmethod
     def of(cls, formula: EmvFormulaSpec) -> FormulaOut:
         return cls(version=formula.version, currency=formula.currency, text=formula.describe(),
-                   rates={n: RatesIn(cpm=r.cpm, cpc=r.cpc, per_engagement=r.per_engagement)
+                   rates={n: RatesOut(cpm=r.cpm, cpc=r.cpc, per_engagement=r.per_engagement)
                           for n, r in formula.rates.items()})
 
 
@@ -134,7 +144,7 @@ class SummaryOut(BaseModel):
 
 
 class CostIn(BaseModel):
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    amount: Decimal = Field(gt=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False)
     currency: str = Field(pattern="^[A-Z]{3}$")
     period_start: date
     period_end: date
