@@ -21,6 +21,15 @@ def zone_of(user: User | None) -> ZoneInfo:
     return zone_named(user.timezone if user is not None else "UTC")
 
 
+def is_zone_name(name: str) -> bool:
+    """Whether `name` is a time zone of the IANA database, such as Europe/London."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def zone_named(name: str) -> ZoneInfo:
     """The time zone a person's `timezone` column names, UTC when it names none (for code that
     reads the column without loading the person)."""

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
+from advocacy.addresses import web_address_problem
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -191,8 +192,11 @@ async def add_post(
     problems: dict[str, str] = {}
     if not title.strip():
         problems["title"] = "The post needs a title."
+    malformed = web_address_problem(url.strip())
     if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url.strip()):
         problems["url"] = "The link must be a full http(s) address."
+    elif malformed is not None:
+        problems["url"] = f"The link is not a valid web address: {malformed}."
     cleaned = {
         network: [text.strip() for text in texts if text.strip()]
         for network, texts in messages.items()

@@ -215,6 +215,20 @@ async def test_admin_creates_a_person_who_can_then_sign_in(
     assert_error(duplicate, 409, "conflict")
 
 
+async def test_a_person_with_an_unknown_time_zone_is_refused_and_not_created(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, admin = await token_for(clock, "admin")
+    before = await row_counts()
+    refused = await client.post("/api/v1/users", headers=admin, json={
+        "email": "zone@example.org", "role": "ambassador", "password": "violet harbour lantern 42",
+        "timezone": "Not/AZone",
+    })
+    error = assert_error(refused, 422, "invalid_input")
+    assert "'Not/AZone' is not a time zone" in str(error["details"])
+    assert await row_counts() == before
+
+
 BAD_CAMPAIGNS: list[tuple[Any, str]] = [
     (b"{not json", "body"),
     (b"", "body"),

@@ -399,15 +399,36 @@ async def test_campaign_form_error_is_inline_and_keeps_what_was_typed(
     assert await Campaign.all().count() == 0
 
 
-async def test_post_with_a_message_too_long_for_x_is_refused_inline(
-    client: httpx.AsyncClient, clock: SimulatedClock
-) -> None:
+async def add_post_as_editor(
+    client: httpx.AsyncClient, clock: SimulatedClock, fields: dict[str, str]
+) -> tuple[ContentPack, httpx.Response]:
+    """Sign in as the editor of a draft pack (with one post) and send its add-post form."""
     editor = await factories.create_user(clock, "editor")
     campaign, _ = await factories.create_campaign_with_post(clock, editor)
     pack = await ContentPack.get(campaign_id=campaign.id)
     await sign_in(client, editor)
+    return pack, await submit(client, f"/studio/campaigns/{campaign.id}", f"/studio/packs/{pack.id}/posts",
+                              fields)
 
-    response = await submit(client, f"/studio/campaigns/{campaign.id}", f"/studio/packs/{pack.id}/posts", {
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http://example.org:99999/", "http://a..b/",
+                                 f"http://{'a' * 64}.example/"])
+async def test_post_with_a_malformed_link_and_a_preview_asked_for_is_refused_inline(
+    client: httpx.AsyncClient, clock: SimulatedClock, url: str
+) -> None:
+    pack, response = await add_post_as_editor(client, clock, {
+        "title": "Broken link", "url": url, "messages_linkedin": "Worth a read #employee",
+        "fetch_preview": "yes",
+    })
+    assert response.status_code == 422
+    assert "The link is not a valid web address" in element(response.text, f"pack-{pack.id}")
+    assert await Post.filter(pack_id=pack.id).count() == 1
+
+
+async def test_post_with_a_message_too_long_for_x_is_refused_inline(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    pack, response = await add_post_as_editor(client, clock, {
         "title": "Long one", "url": "https://example.org/long", "messages_linkedin": "",
         "messages_x": "x" * 300,
     })

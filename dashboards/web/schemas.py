@@ -13,11 +13,16 @@ from dashboards.reporting.measures import ChannelTotals
 from dashboards.reporting.report import CampaignReport
 from dashboards.reporting.summary import Summary
 
+# The days a report may cover: every figure the programme can have, with room; a day past the
+# calendar's last (9999-12-31, whose next day does not exist) never reaches the date arithmetic.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
 
 class ReportQuery(BaseModel):
     campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    start: date | None = None
-    end: date | None = Field(default=None, description="Inclusive last day")
+    start: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY, description="First day")
+    end: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY, description="Inclusive last day")
     department: str | None = Field(default=None, max_length=100)
     network: Literal["linkedin", "x"] | None = None
 
@@ -146,8 +151,8 @@ class SummaryOut(BaseModel):
 class CostIn(BaseModel):
     amount: Decimal = Field(gt=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False)
     currency: str = Field(pattern="^[A-Z]{3}$")
-    period_start: date
-    period_end: date
+    period_start: date = Field(ge=FIRST_DAY, le=LAST_DAY)
+    period_end: date = Field(ge=FIRST_DAY, le=LAST_DAY)
     campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     note: str = Field(default="", max_length=1000)
 
