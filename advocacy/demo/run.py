@@ -173,7 +173,7 @@ async def _click_links(
         followed[slug] = max(reported, followed.get(slug, 0))
         for agent in agents:
             # The documentation range (no real person), wide enough that people rarely share one.
-            address = f"2001:db8::{rng.getrandbits(16):x}:{rng.getrandbits(16):x}"
+            address = f"2001:db8:{rng.getrandbits(16):x}:{rng.getrandbits(16):x}::1"  # one /64 each
             await follow(resolver, clicks, salts=salts, slug=slug, day=day,
                          address=address, user_agent=agent)
     await clicks.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import logging
 import re
 import secrets
@@ -82,11 +83,25 @@ def is_automated(user_agent: str, method: str) -> bool:
     return method == "HEAD" or not user_agent or bool(AUTOMATED_AGENTS.search(user_agent))
 
 
+def visitor_key(address: str) -> str:
+    """What one visitor is: an IPv4 address, or the /64 network of an IPv6 one (a single
+    connection usually holds a whole /64, so its addresses are one visitor, not 2**64)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def visitor_hash(salt: str, address: str) -> str:
-    """A hash of the address under the day's salt: it tells visitors apart on one day and, once the
-    salt is deleted, nothing at all (a key kept for good would let its holder try every IPv4
-    address). The User-Agent is left out: anyone can send a new one with every request."""
-    return hmac.new(salt.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    """A hash of the visitor's address under the day's salt: it tells visitors apart on one day
+    and, once the salt is deleted, nothing at all (a key kept for good would let its holder try
+    every IPv4 address). The User-Agent is left out: anyone can send a new one with every request."""
+    return hmac.new(salt.encode(), visitor_key(address).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class DailySalts:

@@ -235,6 +235,18 @@ async def test_one_address_with_a_new_browser_name_each_time_is_one_visitor_and_
     assert "197 automated" in after.figure("link_clicks").note
 
 
+async def test_the_addresses_of_one_ipv6_network_are_one_visitor(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    # A connection holds a whole /64: rotating through it is one visitor, as one IPv4 address is.
+    _, link = await shared_link(database, clock)
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1",
+                    "::ffff:192.0.2.7", "192.0.2.7"):
+        await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")], address=address)
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.unique_visitors, day.clicks) == (3, 5)
+
+
 async def test_the_cap_per_visitor_holds_across_web_processes(
     database: Settings, clock: SimulatedClock
 ) -> None:
