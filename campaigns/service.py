@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from advocacy import audit
 from advocacy.addresses import web_address_problem
-from advocacy.clock import Clock
+from advocacy.clock import Clock, calendar_problem
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker
@@ -129,6 +129,10 @@ async def create_campaign(
         raise InvalidInput("Start and end need a time zone (for example 2026-12-01T09:00:00Z).")
     if ends_at <= starts_at:
         raise InvalidInput("The campaign must end after it starts.", {"field": "ends_at"})
+    for field, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        problem = calendar_problem(moment)
+        if problem:
+            raise InvalidInput(problem, {"field": field})
     base = slugify(name)
     slug, n = base, 1
     while await Campaign.filter(slug=slug).exists():
@@ -212,6 +216,8 @@ async def add_post(
         problems["expires_at"] = "The expiry needs a time zone (for example 2026-12-01T09:00:00Z)."
     elif expires_at is not None and expires_at <= clock.now():
         problems["expires_at"] = "The expiry date has already passed."
+    elif expires_at is not None and (out_of_range := calendar_problem(expires_at)):
+        problems["expires_at"] = out_of_range
     if problems:
         raise InvalidInput("The post could not be saved: " + " ".join(problems.values()), problems)
     refuse_blocked("The post was not saved", message_findings(compliance or default_engine(), cleaned))
@@ -387,6 +393,8 @@ async def set_pack_expiry(
         raise Conflict(f"The pack is {pack.status.value} already.")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= clock.now()):
         raise InvalidInput("The expiry must be a future time with a time zone.", {"field": "expires_at"})
+    if expires_at is not None and (out_of_range := calendar_problem(expires_at)):
+        raise InvalidInput(out_of_range, {"field": "expires_at"})
     async with in_transaction():
         pack.expires_at = expires_at
         await pack.save(update_fields=["expires_at"])

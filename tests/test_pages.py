@@ -399,6 +399,21 @@ async def test_campaign_form_error_is_inline_and_keeps_what_was_typed(
     assert await Campaign.all().count() == 0
 
 
+@pytest.mark.parametrize(("starts_at", "ends_at"), [
+    ("2026-11-10T09:00", "9999-12-31T23:59"),  # past the calendar's end once read in UTC
+    ("0001-01-01T00:00", "2026-11-10T09:00"),
+])
+async def test_a_campaign_date_out_of_range_is_an_inline_error(
+    client: httpx.AsyncClient, clock: SimulatedClock, starts_at: str, ends_at: str
+) -> None:
+    await sign_in(client, await factories.create_user(clock, "editor", timezone="America/New_York"))
+    response = await submit(client, "/studio", "/studio/campaigns", {
+        "name": "Forever", "description": "", "starts_at": starts_at, "ends_at": ends_at})
+    assert response.status_code == 422
+    assert "Choose a date from 2000-01-01 to 2100-12-31." in element(response.text, "new-campaign")
+    assert await Campaign.all().count() == 0
+
+
 async def add_post_as_editor(
     client: httpx.AsyncClient, clock: SimulatedClock, fields: dict[str, str]
 ) -> tuple[ContentPack, httpx.Response]:

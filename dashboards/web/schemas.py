@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from advocacy.clock import EARLIEST, LATEST
 from dashboards.reporting.emv import MAX_RATE, EmvFormulaSpec
 from dashboards.reporting.measures import ChannelTotals
 from dashboards.reporting.report import CampaignReport
@@ -15,8 +16,8 @@ from dashboards.reporting.summary import Summary
 
 # The days a report may cover: every figure the programme can have, with room; a day past the
 # calendar's last (9999-12-31, whose next day does not exist) never reaches the date arithmetic.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2100, 12, 31)
+FIRST_DAY = EARLIEST.date()
+LAST_DAY = LATEST.date()
 
 
 class ReportQuery(BaseModel):
