@@ -262,7 +262,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         networks = NetworkRegistry(settings, clock)
-        click_buffer = ClickBuffer()
+        click_buffer = ClickBuffer(settings.link_clicks_per_visitor_day)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             flusher = ClickFlusher(click_buffer, settings.click_flush_seconds)
             flusher.start()

@@ -5,6 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+# The instants a person may enter (campaign windows, expiries, report periods): every date the
+# programme can need, with room. Beyond them time-zone arithmetic overflows (9999-12-31 23:00 UTC
+# is already past the calendar's end in Tokyo).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+CALENDAR_RANGE = f"Choose a date from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}."
+
+
+def calendar_problem(moment: datetime) -> str | None:
+    """Why an aware instant a person entered is out of range; None when it is in range."""
+    return None if EARLIEST <= moment <= LATEST else CALENDAR_RANGE
+
 
 class Clock(Protocol):
     """Anything that can tell the current time as an aware UTC datetime."""

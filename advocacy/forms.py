@@ -28,10 +28,22 @@ def optional_form_id(form: FormData, name: str, label: str) -> int | None:
     return _to_id(value, name, label) if value else None
 
 
+def whole_number(value: str, *, least: int = 0, most: int) -> int | None:
+    """The number a field or query parameter holds when it is plain digits in [least, most], else None.
+
+    ASCII only: "²" passes `str.isdigit` and then fails `int`. The length is checked before `int`,
+    which is slow on a huge digit string."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(most))):
+        return None
+    number = int(value)
+    return number if least <= number <= most else None
+
+
 def _to_id(value: str, name: str, label: str) -> int:
     # Ids share the bound of ids in addresses: a bigger number can only be a tampered form.
-    # The length check comes first: int() of a huge digit string is slow, then refused.
-    if not (value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID):
+    number = whole_number(value, least=1, most=MAX_ID)
+    if number is None:
         raise InvalidInput(f"The {label} {value[:40]!r} is not a valid choice.", {"field": name})
-    return int(value)
+    return number
 

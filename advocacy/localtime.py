@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from advocacy.clock import CALENDAR_RANGE, calendar_problem
 from advocacy.errors import InvalidInput
 from advocacy.users.models import User
 
@@ -19,6 +20,15 @@ INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 def zone_of(user: User | None) -> ZoneInfo:
     """The person's time zone; an unknown or empty zone name falls back to UTC rather than failing."""
     return zone_named(user.timezone if user is not None else "UTC")
+
+
+def is_zone_name(name: str) -> bool:
+    """Whether `name` is a time zone of the IANA database, such as Europe/London."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -58,7 +68,12 @@ def parse_local(value: str, user: User | None, *, field: str, label: str) -> dat
         raise InvalidInput(
             f"The {label} {text!r} is not a date and time like 2026-11-02T09:30.", {"field": field}
         ) from None
-    if naive.tzinfo is not None:
-        # Not what a browser sends, but an explicit offset is unambiguous, so honour it.
-        return naive.astimezone(UTC)
-    return naive.replace(tzinfo=zone_of(user)).astimezone(UTC)
+    out_of_range = InvalidInput(f"The {label} {text!r} is out of range. {CALENDAR_RANGE}", {"field": field})
+    try:
+        # An explicit offset is not what a browser sends, but it is unambiguous, so it is honoured.
+        moment = (naive if naive.tzinfo is not None else naive.replace(tzinfo=zone_of(user))).astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59 west of UTC is past the calendar's last day
+        raise out_of_range from None
+    if calendar_problem(moment):
+        raise out_of_range
+    return moment

@@ -127,6 +127,8 @@ class Settings(BaseSettings):
         "utm_source={network}&utm_medium=advocacy&utm_campaign={campaign}&utm_content={share}"
     )
     click_flush_seconds: float = Field(default=5.0, gt=0)
+    # Clicks one visitor (one address a day) adds to a link a day; more is counted as automated.
+    link_clicks_per_visitor_day: int = Field(default=3, ge=1, le=1000)
     # Sharing. Auto-queue lets at most this many shares of one post go out in any 10 minutes.
     share_stagger_limit: int = Field(default=5, ge=1, le=100)
     # The feed says how many colleagues shared a post; with this on, it also names them.

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from advocacy.addresses import is_public_url
+from advocacy.addresses import is_public_url, web_address_problem
 
 log = logging.getLogger(__name__)
 # Enough for the <head> of any real page; the rest is never read.
@@ -81,6 +81,9 @@ async def fetch_link_preview(
     """
     try:
         for _ in range(MAX_REDIRECTS + 1):
+            malformed = web_address_problem(url)
+            if malformed is not None:
+                return LinkPreview(problem=f"The link is not a valid web address: {malformed}.")
             if not allow_private and not await is_public_url(url):
                 return LinkPreview(problem="The link points inside a private network; no preview.")
             async with client.stream("GET", url, follow_redirects=False, timeout=5.0) as response:
@@ -99,6 +102,6 @@ async def fetch_link_preview(
                 html = body.decode(response.encoding or "utf-8", errors="replace")
                 return parse_preview(html, str(response.url))
         return LinkPreview(problem="The page redirects too many times.")
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         log.info("link preview of %s failed: %s", url, error)
         return LinkPreview(problem="The page could not be reached.")

@@ -21,7 +21,7 @@ from advocacy.compliance.catalogue import is_patient_rule, label
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.users.models import User
 from campaigns.models import FindingOverride, MessageVariant, PackStatus, Revision
-from campaigns.service import REVIEWING_ROLES
+from campaigns.service import REVIEWING_ROLES, refuse_a_writer
 
 MAX_REASON = 2000
 
@@ -40,8 +40,7 @@ async def override_warning(
     if pack.status != PackStatus.IN_REVIEW:
         raise Conflict(f"The pack is {pack.status.value.replace('_', ' ')}; warnings are overridden "
                        "while it is in review.")
-    if pack.author_id == reviewer.id:  # type: ignore[attr-defined]
-        raise Forbidden("The author of a pack cannot override its warnings: ask another reviewer.")
+    await refuse_a_writer(reviewer, pack, "its warnings")
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput(f"Say why this warning does not apply (up to {MAX_REASON} characters): "

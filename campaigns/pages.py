@@ -20,7 +20,7 @@ from advocacy.compliance.catalogue import RULE_LABELS as RULE_NAMES
 from advocacy.compliance.current import compliance_engine
 from advocacy.compliance.highlight import highlight
 from advocacy.errors import DomainError, InvalidInput, NotFound
-from advocacy.forms import form_text
+from advocacy.forms import form_text, whole_number
 from advocacy.localtime import input_value, parse_local
 from advocacy.programme.segments import (
     campaign_segment_ids,
@@ -36,6 +36,7 @@ from advocacy.users.models import User
 from campaigns import overrides, service
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
+from campaigns.schemas import MAX_SPAN
 from campaigns.text_limits import LIMITS, message_length
 
 NETWORKS = tuple(NETWORK_LABELS.items())
@@ -484,10 +485,10 @@ async def override_warning(request: AppRequest) -> Response:
 
 
 def form_int(form: FormData, name: str) -> int:
-    value = form_text(form, name).strip()
-    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+    number = whole_number(form_text(form, name), most=MAX_SPAN)
+    if number is None:
         raise InvalidInput("The finding to override is not named properly: reload the page.", {"field": name})
-    return int(value)
+    return number
 
 
 routes = [

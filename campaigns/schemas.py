@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -128,9 +129,15 @@ class FeatureRequest(BaseModel):
     featured: bool = Field(description="True puts the post at the top of the feed.")
 
 
+# A position in a message: far beyond any network's limit, so only a tampered request reaches it.
+MAX_SPAN = 999_999
+Offset = Annotated[int, Field(ge=0, le=MAX_SPAN)]
+
+
 class OverrideRequest(BaseModel):
     rule: str = Field(min_length=1, max_length=64, description="The warning's rule, as the check names it")
-    span: tuple[int, int] = Field(description="The warning's [start, end) in the message, as the check says")
+    span: tuple[Offset, Offset] = Field(
+        description="The warning's [start, end) in the message, as the check says")
     reason: str = Field(max_length=2000, description="Why the warning does not apply (required)")
 
 

@@ -11,7 +11,8 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
-from advocacy.clock import Clock
+from advocacy.addresses import web_address_problem
+from advocacy.clock import Clock, calendar_problem
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker
@@ -37,6 +38,8 @@ from campaigns.text_limits import length_problem
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
 REVIEWING_ROLES = (Role.REVIEWER, Role.ADMIN)
+# The revisions that put words into a pack: whoever made one of them may not approve it.
+WRITING_ACTIONS = ("created", "post_added", "message_edited", "correction_proposed")
 
 
 def message_findings(
@@ -86,6 +89,22 @@ async def record(
                                  detail=detail)
 
 
+async def writers_of(pack: ContentPack) -> set[int]:
+    """Everyone who wrote something in the pack: its author, and who added a post, edited a message
+    or proposed a correction (every such change is a revision naming its author)."""
+    writers: set[int] = {pack.author_id}  # type: ignore[attr-defined]
+    writers.update(row["author_id"] for row in await Revision.filter(
+        pack_id=pack.id, action__in=WRITING_ACTIONS, author_id__not_isnull=True).values("author_id"))
+    return writers
+
+
+async def refuse_a_writer(reviewer: User, pack: ContentPack, what: str) -> None:
+    """Two people for every approval, admins included: the reviewer wrote none of the pack."""
+    if reviewer.id in await writers_of(pack):
+        raise Forbidden(f"You wrote part of this pack, so you cannot review {what}: "
+                        "ask a reviewer who wrote none of it.")
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "campaign"
 
@@ -110,6 +129,10 @@ async def create_campaign(
         raise InvalidInput("Start and end need a time zone (for example 2026-12-01T09:00:00Z).")
     if ends_at <= starts_at:
         raise InvalidInput("The campaign must end after it starts.", {"field": "ends_at"})
+    for field, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        problem = calendar_problem(moment)
+        if problem:
+            raise InvalidInput(problem, {"field": field})
     base = slugify(name)
     slug, n = base, 1
     while await Campaign.filter(slug=slug).exists():
@@ -173,8 +196,11 @@ async def add_post(
     problems: dict[str, str] = {}
     if not title.strip():
         problems["title"] = "The post needs a title."
+    malformed = web_address_problem(url.strip())
     if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url.strip()):
         problems["url"] = "The link must be a full http(s) address."
+    elif malformed is not None:
+        problems["url"] = f"The link is not a valid web address: {malformed}."
     cleaned = {
         network: [text.strip() for text in texts if text.strip()]
         for network, texts in messages.items()
@@ -190,6 +216,8 @@ async def add_post(
         problems["expires_at"] = "The expiry needs a time zone (for example 2026-12-01T09:00:00Z)."
     elif expires_at is not None and expires_at <= clock.now():
         problems["expires_at"] = "The expiry date has already passed."
+    elif expires_at is not None and (out_of_range := calendar_problem(expires_at)):
+        problems["expires_at"] = out_of_range
     if problems:
         raise InvalidInput("The post could not be saved: " + " ".join(problems.values()), problems)
     refuse_blocked("The post was not saved", message_findings(compliance or default_engine(), cleaned))
@@ -275,8 +303,7 @@ async def review_pack(
     pack = await get_pack(pack_id)
     if pack.status != PackStatus.IN_REVIEW:
         raise Conflict(f"The pack is {pack.status.value}; only a pack in review can be reviewed.")
-    if pack.author_id == reviewer.id:  # type: ignore[attr-defined]
-        raise Forbidden("The author of a pack cannot review it: ask another reviewer.")
+    await refuse_a_writer(reviewer, pack, "it")
     if not approve and not note.strip():
         raise InvalidInput("Say what needs to change.", {"field": "note"})
     compliance = compliance or default_engine()
@@ -366,6 +393,8 @@ async def set_pack_expiry(
         raise Conflict(f"The pack is {pack.status.value} already.")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= clock.now()):
         raise InvalidInput("The expiry must be a future time with a time zone.", {"field": "expires_at"})
+    if expires_at is not None and (out_of_range := calendar_problem(expires_at)):
+        raise InvalidInput(out_of_range, {"field": "expires_at"})
     async with in_transaction():
         pack.expires_at = expires_at
         await pack.save(update_fields=["expires_at"])
@@ -478,9 +507,8 @@ async def review_correction(
         raise NotFound(f"There is no correction {correction_id}.")
     if correction.status != CorrectionStatus.IN_REVIEW:
         raise Conflict(f"The correction is {correction.status.value} already.")
-    if correction.author_id == reviewer.id:  # type: ignore[attr-defined]
-        raise Forbidden("The author of a correction cannot review it: ask another reviewer.")
     variant = correction.variant
+    await refuse_a_writer(reviewer, variant.post.pack, "its corrections")
     if approve:
         refuse_blocked("The correction was not approved", message_findings(
             compliance or default_engine(), {variant.network: [correction.corrected_text]}))

@@ -215,6 +215,41 @@ async def test_admin_creates_a_person_who_can_then_sign_in(
     assert_error(duplicate, 409, "conflict")
 
 
+async def test_a_person_with_an_unknown_time_zone_is_refused_and_not_created(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, admin = await token_for(clock, "admin")
+    before = await row_counts()
+    refused = await client.post("/api/v1/users", headers=admin, json={
+        "email": "zone@example.org", "role": "ambassador", "password": "violet harbour lantern 42",
+        "timezone": "Not/AZone",
+    })
+    error = assert_error(refused, 422, "invalid_input")
+    assert "'Not/AZone' is not a time zone" in str(error["details"])
+    assert await row_counts() == before
+
+
+async def test_dates_past_the_calendar_a_programme_needs_are_refused_and_change_nothing(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # 9999-12-31 23:59 UTC is a valid instant, and past the calendar's end wherever it is later.
+    editor_user, editor = await token_for(clock, "editor")
+    before = await row_counts()
+    for starts_at, ends_at in (("2026-11-02T08:00:00Z", "9999-12-31T23:59:59Z"),
+                               ("0001-01-01T00:00:00Z", "2026-11-02T08:00:00Z")):
+        refused = await client.post("/api/v1/campaigns", headers=editor, json={
+            "name": "Forever", "starts_at": starts_at, "ends_at": ends_at})
+        assert "from 2000-01-01 to 2100-12-31" in assert_error(refused, 422, "invalid_input")["message"]
+    assert await row_counts() == before
+    campaign, _ = await factories.create_campaign_with_post(clock, editor_user)
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    post = await client.post(f"/api/v1/packs/{pack.id}/posts", headers=editor, json={
+        "title": "Forever", "url": "https://example.org/x", "messages": {"x": ["Hello #employee"]},
+        "expires_at": "9999-12-31T23:59:59Z"})
+    assert "from 2000-01-01 to 2100-12-31" in assert_error(post, 422, "invalid_input")["message"]
+    assert await Post.filter(pack_id=pack.id).count() == 1
+
+
 BAD_CAMPAIGNS: list[tuple[Any, str]] = [
     (b"{not json", "body"),
     (b"", "body"),

@@ -59,7 +59,8 @@ async def test_admin_reads_and_exports_the_log_and_the_export_is_recorded(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     admin = await factories.create_user(clock, "admin")
-    await audit.record(clock, admin, "setting.change", "=HYPERLINK(\"http://evil\")", {"key": "x"})
+    await audit.record(clock, admin, "setting.change", "=HYPERLINK(\"http://evil\")", {"key": "x"},
+                       address="-2+3")
     api = await client.get("/api/v1/audit", headers=(await token_for(clock, "admin"))[1])
     assert [entry["action"] for entry in api.json()] == ["setting.change"]
     await sign_in(client, admin)
@@ -70,6 +71,8 @@ async def test_admin_reads_and_exports_the_log_and_the_export_is_recorded(
     rows = list(csv.DictReader(io.StringIO(export.text)))
     # Spreadsheets would run a cell that starts with "=": the export defuses it.
     assert [row["target"] for row in rows if row["action"] == "setting.change"] == ["'=HYPERLINK(\"http://evil\")"]
+    # The address comes from a request header anyone can set: defused like every text cell.
+    assert [row["address"] for row in rows if row["action"] == "setting.change"] == ["'-2+3"]
     assert await AuditEntry.filter(action="audit.export", actor_id=admin.id).count() == 1
 
 

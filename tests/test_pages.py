@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
@@ -18,7 +19,15 @@ from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
-from campaigns.models import BrandPost, Campaign, CampaignStatus, ContentPack, PackStatus, Post
+from campaigns.models import (
+    BrandPost,
+    Campaign,
+    CampaignStatus,
+    ContentPack,
+    MessageVariant,
+    PackStatus,
+    Post,
+)
 from dashboards.collection.collect import MetricsCollector
 from tests import factories
 
@@ -187,6 +196,26 @@ async def test_message_for_another_network_is_refused_inline(
     assert response.status_code == 422
     assert "written for linkedin, not x" in element(response.text, f"post-{post.id}")
     assert await Share.all().count() == 0
+
+
+async def test_digits_that_are_no_plain_number_are_refused_not_a_crash(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # "²" is a digit to str.isdigit and no number to int(): every page reads numbers one way.
+    ambassador, _ = await ambassador_with(clock, "linkedin")
+    await sign_in(client, ambassador)
+    assert (await client.get("/accounts?disconnect=²")).status_code == 200
+    acknowledged = await submit(client, "/guidelines", "/guidelines/acknowledge", {"version": "²"})
+    assert acknowledged.status_code == 422 and "acknowledge the version shown" in acknowledged.text
+    capped = await submit(client, "/me/sharing-preferences", "/me/sharing-preferences", {
+        "start": "09:00", "end": "17:00", "days": "1", "daily_cap": "²", "timezone": "UTC"})
+    assert capped.status_code == 422
+    admin = await factories.create_user(clock, "admin")
+    await sign_in(client, admin)
+    assert (await client.get("/programme?page=²")).status_code == 200
+    policy = await submit(client, "/admin/compliance", "/admin/compliance",
+                          {"base_version": "²", "note": "A try."})
+    assert policy.status_code < 500
 
 
 async def test_garbled_numbers_in_the_share_form_are_inline_errors_not_a_crash(
@@ -370,15 +399,51 @@ async def test_campaign_form_error_is_inline_and_keeps_what_was_typed(
     assert await Campaign.all().count() == 0
 
 
-async def test_post_with_a_message_too_long_for_x_is_refused_inline(
-    client: httpx.AsyncClient, clock: SimulatedClock
+@pytest.mark.parametrize(("starts_at", "ends_at"), [
+    ("2026-11-10T09:00", "9999-12-31T23:59"),  # past the calendar's end once read in UTC
+    ("0001-01-01T00:00", "2026-11-10T09:00"),
+])
+async def test_a_campaign_date_out_of_range_is_an_inline_error(
+    client: httpx.AsyncClient, clock: SimulatedClock, starts_at: str, ends_at: str
 ) -> None:
+    await sign_in(client, await factories.create_user(clock, "editor", timezone="America/New_York"))
+    response = await submit(client, "/studio", "/studio/campaigns", {
+        "name": "Forever", "description": "", "starts_at": starts_at, "ends_at": ends_at})
+    assert response.status_code == 422
+    assert "Choose a date from 2000-01-01 to 2100-12-31." in element(response.text, "new-campaign")
+    assert await Campaign.all().count() == 0
+
+
+async def add_post_as_editor(
+    client: httpx.AsyncClient, clock: SimulatedClock, fields: dict[str, str]
+) -> tuple[ContentPack, httpx.Response]:
+    """Sign in as the editor of a draft pack (with one post) and send its add-post form."""
     editor = await factories.create_user(clock, "editor")
     campaign, _ = await factories.create_campaign_with_post(clock, editor)
     pack = await ContentPack.get(campaign_id=campaign.id)
     await sign_in(client, editor)
+    return pack, await submit(client, f"/studio/campaigns/{campaign.id}", f"/studio/packs/{pack.id}/posts",
+                              fields)
 
-    response = await submit(client, f"/studio/campaigns/{campaign.id}", f"/studio/packs/{pack.id}/posts", {
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http://example.org:99999/", "http://a..b/",
+                                 f"http://{'a' * 64}.example/"])
+async def test_post_with_a_malformed_link_and_a_preview_asked_for_is_refused_inline(
+    client: httpx.AsyncClient, clock: SimulatedClock, url: str
+) -> None:
+    pack, response = await add_post_as_editor(client, clock, {
+        "title": "Broken link", "url": url, "messages_linkedin": "Worth a read #employee",
+        "fetch_preview": "yes",
+    })
+    assert response.status_code == 422
+    assert "The link is not a valid web address" in element(response.text, f"pack-{pack.id}")
+    assert await Post.filter(pack_id=pack.id).count() == 1
+
+
+async def test_post_with_a_message_too_long_for_x_is_refused_inline(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    pack, response = await add_post_as_editor(client, clock, {
         "title": "Long one", "url": "https://example.org/long", "messages_linkedin": "",
         "messages_x": "x" * 300,
     })
@@ -388,13 +453,19 @@ async def test_post_with_a_message_too_long_for_x_is_refused_inline(
     assert await Post.filter(pack_id=pack.id).count() == 1
 
 
-async def test_author_cannot_approve_their_own_pack(
-    client: httpx.AsyncClient, clock: SimulatedClock
+@pytest.mark.parametrize("wrote", ["the pack", "one message"])
+async def test_whoever_wrote_in_a_pack_cannot_approve_it(
+    client: httpx.AsyncClient, clock: SimulatedClock, wrote: str
 ) -> None:
-    # An admin may both edit and review, so only the author rule stands between them and self-approval.
+    # An admin may both edit and review, so only this rule stands between them and self-approval.
     admin = await factories.create_user(clock, "admin")
-    campaign, _ = await factories.create_campaign_with_post(clock, admin)
+    author = admin if wrote == "the pack" else await factories.create_user(clock, "editor")
+    campaign, post = await factories.create_campaign_with_post(clock, author)
     pack = await ContentPack.get(campaign_id=campaign.id)
+    if wrote == "one message":
+        message = await MessageVariant.filter(post_id=post.id).order_by("id").first()
+        assert message is not None
+        await campaigns.edit_message(clock, admin, message.id, text="Reworded by the admin. #employee")
     await sign_in(client, admin)
     page_path = f"/studio/campaigns/{campaign.id}"
 
@@ -403,7 +474,7 @@ async def test_author_cannot_approve_their_own_pack(
     response = await submit(client, page_path, f"/studio/packs/{pack.id}/review",
                             {"decision": "approve", "note": ""})
     assert response.status_code == 403
-    assert "cannot review it" in element(response.text, f"pack-{pack.id}")
+    assert "You wrote part of this pack" in element(response.text, f"pack-{pack.id}")
     await pack.refresh_from_db()
     assert pack.status == PackStatus.IN_REVIEW and pack.reviewer_id is None  # type: ignore[attr-defined]
 

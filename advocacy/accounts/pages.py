@@ -8,9 +8,10 @@ from starlette.routing import Route
 from advocacy.accounts import service
 from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.accounts.oauth import AccountConnector, is_configured
-from advocacy.api import path_int
+from advocacy.api import MAX_ID, path_int
 from advocacy.auth import signed_in_user
 from advocacy.errors import DomainError
+from advocacy.forms import whole_number
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 
@@ -34,7 +35,7 @@ async def accounts_page(
 async def accounts(request: AppRequest) -> Response:
     # ?disconnect=<id> asks for confirmation before the account is disconnected.
     confirm = request.query_params.get("disconnect", "")
-    wanted = int(confirm) if confirm.isdigit() and len(confirm) < 10 else None
+    wanted = whole_number(confirm, least=1, most=MAX_ID)
     return await accounts_page(request, confirm=wanted)
 
 

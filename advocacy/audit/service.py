@@ -9,6 +9,7 @@ from typing import Any
 
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import Clock
+from advocacy.spreadsheets import as_text_cell
 from advocacy.users.models import User
 
 
@@ -48,18 +49,14 @@ async def recent_entries(limit: int = 200, action: str | None = None) -> list[Au
 CSV_COLUMNS = ("id", "at", "actor_id", "actor_email", "action", "target", "details", "address")
 
 
-def _cell(value: str) -> str:
-    # A cell that starts like a formula would run as one when a spreadsheet opens the export.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def entries_csv(entries: list[AuditEntry]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow([
-            entry.id, entry.at.isoformat(), entry.actor_id or "", _cell(entry.actor_email), entry.action,
-            _cell(entry.target), _cell(json.dumps(entry.details, sort_keys=True)), entry.address,
-        ])
+        # Every text cell, the address too: it comes from a request header anyone can set.
+        writer.writerow([as_text_cell(value) for value in (
+            entry.id, entry.at.isoformat(), entry.actor_id or "", entry.actor_email, entry.action,
+            entry.target, json.dumps(entry.details, sort_keys=True), entry.address,
+        )])
     return out.getvalue()

@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from advocacy.api import MAX_ID
 from advocacy.auth import signed_in_user
 from advocacy.compliance import versions
 from advocacy.compliance.catalogue import RULES, Setting, label
@@ -16,7 +17,7 @@ from advocacy.compliance.highlight import highlight
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.versions import FIELD_LABELS, LIST_FIELDS, PolicyDraft
 from advocacy.errors import DomainError
-from advocacy.forms import form_text
+from advocacy.forms import form_text, whole_number
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 
@@ -73,7 +74,7 @@ async def policy_save(request: AppRequest) -> Response:
         draft = draft_from(request, form)
         created = await versions.save_version(
             request.state["clock"], signed_in_user(request), draft, form_text(form, "note"),
-            request.state["settings"], base_version=int(base) if base.isdigit() else None,
+            request.state["settings"], base_version=whole_number(base, most=MAX_ID),
         )
     except DomainError as error:
         return await policy_page(request, status=error.status_code, error=error.message,

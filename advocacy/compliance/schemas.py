@@ -26,7 +26,8 @@ class PolicyIn(PolicyLists):
         default_factory=dict, description="rule → block | warn | off; rules left out keep their default")
     note: str = Field(max_length=5000, description="What changed and why (required)")
     base_version: int | None = Field(
-        default=None, description="The version the change starts from; refused if another was saved since")
+        default=None, ge=0, le=2**31 - 1,
+        description="The version the change starts from; refused if another was saved since")
 
     def lists(self) -> dict[str, list[str]]:
         return {name: getattr(self, name) for name in LIST_FIELDS}

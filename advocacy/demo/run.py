@@ -113,7 +113,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
 
     dispatcher = build_dispatcher(settings, clock, networks)
     collector = MetricsCollector(networks, clock)
-    resolver, clicks, salts = LinkResolver(), ClickBuffer(), DailySalts()
+    resolver, clicks, salts = LinkResolver(), ClickBuffer(settings.link_clicks_per_visitor_day), DailySalts()
     followed: dict[str, int] = {}  # short link -> people sent through it so far
     refused: list[str] = []
     end = start + timedelta(days=options.days)
@@ -172,7 +172,8 @@ async def _click_links(
         agents += [BROWSER_AGENT] * max(0, reported - followed.get(slug, 0))
         followed[slug] = max(reported, followed.get(slug, 0))
         for agent in agents:
-            address = f"198.51.100.{rng.randint(1, 254)}"  # documentation range: no real person
+            # The documentation range (no real person), wide enough that people rarely share one.
+            address = f"2001:db8:{rng.getrandbits(16):x}:{rng.getrandbits(16):x}::1"  # one /64 each
             await follow(resolver, clicks, salts=salts, slug=slug, day=day,
                          address=address, user_agent=agent)
     await clicks.flush()

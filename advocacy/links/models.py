@@ -22,7 +22,10 @@ class ShortLink(Model):
 
 
 class LinkClickDay(Model):
-    """Clicks on one link on one day, people and automated fetchers apart."""
+    """Clicks on one link on one day, people and automated fetchers apart.
+
+    `clicks` holds at most the per-visitor cap of each visitor's clicks; what went beyond it is
+    counted in `bot_clicks` with the link previews and crawlers."""
 
     id = fields.IntField(primary_key=True)
     link: fields.ForeignKeyRelation[ShortLink] = fields.ForeignKeyField(
@@ -48,6 +51,8 @@ class LinkVisitor(Model):
     )
     day = fields.DateField()
     visitor = fields.CharField(max_length=32)
+    # Every click this visitor sent that day, automated fetches apart; the cap is applied on this.
+    clicks = fields.IntField(default=1, db_default=1)
 
     class Meta:
         table = "link_visitors"

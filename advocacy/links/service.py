@@ -1,10 +1,17 @@
-"""Making tracking links, resolving slugs, and counting clicks in memory with batched writes."""
+"""Making tracking links, resolving slugs, and counting clicks in memory with batched writes.
+
+A visitor is an address under the day's salt, whatever User-Agent it sends, and adds at most
+`per_visitor` clicks to a link a day; what one address sends beyond that is a burst, counted apart
+with the automated fetches. Repeating a request a thousand times therefore moves no figure that
+points, EMV or ROI read.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import logging
 import re
 import secrets
@@ -76,11 +83,25 @@ def is_automated(user_agent: str, method: str) -> bool:
     return method == "HEAD" or not user_agent or bool(AUTOMATED_AGENTS.search(user_agent))
 
 
-def visitor_hash(salt: str, address: str, user_agent: str) -> str:
-    """A hash under the day's salt: it tells visitors apart on one day and, once the salt is
-    deleted, nothing at all (a key kept for good would let its holder try every IPv4 address)."""
-    message = f"{address}|{user_agent}".encode()
-    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()[:32]
+def visitor_key(address: str) -> str:
+    """What one visitor is: an IPv4 address, or the /64 network of an IPv6 one (a single
+    connection usually holds a whole /64, so its addresses are one visitor, not 2**64)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def visitor_hash(salt: str, address: str) -> str:
+    """A hash of the visitor's address under the day's salt: it tells visitors apart on one day
+    and, once the salt is deleted, nothing at all (a key kept for good would let its holder try
+    every IPv4 address). The User-Agent is left out: anyone can send a new one with every request."""
+    return hmac.new(salt.encode(), visitor_key(address).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class DailySalts:
@@ -117,35 +138,44 @@ async def forget_old_visitors(clock: Clock) -> int:
     return removed
 
 
+# What one visitor adds to a link's clicks on one day unless the settings say otherwise.
+CLICKS_PER_VISITOR_DAY = 3
+
+
 @dataclass
 class DayCount:
-    clicks: int = 0
     bot_clicks: int = 0
-    visitors: set[str] = field(default_factory=set)
+    visitors: dict[str, int] = field(default_factory=dict)  # visitor -> clicks not automated
+
+    @property
+    def clicks(self) -> int:
+        return sum(self.visitors.values())
 
     def merge(self, other: DayCount) -> None:
-        self.clicks += other.clicks
         self.bot_clicks += other.bot_clicks
-        self.visitors |= other.visitors
+        for visitor, clicks in other.visitors.items():
+            self.visitors[visitor] = self.visitors.get(visitor, 0) + clicks
 
 
 class ClickBuffer:
     """Clicks counted in memory by link and day; `flush` writes them in one batch.
 
-    Recording is a dictionary update, so the redirect never waits for the database.
+    Recording is a dictionary update, so the redirect never waits for the database. The cap per
+    visitor is applied when writing, against what the database already holds for the day, so it
+    holds across flushes and web processes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, per_visitor: int = CLICKS_PER_VISITOR_DAY) -> None:
         self._pending: dict[tuple[int, date], DayCount] = {}
         self._lock = asyncio.Lock()
+        self.per_visitor = per_visitor
 
     def record(self, link_id: int, day: date, visitor: str, *, automated: bool) -> None:
         count = self._pending.setdefault((link_id, day), DayCount())
         if automated:
             count.bot_clicks += 1
         else:
-            count.clicks += 1
-            count.visitors.add(visitor)
+            count.visitors[visitor] = count.visitors.get(visitor, 0) + 1
 
     @property
     def pending(self) -> int:
@@ -158,7 +188,7 @@ class ClickBuffer:
             if not batch:
                 return 0
             try:
-                await _write(batch)
+                await _write(batch, self.per_visitor)
             except BaseException as error:
                 # Cancelled too (a stop while a timed flush is writing): the transaction is rolled
                 # back, so the counts go back to pending or they would be lost.
@@ -170,37 +200,58 @@ class ClickBuffer:
             return sum(c.clicks + c.bot_clicks for c in batch.values())
 
 
-async def _write(batch: dict[tuple[int, date], DayCount]) -> None:
-    # Rows are inserted and updated in key order: several web processes flush the same links, and
+async def _write(batch: dict[tuple[int, date], DayCount], per_visitor: int) -> None:
+    # Rows are inserted and locked in key order: several web processes flush the same links, and
     # taking the row locks in one order keeps their transactions from deadlocking each other.
     batch = dict(sorted(batch.items()))
     async with in_transaction():
         keys = list(batch)
-        existing = {
+        await LinkClickDay.bulk_create([LinkClickDay(link_id=link, day=day) for link, day in keys],
+                                       ignore_conflicts=True)
+        # The day's row is held until commit, so two processes never credit one visitor twice.
+        locked = {
             (row.link_id, row.day): row  # type: ignore[attr-defined]
             for row in await LinkClickDay.filter(
                 link_id__in=sorted({k[0] for k in keys}), day__in=sorted({k[1] for k in keys})
-            )
+            ).order_by("link_id", "day").select_for_update()
         }
-        missing = [LinkClickDay(link_id=link, day=day) for link, day in keys if (link, day) not in existing]
-        if missing:
-            await LinkClickDay.bulk_create(missing, ignore_conflicts=True)
-        visitors = [
-            LinkVisitor(link_id=link, day=day, visitor=v)
-            for (link, day), count in batch.items()
-            for v in sorted(count.visitors)
-        ]
-        if visitors:
-            await LinkVisitor.bulk_create(visitors, ignore_conflicts=True)
         for (link, day), count in batch.items():
+            credited = await _credit_visitors(link, day, count.visitors, per_visitor)
             unique = await LinkVisitor.filter(link_id=link, day=day).count()
             # A late flush for a day whose visitors were already forgotten keeps the final count.
-            known = existing.get((link, day))
+            known = locked[(link, day)]
             await LinkClickDay.filter(link_id=link, day=day).update(
-                clicks=F("clicks") + count.clicks,
-                bot_clicks=F("bot_clicks") + count.bot_clicks,
-                unique_visitors=max(unique, known.unique_visitors if known else 0),
+                clicks=F("clicks") + credited,
+                bot_clicks=F("bot_clicks") + (count.bot_clicks + count.clicks - credited),
+                unique_visitors=max(unique, known.unique_visitors),
             )
+
+
+# Visitors looked up per query: well under every database's limit on bound parameters.
+VISITOR_CHUNK = 500
+
+
+async def _credit_visitors(link: int, day: date, clicks: dict[str, int], per_visitor: int) -> int:
+    """Add each visitor's new clicks to their day's row; how many of them stay under the cap."""
+    names = sorted(clicks)
+    before: dict[str, int] = {}
+    for start in range(0, len(names), VISITOR_CHUNK):
+        before.update(await LinkVisitor.filter(
+            link_id=link, day=day, visitor__in=names[start:start + VISITOR_CHUNK]
+        ).values_list("visitor", "clicks"))
+    new = [LinkVisitor(link_id=link, day=day, visitor=v, clicks=clicks[v]) for v in names if v not in before]
+    if new:
+        await LinkVisitor.bulk_create(new, ignore_conflicts=True)
+    # Visitors already known, grouped by their new total: one update per total, not per visitor.
+    totals: dict[int, list[str]] = {}
+    for visitor, old in before.items():
+        totals.setdefault(old + clicks[visitor], []).append(visitor)
+    for total, visitors in totals.items():
+        for start in range(0, len(visitors), VISITOR_CHUNK):
+            await LinkVisitor.filter(link_id=link, day=day,
+                                     visitor__in=visitors[start:start + VISITOR_CHUNK]).update(clicks=total)
+    return sum(min(per_visitor, before.get(v, 0) + n) - min(per_visitor, before.get(v, 0))
+               for v, n in clicks.items())
 
 
 class LinkResolver:
@@ -234,7 +285,7 @@ async def follow(
     if resolved is None:
         return None
     link_id, target = resolved
-    buffer.record(link_id, day, visitor_hash(await salts.of(day), address, user_agent),
+    buffer.record(link_id, day, visitor_hash(await salts.of(day), address),
                   automated=is_automated(user_agent, method))
     return target
 

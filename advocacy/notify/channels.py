@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from advocacy.addresses import is_public_url
+from advocacy.addresses import Reach, reach_of, web_address_problem
 from advocacy.errors import InvalidInput
 from advocacy.settings import Settings
 from advocacy.users.mail import send_mail
@@ -162,8 +162,11 @@ async def post_webhook(
 ) -> None:
     """POST the payload; any 2xx is delivered. Redirects are not followed (a webhook never needs one,
     and a redirect could lead into a private network)."""
-    if not settings.notify_webhook_private_addresses and not await is_public_url(url):
-        # Checked again at send time: the name may resolve elsewhere than when it was saved.
+    # Checked again at send time: the name may resolve elsewhere than when it was saved, or not at all.
+    reach = await reach_of(url)
+    if reach == Reach.UNRESOLVED:
+        raise DeliveryError("the webhook's host name does not resolve now", retryable=True)
+    if reach == Reach.PRIVATE and not settings.notify_webhook_private_addresses:
         raise DeliveryError("the webhook address now points inside a private network", retryable=False)
     try:
         response = await client.post(url, json=payload, timeout=WEBHOOK_TIMEOUT_SECONDS,
@@ -214,21 +217,23 @@ async def check_webhook_url(settings: Settings, url: str, *, label: str, field: 
         f"The {label} address must be a full https:// URL, as the {label} app shows it.",
         {"field": field},
     )
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname
-    except ValueError:  # e.g. an unclosed [IPv6] bracket
-        raise not_a_url from None
     allowed = ("https",) if settings.env == "production" else ("https", "http")
-    if parts.scheme not in allowed or not hostname or any(c.isspace() for c in url):
+    problem = web_address_problem(url)
+    if problem is not None:
+        raise InvalidInput(f"The {label} address is not a valid web address: {problem}.", {"field": field})
+    parts = urlsplit(url)
+    if parts.scheme not in allowed:
         raise not_a_url
-    try:
-        public = settings.notify_webhook_private_addresses or await is_public_url(url)
-    except (UnicodeError, ValueError):  # a host name no resolver accepts
-        raise not_a_url from None
-    if not public:
+    # Resolved now, as it will be at every send: a name that finds no address is a typing mistake.
+    reach = await reach_of(url)
+    if reach == Reach.UNRESOLVED:
         raise InvalidInput(
-            f"The {label} address points inside a private network ({hostname}); only public "
+            f"The {label} address's host ({parts.hostname}) cannot be found: check the address.",
+            {"field": field},
+        )
+    if reach == Reach.PRIVATE and not settings.notify_webhook_private_addresses:
+        raise InvalidInput(
+            f"The {label} address points inside a private network ({parts.hostname}); only public "
             "webhook addresses are allowed.",
             {"field": field},
         )

@@ -14,7 +14,6 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from tortoise.transactions import in_transaction
@@ -22,6 +21,7 @@ from tortoise.transactions import in_transaction
 from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.errors import Conflict, InvalidInput
+from advocacy.localtime import is_zone_name
 from advocacy.programme import consent
 from advocacy.programme.models import Invitation
 from advocacy.settings import Settings
@@ -96,11 +96,9 @@ def check_invitee(invitee: Invitee) -> Invitee:
     if invitee.manager_email.strip():
         manager = _normalise_email(invitee.manager_email, "manager email")
     zone = invitee.timezone.strip() or "UTC"
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_zone_name(zone):
         raise InvalidInput(f"{zone[:60]!r} is not a time zone; use a name like Europe/London or "
-                           "America/New_York.", {"field": "timezone"}) from None
+                           "America/New_York.", {"field": "timezone"})
     for label, value, limit in (("name", invitee.name, 200), ("department", invitee.department, 100),
                                 ("region", invitee.region, 100)):
         if len(value.strip()) > limit:

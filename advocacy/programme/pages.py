@@ -6,10 +6,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.api import path_int
+from advocacy.api import MAX_ID, path_int
 from advocacy.auth import signed_in_user, start_session
 from advocacy.errors import DomainError, InvalidInput
-from advocacy.forms import form_text
+from advocacy.forms import form_text, whole_number
 from advocacy.programme import consent, guidelines, invitations, members, segments, training
 from advocacy.programme.gate import sharing_blockers
 from advocacy.programme.models import ConditionKind
@@ -75,9 +75,10 @@ async def guidelines_acknowledge(request: AppRequest) -> Response:
     form = await request.form()
     version = form_text(form, "version").strip()
     try:
-        if not (version.isdigit() and len(version) < 9):
+        number = whole_number(version, least=1, most=MAX_ID)
+        if number is None:
             raise InvalidInput("Reload the page and acknowledge the version shown.")
-        await guidelines.acknowledge(request.state["clock"], signed_in_user(request), int(version))
+        await guidelines.acknowledge(request.state["clock"], signed_in_user(request), number)
     except DomainError as error:
         return await guidelines_page(request, status=error.status_code, error=error.message)
     flash(request, "Thank you: you acknowledged the guidelines.")
@@ -189,7 +190,7 @@ async def programme_page(request: AppRequest, *, status: int = 200, error: str |
     wanted = request.query_params.get("status", "")
     wanted = wanted if wanted in members.STATUS_FILTERS else ""
     raw_page = request.query_params.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 1_000_000 else 1
+    page = whole_number(raw_page, least=1, most=999_999) or 1
     rows, counts = await members.member_rows(wanted, page)
     pages = max(1, -(-counts[wanted] // members.PAGE_SIZE))
     return render(request, "programme.html", status=status, rows=rows, counts=counts, error=error,

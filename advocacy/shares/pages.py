@@ -15,7 +15,7 @@ from advocacy.api import path_int
 from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
 from advocacy.errors import DomainError, InvalidInput
-from advocacy.forms import form_id, form_text, optional_form_id
+from advocacy.forms import form_id, form_text, optional_form_id, whole_number
 from advocacy.localtime import format_local, input_value, parse_local, zone_of
 from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
@@ -346,7 +346,7 @@ async def preferences_save(request: AppRequest) -> Response:
     entered = preferences.PreferencesView(
         start=form_text(form, "start"), end=form_text(form, "end"),
         days=[int(d) for d in days_raw if d.isascii() and d.isdigit() and len(d) == 1],
-        daily_cap=int(cap_raw) if cap_raw.isascii() and cap_raw.isdigit() and len(cap_raw) <= 3 else 0,
+        daily_cap=whole_number(cap_raw, most=999) or 0,
         timezone=form_text(form, "timezone"),
     )
     try:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from advocacy.localtime import is_zone_name
 from advocacy.users.models import ApiToken, User
 
 
@@ -49,8 +50,15 @@ class UserCreate(BaseModel):
     name: str = Field(default="", max_length=200)
     department: str = Field(default="", max_length=100)
     region: str = Field(default="", max_length=100)
-    timezone: str = Field(default="UTC", max_length=64)
+    timezone: str = Field(default="UTC", max_length=64, description="An IANA name such as Europe/London")
     opted_in: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not is_zone_name(value):
+            raise ValueError(f"{value[:60]!r} is not a time zone; use a name like Europe/London")
+        return value
 
 
 class TokenCreate(BaseModel):

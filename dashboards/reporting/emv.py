@@ -6,6 +6,7 @@ with the rates set per network. ROI = (EMV − programme cost) / programme cost.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,24 @@ class NetworkRates:
     cpm: float  # per 1,000 impressions
     cpc: float  # per click
     per_engagement: float
+
+
+# The most any rate may be, in the formula's currency: far above any paid-media price, and small
+# enough that no count of impressions, clicks or engagements can carry EMV beyond a float.
+MAX_RATE = 10_000.0
+RATE_NAMES = {"cpm": "CPM", "cpc": "CPC", "per_engagement": "value per engagement"}
+
+
+def rates_problem(rates: Mapping[str, NetworkRates]) -> str | None:
+    """What is wrong with the rates, in words a person can act on; None when each is a number in
+    [0, MAX_RATE]."""
+    for network, r in sorted(rates.items()):
+        for field, name in RATE_NAMES.items():
+            value = getattr(r, field)
+            if not (math.isfinite(value) and 0 <= value <= MAX_RATE):
+                return (f"The {name} of {NETWORK_LABELS.get(network, network)} must be a number from 0 "
+                        f"to {MAX_RATE:,.0f}.")
+    return None
 
 
 # Starting rates, editable by the organisation (every edit is a new formula version). They are

@@ -20,12 +20,13 @@ from dashboards.models import DailyRollup
 class PointsRule:
     version: int
     per_share: int  # per share published
-    per_click: int  # per person who followed the share's short link (automated fetchers excluded)
+    per_click: int  # per click counted as `clicked` says
     per_engagement: int  # per reaction, comment or reshare the platform reported
+    clicked: str = "click on your short links"
 
     def describe(self) -> str:
         return (f"Points rule v{self.version}: {self.per_share} per share published + "
-                f"{self.per_click} per click on your short links + "
+                f"{self.per_click} per {self.clicked} + "
                 f"{self.per_engagement} per engagement (reaction, comment or reshare)")
 
     def apply(self, tally: Tally) -> int:
@@ -34,7 +35,13 @@ class PointsRule:
 
 
 # Every version ever used, oldest first; the last one is current.
-POINTS_RULES = (PointsRule(version=1, per_share=10, per_click=2, per_engagement=1),)
+# v2 counts people, not requests: one visitor (one address) per link and day, so repeating a click,
+# or sending it with a new browser name each time, earns nothing more.
+POINTS_RULES = (
+    PointsRule(version=1, per_share=10, per_click=2, per_engagement=1),
+    PointsRule(version=2, per_share=10, per_click=2, per_engagement=1,
+               clicked="person following your short links (one per address, link and day)"),
+)
 CURRENT_RULE = POINTS_RULES[-1]
 
 
@@ -43,19 +50,20 @@ class Tally:
     """What one ambassador did, read from our records and the daily rollups."""
 
     shares: int = 0
-    clicks: int = 0
+    clicks: int = 0  # unique visitors by people of the ambassador's short links, summed over days
     engagements: int = 0
 
 
 async def tallies(user_ids: list[int] | None = None) -> dict[int, Tally]:
-    """Each ambassador's shares published, short-link clicks by people and reported engagements.
+    """Each ambassador's shares published, short-link visitors and reported engagements.
 
     Engagements come from the daily rollups (what each post gained per day), clicks from the
-    per-link daily click counts, shares from the share rows: no raw snapshot is read.
+    per-link daily unique visitors (people, not requests), shares from the share rows: no raw
+    snapshot is read.
     """
     shares_q = Share.filter(status=ShareStatus.PUBLISHED)
     rollups_q = DailyRollup.filter(is_brand=False, user_id__not_isnull=True, engagements__not_isnull=True)
-    clicks_q = LinkClickDay.filter(clicks__gt=0)
+    clicks_q = LinkClickDay.filter(unique_visitors__gt=0)
     if user_ids is not None:
         shares_q = shares_q.filter(user_id__in=user_ids)
         rollups_q = rollups_q.filter(user_id__in=user_ids)
@@ -66,7 +74,7 @@ async def tallies(user_ids: list[int] | None = None) -> dict[int, Tally]:
     for user_id, shares in await shares_q.annotate(n=Count("id")).group_by("user_id").values_list(
             "user_id", "n"):
         counts[user_id][0] = shares
-    for user_id, clicks in await clicks_q.annotate(n=Sum("clicks")).group_by(
+    for user_id, clicks in await clicks_q.annotate(n=Sum("unique_visitors")).group_by(
             "link__share__user_id").values_list("link__share__user_id", "n"):
         if user_id is not None:
             counts[user_id][1] = clicks

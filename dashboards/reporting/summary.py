@@ -85,12 +85,15 @@ async def first_party_clicks(
 
 def valued_inputs(report: CampaignReport, first_party: dict[str, FirstPartyClicks]) -> dict[str, ValueInputs]:
     """What EMV values on each network: the ambassadors' figures, with clicks the larger of the
-    platform's count and our short links' (a click may be counted by both: valued once)."""
+    platform's count and our short links' people (a click may be counted by both: valued once).
+
+    Our short links give their unique visitors by day, not their clicks: a request anyone can
+    repeat is worth nothing more the second time."""
     inputs = {}
     for network in sorted(set(report.by_network) | set(first_party)):
         ours = report.by_network[network][0] if network in report.by_network else None
         clicks = max((ours.clicks if ours else None) or 0,
-                     first_party.get(network, FirstPartyClicks()).clicks)
+                     first_party.get(network, FirstPartyClicks()).unique_visitors)
         inputs[network] = ValueInputs(ours.impressions if ours else None, clicks,
                                       ours.engagements if ours else None)
     return inputs
@@ -140,8 +143,8 @@ async def build_summary(
                note="reactions, comments and reshares"),
         Figure("platform_clicks", "Clicks (platform)", ours.clicks, "count", kind),
         Figure("link_clicks", "Clicks (our short links)", mine.clicks, "count", link_kind,
-               note=f"{mine.unique_visitors:,} unique visitors per day; {mine.bot_clicks:,} automated "
-                    "fetches counted apart"),
+               note=f"{mine.unique_visitors:,} unique visitors per day (what EMV values); "
+                    f"{mine.bot_clicks:,} automated fetches and repeats counted apart"),
         Figure("engagement_rate", "Engagement rate", ours.engagement_rate, "ratio", kind),
         Figure("click_through_rate", "Click-through rate", ours.click_through_rate, "ratio", kind),
         Figure("brand_impressions", "Brand-channel impressions", report.brand.impressions, "count",

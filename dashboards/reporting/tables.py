@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advocacy.spreadsheets import as_text_cell
+
 
 @dataclass(frozen=True)
 class Table:
@@ -29,12 +31,5 @@ def to_csv(table: Table) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(["" if value is None else _neutral(value) for value in row])
+        writer.writerow(["" if value is None else as_text_cell(value) for value in row])
     return out.getvalue()
-
-
-def _neutral(value: Any) -> Any:
-    # A cell starting with = + - @ is run as a formula by spreadsheets; quote it as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

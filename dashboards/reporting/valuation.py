@@ -19,6 +19,7 @@ from dashboards.reporting.emv import (
     EmvFormulaSpec,
     NetworkRates,
     rates_from_json,
+    rates_problem,
     rates_to_json,
 )
 
@@ -48,8 +49,9 @@ async def set_formula(
     """Store the rates as a new version: reports made with older versions keep saying which."""
     if not rates:
         raise InvalidInput("The formula needs rates for at least one network.")
-    if any(min(r.cpm, r.cpc, r.per_engagement) < 0 for r in rates.values()):
-        raise InvalidInput("Rates cannot be negative.")
+    problem = rates_problem(rates)
+    if problem:
+        raise InvalidInput(problem)
     async with in_transaction():
         last = await EmvFormula.all().order_by("-version").first()
         row = await EmvFormula.create(

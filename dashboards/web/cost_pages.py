@@ -19,7 +19,7 @@ from advocacy.templating import flash, render
 from campaigns.models import Campaign
 from dashboards.models import ProgrammeCost
 from dashboards.reporting import valuation
-from dashboards.web.schemas import CostIn
+from dashboards.web.schemas import FIRST_DAY, LAST_DAY, CostIn
 
 FIELD_LABELS = {"amount": "amount", "period_start": "first day", "period_end": "last day",
                 "campaign_id": "campaign", "note": "note", "currency": "currency"}
@@ -52,7 +52,8 @@ def field_errors(error: ValidationError) -> dict[str, str]:
             messages[field] = ("Enter the amount as a number above zero, with at most two decimals "
                                "(e.g. 1250.00).")
         elif field in ("period_start", "period_end"):
-            messages[field] = f"Enter the {FIELD_LABELS[field]} as a date (YYYY-MM-DD)."
+            messages[field] = (f"Enter the {FIELD_LABELS[field]} as a date (YYYY-MM-DD) from {FIRST_DAY} "
+                               f"to {LAST_DAY}.")
         else:
             messages.setdefault(field, f"The {FIELD_LABELS.get(field, field)} is not valid: {reason}.")
     return messages

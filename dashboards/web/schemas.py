@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from dashboards.reporting.emv import EmvFormulaSpec
+from advocacy.clock import EARLIEST, LATEST
+from dashboards.reporting.emv import MAX_RATE, EmvFormulaSpec
 from dashboards.reporting.measures import ChannelTotals
 from dashboards.reporting.report import CampaignReport
 from dashboards.reporting.summary import Summary
 
+# The days a report may cover: every figure the programme can have, with room; a day past the
+# calendar's last (9999-12-31, whose next day does not exist) never reaches the date arithmetic.
+FIRST_DAY = EARLIEST.date()
+LAST_DAY = LATEST.date()
+
 
 class ReportQuery(BaseModel):
     campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    start: date | None = None
-    end: date | None = Field(default=None, description="Inclusive last day")
+    start: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY, description="First day")
+    end: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY, description="Inclusive last day")
     department: str | None = Field(default=None, max_length=100)
     network: Literal["linkedin", "x"] | None = None
 
@@ -90,22 +96,32 @@ class FigureOut(BaseModel):
     note: str
 
 
+# A rate is a finite number in [0, MAX_RATE]: the same bound the service checks.
+Rate = Annotated[float, Field(ge=0, le=MAX_RATE, allow_inf_nan=False)]
+
+
 class RatesIn(BaseModel):
-    cpm: float = Field(ge=0, description="Per 1,000 impressions")
-    cpc: float = Field(ge=0, description="Per click")
-    per_engagement: float = Field(ge=0)
+    cpm: Rate = Field(description="Per 1,000 impressions")
+    cpc: Rate = Field(description="Per click")
+    per_engagement: Rate
+
+
+class RatesOut(BaseModel):
+    cpm: float
+    cpc: float
+    per_engagement: float
 
 
 class FormulaOut(BaseModel):
     version: int
     currency: str
     text: str
-    rates: dict[str, RatesIn]
+    rates: dict[str, RatesOut]
 
     @classmethod
     def of(cls, formula: EmvFormulaSpec) -> FormulaOut:
         return cls(version=formula.version, currency=formula.currency, text=formula.describe(),
-                   rates={n: RatesIn(cpm=r.cpm, cpc=r.cpc, per_engagement=r.per_engagement)
+                   rates={n: RatesOut(cpm=r.cpm, cpc=r.cpc, per_engagement=r.per_engagement)
                           for n, r in formula.rates.items()})
 
 
@@ -134,10 +150,10 @@ class SummaryOut(BaseModel):
 
 
 class CostIn(BaseModel):
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    amount: Decimal = Field(gt=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False)
     currency: str = Field(pattern="^[A-Z]{3}$")
-    period_start: date
-    period_end: date
+    period_start: date = Field(ge=FIRST_DAY, le=LAST_DAY)
+    period_end: date = Field(ge=FIRST_DAY, le=LAST_DAY)
     campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     note: str = Field(default="", max_length=1000)
 

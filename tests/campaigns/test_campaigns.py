@@ -183,7 +183,7 @@ async def test_author_cannot_review_their_own_pack(database: Settings, clock: Si
     campaign, _ = await factories.create_campaign_with_post(clock, admin)
     pack = await ContentPack.get(campaign_id=campaign.id)
     await service.submit_pack(clock, admin, pack.id)
-    with pytest.raises(Forbidden, match="author"):
+    with pytest.raises(Forbidden, match="You wrote part of this pack"):
         await service.review_pack(clock, admin, pack.id, approve=True)
     await pack.refresh_from_db()
     assert pack.status == PackStatus.IN_REVIEW and pack.reviewer_id is None

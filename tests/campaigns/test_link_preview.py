@@ -86,3 +86,14 @@ async def test_a_redirect_is_followed_hop_by_hop_to_the_page(site: str) -> None:
     async with httpx.AsyncClient() as client:
         followed = await fetch_link_preview(client, f"{site}/moved", allow_private=True)
     assert followed.title == "A new heart unit"
+
+
+MALFORMED = ["http://[::1/", "http://example.org:99999/", "http://a..b/", f"http://{'a' * 64}.example/"]
+
+
+@pytest.mark.parametrize("url", MALFORMED)
+@pytest.mark.parametrize("allow_private", [False, True])
+async def test_a_malformed_link_gives_an_empty_preview_with_the_reason(url: str, allow_private: bool) -> None:
+    async with httpx.AsyncClient() as client:
+        preview = await fetch_link_preview(client, url, allow_private=allow_private)
+    assert preview.title == "" and preview.problem.startswith("The link is not a valid web address: ")

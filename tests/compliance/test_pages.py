@@ -11,19 +11,15 @@ from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share
 from advocacy.shares.service import create_share
-from campaigns.models import ContentPack, Correction, MessageVariant, Post
+from campaigns.models import Correction, MessageVariant, Post
 from tests import factories
-from tests.test_pages import csrf_of, element, sign_in, submit
+from tests.test_pages import add_post_as_editor, csrf_of, element, sign_in, submit
 
 
 async def test_a_refused_message_comes_back_with_the_words_marked_and_why(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
-    editor = await factories.create_user(clock, "editor")
-    campaign, _ = await factories.create_campaign_with_post(clock, editor)
-    pack = await ContentPack.get(campaign_id=campaign.id)
-    await sign_in(client, editor)
-    response = await submit(client, f"/studio/campaigns/{campaign.id}", f"/studio/packs/{pack.id}/posts", {
+    pack, response = await add_post_as_editor(client, clock, {
         "title": "Recovery", "url": "https://example.org/recovery",
         "messages_linkedin": "I'm proud: our patient in room 412 went home. #employee",
         "messages_x": "",

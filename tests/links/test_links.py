@@ -32,6 +32,8 @@ from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
 from advocacy.shares.models import Share
 from advocacy.shares.service import create_share
+from dashboards.reporting.points import CURRENT_RULE, Tally, tallies
+from dashboards.reporting.summary import build_summary
 from tests import factories
 from tests.users.test_sessions import assert_security_headers
 
@@ -156,11 +158,14 @@ async def test_a_failure_on_the_redirect_path_is_the_error_page_with_security_he
     assert (await client.get(f"/l/{link.slug}", headers={"user-agent": BROWSER})).status_code == 302
 
 
-async def count_clicks(settings: Settings, clock: SimulatedClock, requests: list[tuple[str, str]]) -> None:
-    """Serve the app with a flush interval far beyond the test, send the requests, stop it."""
+async def count_clicks(
+    settings: Settings, clock: SimulatedClock, requests: list[tuple[str, str]], address: str = "127.0.0.1"
+) -> None:
+    """Serve the app with a flush interval far beyond the test, send the requests from `address`,
+    stop it."""
     app = create_app(settings.model_copy(update={"click_flush_seconds": 3600}), clock)
     async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
+        transport = httpx.ASGITransport(app=manager.app, client=(address, 123))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             for method, path_and_agent in requests:
                 path, agent = path_and_agent.split(" ", 1)
@@ -176,7 +181,8 @@ async def test_clicks_buffered_in_memory_are_written_on_a_graceful_shutdown(
     _, link = await shared_link(database, clock)
     await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")] * 25)
     day = await LinkClickDay.get(link_id=link.id)
-    assert (day.day, day.clicks, day.unique_visitors, day.bot_clicks) == (clock.now().date(), 25, 1, 0)
+    # One visitor: three clicks count, the other 22 are a burst counted apart; none is lost.
+    assert (day.day, day.clicks, day.unique_visitors, day.bot_clicks) == (clock.now().date(), 3, 1, 22)
 
 
 async def test_bots_and_link_previews_are_counted_apart(database: Settings, clock: SimulatedClock) -> None:
@@ -198,9 +204,8 @@ async def test_unique_visitors_are_counted_per_day_without_keeping_addresses(
 ) -> None:
     _, link = await shared_link(database, clock)
     path = f"/l/{link.slug}"
-    other = BROWSER.replace("126", "127")
-    await count_clicks(database, clock, [("GET", f"{path} {BROWSER}"), ("GET", f"{path} {BROWSER}"),
-                                         ("GET", f"{path} {other}")])
+    await count_clicks(database, clock, [("GET", f"{path} {BROWSER}"), ("GET", f"{path} {BROWSER}")])
+    await count_clicks(database, clock, [("GET", f"{path} {BROWSER}")], address="192.0.2.7")
     clock.advance(timedelta(days=1))
     await count_clicks(database, clock, [("GET", f"{path} {BROWSER}")])
     days = await LinkClickDay.filter(link_id=link.id).order_by("day")
@@ -210,6 +215,46 @@ async def test_unique_visitors_are_counted_per_day_without_keeping_addresses(
     # Only a salted hash is kept: nothing about the address, and the same person differs by day.
     assert all(len(v) == 32 and "127.0.0.1" not in v for v in visitors)
     assert len(set(visitors)) == 3
+
+
+async def test_one_address_with_a_new_browser_name_each_time_is_one_visitor_and_moves_no_figure(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    share, link = await shared_link(database, clock)
+    before_points = CURRENT_RULE.apply((await tallies([share.user_id])).get(share.user_id, Tally()))  # type: ignore[attr-defined]
+    before = await build_summary(clock, database)
+    await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER.replace('126', str(n))}")
+                                         for n in range(200)])
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.unique_visitors, day.clicks, day.bot_clicks) == (1, 3, 197)
+    points = CURRENT_RULE.apply((await tallies([share.user_id]))[share.user_id])  # type: ignore[attr-defined]
+    assert points - before_points == CURRENT_RULE.per_click
+    after = await build_summary(clock, database)
+    one_click = after.formula.rates[share.network].cpc
+    assert 0 < after.emv - before.emv <= one_click
+    assert "197 automated" in after.figure("link_clicks").note
+
+
+async def test_the_addresses_of_one_ipv6_network_are_one_visitor(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    # A connection holds a whole /64: rotating through it is one visitor, as one IPv4 address is.
+    _, link = await shared_link(database, clock)
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1",
+                    "::ffff:192.0.2.7", "192.0.2.7"):
+        await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")], address=address)
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.unique_visitors, day.clicks) == (3, 5)
+
+
+async def test_the_cap_per_visitor_holds_across_web_processes(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, link = await shared_link(database, clock)
+    for _ in range(2):  # two apps, each with its own memory, like two web processes
+        await count_clicks(database, clock, [("GET", f"/l/{link.slug} {BROWSER}")] * 2)
+    day = await LinkClickDay.get(link_id=link.id)
+    assert (day.clicks, day.unique_visitors, day.bot_clicks) == (3, 1, 1)
 
 
 async def test_the_same_visitor_through_two_web_processes_counts_once_a_day(

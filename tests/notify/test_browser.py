@@ -17,7 +17,7 @@ from tests.test_browser import ARTIFACTS, async_playwright, served_app  # noqa: 
 
 pytestmark = pytest.mark.browser
 
-SLACK = "https://hooks.slack.com/services/T000/B000/XXXX"
+SLACK = "https://1.1.1.1/services/T000/B000/XXXX"  # public, and resolves offline
 
 
 async def test_person_chooses_a_channel_and_frequency_and_sees_a_bad_address_inline(

@@ -23,7 +23,9 @@ from tests.test_api import bearer
 from tests.test_pages import csrf_of, element, sign_in
 from tests.users.test_password_reset import Inbox, body
 
-SLACK = "https://hooks.slack.com/services/T000/B000/XXXX"
+# A public address that resolves without a name server (the tests run offline); a host name that
+# does not resolve is refused when saved.
+SLACK = "https://1.1.1.1/services/T000/B000/XXXX"
 
 
 async def test_preferences_api_saves_channels_and_frequency(
@@ -41,7 +43,7 @@ async def test_preferences_api_saves_channels_and_frequency(
     preference = await NotificationPreference.get(user=user)
     assert (preference.email_enabled, preference.frequency) == (False, Frequency.WEEKLY)
     # Kept encrypted: the address is a secret that lets anyone post to the channel.
-    assert preference.slack_webhook_encrypted and "hooks.slack.com" not in preference.slack_webhook_encrypted
+    assert preference.slack_webhook_encrypted and "T000/B000" not in preference.slack_webhook_encrypted
     assert (await client.get("/api/v1/me/notification-preferences")).json()["slack_webhook_url"] == SLACK
     entry = await AuditEntry.get(action="notifications.preferences")
     assert entry.details["channels"] == ["slack"] and SLACK not in str(entry.details)
@@ -59,6 +61,24 @@ async def test_a_webhook_in_a_private_network_is_refused_and_nothing_changes(
         error = refused.json()["error"]
         assert "points inside a private network" in error["message"]
         assert error["details"] == {"field": "slack_webhook_url"}
+    assert not await NotificationPreference.exists(user=user)
+
+
+@pytest.mark.parametrize("address", [
+    "http://unresolvable-host.invalid/hook", "http://127.0.0.1.:8080/hook", "https://a..b/hook",
+    f"https://{'a' * 64}.example/hook", "https://example.org:99999/hook",
+])
+async def test_a_webhook_address_that_does_not_resolve_is_refused_and_nothing_changes(
+    client: httpx.AsyncClient, clock: SimulatedClock, address: str
+) -> None:
+    user = await factories.create_user(clock)
+    client.headers.update(bearer(await issue_api_token(clock, user)))
+    refused = await client.put("/api/v1/me/notification-preferences", json={
+        "email_enabled": False, "slack_webhook_url": address, "frequency": "immediate"})
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert "cannot be found" in error["message"] or "not a valid web address" in error["message"]
+    assert error["details"] == {"field": "slack_webhook_url"}
     assert not await NotificationPreference.exists(user=user)
 
 

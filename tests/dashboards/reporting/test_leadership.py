@@ -11,6 +11,7 @@ import httpx
 
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
+from advocacy.users.service import issue_api_token
 from dashboards.models import DailyRollup
 from dashboards.reporting.figures import figures_of
 from dashboards.reporting.leadership import leadership
@@ -91,3 +92,21 @@ def test_a_figure_is_made_for_every_table() -> None:
     figures = figures_of(tables)
     assert set(figures) == set(CHARTS)
     assert all("(simulated)" in fig.layout.title.text for fig in figures.values())
+
+
+async def test_a_day_outside_the_calendar_a_report_can_cover_is_a_clear_422_everywhere(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    # 9999-12-31 is a valid date whose next day is not: the period's end is the day after.
+    leader = await factories.create_user(clock, "leader")
+    headers = {"Authorization": f"Bearer {await issue_api_token(clock, leader)}"}
+    for path in ("/api/v1/dashboards/summary", "/api/v1/reports/campaign"):
+        for params in ({"end": "9999-12-31"}, {"start": "0001-01-01"}):
+            answer = await client.get(path, params=params, headers=headers)
+            assert answer.status_code == 422, (path, params, answer.text)
+            assert "2100-12-31" in answer.text or "2000-01-01" in answer.text
+    await sign_in(client, leader)
+    page = await client.get("/dashboard", params={"end": "9999-12-31"})
+    assert page.status_code == 422 and "2100-12-31" in page.text
+    table = await client.get("/dashboard/departments.csv", params={"end": "9999-12-31"})
+    assert table.status_code == 422

@@ -110,7 +110,7 @@ async def test_points_equal_a_recount_from_raw_snapshots_clicks_and_shares(
     for person in people:
         shares = await Share.filter(user_id=person.id, status=ShareStatus.PUBLISHED)
         engagements = sum(engagements_of(latest[s.id]) or 0 for s in shares if s.id in latest)
-        clicks = sum(d.clicks for d in await LinkClickDay.filter(link__share__user_id=person.id))
+        clicks = sum(d.unique_visitors for d in await LinkClickDay.filter(link__share__user_id=person.id))
         expected = (CURRENT_RULE.per_share * len(shares) + CURRENT_RULE.per_click * clicks
                     + CURRENT_RULE.per_engagement * engagements)
         assert CURRENT_RULE.apply(done[person.id]) == expected, person.name

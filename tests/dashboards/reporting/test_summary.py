@@ -8,14 +8,16 @@ import httpx
 import pytest
 
 from advocacy.clock import SimulatedClock
+from advocacy.errors import InvalidInput
 from advocacy.links.models import ShortLink
 from advocacy.links.service import ClickBuffer, LinkMaker
 from advocacy.settings import Settings
 from advocacy.shares.service import create_share
 from advocacy.users.service import issue_api_token
 from dashboards.models import EmvFormula, MetricSnapshot, ProgrammeCost
-from dashboards.reporting.emv import DEFAULT_RATES
+from dashboards.reporting.emv import DEFAULT_RATES, MAX_RATE, NetworkRates
 from dashboards.reporting.summary import build_summary
+from dashboards.reporting.valuation import set_formula
 from tests import factories
 from tests.dashboards.reporting.test_report import World
 
@@ -146,3 +148,43 @@ async def test_first_party_clicks_are_counted_and_valued_once(
     assert (link_clicks.value, link_clicks.kind) == (40, "simulated")
     # Nothing else reported yet: the clicks alone carry the value, at the X cost per click.
     assert summary.emv == pytest.approx(40 * DEFAULT_RATES["x"].cpc)
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ('{"rates": {"linkedin": {"cpm": 1e308, "cpc": 1, "per_engagement": 1}}}', "less than or equal"),
+        ('{"rates": {"x": {"cpm": Infinity, "cpc": 1, "per_engagement": 1}}}', "finite number"),
+        ('{"rates": {"x": {"cpm": 1, "cpc": NaN, "per_engagement": 1}}}', "finite number"),
+        ('{"rates": {"x": {"cpm": 1, "cpc": 1, "per_engagement": 10000.01}}}', "less than or equal"),
+        ('{"rates": {"x": {"cpm": -1, "cpc": 1, "per_engagement": 1}}}', "greater than or equal"),
+    ],
+)
+async def test_rates_out_of_bounds_are_refused_save_nothing_and_the_summary_still_answers(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient, body: str, fragment: str
+) -> None:
+    leader = await bearer(clock, "leader")
+    assert (await client.get("/api/v1/dashboards/emv-formula", headers=leader)).status_code == 200
+    response = await client.post("/api/v1/dashboards/emv-formula", content=body,
+                                 headers=leader | {"Content-Type": "application/json"})
+    assert response.status_code == 422 and fragment in response.text
+    assert await EmvFormula.all().values_list("version", flat=True) == [1]
+    for path in ("/api/v1/dashboards/summary", "/api/v1/dashboards/emv-formula"):
+        assert (await client.get(path, headers=leader)).status_code == 200
+
+
+async def test_the_service_refuses_rates_no_float_can_carry(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    for value in (float("inf"), float("nan"), 1e308, MAX_RATE * 2):
+        with pytest.raises(InvalidInput, match="must be a number from 0 to 10,000"):
+            await set_formula(clock, "USD", {"x": NetworkRates(cpm=1, cpc=value, per_engagement=1)})
+    assert await EmvFormula.all().count() == 0
+
+
+async def test_the_api_description_gives_every_rate_and_amount_its_bounds(client: httpx.AsyncClient) -> None:
+    schemas = (await client.get("/api/openapi.json")).json()["components"]["schemas"]
+    for rate in ("cpm", "cpc", "per_engagement"):
+        assert (schemas["RatesIn"]["properties"][rate]["minimum"],
+                schemas["RatesIn"]["properties"][rate]["maximum"]) == (0, MAX_RATE)
+    assert schemas["CostIn"]["properties"]["amount"]["anyOf"][0]["exclusiveMaximum"] == 10**12
