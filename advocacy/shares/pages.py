@@ -21,6 +21,7 @@ from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
+from advocacy.shares.models import Share
 from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
@@ -75,10 +76,11 @@ class FeedCard:
     error: str | None = None
     shared_on: list[str] = field(default_factory=list)
     nudge: Nudge | None = None
+    opens: str | None = None  # when the campaign's window opens, in the person's zone, if not yet
 
 
 def feed_card(post: ShareablePost, my_networks: list[str], connected: list[AccountOut], scheduled_at: str,
-              counts: str) -> FeedCard:
+              counts: str, *, now: datetime, user: User) -> FeedCard:
     """The card of one post in its first state: no error, no advice, the default form."""
     connected_networks = {a.network for a in connected}
     open_accounts = [a for a in connected if a.network not in my_networks]
@@ -87,13 +89,18 @@ def feed_card(post: ShareablePost, my_networks: list[str], connected: list[Accou
         # The suggestions for the networks the person connected; all of them until they have one.
         if variant.network in connected_networks or not connected_networks:
             grouped.setdefault(variant.network, []).append(variant)
+    upcoming = post.opens_at > now
+    form = default_form(post, open_accounts, input_value(post.opens_at, user) if upcoming else scheduled_at)
+    if upcoming:
+        form.when = "later"  # "now" is not offered before the window opens
     return FeedCard(
         post=post,
         variants_by_network=sorted(grouped.items()),
         open_accounts=open_accounts,
-        form=default_form(post, open_accounts, scheduled_at),
+        form=form,
         counts=counts,
         shared_on=[network_name(n) for n in my_networks],
+        opens=format_local(post.opens_at, user) if upcoming else None,
     )
 
 
@@ -136,13 +143,15 @@ async def feed_page(
     personal = await personal_feed(request, user, count_notices=True)
     connected = [a for a in personal.accounts if a.status == "connected"]
     blockers = await sharing_blockers(user)
-    scheduled_at = default_time(user, request.state["clock"].now())
+    now = request.state["clock"].now()
+    scheduled_at = default_time(user, now)
     cards = []
     shown: set[int] = set()
     for post, my_networks, colleagues in personal.posts:
         shown.add(post.id)
         card = feed_card(post, my_networks, connected, scheduled_at,
-                         counts_text(colleagues.published, colleagues.scheduled, colleagues.names))
+                         counts_text(colleagues.published, colleagues.scheduled, colleagues.names),
+                         now=now, user=user)
         if post_error and post_error[0] == post.id:
             card.error = post_error[1]
         if nudge and nudge[0] == post.id:
@@ -219,15 +228,24 @@ async def share(request: AppRequest) -> Response:
             post_error=(post_id, error.message),
             submitted=(post_id, values),
         )
-    where = network_name(created.network)
-    if mode == service.ShareMode.NOW:
-        flash(request, f"Your {where} share is queued and goes out in a moment.")
-    elif mode == service.ShareMode.AUTO:
-        flash(request, f"Your {where} share is auto-queued for {format_local(created.due_at, user)}, "
-                       "in your sharing hours. Move or cancel it under My shares.")
-    else:
-        flash(request, f"Your {where} share is scheduled for {format_local(created.due_at, user)}.")
+    flash(request, confirmation(mode, created, scheduled_at, request.state["clock"].now(), user))
     return RedirectResponse("/feed", status_code=303)
+
+
+def confirmation(
+    mode: service.ShareMode, share: Share, asked: datetime | None, now: datetime, user: User
+) -> str:
+    """What the person is told once a share is queued: exactly when it goes out, in their zone."""
+    where, when = network_name(share.network), format_local(share.due_at, user)
+    if mode == service.ShareMode.AUTO:
+        return (f"Your {where} share is auto-queued for {when}, in your sharing hours. "
+                "Move or cancel it under My shares.")
+    if share.due_at > max(now, asked or now):
+        # Asked for before the campaign's window opens: it waits for the opening.
+        return f"Your {where} share is scheduled for {when}, when the campaign opens."
+    if mode == service.ShareMode.NOW:
+        return f"Your {where} share is queued and goes out in a moment ({when})."
+    return f"Your {where} share is scheduled for {when}."
 
 
 # The pages a move or cancel form may come from, and where to go back to.

@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from advocacy.accounts.models import SocialAccount
 from advocacy.clock import Clock, SimulatedClock
 from advocacy.errors import Conflict
 from advocacy.programme import segments
@@ -27,6 +28,17 @@ from tests.test_pages import ambassador_with, csrf_of, element, sign_in
 from tests.users.test_sessions import assert_security_headers
 
 COOKIE = "advocacy_session"
+
+
+async def share_first_suggestion(
+    client: httpx.AsyncClient, page: str, post_id: int, account: SocialAccount, when: str = "now"
+) -> httpx.Response:
+    """Post the card's form with the first suggestion for the account's network, as the page sent it."""
+    variant = await MessageVariant.filter(post_id=post_id, network=account.network).order_by("id").first()
+    assert variant is not None
+    return await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post_id,
+                                                  "account_id": account.id, "variant_id": variant.id,
+                                                  "when": when})
 
 # ---- what each person sees --------------------------------------------------------------------------
 
@@ -136,11 +148,7 @@ async def test_a_notice_on_the_feed_page_shows_once_and_to_its_person_only(
     other, _ = await ambassador_with(clock, "linkedin")
     await sign_in(client, person)
     page = (await client.get("/feed")).text
-    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").first()
-    assert variant is not None
-    answer = await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post.id,
-                                                    "account_id": account.id, "variant_id": variant.id,
-                                                    "when": "now"})
+    answer = await share_first_suggestion(client, page, post.id, account)
     assert answer.status_code == 303
     shown = (await client.get("/feed")).text
     assert '<p class="notice" role="status">Your LinkedIn share is queued' in shown
@@ -157,6 +165,41 @@ async def test_a_name_with_markup_in_it_is_shown_escaped(
     await sign_in(client, person)
     page = (await client.get("/feed")).text
     assert "Ann &lt;O&#39;Hara&gt; &amp; co (ambassador)" in page and "<O'Hara>" not in page
+
+
+async def test_a_campaign_not_open_yet_is_offered_from_its_opening_and_the_notice_says_when(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # It is Monday 2 November, 08:00 UTC; the campaign opens a week later at 09:00 UTC (10:00 in Berlin).
+    _, post = await factories.create_launched_campaign(clock, opens_in=timedelta(days=7, hours=1))
+    person, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text
+    card = element(page, f"post-{post.id}")
+    assert "Opens Mon 9 Nov 2026, 10:00 CET." in card
+    assert 'name="when" value="now"' not in card
+    assert 'name="when" value="later" checked' in card and 'name="when" value="auto"' in card
+    assert 'value="2026-11-09T10:00"' in card  # the time offered is the opening
+    # A form from an older page still asks for "now": the answer says when it really goes out.
+    answer = await share_first_suggestion(client, page, post.id, account)
+    assert answer.status_code == 303
+    notice = (await client.get("/feed")).text
+    opening = "Your LinkedIn share is scheduled for Mon 9 Nov 2026, 10:00 CET, when the campaign opens."
+    assert opening in notice
+    assert "in a moment" not in notice
+
+
+async def test_sharing_now_inside_the_window_says_the_time_it_goes_out(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    person, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    _, post = await factories.create_launched_campaign(clock)
+    await sign_in(client, person)
+    card = element(page := (await client.get("/feed")).text, f"post-{post.id}")
+    assert "Opens" not in card and 'name="when" value="now" checked' in card
+    await share_first_suggestion(client, page, post.id, account)
+    notice = (await client.get("/feed")).text
+    assert "Your LinkedIn share is queued and goes out in a moment (Mon 2 Nov 2026, 09:00 CET)." in notice
 
 
 # ---- the feed read ----------------------------------------------------------------------------------
