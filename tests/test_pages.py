@@ -106,7 +106,7 @@ async def test_ambassador_shares_a_post_now_from_the_feed(
 
     after = await client.get("/feed")
     assert "queued and goes out in a moment" in after.text
-    assert "Already shared on LinkedIn" in element(after.text, f"post-{post.id}")
+    assert "Scheduled for Mon 2 Nov 2026, 08:00 UTC on LinkedIn." in element(after.text, f"post-{post.id}")
     mine = element(after.text, "my-shares")
     assert post.title in mine and ">queued<" in mine
     assert "goes out in a moment" not in (await client.get("/feed")).text  # the notice shows once

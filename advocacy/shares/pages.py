@@ -21,7 +21,7 @@ from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
-from advocacy.shares.models import Share
+from advocacy.shares.models import BLOCKING_STATUSES, Share
 from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
@@ -29,6 +29,9 @@ from advocacy.users.models import User
 from campaigns.queries import notices_for
 from campaigns.schemas import VariantOut
 from campaigns.shareable import ShareablePost
+
+# The person's shares of a post that the card reports (scheduled, going out, out, being checked).
+LIVE = frozenset(status.value for status in BLOCKING_STATUSES)
 
 
 @dataclass
@@ -74,7 +77,7 @@ class FeedCard:
     form: ShareForm
     counts: str = ""  # what colleagues did with it, in words
     error: str | None = None
-    shared_on: list[str] = field(default_factory=list)
+    mine: list[ShareOut] = field(default_factory=list)  # the person's own live shares of the post
     nudge: Nudge | None = None
     opens: str | None = None  # when the campaign's window opens, in the person's zone, if not yet
 
@@ -99,7 +102,6 @@ def feed_card(post: ShareablePost, my_networks: list[str], connected: list[Accou
         open_accounts=open_accounts,
         form=form,
         counts=counts,
-        shared_on=[network_name(n) for n in my_networks],
         opens=format_local(post.opens_at, user) if upcoming else None,
     )
 
@@ -147,11 +149,16 @@ async def feed_page(
     scheduled_at = default_time(user, now)
     cards = []
     shown: set[int] = set()
+    live: dict[int, list[ShareOut]] = {}
+    for mine in personal.shares:
+        if mine.status in LIVE:
+            live.setdefault(mine.post_id, []).append(mine)
     for post, my_networks, colleagues in personal.posts:
         shown.add(post.id)
         card = feed_card(post, my_networks, connected, scheduled_at,
                          counts_text(colleagues.published, colleagues.scheduled, colleagues.names),
                          now=now, user=user)
+        card.mine = live.get(post.id, [])
         if post_error and post_error[0] == post.id:
             card.error = post_error[1]
         if nudge and nudge[0] == post.id:

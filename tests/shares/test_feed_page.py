@@ -10,11 +10,14 @@ import httpx
 import pytest
 
 from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock, SimulatedClock
 from advocacy.errors import Conflict
 from advocacy.programme import segments
 from advocacy.settings import Settings
 from advocacy.shares import feed as feeds
+from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.models import Share
 from advocacy.shares.schemas import ColleagueCounts
 from advocacy.shares.service import create_share
 from advocacy.users.models import ApiToken, User
@@ -200,6 +203,34 @@ async def test_sharing_now_inside_the_window_says_the_time_it_goes_out(
     await share_first_suggestion(client, page, post.id, account)
     notice = (await client.get("/feed")).text
     assert "Your LinkedIn share is queued and goes out in a moment (Mon 2 Nov 2026, 09:00 CET)." in notice
+
+
+async def test_a_queued_share_says_scheduled_with_move_and_cancel_and_only_a_published_one_says_shared(
+    client: httpx.AsyncClient, clock: SimulatedClock, database: Settings
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    person, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text
+    await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post.id,
+                                           "account_id": account.id, "text": "Our unit is open.",
+                                           "when": "later", "scheduled_at": "2026-11-02T15:30"})
+    share = await Share.get(user_id=person.id)
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert "Scheduled for Mon 2 Nov 2026, 15:30 CET on LinkedIn." in card
+    assert "Shared on" not in card and "Already shared" not in card
+    assert f'action="/feed/shares/{share.id}/move"' in card
+    assert f'action="/feed/shares/{share.id}/cancel"' in card
+
+    clock.advance(timedelta(hours=6, minutes=30))  # 14:30 UTC: the share is due
+    networks = NetworkRegistry(database, clock)
+    assert (await ShareDispatcher(networks, clock).run_until_idle()).published == 1
+    await share.refresh_from_db()
+    await sign_in(client, person)  # the session timed out meanwhile
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert "Shared on LinkedIn Mon 2 Nov 2026, 15:30 CET." in card and "Scheduled for" not in card
+    assert f'href="{share.external_url}"' in card and "See your post on LinkedIn" in card
+    assert f"/feed/shares/{share.id}/move" not in card and f"/feed/shares/{share.id}/cancel" not in card
 
 
 # ---- the feed read ----------------------------------------------------------------------------------
