@@ -31,7 +31,6 @@ from advocacy.shares.models import (
 )
 from advocacy.shares.planner import plan_auto_queue
 from advocacy.shares.preferences import sharing_hours
-from advocacy.shares.usage import variant_uses
 from advocacy.shares.wording import share_text
 from advocacy.users.models import Role, User
 from campaigns import shareable
@@ -285,18 +284,15 @@ async def guard_authenticity(
     if not (nudge or rules.require_edit):
         return
     mine = authenticity.normalise(text, compliance.without_disclosure)
-    others: list[str] = await Share.filter(  # type: ignore[assignment]
+    shared: list[str] = await Share.filter(  # type: ignore[assignment]
         post_id=post.id, network=network, status__in=PLANNED_STATUSES
     ).exclude(user_id=user.id).values_list("text", flat=True)
-    copied = authenticity.copies(
-        mine, (authenticity.normalise(other, compliance.without_disclosure) for other in others),
-        rules.similarity,
-    )
+    others = [authenticity.normalise(other, compliance.without_disclosure) for other in shared]
+    copied = authenticity.copies(mine, others, rules.similarity)
     suggestions = await MessageVariant.filter(post_id=post.id, network=network).order_by("id")
+    wordings = {s.id: authenticity.normalise(s.text, compliance.without_disclosure) for s in suggestions}
     copies_suggestion = rules.require_edit and authenticity.copies(
-        mine, (authenticity.normalise(s.text, compliance.without_disclosure) for s in suggestions),
-        rules.similarity,
-    ) > 0
+        mine, wordings.values(), rules.similarity) > 0
     if rules.require_edit and (copies_suggestion or copied >= rules.nudge_after):
         raise InvalidInput(
             "Your organisation asks everyone to put a suggested message in their own words before "
@@ -307,22 +303,22 @@ async def guard_authenticity(
         )
     if copied < rules.nudge_after:
         return
-    uses = await variant_uses([post.id])
-    others_first = sorted(
-        (s for s in suggestions if variant is None or s.id != variant.id),
-        key=lambda s: (uses.get(s.id, 0), s.id),
+    offer_id = authenticity.least_used(
+        mine, ((i, w) for i, w in wordings.items() if variant is None or i != variant.id), others,
+        rules.similarity, copied,
     )
-    offer = others_first[0] if others_first else None
+    if offer_id is None:
+        return  # no suggestion is used less: sending the person elsewhere would not help
+    offer = next(s for s in suggestions if s.id == offer_id)
     raise TooSimilar(
         f"{copied} colleagues already shared nearly the same words for this post. Posts that read "
-        "alike look automated: add a sentence of your own"
-        + (", or try a less used suggestion." if offer else ".")
-        + " You can also confirm to share it as it is.",
+        "alike look automated: add a sentence of your own, or take the less used suggestion below."
+        " You can also confirm to share this message as it is.",
         {
             "field": "text",
             "copies": copied,
-            "suggested_variant_id": offer.id if offer else None,
-            "suggested_text": offer.text if offer else None,
+            "suggested_variant_id": offer.id,
+            "suggested_text": offer.text,
         },
     )
 
