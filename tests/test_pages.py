@@ -185,7 +185,8 @@ async def test_message_for_another_network_is_refused_inline(
         "variant_id": str(linkedin_variant.id), "when": "now",
     })
     assert response.status_code == 422
-    assert "written for linkedin, not x" in element(response.text, f"post-{post.id}")
+    assert "That message is written for LinkedIn, not X: pick one written for X." in element(
+        response.text, f"post-{post.id}")
     assert await Share.all().count() == 0
 
 

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.accounts.models import NETWORK_LABELS
+from advocacy.accounts.models import network_name
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
@@ -80,13 +80,16 @@ class FeedCard:
     mine: list[ShareOut] = field(default_factory=list)  # the person's own live shares of the post
     nudge: Nudge | None = None
     opens: str | None = None  # when the campaign's window opens, in the person's zone, if not yet
+    written_for: list[str] = field(default_factory=list)  # names of the networks it has suggestions for
 
 
 def feed_card(post: ShareablePost, my_networks: list[str], connected: list[AccountOut], scheduled_at: str,
               counts: str, *, now: datetime, user: User) -> FeedCard:
     """The card of one post in its first state: no error, no advice, the default form."""
     connected_networks = {a.network for a in connected}
-    open_accounts = [a for a in connected if a.network not in my_networks]
+    written_for = sorted({v.network for v in post.variants})
+    # Only accounts the post has suggestions for: an X account under a LinkedIn-only post is a dead end.
+    open_accounts = [a for a in connected if a.network not in my_networks and a.network in written_for]
     grouped: dict[str, list[VariantOut]] = {}
     for variant in post.variants:
         # The suggestions for the networks the person connected; all of them until they have one.
@@ -103,11 +106,8 @@ def feed_card(post: ShareablePost, my_networks: list[str], connected: list[Accou
         form=form,
         counts=counts,
         opens=format_local(post.opens_at, user) if upcoming else None,
+        written_for=[network_name(n) for n in written_for],
     )
-
-
-def network_name(network: str) -> str:
-    return NETWORK_LABELS.get(network, network)
 
 
 def default_time(user: User, now: datetime) -> str:

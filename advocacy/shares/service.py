@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
-from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.models import SocialAccount, network_name
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -136,9 +136,9 @@ async def create_share(
     account = await SocialAccount.get_or_none(id=account_id, user_id=user.id)
     if account is None:
         raise NotFound("That account is not one of your connected accounts.")
-    if account.status != "connected":
-        raise Conflict(f"Your {account.network.value} account needs to be reconnected first.")
     network = account.network.value
+    if account.status != "connected":
+        raise Conflict(f"Your {network_name(network)} account needs to be reconnected first.")
 
     variant = None
     if variant_id is not None:
@@ -146,7 +146,8 @@ async def create_share(
         if variant is None:
             raise NotFound("That message does not belong to this post.")
         if variant.network != network:
-            raise InvalidInput(f"That message is written for {variant.network}, not {network}.")
+            raise InvalidInput(f"That message is written for {network_name(variant.network)}, not "
+                               f"{network_name(network)}: pick one written for {network_name(network)}.")
     message = (text if text is not None else (variant.text if variant else "")).strip()
     if not message:
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
@@ -195,7 +196,7 @@ async def create_share(
         ).exists():
             raise
         log.info("second share of post %s on %s refused by the index: %s", post.id, network, error)
-        raise Conflict(f"You already shared this post on {network}.") from None
+        raise Conflict(already_shared(network)) from None
     if variant is not None:
         shareable.invalidate()  # the feed offers the least used suggestion first
     return share
@@ -229,11 +230,16 @@ async def refuse_second_share(user: User, post_id: int, network: str) -> None:
     existing = found[0] if found else None
     if existing == ShareStatus.UNCONFIRMED:
         raise Conflict(
-            f"Your earlier share of this post on {network} may already be out (we are checking with "
-            "the platform). Retry that one from My shares instead of sharing again."
+            f"Your earlier share of this post on {network_name(network)} may already be out (we are "
+            "checking with the platform). Retry that one from My shares instead of sharing again."
         )
     if existing is not None:
-        raise Conflict(f"You already shared this post on {network}.")
+        raise Conflict(already_shared(network))
+
+
+def already_shared(network: str) -> str:
+    return (f"You already shared or scheduled this post on {network_name(network)}: "
+            "see it under My shares.")
 
 
 async def auto_slot(

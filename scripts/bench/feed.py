@@ -127,6 +127,7 @@ class Card:
     error: str | None = None
     nudge: None = None
     opens: str | None = None
+    written_for: list[str] = field(default_factory=list)
 
 
 def _cards(rows: list[Any], connected: list[Account], scheduled_at: str) -> list[Card]:

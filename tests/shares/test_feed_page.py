@@ -233,6 +233,22 @@ async def test_a_queued_share_says_scheduled_with_move_and_cancel_and_only_a_pub
     assert f"/feed/shares/{share.id}/move" not in card and f"/feed/shares/{share.id}/cancel" not in card
 
 
+async def test_a_post_written_for_linkedin_only_offers_no_x_account_and_says_so(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(
+        clock, messages={"linkedin": ["Our new cardiac unit is open, and I am proud of the team. #employee"]})
+    both, [linkedin, x] = await ambassador_with(clock, "linkedin", "x")
+    await sign_in(client, both)
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert f'<option value="{linkedin.id}"' in card and f'<option value="{x.id}"' not in card
+    only_x, [x_only] = await ambassador_with(clock, "x")
+    await sign_in(client, only_x)
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert f'<option value="{x_only.id}"' not in card and 'class="share-form"' not in card
+    assert "This post is written for LinkedIn only" in card and "connect a LinkedIn account" in card
+
+
 # ---- the feed read ----------------------------------------------------------------------------------
 
 

@@ -178,7 +178,8 @@ async def test_concurrent_shares_of_one_post_by_one_person_make_one_share(
     made = [r for r in results if isinstance(r, Share)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(made) == 1 and len(refused) == 5, results
-    assert all(isinstance(r, Conflict) and "already shared this post" in r.message for r in refused)
+    assert all(isinstance(r, Conflict) and "already shared or scheduled this post on LinkedIn" in r.message
+               for r in refused)
     assert await Share.filter(post_id=post.id).count() == 1
     assert await ShareEvent.all().count() == 1
 
@@ -231,7 +232,7 @@ async def test_requests_of_one_person_pass_the_check_one_at_a_time(
     made = [r for r in results if isinstance(r, Share)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(made) == 1 and len(refused) == racers - 1, results
-    assert all("already shared this post" in r.message for r in refused)
+    assert all("already shared or scheduled this post" in r.message for r in refused)
     assert await Share.filter(post_id=post.id).count() == 1
     assert await ShareEvent.all().count() == 1
 
