@@ -18,6 +18,7 @@ from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker, new_slug
+from advocacy.localtime import format_local
 from advocacy.programme import targeting
 from advocacy.programme.gate import ensure_may_share
 from advocacy.settings import Settings
@@ -168,7 +169,7 @@ async def create_share(
 
     await guard_authenticity(user, post, network, full_text, variant, compliance, policy, nudge_similar)
 
-    due = check_time(now, scheduled_at or now, campaign, post)
+    due = check_time(now, scheduled_at or now, campaign, post, user)
     try:
         async with in_transaction() as conn:
             # Opting out locks the person's row while it cancels their waiting shares: holding the
@@ -202,8 +203,9 @@ async def create_share(
     return share
 
 
-def check_time(now: datetime, due: datetime, campaign: Campaign, post: Post) -> datetime:
-    """A chosen time, checked against now and the post's window; before the start means the start."""
+def check_time(now: datetime, due: datetime, campaign: Campaign, post: Post, user: User) -> datetime:
+    """A chosen time, checked against now and the post's window; before the start means the start.
+    Refusals name the times in the person's zone, as the pages show them."""
     if due.tzinfo is None:
         raise InvalidInput("The time needs a time zone.", {"field": "scheduled_at"})
     if due < now - PAST_TOLERANCE:
@@ -212,7 +214,7 @@ def check_time(now: datetime, due: datetime, campaign: Campaign, post: Post) -> 
     if due >= closes:
         what = "campaign ends" if closes == campaign.ends_at else "post expires"
         raise InvalidInput(
-            f"The {what} {closes:%Y-%m-%d %H:%M} UTC; pick an earlier time.", {"field": "scheduled_at"}
+            f"The {what} {format_local(closes, user)}; pick an earlier time.", {"field": "scheduled_at"}
         )
     return max(due, now, campaign.starts_at).astimezone(UTC)
 
@@ -372,9 +374,9 @@ async def move_share(
             due = await auto_slot(now, user, post, campaign, policy or SharingPolicy(), moving=share.id)
         else:
             assert to is not None
-            due = check_time(now, to, campaign, post)
+            due = check_time(now, to, campaign, post, user)
         moved = await lifecycle.move(
-            now, share.id, due, f"moved by the ambassador from {share.due_at:%Y-%m-%d %H:%M} UTC"
+            now, share.id, due, f"moved by the ambassador from {format_local(share.due_at, user)}"
         )
         if not moved:
             current = await Share.get(id=share.id)
