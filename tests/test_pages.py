@@ -133,22 +133,15 @@ async def test_scheduled_time_is_read_in_the_ambassadors_time_zone(
     feed = await client.get("/feed")
     assert "15:30 CET" in element(feed.text, "my-shares")
 
-
-async def test_a_time_after_the_campaign_ends_is_refused_in_the_persons_zone(
-    client: httpx.AsyncClient, clock: SimulatedClock
-) -> None:
-    _, post = await factories.create_launched_campaign(clock)  # ends 16 Nov 2026, 08:00 UTC
-    ambassador, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
-    await sign_in(client, ambassador)
-    response = await submit(client, "/feed", "/feed/share", {
-        "post_id": str(post.id), "account_id": str(account.id), "text": "Our cardiac unit is open!",
-        "when": "later", "scheduled_at": "2026-11-20T10:00",
-    })
-    assert response.status_code == 422
-    error = element(response.text, f"post-{post.id}")
+    # A time after the campaign's end (16 Nov 2026, 08:00 UTC) is refused in the person's zone too.
+    refused = await submit(client, "/feed", f"/feed/shares/{share.id}/move",
+                           {"back": "feed", "how": "at", "scheduled_at": "2026-11-20T10:00"})
+    assert refused.status_code == 422
+    error = element(refused.text, f"share-{share.id}")
     assert "The campaign ends Mon 16 Nov 2026, 09:00 CET; pick an earlier time." in error
     assert "UTC" not in error
-    assert await Share.all().count() == 0
+    await share.refresh_from_db()
+    assert share.due_at == datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
 
 
 async def test_message_too_long_for_x_is_refused_inline_and_nothing_is_shared(
