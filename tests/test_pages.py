@@ -282,6 +282,8 @@ async def test_ambassador_who_has_not_opted_in_cannot_share_from_the_feed(
 
     feed = await client.get("/feed")
     assert "You have not joined the programme yet" in feed.text
+    assert "You have not joined the ambassador programme yet, so no posts are offered to you." in feed.text
+    assert "No approved posts right now" not in feed.text
     assert 'action="/feed/share"' not in feed.text
     forced = await client.post("/feed/share", data={
         "csrf_token": csrf_of(feed.text), "post_id": str(post.id), "account_id": str(account.id),
@@ -306,6 +308,20 @@ async def test_empty_feed_explains_what_happens_next(
     assert "No approved posts right now" in feed.text
     assert "You have no connected LinkedIn or X account yet" in feed.text
     assert "You have not shared anything yet" in feed.text
+
+
+async def test_a_person_who_left_the_programme_is_told_so_and_how_to_rejoin(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    await factories.create_launched_campaign(clock)
+    ambassador, _ = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await sign_in(client, ambassador)
+    left = await submit(client, "/me/programme", "/me/programme/leave", {})
+    assert left.status_code == 303
+    feed = (await client.get("/feed")).text
+    assert "No approved posts right now" not in feed
+    assert "You left the ambassador programme on Mon 2 Nov 2026, 09:00 CET" in element(feed, "left-programme")
+    assert '<a href="/me/programme">My programme membership</a> and choose to join again' in feed
 
 
 async def test_ambassador_without_accounts_sees_posts_but_no_share_form(
@@ -399,6 +415,15 @@ async def test_post_with_a_message_too_long_for_x_is_refused_inline(
     assert await Post.filter(pack_id=pack.id).count() == 1
 
 
+async def test_a_new_ambassadors_results_say_the_platforms_reported_no_clicks_yet(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    ambassador, _ = await ambassador_with(clock, "linkedin")
+    await sign_in(client, ambassador)
+    tile = element((await client.get("/me/results")).text, "kpi-my-clicks")
+    assert "the platforms have reported none yet" in tile and "counted not reported" not in tile
+
+
 async def test_author_cannot_approve_their_own_pack(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
@@ -453,7 +478,7 @@ async def test_reviewer_approves_and_editor_launches(
     assert campaign.status == CampaignStatus.LAUNCHED
     assert await BrandPost.filter(post__pack_id=pack.id).count() == 2  # LinkedIn and X brand channels
     page = await client.get(page_path)
-    assert "is launched" in page.text and "2 brand channel post(s)" in page.text
+    assert "is launched" in page.text and "2 brand channel posts went out" in page.text
 
 
 async def test_reviewer_must_say_what_to_change(

@@ -180,6 +180,7 @@ async def feed_page(
         now_input=input_value(request.state["clock"].now(), user), back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user) if personal.notices else [],
+        left_on=format_local(user.opted_out_at, user) if not user.is_opted_in_ambassador else "",
     )
 
 

@@ -197,7 +197,8 @@ async def my_results(request: AppRequest) -> Response:
         Tile("my-engagements", "Engagements", number(mine.engagements), mine.provenance),
         Tile("my-clicks", "Clicks on my short links", number(mine.link_clicks),
              "simulated" if settings.network_mode == "sandbox" else "measured",
-             f"the platforms counted {number(mine.platform_clicks)}"),
+             f"the platforms counted {number(mine.platform_clicks)}" if mine.platform_clicks is not None
+             else "the platforms have reported none yet"),
     ]
     tally = mine.tally
     # Shares and clicks are our own records; engagements carry the platforms' label.
