@@ -313,8 +313,8 @@ async def test_empty_feed_explains_what_happens_next(
 async def test_a_person_who_left_the_programme_is_told_so_and_how_to_rejoin(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
-    await factories.create_launched_campaign(clock)
     ambassador, _ = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await factories.create_launched_campaign(clock)
     await sign_in(client, ambassador)
     left = await submit(client, "/me/programme", "/me/programme/leave", {})
     assert left.status_code == 303
