@@ -307,11 +307,15 @@ async def my_shares_page(
 ) -> Response:
     user = signed_in_user(request)
     shares = [ShareOut.of(s) for s in await service.shares_of(user)]
+    ids = [s.id for s in shares]
     page_error = None
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = share_error[1]
     return render(
         request, "my_shares.html", status=status, shares=shares,
+        histories=await service.histories_of(ids), results=await request.state["share_results"](ids),
+        # Clicks on the short links are counted here; in the sandbox the visitors are simulated too.
+        clicks_kind="simulated" if request.state["settings"].network_mode == "sandbox" else "measured",
         share_errors=dict([share_error]) if share_error else {}, page_error=page_error,
         zone=zone_of(user).key, network_name=network_name, back="shares",
         now_input=input_value(request.state["clock"].now(), user),

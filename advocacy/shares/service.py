@@ -28,6 +28,7 @@ from advocacy.shares.models import (
     BLOCKING_STATUSES,
     PLANNED_STATUSES,
     Share,
+    ShareEvent,
     ShareStatus,
 )
 from advocacy.shares.planner import plan_auto_queue
@@ -388,6 +389,14 @@ async def move_share(
 
 async def shares_of(user: User) -> list[Share]:
     return await Share.filter(user_id=user.id).select_related("post").order_by("-due_at", "-id")
+
+
+async def histories_of(share_ids: list[int]) -> dict[int, list[ShareEvent]]:
+    """Each share's status changes, oldest first."""
+    events: dict[int, list[ShareEvent]] = {}
+    for event in await ShareEvent.filter(share_id__in=share_ids).order_by("at", "id"):
+        events.setdefault(event.share_id, []).append(event)  # type: ignore[attr-defined]
+    return events
 
 
 @dataclass

@@ -9,6 +9,8 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Sum
 
 from advocacy.clock import Clock
+from advocacy.links.models import LinkClickDay
+from advocacy.shares.schemas import ShareResult
 from advocacy.users.models import User
 from dashboards.models import DailyRollup, LeaderboardChoice, TrackedPost
 from dashboards.reporting.measures import ChannelTotals
@@ -68,6 +70,18 @@ async def my_figures(user: User) -> MyFigures:
         daily=Table("My impressions per day", ("day", "impressions"), sorted(per_day.items()),
                     totals.provenance),
     )
+
+
+async def share_results(share_ids: list[int]) -> dict[int, ShareResult]:
+    """Each published share's latest figures and the clicks on its short link, by share id."""
+    if not share_ids:
+        return {}
+    clicks = dict(await LinkClickDay.filter(link__share_id__in=share_ids, clicks__gt=0).annotate(
+        n=Sum("clicks")).group_by("link__share_id").values_list("link__share_id", "n"))
+    rows = await TrackedPost.filter(share_id__in=share_ids).values_list(
+        "share_id", "latest_impressions", "latest_engagements", "latest_provenance")
+    return {share_id: ShareResult(impressions, engagements, provenance or "none", clicks.get(share_id, 0))
+            for share_id, impressions, engagements, provenance in rows}
 
 
 @dataclass(frozen=True)
