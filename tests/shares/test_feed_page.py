@@ -143,6 +143,25 @@ async def test_the_feed_page_shows_each_role_its_own_navigation(
     assert "Ada Admin (admin)" in theirs and "Amy Ambassador" not in theirs
 
 
+async def test_each_menu_holds_only_what_its_person_can_use_and_tokens_sit_under_the_profile(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    ambassador, _ = await ambassador_with(clock, "linkedin")
+    menus = {}
+    for role in ("ambassador", "admin", "leader"):
+        person = ambassador if role == "ambassador" else await factories.create_user(clock, role)
+        await sign_in(client, person)
+        menus[role] = element((await client.get("/me/profile")).text, "main-nav")
+    assert '<a href="/feed">Feed</a>' in menus["ambassador"] and "/me/results" in menus["ambassador"]
+    for role in ("admin", "leader"):
+        assert "/feed" not in menus[role] and "/me/results" not in menus[role], role
+    assert all("/me/tokens" not in menu for menu in menus.values())
+    await sign_in(client, ambassador)
+    profile = (await client.get("/me/profile")).text
+    assert '<a href="/me/tokens">API tokens</a>' in element(profile, "profile-settings")
+    assert 'href="/me/profile"' in profile  # the name in the header leads to the profile
+
+
 async def test_a_notice_on_the_feed_page_shows_once_and_to_its_person_only(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
