@@ -157,6 +157,8 @@ async def test_each_menu_holds_only_what_its_person_can_use_and_tokens_sit_under
         assert "/feed" not in menus[role] and "/me/results" not in menus[role], role
     assert all("/me/tokens" not in menu for menu in menus.values())
     await sign_in(client, ambassador)
+    here = element((await client.get("/feed")).text, "main-nav")
+    assert '<a href="/feed" aria-current="page">Feed</a>' in here
     profile = (await client.get("/me/profile")).text
     assert '<a href="/me/tokens">API tokens</a>' in element(profile, "profile-settings")
     assert 'href="/me/profile"' in profile  # the name in the header leads to the profile
