@@ -41,7 +41,8 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "logout": EVERYONE,
     "api-me": EVERYONE,
     "api-compliance-check": EVERYONE,
-    # personal API tokens: each person manages only their own
+    # the person's own profile, and personal API tokens: each person manages only their own
+    "profile": EVERYONE,
     "tokens": EVERYONE,
     "tokens-create": EVERYONE,
     "tokens-revoke": EVERYONE,

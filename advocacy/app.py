@@ -58,6 +58,7 @@ from advocacy.users import pages as user_pages
 from campaigns import endpoints as campaign_endpoints
 from campaigns import pages as campaign_pages
 from campaigns.brand import BrandPublisher
+from dashboards.reporting.ambassador import share_results
 from dashboards.web import cost_pages as dashboard_cost_pages
 from dashboards.web import endpoints as dashboard_endpoints
 from dashboards.web import pages as dashboard_pages
@@ -286,6 +287,7 @@ def create_app(
                     "figure_cache": FigureCache(settings.dashboard_cache_seconds),
                     "oidc": oidc_client,
                     "compliance": CurrentPolicy(settings),
+                    "share_results": share_results,
                 }
             finally:
                 if scheduler is not None:

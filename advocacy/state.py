@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from advocacy.compliance.current import CurrentPolicy
     from advocacy.links.service import ClickBuffer, DailySalts, LinkMaker, LinkResolver
     from advocacy.settings import Settings
+    from advocacy.shares.schemas import ShareResults
     from advocacy.users.models import User
     from campaigns.brand import BrandPublisher
     from dashboards.web.cache import FigureCache
@@ -36,6 +37,7 @@ class AppState(TypedDict):
     # The OpenID Connect client (authlib's, untyped), None when single sign-on is off.
     oidc: Any | None
     compliance: CurrentPolicy
+    share_results: ShareResults
     # Per request: set by the access guard (`advocacy.auth.guard`), None for nobody signed in.
     user: NotRequired[User | None]
 

@@ -12,6 +12,7 @@ from jinja2.lexer import Token, TokenStream
 from starlette.responses import HTMLResponse
 
 from advocacy.auth import csrf_token
+from advocacy.counting import counted
 from advocacy.localtime import format_local, input_value
 from advocacy.state import AppRequest
 
@@ -56,6 +57,7 @@ environment = Environment(
 # Times are stored in UTC; templates show them in the signed-in person's zone: `moment | local(user)`.
 environment.filters["local"] = format_local
 environment.filters["local_input"] = input_value
+environment.filters["counted"] = counted
 
 
 def flash(request: AppRequest, message: str) -> None:

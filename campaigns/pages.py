@@ -19,6 +19,7 @@ from advocacy.compliance import Purpose
 from advocacy.compliance.catalogue import RULE_LABELS as RULE_NAMES
 from advocacy.compliance.current import compliance_engine
 from advocacy.compliance.highlight import highlight
+from advocacy.counting import counted
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text, whole_number
 from advocacy.localtime import input_value, parse_local
@@ -324,7 +325,7 @@ async def launch_campaign(request: AppRequest) -> Response:
     flash(
         request,
         f"“{launched.name}” is launched: its posts are in ambassadors' feeds, "
-        f"and {brand_posts} brand channel post(s) went out.",
+        f"and {counted(brand_posts, 'brand channel post')} went out.",
     )
     return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
 

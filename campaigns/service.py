@@ -14,6 +14,7 @@ from advocacy import audit
 from advocacy.addresses import web_address_problem
 from advocacy.clock import Clock, calendar_problem
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
+from advocacy.counting import counted
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker
 from advocacy.shares import lifecycle
@@ -230,7 +231,8 @@ async def add_post(
             link_image=preview.get("image", "")[:2000],
         )
         count = sum(len(texts) for texts in cleaned.values())
-        await record(clock, pack, editor, "post_added", f"Post “{post.title}” with {count} message(s).", post)
+        added = f"Post “{post.title}” with {counted(count, 'message')}."
+        await record(clock, pack, editor, "post_added", added, post)
         await MessageVariant.bulk_create(
             [
                 MessageVariant(post=post, network=network, text=text)

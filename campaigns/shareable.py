@@ -39,6 +39,7 @@ class ShareablePost:
     url: str
     featured: bool
     leaves_at: datetime  # the first of: the post's expiry, its pack's, its campaign's end
+    opens_at: datetime  # its campaign's start: before it, a share waits for the window to open
     variants: tuple[VariantOut, ...]
     json_head: bytes  # `{"id":...,"variants":[...]` without the closing brace
 
@@ -82,6 +83,7 @@ def _value_of(post: Post) -> ShareablePost:
     return ShareablePost(
         id=post.id, campaign_id=post.pack.campaign_id, campaign=post.pack.campaign.name,
         title=post.title, url=post.url, featured=post.featured, leaves_at=_leaves_at(post),
+        opens_at=post.pack.campaign.starts_at,
         variants=variants, json_head=head[:-1],
     )
 

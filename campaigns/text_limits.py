@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from twitter_text import parse_tweet
 
+from advocacy.accounts.models import network_name
+
 LIMITS = {"x": 280, "linkedin": 3000}
 
 
@@ -22,5 +24,5 @@ def length_problem(network: str, text: str) -> str | None:
         return "The message is empty."
     length, limit = message_length(network, text), LIMITS[network]
     if length > limit:
-        return f"The {network} message is {length} characters long; the limit is {limit}."
+        return f"The {network_name(network)} message is {length} characters long; the limit is {limit}."
     return None

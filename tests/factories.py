@@ -67,13 +67,15 @@ async def create_campaign_with_post(
     *,
     days: int = 14,
     messages: dict[str, list[str]] | None = None,
+    opens_in: timedelta = timedelta(0),
 ) -> tuple[Campaign, Post]:
+    """A draft campaign (its window opens `opens_in` from now and lasts `days`) with one post."""
     campaign = await campaigns.create_campaign(
         clock,
         editor,
         name=f"Campaign {next(_numbers)}",
-        starts_at=clock.now(),
-        ends_at=clock.now() + timedelta(days=days),
+        starts_at=clock.now() + opens_in,
+        ends_at=clock.now() + opens_in + timedelta(days=days),
     )
     pack = await campaign.packs.all().first()
     assert pack is not None

@@ -115,7 +115,7 @@ async def test_ambassador_shares_a_post_now_from_the_feed(
 
     after = await client.get("/feed")
     assert "queued and goes out in a moment" in after.text
-    assert "Already shared on LinkedIn" in element(after.text, f"post-{post.id}")
+    assert "Scheduled for Mon 2 Nov 2026, 08:00 UTC on LinkedIn." in element(after.text, f"post-{post.id}")
     mine = element(after.text, "my-shares")
     assert post.title in mine and ">queued<" in mine
     assert "goes out in a moment" not in (await client.get("/feed")).text  # the notice shows once
@@ -141,6 +141,16 @@ async def test_scheduled_time_is_read_in_the_ambassadors_time_zone(
     assert share.text.startswith("Our cardiac unit is open!")
     feed = await client.get("/feed")
     assert "15:30 CET" in element(feed.text, "my-shares")
+
+    # A time after the campaign's end (16 Nov 2026, 08:00 UTC) is refused in the person's zone too.
+    refused = await submit(client, "/feed", f"/feed/shares/{share.id}/move",
+                           {"back": "feed", "how": "at", "scheduled_at": "2026-11-20T10:00"})
+    assert refused.status_code == 422
+    error = element(refused.text, f"share-{share.id}")
+    assert "The campaign ends Mon 16 Nov 2026, 09:00 CET; pick an earlier time." in error
+    assert "UTC" not in error
+    await share.refresh_from_db()
+    assert share.due_at == datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
 
 
 async def test_message_too_long_for_x_is_refused_inline_and_nothing_is_shared(
@@ -194,7 +204,8 @@ async def test_message_for_another_network_is_refused_inline(
         "variant_id": str(linkedin_variant.id), "when": "now",
     })
     assert response.status_code == 422
-    assert "written for linkedin, not x" in element(response.text, f"post-{post.id}")
+    assert "That message is written for LinkedIn, not X: pick one written for X." in element(
+        response.text, f"post-{post.id}")
     assert await Share.all().count() == 0
 
 
@@ -300,6 +311,8 @@ async def test_ambassador_who_has_not_opted_in_cannot_share_from_the_feed(
 
     feed = await client.get("/feed")
     assert "You have not joined the programme yet" in feed.text
+    assert "You have not joined the ambassador programme yet, so no posts are offered to you." in feed.text
+    assert "No approved posts right now" not in feed.text
     assert 'action="/feed/share"' not in feed.text
     forced = await client.post("/feed/share", data={
         "csrf_token": csrf_of(feed.text), "post_id": str(post.id), "account_id": str(account.id),
@@ -324,6 +337,20 @@ async def test_empty_feed_explains_what_happens_next(
     assert "No approved posts right now" in feed.text
     assert "You have no connected LinkedIn or X account yet" in feed.text
     assert "You have not shared anything yet" in feed.text
+
+
+async def test_a_person_who_left_the_programme_is_told_so_and_how_to_rejoin(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    ambassador, _ = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await factories.create_launched_campaign(clock)
+    await sign_in(client, ambassador)
+    left = await submit(client, "/me/programme", "/me/programme/leave", {})
+    assert left.status_code == 303
+    feed = (await client.get("/feed")).text
+    assert "No approved posts right now" not in feed
+    assert "You left the ambassador programme on Mon 2 Nov 2026, 09:00 CET" in element(feed, "left-programme")
+    assert '<a href="/me/programme">My programme membership</a> and choose to join again' in feed
 
 
 async def test_ambassador_without_accounts_sees_posts_but_no_share_form(
@@ -453,6 +480,15 @@ async def test_post_with_a_message_too_long_for_x_is_refused_inline(
     assert await Post.filter(pack_id=pack.id).count() == 1
 
 
+async def test_a_new_ambassadors_results_say_the_platforms_reported_no_clicks_yet(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    ambassador, _ = await ambassador_with(clock, "linkedin")
+    await sign_in(client, ambassador)
+    tile = element((await client.get("/me/results")).text, "kpi-my-clicks")
+    assert "the platforms have reported none yet" in tile and "counted not reported" not in tile
+
+
 @pytest.mark.parametrize("wrote", ["the pack", "one message"])
 async def test_whoever_wrote_in_a_pack_cannot_approve_it(
     client: httpx.AsyncClient, clock: SimulatedClock, wrote: str
@@ -513,7 +549,7 @@ async def test_reviewer_approves_and_editor_launches(
     assert campaign.status == CampaignStatus.LAUNCHED
     assert await BrandPost.filter(post__pack_id=pack.id).count() == 2  # LinkedIn and X brand channels
     page = await client.get(page_path)
-    assert "is launched" in page.text and "2 brand channel post(s)" in page.text
+    assert "is launched" in page.text and "2 brand channel posts went out" in page.text
 
 
 async def test_reviewer_must_say_what_to_change(

@@ -17,7 +17,7 @@ import logging
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from advocacy.accounts.models import NETWORK_LABELS, AccountNotice, AccountStatus, Network, SocialAccount
+from advocacy.accounts.models import AccountNotice, AccountStatus, Network, SocialAccount, network_name
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.audit import service as audit
 from advocacy.clock import Clock
@@ -37,8 +37,7 @@ def network_of(account: SocialAccount) -> str:
 
 
 def network_label(account: SocialAccount) -> str:
-    network = network_of(account)
-    return NETWORK_LABELS.get(network, network)
+    return network_name(network_of(account))
 
 
 async def disconnect(

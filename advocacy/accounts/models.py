@@ -27,6 +27,11 @@ class AccountStatus(StrEnum):
 NETWORK_LABELS = {Network.LINKEDIN.value: "LinkedIn", Network.X.value: "X"}
 
 
+def network_name(network: str) -> str:
+    """A network's name as people write it ("LinkedIn", "X"), for every sentence shown to a person."""
+    return NETWORK_LABELS.get(network, network)
+
+
 class SocialAccount(Model):
     """A profile on one network that an ambassador (or the brand) publishes through."""
 

@@ -10,6 +10,7 @@ from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.accounts.oauth import AccountConnector, is_configured
 from advocacy.api import MAX_ID, path_int
 from advocacy.auth import signed_in_user
+from advocacy.counting import counted
 from advocacy.errors import DomainError
 from advocacy.forms import whole_number
 from advocacy.state import AppRequest
@@ -69,7 +70,8 @@ async def callback(request: AppRequest) -> Response:
     if result.reconnected:
         message = f"Your {label} account {result.account.handle} is reconnected."
         if result.resumed_shares:
-            message += f" {len(result.resumed_shares)} paused share(s) are back in the queue."
+            back = len(result.resumed_shares)
+            message += f" {counted(back, 'paused share')} {'is' if back == 1 else 'are'} back in the queue."
     flash(request, message)
     return RedirectResponse("/accounts", status_code=303)
 

@@ -18,6 +18,10 @@ How the comparison works, and why:
   than nag. Tests pin these cases.
 - The default nudge starts at the second copy: one colleague using the same suggestion is
   unremarkable, by the third identical post followers start to notice.
+- The nudge only ever points somewhere better: it fires when the text was already used by at least
+  `nudge_after` colleagues *and* another suggestion was used less, and it offers the least used one.
+  Taking that offer can never be nudged in turn (no suggestion is used less than the least used),
+  so the advice does not send a person back and forth between two equally used suggestions.
 """
 
 from __future__ import annotations
@@ -59,3 +63,17 @@ def copies(text: str, others: Iterable[str], threshold: int) -> int:
         text, list(others), scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=None
     )
     return len(matches)
+
+
+def least_used(
+    mine: str, suggestions: Iterable[tuple[int, str]], others: list[str], threshold: int, used: int
+) -> int | None:
+    """The id of the suggestion (id, normalised text) with the fewest near copies among `others`,
+    if it has fewer than `used` (the copies of `mine`); suggestions that read like `mine` are
+    not another choice. Ties go to the lower id."""
+    counted = sorted(
+        (copies(text, others, threshold), suggestion_id)
+        for suggestion_id, text in suggestions
+        if similarity(mine, text) < threshold
+    )
+    return counted[0][1] if counted and counted[0][0] < used else None

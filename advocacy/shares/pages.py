@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from advocacy.accounts.models import NETWORK_LABELS
+from advocacy.accounts.models import network_name
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
@@ -21,6 +21,7 @@ from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
 from advocacy.shares.endpoints import personal_feed, sharing_policy
+from advocacy.shares.models import BLOCKING_STATUSES, Share
 from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.shares.status import network_status
 from advocacy.state import AppRequest
@@ -29,6 +30,9 @@ from advocacy.users.models import User
 from campaigns.queries import notices_for
 from campaigns.schemas import VariantOut
 from campaigns.shareable import ShareablePost
+
+# The person's shares of a post that the card reports (scheduled, going out, out, being checked).
+LIVE = frozenset(status.value for status in BLOCKING_STATUSES)
 
 
 @dataclass
@@ -74,32 +78,37 @@ class FeedCard:
     form: ShareForm
     counts: str = ""  # what colleagues did with it, in words
     error: str | None = None
-    shared_on: list[str] = field(default_factory=list)
+    mine: list[ShareOut] = field(default_factory=list)  # the person's own live shares of the post
     nudge: Nudge | None = None
+    opens: str | None = None  # when the campaign's window opens, in the person's zone, if not yet
+    written_for: list[str] = field(default_factory=list)  # names of the networks it has suggestions for
 
 
 def feed_card(post: ShareablePost, my_networks: list[str], connected: list[AccountOut], scheduled_at: str,
-              counts: str) -> FeedCard:
+              counts: str, *, now: datetime, user: User) -> FeedCard:
     """The card of one post in its first state: no error, no advice, the default form."""
     connected_networks = {a.network for a in connected}
-    open_accounts = [a for a in connected if a.network not in my_networks]
+    written_for = sorted({v.network for v in post.variants})
+    # Only accounts the post has suggestions for: an X account under a LinkedIn-only post is a dead end.
+    open_accounts = [a for a in connected if a.network not in my_networks and a.network in written_for]
     grouped: dict[str, list[VariantOut]] = {}
     for variant in post.variants:
         # The suggestions for the networks the person connected; all of them until they have one.
         if variant.network in connected_networks or not connected_networks:
             grouped.setdefault(variant.network, []).append(variant)
+    upcoming = post.opens_at > now
+    form = default_form(post, open_accounts, input_value(post.opens_at, user) if upcoming else scheduled_at)
+    if upcoming:
+        form.when = "later"  # "now" is not offered before the window opens
     return FeedCard(
         post=post,
         variants_by_network=sorted(grouped.items()),
         open_accounts=open_accounts,
-        form=default_form(post, open_accounts, scheduled_at),
+        form=form,
         counts=counts,
-        shared_on=[network_name(n) for n in my_networks],
+        opens=format_local(post.opens_at, user) if upcoming else None,
+        written_for=[network_name(n) for n in written_for],
     )
-
-
-def network_name(network: str) -> str:
-    return NETWORK_LABELS.get(network, network)
 
 
 def default_time(user: User, now: datetime) -> str:
@@ -137,13 +146,20 @@ async def feed_page(
     personal = await personal_feed(request, user, count_notices=True)
     connected = [a for a in personal.accounts if a.status == "connected"]
     blockers = await sharing_blockers(user)
-    scheduled_at = default_time(user, request.state["clock"].now())
+    now = request.state["clock"].now()
+    scheduled_at = default_time(user, now)
     cards = []
     shown: set[int] = set()
+    live: dict[int, list[ShareOut]] = {}
+    for mine in personal.shares:
+        if mine.status in LIVE:
+            live.setdefault(mine.post_id, []).append(mine)
     for post, my_networks, colleagues in personal.posts:
         shown.add(post.id)
         card = feed_card(post, my_networks, connected, scheduled_at,
-                         counts_text(colleagues.published, colleagues.scheduled, colleagues.names))
+                         counts_text(colleagues.published, colleagues.scheduled, colleagues.names),
+                         now=now, user=user)
+        card.mine = live.get(post.id, [])
         if post_error and post_error[0] == post.id:
             card.error = post_error[1]
         if nudge and nudge[0] == post.id:
@@ -165,6 +181,7 @@ async def feed_page(
         now_input=input_value(request.state["clock"].now(), user), back="feed",
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user) if personal.notices else [],
+        left_on=format_local(user.opted_out_at, user) if not user.is_opted_in_ambassador else "",
     )
 
 
@@ -220,15 +237,24 @@ async def share(request: AppRequest) -> Response:
             post_error=(post_id, error.message),
             submitted=(post_id, values),
         )
-    where = network_name(created.network)
-    if mode == service.ShareMode.NOW:
-        flash(request, f"Your {where} share is queued and goes out in a moment.")
-    elif mode == service.ShareMode.AUTO:
-        flash(request, f"Your {where} share is auto-queued for {format_local(created.due_at, user)}, "
-                       "in your sharing hours. Move or cancel it under My shares.")
-    else:
-        flash(request, f"Your {where} share is scheduled for {format_local(created.due_at, user)}.")
+    flash(request, confirmation(mode, created, scheduled_at, request.state["clock"].now(), user))
     return RedirectResponse("/feed", status_code=303)
+
+
+def confirmation(
+    mode: service.ShareMode, share: Share, asked: datetime | None, now: datetime, user: User
+) -> str:
+    """What the person is told once a share is queued: exactly when it goes out, in their zone."""
+    where, when = network_name(share.network), format_local(share.due_at, user)
+    if mode == service.ShareMode.AUTO:
+        return (f"Your {where} share is auto-queued for {when}, in your sharing hours. "
+                "Move or cancel it under My shares.")
+    if share.due_at > max(now, asked or now):
+        # Asked for before the campaign's window opens: it waits for the opening.
+        return f"Your {where} share is scheduled for {when}, when the campaign opens."
+    if mode == service.ShareMode.NOW:
+        return f"Your {where} share is queued and goes out in a moment ({when})."
+    return f"Your {where} share is scheduled for {when}."
 
 
 # The pages a move or cancel form may come from, and where to go back to.
@@ -282,11 +308,15 @@ async def my_shares_page(
 ) -> Response:
     user = signed_in_user(request)
     shares = [ShareOut.of(s) for s in await service.shares_of(user)]
+    ids = [s.id for s in shares]
     page_error = None
     if share_error and share_error[0] not in {s.id for s in shares}:
         page_error = share_error[1]
     return render(
         request, "my_shares.html", status=status, shares=shares,
+        histories=await service.histories_of(ids), results=await request.state["share_results"](ids),
+        # Clicks on the short links are counted here; in the sandbox the visitors are simulated too.
+        clicks_kind="simulated" if request.state["settings"].network_mode == "sandbox" else "measured",
         share_errors=dict([share_error]) if share_error else {}, page_error=page_error,
         zone=zone_of(user).key, network_name=network_name, back="shares",
         now_input=input_value(request.state["clock"].now(), user),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, Field
 
@@ -69,6 +70,22 @@ class ShareOut(BaseModel):
             external_url=share.external_url,
             last_error=share.last_error,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ShareResult:
+    """What one published share gathered: the platform's latest figures (labelled with their
+    provenance, None where not reported) and the clicks on its own short link (people only)."""
+
+    impressions: int | None
+    engagements: int | None
+    provenance: str  # measured, estimated or simulated, as the platform figures are labelled
+    clicks: int
+
+
+# Reads the results of shares by id (shares without any are left out). The reporting layer provides
+# it and the composition hands it to the pages through the app state: shares never import reporting.
+ShareResults: TypeAlias = Callable[[list[int]], Awaitable[dict[int, ShareResult]]]
 
 
 class AccountOut(BaseModel):

@@ -13,11 +13,12 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
-from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.models import SocialAccount, network_name
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, blocking, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker, new_slug
+from advocacy.localtime import format_local
 from advocacy.programme import targeting
 from advocacy.programme.gate import ensure_may_share
 from advocacy.settings import Settings
@@ -27,11 +28,11 @@ from advocacy.shares.models import (
     BLOCKING_STATUSES,
     PLANNED_STATUSES,
     Share,
+    ShareEvent,
     ShareStatus,
 )
 from advocacy.shares.planner import plan_auto_queue
 from advocacy.shares.preferences import sharing_hours
-from advocacy.shares.usage import variant_uses
 from advocacy.shares.wording import share_text
 from advocacy.users.models import Role, User
 from campaigns import shareable
@@ -137,9 +138,9 @@ async def create_share(
     account = await SocialAccount.get_or_none(id=account_id, user_id=user.id)
     if account is None:
         raise NotFound("That account is not one of your connected accounts.")
-    if account.status != "connected":
-        raise Conflict(f"Your {account.network.value} account needs to be reconnected first.")
     network = account.network.value
+    if account.status != "connected":
+        raise Conflict(f"Your {network_name(network)} account needs to be reconnected first.")
 
     variant = None
     if variant_id is not None:
@@ -147,7 +148,8 @@ async def create_share(
         if variant is None:
             raise NotFound("That message does not belong to this post.")
         if variant.network != network:
-            raise InvalidInput(f"That message is written for {variant.network}, not {network}.")
+            raise InvalidInput(f"That message is written for {network_name(variant.network)}, not "
+                               f"{network_name(network)}: pick one written for {network_name(network)}.")
     message = (text if text is not None else (variant.text if variant else "")).strip()
     if not message:
         raise InvalidInput("Pick a suggested message or write your own.", {"field": "text"})
@@ -168,7 +170,7 @@ async def create_share(
 
     await guard_authenticity(user, post, network, full_text, variant, compliance, policy, nudge_similar)
 
-    due = check_time(now, scheduled_at or now, campaign, post)
+    due = check_time(now, scheduled_at or now, campaign, post, user)
     try:
         async with in_transaction() as conn:
             # Opting out locks the person's row while it cancels their waiting shares: holding the
@@ -196,14 +198,15 @@ async def create_share(
         ).exists():
             raise
         log.info("second share of post %s on %s refused by the index: %s", post.id, network, error)
-        raise Conflict(f"You already shared this post on {network}.") from None
+        raise Conflict(already_shared(network)) from None
     if variant is not None:
         shareable.invalidate()  # the feed offers the least used suggestion first
     return share
 
 
-def check_time(now: datetime, due: datetime, campaign: Campaign, post: Post) -> datetime:
-    """A chosen time, checked against now and the post's window; before the start means the start."""
+def check_time(now: datetime, due: datetime, campaign: Campaign, post: Post, user: User) -> datetime:
+    """A chosen time, checked against now and the post's window; before the start means the start.
+    Refusals name the times in the person's zone, as the pages show them."""
     if due.tzinfo is None:
         raise InvalidInput("The time needs a time zone.", {"field": "scheduled_at"})
     if due < now - PAST_TOLERANCE:
@@ -212,7 +215,7 @@ def check_time(now: datetime, due: datetime, campaign: Campaign, post: Post) -> 
     if due >= closes:
         what = "campaign ends" if closes == campaign.ends_at else "post expires"
         raise InvalidInput(
-            f"The {what} {closes:%Y-%m-%d %H:%M} UTC; pick an earlier time.", {"field": "scheduled_at"}
+            f"The {what} {format_local(closes, user)}; pick an earlier time.", {"field": "scheduled_at"}
         )
     return max(due, now, campaign.starts_at).astimezone(UTC)
 
@@ -230,11 +233,16 @@ async def refuse_second_share(user: User, post_id: int, network: str) -> None:
     existing = found[0] if found else None
     if existing == ShareStatus.UNCONFIRMED:
         raise Conflict(
-            f"Your earlier share of this post on {network} may already be out (we are checking with "
-            "the platform). Retry that one from My shares instead of sharing again."
+            f"Your earlier share of this post on {network_name(network)} may already be out (we are "
+            "checking with the platform). Retry that one from My shares instead of sharing again."
         )
     if existing is not None:
-        raise Conflict(f"You already shared this post on {network}.")
+        raise Conflict(already_shared(network))
+
+
+def already_shared(network: str) -> str:
+    return (f"You already shared or scheduled this post on {network_name(network)}: "
+            "see it under My shares.")
 
 
 async def auto_slot(
@@ -285,18 +293,15 @@ async def guard_authenticity(
     if not (nudge or rules.require_edit):
         return
     mine = authenticity.normalise(text, compliance.without_disclosure)
-    others: list[str] = await Share.filter(  # type: ignore[assignment]
+    shared: list[str] = await Share.filter(  # type: ignore[assignment]
         post_id=post.id, network=network, status__in=PLANNED_STATUSES
     ).exclude(user_id=user.id).values_list("text", flat=True)
-    copied = authenticity.copies(
-        mine, (authenticity.normalise(other, compliance.without_disclosure) for other in others),
-        rules.similarity,
-    )
+    others = [authenticity.normalise(other, compliance.without_disclosure) for other in shared]
+    copied = authenticity.copies(mine, others, rules.similarity)
     suggestions = await MessageVariant.filter(post_id=post.id, network=network).order_by("id")
+    wordings = {s.id: authenticity.normalise(s.text, compliance.without_disclosure) for s in suggestions}
     copies_suggestion = rules.require_edit and authenticity.copies(
-        mine, (authenticity.normalise(s.text, compliance.without_disclosure) for s in suggestions),
-        rules.similarity,
-    ) > 0
+        mine, wordings.values(), rules.similarity) > 0
     if rules.require_edit and (copies_suggestion or copied >= rules.nudge_after):
         raise InvalidInput(
             "Your organisation asks everyone to put a suggested message in their own words before "
@@ -307,22 +312,22 @@ async def guard_authenticity(
         )
     if copied < rules.nudge_after:
         return
-    uses = await variant_uses([post.id])
-    others_first = sorted(
-        (s for s in suggestions if variant is None or s.id != variant.id),
-        key=lambda s: (uses.get(s.id, 0), s.id),
+    offer_id = authenticity.least_used(
+        mine, ((i, w) for i, w in wordings.items() if variant is None or i != variant.id), others,
+        rules.similarity, copied,
     )
-    offer = others_first[0] if others_first else None
+    if offer_id is None:
+        return  # no suggestion is used less: sending the person elsewhere would not help
+    offer = next(s for s in suggestions if s.id == offer_id)
     raise TooSimilar(
         f"{copied} colleagues already shared nearly the same words for this post. Posts that read "
-        "alike look automated: add a sentence of your own"
-        + (", or try a less used suggestion." if offer else ".")
-        + " You can also confirm to share it as it is.",
+        "alike look automated: add a sentence of your own, or take the less used suggestion below."
+        " You can also confirm to share this message as it is.",
         {
             "field": "text",
             "copies": copied,
-            "suggested_variant_id": offer.id if offer else None,
-            "suggested_text": offer.text if offer else None,
+            "suggested_variant_id": offer.id,
+            "suggested_text": offer.text,
         },
     )
 
@@ -370,9 +375,9 @@ async def move_share(
             due = await auto_slot(now, user, post, campaign, policy or SharingPolicy(), moving=share.id)
         else:
             assert to is not None
-            due = check_time(now, to, campaign, post)
+            due = check_time(now, to, campaign, post, user)
         moved = await lifecycle.move(
-            now, share.id, due, f"moved by the ambassador from {share.due_at:%Y-%m-%d %H:%M} UTC"
+            now, share.id, due, f"moved by the ambassador from {format_local(share.due_at, user)}"
         )
         if not moved:
             current = await Share.get(id=share.id)
@@ -384,6 +389,14 @@ async def move_share(
 
 async def shares_of(user: User) -> list[Share]:
     return await Share.filter(user_id=user.id).select_related("post").order_by("-due_at", "-id")
+
+
+async def histories_of(share_ids: list[int]) -> dict[int, list[ShareEvent]]:
+    """Each share's status changes, oldest first."""
+    events: dict[int, list[ShareEvent]] = {}
+    for event in await ShareEvent.filter(share_id__in=share_ids).order_by("at", "id"):
+        events.setdefault(event.share_id, []).append(event)  # type: ignore[attr-defined]
+    return events
 
 
 @dataclass

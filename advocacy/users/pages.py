@@ -77,6 +77,11 @@ async def logout(request: AppRequest) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+async def profile(request: AppRequest) -> Response:
+    """The person's own page: who they are, and the personal settings kept out of the main menu."""
+    return render(request, "profile.html")
+
+
 async def tokens_page(request: AppRequest) -> Response:
     return render(request, "tokens.html", tokens=await tokens_of(signed_in_user(request)))
 
@@ -148,6 +153,7 @@ routes = [
     Route("/password/forgot", password_forgot_submit, methods=["POST"], name="password-forgot-submit"),
     Route("/password/reset/{token}", password_reset, methods=["GET"], name="password-reset"),
     Route("/password/reset/{token}", password_reset_submit, methods=["POST"], name="password-reset-submit"),
+    Route("/me/profile", profile, methods=["GET"], name="profile"),
     Route("/me/tokens", tokens_page, methods=["GET"], name="tokens"),
     Route("/me/tokens", tokens_create, methods=["POST"], name="tokens-create"),
     Route("/me/tokens/{token_id:int}/revoke", tokens_revoke, methods=["POST"], name="tokens-revoke"),

@@ -9,6 +9,8 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Sum
 
 from advocacy.clock import Clock
+from advocacy.links.models import LinkClickDay
+from advocacy.shares.schemas import ShareResult
 from advocacy.users.models import User
 from dashboards.models import DailyRollup, LeaderboardChoice, TrackedPost
 from dashboards.reporting.measures import ChannelTotals
@@ -70,6 +72,18 @@ async def my_figures(user: User) -> MyFigures:
     )
 
 
+async def share_results(share_ids: list[int]) -> dict[int, ShareResult]:
+    """Each published share's latest figures and the clicks on its short link, by share id."""
+    if not share_ids:
+        return {}
+    clicks = dict(await LinkClickDay.filter(link__share_id__in=share_ids, clicks__gt=0).annotate(
+        n=Sum("clicks")).group_by("link__share_id").values_list("link__share_id", "n"))
+    rows = await TrackedPost.filter(share_id__in=share_ids).values_list(
+        "share_id", "latest_impressions", "latest_engagements", "latest_provenance")
+    return {share_id: ShareResult(impressions, engagements, provenance or "none", clicks.get(share_id, 0))
+            for share_id, impressions, engagements, provenance in rows}
+
+
 @dataclass(frozen=True)
 class Standing:
     name: str
@@ -79,11 +93,32 @@ class Standing:
     points: int = 0
 
 
+@dataclass(frozen=True)
+class Board:
+    """The top of the leaderboard, and where the person (or their team) stands on the whole of it:
+    `rank` of `total`, None when they are not on it (hidden, or out of the programme)."""
+
+    top: list[Standing]
+    rank: int | None = None
+    total: int = 0
+
+
 async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
     """Top ambassadors (or departments) by points (the current points rule), with their impressions;
     people who chose to hide are left out. Everything is read from rollups and our own records."""
+    return (await board(mode, me, limit)).top
+
+
+async def board(mode: str, me: User, limit: int = 10) -> Board:
+    """The leaderboard's top `limit` and the person's own place on all of it (see `leaderboard`)."""
     if mode == "off":
-        return []
+        return Board([])
+    ranked = await _ranked(mode, me)
+    rank = next((i for i, standing in enumerate(ranked, start=1) if standing.is_me), None)
+    return Board(ranked[:limit], rank, len(ranked))
+
+
+async def _ranked(mode: str, me: User) -> list[Standing]:
     hidden = set(await LeaderboardChoice.filter(hidden=True).values_list("user_id", flat=True))
     impressions: dict[int, int] = defaultdict(int)
     for user_id, value in await DailyRollup.filter(is_brand=False, user_id__not_isnull=True).annotate(
@@ -92,8 +127,8 @@ async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
     done = await tallies()
     points = {user_id: CURRENT_RULE.apply(tally) for user_id, tally in done.items()}
     # Only people in the programme: whoever opted out (or was de-identified) leaves the boards at once,
-    # while their figures stay in every total.
-    people = {u.id: u for u in await User.filter(id__in=sorted(set(impressions) | set(done)),
+    # while their figures stay in every total. The person asking stands on it even before a first share.
+    people = {u.id: u for u in await User.filter(id__in=sorted(set(impressions) | set(done) | {me.id}),
                                                  opted_in_at__isnull=False)}
     if mode == "team":
         teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -102,11 +137,11 @@ async def leaderboard(mode: str, me: User, limit: int = 10) -> list[Standing]:
             team[0] += impressions[user_id]
             team[1] += done[user_id].clicks if user_id in done else 0
             team[2] += points.get(user_id, 0)
-        ranked = sorted(teams.items(), key=lambda item: (-item[1][2], -item[1][0], item[0]))[:limit]
-        return [Standing(name, i, c, is_me=name == (me.department or "(none)"), points=p)
+        ranked = sorted(teams.items(), key=lambda item: (-item[1][2], -item[1][0], item[0]))
+        return [Standing(name, i, c, is_me=me.id in people and name == (me.department or "(none)"), points=p)
                 for name, (i, c, p) in ranked]
     visible = [p for uid, p in people.items() if uid not in hidden]
-    ranked_people = sorted(visible, key=lambda p: (-points.get(p.id, 0), -impressions[p.id], p.name))[:limit]
+    ranked_people = sorted(visible, key=lambda p: (-points.get(p.id, 0), -impressions[p.id], p.name))
     return [Standing(p.name, impressions[p.id], done[p.id].clicks if p.id in done else 0,
                      is_me=p.id == me.id, points=points.get(p.id, 0)) for p in ranked_people]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from advocacy.accounts.models import SocialAccount
 from advocacy.accounts.networks import account_ref
+from advocacy.counting import counted
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.models import Role, User
 from campaigns.models import Campaign, Post
@@ -145,7 +146,8 @@ async def forecast_table(
         ]
         return Table(
             "Forecast vs actual", COLUMNS, rows, "simulated",
-            subtitle=f"{NO_HISTORY}: {len(followers)} connected ambassador accounts × {posts} post(s), "
+            subtitle=f"{NO_HISTORY}: {counted(len(followers), 'connected ambassador account')} × "
+                     f"{counted(posts, 'post')}, "
                      f"assuming {PARTICIPATION.low:.0%}–{PARTICIPATION.high:.0%} of them share",
         )
     rows = [
@@ -155,4 +157,5 @@ async def forecast_table(
                                 ("clicks", result.clicks, actual_clicks))
     ]
     return Table("Forecast vs actual", ("figure", "low", "expected", "high", "actual"), rows, "estimated",
-                 subtitle=f"from {result.based_on} earlier campaign(s) and {opted_in} opted-in ambassadors")
+                 subtitle=f"from {counted(result.based_on, 'earlier campaign')} and "
+                          f"{counted(opted_in, 'opted-in ambassador')}")

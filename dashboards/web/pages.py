@@ -23,7 +23,7 @@ from advocacy.users.models import Role, User
 from campaigns.models import Campaign
 from campaigns.service import get_campaign
 from connectors.sandbox import SandboxParameters
-from dashboards.reporting.ambassador import is_hidden, leaderboard, my_figures, set_hidden
+from dashboards.reporting.ambassador import board, is_hidden, my_figures, set_hidden
 from dashboards.reporting.campaign import campaign_tables
 from dashboards.reporting.figures import figures_of
 from dashboards.reporting.formats import money, number, percent, times
@@ -197,7 +197,8 @@ async def my_results(request: AppRequest) -> Response:
         Tile("my-engagements", "Engagements", number(mine.engagements), mine.provenance),
         Tile("my-clicks", "Clicks on my short links", number(mine.link_clicks),
              "simulated" if settings.network_mode == "sandbox" else "measured",
-             f"the platforms counted {number(mine.platform_clicks)}"),
+             f"the platforms counted {number(mine.platform_clicks)}" if mine.platform_clicks is not None
+             else "the platforms have reported none yet"),
     ]
     tally = mine.tally
     # Shares and clicks are our own records; engagements carry the platforms' label.
@@ -205,8 +206,10 @@ async def my_results(request: AppRequest) -> Response:
     tiles.append(Tile("my-points", "My points", f"{CURRENT_RULE.apply(tally):,}", points_kind,
                       f"rule v{CURRENT_RULE.version}, see below"))
     figures = await run_in_threadpool(figure_specs, {"my-daily": mine.daily}) if mine.daily.rows else []
+    ranks = await board(settings.leaderboard, user)
     return render(request, "my_stats.html", tiles=tiles, figures=figures, mode=settings.leaderboard,
-                  standings=await leaderboard(settings.leaderboard, user), hidden=await is_hidden(user),
+                  standings=ranks.top, ranks=ranks,
+                  hidden=await is_hidden(user),
                   provenance=mine.provenance, query="", rule=CURRENT_RULE, tally=tally,
                   points_kind=points_kind)
 

@@ -123,9 +123,11 @@ class Card:
     form: Form
     variants_by_network: list[tuple[str, list[Suggestion]]] = field(default_factory=list)
     counts: str = "No colleague has shared this yet."
-    shared_on: list[str] = field(default_factory=list)
+    mine: list[Any] = field(default_factory=list)
     error: str | None = None
     nudge: None = None
+    opens: str | None = None
+    written_for: list[str] = field(default_factory=list)
 
 
 def _cards(rows: list[Any], connected: list[Account], scheduled_at: str) -> list[Card]:

@@ -364,7 +364,7 @@ async def test_revoked_token_pauses_shares_and_reconnecting_publishes_them_exact
 
         back = await connect(web, "x")
         assert back.status_code == 303
-        assert "2 paused share(s) are back in the queue" in (await web.get("/accounts")).text
+        assert "2 paused shares are back in the queue" in (await web.get("/accounts")).text
         await account.refresh_from_db()
         assert account.status == "connected" and await SocialAccount.all().count() == 1
         report = await ShareDispatcher(registry, clock).run_until_idle()

@@ -296,7 +296,7 @@ async def test_feed_nudges_a_copied_suggestion_inline_and_confirming_shares_it(
     card = element(nudged.text, f"post-{post.id}")
     assert "3 colleagues already shared nearly the same words" in card
     assert html.unescape(element(card, f"nudge-{post.id}")).count(quiet.text) == 1
-    assert 'name="confirm_similar"' in card
+    assert 'name="confirm_similar" value="1"> Share this message as it is</label>' in card
     assert not await Share.exists(user_id=ambassador.id)
     confirmed = await client.post("/feed/share", data={**form, "confirm_similar": "1",
                                                        "csrf_token": csrf_of(nudged.text)})

@@ -9,11 +9,15 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from advocacy.accounts.models import SocialAccount
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock, SimulatedClock
 from advocacy.errors import Conflict
 from advocacy.programme import segments
 from advocacy.settings import Settings
 from advocacy.shares import feed as feeds
+from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.models import Share
 from advocacy.shares.schemas import ColleagueCounts
 from advocacy.shares.service import create_share
 from advocacy.users.models import ApiToken, User
@@ -27,6 +31,17 @@ from tests.test_pages import ambassador_with, csrf_of, element, sign_in
 from tests.users.test_sessions import assert_security_headers
 
 COOKIE = "advocacy_session"
+
+
+async def share_first_suggestion(
+    client: httpx.AsyncClient, page: str, post_id: int, account: SocialAccount, when: str = "now"
+) -> httpx.Response:
+    """Post the card's form with the first suggestion for the account's network, as the page sent it."""
+    variant = await MessageVariant.filter(post_id=post_id, network=account.network).order_by("id").first()
+    assert variant is not None
+    return await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post_id,
+                                                  "account_id": account.id, "variant_id": variant.id,
+                                                  "when": when})
 
 # ---- what each person sees --------------------------------------------------------------------------
 
@@ -128,6 +143,27 @@ async def test_the_feed_page_shows_each_role_its_own_navigation(
     assert "Ada Admin (admin)" in theirs and "Amy Ambassador" not in theirs
 
 
+async def test_each_menu_holds_only_what_its_person_can_use_and_tokens_sit_under_the_profile(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    ambassador, _ = await ambassador_with(clock, "linkedin")
+    menus = {}
+    for role in ("ambassador", "admin", "leader"):
+        person = ambassador if role == "ambassador" else await factories.create_user(clock, role)
+        await sign_in(client, person)
+        menus[role] = element((await client.get("/me/profile")).text, "main-nav")
+    assert '<a href="/feed">Feed</a>' in menus["ambassador"] and "/me/results" in menus["ambassador"]
+    for role in ("admin", "leader"):
+        assert "/feed" not in menus[role] and "/me/results" not in menus[role], role
+    assert all("/me/tokens" not in menu for menu in menus.values())
+    await sign_in(client, ambassador)
+    here = element((await client.get("/feed")).text, "main-nav")
+    assert '<a href="/feed" aria-current="page">Feed</a>' in here
+    profile = (await client.get("/me/profile")).text
+    assert '<a href="/me/tokens">API tokens</a>' in element(profile, "profile-settings")
+    assert 'href="/me/profile"' in profile  # the name in the header leads to the profile
+
+
 async def test_a_notice_on_the_feed_page_shows_once_and_to_its_person_only(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
@@ -136,11 +172,7 @@ async def test_a_notice_on_the_feed_page_shows_once_and_to_its_person_only(
     other, _ = await ambassador_with(clock, "linkedin")
     await sign_in(client, person)
     page = (await client.get("/feed")).text
-    variant = await MessageVariant.filter(post_id=post.id, network="linkedin").first()
-    assert variant is not None
-    answer = await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post.id,
-                                                    "account_id": account.id, "variant_id": variant.id,
-                                                    "when": "now"})
+    answer = await share_first_suggestion(client, page, post.id, account)
     assert answer.status_code == 303
     shown = (await client.get("/feed")).text
     assert '<p class="notice" role="status">Your LinkedIn share is queued' in shown
@@ -157,6 +189,85 @@ async def test_a_name_with_markup_in_it_is_shown_escaped(
     await sign_in(client, person)
     page = (await client.get("/feed")).text
     assert "Ann &lt;O&#39;Hara&gt; &amp; co (ambassador)" in page and "<O'Hara>" not in page
+
+
+async def test_a_campaign_not_open_yet_is_offered_from_its_opening_and_the_notice_says_when(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # It is Monday 2 November, 08:00 UTC; the campaign opens a week later at 09:00 UTC (10:00 in Berlin).
+    _, post = await factories.create_launched_campaign(clock, opens_in=timedelta(days=7, hours=1))
+    person, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text
+    card = element(page, f"post-{post.id}")
+    assert "Opens Mon 9 Nov 2026, 10:00 CET." in card
+    assert 'name="when" value="now"' not in card
+    assert 'name="when" value="later" checked' in card and 'name="when" value="auto"' in card
+    assert 'value="2026-11-09T10:00"' in card  # the time offered is the opening
+    # A form from an older page still asks for "now": the answer says when it really goes out.
+    answer = await share_first_suggestion(client, page, post.id, account)
+    assert answer.status_code == 303
+    notice = (await client.get("/feed")).text
+    opening = "Your LinkedIn share is scheduled for Mon 9 Nov 2026, 10:00 CET, when the campaign opens."
+    assert opening in notice
+    assert "in a moment" not in notice
+
+
+async def test_sharing_now_inside_the_window_says_the_time_it_goes_out(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    person, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    _, post = await factories.create_launched_campaign(clock)
+    await sign_in(client, person)
+    card = element(page := (await client.get("/feed")).text, f"post-{post.id}")
+    assert "Opens" not in card and 'name="when" value="now" checked' in card
+    await share_first_suggestion(client, page, post.id, account)
+    notice = (await client.get("/feed")).text
+    assert "Your LinkedIn share is queued and goes out in a moment (Mon 2 Nov 2026, 09:00 CET)." in notice
+
+
+async def test_a_queued_share_says_scheduled_with_move_and_cancel_and_only_a_published_one_says_shared(
+    client: httpx.AsyncClient, clock: SimulatedClock, database: Settings
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    person, [account] = await ambassador_with(clock, "linkedin", timezone="Europe/Berlin")
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text
+    await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": post.id,
+                                           "account_id": account.id, "text": "Our unit is open.",
+                                           "when": "later", "scheduled_at": "2026-11-02T15:30"})
+    share = await Share.get(user_id=person.id)
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert "Scheduled for Mon 2 Nov 2026, 15:30 CET on LinkedIn." in card
+    assert "Shared on" not in card and "Already shared" not in card
+    assert f'action="/feed/shares/{share.id}/move"' in card
+    assert f'action="/feed/shares/{share.id}/cancel"' in card
+
+    clock.advance(timedelta(hours=6, minutes=30))  # 14:30 UTC: the share is due
+    networks = NetworkRegistry(database, clock)
+    assert (await ShareDispatcher(networks, clock).run_until_idle()).published == 1
+    await share.refresh_from_db()
+    await sign_in(client, person)  # the session timed out meanwhile
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert "Shared on LinkedIn Mon 2 Nov 2026, 15:30 CET." in card and "Scheduled for" not in card
+    assert f'href="{share.external_url}"' in card and "See your post on LinkedIn" in card
+    assert f"/feed/shares/{share.id}/move" not in card and f"/feed/shares/{share.id}/cancel" not in card
+
+
+async def test_a_post_written_for_linkedin_only_offers_no_x_account_and_says_so(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(
+        clock, messages={"linkedin": ["Our new cardiac unit is open, and I am proud of the team. #employee"]})
+    both, [linkedin, x] = await ambassador_with(clock, "linkedin", "x")
+    await sign_in(client, both)
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert f'<option value="{linkedin.id}"' in card and f'<option value="{x.id}"' not in card
+    only_x, [x_only] = await ambassador_with(clock, "x")
+    await sign_in(client, only_x)
+    card = element((await client.get("/feed")).text, f"post-{post.id}")
+    assert f'<option value="{x_only.id}"' not in card and 'class="share-form"' not in card
+    assert "This post is written for LinkedIn only" in card and "connect a LinkedIn account" in card
 
 
 # ---- the feed read ----------------------------------------------------------------------------------

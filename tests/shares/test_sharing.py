@@ -178,7 +178,8 @@ async def test_concurrent_shares_of_one_post_by_one_person_make_one_share(
     made = [r for r in results if isinstance(r, Share)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(made) == 1 and len(refused) == 5, results
-    assert all(isinstance(r, Conflict) and "already shared this post" in r.message for r in refused)
+    assert all(isinstance(r, Conflict) and "already shared or scheduled this post on LinkedIn" in r.message
+               for r in refused)
     assert await Share.filter(post_id=post.id).count() == 1
     assert await ShareEvent.all().count() == 1
 
@@ -231,7 +232,7 @@ async def test_requests_of_one_person_pass_the_check_one_at_a_time(
     made = [r for r in results if isinstance(r, Share)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(made) == 1 and len(refused) == racers - 1, results
-    assert all("already shared this post" in r.message for r in refused)
+    assert all("already shared or scheduled this post" in r.message for r in refused)
     assert await Share.filter(post_id=post.id).count() == 1
     assert await ShareEvent.all().count() == 1
 
@@ -413,6 +414,38 @@ async def test_third_copy_of_a_suggestion_is_nudged_towards_the_least_used_one(
     assert mine.status == ShareStatus.QUEUED
     confirmed = await share_suggestion(clock, post, popular, nudge_similar=False)
     assert confirmed.status == ShareStatus.QUEUED
+
+
+async def test_the_recommended_suggestion_is_never_nudged_in_turn(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    most, less = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id")
+    for variant, times in ((most, 3), (less, 2)):
+        for _ in range(times):
+            await share_suggestion(clock, post, variant)
+    person, account = await factories.create_ambassador(clock)
+    with pytest.raises(TooSimilar) as nudged:
+        await create_share(clock, person, post_id=post.id, account_id=account.id, variant_id=most.id,
+                           nudge_similar=True)
+    assert nudged.value.details["suggested_variant_id"] == less.id
+    # Used twice, at the threshold: yet nothing is used less, so taking the advice is not nudged back.
+    taken = await create_share(clock, person, post_id=post.id, account_id=account.id, variant_id=less.id,
+                               nudge_similar=True)
+    assert taken.status == ShareStatus.QUEUED and taken.variant_id == less.id  # type: ignore[attr-defined]
+
+
+async def test_no_nudge_when_every_suggestion_is_used_as_much(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    first, second = await MessageVariant.filter(post_id=post.id, network="linkedin").order_by("id")
+    for variant in (first, first, second, second):
+        await share_suggestion(clock, post, variant)
+    person, account = await factories.create_ambassador(clock)
+    mine = await create_share(clock, person, post_id=post.id, account_id=account.id, variant_id=first.id,
+                              nudge_similar=True)
+    assert mine.status == ShareStatus.QUEUED
 
 
 async def test_required_personal_edit_refuses_a_suggestion_as_it_is(

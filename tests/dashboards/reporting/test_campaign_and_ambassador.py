@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections import defaultdict
 from datetime import timedelta
@@ -23,6 +24,7 @@ from dashboards.reporting.ambassador import leaderboard, my_figures, set_hidden
 from dashboards.reporting.campaign import campaign_tables
 from tests import factories
 from tests.dashboards.reporting.test_report import World
+from tests.shares.test_feed import shared_by_colleagues
 from tests.test_pages import csrf_of, element, sign_in
 
 
@@ -115,6 +117,42 @@ async def test_ambassador_sees_own_results_and_can_hide_from_the_leaderboard(
     assert me.name not in element(after.text, "leaderboard")
     assert "You are hidden from the leaderboard" in after.text
     assert f"{mine:,}" in element(after.text, "kpi-my-impressions"), "hiding changes no figure"
+
+
+async def test_my_shares_show_the_text_link_history_and_labelled_results_of_each_share(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    _, _, people = await campaign_with_shares(database, clock)
+    me = people[0]
+    share = await Share.get(user_id=me.id)
+    tracked = await TrackedPost.get(share_id=share.id)
+    await sign_in(client, me)
+    card = element((await client.get("/me/shares")).text, f"share-{share.id}")
+    assert html.escape(share.text) in card and "Read this" in card
+    assert f'href="{share.external_url}"' in card and "See your post on LinkedIn" in card
+    assert "History (4 changes)" in card  # queued, publishing, published, read back
+    assert "queued → publishing" in card and "publishing → published" in card
+    results = element(card, "results-" + str(share.id))
+    assert f"Impressions</dt><dd>{tracked.latest_impressions:,}" in results
+    assert f"Engagements</dt><dd>{tracked.latest_engagements:,}" in results
+    assert "Clicks on your link</dt><dd>1 " in results
+    assert results.count('class="tag simulated">simulated<') == 3  # the sandbox: every figure simulated
+
+
+async def test_my_results_show_my_own_rank_outside_the_top_ten_until_i_hide(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    _, post = await factories.create_launched_campaign(clock)
+    await shared_by_colleagues(clock, post, published=11, scheduled=0)
+    me, _ = await factories.create_ambassador(clock, name="Zoe Newcomer")
+    await sign_in(client, me)
+    page = await client.get("/me/results")
+    board = element(page.text, "leaderboard")
+    assert "Zoe Newcomer" not in board and board.count("<tr>") == 11  # the header and the top ten
+    assert "You: #12 of 12" in element(page.text, "my-rank")
+    await set_hidden(clock, me, True)
+    after = (await client.get("/me/results")).text
+    assert 'id="my-rank"' not in after and "You are hidden from the leaderboard" in after
 
 
 async def test_my_impressions_per_day_are_what_my_own_posts_gained_each_day(
