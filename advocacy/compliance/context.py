@@ -68,7 +68,8 @@ CARE_TERMS = frozenset(
     coded cardioverted ambulating splenectomy nacida nacido nacieron partos rehabilitación
     rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
     replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
-    cáncer""".split()
+    cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
+    intubation""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
@@ -90,7 +91,7 @@ PERSON_TERMS = frozenset(
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(
-    r"\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
+    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
 )
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 

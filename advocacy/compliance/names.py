@@ -34,7 +34,7 @@ TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
     r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
 )
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
-LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})\s+([a-z0-9@$]{3,})\b")
+LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})(?=\s+([a-z0-9@$]{3,})\b)")  # every pair, overlapping
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
 LEETS = (str.maketrans("0134@$5", "oieaass"), str.maketrans("0134@$5", "oleaass"))
 # Words that make a capitalised run a place, a building or an event, not a person.
@@ -78,6 +78,8 @@ CUE_FOLLOWERS = frozenset(
 
 def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
     """A lower-case first and last name; digits for letters ("j0hn k0walski") mark a disguised one."""
+    if first in lexicon.ordinary or last in lexicon.ordinary:
+        return False  # "tan bien", "una hora": words of the text, not a name
     if first.isalpha() and last.isalpha():
         return first in lexicon.first and last in lexicon.last
     for leet in LEETS:
@@ -116,7 +118,7 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             yield match.span(1)
     for match in LOWER_PAIR.finditer(text):
         if lower_name(match.group(1), match.group(2), lexicon):
-            yield match.span()
+            yield match.start(1), match.end(2)
     for match in SPACED_PAIR.finditer(text):
         first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
         if lexicon.is_first(first) and lexicon.is_name(last):

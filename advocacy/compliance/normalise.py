@@ -20,11 +20,11 @@ EMAIL_AT = r"@(?![\w-]*\.[A-Za-z])"  # the @ of an email address is no letter
 # behind for only then.
 LEET_RUN = re.compile(
     rf"(?:[0134$5!|7]|{EMAIL_AT})(?<=[A-Za-z].)(?:[0134$5!|7]|{EMAIL_AT})*(?=[A-Za-z])"
-    r"|0(?<=[a-z]{2}0)0*(?![\w@])"
+    r"|0(?<=[a-z0134@$][a-z]0)0*(?![\w@])"
 )
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
 DIGIT_LOOKALIKE = re.compile(r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))")  # the class first: fast
-SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){3,}(?![\d-])")
+SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
 SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
 DIGIT = re.compile(r"\d")
 QUOTE = re.compile(r"\s[\"“'‘(]")

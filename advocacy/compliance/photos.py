@@ -23,10 +23,10 @@ PHOTO = re.compile(
 )
 PATIENT_DATA = re.compile(
     r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
-    r"patient\s+(?:list|labels?|names?|tracking|board)|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"patient\s+(?:list|labels?|names?|tracking|board)|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
-    r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|medication\s+list|"
+    r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|"
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
     r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|"
     r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|mi|nuestr[oa]|un[ao]?)\s+)?"

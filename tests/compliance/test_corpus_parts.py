@@ -18,8 +18,9 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (both batches, 1.000 and
-# 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it quietly.
+# Measured with `python -m scripts.compliance_report` on the development part (all three batches, 1.000
+# and 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it
+# quietly.
 DEV_PATIENT_BLOCKED = 0.995
 DEV_CLEAN_BLOCKED = 0.005
 # The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
@@ -30,7 +31,7 @@ TEST_CLEAN_BLOCKED = 0.05
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 590
+    assert len(DEV) >= 770  # three batches: 330, 269 and 173 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)

@@ -197,6 +197,14 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("Fecha nac. 03/02/1944, y sigue bailando en rehabilitación.", "date_of_birth",
          "Fecha nac. 03/02/1944"),
         ("our fav frequent flyer mr. b is back in 4 north lol", "patient_name", "mr. b"),
+        ("so glad kevin ostrowski is off the vent on 5 south", "patient_name", "kevin ostrowski"),
+        ("hx of COPD, Lena Marsh readmitted again this month", "patient_name", "Lena Marsh"),
+        ("ph0t0 of the ch@rt on the unit fridge lol", "photo_patient_data", "ch@rt"),
+        ("snapped a pic of her name tag so I'd remember her", "photo_patient_data", "name tag"),
+        ("r-o-o-m 4-1-2 lady pulled her IV out again", "room_number", "r-o-o-m 4-1-2"),
+        ("earlier this shift: 58M, GI bleed, 4 units in", "case_timing", "earlier this shift"),
+        ("escriban a la familia: ana.rojas arroba gmail punto com", "email_address",
+         "ana.rojas arroba gmail punto com"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -239,6 +247,10 @@ CORPUS_ENGINE = ComplianceEngine(
         "Congrats to Tom Garcia on passing his CCRN exam! ICU is lucky to have you.",
         "Huge thanks to Jose Perez who came in on his day off to cover the ER.",
         "Apply today at northbrook.org/jobs, or call 1-800-555-0199 to talk to a recruiter.",
+        "Riverside Health is 98 years old this spring, and still growing.",
+        "Our volunteer of the quarter, Harold Ames, has delivered mail to our wards since 2009.",
+        "This morning our oncology unit's gala raised $2.4M for new infusion chairs.",
+        "Un paciente me escribió que se sintió tan bien atendido en urgencias.",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
