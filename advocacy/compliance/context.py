@@ -69,7 +69,7 @@ CARE_TERMS = frozenset(
     rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
     replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
     cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
-    intubation""".split()
+    intubation amputation amputated""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"

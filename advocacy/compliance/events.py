@@ -25,7 +25,7 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = re.compile(
-    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|isolation|"
     r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
@@ -100,7 +100,8 @@ WHEN = folded(
 PERSON_NOUN = folded(
     rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
     r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
-    r"education|transport|parking|entrance))",
+    r"education|transport|parking|entrance|chief|head|surgeon|physician|doctor|nurse|director|leader|"
+    r"president|pilot|firefighter|officer))",  # "our first female chief of surgery" is a colleague
 )
 # Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
 FROM_TOWN = re.compile(

@@ -25,7 +25,7 @@ CUED = re.compile(
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
     rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
     rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
-    rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)"
+    rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD})"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
@@ -60,7 +60,8 @@ def person_run(words: list[str], lexicon: NameLexicon) -> bool:
     if any(word.lower() in PLACE_WORDS for word in words):
         return False
     known = sum(lexicon.is_name(word) for word in words)
-    return known >= 2 or (lexicon.is_first(words[0]) and len(words) >= 2 and known >= 1)
+    # A first name followed by another capitalised word, wherever the run starts ("Thanks Mike Kestrel").
+    return known >= 2 or any(lexicon.is_first(word) for word in words[:-1])
 
 
 CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
@@ -96,8 +97,8 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
         group = match.lastindex or 1
         if group == 2 and not lexicon.is_name(match.group(2)):
             continue
-        if group == 3 and not lexicon.is_last(match.group(3)):
-            continue  # "the Johnsons", not "the Giants"
+        if group in (3, 4) and not lexicon.is_last(match.group(group)):
+            continue  # "the Johnsons", "la familia Contreras", not "the Giants"
         if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
             continue  # "Patient Experience Week"
         if group == 1 and not TITLE.match(text, match.start()) and match.group(1).lower() in CUE_FOLLOWERS:
@@ -121,7 +122,7 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             yield match.start(1), match.end(2)
     for match in SPACED_PAIR.finditer(text):
         first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
-        if lexicon.is_first(first) and lexicon.is_name(last):
+        if (lexicon.is_first(first) or first.lower() in ("mrs", "miss")) and lexicon.is_name(last):
             yield match.span()
 
 

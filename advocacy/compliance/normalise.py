@@ -36,7 +36,9 @@ HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 NOT_PLAIN = re.compile(r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad]")
 # Three or more single letters with one space, dot or dash between them: "M R N", "r.o.o.m", "b-a-b-y".
 SPELLED_OUT = re.compile(r"(?<![\w.-])[A-Za-z](?:(?:[ .\-_*]|\.\s)[A-Za-z]){2,}\.?(?![\w-])")
+SPELLED_JOINS = re.compile(r"(?<=[A-Za-z.])\s+(?=[A-Za-z])")  # a space between spelled-out letters
 NICKNAME = re.compile(r"\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
+NICKNAME_BEFORE = re.compile(r"(?<=[a-z])[\"”](?=\s+[A-Z][a-z])")  # the quote closing a nickname
 UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -111,19 +113,35 @@ def number_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def spelled_words(spelled: str) -> list[str]:
+    """The words of letters spelled out: where letters are joined without a space ("H.e.c.t.o.r R.a.m.o.s"),
+    a space between them ends a word."""
+    joined = [part for part in SPELLED_JOINS.split(spelled) if part]
+    if len(joined) > 1 and any(len(re.sub(r"[^A-Za-z]", "", part)) > 1 for part in joined):
+        return [re.sub(r"[^A-Za-z]", "", part) for part in joined if re.search(r"[A-Za-z]", part)]
+    return [re.sub(r"[^A-Za-z]", "", spelled)]
+
+
 def replacements(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, new words) edits, in order."""
     edits = number_edits(text)
     for match in SPELLED_OUT.finditer(text):
         letters = re.sub(r"[^A-Za-z]", "", match.group())
-        if len(letters) >= 3:
+        if len(letters) < 3:
+            continue
+        words = spelled_words(match.group())
+        if len(words) > 1:
+            edits.append((match.start(), match.end(), " ".join(word.capitalize() for word in words)))
+        else:  # "M R N" stays MRN, "J-A-S-P-E-R" reads Jasper
             edits.append((match.start(), match.end(), letters if letters.isupper() and len(letters) <= 4
-                          else letters.capitalize()))  # "M R N" stays MRN, "J-A-S-P-E-R" reads Jasper
+                          else letters.capitalize()))
     for pattern, new in ((SPACED_DIGITS, None), (SPACED_ID, "ID")) if DIGIT.search(text) else ():
         for match in pattern.finditer(text):
             edits.append((match.start(), match.end(), new or re.sub(r"\D", "", match.group())))
     for match in NICKNAME.finditer(text) if QUOTE.search(text) else ():
         edits.append((match.start(1), match.end(1), ""))
+    for match in NICKNAME_BEFORE.finditer(text) if '"' in text or "”" in text else ():
+        edits.append((match.start(), match.end(), ""))  # '"Big Mike" Castellano' reads "Big Mike Castellano"
     edits.sort()
     kept: list[tuple[int, int, str]] = []
     for edit in edits:

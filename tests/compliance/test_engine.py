@@ -205,6 +205,13 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("earlier this shift: 58M, GI bleed, 4 units in", "case_timing", "earlier this shift"),
         ("escriban a la familia: ana.rojas arroba gmail punto com", "email_address",
          "ana.rojas arroba gmail punto com"),
+        ("sweet Ines Carvalho walked today after her amputation", "patient_name", "Ines Carvalho"),
+        ("felicidades a la familia Contreras por su bebé nacido aquí", "patient_name",
+         "la familia Contreras"),
+        ("M.a.r.t.a S.o.u.s.a is out of the ICU!!!", "patient_name", "M.a.r.t.a S.o.u.s.a"),
+        ("M R S  D A L Y  on the cardiac floor is a sweetheart", "patient_name", "M R S  D A L Y"),
+        ('"Big Tony" Kestrelson is back on dialysis with us', "patient_name", 'Big Tony" Kestrelson'),
+        ("whoever's in isolation 4 needs a sitter", "room_number", "isolation 4"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -251,6 +258,7 @@ CORPUS_ENGINE = ComplianceEngine(
         "Our volunteer of the quarter, Harold Ames, has delivered mail to our wards since 2009.",
         "This morning our oncology unit's gala raised $2.4M for new infusion chairs.",
         "Un paciente me escribió que se sintió tan bien atendido en urgencias.",
+        "Today we celebrate Dr. Ngozi Eze, our first female chief of surgery.",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
