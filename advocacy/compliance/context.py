@@ -50,7 +50,7 @@ Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
 # Titles end in a full stop but do not end a sentence.
 LINK = re.compile(r"https?://\S+")  # a web address, up to the next space
 SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n+")
-TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx)$")
+TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof)$")
 WORD = re.compile(r"[\w&'-]+")
 DIGIT = re.compile(r"\d")
 # Looked up as lower-case words in a set: one regex alternation of a hundred words costs far more.
@@ -85,13 +85,14 @@ UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE
 PERSON_TERMS = frozenset(
     """patient pt man woman guy lady gentleman kid kiddo child boy girl baby toddler infant teen teenager
     grandma grandpa grandmother grandfather mom mother dad father husband wife son daughter runner
-    mr mrs ms cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student
+    mr mrs ms sr sra srta cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student
     fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
     nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male""".split()
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(
-    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
+    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b"
+    r"|\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b", re.IGNORECASE  # "a 70 yr old"
 )
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 

@@ -26,7 +26,7 @@ from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = re.compile(
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|isolation|"
-    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
+    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?-i:Mrs?|Ms|Miss)\.?\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
@@ -85,7 +85,7 @@ WHEN = folded(
     rf"week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
     rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
-    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
+    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
     r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
@@ -137,9 +137,11 @@ CASE_EVENT = folded(
 )
 
 
+# A number in a patient's words is a detail of the case, unless it counts things ("200 cookies").
+DETAIL = re.compile(r"\d(?![\d,.]*\s+[a-z]+s\b)")
 # A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
 SPOKE = folded(
-    r"\b(?:told|tell|wrote\s+(?:to\s+)?)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+    r"\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
     r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
 )
 
@@ -148,7 +150,7 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if ANNOUNCED.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
-    if SPOKE.search(sentence.lower) and not (event or has_digit(sentence.text)):
+    if SPOKE.search(sentence.lower) and not (event or DETAIL.search(sentence.text)):
         return False
     if event:
         return True
@@ -170,7 +172,8 @@ WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
 WHEN_WORDS = frozenset(
     """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
-    ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
+    ago overnight tonight tonite 2nite dawn midnight noon finished discharged delivered admitted intubated
+    coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
     ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday
     friday saturday sunday
@@ -200,7 +203,7 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
 
 
 INCIDENT = folded(
-    r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
+    r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|blast|shooting|stabbing|explosion|collapse|rollover|"
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
@@ -235,7 +238,8 @@ REHEARSED = folded(
 
 # Every INCIDENT match holds a word starting so: a sentence with none is not searched.
 INCIDENT_STEMS = (
-    "crash", "pile", "collision", "wreck", "fire", "blaze", "shooting", "stabbing", "explosion", "collaps",
+    "crash", "pile", "collision", "wreck", "fire", "blaze", "blast", "shooting", "stabbing", "explosion",
+    "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
     "tiroteo", "outbreak", "carbon", "brote",

@@ -14,7 +14,7 @@ from advocacy.compliance.context import Sentence, has_digit
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|id|ids|label|code)"
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|identifier|id|ids|label|code)"
 VALUE = (
     r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
     r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
@@ -26,9 +26,11 @@ RECORD_LABELS = (
 )
 PATIENT_LABELS = (
     r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
-    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag)\s*"
+    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag|guarantor)\s*"
     + NUMBER_WORD
-    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
+    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|hosp(?:ital)?\s*#|cuenta\s+del?\s+paciente|"
+    # labels that name one person's records need no "number" after them: "acct 99120-33"
+    r"(?:guarantor\s+)?(?:acct|account|encounter|member|medicaid|medicare|guarantor|subscriber|accession)(?=\s*\d)|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ LAST_ATTRIBUTES = (
     "unisex_last_names",  # Polish: the female forms (-ska) are derived from the male ones (-ski)
 )
 ROMANIZED_LOCALES = ("ja_JP", "zh_CN")  # only their romanized lists are Latin script
+STROKED = str.maketrans("đĐłŁøØ", "dDlLoO")  # letters NFKD does not split into letter and accent
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'-]+")
 # Names that are, far more often, ordinary words at the start of a sentence or in a place's name.
 COMMON_WORDS = frozenset(
@@ -62,12 +64,20 @@ class NameLexicon:
         return lowered in self.first or lowered in self.last
 
 
+def unaccented(word: str) -> str:
+    """`word` without its accents ("Bảo" as "Bao", "Gutiérrez" as "Gutierrez"): names are often typed so."""
+    split = unicodedata.normalize("NFKD", word.translate(STROKED))
+    return "".join(c for c in split if not unicodedata.combining(c))
+
+
 def _names(module: object, attributes: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     for attribute in attributes:
         values = getattr(module, attribute, None)
         if isinstance(values, (tuple, list, dict)):
-            found.update(v.lower() for v in values if isinstance(v, str) and LATIN_WORD.fullmatch(v))
+            for value in values:
+                if isinstance(value, str):
+                    found.update(w.lower() for w in {value, unaccented(value)} if LATIN_WORD.fullmatch(w))
     return found
 
 

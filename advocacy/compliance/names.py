@@ -25,7 +25,7 @@ CUED = re.compile(
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
     rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
     rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
-    rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD})"
+    rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD})"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
@@ -69,6 +69,7 @@ CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa litt
 LOWER_CUED = re.compile(
     r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
 )
+LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|triplets|baby)\b")  # "the kowalczyk twins"
 # Words that follow a cue without being a name.
 CUE_FOLLOWERS = frozenset(
     """was is who and the with in on at for from had has got went boy girl shower steps care safety
@@ -117,6 +118,10 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             continue
         if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
             yield match.span(1)
+    for match in LOWER_FAMILY.finditer(text):
+        surname = match.group(1)
+        if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:
+            yield match.span()
     for match in LOWER_PAIR.finditer(text):
         if lower_name(match.group(1), match.group(2), lexicon):
             yield match.start(1), match.end(2)

@@ -212,6 +212,23 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("M R S  D A L Y  on the cardiac floor is a sweetheart", "patient_name", "M R S  D A L Y"),
         ('"Big Tony" Kestrelson is back on dialysis with us', "patient_name", 'Big Tony" Kestrelson'),
         ("whoever's in isolation 4 needs a sitter", "room_number", "isolation 4"),
+        ("Say a prayer for Bao Tran, still in our PICU", "patient_name", "Bao Tran"),
+        ("Sra. Gutiérrez de la habitación 7 ya come sola", "room_number", "habitación 7"),
+        ("congrats to the kowalczyk twins on going home from the nicu", "patient_name",
+         "the kowalczyk twins"),
+        ("Guarantor acct 88120-41 needs updating before discharge", "patient_identifier",
+         "Guarantor acct 88120-41"),
+        ("Cuenta del paciente: 6612-09-B pendiente antes del alta", "patient_identifier",
+         "Cuenta del paciente: 6612-09-B"),
+        ("patient identifier QX_55102 mislabeled in lab", "patient_identifier",
+         "patient identifier QX_55102"),
+        ("hospital # 00771264 has the wrong allergy", "patient_identifier", "hospital # 00771264"),
+        ("sneak peek of our unit's patient tracker on the TV", "photo_patient_data", "patient tracker"),
+        ("pic of the OR schedule, 11 cases today", "photo_patient_data", "OR schedule"),
+        ("3 workers hurt in the silo blast in Dayton on Friday are in our burn unit", "incident_details",
+         "blast"),
+        ("quarto 8 paciente com febre", "room_number", "quarto 8"),
+        ("tonite a 66 yr old collapsed in our lobby", "case_timing", "tonite"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -259,6 +276,7 @@ CORPUS_ENGINE = ComplianceEngine(
         "This morning our oncology unit's gala raised $2.4M for new infusion chairs.",
         "Un paciente me escribió que se sintió tan bien atendido en urgencias.",
         "Today we celebrate Dr. Ngozi Eze, our first female chief of surgery.",
+        "A patient's family sent us 150 cupcakes today. We feel so loved!",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
