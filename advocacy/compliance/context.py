@@ -91,9 +91,9 @@ PERSON_TERMS = frozenset(
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(
-    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b"
-    r"|\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b", re.IGNORECASE  # "a 70 yr old"
+    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
 )
+AGED_ONE = folded(r"\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b")  # "a 70 yr old"
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 
 
@@ -107,7 +107,7 @@ def sentence(text: str, start: int, end: int) -> Sentence:
     ))
     person = (
         not PERSON_TERMS.isdisjoint(words) or "-old" in part  # "the 5-year-old from the fire"
-        or bool(DIGIT.search(part) and AGE_SHORT.search(part))
+        or bool(DIGIT.search(part) and (AGE_SHORT.search(part) or "old" in words and AGED_ONE.search(lower)))
     )
     return Sentence(start, end, part, care, person, words, lower)
 

@@ -30,7 +30,7 @@ PATIENT_LABELS = (
     + NUMBER_WORD
     + r"|pt\s*#|id\s*#|id\s+del\s+paciente|hosp(?:ital)?\s*#|cuenta\s+del?\s+paciente|"
     # labels that name one person's records need no "number" after them: "acct 99120-33"
-    r"(?:guarantor\s+)?(?:acct|account|encounter|member|medicaid|medicare|guarantor|subscriber|accession)(?=\s*\d)|"
+    r"(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession)(?=\s*\d)|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
 )

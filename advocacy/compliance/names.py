@@ -123,6 +123,8 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
         if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:
             yield match.span()
     for match in LOWER_PAIR.finditer(text):
+        if match.group(1).isalpha() and match.group(1) not in lexicon.first:
+            continue  # most word pairs: no first name, no digit for a letter
         if lower_name(match.group(1), match.group(2), lexicon):
             yield match.start(1), match.end(2)
     for match in SPACED_PAIR.finditer(text):
