@@ -50,7 +50,7 @@ Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
 # Titles end in a full stop but do not end a sentence.
 LINK = re.compile(r"https?://\S+")  # a web address, up to the next space
 SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n+")
-TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof)$")
+TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof|pt|mr|mrs|ms|dr)$")
 WORD = re.compile(r"[\w&'-]+")
 DIGIT = re.compile(r"\d")
 # Looked up as lower-case words in a set: one regex alternation of a hundred words costs far more.
@@ -69,16 +69,18 @@ CARE_TERMS = frozenset(
     rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
     replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
     cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
-    intubation amputation amputated""".split()
+    intubation amputation amputated remission deliver delivering ecmo stitches""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
     r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p|"
-    r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care)\b",
+    r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care|spinal\s+tap|"
+    r"lumbar\s+puncture|bone\s+marrow|blood\s+draw)\b",
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(
-    "emergency care looked cath cuidados world breath came cared took sala s new".split()
+    "emergency care looked cath cuidados world breath came cared took sala s new spinal lumbar bone "
+    "blood".split()
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).

@@ -29,7 +29,7 @@ ROOM = re.compile(
     r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
-    r"|\b(?-i:Mrs?|Ms|Miss)\.?\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
+    r"|\b(?:(?-i:Mrs?|Ms|Miss)\.?|(?-i:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
@@ -119,6 +119,7 @@ ONE_PERSON = folded(
 ANNOUNCED = folded(
     rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
     rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
+    rf"next\s+(?:week|month|{DAYS})|"
     rf"ribbon[\s-]cutting|tours?)\b",
 )
 

@@ -16,14 +16,16 @@ from collections.abc import Iterator
 from advocacy.compliance.context import Sentence, any_care, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import NameLexicon, name_lexicon
+from advocacy.compliance.normalise import SPELLED_OUT
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, staff_sentence
 
-WORD = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ý]?[a-zà-ÿ]+)?"
+# A capitalised word, with the surname prefixes that capitalise twice: O'Connell, D'Souza, McAllister.
+WORD = r"(?:[OD]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’](?!s\b)[A-ZÀ-Ý]?[a-zà-ÿ]+|(?:(?<=Mc)|(?<=Mac))[A-Z][a-zà-ÿ]+)?"
 CUED = re.compile(
     rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
-    rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
+    rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
     rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
     rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD})"
 )
@@ -61,7 +63,13 @@ def person_run(words: list[str], lexicon: NameLexicon) -> bool:
         return False
     known = sum(lexicon.is_name(word) for word in words)
     # A first name followed by another capitalised word, wherever the run starts ("Thanks Mike Kestrel").
-    return known >= 2 or any(lexicon.is_first(word) for word in words[:-1])
+    if known >= 2 or any(lexicon.is_first(word) for word in words[:-1]):
+        return True
+    # A given name the lists lack before a surname they hold ("Keep Olumide Bakare"), once the words that
+    # start the sentence are set aside.
+    while words and words[0].lower() in lexicon.ordinary:
+        words = words[1:]
+    return len(words) == 2 and lexicon.is_last(words[1]) and words[0].lower() not in STARTERS
 
 
 CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
@@ -69,6 +77,7 @@ CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa litt
 LOWER_CUED = re.compile(
     r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
 )
+SPELLED_MARK = re.compile(r"\b[A-Za-z][-.]\s?[A-Za-z][-.]")  # texts with no letter-dot-letter are passed over
 LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|triplets|baby)\b")  # "the kowalczyk twins"
 # Words that follow a cue without being a name.
 CUE_FOLLOWERS = frozenset(
@@ -111,13 +120,22 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in CAPITALISED_RUN.finditer(text):
         if match.group().split()[0].lower() in CUE_WORDS:
             continue  # "Patient Maria Lopez": the cue above gives the name alone
-        if person_run(match.group().split(), lexicon):
-            yield match.span()
+        words = match.group().split()
+        if person_run(words, lexicon):
+            start = match.start()
+            while len(words) > 2 and words[0].lower() in lexicon.ordinary:  # "Keep Adebayo Bakare"
+                start = text.index(words[1], start + len(words[0]))
+                words = words[1:]
+            yield start, match.end()
     for match in LOWER_CUED.finditer(text):
         if match.group(1).lower() in CUE_FOLLOWERS:
             continue
         if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
             yield match.span(1)
+    for match in SPELLED_OUT.finditer(text) if SPELLED_MARK.search(text) else ():
+        letters = re.sub(r"[^A-Za-z]", "", match.group())
+        if len(letters) >= 4 and lexicon.is_name(letters):
+            yield match.span()  # a name spelled out to hide it: "J-A-C-K-S-O-N"
     for match in LOWER_FAMILY.finditer(text):
         surname = match.group(1)
         if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:

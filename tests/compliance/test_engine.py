@@ -210,7 +210,7 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
          "la familia Contreras"),
         ("M.a.r.t.a S.o.u.s.a is out of the ICU!!!", "patient_name", "M.a.r.t.a S.o.u.s.a"),
         ("M R S  D A L Y  on the cardiac floor is a sweetheart", "patient_name", "M R S  D A L Y"),
-        ('"Big Tony" Kestrelson is back on dialysis with us', "patient_name", 'Big Tony" Kestrelson'),
+        ('"Big Tony" Kestrelson is back on dialysis with us', "patient_name", 'Tony" Kestrelson'),
         ("whoever's in isolation 4 needs a sitter", "room_number", "isolation 4"),
         ("Say a prayer for Bao Tran, still in our PICU", "patient_name", "Bao Tran"),
         ("Sra. Gutiérrez de la habitación 7 ya come sola", "room_number", "habitación 7"),
@@ -228,6 +228,15 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
          "blast"),
         ("quarto 8 paciente com febre", "room_number", "quarto 8"),
         ("tonite a 66 yr old collapsed in our lobby", "case_timing", "tonite"),
+        ("Congrats to Siobhan O'Connell on her last radiation treatment!", "patient_name",
+         "Siobhan O'Connell"),
+        ("Keep Adebayo Bakare in your thoughts, he's still in our CVICU", "patient_name", "Adebayo Bakare"),
+        ("helped deliver baby girl Chiamaka Obi at 2:14 am", "patient_name", "Chiamaka Obi"),
+        ("Hannah Stroud's mom says Hannah is finally in remission", "patient_name", "Hannah Stroud"),
+        ("that 8 month old Leo we had in PICU is home!!", "patient_name", "Leo"),
+        ("prayers for J-A-C-K-S-O-N in the burn unit", "patient_name", "J-A-C-K-S-O-N"),
+        ("so brave, 7-year-old Noor, during her spinal tap", "patient_name", "Noor"),
+        ("mr. ogunleye in 1204 keeps asking for rice lol", "room_number", "mr. ogunleye in 1204"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
@@ -276,6 +285,7 @@ CORPUS_ENGINE = ComplianceEngine(
         "Un paciente me escribió que se sintió tan bien atendido en urgencias.",
         "Today we celebrate Dr. Ngozi Eze, our first female chief of surgery.",
         "A patient's family sent us 150 cupcakes today. We feel so loved!",
+        "Next Monday at 7am, our new patient tower welcomes its first patients.",
     ],
 )
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
