@@ -75,12 +75,12 @@ CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
     r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p|"
     r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care|spinal\s+tap|"
-    r"lumbar\s+puncture|bone\s+marrow|blood\s+draw)\b",
+    r"lumbar\s+puncture|bone\s+marrow|blood\s+draw|(?:hospital|medical)\s+(?:bills|expenses))\b",
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(
     "emergency care looked cath cuidados world breath came cared took sala s new spinal lumbar bone "
-    "blood".split()
+    "blood hospital medical".split()
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).

@@ -84,12 +84,13 @@ WHEN = folded(
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
     rf"week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
     rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
-    r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
+    r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|mins?|hours?|hrs?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
     r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
     r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
+    r"al\s+mediod[íi]a|a\s+medianoche|de\s+madrugada|"
     r"el\s+fin\s+de\s+semana|hace\s+un\s+rato|hace\s+(?:unas?|\d+|dos|tres|pocas)\s+"
     r"(?:horas?|minutos?|d[íi]as?)|el\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)"
     r"(?:\s+por\s+la\s+(?:noche|ma[ñn]ana|tarde))?|del\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|"
@@ -176,7 +177,8 @@ WHEN_WORDS = frozenset(
     ago overnight tonight tonite 2nite dawn midnight noon finished discharged delivered admitted intubated
     coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
-    ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday
+    ayer pasada fin rato hora horas minuto minutos día días dia dias mediodía mediodia medianoche
+    monday tuesday wednesday thursday
     friday saturday sunday
     monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
     miercoles jueves viernes sábado sabado domingo""".split()
@@ -208,7 +210,7 @@ INCIDENT = folded(
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
-    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E)\b",
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot)\b",
 )
 HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
@@ -243,6 +245,7 @@ INCIDENT_STEMS = (
     "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
+    "shot", "stabbed", "gunshot",
     "tiroteo", "outbreak", "carbon", "brote",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )

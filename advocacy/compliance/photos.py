@@ -28,7 +28,8 @@ PATIENT_DATA = re.compile(
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|"
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
-    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|"
+    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|footprints?\s+card|"
+    r"(?:his|her|their|full)\s+(?:full\s+)?name\s+(?:and|&|with)|"
     r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|mi|nuestr[oa]|un[ao]?)\s+)?"
     r"(?:patients?|pts?|paciente|mrs?|ms)\b(?!\s+(?:experience|safety|advoca|portal|relations|family))"
     r"|in\s+(?:his|her|their|su)\s+(?:hospital\s+)?(?:bed|cama))\b",

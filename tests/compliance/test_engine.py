@@ -237,6 +237,12 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("prayers for J-A-C-K-S-O-N in the burn unit", "patient_name", "J-A-C-K-S-O-N"),
         ("so brave, 7-year-old Noor, during her spinal tap", "patient_name", "Noor"),
         ("mr. ogunleye in 1204 keeps asking for rice lol", "room_number", "mr. ogunleye in 1204"),
+        ("his venmo is @kyle-heals if u want to help with his hospital bills", "patient_contact", "@kyle"),
+        ("pic of the baby's footprint card with her full name and weight", "photo_patient_data",
+         "footprint card"),
+        ("the guard shot at Eastgate Mall this afternoon is out of surgery", "incident_details", "shot"),
+        ("al mediodía llegó una mujer de 30 años con apendicitis", "case_timing", "al mediodía"),
+        ("2 hrs ago we got a GSW to the chest, he's in the OR", "case_timing", "2 hrs ago"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
