@@ -87,7 +87,8 @@ UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE
 PERSON_TERMS = frozenset(
     """patient pt man woman guy lady gentleman kid kiddo child boy girl baby toddler infant teen teenager
     grandma grandpa grandmother grandfather mom mother dad father husband wife son daughter runner
-    mr mrs ms sr sra srta cyclist motorcyclist pedestrian hiker swimmer passenger driver farmer worker student
+    mr mrs ms sr sra srta grampa gramma granny gal cyclist motorcyclist pedestrian hiker swimmer passenger
+    driver farmer worker student
     fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
     nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male""".split()
 )

@@ -131,7 +131,11 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
         if match.group(1).lower() in CUE_FOLLOWERS:
             continue
         if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
-            yield match.span(1)
+            words = match.group(1).split()
+            if len(words) == 2 and not lexicon.is_last(words[1]):  # "baby marisol finally": the name alone
+                yield match.start(1), match.start(1) + len(words[0])
+            else:
+                yield match.span(1)
     for match in SPELLED_OUT.finditer(text) if SPELLED_MARK.search(text) else ():
         letters = re.sub(r"[^A-Za-z]", "", match.group())
         if len(letters) >= 4 and lexicon.is_name(letters):

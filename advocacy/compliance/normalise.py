@@ -20,10 +20,12 @@ EMAIL_AT = r"@(?![\w-]*\.[A-Za-z])"  # the @ of an email address is no letter
 # behind for only then.
 LEET_RUN = re.compile(
     rf"(?:[0134$5!|7]|{EMAIL_AT})(?<=[A-Za-z].)(?:[0134$5!|7]|{EMAIL_AT})*(?=[A-Za-z])"
-    r"|0(?<=[a-z0134@$][a-z]0)0*(?![\w@])"
+    r"|0(?<=[a-z0134@$][a-z]0)0*(?![\w@])|[0134](?<![\w@].)(?=[a-z]{3,}\b)"
 )
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
-DIGIT_LOOKALIKE = re.compile(r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))")  # the class first: fast
+DIGIT_LOOKALIKE = re.compile(  # the class first: fast; also a date's "O3/I4/I956"
+    r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d)|(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOoIl]))"
+)
 SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
 SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
 DIGIT = re.compile(r"\d")
@@ -57,7 +59,7 @@ LOWER_WORD = re.compile(r"[a-z]+")
 NUMBER_RUN = re.compile(rf"\b{NUMBER_WORD}(?:,?[\s-]+(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE)
 # A lone number word is only read as digits where a number identifies: a room, a bed, an age.
 NUMBERED = re.compile(
-    r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*$)",
+    r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*#?\s*$)",
     re.IGNORECASE,
 )
 AGED = re.compile(r"^[\s-]*(?:years?|yrs?|months?|weeks?|a[ñn]os|mes(?:es)?)\b", re.IGNORECASE)

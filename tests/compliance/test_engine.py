@@ -243,6 +243,11 @@ def test_insert_disclosure_goes_where_the_reader_still_sees_it() -> None:
         ("the guard shot at Eastgate Mall this afternoon is out of surgery", "incident_details", "shot"),
         ("al mediodía llegó una mujer de 30 años con apendicitis", "case_timing", "al mediodía"),
         ("2 hrs ago we got a GSW to the chest, he's in the OR", "case_timing", "2 hrs ago"),
+        ("b4by 0livia went h0me from the n1cu!!", "patient_name", "0livia"),
+        ("ICU bed #twelve has the sweetest grandpa", "room_number", "bed #twelve"),
+        ("D O B: O3/I4/I956 on her band is wrong", "date_of_birth", "D O B: O3/I4/I956"),
+        ("grampa joe in rm 3 told me about the war all night", "room_number", "rm 3"),
+        ("el niño de la hab 12 ya come solito", "room_number", "hab 12"),
     ],
 )
 def test_patient_details_are_blocked_with_their_words(text: str, rule: str, words: str) -> None:
