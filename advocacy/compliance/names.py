@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from advocacy.compliance.context import Sentence, any_care, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
@@ -20,8 +21,8 @@ from advocacy.compliance.normalise import SPELLED_OUT
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, staff_sentence
 
-# A capitalised word, with the surname prefixes that capitalise twice: O'Connell, D'Souza, McAllister.
-WORD = r"(?:[OD]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’](?!s\b)[A-ZÀ-Ý]?[a-zà-ÿ]+|(?:(?<=Mc)|(?<=Mac))[A-Z][a-zà-ÿ]+)?"
+# A capitalised word, with the surnames that capitalise twice: O'Connell, D'Souza, McAllister, DeShawn.
+WORD = r"[A-ZÀ-Ý](?:['’][A-Z])?[a-zà-ÿ]+(?:[-'’](?!s\b)[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-Z][a-zà-ÿ]+)?"
 CUED = re.compile(
     rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
@@ -36,7 +37,7 @@ TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
     r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
 )
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
-LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})(?=\s+([a-z0-9@$]{3,})\b)")  # every pair, overlapping
+LOWER_TOKEN = re.compile(r"\b[a-z0-9@$]{3,}\b")  # each pair of them is read, overlapping
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
 LEETS = (str.maketrans("0134@$5", "oieaass"), str.maketrans("0134@$5", "oleaass"))
 # Words that make a capitalised run a place, a building or an event, not a person.
@@ -77,8 +78,7 @@ CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa litt
 LOWER_CUED = re.compile(
     r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
 )
-SPELLED_MARK = re.compile(r"\b[A-Za-z][-.]\s?[A-Za-z][-.]")  # texts with no letter-dot-letter are passed over
-LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|triplets|baby)\b")  # "the kowalczyk twins"
+LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|baby)\b")  # "the kowalczyk twins"
 # Words that follow a cue without being a name.
 CUE_FOLLOWERS = frozenset(
     """was is who and the with in on at for from had has got went boy girl shower steps care safety
@@ -136,19 +136,21 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
                 yield match.start(1), match.start(1) + len(words[0])
             else:
                 yield match.span(1)
-    for match in SPELLED_OUT.finditer(text) if SPELLED_MARK.search(text) else ():
+    for match in SPELLED_OUT.finditer(text) if text.count("-") + text.count(".") > 2 else ():
         letters = re.sub(r"[^A-Za-z]", "", match.group())
         if len(letters) >= 4 and lexicon.is_name(letters):
             yield match.span()  # a name spelled out to hide it: "J-A-C-K-S-O-N"
-    for match in LOWER_FAMILY.finditer(text):
+    for match in LOWER_FAMILY.finditer(text) if "family" in text or "twins" in text or "baby" in text else ():
         surname = match.group(1)
         if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:
             yield match.span()
-    for match in LOWER_PAIR.finditer(text):
-        if match.group(1).isalpha() and match.group(1) not in lexicon.first:
+    for one, two in pairwise(LOWER_TOKEN.finditer(text)):
+        word = one.group()
+        if word.isalpha() and word not in lexicon.first:
             continue  # most word pairs: no first name, no digit for a letter
-        if lower_name(match.group(1), match.group(2), lexicon):
-            yield match.start(1), match.end(2)
+        between = text[one.end() : two.start()]
+        if between.isspace() and lower_name(word, two.group(), lexicon):
+            yield one.start(), two.end()
     for match in SPACED_PAIR.finditer(text):
         first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
         if (lexicon.is_first(first) or first.lower() in ("mrs", "miss")) and lexicon.is_name(last):
