@@ -79,8 +79,8 @@ CARE_PHRASES = folded(
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(
-    "emergency care looked cath cuidados world breath came cared took sala s new spinal lumbar bone "
-    "blood hospital medical".split()
+    "emergency care looked cath cuidados world breath came cared took sala s new tap puncture marrow "
+    "draw bills expenses".split()
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).

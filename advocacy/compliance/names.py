@@ -37,6 +37,7 @@ TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
     r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
 )
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
+LEET_INSIDE = re.compile(r"[0-9@$](?<=[a-z].)|[0134@$](?=[a-z])")  # a digit for a letter: "m1ke", "0livia"
 LOWER_TOKEN = re.compile(r"\b[a-z0-9@$]{3,}\b")  # each pair of them is read, overlapping
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
 LEETS = (str.maketrans("0134@$5", "oieaass"), str.maketrans("0134@$5", "oleaass"))
@@ -102,6 +103,17 @@ def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
     return False
 
 
+def lower_pairs(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
+    """Lower-case first and last names, every pair of words read ("omg marcus delgado")."""
+    for one, two in pairwise(LOWER_TOKEN.finditer(text)):
+        word = one.group()
+        if word.isalpha() and word not in lexicon.first:
+            continue  # most word pairs: no first name, no digit for a letter
+        between = text[one.end() : two.start()]
+        if between.isspace() and lower_name(word, two.group(), lexicon):
+            yield one.start(), two.end()
+
+
 def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in CUED.finditer(text):
         group = match.lastindex or 1
@@ -144,14 +156,11 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
         surname = match.group(1)
         if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:
             yield match.span()
-    for one, two in pairwise(LOWER_TOKEN.finditer(text)):
-        word = one.group()
-        if word.isalpha() and word not in lexicon.first:
-            continue  # most word pairs: no first name, no digit for a letter
-        between = text[one.end() : two.start()]
-        if between.isspace() and lower_name(word, two.group(), lexicon):
-            yield one.start(), two.end()
+    disguised = LEET_INSIDE.search(text) is not None
+    if disguised or not lexicon.first.isdisjoint(LOWER_TOKEN.findall(text)):
+        yield from lower_pairs(text, lexicon)
     for match in SPACED_PAIR.finditer(text):
+
         first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
         if (lexicon.is_first(first) or first.lower() in ("mrs", "miss")) and lexicon.is_name(last):
             yield match.span()

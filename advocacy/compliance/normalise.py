@@ -24,7 +24,7 @@ LEET_RUN = re.compile(
 )
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
 DIGIT_LOOKALIKE = re.compile(  # the class first: fast; also a date's "O3/I4/I956"
-    r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d)|(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOoIl]))"
+    r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))|[OI](?:(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOI]))"
 )
 SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
 SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
