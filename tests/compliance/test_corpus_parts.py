@@ -24,10 +24,11 @@ DEV_REPORT = measure_part(DEV)
 DEV_PATIENT_BLOCKED = 0.995
 DEV_CLEAN_BLOCKED = 0.005
 # The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
-# it: 0.909 of patient texts blocked and 0.040 of clean ones. The goal is 0.95 and 0.05: these floors
-# guard what is reached, they do not say the goal is met. Never tune a rule on the test part.
-TEST_PATIENT_BLOCKED = 0.90
-TEST_CLEAN_BLOCKED = 0.05
+# it after the third development batch: 0.915 of patient texts blocked and 0.040 of clean ones. The
+# goal is 0.95 and 0.05: these floors guard what is reached, they do not say the goal is met. Never
+# tune a rule on the test part.
+TEST_PATIENT_BLOCKED = 0.91
+TEST_CLEAN_BLOCKED = 0.04
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
