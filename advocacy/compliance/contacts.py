@@ -16,11 +16,11 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-AT = r"(?:\s*[(\[{]at[)\]}]\s*|\s+at\s+)"
-DOT = r"(?:\s*[(\[{]dot[)\]}]\s*|\s+dot\s+|\.)"
+AT = r"(?:\s*[(\[{]at[)\]}]\s*|\s+at\s+|\s+arroba\s+)"  # Spanish says "arroba" and "punto"
+DOT = r"(?:\s*[(\[{]dot[)\]}]\s*|\s+dot\s+|\s+punto\s+|\.)"
 SPELLED_EMAIL = re.compile(rf"\b[\w.-]+(?:{DOT}[\w-]+)*{AT}[\w-]+(?:{DOT}[a-z]{{2,}})+\b", re.IGNORECASE)
 # A spelled-out address says "(at)" or "dot" somewhere: "apply at northbrook.org" is a web address.
-SPELLED = re.compile(r"[(\[{]at[)\]}]|\bdot\b", re.IGNORECASE)
+SPELLED = re.compile(r"[(\[{]at[)\]}]|\b(?:dot|arroba|punto)\b", re.IGNORECASE)
 
 
 def spelled_out(address: str) -> str:

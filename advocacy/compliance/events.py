@@ -25,11 +25,11 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = re.compile(
-    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|"
-    r"habitaci[óo]n|cama|camilla|cuarto|box|cub[íi]culo)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|isolation|"
+    r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
-    r"|\b(?-i:Mrs?|Ms|Miss)\.?\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
+    r"|\b(?:(?-i:Mrs?|Ms|Miss)\.?|(?-i:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
@@ -82,14 +82,15 @@ WHEN = folded(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
-    rf"week|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
-    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|this\s+week)|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
-    r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|hours?|"
-    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
+    rf"week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
+    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|mins?|hours?|hrs?|"
+    r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
     r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
     r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
+    r"al\s+mediod[íi]a|a\s+medianoche|de\s+madrugada|"
     r"el\s+fin\s+de\s+semana|hace\s+un\s+rato|hace\s+(?:unas?|\d+|dos|tres|pocas)\s+"
     r"(?:horas?|minutos?|d[íi]as?)|el\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo)"
     r"(?:\s+por\s+la\s+(?:noche|ma[ñn]ana|tarde))?|del\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|"
@@ -100,7 +101,8 @@ WHEN = folded(
 PERSON_NOUN = folded(
     rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
     r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
-    r"education|transport|parking|entrance))",
+    r"education|transport|parking|entrance|chief|head|surgeon|physician|doctor|nurse|director|leader|"
+    r"president|pilot|firefighter|officer))",  # "our first female chief of surgery" is a colleague
 )
 # Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
 FROM_TOWN = re.compile(
@@ -118,6 +120,7 @@ ONE_PERSON = folded(
 ANNOUNCED = folded(
     rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
     rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
+    rf"next\s+(?:week|month|{DAYS})|"
     rf"ribbon[\s-]cutting|tours?)\b",
 )
 
@@ -136,9 +139,11 @@ CASE_EVENT = folded(
 )
 
 
+# A number in a patient's words is a detail of the case, unless it counts things ("200 cookies").
+DETAIL = re.compile(r"\d(?![\d,.]*\s+[a-z]+s\b)")
 # A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
 SPOKE = folded(
-    r"\b(?:told|tell|wrote\s+(?:to\s+)?)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+    r"\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
     r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
 )
 
@@ -147,7 +152,7 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if ANNOUNCED.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
-    if SPOKE.search(sentence.lower) and not (event or has_digit(sentence.text)):
+    if SPOKE.search(sentence.lower) and not (event or DETAIL.search(sentence.text)):
         return False
     if event:
         return True
@@ -169,9 +174,11 @@ WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
 WHEN_WORDS = frozenset(
     """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
-    ago overnight tonight 2nite dawn midnight noon finished discharged delivered admitted intubated coded
+    ago overnight tonight tonite 2nite dawn midnight noon finished discharged delivered admitted intubated
+    coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
-    ayer pasada fin rato hora horas minuto minutos día días dia dias monday tuesday wednesday thursday
+    ayer pasada fin rato hora horas minuto minutos día días dia dias mediodía mediodia medianoche
+    monday tuesday wednesday thursday
     friday saturday sunday
     monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
     miercoles jueves viernes sábado sabado domingo""".split()
@@ -199,11 +206,11 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
 
 
 INCIDENT = folded(
-    r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|shooting|stabbing|explosion|collapse|rollover|"
+    r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|blast|shooting|stabbing|explosion|collapse|rollover|"
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
-    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E)\b",
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot)\b",
 )
 HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
@@ -234,9 +241,11 @@ REHEARSED = folded(
 
 # Every INCIDENT match holds a word starting so: a sentence with none is not searched.
 INCIDENT_STEMS = (
-    "crash", "pile", "collision", "wreck", "fire", "blaze", "shooting", "stabbing", "explosion", "collaps",
+    "crash", "pile", "collision", "wreck", "fire", "blaze", "blast", "shooting", "stabbing", "explosion",
+    "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
+    "shot", "stabbed", "gunshot",
     "tiroteo", "outbreak", "carbon", "brote",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )

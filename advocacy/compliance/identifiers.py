@@ -14,7 +14,7 @@ from advocacy.compliance.context import Sentence, has_digit
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|id|ids|label|code)"
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|identifier|id|ids|label|code)"
 VALUE = (
     r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
     r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
@@ -26,11 +26,21 @@ RECORD_LABELS = (
 )
 PATIENT_LABELS = (
     r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
-    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag)\s*"
+    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag|guarantor)\s*"
     + NUMBER_WORD
     + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
+)
+# Labels that name one person's records with no "number" after them ("acct 99120-33", "hospital #"),
+# looked for only in texts holding one of ACCOUNT_WORDS.
+ACCOUNT_ID = re.compile(
+    r"\b(?:(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession)(?=\s*\d)|hosp(?:ital)?\s*#|"
+    r"cuenta\s+del?\s+paciente)\s*" + VALUE,
+    re.IGNORECASE,
+)
+ACCOUNT_WORDS = frozenset(
+    "acct account encounter member medicaid medicare subscriber accession hosp hospital cuenta".split()
 )
 MRN = re.compile(rf"\b(?:{RECORD_LABELS})\s*{VALUE}", re.IGNORECASE)
 PATIENT_ID = re.compile(rf"\b(?:{PATIENT_LABELS})\s*{VALUE}", re.IGNORECASE)
@@ -76,7 +86,10 @@ def medical_record_numbers(text: str, parts: list[Sentence], policy: ComplianceP
 
 
 def patient_identifiers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
-    for start, end in labelled(PATIENT_ID, text):
+    spans = list(labelled(PATIENT_ID, text))
+    if any(not part.words.isdisjoint(ACCOUNT_WORDS) for part in parts):
+        spans += [s for s in labelled(ACCOUNT_ID, text) if not any(s[0] < e and b < s[1] for b, e in spans)]
+    for start, end in spans:
         yield Finding(
             "patient_identifier", Severity.BLOCK, start, end,
             "A labelled patient, account, member or case number points to one person's records.",

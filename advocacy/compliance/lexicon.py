@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,8 +23,12 @@ FIRST_ATTRIBUTES = (
     "first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
     "first_names_unisex", "first_romanized_names", "middle_names",
 )
-LAST_ATTRIBUTES = ("last_names", "last_names_male", "last_names_female", "last_romanized_names")
+LAST_ATTRIBUTES = (
+    "last_names", "last_names_male", "last_names_female", "last_romanized_names", "male_last_names",
+    "unisex_last_names",  # Polish: the female forms (-ska) are derived from the male ones (-ski)
+)
 ROMANIZED_LOCALES = ("ja_JP", "zh_CN")  # only their romanized lists are Latin script
+STROKED = str.maketrans("đĐłŁøØ", "dDlLoO")  # letters NFKD does not split into letter and accent
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž'-]+")
 # Names that are, far more often, ordinary words at the start of a sentence or in a place's name.
 COMMON_WORDS = frozenset(
@@ -37,10 +42,16 @@ COMMON_WORDS = frozenset(
 )
 
 
+# Faker's word lists of English and Spanish text: a lower-case word from them is read as a word ("tan
+# bien", "una hora"), unless an English or Spanish name list holds it ("juan", "maría", "sean").
+WORD_LOCALES = ("en_US", "es_ES")
+
+
 @dataclass(frozen=True)
 class NameLexicon:
     first: frozenset[str]
     last: frozenset[str]
+    ordinary: frozenset[str] = frozenset()  # common words of the text, lower case, that are not names
 
     def is_first(self, word: str) -> bool:
         return word.lower() in self.first
@@ -53,12 +64,20 @@ class NameLexicon:
         return lowered in self.first or lowered in self.last
 
 
+def unaccented(word: str) -> str:
+    """`word` without its accents ("Bảo" as "Bao", "Gutiérrez" as "Gutierrez"): names are often typed so."""
+    split = unicodedata.normalize("NFKD", word.translate(STROKED))
+    return "".join(c for c in split if not unicodedata.combining(c))
+
+
 def _names(module: object, attributes: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     for attribute in attributes:
         values = getattr(module, attribute, None)
         if isinstance(values, (tuple, list, dict)):
-            found.update(v.lower() for v in values if isinstance(v, str) and LATIN_WORD.fullmatch(v))
+            for value in values:
+                if isinstance(value, str):
+                    found.update(w.lower() for w in {value, unaccented(value)} if LATIN_WORD.fullmatch(w))
     return found
 
 
@@ -67,9 +86,18 @@ def name_lexicon() -> NameLexicon:
     """The lexicon, built once per process (about 0.2 s, a few MB)."""
     first: set[str] = set()
     last: set[str] = set()
+    by_locale: dict[str, set[str]] = {}
     for locale in LOCALES + ROMANIZED_LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         romanized_only = locale in ROMANIZED_LOCALES
-        first |= _names(provider, ("first_romanized_names",) if romanized_only else FIRST_ATTRIBUTES)
-        last |= _names(provider, ("last_romanized_names",) if romanized_only else LAST_ATTRIBUTES)
-    return NameLexicon(frozenset(first - COMMON_WORDS), frozenset(last - COMMON_WORDS))
+        firsts = _names(provider, ("first_romanized_names",) if romanized_only else FIRST_ATTRIBUTES)
+        lasts = _names(provider, ("last_romanized_names",) if romanized_only else LAST_ATTRIBUTES)
+        by_locale[locale] = firsts | lasts
+        first |= firsts
+        last |= lasts
+    ordinary: set[str] = set()
+    for words_locale in WORD_LOCALES:
+        words = importlib.import_module(f"faker.providers.lorem.{words_locale}").Provider
+        ordinary |= _names(words, ("word_list",))
+    ordinary.difference_update(*(names for locale, names in by_locale.items() if locale[:2] in ("en", "es")))
+    return NameLexicon(frozenset(first - COMMON_WORDS), frozenset(last - COMMON_WORDS), frozenset(ordinary))

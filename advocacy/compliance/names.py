@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from advocacy.compliance.context import Sentence, any_care, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import NameLexicon, name_lexicon
+from advocacy.compliance.normalise import SPELLED_OUT
 from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, staff_sentence
 
-WORD = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ý]?[a-zà-ÿ]+)?"
+# A capitalised word, with the surnames that capitalise twice: O'Connell, D'Souza, McAllister, DeShawn.
+WORD = r"[A-ZÀ-Ý](?:['’][A-Z])?[a-zà-ÿ]+(?:[-'’](?!s\b)[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-Z][a-zà-ÿ]+)?"
 CUED = re.compile(
     rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
-    rf"\d+-(?:month|week|day|year)-old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
+    rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
     rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
-    rf"|\b[Tt]he\s+({WORD})\s+family\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)"
+    rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD})"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
@@ -34,7 +37,8 @@ TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
     r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
 )
 CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
-LOWER_PAIR = re.compile(r"\b([a-z0-9@$]{3,})\s+([a-z0-9@$]{3,})\b")
+LEET_INSIDE = re.compile(r"[0-9@$](?<=[a-z].)|[0134@$](?=[a-z])")  # a digit for a letter: "m1ke", "0livia"
+LOWER_TOKEN = re.compile(r"\b[a-z0-9@$]{3,}\b")  # each pair of them is read, overlapping
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
 LEETS = (str.maketrans("0134@$5", "oieaass"), str.maketrans("0134@$5", "oleaass"))
 # Words that make a capitalised run a place, a building or an event, not a person.
@@ -60,7 +64,14 @@ def person_run(words: list[str], lexicon: NameLexicon) -> bool:
     if any(word.lower() in PLACE_WORDS for word in words):
         return False
     known = sum(lexicon.is_name(word) for word in words)
-    return known >= 2 or (lexicon.is_first(words[0]) and len(words) >= 2 and known >= 1)
+    # A first name followed by another capitalised word, wherever the run starts ("Thanks Mike Kestrel").
+    if known >= 2 or any(lexicon.is_first(word) for word in words[:-1]):
+        return True
+    # A given name the lists lack before a surname they hold ("Keep Olumide Bakare"), once the words that
+    # start the sentence are set aside.
+    while words and words[0].lower() in lexicon.ordinary:
+        words = words[1:]
+    return len(words) == 2 and lexicon.is_last(words[1]) and words[0].lower() not in STARTERS
 
 
 CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
@@ -68,6 +79,7 @@ CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa litt
 LOWER_CUED = re.compile(
     r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
 )
+LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|baby)\b")  # "the kowalczyk twins"
 # Words that follow a cue without being a name.
 CUE_FOLLOWERS = frozenset(
     """was is who and the with in on at for from had has got went boy girl shower steps care safety
@@ -78,6 +90,8 @@ CUE_FOLLOWERS = frozenset(
 
 def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
     """A lower-case first and last name; digits for letters ("j0hn k0walski") mark a disguised one."""
+    if first in lexicon.ordinary or last in lexicon.ordinary:
+        return False  # "tan bien", "una hora": words of the text, not a name
     if first.isalpha() and last.isalpha():
         return first in lexicon.first and last in lexicon.last
     for leet in LEETS:
@@ -89,13 +103,24 @@ def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
     return False
 
 
+def lower_pairs(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
+    """Lower-case first and last names, every pair of words read ("omg marcus delgado")."""
+    for one, two in pairwise(LOWER_TOKEN.finditer(text)):
+        word = one.group()
+        if word.isalpha() and word not in lexicon.first:
+            continue  # most word pairs: no first name, no digit for a letter
+        between = text[one.end() : two.start()]
+        if between.isspace() and lower_name(word, two.group(), lexicon):
+            yield one.start(), two.end()
+
+
 def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in CUED.finditer(text):
         group = match.lastindex or 1
         if group == 2 and not lexicon.is_name(match.group(2)):
             continue
-        if group == 3 and not lexicon.is_last(match.group(3)):
-            continue  # "the Johnsons", not "the Giants"
+        if group in (3, 4) and not lexicon.is_last(match.group(group)):
+            continue  # "the Johnsons", "la familia Contreras", not "the Giants"
         if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
             continue  # "Patient Experience Week"
         if group == 1 and not TITLE.match(text, match.start()) and match.group(1).lower() in CUE_FOLLOWERS:
@@ -107,19 +132,37 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in CAPITALISED_RUN.finditer(text):
         if match.group().split()[0].lower() in CUE_WORDS:
             continue  # "Patient Maria Lopez": the cue above gives the name alone
-        if person_run(match.group().split(), lexicon):
-            yield match.span()
+        words = match.group().split()
+        if person_run(words, lexicon):
+            start = match.start()
+            while len(words) > 2 and words[0].lower() in lexicon.ordinary:  # "Keep Adebayo Bakare"
+                start = text.index(words[1], start + len(words[0]))
+                words = words[1:]
+            yield start, match.end()
     for match in LOWER_CUED.finditer(text):
         if match.group(1).lower() in CUE_FOLLOWERS:
             continue
         if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
-            yield match.span(1)
-    for match in LOWER_PAIR.finditer(text):
-        if lower_name(match.group(1), match.group(2), lexicon):
+            words = match.group(1).split()
+            if len(words) == 2 and not lexicon.is_last(words[1]):  # "baby marisol finally": the name alone
+                yield match.start(1), match.start(1) + len(words[0])
+            else:
+                yield match.span(1)
+    for match in SPELLED_OUT.finditer(text) if text.count("-") + text.count(".") > 2 else ():
+        letters = re.sub(r"[^A-Za-z]", "", match.group())
+        if len(letters) >= 4 and lexicon.is_name(letters):
+            yield match.span()  # a name spelled out to hide it: "J-A-C-K-S-O-N"
+    for match in LOWER_FAMILY.finditer(text) if "family" in text or "twins" in text or "baby" in text else ():
+        surname = match.group(1)
+        if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:
             yield match.span()
+    disguised = LEET_INSIDE.search(text) is not None
+    if disguised or not lexicon.first.isdisjoint(LOWER_TOKEN.findall(text)):
+        yield from lower_pairs(text, lexicon)
     for match in SPACED_PAIR.finditer(text):
+
         first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
-        if lexicon.is_first(first) and lexicon.is_name(last):
+        if (lexicon.is_first(first) or first.lower() in ("mrs", "miss")) and lexicon.is_name(last):
             yield match.span()
 
 

@@ -20,11 +20,13 @@ EMAIL_AT = r"@(?![\w-]*\.[A-Za-z])"  # the @ of an email address is no letter
 # behind for only then.
 LEET_RUN = re.compile(
     rf"(?:[0134$5!|7]|{EMAIL_AT})(?<=[A-Za-z].)(?:[0134$5!|7]|{EMAIL_AT})*(?=[A-Za-z])"
-    r"|0(?<=[a-z]{2}0)0*(?![\w@])"
+    r"|0(?<=[a-z0134@$][a-z]0)0*(?![\w@])|[0134](?<![\w@].)(?=[a-z]{3,}\b)"
 )
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
-DIGIT_LOOKALIKE = re.compile(r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))")  # the class first: fast
-SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){3,}(?![\d-])")
+DIGIT_LOOKALIKE = re.compile(  # the class first: fast; also a date's "O3/I4/I956"
+    r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))|[OI](?:(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOI]))"
+)
+SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
 SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
 DIGIT = re.compile(r"\d")
 QUOTE = re.compile(r"\s[\"“'‘(]")
@@ -36,7 +38,9 @@ HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 NOT_PLAIN = re.compile(r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad]")
 # Three or more single letters with one space, dot or dash between them: "M R N", "r.o.o.m", "b-a-b-y".
 SPELLED_OUT = re.compile(r"(?<![\w.-])[A-Za-z](?:(?:[ .\-_*]|\.\s)[A-Za-z]){2,}\.?(?![\w-])")
+SPELLED_JOINS = re.compile(r"(?<=[A-Za-z.])\s+(?=[A-Za-z])")  # a space between spelled-out letters
 NICKNAME = re.compile(r"\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
+NICKNAME_BEFORE = re.compile(r"(?<=[a-z])[\"”](?=\s+[A-Z][a-z])")  # the quote closing a nickname
 UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -55,7 +59,7 @@ LOWER_WORD = re.compile(r"[a-z]+")
 NUMBER_RUN = re.compile(rf"\b{NUMBER_WORD}(?:,?[\s-]+(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE)
 # A lone number word is only read as digits where a number identifies: a room, a bed, an age.
 NUMBERED = re.compile(
-    r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*$)",
+    r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*#?\s*$)",
     re.IGNORECASE,
 )
 AGED = re.compile(r"^[\s-]*(?:years?|yrs?|months?|weeks?|a[ñn]os|mes(?:es)?)\b", re.IGNORECASE)
@@ -111,19 +115,35 @@ def number_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def spelled_words(spelled: str) -> list[str]:
+    """The words of letters spelled out: where letters are joined without a space ("H.e.c.t.o.r R.a.m.o.s"),
+    a space between them ends a word."""
+    joined = [part for part in SPELLED_JOINS.split(spelled) if part]
+    if len(joined) > 1 and any(len(re.sub(r"[^A-Za-z]", "", part)) > 1 for part in joined):
+        return [re.sub(r"[^A-Za-z]", "", part) for part in joined if re.search(r"[A-Za-z]", part)]
+    return [re.sub(r"[^A-Za-z]", "", spelled)]
+
+
 def replacements(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, new words) edits, in order."""
     edits = number_edits(text)
     for match in SPELLED_OUT.finditer(text):
         letters = re.sub(r"[^A-Za-z]", "", match.group())
-        if len(letters) >= 3:
+        if len(letters) < 3:
+            continue
+        words = spelled_words(match.group())
+        if len(words) > 1:
+            edits.append((match.start(), match.end(), " ".join(word.capitalize() for word in words)))
+        else:  # "M R N" stays MRN, "J-A-S-P-E-R" reads Jasper
             edits.append((match.start(), match.end(), letters if letters.isupper() and len(letters) <= 4
-                          else letters.capitalize()))  # "M R N" stays MRN, "J-A-S-P-E-R" reads Jasper
+                          else letters.capitalize()))
     for pattern, new in ((SPACED_DIGITS, None), (SPACED_ID, "ID")) if DIGIT.search(text) else ():
         for match in pattern.finditer(text):
             edits.append((match.start(), match.end(), new or re.sub(r"\D", "", match.group())))
     for match in NICKNAME.finditer(text) if QUOTE.search(text) else ():
         edits.append((match.start(1), match.end(1), ""))
+    for match in NICKNAME_BEFORE.finditer(text) if '"' in text or "”" in text else ():
+        edits.append((match.start(), match.end(), ""))  # '"Big Mike" Castellano' reads "Big Mike Castellano"
     edits.sort()
     kept: list[tuple[int, int, str]] = []
     for edit in edits:

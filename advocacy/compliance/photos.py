@@ -18,17 +18,18 @@ PHOTO = re.compile(
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
-    r"videos?|vids?|clips?|filmed|recorded)\b|📸|📷|🤳|🎥",
+    r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?)\b|📸|📷|🤳|🎥",
     re.IGNORECASE,
 )
 PATIENT_DATA = re.compile(
     r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
-    r"patient\s+(?:list|labels?|names?|tracking|board)|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"patient\s+(?:list|labels?|names?|tracking|tracker|board)|(?:OR|surgery|surgical|clinic|case)\s+schedule|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
-    r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|medication\s+list|"
+    r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|"
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
-    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|"
+    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|footprints?\s+card|"
+    r"(?:his|her|their|full)\s+(?:full\s+)?name\s+(?:and|&|with)|"
     r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|mi|nuestr[oa]|un[ao]?)\s+)?"
     r"(?:patients?|pts?|paciente|mrs?|ms)\b(?!\s+(?:experience|safety|advoca|portal|relations|family))"
     r"|in\s+(?:his|her|their|su)\s+(?:hospital\s+)?(?:bed|cama))\b",
@@ -48,7 +49,8 @@ def figures_chart(text: str, start: int) -> bool:
 PHOTO_WORDS = frozenset(
     """photo photos pic pics picture pictures caption captions shot shots selfie selfies snapped screenshot
     screenshots image images foto fotos attached see look taped wall screen monitor corner background
-    behind view visible fondo miren video videos vid vids clip clips filmed recorded""".split()
+    behind view visible fondo miren video videos vid vids clip clips filmed recorded peek polaroid
+    polaroids""".split()
 )
 CAMERA = re.compile("[📸📷🤳🎥]")
 

@@ -55,7 +55,8 @@ THING_NOUNS = frozenset(
     "nicu er department room garage elevator lift auxiliary pavilion ward floor lab service hall "
     "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it place "
     "cornerstone site location edificio pabellón pabellon capilla ala centro programa unidad servicio "
-    "fundación fundacion instituto escuela".split()
+    "fundación fundacion instituto escuela health healthcare medical system network university college "
+    "society association salud".split()
 )
 # Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
 STAFF_NOUNS = frozenset(

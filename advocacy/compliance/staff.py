@@ -57,6 +57,8 @@ ROLE_AFTER = re.compile(
     r"enfermera|médic[oa]|coordinator|specialist|educator|volunteer|tech)\b",
 )
 WORD_BEFORE = re.compile(r"[\w.'-]+")
+# A title of the period between a role and the name it introduces: "our volunteer of the month, Gerald".
+TITLE_OF = re.compile(r"\s+of\s+the\s+(?:year|month|quarter|week)\s*,?\s*$", re.IGNORECASE)
 
 
 # What the person named did for others: a colleague's deed ("for staying late with a patient",
@@ -74,7 +76,9 @@ AGENT = re.compile(
 
 def staff_named(text: str, start: int, end: int) -> bool:
     """Whether the name at [start, end) is introduced or followed by a staff role, or does staff work."""
-    before = WORD_BEFORE.findall(text[max(0, start - 48) : start])[-3:] + text[start:end].split()[:1]
+    window = text[max(0, start - 64) : start]
+    window = window[: title.start()] if (title := TITLE_OF.search(window)) else window[-48:]
+    before = WORD_BEFORE.findall(window)[-3:] + text[start:end].split()[:1]
     if any(word.lower() in ROLES or word.lower().removesuffix("s") in ROLES for word in before):
         return True
     if ROLE_AFTER.match(text, end):

@@ -18,19 +18,21 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (both batches, 1.000 and
-# 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it quietly.
+# Measured with `python -m scripts.compliance_report` on the development part (all three batches, 1.000
+# and 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it
+# quietly.
 DEV_PATIENT_BLOCKED = 0.995
 DEV_CLEAN_BLOCKED = 0.005
 # The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
-# it: 0.909 of patient texts blocked and 0.040 of clean ones. The goal is 0.95 and 0.05: these floors
-# guard what is reached, they do not say the goal is met. Never tune a rule on the test part.
-TEST_PATIENT_BLOCKED = 0.90
-TEST_CLEAN_BLOCKED = 0.05
+# it after the third development batch: 0.915 of patient texts blocked and 0.040 of clean ones. The
+# goal is 0.95 and 0.05: these floors guard what is reached, they do not say the goal is met. Never
+# tune a rule on the test part.
+TEST_PATIENT_BLOCKED = 0.91
+TEST_CLEAN_BLOCKED = 0.04
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 590
+    assert len(DEV) >= 770  # three batches: 330, 269 and 173 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)
