@@ -83,6 +83,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-pack-submit": frozenset({E, ADMIN}),
     "studio-pack-review": frozenset({R, ADMIN}),
     "studio-campaign-launch": frozenset({E, ADMIN}),
+    "studio-campaign-launch-confirm": frozenset({E, ADMIN}),
     "studio-check": frozenset({E, R, ADMIN}),
     "studio-post-feature": frozenset({E, ADMIN}),
     "studio-pack-archive": frozenset({E, ADMIN}),

@@ -40,6 +40,8 @@ class Campaign(Model):
     )
     created_at = fields.DatetimeField()
     launched_at = fields.DatetimeField(null=True)
+    # When the brand's own posts of the campaign went out: at its start, not at its launch.
+    brand_published_at = fields.DatetimeField(null=True)
 
     packs: fields.ReverseRelation[ContentPack]
 

@@ -21,7 +21,7 @@ from advocacy.compliance.current import compliance_engine
 from advocacy.compliance.highlight import highlight
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text
-from advocacy.localtime import input_value, parse_local
+from advocacy.localtime import format_local, input_value, parse_local
 from advocacy.programme.segments import (
     campaign_segment_ids,
     checked_segment_ids,
@@ -34,6 +34,7 @@ from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import overrides, service
+from campaigns.launch_plan import campaign_state, launch_plan
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
 from campaigns.text_limits import LIMITS, message_length
@@ -120,6 +121,8 @@ async def studio_page(
         campaigns=campaigns,
         can_edit=can_edit(user),
         error=error,
+        now=now,
+        campaign_state=campaign_state,
         segment_choices=await segment_views(),
         form=form
         or CampaignForm(
@@ -196,6 +199,8 @@ async def campaign_page(
         "campaign.html",
         status=status,
         campaign=campaign,
+        now=request.state["clock"].now(),
+        campaign_state=campaign_state,
         packs=packs,
         people=people,
         by_network=by_network,
@@ -309,22 +314,41 @@ async def review_pack(request: AppRequest) -> Response:
     return await on_pack(request, "review", review)
 
 
+async def launch_confirm(request: AppRequest) -> Response:
+    """The launch's confirmation step: who it reaches, which posts, the window, the brand posts."""
+    user = signed_in_user(request)
+    campaign_id = path_int(request, "campaign_id")
+    clock = request.state["clock"]
+    try:
+        campaign = await service.launchable_campaign(clock, user, campaign_id)
+    except DomainError as error:
+        return await campaign_page(
+            request, campaign_id, status=error.status_code, error=("launch", error.message)
+        )
+    return render(request, "launch.html", plan=await launch_plan(clock.now(), campaign))
+
+
 async def launch_campaign(request: AppRequest) -> Response:
     user = signed_in_user(request)
     campaign_id = path_int(request, "campaign_id")
+    if form_text(await request.form(), "confirm") != "yes":
+        # Nothing is launched without the confirmation step's answer.
+        return await launch_confirm(request)
     try:
         launched = await service.launch_campaign(request.state["clock"], user, campaign_id)
     except DomainError as error:
         return await campaign_page(
             request, campaign_id, status=error.status_code, error=("launch", error.message)
         )
-    # After the launch committed, like the API: the brand's own posts are the baseline to compare with.
+    # After the launch committed, like the API: the brand's own posts are the baseline to compare
+    # with; they go out now only when the campaign has started (otherwise at its start).
     brand_posts = await request.state["brand_publisher"].publish_campaign(launched.id)
-    flash(
-        request,
-        f"“{launched.name}” is launched: its posts are in ambassadors' feeds, "
-        f"and {brand_posts} brand channel post(s) went out.",
-    )
+    if launched.starts_at > request.state["clock"].now():
+        brand = (f"it starts {format_local(launched.starts_at, user)}, when the brand channel posts "
+                 "go out")
+    else:
+        brand = f"{brand_posts} brand channel post(s) went out"
+    flash(request, f"“{launched.name}” is launched: its posts are in ambassadors' feeds, and {brand}.")
     return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
 
 
@@ -509,6 +533,8 @@ routes = [
           name="studio-message-edit"),
     Route("/studio/corrections/{correction_id:int}/review", review_correction, methods=["POST"],
           name="studio-correction-review"),
+    Route("/studio/campaigns/{campaign_id:int}/launch", launch_confirm, methods=["GET"],
+          name="studio-campaign-launch-confirm"),
     Route(
         "/studio/campaigns/{campaign_id:int}/launch",
         launch_campaign,

@@ -299,7 +299,8 @@ async def review_pack(
     return pack
 
 
-async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+async def launchable_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+    """The campaign if `editor` may launch it now; otherwise the reason, raised."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors launch campaigns.")
     campaign = await get_campaign(campaign_id)
@@ -309,6 +310,13 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
         raise Conflict("A campaign needs an approved content pack before it launches.")
     if campaign.ends_at <= clock.now():
         raise Conflict("The campaign window has already ended.")
+    return campaign
+
+
+async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+    """Put the approved posts in the audience's feeds and announce them; the brand's own posts wait
+    for the campaign's start (campaigns.brand)."""
+    campaign = await launchable_campaign(clock, editor, campaign_id)
     # The status change and the announcement commit together: a launch that fails half-way leaves
     # the campaign unlaunched (so launching again announces it), and of two launches at the same
     # moment only the one whose update finds the campaign unlaunched goes on.
