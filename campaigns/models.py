@@ -76,6 +76,13 @@ class ContentPack(Model):
     campaign_id: int
     posts: fields.ReverseRelation[Post]
 
+    @property
+    def state(self) -> str:
+        """The status as people read it: a draft a reviewer sent back is "changes_requested"."""
+        if self.status == PackStatus.DRAFT and self.reviewed_at is not None:
+            return "changes_requested"
+        return self.status.value
+
     class Meta:
         table = "content_packs"
 

@@ -79,6 +79,8 @@ class PackOut(BaseModel):
     id: int
     title: str
     status: str
+    state: str = Field(description="The status as people read it: a draft that a reviewer sent back "
+                       "is \"changes_requested\"")
     author_id: int
     reviewer_id: int | None
     review_note: str
@@ -92,6 +94,7 @@ class PackOut(BaseModel):
             id=pack.id,
             title=pack.title,
             status=pack.status.value,
+            state=pack.state,
             author_id=pack.author_id,  # type: ignore[attr-defined]
             reviewer_id=pack.reviewer_id,  # type: ignore[attr-defined]
             review_note=pack.review_note,

@@ -19,7 +19,7 @@ from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.wording import MessageCorrection, correct_queued_shares
 from advocacy.users.models import Role, User
-from campaigns import shareable
+from campaigns import review_notices, shareable
 from campaigns.announce import announce_launch
 from campaigns.models import (
     Campaign,
@@ -257,6 +257,7 @@ async def submit_pack(
     async with in_transaction():
         await pack.save(update_fields=["status", "submitted_at"])
         await record(clock, pack, editor, "submitted", "Sent for review.")
+        await review_notices.tell_reviewers(clock, pack, editor)
     return pack
 
 
@@ -296,6 +297,7 @@ async def review_pack(
     shareable.invalidate()
     await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}",
                        {"policy_version": compliance.policy.version})
+    await review_notices.tell_author(clock, pack, reviewer, approved=approve)
     return pack
 
 
