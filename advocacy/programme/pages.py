@@ -248,8 +248,9 @@ async def programme_import(request: AppRequest) -> Response:
 # --- segments --------------------------------------------------------------------------------------
 
 async def segments_page(request: AppRequest, *, status: int = 200, error: str | None = None,
-                        entered: dict[str, object] | None = None) -> Response:
-    return render(request, "segments.html", status=status, error=error,
+                        entered: dict[str, object] | None = None, warnings: list[str] | None = None,
+                        ) -> Response:
+    return render(request, "segments.html", status=status, error=error, warnings=warnings or [],
                   segments=await segments.segment_views(),
                   groups=await segments.groups_with_counts(), kinds=[k.value for k in ConditionKind],
                   slots=range(CONDITION_SLOTS), entered=entered or {},
@@ -269,14 +270,20 @@ def _form_conditions(form: FormData) -> list[tuple[str, str]]:
 async def segments_create(request: AppRequest) -> Response:
     form = await request.form()
     conditions = _form_conditions(form)
+    entered: dict[str, object] = {"name": form_text(form, "name"), "match": form_text(form, "match"),
+                                  "conditions": conditions}
     try:
+        warnings = await segments.rule_warnings(*await segments.check_conditions(form_text(form, "match"),
+                                                                                  conditions))
+        if warnings and form_text(form, "save_anyway") != "yes":
+            # Nothing is saved: the form comes back with why it selects no one and what was meant.
+            return await segments_page(request, status=422, entered=entered, warnings=warnings)
         segment = await segments.save_segment(request.state["clock"], signed_in_user(request),
                                               name=form_text(form, "name"), match=form_text(form, "match"),
                                               conditions=conditions)
     except DomainError as error:
-        return await segments_page(request, status=error.status_code, error=error.message, entered={
-            "name": form_text(form, "name"), "match": form_text(form, "match"), "conditions": conditions})
-    flash(request, f"Segment “{segment.name}” saved.")
+        return await segments_page(request, status=error.status_code, error=error.message, entered=entered)
+    flash(request, f"Segment “{segment.name}” saved." + (" It selects 0 people now." if warnings else ""))
     return RedirectResponse("/programme/segments", status_code=303)
 
 
@@ -299,7 +306,8 @@ async def segments_preview(request: AppRequest) -> Response:
     except InvalidInput as error:
         return JSONResponse({"count": None, "error": error.message}, status_code=422)
     count = await segments.rule_query(match, conditions).count() if conditions else None
-    return JSONResponse({"count": count, "error": None})
+    return JSONResponse({"count": count, "error": None,
+                         "warnings": await segments.rule_warnings(match, conditions) if count == 0 else []})
 
 
 async def groups_create(request: AppRequest) -> Response:

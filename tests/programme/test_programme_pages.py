@@ -135,7 +135,7 @@ async def test_segment_page_counts_members_live_and_campaign_targets_segments(
     assert "No segments yet" in (await http.get("/programme/segments")).text
     preview = await http.get("/programme/segments/preview", params={
         "match": "all", "kind_0": "department", "value_0": "Nursing", "kind_1": "region", "value_1": "North"})
-    assert preview.json() == {"count": 1, "error": None}
+    assert preview.json() == {"count": 1, "error": None, "warnings": []}
     preview = await http.get("/programme/segments/preview", params={
         "match": "any", "kind_0": "department", "value_0": "Nursing", "kind_1": "department",
         "value_1": "Pharmacy"})
