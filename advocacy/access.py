@@ -154,6 +154,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "programme": frozenset({E, ADMIN}),
     "programme-invite": frozenset({E, ADMIN}),
     "programme-import": frozenset({E, ADMIN}),
+    "programme-join-link": frozenset({E, ADMIN}),
     "api-programme-invite": frozenset({E, ADMIN}),
     "api-programme-members": frozenset({E, ADMIN}),
     "segments": frozenset({E, ADMIN}),

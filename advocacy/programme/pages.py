@@ -15,6 +15,7 @@ from advocacy.programme.gate import sharing_blockers
 from advocacy.programme.models import ConditionKind
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
+from advocacy.users.models import User
 
 DEFAULT_TITLE = "Social media guidelines"
 CONDITION_SLOTS = 4  # condition rows the segment form offers at once
@@ -185,7 +186,8 @@ async def my_programme_deidentify(request: AppRequest) -> Response:
 
 async def programme_page(request: AppRequest, *, status: int = 200, error: str | None = None,
                          entered: dict[str, str] | None = None,
-                         imported: invitations.ImportOutcome | None = None) -> Response:
+                         imported: invitations.ImportOutcome | None = None, outbox_note: str = "",
+                         join_link: tuple[User, str] | None = None) -> Response:
     wanted = request.query_params.get("status", "")
     wanted = wanted if wanted in members.STATUS_FILTERS else ""
     raw_page = request.query_params.get("page", "1")
@@ -195,6 +197,7 @@ async def programme_page(request: AppRequest, *, status: int = 200, error: str |
     return render(request, "programme.html", status=status, rows=rows, counts=counts, error=error,
                   entered=entered or {}, imported=imported, wanted=wanted,
                   statuses=list(members.STATUS_FILTERS), page=page, pages=pages,
+                  outbox_note=outbox_note, join_link=join_link,
                   invitation_days=request.state["settings"].invitation_days)
 
 
@@ -213,11 +216,16 @@ async def programme_invite(request: AppRequest) -> Response:
                                                invitations.Invitee(**entered))
     except DomainError as error:
         return await programme_page(request, status=error.status_code, error=error.message, entered=entered)
-    sent = await invitations.send_invitation(settings, user, token, actor)
-    flash(request, f"Invitation sent to {user.email}." if sent else
-          f"{user.email} is invited, but the email could not be sent: check the mail settings and "
-          "invite again to send a new link.")
+    await invitations.queue_invitation(request.state["clock"], settings, user, token, actor)
+    flash(request, f"{user.email} is invited: {_outbox_note(request)} You can also copy their join "
+                   "link from the members list.")
     return RedirectResponse("/programme", status_code=303)
+
+
+def _outbox_note(request: AppRequest) -> str:
+    if request.state["settings"].notify_send:
+        return "the email is in the outbox and goes out within a minute."
+    return "the email waits in the outbox (this server does not send email at the moment)."
 
 
 async def programme_import(request: AppRequest) -> Response:
@@ -236,13 +244,21 @@ async def programme_import(request: AppRequest) -> Response:
         return await programme_page(request, status=400, imported=outcome,
                                     error="Nothing was imported: fix the lines below and send the file "
                                           "again.")
-    failed = 0
     for user in outcome.invited:
-        if not await invitations.send_invitation(settings, user, outcome.tokens[user.id], actor):
-            failed += 1
-    return await programme_page(request, status=201, imported=outcome,
-                                error=f"{failed} invitation emails could not be sent; invite those people "
-                                      "again once the mail server works." if failed else None)
+        await invitations.queue_invitation(request.state["clock"], settings, user, outcome.tokens[user.id],
+                                           actor)
+    return await programme_page(request, status=201, imported=outcome, outbox_note=_outbox_note(request))
+
+
+async def programme_join_link(request: AppRequest) -> Response:
+    """A fresh join link for someone invited, shown to copy and hand over another way."""
+    try:
+        person, link = await invitations.fresh_join_link(
+            request.state["clock"], request.state["settings"], signed_in_user(request),
+            path_int(request, "user_id"))
+    except DomainError as error:
+        return await programme_page(request, status=error.status_code, error=error.message)
+    return await programme_page(request, join_link=(person, link))
 
 
 # --- segments --------------------------------------------------------------------------------------
@@ -372,6 +388,8 @@ routes = [
     Route("/programme", programme_view, methods=["GET"], name="programme"),
     Route("/programme/invite", programme_invite, methods=["POST"], name="programme-invite"),
     Route("/programme/import", programme_import, methods=["POST"], name="programme-import"),
+    Route("/programme/members/{user_id:int}/join-link", programme_join_link, methods=["POST"],
+          name="programme-join-link"),
     Route("/programme/segments", segments_view, methods=["GET"], name="segments"),
     Route("/programme/segments", segments_create, methods=["POST"], name="segments-create"),
     Route("/programme/segments/preview", segments_preview, methods=["GET"], name="segments-preview"),
