@@ -33,7 +33,7 @@ from advocacy.shares.readback import campaign_readback
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
-from campaigns import overrides, service
+from campaigns import overrides, post_edits, service
 from campaigns.launch_plan import campaign_state, launch_plan
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
@@ -459,6 +459,65 @@ async def edit_message(request: AppRequest) -> Response:
     return await on_variant_action(request, variant.post.pack.campaign_id, edit)
 
 
+PostAction = Callable[[User, FormData], Awaitable[str]]
+
+
+async def on_post(request: AppRequest, post_id: int, action: PostAction) -> Response:
+    """Run one change to a draft post; back to it with a notice, or with the error shown on it."""
+    post = await Post.get_or_none(id=post_id).select_related("pack")
+    if post is None:
+        raise NotFound("There is no such post.")
+    campaign_id: int = post.pack.campaign_id
+    form = await request.form()
+    try:
+        notice = await action(signed_in_user(request), form)
+    except DomainError as error:
+        return await campaign_page(request, campaign_id, status=error.status_code,
+                                   error=(f"edit-p{post.id}", error.message),
+                                   compliance=error.details.get("compliance"))
+    flash(request, notice)
+    return RedirectResponse(f"/studio/campaigns/{campaign_id}#pack-{post.pack.id}", status_code=303)
+
+
+async def edit_post(request: AppRequest) -> Response:
+    async def edit(user: User, form: FormData) -> str:
+        post = await post_edits.edit_post(request.state["clock"], user, path_int(request, "post_id"),
+                                          title=form_text(form, "title"), url=form_text(form, "url"))
+        return f"Post “{post.title}” is saved."
+
+    return await on_post(request, path_int(request, "post_id"), edit)
+
+
+async def delete_post(request: AppRequest) -> Response:
+    async def delete(user: User, form: FormData) -> str:
+        post = await post_edits.delete_post(request.state["clock"], user, path_int(request, "post_id"))
+        return f"Post “{post.title}” is deleted with its messages."
+
+    return await on_post(request, path_int(request, "post_id"), delete)
+
+
+async def add_message(request: AppRequest) -> Response:
+    async def add(user: User, form: FormData) -> str:
+        variant = await post_edits.add_message(
+            request.state["clock"], user, path_int(request, "post_id"), network=form_text(form, "network"),
+            text=form_text(form, "text"), compliance=await compliance_engine(request))
+        return f"The {dict(NETWORKS).get(variant.network, variant.network)} message is added."
+
+    return await on_post(request, path_int(request, "post_id"), add)
+
+
+async def delete_message(request: AppRequest) -> Response:
+    variant = await MessageVariant.get_or_none(id=path_int(request, "variant_id"))
+    if variant is None:
+        raise NotFound("There is no such message.")
+
+    async def delete(user: User, form: FormData) -> str:
+        await post_edits.delete_message(request.state["clock"], user, variant.id)
+        return "The message is deleted."
+
+    return await on_post(request, variant.post_id, delete)  # type: ignore[attr-defined]
+
+
 async def review_correction(request: AppRequest) -> Response:
     user = signed_in_user(request)
     correction = await Correction.get_or_none(id=path_int(request, "correction_id")).select_related(
@@ -522,6 +581,12 @@ routes = [
     Route("/studio/packs/{pack_id:int}/submit", submit_pack, methods=["POST"], name="studio-pack-submit"),
     Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
     Route("/studio/posts/{post_id:int}/feature", feature_post, methods=["POST"], name="studio-post-feature"),
+    Route("/studio/posts/{post_id:int}/edit", edit_post, methods=["POST"], name="studio-post-edit"),
+    Route("/studio/posts/{post_id:int}/delete", delete_post, methods=["POST"], name="studio-post-delete"),
+    Route("/studio/posts/{post_id:int}/messages", add_message, methods=["POST"],
+          name="studio-message-create"),
+    Route("/studio/messages/{variant_id:int}/delete", delete_message, methods=["POST"],
+          name="studio-message-delete"),
     Route("/studio/check", check_messages, methods=["POST"], name="studio-check"),
     Route("/studio/messages/{variant_id:int}/overrides", override_warning, methods=["POST"],
           name="studio-finding-override"),

@@ -86,6 +86,14 @@ async def record(
                                  detail=detail)
 
 
+LINK_PROBLEM = "The link must be a full http(s) address."
+
+
+def is_link(url: str) -> bool:
+    """Whether a post's link is a full http(s) address."""
+    return re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url.strip()) is not None
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "campaign"
 
@@ -173,8 +181,8 @@ async def add_post(
     problems: dict[str, str] = {}
     if not title.strip():
         problems["title"] = "The post needs a title."
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url.strip()):
-        problems["url"] = "The link must be a full http(s) address."
+    if not is_link(url):
+        problems["url"] = LINK_PROBLEM
     cleaned = {
         network: [text.strip() for text in texts if text.strip()]
         for network, texts in messages.items()

@@ -1,0 +1,79 @@
+"""Changing posts while their pack is a draft or sent back: add a message, change a title or link,
+delete a message or a post, each checked as on creation; through the studio's forms."""
+
+from __future__ import annotations
+
+import httpx
+
+from advocacy.clock import SimulatedClock
+from campaigns import service
+from campaigns.models import ContentPack, MessageVariant, Post
+from tests import factories
+from tests.test_pages import element, sign_in, submit
+
+PATIENT = "I'm proud: patient Maria Lopez went home after her surgery. #employee"
+
+
+async def test_an_editor_meets_a_reviewers_note_by_changing_the_posts(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    campaign, post = await factories.create_campaign_with_post(clock, editor)
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    await service.submit_pack(clock, editor, pack.id)
+    await service.review_pack(clock, await factories.create_user(clock, "reviewer"), pack.id,
+                              approve=False, note="Add an X message to post 1 and fix its link")
+    page_path = f"/studio/campaigns/{campaign.id}"
+    await sign_in(client, editor)
+
+    added = await submit(client, page_path, f"/studio/posts/{post.id}/messages",
+                         {"network": "x", "text": "Our cardiac unit is open, and I'm proud #employee"})
+    assert added.status_code == 303
+    page = await client.get(page_path)
+    assert "The X message is added." in page.text
+    assert "Our cardiac unit is open, and I&#39;m proud #employee" in element(page.text, f"post-{post.id}")
+
+    blocked = await submit(client, page_path, f"/studio/posts/{post.id}/messages",
+                           {"network": "linkedin", "text": PATIENT})
+    assert blocked.status_code == 422
+    shown = element(blocked.text, f"post-{post.id}-error")
+    assert "The message was not added: the compliance check blocks it" in shown
+    assert '<mark class="finding block"' in shown and "Maria Lopez" in shown
+    assert await MessageVariant.filter(post_id=post.id).count() == 4
+
+    bad_link = await submit(client, page_path, f"/studio/posts/{post.id}/edit",
+                            {"title": "Our new cardiac unit", "url": "example.org/cardiac"})
+    assert bad_link.status_code == 422
+    assert "The link must be a full http(s) address." in element(bad_link.text, f"post-{post.id}-error")
+    edited = await submit(client, page_path, f"/studio/posts/{post.id}/edit",
+                          {"title": "Our new cardiac unit", "url": "https://example.org/cardiac"})
+    assert edited.status_code == 303
+    page = await client.get(page_path)
+    assert "<h3>Our new cardiac unit</h3>" in element(page.text, f"post-{post.id}")
+    assert ("title: “Our new cardiac unit opens” → “Our new cardiac unit”; link: "
+            "“https://example.org/news/cardiac-unit” → “https://example.org/cardiac”") in page.text
+
+    first, *_ = await MessageVariant.filter(post_id=post.id).order_by("id")
+    deleted = await submit(client, page_path, f"/studio/messages/{first.id}/delete", {})
+    assert deleted.status_code == 303
+    page = await client.get(page_path)
+    assert "The message is deleted." in page.text and f'id="variant-{first.id}"' not in page.text
+
+    second = await service.add_post(clock, editor, pack.id, title="Meet the team", url="https://example.org/t",
+                                    messages={"linkedin": ["Meet my team #employee"]})
+    [only] = await MessageVariant.filter(post_id=second.id)
+    last = await submit(client, page_path, f"/studio/messages/{only.id}/delete", {})
+    assert last.status_code == 409
+    assert "the post&#39;s only message" in element(last.text, f"post-{second.id}-error")
+    gone = await submit(client, page_path, f"/studio/posts/{second.id}/delete", {})
+    assert gone.status_code == 303
+    page = await client.get(page_path)
+    assert "Post “Meet the team” is deleted with its messages." in page.text
+    assert f'id="post-{second.id}"' not in page.text and "post deleted: Post “Meet the team”" in page.text
+
+    await service.submit_pack(clock, editor, pack.id)
+    late = await submit(client, page_path, f"/studio/posts/{post.id}/messages",
+                        {"network": "x", "text": "One more #employee"})
+    assert late.status_code == 409
+    assert "Posts change only while the pack is a draft" in element(late.text, f"post-{post.id}-error")
+    assert await Post.filter(pack_id=pack.id).count() == 1
