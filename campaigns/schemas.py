@@ -28,6 +28,16 @@ class PostCreate(BaseModel):
     brand_ref_x: str = Field(default="", max_length=200, description="The brand's X post id")
 
 
+class MessageCreate(BaseModel):
+    network: str = Field(description="linkedin or x")
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class PostEdit(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    url: str = Field(min_length=1, max_length=2000)
+
+
 class ReviewRequest(BaseModel):
     approve: bool
     note: str = Field(default="", max_length=5000)

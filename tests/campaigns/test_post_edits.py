@@ -9,6 +9,7 @@ from advocacy.clock import SimulatedClock
 from campaigns import service
 from campaigns.models import ContentPack, MessageVariant, Post
 from tests import factories
+from tests.test_api import token_for
 from tests.test_pages import element, sign_in, submit
 
 PATIENT = "I'm proud: patient Maria Lopez went home after her surgery. #employee"
@@ -77,3 +78,37 @@ async def test_an_editor_meets_a_reviewers_note_by_changing_the_posts(
     assert late.status_code == 409
     assert "Posts change only while the pack is a draft" in element(late.text, f"post-{post.id}-error")
     assert await Post.filter(pack_id=pack.id).count() == 1
+
+
+async def test_the_api_changes_draft_posts_with_the_same_checks(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor, headers = await token_for(clock, "editor")
+    _, as_ambassador = await token_for(clock, "ambassador")
+    campaign, post = await factories.create_campaign_with_post(clock, editor)
+
+    added = await client.post(f"/api/v1/posts/{post.id}/messages", headers=headers,
+                              json={"network": "x", "text": "Open now #employee"})
+    assert added.status_code == 201 and added.json()["text"] == "Open now #employee"
+    blocked = await client.post(f"/api/v1/posts/{post.id}/messages", headers=headers,
+                                json={"network": "linkedin", "text": PATIENT})
+    assert blocked.status_code == 422 and "compliance check blocks it" in blocked.json()["error"]["message"]
+    assert (await client.post(f"/api/v1/posts/{post.id}/messages", headers=as_ambassador,
+                              json={"network": "x", "text": "Mine #employee"})).status_code == 403
+
+    edited = await client.patch(f"/api/v1/posts/{post.id}", headers=headers,
+                                json={"title": "Cardiac unit", "url": "https://example.org/c"})
+    assert edited.status_code == 200 and (edited.json()["title"], edited.json()["url"]) == (
+        "Cardiac unit", "https://example.org/c")
+    variant_id = added.json()["id"]
+    after = await client.delete(f"/api/v1/messages/{variant_id}", headers=headers)
+    assert after.status_code == 200 and variant_id not in [v["id"] for v in after.json()["variants"]]
+
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    await service.submit_pack(clock, editor, pack.id)
+    late = await client.delete(f"/api/v1/posts/{post.id}", headers=headers)
+    assert late.status_code == 409 and await Post.exists(id=post.id)
+    await service.review_pack(clock, await factories.create_user(clock, "reviewer"), pack.id,
+                              approve=False, note="Start again")
+    gone = await client.delete(f"/api/v1/posts/{post.id}", headers=headers)
+    assert gone.status_code == 200 and gone.json()["packs"][0]["posts"] == []
