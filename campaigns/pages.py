@@ -37,6 +37,7 @@ from campaigns import overrides, post_edits, service
 from campaigns.launch_plan import campaign_state, launch_plan
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
+from campaigns.review_changes import changes_since_review
 from campaigns.text_limits import LIMITS, message_length
 
 NETWORKS = tuple(NETWORK_LABELS.items())
@@ -221,6 +222,7 @@ async def campaign_page(
         override_reason=override_reason,
         corrections=corrections,
         revisions=revisions,
+        since_review={pack.id: changes_since_review(pack, revisions.get(pack.id, [])) for pack in packs},
         readback=readback,
         # Targeting (advocacy/programme): which segments the campaign reaches, and how many people.
         segment_choices=await segment_views(),

@@ -3,10 +3,12 @@ delete a message or a post, each checked as on creation; through the studio's fo
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 
 from advocacy.clock import SimulatedClock
-from campaigns import service
+from campaigns import post_edits, service
 from campaigns.models import ContentPack, MessageVariant, Post
 from tests import factories
 from tests.test_api import token_for
@@ -112,3 +114,33 @@ async def test_the_api_changes_draft_posts_with_the_same_checks(
                               approve=False, note="Start again")
     gone = await client.delete(f"/api/v1/posts/{post.id}", headers=headers)
     assert gone.status_code == 200 and gone.json()["packs"][0]["posts"] == []
+
+
+async def test_the_reviewer_sees_what_changed_since_their_last_review(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    campaign, post = await factories.create_campaign_with_post(clock, editor)
+    pack = await ContentPack.get(campaign_id=campaign.id)
+    await service.submit_pack(clock, editor, pack.id)
+    await sign_in(client, reviewer)
+    page_path = f"/studio/campaigns/{campaign.id}"
+    assert 'id="since-review-' not in (await client.get(page_path)).text  # a first review
+    await service.review_pack(clock, reviewer, pack.id, approve=False, note="Say proud of my team")
+
+    clock.advance(timedelta(minutes=5))
+    first = await MessageVariant.filter(post_id=post.id, network="x").first()
+    assert first is not None
+    await service.edit_message(clock, editor, first.id,
+                               text="Proud of my team: our new cardiac unit is open #employee")
+    await post_edits.add_message(clock, editor, post.id, network="linkedin",
+                                 text="My team did this #employee")
+    await service.submit_pack(clock, editor, pack.id)
+
+    changed = element((await client.get(page_path)).text, f"since-review-{pack.id}")
+    assert "Changed since the last review" in changed
+    assert ("Proud of my <del>colleagues:</del> <ins>team:</ins> our new cardiac unit is open #employee"
+            in changed)
+    assert "message added: linkedin: “My team did this #employee”" in changed
+    assert "submitted" not in changed
