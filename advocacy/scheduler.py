@@ -1,6 +1,7 @@
 """The background work of the service: APScheduler wakes the dispatcher, the metrics collector, the
-content expiry, the token health check, the notification delivery, the weekly digests and the
-deletion of link visitors' hashes once their day's count is final.
+brand posts of campaigns whose start has come, the content expiry, the token health check, the
+notification delivery, the weekly digests and the deletion of link visitors' hashes once their
+day's count is final.
 
 The database row is the truth; these jobs only decide when to look. Each job reads what is due,
 so any number of worker processes can run side by side (claims are atomic, see ShareDispatcher).
@@ -26,6 +27,7 @@ from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from campaigns.announce import send_posts_digests
+from campaigns.brand import BrandPublisher
 from campaigns.service import expire_content
 from dashboards.collection.collect import MetricsCollector
 from dashboards.reporting.weekly_mail import send_leadership_summaries
@@ -106,6 +108,13 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         if report.snapshots or report.errors:
             log.info("collect: %d snapshots, %d errors", report.snapshots, report.errors)
 
+    brand = BrandPublisher(networks, clock)
+
+    async def brand_posts() -> None:
+        published = await brand.publish_due()
+        if published:
+            log.info("brand posts: %d published for campaigns that started", published)
+
     health = TokenHealth(settings, networks, clock)
 
     async def token_health() -> None:
@@ -153,6 +162,8 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
     )
     scheduler.add_tracked_job(dispatch, "interval", seconds=settings.dispatch_interval_seconds, id="dispatch")
     scheduler.add_tracked_job(collect, "interval", seconds=settings.collect_interval_seconds, id="collect")
+    scheduler.add_tracked_job(brand_posts, "interval", seconds=settings.brand_publish_interval_seconds,
+                              id="brand-posts")
     scheduler.add_tracked_job(expire, "interval", seconds=settings.expire_interval_seconds, id="expire")
     scheduler.add_tracked_job(
         token_health, "interval", seconds=settings.token_health_interval_seconds, id="token-health"

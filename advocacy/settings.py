@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     collect_interval_seconds: float = Field(default=60.0, gt=0)
     # How often expired content leaves the feed and its queued shares are cancelled.
     expire_interval_seconds: float = Field(default=60.0, gt=0)
+    # How often the brand's own posts of campaigns whose start has come are published.
+    brand_publish_interval_seconds: float = Field(default=60.0, gt=0)
 
     # Compliance policy. Lists are separated by "|"; empty means the built-in defaults. The first
     # disclosure is the one inserted into shares that lack one ({organization} is replaced).

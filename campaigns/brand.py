@@ -1,5 +1,10 @@
 """Publishes a launched campaign's posts on the brand's own channels, the baseline for comparison.
 
+They go out at the campaign's start, not at its launch: a campaign launched two days ahead keeps
+its brand posts until then (`publish_due`, a scheduled job, finds the campaigns whose start has
+come). Each campaign's brand posts are claimed once (`Campaign.brand_published_at`), so two
+workers never publish them twice.
+
 With the live networks, when the brand already published a post itself (its URN or id is stored on
 the post as `brand_ref_<network>`, the post ambassadors reshare), that publication is adopted as the
 baseline instead of publishing the same content on the brand channel a second time.
@@ -12,7 +17,7 @@ import logging
 from advocacy.accounts.models import AccountStatus, SocialAccount
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
-from campaigns.models import BrandPost, MessageVariant, PackStatus, Post
+from campaigns.models import BrandPost, Campaign, CampaignStatus, MessageVariant, PackStatus, Post
 from connectors.base import ConnectorError, PublishRequest
 
 log = logging.getLogger(__name__)
@@ -27,8 +32,27 @@ class BrandPublisher:
         self.networks = networks
         self.clock = clock
 
+    async def publish_due(self) -> int:
+        """Publish the brand posts of every launched campaign whose start has come; how many."""
+        now = self.clock.now()
+        due = await Campaign.filter(
+            status=CampaignStatus.LAUNCHED, brand_published_at__isnull=True, starts_at__lte=now,
+            ends_at__gt=now,
+        ).order_by("starts_at", "id")
+        published = 0
+        for campaign in due:
+            published += await self.publish_campaign(campaign.id)
+        return published
+
     async def publish_campaign(self, campaign_id: int) -> int:
-        """Publish (or adopt) each post's brand publication per channel; how many were new."""
+        """Publish (or adopt) each post's brand publication per channel, once the launched campaign
+        has started and only once; how many were new (0 before the start: `publish_due` later)."""
+        claimed = await Campaign.filter(
+            id=campaign_id, status=CampaignStatus.LAUNCHED, brand_published_at__isnull=True,
+            starts_at__lte=self.clock.now(),
+        ).update(brand_published_at=self.clock.now())
+        if not claimed:
+            return 0
         channels = await SocialAccount.filter(is_brand=True, status=AccountStatus.CONNECTED)
         posts = await Post.filter(
             pack__campaign_id=campaign_id, pack__status=PackStatus.APPROVED

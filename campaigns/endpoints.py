@@ -8,18 +8,21 @@ from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
 from advocacy.state import AppRequest
-from campaigns import overrides, service
+from campaigns import overrides, post_edits, service
 from campaigns.models import Campaign
 from campaigns.schemas import (
     CampaignCreate,
     CampaignOut,
     FeatureRequest,
+    MessageCreate,
     OverrideOut,
     OverrideRequest,
     PackOut,
     PostCreate,
+    PostEdit,
     PostOut,
     ReviewRequest,
+    VariantOut,
 )
 
 
@@ -60,6 +63,33 @@ async def create_post(request: AppRequest) -> Response:
         brand_ref_linkedin=body.brand_ref_linkedin, brand_ref_x=body.brand_ref_x,
     )
     return respond(PostOut.of(post, list(await post.variants.all())), status=201)
+
+
+async def edit_post(request: AppRequest) -> Response:
+    body = await parse_body(request, PostEdit)
+    post = await post_edits.edit_post(request.state["clock"], signed_in_user(request),
+                                      path_int(request, "post_id"), title=body.title, url=body.url)
+    return respond(PostOut.of(post, list(await post.variants.all())))
+
+
+async def delete_post(request: AppRequest) -> Response:
+    post = await post_edits.delete_post(request.state["clock"], signed_in_user(request),
+                                        path_int(request, "post_id"))
+    return respond(await describe(post.pack.campaign_id))
+
+
+async def add_message(request: AppRequest) -> Response:
+    body = await parse_body(request, MessageCreate)
+    variant = await post_edits.add_message(
+        request.state["clock"], signed_in_user(request), path_int(request, "post_id"), network=body.network,
+        text=body.text, compliance=await compliance_engine(request))
+    return respond(VariantOut.of(variant), status=201)
+
+
+async def delete_message(request: AppRequest) -> Response:
+    post = await post_edits.delete_message(request.state["clock"], signed_in_user(request),
+                                           path_int(request, "variant_id"))
+    return respond(PostOut.of(post, list(await post.variants.all())))
 
 
 async def submit_pack(request: AppRequest) -> Response:
@@ -121,6 +151,18 @@ api_routes = [
     ApiRoute("/posts/{post_id:int}/feature", feature_post, "POST", "api-posts-feature",
              "Feature a post at the top of the feed, or stop featuring it", body=FeatureRequest,
              response=PostOut, errors=(401, 403, 404, 422)),
+    ApiRoute("/posts/{post_id:int}", edit_post, "PATCH", "api-posts-edit",
+             "Change a post's title and link while its pack is a draft", body=PostEdit, response=PostOut,
+             errors=CONFLICTS),
+    ApiRoute("/posts/{post_id:int}", delete_post, "DELETE", "api-posts-delete",
+             "Delete a post and its messages while its pack is a draft; the campaign after it",
+             response=CampaignOut, errors=CONFLICTS),
+    ApiRoute("/posts/{post_id:int}/messages", add_message, "POST", "api-messages-create",
+             "Add a suggested message to a post while its pack is a draft (checked by compliance)",
+             body=MessageCreate, response=VariantOut, status=201, errors=CONFLICTS),
+    ApiRoute("/messages/{variant_id:int}", delete_message, "DELETE", "api-messages-delete",
+             "Delete a suggested message while its pack is a draft (a post keeps one); the post after it",
+             response=PostOut, errors=CONFLICTS),
     ApiRoute("/packs/{pack_id:int}/submit", submit_pack, "POST", "api-packs-submit",
              "Submit a draft pack for review", response=CampaignOut, errors=CONFLICTS),
     ApiRoute("/packs/{pack_id:int}/review", review_pack, "POST", "api-packs-review",

@@ -40,6 +40,8 @@ class Campaign(Model):
     )
     created_at = fields.DatetimeField()
     launched_at = fields.DatetimeField(null=True)
+    # When the brand's own posts of the campaign went out: at its start, not at its launch.
+    brand_published_at = fields.DatetimeField(null=True)
 
     packs: fields.ReverseRelation[ContentPack]
 
@@ -73,6 +75,13 @@ class ContentPack(Model):
 
     campaign_id: int
     posts: fields.ReverseRelation[Post]
+
+    @property
+    def state(self) -> str:
+        """The status as people read it: a draft a reviewer sent back is "changes_requested"."""
+        if self.status == PackStatus.DRAFT and self.reviewed_at is not None:
+            return "changes_requested"
+        return self.status.value
 
     class Meta:
         table = "content_packs"

@@ -22,7 +22,7 @@ from advocacy.compliance.highlight import highlight
 from advocacy.counting import counted
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text, whole_number
-from advocacy.localtime import input_value, parse_local
+from advocacy.localtime import format_local, input_value, parse_local
 from advocacy.programme.segments import (
     campaign_segment_ids,
     checked_segment_ids,
@@ -34,9 +34,11 @@ from advocacy.shares.readback import campaign_readback
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import User
-from campaigns import overrides, service
+from campaigns import overrides, post_edits, service
+from campaigns.launch_plan import campaign_state, launch_plan
 from campaigns.link_preview import fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
+from campaigns.review_changes import changes_since_review
 from campaigns.schemas import MAX_SPAN
 from campaigns.text_limits import LIMITS, message_length
 
@@ -122,6 +124,8 @@ async def studio_page(
         campaigns=campaigns,
         can_edit=can_edit(user),
         error=error,
+        now=now,
+        campaign_state=campaign_state,
         segment_choices=await segment_views(),
         form=form
         or CampaignForm(
@@ -198,6 +202,8 @@ async def campaign_page(
         "campaign.html",
         status=status,
         campaign=campaign,
+        now=request.state["clock"].now(),
+        campaign_state=campaign_state,
         packs=packs,
         people=people,
         by_network=by_network,
@@ -218,6 +224,7 @@ async def campaign_page(
         override_reason=override_reason,
         corrections=corrections,
         revisions=revisions,
+        since_review={pack.id: changes_since_review(pack, revisions.get(pack.id, [])) for pack in packs},
         readback=readback,
         # Targeting (advocacy/programme): which segments the campaign reaches, and how many people.
         segment_choices=await segment_views(),
@@ -311,22 +318,41 @@ async def review_pack(request: AppRequest) -> Response:
     return await on_pack(request, "review", review)
 
 
+async def launch_confirm(request: AppRequest) -> Response:
+    """The launch's confirmation step: who it reaches, which posts, the window, the brand posts."""
+    user = signed_in_user(request)
+    campaign_id = path_int(request, "campaign_id")
+    clock = request.state["clock"]
+    try:
+        campaign = await service.launchable_campaign(clock, user, campaign_id)
+    except DomainError as error:
+        return await campaign_page(
+            request, campaign_id, status=error.status_code, error=("launch", error.message)
+        )
+    return render(request, "launch.html", plan=await launch_plan(clock.now(), campaign))
+
+
 async def launch_campaign(request: AppRequest) -> Response:
     user = signed_in_user(request)
     campaign_id = path_int(request, "campaign_id")
+    if form_text(await request.form(), "confirm") != "yes":
+        # Nothing is launched without the confirmation step's answer.
+        return await launch_confirm(request)
     try:
         launched = await service.launch_campaign(request.state["clock"], user, campaign_id)
     except DomainError as error:
         return await campaign_page(
             request, campaign_id, status=error.status_code, error=("launch", error.message)
         )
-    # After the launch committed, like the API: the brand's own posts are the baseline to compare with.
+    # After the launch committed, like the API: the brand's own posts are the baseline to compare
+    # with; they go out now only when the campaign has started (otherwise at its start).
     brand_posts = await request.state["brand_publisher"].publish_campaign(launched.id)
-    flash(
-        request,
-        f"“{launched.name}” is launched: its posts are in ambassadors' feeds, "
-        f"and {counted(brand_posts, 'brand channel post')} went out.",
-    )
+    if launched.starts_at > request.state["clock"].now():
+        brand = (f"it starts {format_local(launched.starts_at, user)}, when the brand channel posts "
+                 "go out")
+    else:
+        brand = f"{counted(brand_posts, 'brand channel post')} went out"
+    flash(request, f"“{launched.name}” is launched: its posts are in ambassadors' feeds, and {brand}.")
     return RedirectResponse(f"/studio/campaigns/{launched.id}", status_code=303)
 
 
@@ -437,6 +463,65 @@ async def edit_message(request: AppRequest) -> Response:
     return await on_variant_action(request, variant.post.pack.campaign_id, edit)
 
 
+PostAction = Callable[[User, FormData], Awaitable[str]]
+
+
+async def on_post(request: AppRequest, post_id: int, action: PostAction) -> Response:
+    """Run one change to a draft post; back to it with a notice, or with the error shown on it."""
+    post = await Post.get_or_none(id=post_id).select_related("pack")
+    if post is None:
+        raise NotFound("There is no such post.")
+    campaign_id: int = post.pack.campaign_id
+    form = await request.form()
+    try:
+        notice = await action(signed_in_user(request), form)
+    except DomainError as error:
+        return await campaign_page(request, campaign_id, status=error.status_code,
+                                   error=(f"edit-p{post.id}", error.message),
+                                   compliance=error.details.get("compliance"))
+    flash(request, notice)
+    return RedirectResponse(f"/studio/campaigns/{campaign_id}#pack-{post.pack.id}", status_code=303)
+
+
+async def edit_post(request: AppRequest) -> Response:
+    async def edit(user: User, form: FormData) -> str:
+        post = await post_edits.edit_post(request.state["clock"], user, path_int(request, "post_id"),
+                                          title=form_text(form, "title"), url=form_text(form, "url"))
+        return f"Post “{post.title}” is saved."
+
+    return await on_post(request, path_int(request, "post_id"), edit)
+
+
+async def delete_post(request: AppRequest) -> Response:
+    async def delete(user: User, form: FormData) -> str:
+        post = await post_edits.delete_post(request.state["clock"], user, path_int(request, "post_id"))
+        return f"Post “{post.title}” is deleted with its messages."
+
+    return await on_post(request, path_int(request, "post_id"), delete)
+
+
+async def add_message(request: AppRequest) -> Response:
+    async def add(user: User, form: FormData) -> str:
+        variant = await post_edits.add_message(
+            request.state["clock"], user, path_int(request, "post_id"), network=form_text(form, "network"),
+            text=form_text(form, "text"), compliance=await compliance_engine(request))
+        return f"The {dict(NETWORKS).get(variant.network, variant.network)} message is added."
+
+    return await on_post(request, path_int(request, "post_id"), add)
+
+
+async def delete_message(request: AppRequest) -> Response:
+    variant = await MessageVariant.get_or_none(id=path_int(request, "variant_id"))
+    if variant is None:
+        raise NotFound("There is no such message.")
+
+    async def delete(user: User, form: FormData) -> str:
+        await post_edits.delete_message(request.state["clock"], user, variant.id)
+        return "The message is deleted."
+
+    return await on_post(request, variant.post_id, delete)  # type: ignore[attr-defined]
+
+
 async def review_correction(request: AppRequest) -> Response:
     user = signed_in_user(request)
     correction = await Correction.get_or_none(id=path_int(request, "correction_id")).select_related(
@@ -500,6 +585,12 @@ routes = [
     Route("/studio/packs/{pack_id:int}/submit", submit_pack, methods=["POST"], name="studio-pack-submit"),
     Route("/studio/packs/{pack_id:int}/review", review_pack, methods=["POST"], name="studio-pack-review"),
     Route("/studio/posts/{post_id:int}/feature", feature_post, methods=["POST"], name="studio-post-feature"),
+    Route("/studio/posts/{post_id:int}/edit", edit_post, methods=["POST"], name="studio-post-edit"),
+    Route("/studio/posts/{post_id:int}/delete", delete_post, methods=["POST"], name="studio-post-delete"),
+    Route("/studio/posts/{post_id:int}/messages", add_message, methods=["POST"],
+          name="studio-message-create"),
+    Route("/studio/messages/{variant_id:int}/delete", delete_message, methods=["POST"],
+          name="studio-message-delete"),
     Route("/studio/check", check_messages, methods=["POST"], name="studio-check"),
     Route("/studio/messages/{variant_id:int}/overrides", override_warning, methods=["POST"],
           name="studio-finding-override"),
@@ -511,6 +602,8 @@ routes = [
           name="studio-message-edit"),
     Route("/studio/corrections/{correction_id:int}/review", review_correction, methods=["POST"],
           name="studio-correction-review"),
+    Route("/studio/campaigns/{campaign_id:int}/launch", launch_confirm, methods=["GET"],
+          name="studio-campaign-launch-confirm"),
     Route(
         "/studio/campaigns/{campaign_id:int}/launch",
         launch_campaign,

@@ -29,6 +29,16 @@ class PostCreate(BaseModel):
     brand_ref_x: str = Field(default="", max_length=200, description="The brand's X post id")
 
 
+class MessageCreate(BaseModel):
+    network: str = Field(description="linkedin or x")
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class PostEdit(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    url: str = Field(min_length=1, max_length=2000)
+
+
 class ReviewRequest(BaseModel):
     approve: bool
     note: str = Field(default="", max_length=5000)
@@ -80,6 +90,8 @@ class PackOut(BaseModel):
     id: int
     title: str
     status: str
+    state: str = Field(description="The status as people read it: a draft that a reviewer sent back "
+                       "is \"changes_requested\"")
     author_id: int
     reviewer_id: int | None
     review_note: str
@@ -93,6 +105,7 @@ class PackOut(BaseModel):
             id=pack.id,
             title=pack.title,
             status=pack.status.value,
+            state=pack.state,
             author_id=pack.author_id,  # type: ignore[attr-defined]
             reviewer_id=pack.reviewer_id,  # type: ignore[attr-defined]
             review_note=pack.review_note,

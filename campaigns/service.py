@@ -21,7 +21,7 @@ from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.wording import MessageCorrection, correct_queued_shares
 from advocacy.users.models import Role, User
-from campaigns import shareable
+from campaigns import review_notices, shareable
 from campaigns.announce import announce_launch
 from campaigns.models import (
     Campaign,
@@ -104,6 +104,15 @@ async def refuse_a_writer(reviewer: User, pack: ContentPack, what: str) -> None:
     if reviewer.id in await writers_of(pack):
         raise Forbidden(f"You wrote part of this pack, so you cannot review {what}: "
                         "ask a reviewer who wrote none of it.")
+
+
+def link_problem(url: str) -> str | None:
+    """What is wrong with a post's link, or None: it must be a full http(s) web address of valid form."""
+    url = url.strip()
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url):
+        return "The link must be a full http(s) address."
+    malformed = web_address_problem(url)
+    return None if malformed is None else f"The link is not a valid web address: {malformed}."
 
 
 def slugify(name: str) -> str:
@@ -197,11 +206,9 @@ async def add_post(
     problems: dict[str, str] = {}
     if not title.strip():
         problems["title"] = "The post needs a title."
-    malformed = web_address_problem(url.strip())
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url.strip()):
-        problems["url"] = "The link must be a full http(s) address."
-    elif malformed is not None:
-        problems["url"] = f"The link is not a valid web address: {malformed}."
+    problem = link_problem(url)
+    if problem is not None:
+        problems["url"] = problem
     cleaned = {
         network: [text.strip() for text in texts if text.strip()]
         for network, texts in messages.items()
@@ -287,6 +294,7 @@ async def submit_pack(
     async with in_transaction():
         await pack.save(update_fields=["status", "submitted_at"])
         await record(clock, pack, editor, "submitted", "Sent for review.")
+        await review_notices.tell_reviewers(clock, pack, editor)
     return pack
 
 
@@ -325,10 +333,12 @@ async def review_pack(
     shareable.invalidate()
     await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}",
                        {"policy_version": compliance.policy.version})
+    await review_notices.tell_author(clock, pack, reviewer, approved=approve)
     return pack
 
 
-async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+async def launchable_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+    """The campaign if `editor` may launch it now; otherwise the reason, raised."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors launch campaigns.")
     campaign = await get_campaign(campaign_id)
@@ -338,6 +348,13 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
         raise Conflict("A campaign needs an approved content pack before it launches.")
     if campaign.ends_at <= clock.now():
         raise Conflict("The campaign window has already ended.")
+    return campaign
+
+
+async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+    """Put the approved posts in the audience's feeds and announce them; the brand's own posts wait
+    for the campaign's start (campaigns.brand)."""
+    campaign = await launchable_campaign(clock, editor, campaign_id)
     # The status change and the announcement commit together: a launch that fails half-way leaves
     # the campaign unlaunched (so launching again announces it), and of two launches at the same
     # moment only the one whose update finds the campaign unlaunched goes on.

@@ -543,7 +543,8 @@ async def test_reviewer_approves_and_editor_launches(
     assert pack.status == PackStatus.APPROVED and pack.reviewer_id == reviewer.id  # type: ignore[attr-defined]
 
     await sign_in(client, editor)
-    launched = await submit(client, page_path, f"/studio/campaigns/{campaign.id}/launch", {})
+    confirm_path = f"/studio/campaigns/{campaign.id}/launch"
+    launched = await submit(client, confirm_path, confirm_path, {"confirm": "yes"})
     assert launched.status_code == 303
     await campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.LAUNCHED

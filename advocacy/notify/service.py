@@ -47,6 +47,9 @@ SUMMARY_KINDS = frozenset({"posts_digest", "leadership_summary"})
 # Mail about the account itself (advocacy.notify.account_mail): emailed at once whatever the
 # person's preferences, since it is no notification one can turn off.
 ACCOUNT_KINDS = frozenset({"password_reset"})
+# Kinds that go out when made whatever the person's frequency: summaries, and invitations (the
+# person has not chosen anything yet, and a link waiting for a digest may expire meanwhile).
+AT_ONCE_KINDS = SUMMARY_KINDS | {"invitation"}
 
 SUBJECT_LIMIT = 300
 KIND_LIMIT = 40
@@ -143,7 +146,7 @@ def next_digest_in(zone: ZoneInfo, frequency: Frequency, now: datetime) -> datet
 
 def delivery_timing(zone: ZoneInfo, frequency: Frequency, kind: str, now: datetime) -> tuple[datetime, bool]:
     """(due at, waits for a digest) of a new notice of `kind` for a person in `zone`."""
-    if frequency == Frequency.IMMEDIATE or kind in SUMMARY_KINDS:
+    if frequency == Frequency.IMMEDIATE or kind in AT_ONCE_KINDS:
         return now, False
     return next_digest_in(zone, frequency, now), True
 
@@ -330,7 +333,7 @@ async def _save_preferences(
             delivery_id
             for delivery_id, kind in await waiting.filter(channel__in=channels, attempts=0)
             .values_list("id", "notification__kind")
-            if kind not in SUMMARY_KINDS
+            if kind not in AT_ONCE_KINDS
         ]
         if movable and frequency == Frequency.IMMEDIATE:
             await Delivery.filter(id__in=movable).using_db(conn).update(

@@ -33,8 +33,8 @@ async def invite(request: AppRequest) -> Response:
     settings = request.state["settings"]
     user, token = await invitations.invite(request.state["clock"], settings, actor,
                                            invitations.Invitee(**body.model_dump()))
-    sent = await invitations.send_invitation(settings, user, token, actor)
-    return respond(InvitationOut(user_id=user.id, email=user.email, email_sent=sent), status=201)
+    queued = await invitations.queue_invitation(request.state["clock"], settings, user, token, actor)
+    return respond(InvitationOut(user_id=user.id, email=user.email, email_sent=queued), status=201)
 
 
 async def list_members(request: AppRequest) -> Response:

@@ -1,8 +1,11 @@
 """Inviting people to the programme, one at a time or from a CSV file, and accepting an invitation.
 
 An invitation creates the person's ambassador account right away, not yet opted in and without a
-usable password, so the members list shows who was invited. The emailed link is single-use and
-expires; only the SHA-256 digest of its token is stored.
+usable password, so the members list shows who was invited. The link is single-use and expires;
+the invitation keeps only the SHA-256 digest of its token. The email is a notice in the outbox
+(advocacy.notify): retried when the mail server is down, visible to admins, held while sending is
+off; the outbox row holds the link until it is sent, as the email itself will. An editor can also
+make a fresh link to hand over another way (it replaces the emailed one).
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,17 +22,18 @@ from tortoise.transactions import in_transaction
 
 from advocacy import audit
 from advocacy.clock import Clock
-from advocacy.errors import Conflict, InvalidInput
+from advocacy.errors import Conflict, InvalidInput, NotFound
 from advocacy.localtime import is_zone_name
+from advocacy.notify import service as notify
 from advocacy.programme import consent
 from advocacy.programme.models import Invitation
 from advocacy.settings import Settings
-from advocacy.users.mail import send_mail
 from advocacy.users.models import Role, User
 from advocacy.users.passwords import check_password
 from advocacy.users.service import hash_password
 
-log = logging.getLogger(__name__)
+# The kind of the invitation's notice: it goes out at once, not with a digest (advocacy.notify).
+INVITATION_KIND = "invitation"
 _email = TypeAdapter(EmailStr)
 # An account made by an invitation cannot sign in with a password until its person joins.
 UNUSABLE_PASSWORD = "!invited"
@@ -250,8 +253,10 @@ def join_link(settings: Settings, token: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}/join/{token}"
 
 
-async def send_invitation(settings: Settings, user: User, token: str, inviter: User | None) -> bool:
-    """Email the join link; False (and logged, without the link) when the mail server refused."""
+async def queue_invitation(
+    clock: Clock, settings: Settings, user: User, token: str, inviter: User | None
+) -> bool:
+    """Queue the invitation email with its join link in the outbox; whether it was queued now."""
     who = f"{inviter.name} invited you" if inviter else "You are invited"
     body = (
         f"Hello {user.name},\n\n{who} to join the {settings.organization_name} ambassador programme: "
@@ -260,13 +265,26 @@ async def send_invitation(settings: Settings, user: User, token: str, inviter: U
         "you can leave at any time with one click.\n\n"
         f"Read more and decide here (the link works once, for {settings.invitation_days} days):\n"
         f"{join_link(settings, token)}\n\nIf you do not want to join, ignore this message.")
-    try:
-        await send_mail(settings, user.email, f"{settings.organization_name}: an invitation to the "
-                        "ambassador programme", body)
-    except OSError:
-        log.exception("could not send the invitation email for user %s", user.id)
-        return False
-    return True
+    return await notify.notify(
+        clock, user, INVITATION_KIND,
+        f"{settings.organization_name}: an invitation to the ambassador programme", body,
+        link=join_link(settings, token), dedupe_key=f"invitation:{_digest(token)[:40]}",
+    )
+
+
+async def fresh_join_link(clock: Clock, settings: Settings, actor: User, user_id: int) -> tuple[User, str]:
+    """A new single-use join link for someone invited who has not joined, to hand over another way
+    than the email; it replaces the links sent before."""
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound(f"There is no person {user_id}.")
+    problem = await _existing_problem(user)
+    if problem or user.opted_out_at is not None:
+        raise Conflict(problem or f"{user.email} left the programme; invite them again to send a link.")
+    async with in_transaction():
+        token = await _issue(clock, settings, user, actor)
+    await audit.record(clock, actor, "programme.join-link", f"user:{user.id}", {"email": user.email})
+    return user, join_link(settings, token)
 
 
 async def invitation_for(clock: Clock, token: str) -> Invitation:

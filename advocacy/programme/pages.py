@@ -15,6 +15,7 @@ from advocacy.programme.gate import sharing_blockers
 from advocacy.programme.models import ConditionKind
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
+from advocacy.users.models import User
 
 DEFAULT_TITLE = "Social media guidelines"
 CONDITION_SLOTS = 4  # condition rows the segment form offers at once
@@ -186,7 +187,8 @@ async def my_programme_deidentify(request: AppRequest) -> Response:
 
 async def programme_page(request: AppRequest, *, status: int = 200, error: str | None = None,
                          entered: dict[str, str] | None = None,
-                         imported: invitations.ImportOutcome | None = None) -> Response:
+                         imported: invitations.ImportOutcome | None = None, outbox_note: str = "",
+                         join_link: tuple[User, str] | None = None) -> Response:
     wanted = request.query_params.get("status", "")
     wanted = wanted if wanted in members.STATUS_FILTERS else ""
     raw_page = request.query_params.get("page", "1")
@@ -196,6 +198,7 @@ async def programme_page(request: AppRequest, *, status: int = 200, error: str |
     return render(request, "programme.html", status=status, rows=rows, counts=counts, error=error,
                   entered=entered or {}, imported=imported, wanted=wanted,
                   statuses=list(members.STATUS_FILTERS), page=page, pages=pages,
+                  outbox_note=outbox_note, join_link=join_link,
                   invitation_days=request.state["settings"].invitation_days)
 
 
@@ -214,11 +217,16 @@ async def programme_invite(request: AppRequest) -> Response:
                                                invitations.Invitee(**entered))
     except DomainError as error:
         return await programme_page(request, status=error.status_code, error=error.message, entered=entered)
-    sent = await invitations.send_invitation(settings, user, token, actor)
-    flash(request, f"Invitation sent to {user.email}." if sent else
-          f"{user.email} is invited, but the email could not be sent: check the mail settings and "
-          "invite again to send a new link.")
+    await invitations.queue_invitation(request.state["clock"], settings, user, token, actor)
+    flash(request, f"{user.email} is invited: {_outbox_note(request)} You can also copy their join "
+                   "link from the members list.")
     return RedirectResponse("/programme", status_code=303)
+
+
+def _outbox_note(request: AppRequest) -> str:
+    if request.state["settings"].notify_send:
+        return "the email is in the outbox and goes out within a minute."
+    return "the email waits in the outbox (this server does not send email at the moment)."
 
 
 async def programme_import(request: AppRequest) -> Response:
@@ -237,20 +245,29 @@ async def programme_import(request: AppRequest) -> Response:
         return await programme_page(request, status=400, imported=outcome,
                                     error="Nothing was imported: fix the lines below and send the file "
                                           "again.")
-    failed = 0
     for user in outcome.invited:
-        if not await invitations.send_invitation(settings, user, outcome.tokens[user.id], actor):
-            failed += 1
-    return await programme_page(request, status=201, imported=outcome,
-                                error=f"{failed} invitation emails could not be sent; invite those people "
-                                      "again once the mail server works." if failed else None)
+        await invitations.queue_invitation(request.state["clock"], settings, user, outcome.tokens[user.id],
+                                           actor)
+    return await programme_page(request, status=201, imported=outcome, outbox_note=_outbox_note(request))
+
+
+async def programme_join_link(request: AppRequest) -> Response:
+    """A fresh join link for someone invited, shown to copy and hand over another way."""
+    try:
+        person, link = await invitations.fresh_join_link(
+            request.state["clock"], request.state["settings"], signed_in_user(request),
+            path_int(request, "user_id"))
+    except DomainError as error:
+        return await programme_page(request, status=error.status_code, error=error.message)
+    return await programme_page(request, join_link=(person, link))
 
 
 # --- segments --------------------------------------------------------------------------------------
 
 async def segments_page(request: AppRequest, *, status: int = 200, error: str | None = None,
-                        entered: dict[str, object] | None = None) -> Response:
-    return render(request, "segments.html", status=status, error=error,
+                        entered: dict[str, object] | None = None, warnings: list[str] | None = None,
+                        ) -> Response:
+    return render(request, "segments.html", status=status, error=error, warnings=warnings or [],
                   segments=await segments.segment_views(),
                   groups=await segments.groups_with_counts(), kinds=[k.value for k in ConditionKind],
                   slots=range(CONDITION_SLOTS), entered=entered or {},
@@ -270,14 +287,20 @@ def _form_conditions(form: FormData) -> list[tuple[str, str]]:
 async def segments_create(request: AppRequest) -> Response:
     form = await request.form()
     conditions = _form_conditions(form)
+    entered: dict[str, object] = {"name": form_text(form, "name"), "match": form_text(form, "match"),
+                                  "conditions": conditions}
     try:
+        warnings = await segments.rule_warnings(*await segments.check_conditions(form_text(form, "match"),
+                                                                                  conditions))
+        if warnings and form_text(form, "save_anyway") != "yes":
+            # Nothing is saved: the form comes back with why it selects no one and what was meant.
+            return await segments_page(request, status=422, entered=entered, warnings=warnings)
         segment = await segments.save_segment(request.state["clock"], signed_in_user(request),
                                               name=form_text(form, "name"), match=form_text(form, "match"),
                                               conditions=conditions)
     except DomainError as error:
-        return await segments_page(request, status=error.status_code, error=error.message, entered={
-            "name": form_text(form, "name"), "match": form_text(form, "match"), "conditions": conditions})
-    flash(request, f"Segment “{segment.name}” saved.")
+        return await segments_page(request, status=error.status_code, error=error.message, entered=entered)
+    flash(request, f"Segment “{segment.name}” saved." + (" It selects 0 people now." if warnings else ""))
     return RedirectResponse("/programme/segments", status_code=303)
 
 
@@ -300,7 +323,8 @@ async def segments_preview(request: AppRequest) -> Response:
     except InvalidInput as error:
         return JSONResponse({"count": None, "error": error.message}, status_code=422)
     count = await segments.rule_query(match, conditions).count() if conditions else None
-    return JSONResponse({"count": count, "error": None})
+    return JSONResponse({"count": count, "error": None,
+                         "warnings": await segments.rule_warnings(match, conditions) if count == 0 else []})
 
 
 async def groups_create(request: AppRequest) -> Response:
@@ -365,6 +389,8 @@ routes = [
     Route("/programme", programme_view, methods=["GET"], name="programme"),
     Route("/programme/invite", programme_invite, methods=["POST"], name="programme-invite"),
     Route("/programme/import", programme_import, methods=["POST"], name="programme-import"),
+    Route("/programme/members/{user_id:int}/join-link", programme_join_link, methods=["POST"],
+          name="programme-join-link"),
     Route("/programme/segments", segments_view, methods=["GET"], name="segments"),
     Route("/programme/segments", segments_create, methods=["POST"], name="segments-create"),
     Route("/programme/segments/preview", segments_preview, methods=["GET"], name="segments-preview"),

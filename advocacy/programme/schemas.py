@@ -22,7 +22,8 @@ class InvitationCreate(BaseModel):
 class InvitationOut(BaseModel):
     user_id: int
     email: str
-    email_sent: bool
+    email_sent: bool = Field(description="Whether the invitation email is queued in the notification "
+                             "outbox (it goes out from there, with retries)")
 
 
 class MemberOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from tortoise.expressions import Q, Subquery
@@ -83,16 +84,54 @@ async def check_conditions(match: str, raw: list[tuple[str, str]]) -> tuple[Segm
         if len(value) > 100:
             raise InvalidInput(f"The {kind} {value[:40]!r}… is too long.", {"field": "conditions"})
         if checked_kind == ConditionKind.GROUP:
-            if not (value.isascii() and value.isdigit() and len(value) <= 9):
-                raise InvalidInput(f"There is no group {value[:40]!r}.", {"field": "conditions"})
-            if not await PersonGroup.exists(id=int(value)):
-                raise InvalidInput(f"There is no group {value}.", {"field": "conditions"})
-            conditions.append(Condition(checked_kind, group_id=int(value)))
+            conditions.append(Condition(checked_kind, group_id=await _group_named(value)))
         else:
-            conditions.append(Condition(checked_kind, value=value))
+            conditions.append(Condition(checked_kind, value=await _known_spelling(checked_kind, value)))
     if len(set(conditions)) != len(conditions):
         conditions = list(dict.fromkeys(conditions))
     return checked_match, conditions
+
+
+def near_matches(value: str, choices: list[str]) -> str:
+    """The sentence " Did you mean …?" naming the choices closest to a mistyped value ("" if none)."""
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.6)
+    return f" Did you mean {' or '.join(f'“{folded[c]}”' for c in close)}?" if close else ""
+
+
+async def _group_named(value: str) -> int:
+    """The id of the group a condition names: by its name (any case), or by its number (the API's)."""
+    groups = {name: group_id for name, group_id in await PersonGroup.all().values_list("name", "id")}
+    for name, group_id in groups.items():
+        if name.casefold() == value.casefold():
+            return int(group_id)
+    if value.isascii() and value.isdigit() and len(value) <= 9 and int(value) in groups.values():
+        return int(value)
+    hint = near_matches(value, list(groups)) or (
+        f" The groups are: {', '.join(sorted(groups)[:10])}." if groups else
+        " There are no groups yet: create one under Groups.")
+    raise InvalidInput(f"There is no group “{value[:40]}”.{hint}", {"field": "conditions"})
+
+
+async def _known_spelling(kind: ConditionKind, value: str) -> str:
+    """A department or region as people have it, whatever the case it was typed in."""
+    for known in await known_values(kind.value):
+        if known.casefold() == value.casefold():
+            return known
+    return value
+
+
+async def rule_warnings(match: SegmentMatch, conditions: list[Condition]) -> list[str]:
+    """Why a rule selects no one now, with the near matches of values no ambassador has; empty
+    when it selects someone."""
+    if not conditions or await rule_query(match, conditions).exists():
+        return []
+    warnings = ["This rule selects 0 people now."]
+    for kind in (ConditionKind.DEPARTMENT, ConditionKind.REGION):
+        known = await known_values(kind.value)
+        warnings += [f"No ambassador is in the {kind.value} “{c.value}”.{near_matches(c.value, known)}"
+                     for c in conditions if c.kind == kind and c.value not in known]
+    return warnings
 
 
 async def save_segment(clock: Clock, actor: User, *, name: str, match: str,

@@ -57,10 +57,12 @@ async def fan_out(clock: SimulatedClock, audience: QuerySet[User], key: str = "l
                                          "Two posts are ready.", link="/feed", dedupe_key=key)
 
 
-async def deliveries_of() -> dict[int, list[tuple[Channel, datetime, bool]]]:
-    """Each person's deliveries as (channel, due at, waits for a digest), channels in order."""
+async def deliveries_of(kind: str | None = None) -> dict[int, list[tuple[Channel, datetime, bool]]]:
+    """Each person's deliveries (of notices of `kind`, or all) as (channel, due at, waits for a
+    digest), channels in order."""
     found: dict[int, list[tuple[Channel, datetime, bool]]] = {}
-    for d in await Delivery.all().order_by("user_id", "channel"):
+    chosen = Delivery.filter(notification__kind=kind) if kind else Delivery.all()
+    for d in await chosen.order_by("user_id", "channel"):
         found.setdefault(d.user_id, []).append((d.channel, d.due_at, d.in_digest))
     return found
 
@@ -207,16 +209,18 @@ async def test_launch_notifies_only_the_targeted_ambassadors_still_in_the_progra
 
     await campaigns.launch_campaign(clock, editor, campaign.id)
 
-    [notice] = await Notification.all()
+    # The editor also heard of the approval (campaigns.review_notices): only the launch's notices here.
+    [notice] = await Notification.filter(kind="campaign_launched")
     assert notice.user_id == nurse.id and notice.dedupe_key == f"campaign-launched:{campaign.id}"
     assert notice.subject == f"New campaign for you: {campaign.name}"
     assert "1 post is ready to share in your feed" in notice.body
-    assert await deliveries_of() == {nurse.id: [(Channel.EMAIL, TUESDAY_8_UTC, True)]}
+    assert await deliveries_of("campaign_launched") == {nurse.id: [(Channel.EMAIL, TUESDAY_8_UTC, True)]}
     for outside in (left_programme, never_joined, left_hospital, pharmacist, editor, reviewer):
-        assert not await Notification.filter(user_id=outside.id).exists()
+        assert not await Notification.filter(user_id=outside.id, kind="campaign_launched").exists()
     # Announcing the same launch again (a retry) changes nothing.
     assert await announce_launch(clock, await campaigns.get_campaign(campaign.id)) == 0
-    assert await Notification.all().count() == 1 and await Delivery.all().count() == 1
+    launched = Notification.filter(kind="campaign_launched")
+    assert await launched.count() == 1 and len(await deliveries_of("campaign_launched")) == 1
 
 
 async def test_the_outbox_worker_sends_what_a_fan_out_queued(
