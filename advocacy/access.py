@@ -52,6 +52,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "feed": frozenset({A, ADMIN}),
     "feed-share": frozenset({A, ADMIN}),
     "feed-cancel": frozenset({A, ADMIN}),
+    # a one-tap share link from a notification: its page and its confirmation (the signed link
+    # names its person; anyone else is refused by the page, not by this rule)
+    "one-tap": frozenset({A, ADMIN}),
+    "one-tap-confirm": frozenset({A, ADMIN}),
     "api-feed": frozenset({A, ADMIN}),
     # an ambassador's own connected accounts (the platforms redirect back to the callback)
     "accounts": frozenset({A, ADMIN}),

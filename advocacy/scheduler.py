@@ -25,6 +25,7 @@ from advocacy.links.service import forget_old_visitors
 from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.one_tap import actions_provider
 from campaigns.announce import send_posts_digests
 from campaigns.service import expire_content
 from dashboards.collection.collect import MetricsCollector
@@ -124,7 +125,7 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
     # The process's one HTTP client (the registry's, closed with it at shutdown), not one per run.
     deliverer = NotificationDeliverer(
         settings, clock, networks.http, worker_name=f"{socket.gethostname()}:{os.getpid()}",
-        use_skip_locked=settings.is_postgres,
+        use_skip_locked=settings.is_postgres, post_actions=actions_provider(settings, clock),
     )
 
     async def deliver_notifications() -> None:

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     notify_lease_seconds: int = Field(default=300, ge=10)
     # How often the weekly digests (new posts, leadership summary) look for people who are due.
     digest_interval_seconds: float = Field(default=900.0, gt=0)
+    # The one-tap share links in notifications (Share on LinkedIn / on X / Auto-queue) work once,
+    # for their person only, and expire this many hours after the notice is sent.
+    share_link_hours: int = Field(default=72, ge=1, le=720)
 
     # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
     oidc_issuer: str = ""

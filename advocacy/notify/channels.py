@@ -43,12 +43,32 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class Action:
+    """A one-tap share action of a post: the signed confirmation link, and its token (what a chat
+    button sends back)."""
+
+    label: str
+    url: str  # absolute
+    token: str
+
+
+@dataclass(frozen=True)
+class PostActions:
+    """One post a notice names, with the share actions its person can take on it."""
+
+    post_id: int
+    title: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
 class Item:
     """One notice inside a message: a digest carries several."""
 
     subject: str
     body: str
     link: str | None = None  # absolute
+    posts: tuple[PostActions, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,8 @@ def email_text(message: OutgoingMessage) -> str:
     parts = []
     for item in message.items:
         lines = [item.subject, "", item.body.strip()]
+        for post in item.posts:
+            lines += ["", post.title, *(f"  {action.label}: {action.url}" for action in post.actions)]
         if item.link:
             lines += ["", item.link]
         parts.append("\n".join(lines))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,6 +34,7 @@ from advocacy.notify.channels import (
     DeliveryError,
     Item,
     OutgoingMessage,
+    PostActions,
     post_webhook,
     send_email,
     slack_payload,
@@ -46,7 +48,7 @@ from advocacy.notify.models import (
     Notification,
     NotificationPreference,
 )
-from advocacy.notify.service import WebhookAddresses, channels_of, default_preference
+from advocacy.notify.service import WebhookAddresses, channels_of, default_preference, post_ids_of
 from advocacy.notify.unsubscribe import absolute_url, preferences_url, unsubscribe_url
 from advocacy.settings import Settings
 from advocacy.users.models import User
@@ -57,6 +59,10 @@ log = logging.getLogger(__name__)
 BACKOFF = Backoff(first=timedelta(minutes=1), factor=4, cap=timedelta(hours=6))
 PENDING = Q(status=DeliveryStatus.PENDING)
 SENDING = Q(status=DeliveryStatus.SENDING)
+
+# The share actions of the posts a notice names, for its person (signed links are per person); the
+# sharing layer provides it, so notifications never reach into shares.
+PostActionsFor = Callable[[User, list[int]], Awaitable[list[PostActions]]]
 
 
 @dataclass
@@ -86,8 +92,10 @@ class NotificationDeliverer:
         *,
         worker_name: str = "worker",
         use_skip_locked: bool = False,
+        post_actions: PostActionsFor | None = None,
     ) -> None:
         self.settings = settings
+        self.post_actions = post_actions
         self.clock = clock
         self.http = http
         self.worker_name = worker_name
@@ -189,8 +197,9 @@ class NotificationDeliverer:
                                "the person turned this channel off before it was sent")
             report.skipped += len(batch)
             return
-        message = self._message(user, preference, channel, [notifications[d.notification_id] for d in batch],
-                                digest=batch[0].in_digest)
+        message = await self._message(user, preference, channel,
+                                      [notifications[d.notification_id] for d in batch],
+                                      digest=batch[0].in_digest)
         report.messages += 1
         try:
             if channel == Channel.EMAIL:
@@ -221,7 +230,7 @@ class NotificationDeliverer:
         await self._finish(owner, batch, DeliveryStatus.SENT, "")
         report.sent += len(batch)
 
-    def _message(
+    async def _message(
         self,
         user: User,
         preference: NotificationPreference,
@@ -232,7 +241,9 @@ class NotificationDeliverer:
     ) -> OutgoingMessage:
         items = [
             Item(subject=n.subject, body=n.body,
-                 link=absolute_url(self.settings, n.link) if n.link else None)
+                 link=absolute_url(self.settings, n.link) if n.link else None,
+                 posts=tuple(await self.post_actions(user, post_ids_of(n)))
+                 if self.post_actions and n.post_ids else ())
             for n in notices
         ]
         if digest:

@@ -49,6 +49,8 @@ SUBJECT_LIMIT = 300
 KIND_LIMIT = 40
 DEDUPE_KEY_LIMIT = 200
 LINK_LIMIT = 2000
+# The most posts one notice offers share actions for (the ids fit the notice's column).
+POST_ACTIONS_LIMIT = 10
 # What someone who never changed their preferences gets: the daily email digest.
 DEFAULT_FREQUENCY = Frequency.DAILY
 DEFAULT_EMAIL_ENABLED = True
@@ -154,6 +156,7 @@ async def notify(
     *,
     link: str | None = None,
     dedupe_key: str,
+    post_ids: Sequence[int] = (),
 ) -> bool:
     """Queue one notice for one person: shown in-app at once, delivered on their channels later.
 
@@ -161,8 +164,11 @@ async def notify(
     absolute URL or a path of this service; `dedupe_key` identifies the notice for this person, so
     asking again with the same key changes nothing. Returns whether it was queued now (False: it
     already was). Respects the person's channels and frequency; never sends anything itself.
+    `post_ids` names the posts the notice offers one-tap share actions for (at most
+    POST_ACTIONS_LIMIT; the delivery makes each person's signed links when it sends).
     """
-    created = await notify_many(clock, [user], kind, subject, body, link=link, dedupe_key=dedupe_key)
+    created = await notify_many(clock, [user], kind, subject, body, link=link, dedupe_key=dedupe_key,
+                                post_ids=post_ids)
     return created == 1
 
 
@@ -175,6 +181,7 @@ async def notify_many(
     *,
     link: str | None = None,
     dedupe_key: str,
+    post_ids: Sequence[int] = (),
 ) -> int:
     """The same notice for several people already loaded (the leaders of the weekly summary).
     Returns how many were queued now; people who already have a notice with `dedupe_key` are left
@@ -183,7 +190,7 @@ async def notify_many(
     if not users:
         return 0
     return await notify_audience(clock, User.filter(id__in=sorted({user.id for user in users})), kind,
-                                 subject, body, link=link, dedupe_key=dedupe_key)
+                                 subject, body, link=link, dedupe_key=dedupe_key, post_ids=post_ids)
 
 
 async def notify_audience(
@@ -195,6 +202,7 @@ async def notify_audience(
     *,
     link: str | None = None,
     dedupe_key: str,
+    post_ids: Sequence[int] = (),
 ) -> int:
     """The same notice for everyone `audience` selects (a campaign's audience, up to the whole
     organisation) in a few statements, however many they are; nobody is loaded as an object.
@@ -215,7 +223,8 @@ async def notify_audience(
         # their ids back and forth.
         before = await repository.last_notice_id(conn)
         await repository.insert_notices(conn, audience, kind=kind, subject=subject, body=body, link=link,
-                                        dedupe_key=dedupe_key, created_at=now)
+                                        dedupe_key=dedupe_key, created_at=now,
+                                        post_ids=",".join(str(i) for i in post_ids[:POST_ACTIONS_LIMIT]))
         first, last = await repository.notice_ids_after(conn, before)
         for start in range(first - 1, last, FAN_OUT_PAGE):
             recipients = await repository.new_recipients(conn, dedupe_key, start,
@@ -368,6 +377,11 @@ async def _email_off(clock: Clock, user: User) -> bool:
             last_error="the person unsubscribed from email before it was sent",
         )
     return was_on
+
+
+def post_ids_of(notice: Notification) -> list[int]:
+    """The posts a notice offers one-tap share actions for, in its order."""
+    return [int(part) for part in notice.post_ids.split(",") if part.isdigit()]
 
 
 async def inbox_of(user: User, limit: int = 50) -> list[Notification]:
