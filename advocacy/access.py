@@ -30,6 +30,9 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "link-redirect": PUBLIC,  # people who follow a shared link are not signed in
     # the one-click link in every notification email: the signed token names the person
     "notifications-unsubscribe": PUBLIC,
+    # the Slack app's button presses: Slack signs each request, and the endpoint refuses any whose
+    # signature or timestamp does not check out (no session, so no CSRF token: see CSRF_EXEMPT)
+    "slack-interactions": PUBLIC,
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,
@@ -179,6 +182,11 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "audit-export": frozenset({ADMIN}),
     "api-audit-list": frozenset({ADMIN}),
 }
+
+
+# Routes posted to by another service rather than a browser form: they carry that service's own
+# request signature, which the endpoint checks, instead of the session's CSRF token.
+CSRF_EXEMPT = frozenset({"slack-interactions"})
 
 
 def allowed(route_name: str, role: Role | None) -> bool:

@@ -23,6 +23,7 @@ from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.links.service import forget_old_visitors
 from advocacy.notify.delivery import NotificationDeliverer
+from advocacy.notify.service import organisation_channels
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.one_tap import actions_provider
@@ -136,7 +137,7 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
                      report.skipped)
 
     async def digests() -> None:
-        posts = await send_posts_digests(clock)
+        posts = await send_posts_digests(clock, organisation=organisation_channels(settings))
         leaders = await send_leadership_summaries(clock, settings)
         if posts or leaders:
             log.info("digests: %d new-posts digests, %d leadership summaries queued", posts, leaders)

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # The one-tap share links in notifications (Share on LinkedIn / on X / Auto-queue) work once,
     # for their person only, and expire this many hours after the notice is sent.
     share_link_hours: int = Field(default=72, ge=1, le=720)
+    # The organisation's Slack app: with both set, new posts arrive to each targeted ambassador
+    # whose email Slack knows as a direct message with share buttons. Empty: off.
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_base_url: str = "https://slack.com/api/"
 
     # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
     oidc_issuer: str = ""

@@ -22,6 +22,7 @@ from advocacy.compliance.highlight import highlight
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text
 from advocacy.localtime import input_value, parse_local
+from advocacy.notify.service import organisation_channels
 from advocacy.programme.segments import (
     campaign_segment_ids,
     checked_segment_ids,
@@ -313,7 +314,9 @@ async def launch_campaign(request: AppRequest) -> Response:
     user = signed_in_user(request)
     campaign_id = path_int(request, "campaign_id")
     try:
-        launched = await service.launch_campaign(request.state["clock"], user, campaign_id)
+        launched = await service.launch_campaign(
+            request.state["clock"], user, campaign_id,
+            organisation=organisation_channels(request.state["settings"]))
     except DomainError as error:
         return await campaign_page(
             request, campaign_id, status=error.status_code, error=("launch", error.message)

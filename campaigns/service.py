@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker
+from advocacy.notify.models import Channel
 from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.wording import MessageCorrection, correct_queued_shares
@@ -299,7 +300,10 @@ async def review_pack(
     return pack
 
 
-async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
+async def launch_campaign(
+    clock: Clock, editor: User, campaign_id: int, *, organisation: Collection[Channel] = ()
+) -> Campaign:
+    """Launch a campaign and announce it to its audience (also on the `organisation`'s channels)."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors launch campaigns.")
     campaign = await get_campaign(campaign_id)
@@ -319,7 +323,7 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
             raise Conflict("The campaign is already launched.")
         campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
         # Queued in the outbox only: nothing is sent while the editor waits.
-        await announce_launch(clock, campaign)
+        await announce_launch(clock, campaign, organisation=organisation)
     # After the commit, so no feed read made in between keeps the campaign unlaunched.
     shareable.invalidate()
     return campaign

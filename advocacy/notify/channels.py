@@ -128,7 +128,7 @@ def slack_payload(message: OutgoingMessage) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": message.title[:150]}}
     ]
     for item in message.items:
-        text = f"*{_slack_escape(item.subject)}*\n{_slack_escape(item.body.strip())}"
+        text = f"*{slack_escape(item.subject)}*\n{slack_escape(item.body.strip())}"
         if item.link:
             text += f"\n<{item.link}|Open>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
@@ -141,7 +141,7 @@ def slack_payload(message: OutgoingMessage) -> dict[str, Any]:
     return {"text": fallback[:3000], "blocks": blocks[:49] + blocks[-1:] if len(blocks) > 50 else blocks}
 
 
-def _slack_escape(text: str) -> str:
+def slack_escape(text: str) -> str:
     # Slack's mrkdwn reads &, < and > as control characters.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -48,7 +48,14 @@ from advocacy.notify.models import (
     Notification,
     NotificationPreference,
 )
-from advocacy.notify.service import WebhookAddresses, channels_of, default_preference, post_ids_of
+from advocacy.notify.service import (
+    WebhookAddresses,
+    default_preference,
+    organisation_channels,
+    post_ids_of,
+    receives,
+)
+from advocacy.notify.slack_app import send_direct_message
 from advocacy.notify.unsubscribe import absolute_url, preferences_url, unsubscribe_url
 from advocacy.settings import Settings
 from advocacy.users.models import User
@@ -191,7 +198,7 @@ class NotificationDeliverer:
         notifications: dict[int, Notification],
         report: DeliveryReport,
     ) -> None:
-        if channel not in channels_of(user, preference) or not user.is_active:
+        if not receives(user, preference, channel) or not user.is_active:
             # Turned off since the notice was queued: the person chose not to get it this way.
             await self._finish(owner, batch, DeliveryStatus.SKIPPED,
                                "the person turned this channel off before it was sent")
@@ -204,6 +211,10 @@ class NotificationDeliverer:
         try:
             if channel == Channel.EMAIL:
                 await send_email(self.settings, user.email, message)
+            elif channel == Channel.SLACK_APP:
+                if channel not in organisation_channels(self.settings):
+                    raise DeliveryError("the organisation's Slack app is no longer set up", retryable=False)
+                await send_direct_message(self.settings, user.email, message)
             else:
                 addresses = WebhookAddresses.of(self.settings, preference)
                 address = addresses.slack if channel == Channel.SLACK else addresses.teams

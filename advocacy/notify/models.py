@@ -19,6 +19,8 @@ class Channel(StrEnum):
     EMAIL = "email"
     SLACK = "slack"
     TEAMS = "teams"
+    # The organisation's Slack app: a direct message with share buttons (new posts only).
+    SLACK_APP = "slack_app"
 
 
 class DeliveryStatus(StrEnum):

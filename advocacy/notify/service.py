@@ -11,7 +11,7 @@ launch), set-based through advocacy.notify.repository, by the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -107,6 +107,27 @@ def channels_of(user: User, preference: NotificationPreference) -> list[Channel]
     )
 
 
+# Channels the organisation sets up for everyone rather than each person for themself: they carry
+# the notices that offer posts to share, to whoever has notifications on.
+ORGANISATION_CHANNELS = (Channel.SLACK_APP,)
+
+
+def organisation_channels(settings: Settings) -> frozenset[Channel]:
+    """The organisation's channels that are set up (all their settings filled in)."""
+    on = set()
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        on.add(Channel.SLACK_APP)
+    return frozenset(on)
+
+
+def receives(user: User, preference: NotificationPreference, channel: Channel) -> bool:
+    """Whether the person still receives on `channel`: one of their own, or the organisation's
+    while their notifications are on."""
+    if channel in ORGANISATION_CHANNELS:
+        return preference.frequency != Frequency.OFF
+    return channel in channels_of(user, preference)
+
+
 def chosen_channels(frequency: Frequency, *, email: bool, slack: bool, teams: bool) -> list[Channel]:
     """The rule of `channels_of` on plain values: whether the person wants email and has an
     address, and whether they saved a Slack and a Teams webhook."""
@@ -157,6 +178,7 @@ async def notify(
     link: str | None = None,
     dedupe_key: str,
     post_ids: Sequence[int] = (),
+    organisation: Collection[Channel] = (),
 ) -> bool:
     """Queue one notice for one person: shown in-app at once, delivered on their channels later.
 
@@ -165,10 +187,11 @@ async def notify(
     asking again with the same key changes nothing. Returns whether it was queued now (False: it
     already was). Respects the person's channels and frequency; never sends anything itself.
     `post_ids` names the posts the notice offers one-tap share actions for (at most
-    POST_ACTIONS_LIMIT; the delivery makes each person's signed links when it sends).
+    POST_ACTIONS_LIMIT; the delivery makes each person's signed links when it sends); such a notice
+    also goes out on the `organisation` channels (`organisation_channels(settings)`).
     """
     created = await notify_many(clock, [user], kind, subject, body, link=link, dedupe_key=dedupe_key,
-                                post_ids=post_ids)
+                                post_ids=post_ids, organisation=organisation)
     return created == 1
 
 
@@ -182,6 +205,7 @@ async def notify_many(
     link: str | None = None,
     dedupe_key: str,
     post_ids: Sequence[int] = (),
+    organisation: Collection[Channel] = (),
 ) -> int:
     """The same notice for several people already loaded (the leaders of the weekly summary).
     Returns how many were queued now; people who already have a notice with `dedupe_key` are left
@@ -190,7 +214,8 @@ async def notify_many(
     if not users:
         return 0
     return await notify_audience(clock, User.filter(id__in=sorted({user.id for user in users})), kind,
-                                 subject, body, link=link, dedupe_key=dedupe_key, post_ids=post_ids)
+                                 subject, body, link=link, dedupe_key=dedupe_key, post_ids=post_ids,
+                                 organisation=organisation)
 
 
 async def notify_audience(
@@ -203,6 +228,7 @@ async def notify_audience(
     link: str | None = None,
     dedupe_key: str,
     post_ids: Sequence[int] = (),
+    organisation: Collection[Channel] = (),
 ) -> int:
     """The same notice for everyone `audience` selects (a campaign's audience, up to the whole
     organisation) in a few statements, however many they are; nobody is loaded as an object.
@@ -230,13 +256,15 @@ async def notify_audience(
             recipients = await repository.new_recipients(conn, dedupe_key, start,
                                                          min(start + FAN_OUT_PAGE, last))
             queued += len(recipients)
-            await repository.insert_deliveries(conn, _delivery_rows(recipients, kind, now, timings))
+            await repository.insert_deliveries(
+                conn, _delivery_rows(recipients, kind, now, timings,
+                                     [c for c in ORGANISATION_CHANNELS if c in organisation and post_ids]))
     return queued
 
 
 def _delivery_rows(
     recipients: list[repository.Recipient], kind: str, now: datetime,
-    timings: dict[tuple[str, Frequency], tuple[datetime, bool]],
+    timings: dict[tuple[str, Frequency], tuple[datetime, bool]], organisation: list[Channel],
 ) -> list[tuple[object, ...]]:
     """The delivery rows (repository.DELIVERY_COLUMNS) of these people's new notices, by the rules of
     `channels_of` and `delivery_timing`. `timings` keeps each digest time worked out: a handful of
@@ -247,6 +275,8 @@ def _delivery_rows(
         email_enabled = DEFAULT_EMAIL_ENABLED if person.email_enabled is None else person.email_enabled
         channels = chosen_channels(frequency, email=person.has_email and email_enabled,
                                    slack=person.slack, teams=person.teams)
+        if frequency != Frequency.OFF:
+            channels += organisation
         if not channels:
             continue
         slot = (person.timezone, frequency)
@@ -323,15 +353,16 @@ async def _save_preferences(
         preference.updated_at = now
         await preference.save(using_db=conn)
         channels = channels_of(user, preference)
+        kept = channels + (list(ORGANISATION_CHANNELS) if frequency != Frequency.OFF else [])
         waiting = Delivery.filter(user_id=user.id, status=DeliveryStatus.PENDING).using_db(conn)
-        await waiting.exclude(channel__in=channels).update(
+        await waiting.exclude(channel__in=kept).update(
             status=DeliveryStatus.SKIPPED, updated_at=now,
             last_error="the person turned this channel off before it was sent",
         )
         # Only waiting notices that have not failed yet move: a retry keeps its own time.
         movable = [
             delivery_id
-            for delivery_id, kind in await waiting.filter(channel__in=channels, attempts=0)
+            for delivery_id, kind in await waiting.filter(channel__in=kept, attempts=0)
             .values_list("id", "notification__kind")
             if kind not in SUMMARY_KINDS
         ]

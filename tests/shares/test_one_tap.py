@@ -18,7 +18,6 @@ from advocacy.shares.models import Share
 from advocacy.shares.one_tap import actions_provider
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
-from campaigns import service as campaigns
 from campaigns.models import MessageVariant, Post
 from tests import factories
 from tests.factories import PASSWORD
@@ -50,14 +49,7 @@ async def immediate_ambassador(clock: SimulatedClock, *networks: str) -> User:
 
 
 async def launch(clock: SimulatedClock) -> Post:
-    editor, reviewer = [await factories.create_user(clock, role) for role in ("editor", "reviewer")]
-    campaign, post = await factories.create_campaign_with_post(clock, editor)
-    pack = await campaign.packs.all().first()
-    assert pack is not None
-    await campaigns.submit_pack(clock, editor, pack.id)
-    await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
-    await campaigns.launch_campaign(clock, editor, campaign.id)
-    return post
+    return (await factories.create_launched_campaign(clock))[1]
 
 
 async def emailed_actions(deliverer: NotificationDeliverer, inbox: Inbox, person: User) -> dict[str, str]:  # noqa: F811
