@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_api_base_url: str = "https://slack.com/api/"
+    # The organisation's Microsoft Teams channel or workflow: new posts are posted to this address
+    # as one Adaptive Card per targeted ambassador, with their share actions. Empty: off.
+    teams_workflow_url: str = ""
 
     # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
     oidc_issuer: str = ""

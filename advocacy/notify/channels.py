@@ -156,6 +156,12 @@ def teams_payload(message: OutgoingMessage) -> dict[str, Any]:
         body.append({"type": "TextBlock", "text": item.subject, "weight": "Bolder", "wrap": True,
                      "spacing": "Medium"})
         body.append({"type": "TextBlock", "text": item.body.strip(), "wrap": True})
+        for post in item.posts:
+            body.append({"type": "TextBlock", "text": post.title, "weight": "Bolder", "wrap": True})
+            body.append({"type": "ActionSet", "actions": [
+                {"type": "Action.OpenUrl", "title": action.label, "url": action.url}
+                for action in post.actions
+            ]})
         if item.link and len(message.items) == 1:
             actions.append({"type": "Action.OpenUrl", "title": "Open", "url": item.link})
         elif item.link:

@@ -209,20 +209,7 @@ class NotificationDeliverer:
                                       digest=batch[0].in_digest)
         report.messages += 1
         try:
-            if channel == Channel.EMAIL:
-                await send_email(self.settings, user.email, message)
-            elif channel == Channel.SLACK_APP:
-                if channel not in organisation_channels(self.settings):
-                    raise DeliveryError("the organisation's Slack app is no longer set up", retryable=False)
-                await send_direct_message(self.settings, user.email, message)
-            else:
-                addresses = WebhookAddresses.of(self.settings, preference)
-                address = addresses.slack if channel == Channel.SLACK else addresses.teams
-                if not address:
-                    raise DeliveryError("the webhook address cannot be read with the current token key; "
-                                        "the person has to enter it again", retryable=False)
-                payload = slack_payload(message) if channel == Channel.SLACK else teams_payload(message)
-                await post_webhook(self.settings, self.http, address, payload)
+            await self._post(user, preference, channel, message)
         except DeliveryError as error:
             log.info("notification to user %s on %s failed: %s", user.id, channel, error.message)
             attempts = max(d.attempts for d in batch)
@@ -240,6 +227,31 @@ class NotificationDeliverer:
             return
         await self._finish(owner, batch, DeliveryStatus.SENT, "")
         report.sent += len(batch)
+
+    async def _post(
+        self, user: User, preference: NotificationPreference, channel: Channel, message: OutgoingMessage
+    ) -> None:
+        """Send one message on one channel; DeliveryError says what went wrong."""
+        if channel == Channel.EMAIL:
+            await send_email(self.settings, user.email, message)
+            return
+        if channel in (Channel.SLACK_APP, Channel.TEAMS_APP) and channel not in organisation_channels(
+                self.settings):
+            raise DeliveryError(f"the organisation's {channel.value} is no longer set up", retryable=False)
+        if channel == Channel.SLACK_APP:
+            await send_direct_message(self.settings, user.email, message)
+        elif channel == Channel.TEAMS_APP:
+            # One card per person: a workflow sends it on to them by the recipient's address.
+            await post_webhook(self.settings, self.http, self.settings.teams_workflow_url,
+                               {**teams_payload(message), "recipient": user.email})
+        else:
+            addresses = WebhookAddresses.of(self.settings, preference)
+            address = addresses.slack if channel == Channel.SLACK else addresses.teams
+            if not address:
+                raise DeliveryError("the webhook address cannot be read with the current token key; "
+                                    "the person has to enter it again", retryable=False)
+            payload = slack_payload(message) if channel == Channel.SLACK else teams_payload(message)
+            await post_webhook(self.settings, self.http, address, payload)
 
     async def _message(
         self,

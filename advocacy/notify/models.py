@@ -21,6 +21,8 @@ class Channel(StrEnum):
     TEAMS = "teams"
     # The organisation's Slack app: a direct message with share buttons (new posts only).
     SLACK_APP = "slack_app"
+    # The organisation's Teams channel or workflow: an Adaptive Card per person (new posts only).
+    TEAMS_APP = "teams_app"
 
 
 class DeliveryStatus(StrEnum):

@@ -109,7 +109,7 @@ def channels_of(user: User, preference: NotificationPreference) -> list[Channel]
 
 # Channels the organisation sets up for everyone rather than each person for themself: they carry
 # the notices that offer posts to share, to whoever has notifications on.
-ORGANISATION_CHANNELS = (Channel.SLACK_APP,)
+ORGANISATION_CHANNELS = (Channel.SLACK_APP, Channel.TEAMS_APP)
 
 
 def organisation_channels(settings: Settings) -> frozenset[Channel]:
@@ -117,6 +117,8 @@ def organisation_channels(settings: Settings) -> frozenset[Channel]:
     on = set()
     if settings.slack_bot_token and settings.slack_signing_secret:
         on.add(Channel.SLACK_APP)
+    if settings.teams_workflow_url:
+        on.add(Channel.TEAMS_APP)
     return frozenset(on)
 
 

@@ -1,4 +1,4 @@
-"""Deliveries on the organisation's channels: the Slack app's direct messages."""
+"""Deliveries on the organisation's channels: the Slack app's direct messages and the Teams cards."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='Delivery',
             name='channel',
-            field=fields.CharEnumField(description='EMAIL: email\nSLACK: slack\nTEAMS: teams\nSLACK_APP: slack_app', enum_type=Channel, max_length=16),
+            field=fields.CharEnumField(description='EMAIL: email\nSLACK: slack\nTEAMS: teams\nSLACK_APP: slack_app\nTEAMS_APP: teams_app', enum_type=Channel, max_length=16),
         ),
     ]
