@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from advocacy.shares.models import Share
 from advocacy.shares.one_tap import actions_provider
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
+from campaigns.announce import send_posts_digests
 from campaigns.models import MessageVariant, Post
 from tests import factories
 from tests.factories import PASSWORD
@@ -91,6 +92,24 @@ async def test_a_launch_email_offers_share_actions_for_the_networks_the_person_c
         "Auto-queue", "Share on LinkedIn", "Share on X"]
     [mail] = [m for m in inbox[0].messages if m["To"] == on_linkedin.email]
     assert f"{post.title}\n  Share on LinkedIn: {BASE}/share/" in body(mail).replace("\r\n", "\n")
+
+
+async def test_a_weekly_new_posts_digest_offers_the_same_actions_per_post(
+    deliverer: NotificationDeliverer, inbox: tuple[Inbox, int], clock: SimulatedClock  # noqa: F811
+) -> None:
+    person = await immediate_ambassador(clock, "x")
+    await NotificationPreference.filter(user_id=person.id).update(frequency=Frequency.OFF)
+    clock.advance(timedelta(days=1))
+    _, post = await factories.create_launched_campaign(clock)
+    await deliverer.run_until_idle()  # the launch notice: notifications are off, so no email
+    await NotificationPreference.filter(user_id=person.id).update(frequency=Frequency.IMMEDIATE)
+    clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))  # Monday: the weekly digest is due
+    assert await send_posts_digests(clock) == 1
+    actions = await emailed_actions(deliverer, inbox[0], person)
+    assert sorted(actions) == ["Auto-queue", "Share on X"]
+    [mail] = [m for m in inbox[0].messages if m["To"] == person.email]
+    assert "1 new post for you this week" in mail["Subject"]
+    assert f"{post.title}\n  Share on X: {BASE}/share/" in body(mail).replace("\r\n", "\n")
 
 
 async def test_the_confirmation_shows_the_least_used_suggestion_what_goes_out_and_when(
