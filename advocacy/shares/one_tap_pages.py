@@ -55,6 +55,8 @@ async def confirmation(
         hours = view_of(user, await sharing_hours(user))
         when = (f"Auto-queued: placed in your sharing hours ({hours.start}–{hours.end}, {hours.timezone}), "
                 f"spread out from colleagues, before {closes}.")
+    elif post.pack.campaign.starts_at > clock.now():
+        when = f"When the campaign starts: {format_local(post.pack.campaign.starts_at, user)}."
     else:
         when = "Now: it goes out in a moment, as soon as you confirm."
     similar = any(isinstance(e, TooSimilar) for e in (errors or {}).values())

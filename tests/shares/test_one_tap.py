@@ -19,7 +19,7 @@ from advocacy.shares.one_tap import actions_provider
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns.announce import send_posts_digests
-from campaigns.models import MessageVariant, Post
+from campaigns.models import Campaign, MessageVariant, Post
 from tests import factories
 from tests.factories import PASSWORD
 from tests.test_pages import csrf_of, element, sign_in
@@ -198,3 +198,18 @@ async def test_confirming_needs_the_pages_csrf_token_and_passes_the_feeds_rules(
     assert await Share.all().count() == 0
     assert (await confirm(client, path)).status_code == 303
     assert await Share.all().count() == 1
+
+
+async def test_before_the_campaign_starts_the_confirmation_says_when_it_will_go_out(
+    deliverer: NotificationDeliverer, inbox: tuple[Inbox, int], clock: SimulatedClock,  # noqa: F811
+    client: httpx.AsyncClient,
+) -> None:
+    person, path = await linkedin_link(deliverer, inbox[0], clock)
+    starts = clock.now() + timedelta(days=2)
+    await Campaign.all().update(starts_at=starts)
+    await sign_in(client, person)
+    page = html.unescape(element((await client.get(path)).text, "one-tap"))
+    assert "When the campaign starts: Wed 4 Nov 2026, 08:00 UTC." in page
+    assert (await confirm(client, path)).status_code == 303
+    [share] = await Share.all()
+    assert share.due_at == starts
