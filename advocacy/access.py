@@ -12,9 +12,10 @@ A, E, R, L, ADMIN = Role.AMBASSADOR, Role.EDITOR, Role.REVIEWER, Role.LEADER, Ro
 EVERYONE = frozenset(Role)
 PUBLIC: frozenset[Role] = frozenset()  # an empty rule means: no sign-in needed
 
-# Page forms that take no CSRF token: the secret in their own address is the proof of intent, and
-# mail clients post to it with no session (RFC 8058 one-click unsubscribe).
-CSRF_EXEMPT = frozenset({"notifications-unsubscribe-confirm"})
+# Page forms that take no CSRF token, having another proof of intent: the secret in their own address
+# (mail clients post to it with no session: RFC 8058 one-click unsubscribe), or the sender's
+# signature (Slack's button presses, refused when it does not check out).
+CSRF_EXEMPT = frozenset({"notifications-unsubscribe-confirm", "slack-interactions"})
 
 ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # open to anyone
@@ -36,6 +37,9 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # mail clients may send themselves): the signed token names the person
     "notifications-unsubscribe": PUBLIC,
     "notifications-unsubscribe-confirm": PUBLIC,
+    # the Slack app's button presses: Slack signs each request, and the endpoint refuses any whose
+    # signature or timestamp does not check out (no session, so no CSRF token: see CSRF_EXEMPT)
+    "slack-interactions": PUBLIC,
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,
@@ -59,6 +63,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "feed": frozenset({A, ADMIN}),
     "feed-share": frozenset({A, ADMIN}),
     "feed-cancel": frozenset({A, ADMIN}),
+    # a one-tap share link from a notification: its page and its confirmation (the signed link
+    # names its person; anyone else is refused by the page, not by this rule)
+    "one-tap": frozenset({A, ADMIN}),
+    "one-tap-confirm": frozenset({A, ADMIN}),
     "api-feed": frozenset({A, ADMIN}),
     # an ambassador's own connected accounts (the platforms redirect back to the callback)
     "accounts": frozenset({A, ADMIN}),
@@ -196,6 +204,9 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-audit-list": frozenset({ADMIN}),
 }
 
+
+# Routes posted to by another service rather than a browser form: they carry that service's own
+# request signature, which the endpoint checks, instead of the session's CSRF token.
 
 def allowed(route_name: str, role: Role | None) -> bool:
     rule = ROUTE_ROLES[route_name]

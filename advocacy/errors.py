@@ -40,6 +40,11 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Gone(DomainError):
+    status_code = 410
+    code = "gone"
+
+
 class TooManyAttempts(DomainError):
     status_code = 429
     code = "too_many_attempts"

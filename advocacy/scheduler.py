@@ -24,8 +24,10 @@ from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import Clock
 from advocacy.links.service import forget_old_visitors
 from advocacy.notify.delivery import NotificationDeliverer
+from advocacy.notify.service import organisation_channels
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.one_tap import actions_provider
 from campaigns.announce import send_posts_digests
 from campaigns.brand import BrandPublisher
 from campaigns.service import expire_content
@@ -133,7 +135,7 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
     # The process's one HTTP client (the registry's, closed with it at shutdown), not one per run.
     deliverer = NotificationDeliverer(
         settings, clock, networks.http, worker_name=f"{socket.gethostname()}:{os.getpid()}",
-        use_skip_locked=settings.is_postgres,
+        use_skip_locked=settings.is_postgres, post_actions=actions_provider(settings, clock),
     )
 
     async def deliver_notifications() -> None:
@@ -144,7 +146,7 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
                      report.skipped)
 
     async def digests() -> None:
-        posts = await send_posts_digests(clock)
+        posts = await send_posts_digests(clock, organisation=organisation_channels(settings))
         leaders = await send_leadership_summaries(clock, settings)
         if posts or leaders:
             log.info("digests: %d new-posts digests, %d leadership summaries queued", posts, leaders)

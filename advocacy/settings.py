@@ -73,6 +73,17 @@ class Settings(BaseSettings):
     unsubscribe_link_days: int = Field(default=60, ge=1, le=365)
     # How often the weekly digests (new posts, leadership summary) look for people who are due.
     digest_interval_seconds: float = Field(default=900.0, gt=0)
+    # The one-tap share links in notifications (Share on LinkedIn / on X / Auto-queue) work once,
+    # for their person only, and expire this many hours after the notice is sent.
+    share_link_hours: int = Field(default=72, ge=1, le=720)
+    # The organisation's Slack app: with both set, new posts arrive to each targeted ambassador
+    # whose email Slack knows as a direct message with share buttons. Empty: off.
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_base_url: str = "https://slack.com/api/"
+    # The organisation's Microsoft Teams channel or workflow: new posts are posted to this address
+    # as one Adaptive Card per targeted ambassador, with their share actions. Empty: off.
+    teams_workflow_url: str = ""
 
     # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
     oidc_issuer: str = ""

@@ -7,11 +7,12 @@ and how they arrive.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from advocacy.clock import Clock
 from advocacy.notify import service as notify
-from advocacy.notify.models import Frequency, NotificationPreference
+from advocacy.notify.models import Channel, Frequency, NotificationPreference
 from advocacy.programme.targeting import audience_of, campaign_ids_for, programme_members
 from advocacy.users.models import User
 from campaigns.models import Campaign, CampaignStatus, PackStatus, Post
@@ -20,11 +21,15 @@ from campaigns.models import Campaign, CampaignStatus, PackStatus, Post
 DIGEST_LIST_LIMIT = 10
 
 
-async def announce_launch(clock: Clock, campaign: Campaign) -> int:
+async def announce_launch(clock: Clock, campaign: Campaign, *, organisation: Collection[Channel] = ()) -> int:
     """Queue "new campaign for you" for everyone in the campaign's audience; returns how many.
 
     Launching twice never notifies twice: the notice's key is the campaign."""
-    posts = await Post.filter(pack__campaign_id=campaign.id, pack__status=PackStatus.APPROVED).count()
+    approved = Post.filter(pack__campaign_id=campaign.id, pack__status=PackStatus.APPROVED)
+    posts = await approved.count()
+    # Each listed post carries one-tap share actions in the message (made per person when sent).
+    listed: list[int] = await approved.order_by("-featured", "-created_at", "-id").limit(  # type: ignore[assignment]
+        DIGEST_LIST_LIMIT).values_list("id", flat=True)
     ready = f"{posts} post{'s are' if posts != 1 else ' is'} ready to share in your feed"
     ends = f"{campaign.ends_at:%d %b %Y}".lstrip("0")
     body = (campaign.description.strip() + "\n\n" if campaign.description.strip() else "") + (
@@ -33,7 +38,8 @@ async def announce_launch(clock: Clock, campaign: Campaign) -> int:
     # The audience stays a query: it can be the whole organisation, and the fan-out never loads it.
     return await notify.notify_audience(
         clock, audience_of(campaign), "campaign_launched", f"New campaign for you: {campaign.name}", body,
-        link="/feed", dedupe_key=f"campaign-launched:{campaign.id}",
+        link="/feed", dedupe_key=f"campaign-launched:{campaign.id}", post_ids=listed,
+        organisation=organisation,
     )
 
 
@@ -63,7 +69,7 @@ async def _new_posts(since: datetime, until: datetime) -> list[Post]:
     return fresh
 
 
-async def send_posts_digests(clock: Clock) -> int:
+async def send_posts_digests(clock: Clock, *, organisation: Collection[Channel] = ()) -> int:
     """Queue each ambassador's weekly "new posts for you" digest when their weekly time has come.
 
     A digest lists the posts targeted at the person that became shareable since their last one;
@@ -90,7 +96,9 @@ async def send_posts_digests(clock: Clock) -> int:
             body = listed + (f"\n... and {more} more in your feed." if more > 0 else "")
             count = f"{len(posts)} new post{'s' if len(posts) != 1 else ''}"
             if await notify.notify(clock, user, "posts_digest", f"{count} for you this week", body,
-                                   link="/feed", dedupe_key=f"posts-digest:{slot:%Y-%m-%d}"):
+                                   link="/feed", dedupe_key=f"posts-digest:{slot:%Y-%m-%d}",
+                                   post_ids=[p.id for p in posts[:DIGEST_LIST_LIMIT]],
+                                   organisation=organisation):
                 queued += 1
         await NotificationPreference.update_or_create(
             user_id=user.id,

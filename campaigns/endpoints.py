@@ -7,6 +7,7 @@ from starlette.responses import Response
 from advocacy.api import ApiRoute, parse_body, path_int, respond
 from advocacy.auth import signed_in_user
 from advocacy.compliance.current import compliance_engine
+from advocacy.notify.service import organisation_channels
 from advocacy.state import AppRequest
 from campaigns import overrides, post_edits, service
 from campaigns.models import Campaign
@@ -121,7 +122,8 @@ async def override_warning(request: AppRequest) -> Response:
 
 async def launch_campaign(request: AppRequest) -> Response:
     campaign = await service.launch_campaign(
-        request.state["clock"], signed_in_user(request), path_int(request, "campaign_id")
+        request.state["clock"], signed_in_user(request), path_int(request, "campaign_id"),
+        organisation=organisation_channels(request.state["settings"]),
     )
     await request.state["brand_publisher"].publish_campaign(campaign.id)
     return respond(await describe(campaign.id))

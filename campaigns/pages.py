@@ -23,6 +23,7 @@ from advocacy.counting import counted
 from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text, whole_number
 from advocacy.localtime import format_local, input_value, parse_local
+from advocacy.notify.service import organisation_channels
 from advocacy.programme.segments import (
     campaign_segment_ids,
     checked_segment_ids,
@@ -339,7 +340,9 @@ async def launch_campaign(request: AppRequest) -> Response:
         # Nothing is launched without the confirmation step's answer.
         return await launch_confirm(request)
     try:
-        launched = await service.launch_campaign(request.state["clock"], user, campaign_id)
+        launched = await service.launch_campaign(
+            request.state["clock"], user, campaign_id,
+            organisation=organisation_channels(request.state["settings"]))
     except DomainError as error:
         return await campaign_page(
             request, campaign_id, status=error.status_code, error=("launch", error.message)

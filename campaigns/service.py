@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from advocacy.compliance import ComplianceEngine, Purpose, default_engine, descr
 from advocacy.counting import counted
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.links.service import LinkMaker
+from advocacy.notify.models import Channel
 from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.wording import MessageCorrection, correct_queued_shares
@@ -351,9 +352,11 @@ async def launchable_campaign(clock: Clock, editor: User, campaign_id: int) -> C
     return campaign
 
 
-async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campaign:
-    """Put the approved posts in the audience's feeds and announce them; the brand's own posts wait
-    for the campaign's start (campaigns.brand)."""
+async def launch_campaign(
+    clock: Clock, editor: User, campaign_id: int, *, organisation: Collection[Channel] = ()
+) -> Campaign:
+    """Put the approved posts in the audience's feeds and announce them (also on the
+    `organisation`'s channels); the brand's own posts wait for the campaign's start (campaigns.brand)."""
     campaign = await launchable_campaign(clock, editor, campaign_id)
     # The status change and the announcement commit together: a launch that fails half-way leaves
     # the campaign unlaunched (so launching again announces it), and of two launches at the same
@@ -365,7 +368,7 @@ async def launch_campaign(clock: Clock, editor: User, campaign_id: int) -> Campa
             raise Conflict("The campaign is already launched.")
         campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
         # Queued in the outbox only: nothing is sent while the editor waits.
-        await announce_launch(clock, campaign)
+        await announce_launch(clock, campaign, organisation=organisation)
     # After the commit, so no feed read made in between keeps the campaign unlaunched.
     shareable.invalidate()
     return campaign

@@ -22,7 +22,7 @@ from advocacy import db
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from campaigns import shareable
-from tests.fakes import linkedin_server, x_server
+from tests.fakes import chat_webhooks, linkedin_server, x_server
 from tests.fakes.serving import serve
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -116,3 +116,17 @@ def fake_linkedin() -> Iterator[tuple[linkedin_server.FakeLinkedIn, str]]:
     state = linkedin_server.FakeLinkedIn()
     with serve(linkedin_server.build_app(state)) as url:
         yield state, url
+
+
+# The local server standing in for Slack and Teams webhooks and the Teams workflow, emptied per test.
+@pytest.fixture(scope="session")
+def chat_server() -> Iterator[tuple[chat_webhooks.FakeChat, str]]:
+    state = chat_webhooks.FakeChat()
+    with serve(chat_webhooks.build_app(state)) as url:
+        yield state, url
+
+
+@pytest.fixture
+def chat(chat_server: tuple[chat_webhooks.FakeChat, str]) -> tuple[chat_webhooks.FakeChat, str]:
+    chat_server[0].reset()
+    return chat_server

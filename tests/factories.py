@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
 from advocacy.accounts.models import Network, SocialAccount
 from advocacy.clock import Clock
+from advocacy.notify.models import Channel
 from advocacy.users.models import User
 from advocacy.users.service import create_user as service_create_user
 from advocacy.users.service import hash_password
@@ -96,9 +98,11 @@ async def create_campaign_with_post(
 
 
 async def create_launched_campaign(
-    clock: Clock, editor: User | None = None, reviewer: User | None = None, **kwargs: Any
+    clock: Clock, editor: User | None = None, reviewer: User | None = None, *,
+    organisation: Collection[Channel] = (), **kwargs: Any
 ) -> tuple[Campaign, Post]:
-    """A campaign whose single-post pack is approved and which is launched."""
+    """A campaign whose single-post pack is approved and which is launched (announced on the
+    `organisation`'s channels too)."""
     editor = editor or await create_user(clock, "editor")
     reviewer = reviewer or await create_user(clock, "reviewer")
     campaign, post = await create_campaign_with_post(clock, editor, **kwargs)
@@ -106,7 +110,7 @@ async def create_launched_campaign(
     assert pack is not None
     await campaigns.submit_pack(clock, editor, pack.id)
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
-    await campaigns.launch_campaign(clock, editor, campaign.id)
+    await campaigns.launch_campaign(clock, editor, campaign.id, organisation=organisation)
     return campaign, post
 
 

@@ -43,12 +43,32 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class Action:
+    """A one-tap share action of a post: the signed confirmation link, and its token (what a chat
+    button sends back)."""
+
+    label: str
+    url: str  # absolute
+    token: str
+
+
+@dataclass(frozen=True)
+class PostActions:
+    """One post a notice names, with the share actions its person can take on it."""
+
+    post_id: int
+    title: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
 class Item:
     """One notice inside a message: a digest carries several."""
 
     subject: str
     body: str
     link: str | None = None  # absolute
+    posts: tuple[PostActions, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,8 @@ def email_text(message: OutgoingMessage) -> str:
     parts = []
     for item in message.items:
         lines = [item.subject, "", item.body.strip()]
+        for post in item.posts:
+            lines += ["", post.title, *(f"  {action.label}: {action.url}" for action in post.actions)]
         if item.link:
             lines += ["", item.link]
         parts.append("\n".join(lines))
@@ -108,7 +130,7 @@ def slack_payload(message: OutgoingMessage) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": message.title[:150]}}
     ]
     for item in message.items:
-        text = f"*{_slack_escape(item.subject)}*\n{_slack_escape(item.body.strip())}"
+        text = f"*{slack_escape(item.subject)}*\n{slack_escape(item.body.strip())}"
         if item.link:
             text += f"\n<{item.link}|Open>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
@@ -121,7 +143,7 @@ def slack_payload(message: OutgoingMessage) -> dict[str, Any]:
     return {"text": fallback[:3000], "blocks": blocks[:49] + blocks[-1:] if len(blocks) > 50 else blocks}
 
 
-def _slack_escape(text: str) -> str:
+def slack_escape(text: str) -> str:
     # Slack's mrkdwn reads &, < and > as control characters.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -136,6 +158,12 @@ def teams_payload(message: OutgoingMessage) -> dict[str, Any]:
         body.append({"type": "TextBlock", "text": item.subject, "weight": "Bolder", "wrap": True,
                      "spacing": "Medium"})
         body.append({"type": "TextBlock", "text": item.body.strip(), "wrap": True})
+        for post in item.posts:
+            body.append({"type": "TextBlock", "text": post.title, "weight": "Bolder", "wrap": True})
+            body.append({"type": "ActionSet", "actions": [
+                {"type": "Action.OpenUrl", "title": action.label, "url": action.url}
+                for action in post.actions
+            ]})
         if item.link and len(message.items) == 1:
             actions.append({"type": "Action.OpenUrl", "title": "Open", "url": item.link})
         elif item.link:

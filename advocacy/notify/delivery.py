@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,6 +35,7 @@ from advocacy.notify.channels import (
     DeliveryError,
     Item,
     OutgoingMessage,
+    PostActions,
     post_webhook,
     send_email,
     slack_payload,
@@ -47,7 +49,15 @@ from advocacy.notify.models import (
     Notification,
     NotificationPreference,
 )
-from advocacy.notify.service import ACCOUNT_KINDS, WebhookAddresses, channels_of, default_preference
+from advocacy.notify.service import (
+    ACCOUNT_KINDS,
+    WebhookAddresses,
+    default_preference,
+    organisation_channels,
+    post_ids_of,
+    receives,
+)
+from advocacy.notify.slack_app import send_direct_message
 from advocacy.notify.unsubscribe import absolute_url, preferences_url, unsubscribe_url
 from advocacy.settings import Settings
 from advocacy.users.models import User
@@ -58,6 +68,10 @@ log = logging.getLogger(__name__)
 BACKOFF = Backoff(first=timedelta(minutes=1), factor=4, cap=timedelta(hours=6))
 PENDING = Q(status=DeliveryStatus.PENDING)
 SENDING = Q(status=DeliveryStatus.SENDING)
+
+# The share actions of the posts a notice names, for its person (signed links are per person); the
+# sharing layer provides it, so notifications never reach into shares.
+PostActionsFor = Callable[[User, list[int]], Awaitable[list[PostActions]]]
 
 
 @dataclass
@@ -87,8 +101,10 @@ class NotificationDeliverer:
         *,
         worker_name: str = "worker",
         use_skip_locked: bool = False,
+        post_actions: PostActionsFor | None = None,
     ) -> None:
         self.settings = settings
+        self.post_actions = post_actions
         self.clock = clock
         self.http = http
         self.worker_name = worker_name
@@ -187,7 +203,7 @@ class NotificationDeliverer:
     ) -> None:
         notices = [notifications[d.notification_id] for d in batch]
         account = notices[0].kind in ACCOUNT_KINDS
-        if not user.is_active or not (account or channel in channels_of(user, preference)):
+        if not user.is_active or not (account or receives(user, preference, channel)):
             # Turned off since the notice was queued: the person chose not to get it this way.
             await self._finish(owner, batch, DeliveryStatus.SKIPPED,
                                "the person turned this channel off before it was sent")
@@ -204,19 +220,10 @@ class NotificationDeliverer:
             message = OutgoingMessage(title=item.subject, items=[item],
                                       preferences_url=preferences_url(self.settings))
         else:
-            message = self._message(user, preference, channel, notices, digest=batch[0].in_digest)
+            message = await self._message(user, preference, channel, notices, digest=batch[0].in_digest)
         report.messages += 1
         try:
-            if channel == Channel.EMAIL:
-                await send_email(self.settings, user.email, message)
-            else:
-                addresses = WebhookAddresses.of(self.settings, preference)
-                address = addresses.slack if channel == Channel.SLACK else addresses.teams
-                if not address:
-                    raise DeliveryError("the webhook address cannot be read with the current token key; "
-                                        "the person has to enter it again", retryable=False)
-                payload = slack_payload(message) if channel == Channel.SLACK else teams_payload(message)
-                await post_webhook(self.settings, self.http, address, payload)
+            await self._post(user, preference, channel, message)
         except DeliveryError as error:
             log.info("notification to user %s on %s failed: %s", user.id, channel, error.message)
             attempts = max(d.attempts for d in batch)
@@ -235,7 +242,32 @@ class NotificationDeliverer:
         await self._finish(owner, batch, DeliveryStatus.SENT, "")
         report.sent += len(batch)
 
-    def _message(
+    async def _post(
+        self, user: User, preference: NotificationPreference, channel: Channel, message: OutgoingMessage
+    ) -> None:
+        """Send one message on one channel; DeliveryError says what went wrong."""
+        if channel == Channel.EMAIL:
+            await send_email(self.settings, user.email, message)
+            return
+        if channel in (Channel.SLACK_APP, Channel.TEAMS_APP) and channel not in organisation_channels(
+                self.settings):
+            raise DeliveryError(f"the organisation's {channel.value} is no longer set up", retryable=False)
+        if channel == Channel.SLACK_APP:
+            await send_direct_message(self.settings, user.email, message)
+        elif channel == Channel.TEAMS_APP:
+            # One card per person: a workflow sends it on to them by the recipient's address.
+            await post_webhook(self.settings, self.http, self.settings.teams_workflow_url,
+                               {**teams_payload(message), "recipient": user.email})
+        else:
+            addresses = WebhookAddresses.of(self.settings, preference)
+            address = addresses.slack if channel == Channel.SLACK else addresses.teams
+            if not address:
+                raise DeliveryError("the webhook address cannot be read with the current token key; "
+                                    "the person has to enter it again", retryable=False)
+            payload = slack_payload(message) if channel == Channel.SLACK else teams_payload(message)
+            await post_webhook(self.settings, self.http, address, payload)
+
+    async def _message(
         self,
         user: User,
         preference: NotificationPreference,
@@ -246,7 +278,9 @@ class NotificationDeliverer:
     ) -> OutgoingMessage:
         items = [
             Item(subject=n.subject, body=n.body,
-                 link=absolute_url(self.settings, n.link) if n.link else None)
+                 link=absolute_url(self.settings, n.link) if n.link else None,
+                 posts=tuple(await self.post_actions(user, post_ids_of(n)))
+                 if self.post_actions and n.post_ids else ())
             for n in notices
         ]
         if digest:

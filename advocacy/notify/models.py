@@ -19,6 +19,10 @@ class Channel(StrEnum):
     EMAIL = "email"
     SLACK = "slack"
     TEAMS = "teams"
+    # The organisation's Slack app: a direct message with share buttons (new posts only).
+    SLACK_APP = "slack_app"
+    # The organisation's Teams channel or workflow: an Adaptive Card per person (new posts only).
+    TEAMS_APP = "teams_app"
 
 
 class DeliveryStatus(StrEnum):
@@ -45,6 +49,9 @@ class Notification(Model):
     subject = fields.CharField(max_length=300)
     body = fields.TextField()
     link = fields.CharField(max_length=2000, null=True)
+    # The posts the notice offers one-tap share actions for, as comma-separated ids (a launch or a
+    # "new posts for you" digest); empty for every other notice.
+    post_ids = fields.CharField(max_length=200, default="", db_default="")
     # Chosen by the caller so the same notice is never queued twice for a person.
     dedupe_key = fields.CharField(max_length=200)
     created_at = fields.DatetimeField()

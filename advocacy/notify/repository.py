@@ -79,6 +79,7 @@ async def insert_notices(
     link: str | None,
     dedupe_key: str,
     created_at: datetime,
+    post_ids: str = "",
 ) -> None:
     """One notice for each person of `audience` who has none with `dedupe_key` yet (the unique
     (user, dedupe_key) stands behind this, should a notice come by another way)."""
@@ -89,14 +90,14 @@ async def insert_notices(
     ids = audience.values("id")
     ids.sql()  # builds ids.query, whose parameters are read next
     select, values = ids.query.get_parameterized_sql()
-    ours = [kind, subject, body, link, dedupe_key, created_at, dedupe_key]
+    ours = [kind, subject, body, link, dedupe_key, created_at, post_ids, dedupe_key]
     marks = [_mark(dialect, len(values) + i) for i in range(1, len(ours) + 1)]
     await connection.execute_query(
         f"WITH audience AS ({select})"
-        " INSERT INTO notifications (user_id, kind, subject, body, link, dedupe_key, created_at)"
-        f" SELECT a.id, {', '.join(marks[:6])} FROM audience a"
+        " INSERT INTO notifications (user_id, kind, subject, body, link, dedupe_key, created_at, post_ids)"
+        f" SELECT a.id, {', '.join(marks[:7])} FROM audience a"
         " WHERE NOT EXISTS (SELECT 1 FROM notifications n"
-        f"                  WHERE n.user_id = a.id AND n.dedupe_key = {marks[6]})"
+        f"                  WHERE n.user_id = a.id AND n.dedupe_key = {marks[7]})"
         " ON CONFLICT (user_id, dedupe_key) DO NOTHING",
         [*values, *ours],
     )

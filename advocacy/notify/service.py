@@ -11,7 +11,7 @@ launch), set-based through advocacy.notify.repository, by the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -55,6 +55,8 @@ SUBJECT_LIMIT = 300
 KIND_LIMIT = 40
 DEDUPE_KEY_LIMIT = 200
 LINK_LIMIT = 2000
+# The most posts one notice offers share actions for (the ids fit the notice's column).
+POST_ACTIONS_LIMIT = 10
 # What someone who never changed their preferences gets: the daily email digest.
 DEFAULT_FREQUENCY = Frequency.DAILY
 DEFAULT_EMAIL_ENABLED = True
@@ -111,6 +113,29 @@ def channels_of(user: User, preference: NotificationPreference) -> list[Channel]
     )
 
 
+# Channels the organisation sets up for everyone rather than each person for themself: they carry
+# the notices that offer posts to share, to whoever has notifications on.
+ORGANISATION_CHANNELS = (Channel.SLACK_APP, Channel.TEAMS_APP)
+
+
+def organisation_channels(settings: Settings) -> frozenset[Channel]:
+    """The organisation's channels that are set up (all their settings filled in)."""
+    on = set()
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        on.add(Channel.SLACK_APP)
+    if settings.teams_workflow_url:
+        on.add(Channel.TEAMS_APP)
+    return frozenset(on)
+
+
+def receives(user: User, preference: NotificationPreference, channel: Channel) -> bool:
+    """Whether the person still receives on `channel`: one of their own, or the organisation's
+    while their notifications are on."""
+    if channel in ORGANISATION_CHANNELS:
+        return preference.frequency != Frequency.OFF
+    return channel in channels_of(user, preference)
+
+
 def chosen_channels(frequency: Frequency, *, email: bool, slack: bool, teams: bool) -> list[Channel]:
     """The rule of `channels_of` on plain values: whether the person wants email and has an
     address, and whether they saved a Slack and a Teams webhook."""
@@ -160,6 +185,8 @@ async def notify(
     *,
     link: str | None = None,
     dedupe_key: str,
+    post_ids: Sequence[int] = (),
+    organisation: Collection[Channel] = (),
 ) -> bool:
     """Queue one notice for one person: shown in-app at once, delivered on their channels later.
 
@@ -167,8 +194,12 @@ async def notify(
     absolute URL or a path of this service; `dedupe_key` identifies the notice for this person, so
     asking again with the same key changes nothing. Returns whether it was queued now (False: it
     already was). Respects the person's channels and frequency; never sends anything itself.
+    `post_ids` names the posts the notice offers one-tap share actions for (at most
+    POST_ACTIONS_LIMIT; the delivery makes each person's signed links when it sends); such a notice
+    also goes out on the `organisation` channels (`organisation_channels(settings)`).
     """
-    created = await notify_many(clock, [user], kind, subject, body, link=link, dedupe_key=dedupe_key)
+    created = await notify_many(clock, [user], kind, subject, body, link=link, dedupe_key=dedupe_key,
+                                post_ids=post_ids, organisation=organisation)
     return created == 1
 
 
@@ -181,6 +212,8 @@ async def notify_many(
     *,
     link: str | None = None,
     dedupe_key: str,
+    post_ids: Sequence[int] = (),
+    organisation: Collection[Channel] = (),
 ) -> int:
     """The same notice for several people already loaded (the leaders of the weekly summary).
     Returns how many were queued now; people who already have a notice with `dedupe_key` are left
@@ -189,7 +222,8 @@ async def notify_many(
     if not users:
         return 0
     return await notify_audience(clock, User.filter(id__in=sorted({user.id for user in users})), kind,
-                                 subject, body, link=link, dedupe_key=dedupe_key)
+                                 subject, body, link=link, dedupe_key=dedupe_key, post_ids=post_ids,
+                                 organisation=organisation)
 
 
 async def notify_audience(
@@ -201,6 +235,8 @@ async def notify_audience(
     *,
     link: str | None = None,
     dedupe_key: str,
+    post_ids: Sequence[int] = (),
+    organisation: Collection[Channel] = (),
 ) -> int:
     """The same notice for everyone `audience` selects (a campaign's audience, up to the whole
     organisation) in a few statements, however many they are; nobody is loaded as an object.
@@ -221,19 +257,22 @@ async def notify_audience(
         # their ids back and forth.
         before = await repository.last_notice_id(conn)
         await repository.insert_notices(conn, audience, kind=kind, subject=subject, body=body, link=link,
-                                        dedupe_key=dedupe_key, created_at=now)
+                                        dedupe_key=dedupe_key, created_at=now,
+                                        post_ids=",".join(str(i) for i in post_ids[:POST_ACTIONS_LIMIT]))
         first, last = await repository.notice_ids_after(conn, before)
         for start in range(first - 1, last, FAN_OUT_PAGE):
             recipients = await repository.new_recipients(conn, dedupe_key, start,
                                                          min(start + FAN_OUT_PAGE, last))
             queued += len(recipients)
-            await repository.insert_deliveries(conn, _delivery_rows(recipients, kind, now, timings))
+            await repository.insert_deliveries(
+                conn, _delivery_rows(recipients, kind, now, timings,
+                                     [c for c in ORGANISATION_CHANNELS if c in organisation and post_ids]))
     return queued
 
 
 def _delivery_rows(
     recipients: list[repository.Recipient], kind: str, now: datetime,
-    timings: dict[tuple[str, Frequency], tuple[datetime, bool]],
+    timings: dict[tuple[str, Frequency], tuple[datetime, bool]], organisation: list[Channel],
 ) -> list[tuple[object, ...]]:
     """The delivery rows (repository.DELIVERY_COLUMNS) of these people's new notices, by the rules of
     `channels_of` and `delivery_timing`. `timings` keeps each digest time worked out: a handful of
@@ -247,6 +286,8 @@ def _delivery_rows(
             frequency = Frequency.IMMEDIATE
         channels = chosen_channels(frequency, email=person.has_email and (email_enabled or account),
                                    slack=person.slack and not account, teams=person.teams and not account)
+        if frequency != Frequency.OFF:
+            channels += organisation
         if not channels:
             continue
         slot = (person.timezone, frequency)
@@ -323,15 +364,16 @@ async def _save_preferences(
         preference.updated_at = now
         await preference.save(using_db=conn)
         channels = channels_of(user, preference)
+        kept = channels + (list(ORGANISATION_CHANNELS) if frequency != Frequency.OFF else [])
         waiting = Delivery.filter(user_id=user.id, status=DeliveryStatus.PENDING).using_db(conn)
-        await waiting.exclude(channel__in=channels).update(
+        await waiting.exclude(channel__in=kept).update(
             status=DeliveryStatus.SKIPPED, updated_at=now,
             last_error="the person turned this channel off before it was sent",
         )
         # Only waiting notices that have not failed yet move: a retry keeps its own time.
         movable = [
             delivery_id
-            for delivery_id, kind in await waiting.filter(channel__in=channels, attempts=0)
+            for delivery_id, kind in await waiting.filter(channel__in=kept, attempts=0)
             .values_list("id", "notification__kind")
             if kind not in AT_ONCE_KINDS
         ]
@@ -377,6 +419,11 @@ async def _email_off(clock: Clock, user: User) -> bool:
             last_error="the person unsubscribed from email before it was sent",
         )
     return was_on
+
+
+def post_ids_of(notice: Notification) -> list[int]:
+    """The posts a notice offers one-tap share actions for, in its order."""
+    return [int(part) for part in notice.post_ids.split(",") if part.isdigit()]
 
 
 async def inbox_of(user: User, limit: int = 50) -> list[Notification]:

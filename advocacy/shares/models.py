@@ -89,6 +89,22 @@ class ShareEvent(Model):
         table = "share_events"
 
 
+class OneTapUse(Model):
+    """A one-tap share link (from a notification) that was used: its nonce makes a second use
+    refusable. The link itself is signed and carries its person, post, action and expiry."""
+
+    id = fields.IntField(primary_key=True)
+    nonce = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="one_tap_uses", on_delete=fields.CASCADE
+    )
+    user_id: int
+    used_at = fields.DatetimeField()
+
+    class Meta:
+        table = "one_tap_uses"
+
+
 class ReadbackState(StrEnum):
     """What reading a published share back from its platform found."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.functions import Count
 
 from advocacy.shares.models import Share, ShareStatus
+from campaigns.models import MessageVariant
 
 
 async def variant_uses(post_ids: list[int]) -> dict[int, int]:
@@ -19,3 +20,10 @@ async def variant_uses(post_ids: list[int]) -> dict[int, int]:
         .values_list("variant_id", "uses")
     )
     return {variant_id: uses for variant_id, uses in rows}
+
+
+async def least_used(post_id: int, network: str) -> MessageVariant | None:
+    """The post's suggestion for `network` that the fewest shares used (the oldest of equals)."""
+    variants = await MessageVariant.filter(post_id=post_id, network=network)
+    uses = await variant_uses([post_id])
+    return min(variants, key=lambda variant: (uses.get(variant.id, 0), variant.id), default=None)

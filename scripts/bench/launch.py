@@ -37,7 +37,7 @@ from scripts.bench.result import Measure, bench_database_url, report
 GOAL = 0.5
 # Monday 06:00 UTC: the daily digest is due later today in Berlin and New York, tomorrow in Kolkata.
 NOW = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
-NOTICE_COLUMNS = ("id", "user_id", "kind", "subject", "body", "link", "dedupe_key", "created_at")
+NOTICE_COLUMNS = ("id", "user_id", "kind", "subject", "body", "link", "dedupe_key", "created_at", "post_ids")
 DELIVERY_COLUMNS = ("notification_id", "user_id", "channel", "status", "in_digest", "due_at", "attempts",
                     "last_error", "created_at", "updated_at")
 

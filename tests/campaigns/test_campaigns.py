@@ -302,7 +302,7 @@ async def test_a_launch_whose_announcement_fails_leaves_the_campaign_unlaunched(
     editor = await factories.create_user(clock, "editor")
     campaign = await _approved_campaign(clock, editor)
 
-    async def broken(*args: Any) -> int:
+    async def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("the outbox is unavailable")
 
     monkeypatch.setattr(service, "announce_launch", broken)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -10,8 +10,6 @@ import pytest
 from advocacy.clock import SimulatedClock
 from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.settings import Settings
-from tests.fakes import chat_webhooks
-from tests.fakes.serving import serve
 from tests.users.test_password_reset import Inbox, inbox  # noqa: F401 (the SMTP server fixture)
 
 
@@ -19,19 +17,6 @@ from tests.users.test_password_reset import Inbox, inbox  # noqa: F401 (the SMTP
 def smtp(inbox: tuple[Inbox, int]) -> tuple[Inbox, int]:  # noqa: F811
     """The password-reset tests' local SMTP server, under the name these tests use."""
     return inbox
-
-
-@pytest.fixture(scope="session")
-def chat_server() -> Iterator[tuple[chat_webhooks.FakeChat, str]]:
-    state = chat_webhooks.FakeChat()
-    with serve(chat_webhooks.build_app(state)) as url:
-        yield state, url
-
-
-@pytest.fixture
-def chat(chat_server: tuple[chat_webhooks.FakeChat, str]) -> tuple[chat_webhooks.FakeChat, str]:
-    chat_server[0].reset()
-    return chat_server
 
 
 @pytest.fixture
