@@ -40,6 +40,9 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # the Slack app's button presses: Slack signs each request, and the endpoint refuses any whose
     # signature or timestamp does not check out (no session, so no CSRF token: see CSRF_EXEMPT)
     "slack-interactions": PUBLIC,
+    # the Prometheus scrape: no session; the endpoint answers 404 unless ADVOCACY_METRICS_TOKEN is set,
+    # and 401 to any request without that bearer token
+    "metrics": PUBLIC,
     # any signed-in person
     "home": EVERYONE,
     "logout": EVERYONE,

@@ -49,6 +49,7 @@ from advocacy.programme import pages as programme_pages
 from advocacy.programme.invitations import MAX_IMPORT_BYTES
 from advocacy.settings import DEFAULT_TOKEN_KEY, Settings
 from advocacy.shares import endpoints as share_endpoints
+from advocacy.shares import metrics as share_metrics
 from advocacy.shares import one_tap_pages, slack_actions
 from advocacy.shares import pages as share_pages
 from advocacy.state import AppRequest, AppState, app_request
@@ -88,6 +89,7 @@ PAGE_ROUTES = [
     *share_pages.routes,
     *one_tap_pages.routes,
     *slack_actions.routes,
+    *share_metrics.routes,
     *account_pages.routes,
     *campaign_pages.routes,
     *dashboard_cost_pages.routes,

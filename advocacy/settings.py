@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # The organisation's Microsoft Teams channel or workflow: new posts are posted to this address
     # as one Adaptive Card per targeted ambassador, with their share actions. Empty: off.
     teams_workflow_url: str = ""
+    # The bearer token a Prometheus scraper sends to read /metrics. Empty: /metrics answers 404.
+    metrics_token: str = ""
 
     # Single sign-on with OpenID Connect. Empty issuer: password sign-in only.
     oidc_issuer: str = ""

@@ -10,6 +10,7 @@ import httpx
 from advocacy import audit
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
+from advocacy.settings import Settings
 from advocacy.shares.service import cancel_share, create_share
 from campaigns import service as campaigns
 from campaigns.models import ContentPack
@@ -80,3 +81,25 @@ async def test_other_roles_cannot_read_the_log(client: httpx.AsyncClient, clock:
     for role in ("ambassador", "editor", "reviewer", "leader"):
         _, headers = await token_for(clock, role)
         assert (await client.get("/api/v1/audit", headers=headers)).status_code == 403
+
+
+async def test_forgetting_a_person_replaces_their_email_and_name_only_in_entries_by_or_about_them(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    email = "ann.lee@example.org"
+    ann = await factories.create_user(clock, "ambassador", name="Ann Lee", email=email)
+    admin = await factories.create_user(clock, "admin")
+    await audit.record(clock, admin, "user.update", f"user:{ann.id}", {"was": f"Ann Lee <{email.upper()}>"})
+    await audit.record(clock, ann, "notify.channel", f"user:{ann.id}", {"channel": "email"})
+    await audit.record(clock, None, "sign-in.failed", email, actor_email=email)
+
+    await audit.forget_person(ann.id, ann.email, ann.name, placeholder_email="gone@deidentified.invalid",
+                              placeholder_name="Former ambassador")
+
+    entries = {entry.action: entry for entry in await AuditEntry.all()}
+    assert entries["user.update"].details == {"was": "Former ambassador <gone@deidentified.invalid>"}
+    assert entries["user.update"].actor_email == admin.email
+    assert entries["notify.channel"].actor_email == "gone@deidentified.invalid"
+    assert entries["notify.channel"].details == {"channel": "email"}
+    failed = entries["sign-in.failed"]
+    assert failed.target == failed.actor_email == "gone@deidentified.invalid"

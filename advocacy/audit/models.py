@@ -9,7 +9,8 @@ from tortoise.models import Model
 
 
 class AuditEntry(Model):
-    """One thing that happened: who, when, what, and to which target. Never changed once written."""
+    """One thing that happened: who, when, what, and to which target. Never changed once written, but
+    for a de-identified person's email and name (`service.forget_person`)."""
 
     id = fields.IntField(primary_key=True)
     at = fields.DatetimeField(db_index=True)

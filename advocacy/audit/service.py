@@ -1,11 +1,15 @@
-"""Writing to and reading from the audit log. Entries are only ever appended."""
+"""Writing to and reading from the audit log. Entries are only ever appended, save one change: a
+de-identified person's email and name are replaced by their placeholder."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from typing import Any
+
+from tortoise.expressions import Q
 
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import Clock
@@ -37,6 +41,40 @@ async def record(
         details=details or {},
         address=address[:64],
     )
+
+
+async def forget_person(user_id: int, email: str, name: str, *, placeholder_email: str,
+                        placeholder_name: str) -> int:
+    """Replace a de-identified person's email and name by their placeholder in every entry by them
+    or about them (their account, or their address as a failed sign-in names it), so that no
+    entry, page or export names them afterwards. Returns how many entries changed."""
+    # The name as whole words only: a short one must not reach inside other words ("Ann", "channel").
+    swaps = [(re.compile(re.escape(email), re.IGNORECASE), placeholder_email)]
+    if name.strip():
+        swaps.append((re.compile(rf"\b{re.escape(name.strip())}\b", re.IGNORECASE), placeholder_name))
+    about = (Q(actor_id=user_id) | Q(actor_email__iexact=email) | Q(target=f"user:{user_id}")
+             | Q(target__iexact=email))
+    changed = 0
+    for entry in await AuditEntry.filter(about):
+        values = {"actor_email": _without(entry.actor_email, swaps)[:254],
+                  "target": _without(entry.target, swaps)[:200], "details": _without(entry.details, swaps)}
+        if values != {"actor_email": entry.actor_email, "target": entry.target, "details": entry.details}:
+            await AuditEntry.filter(id=entry.id).update(**values)
+            changed += 1
+    return changed
+
+
+def _without(value: Any, swaps: list[tuple[re.Pattern[str], str]]) -> Any:
+    """`value` (text, or JSON made of dicts, lists and text) with each pattern replaced in its text."""
+    if isinstance(value, str):
+        for pattern, new in swaps:
+            value = pattern.sub(new, value)
+        return value
+    if isinstance(value, dict):
+        return {key: _without(item, swaps) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without(item, swaps) for item in value]
+    return value
 
 
 async def recent_entries(limit: int = 200, action: str | None = None) -> list[AuditEntry]:

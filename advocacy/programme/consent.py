@@ -112,7 +112,8 @@ async def deidentify(clock: Clock, user: User, networks: NetworkRegistry) -> Use
     """Replace the person's name and email with a placeholder, for good.
 
     They leave the programme first if they had not. Shares, metrics and totals stay, attached to
-    the placeholder; the account can no longer sign in. The consent log keeps the step.
+    the placeholder; the account can no longer sign in. The consent log keeps the step; the audit
+    log's entries by or about them name the placeholder instead.
     """
     if user.role != Role.AMBASSADOR:
         raise Forbidden("Only ambassador accounts can be de-identified here.")
@@ -132,6 +133,10 @@ async def deidentify(clock: Clock, user: User, networks: NetworkRegistry) -> Use
         await LoginAttempt.filter(email=user.email).delete()
         await SocialAccount.filter(user_id=user.id, is_brand=False).update(handle="(de-identified)")
         await _log(clock, user, ConsentAction.DEIDENTIFY, user)
+        # Earlier entries (their account's creation, sign-ins, failed ones by address, leaving)
+        # would otherwise name them in every page and export of the audit log.
+        await audit.forget_person(user.id, user.email, user.name,
+                                  placeholder_email=placeholder_email(user.id), placeholder_name=placeholder)
     await audit.record(clock, None, "programme.deidentify", f"user:{user.id}",
                        actor_email=placeholder_email(user.id))
     user.name, user.email = placeholder, placeholder_email(user.id)

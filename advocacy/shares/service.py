@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 # A time a person picks in a form is usually a minute or so behind the server when it arrives.
 PAST_TOLERANCE = timedelta(minutes=2)
 STAGGER_WINDOW = timedelta(minutes=10)
+# Packs whose posts no ambassador has been shown yet (expired and archived packs were approved).
+UNSEEN_PACK_STATES = (PackStatus.DRAFT, PackStatus.IN_REVIEW)
 
 
 class ShareMode(StrEnum):
@@ -122,7 +124,10 @@ async def create_share(
         raise Forbidden("Only ambassadors who opted in to the programme can share.")
     await ensure_may_share(user)  # guidelines acknowledged, required training done
     post = await Post.get_or_none(id=post_id).select_related("pack__campaign")
-    if post is None:
+    # A post no ambassador was ever shown (its pack not approved yet, its campaign not launched)
+    # gets the answer of a missing one, so that draft post ids cannot be told from unused ones.
+    if (post is None or post.pack.status in UNSEEN_PACK_STATES
+            or post.pack.campaign.status != CampaignStatus.LAUNCHED):
         raise NotFound(f"There is no post {post_id}.")
     campaign = post.pack.campaign
     now = clock.now()
@@ -130,8 +135,6 @@ async def create_share(
         moment is not None and moment <= now for moment in (post.expires_at, post.pack.expires_at)
     ):
         raise Conflict("This post has expired or was withdrawn and can no longer be shared.")
-    if post.pack.status != PackStatus.APPROVED or campaign.status != CampaignStatus.LAUNCHED:
-        raise Conflict("This post is not approved for sharing yet.")
     if campaign.id not in await targeting.campaign_ids_for(user, [campaign.id]):
         # Only the people a campaign targets see its posts (the feed asks the same question).
         raise Forbidden("This post belongs to a campaign that is not aimed at you, so you cannot share it.")

@@ -374,3 +374,31 @@ async def test_feed_page_shows_correction_notices_only_to_those_who_shared_the_p
     assert f'id="notice-{notice.id}"' in page and "Our new heart unit is open. #employee" in page
     await sign_in(client, bystander)
     assert 'id="corrections"' not in (await client.get("/feed")).text
+
+
+async def test_a_post_not_yet_approved_is_answered_like_a_post_that_does_not_exist(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    editor = await factories.create_user(clock, "editor")
+    _, draft = await factories.create_campaign_with_post(clock, editor)
+    in_review_campaign, in_review = await factories.create_campaign_with_post(clock, editor)
+    pack = await in_review_campaign.packs.all().first()
+    assert pack is not None
+    await campaigns.submit_pack(clock, editor, pack.id)
+    await Post.filter(id=in_review.id).update(expires_at=clock.now() - timedelta(hours=1))
+    missing_id = max(draft.id, in_review.id) + 1
+    person, headers = await token_for(clock, "ambassador")
+    account = await factories.create_account(clock, person, "linkedin")
+
+    answers = {}
+    for post_id in (draft.id, in_review.id, missing_id):
+        body = {"post_id": post_id, "account_id": account.id, "text": "Proud of this"}
+        answer = await client.post("/api/v1/shares", headers=headers, json=body)
+        error = assert_error(answer, 404, "not_found")
+        answers[post_id] = error["message"].replace(str(post_id), "{id}")
+    assert answers[draft.id] == answers[in_review.id] == answers[missing_id] == "There is no post {id}."
+    await sign_in(client, person)
+    page = await submit(client, "/feed", "/feed/share", {
+        "post_id": str(draft.id), "account_id": str(account.id), "text": "Proud of this", "when": "now"})
+    assert page.status_code == 404 and f"There is no post {draft.id}." in page.text
+    assert await Share.all().count() == 0

@@ -103,7 +103,7 @@ async def test_post_of_an_unapproved_pack_cannot_be_shared(database: Settings, c
     await campaigns.submit_pack(clock, editor, pack.id)
     ambassador, account = await factories.create_ambassador(clock)
     await refused(
-        create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Proud"), Conflict
+        create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Proud"), NotFound
     )
 
 
@@ -118,7 +118,7 @@ async def test_post_of_an_unlaunched_campaign_cannot_be_shared(
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
     ambassador, account = await factories.create_ambassador(clock)
     await refused(
-        create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Proud"), Conflict
+        create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Proud"), NotFound
     )
 
 
