@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -23,13 +24,16 @@ SKIPPED = ("/logout",)
 
 async def seed(settings: Settings, clock: SimulatedClock) -> tuple[dict[str, User], int]:
     """A programme in use: brand channels, a launched campaign with posts published by an ambassador
-    and by the brand, metrics collected, and the launch notices in everyone's inbox and the outbox."""
+    and by the brand, metrics collected, a draft campaign, and the launch notices in everyone's inbox
+    and the outbox."""
     await factories.create_brand_channels(clock)
     ambassador, account = await factories.create_ambassador(clock, "linkedin", name="Ada Ambassador")
     people = {role: await factories.create_user(clock, role)
               for role in ("editor", "reviewer", "leader", "admin")}
     campaign, post = await factories.create_launched_campaign(
         clock, people["editor"], people["reviewer"], organisation=(Channel.EMAIL,))
+    # A draft beside it, as the team is always preparing the next one.
+    await factories.create_campaign_with_post(clock, people["editor"], opens_in=timedelta(days=7))
     await factories.publish_and_measure(settings, clock, campaign, post, ambassador, account, days=3)
     return {"ambassador": ambassador, **people}, campaign.id
 
