@@ -11,7 +11,6 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from starlette.responses import HTMLResponse
 
-from advocacy.access import allowed
 from advocacy.auth import csrf_token
 from advocacy.counting import counted
 from advocacy.localtime import format_local, input_value
@@ -83,14 +82,10 @@ def page_context(request: AppRequest) -> dict[str, Any]:
         # An error answered before the session layer (the click redirect's fast path): nobody
         # is signed in there, and there is no session to give a form token or a notice.
         return {"request": request, "user": None, "csrf_token": "",
-                "organization": request.state["settings"].organization_name, "notice": None,
-                "may": lambda route: allowed(route, None)}
-    user = request.state["user"] if "user" in request.state else None
+                "organization": request.state["settings"].organization_name, "notice": None}
     return {
         "request": request,
-        "user": user,
-        # Whether this person may open a route (by name): a page shows only the links its reader can use.
-        "may": lambda route: allowed(route, user.role if user is not None else None),
+        "user": request.state["user"] if "user" in request.state else None,
         "csrf_token": csrf_token(request),
         "organization": request.state["settings"].organization_name,
         "notice": request.session.pop(SESSION_NOTICE, None),

@@ -103,9 +103,10 @@ async def test_the_dashboard_lists_each_campaign_with_links_to_its_dashboards(
     assert f'<a href="/dashboard/campaigns/{campaign_id}">Delivery of {name}</a>' in listing
     assert f'<a href="/dashboard?campaign_id={campaign_id}">Results of {name}</a>' in listing
     assert "launched" in listing
-    # A leader cannot open the studio: the campaign dashboard offers the check as a download instead.
+    # The shares and their history are on the campaign dashboard itself, which leaders may open
+    # (the studio they may not).
     delivery = await client.get(f"/dashboard/campaigns/{campaign_id}")
-    summary = element(delivery.text, "readback-summary")
-    assert "/studio/" not in summary and "download the check of each share (CSV)" in summary
-    check = await client.get(f"/dashboard/campaigns/{campaign_id}/readback.csv")
-    assert check.status_code == 200 and "as approved" in check.text
+    assert '<a href="#readback">see the shares and their history</a>' in element(
+        delivery.text, "readback-summary")
+    check = element(delivery.text, "readback")
+    assert "Post-publication check" in check and "1 published" in element(check, "readback-counts")
