@@ -8,13 +8,20 @@ from datetime import timedelta
 from typing import Any
 
 from advocacy.accounts.models import Network, SocialAccount
-from advocacy.clock import Clock
+from advocacy.accounts.networks import NetworkRegistry
+from advocacy.clock import Clock, SimulatedClock
+from advocacy.links.service import LinkMaker
 from advocacy.notify.models import Channel
+from advocacy.settings import Settings
+from advocacy.shares.dispatch import ShareDispatcher
+from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from advocacy.users.service import create_user as service_create_user
 from advocacy.users.service import hash_password
 from campaigns import service as campaigns
+from campaigns.brand import BrandPublisher
 from campaigns.models import Campaign, MessageVariant, Post
+from dashboards.collection.collect import MetricsCollector
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
@@ -158,3 +165,21 @@ async def create_launched_campaign_with_posts(
     await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
     await campaigns.launch_campaign(clock, editor, campaign.id)
     return campaign, posts
+
+
+async def publish_and_measure(
+    settings: Settings, clock: SimulatedClock, campaign: Campaign, post: Post,
+    ambassador: User, account: SocialAccount, *, days: int = 7
+) -> None:
+    """The brand publishes the launched `campaign`, the ambassador shares `post` (published a minute
+    later), and the metrics are collected once a day for `days` days."""
+    networks = NetworkRegistry(settings, clock)
+    await BrandPublisher(networks, clock).publish_campaign(campaign.id)
+    await create_share(clock, ambassador, post_id=post.id, account_id=account.id, text="Proud of us",
+                       links=LinkMaker.from_settings(settings))
+    clock.advance(timedelta(minutes=1))
+    assert (await ShareDispatcher(networks, clock).run_until_idle()).published == 1
+    collector = MetricsCollector(networks, clock)
+    for _ in range(days):
+        clock.advance(timedelta(days=1))
+        await collector.run_once()

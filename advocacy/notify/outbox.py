@@ -1,5 +1,5 @@
-"""The outbox as admins see it: how many deliveries are in each state, the ones that went wrong
-and why, and sending one again on purpose."""
+"""The outbox as admins see it: how many deliveries are in each state, each delivery page by page
+(the ones that went wrong with why), and sending one again on purpose."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from advocacy.notify.models import Delivery, DeliveryStatus
 from advocacy.users.models import User
 
 PROBLEMS = (DeliveryStatus.FAILED, DeliveryStatus.UNCONFIRMED)
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +36,15 @@ async def deliveries(status: str | None = None, limit: int = 100) -> list[Delive
     """The latest deliveries (of one status, or the failed and unconfirmed ones), newest first."""
     query = Delivery.filter(status=status) if status else Delivery.filter(status__in=PROBLEMS)
     return await query.select_related("notification", "user").order_by("-updated_at", "-id").limit(limit)
+
+
+async def delivery_page(status: DeliveryStatus | None, page: int) -> tuple[list[Delivery], int]:
+    """One page of deliveries (all of them, or those of one status), latest queued first, and how
+    many there are in all."""
+    query = Delivery.filter(status=status) if status else Delivery.all()
+    rows = await (query.select_related("notification", "user").order_by("-created_at", "-id")
+                  .offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return rows, await query.count()
 
 
 async def send_again(clock: Clock, admin: User, delivery_id: int) -> Delivery:

@@ -7,10 +7,10 @@ from starlette.routing import Route
 
 from advocacy.api import path_int
 from advocacy.auth import signed_in_user
-from advocacy.errors import InvalidInput
-from advocacy.forms import form_text
+from advocacy.errors import DomainError, InvalidInput
+from advocacy.forms import form_text, whole_number
 from advocacy.notify import outbox, service
-from advocacy.notify.models import Frequency
+from advocacy.notify.models import DeliveryStatus, Frequency
 from advocacy.notify.unsubscribe import LinkExpired, user_id_of_token
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
@@ -109,18 +109,24 @@ async def _person_of_link(request: AppRequest) -> User | Response:
     return person
 
 
-async def outbox_page(request: AppRequest) -> Response:
-    status = request.query_params.get("status") or None
-    if status not in (None, "pending", "sending", "sent", "failed", "unconfirmed", "skipped"):
-        status = None
-    return render(request, "notify_outbox.html", counts=await outbox.outbox_counts(),
-                  deliveries=await outbox.deliveries(status), shown_status=status,
+async def outbox_page(request: AppRequest, *, status: int = 200, error: str | None = None) -> Response:
+    raw_status = request.query_params.get("status", "")
+    shown = DeliveryStatus(raw_status) if raw_status in set(DeliveryStatus) else None
+    page = whole_number(request.query_params.get("page", "1"), least=1, most=999_999) or 1
+    rows, total = await outbox.delivery_page(shown, page)
+    return render(request, "notify_outbox.html", status=status, error=error,
+                  counts=await outbox.outbox_counts(), deliveries=rows, shown_status=shown,
+                  page=page, pages=max(1, -(-total // outbox.PAGE_SIZE)), total=total,
+                  problems=[problem.value for problem in outbox.PROBLEMS],
                   sending=request.state["settings"].notify_send)
 
 
 async def outbox_send_again(request: AppRequest) -> Response:
-    delivery = await outbox.send_again(request.state["clock"], signed_in_user(request),
-                                       path_int(request, "delivery_id"))
+    try:
+        delivery = await outbox.send_again(request.state["clock"], signed_in_user(request),
+                                           path_int(request, "delivery_id"))
+    except DomainError as error:
+        return await outbox_page(request, status=error.status_code, error=error.message)
     flash(request, f"Delivery {delivery.id} will be sent again on the next run.")
     return RedirectResponse("/admin/notifications", status_code=303)
 

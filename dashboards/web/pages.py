@@ -17,6 +17,7 @@ from advocacy.accounts.models import NETWORK_LABELS
 from advocacy.api import parse_query, path_int
 from advocacy.auth import signed_in_user
 from advocacy.errors import DomainError, NotFound
+from advocacy.shares.readback import campaign_readback
 from advocacy.state import AppRequest
 from advocacy.templating import flash, render
 from advocacy.users.models import Role, User
@@ -165,7 +166,7 @@ async def campaign_dashboard(request: AppRequest) -> Response:
     figures = await run_in_threadpool(figure_specs, tables)
     flagged = sum(count for state, count in tables["readback"].rows if state in ("changed", "deleted"))
     return render(request, "campaign_dashboard.html", campaign=campaign, figures=figures, query="",
-                  flagged=flagged)
+                  flagged=flagged, readback=await campaign_readback(campaign.id))
 
 
 async def campaign_csv(request: AppRequest) -> Response:

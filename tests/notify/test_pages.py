@@ -229,3 +229,61 @@ async def test_the_unsubscribe_link_opened_twice_at_once_turns_email_off_once(
     assert sorted(results) == [False, True]
     assert not (await NotificationPreference.get(user=user)).email_enabled
     assert await AuditEntry.filter(action="notifications.unsubscribe").count() == 1
+
+
+async def test_the_outbox_lists_every_delivery_fifty_a_page_and_sends_a_failed_one_again_once(
+    client: httpx.AsyncClient, clock: SimulatedClock, deliverer: NotificationDeliverer,
+    smtp: tuple[Inbox, int],
+) -> None:
+    person = await factories.create_user(clock, name="Rosa Recipient", email="rosa@example.org")
+    await NotificationPreference.create(user=person, frequency=Frequency.IMMEDIATE, updated_at=clock.now())
+    for n in range(55):
+        await service.notify(clock, person, "test", f"Notice {n}", "Body", dedupe_key=f"k{n}")
+        clock.advance(timedelta(minutes=1))
+    await deliverer.run_until_idle()
+    assert len(smtp[0].messages) == 55
+    sent_one = await Delivery.filter(notification__subject="Notice 54").get()
+    failed = await Delivery.filter(notification__subject="Notice 53").get()
+    await Delivery.filter(id=failed.id).update(status=DeliveryStatus.FAILED, attempts=5, sent_at=None,
+                                               last_error="the mail server answered 550 no such user")
+    admin = await factories.create_user(clock, "admin")
+    await sign_in(client, admin)
+
+    page = await client.get("/admin/notifications")
+    heading = element(page.text, "deliveries-heading")
+    assert "Every delivery" in heading and "(55, latest first)" in heading
+    table = element(page.text, "outbox-deliveries")
+    assert table.count("<tr id=\"delivery-") == 50
+    # Latest first: the last notice queued heads the list, the first five are on the next page.
+    assert table.index("Notice 54") < table.index("Notice 53") < table.index("Notice 5<")
+    assert "Notice 4<" not in table
+    row = element(page.text, f"delivery-{failed.id}")
+    for seen in ("Rosa Recipient &lt;rosa@example.org&gt;", "email", "failed", "<td>5</td>",
+                 "550 no such user", "queued Mon 2 Nov 2026, 08:53", "Send again"):
+        assert seen in row, (seen, row)
+    sent_row = element(page.text, f"delivery-{sent_one.id}")
+    assert "sent" in sent_row and "sent Mon 2 Nov 2026" in sent_row and "Send again" not in sent_row
+    pager = element(page.text, "outbox-pages")
+    assert "Page 1 of 2" in pager and 'href="/admin/notifications?page=2">older</a>' in pager
+    older = element((await client.get("/admin/notifications?page=2")).text, "outbox-deliveries")
+    assert older.count("<tr id=\"delivery-") == 5 and "Notice 0<" in older
+
+    # A delivery that went out is refused, with the reason on the page, and stays as it was.
+    token = csrf_of(page.text)
+    refused = await client.post(f"/admin/notifications/{sent_one.id}/send-again",
+                                data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Only failed or unconfirmed deliveries are sent again; this one is sent." in element(
+        refused.text, "outbox-error")
+    assert (await Delivery.get(id=sent_one.id)).status == DeliveryStatus.SENT
+
+    again = await client.post(f"/admin/notifications/{failed.id}/send-again", data={"csrf_token": token})
+    assert again.status_code == 303
+    twice = await client.post(f"/admin/notifications/{failed.id}/send-again", data={"csrf_token": token})
+    assert twice.status_code == 409 and "this one is pending" in twice.text
+    await deliverer.run_until_idle()
+    # Sent once more, by the worker's queue: one message more in all, and the row says it went.
+    assert [m["Subject"] for m in smtp[0].messages].count("Notice 53") == 2
+    assert len(smtp[0].messages) == 56
+    row = element((await client.get("/admin/notifications")).text, f"delivery-{failed.id}")
+    assert "<td>sent</td>" in row and "Send again" not in row

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock, SystemClock
-from advocacy.links.service import LinkMaker
 from advocacy.settings import Settings
-from advocacy.shares.dispatch import ShareDispatcher
-from advocacy.shares.service import create_share
-from campaigns.brand import BrandPublisher
-from dashboards.collection.collect import MetricsCollector
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, sign_in
 from tests import factories
 from tests.test_browser import async_playwright, served_app  # noqa: F401  (the fixture is used by name)
@@ -46,16 +39,7 @@ async def test_every_dashboard_draws_its_figures_with_their_labels(
     ambassador, account = await factories.create_ambassador(wall, "linkedin", name="Ada Ambassador")
     leader = await factories.create_user(wall, "leader", name="Lee Leader")
     later = SimulatedClock(wall.now())
-    networks = NetworkRegistry(database, later)
-    await BrandPublisher(networks, later).publish_campaign(campaign.id)
-    await create_share(later, ambassador, post_id=post.id, account_id=account.id, text="Proud of us",
-                       links=LinkMaker.from_settings(database))
-    later.advance(timedelta(minutes=1))
-    assert (await ShareDispatcher(networks, later).run_until_idle()).published == 1
-    collector = MetricsCollector(networks, later)
-    for _ in range(7):
-        later.advance(timedelta(days=1))
-        await collector.run_once()
+    await factories.publish_and_measure(database, later, campaign, post, ambassador, account)
 
     async with served_app(database) as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
