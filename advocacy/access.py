@@ -22,6 +22,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "healthz": PUBLIC,
     "static": PUBLIC,
     "static-plotly": PUBLIC,
+    "favicon": PUBLIC,
     "login": PUBLIC,
     "login-submit": PUBLIC,
     "login-oidc": PUBLIC,

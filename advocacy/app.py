@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
@@ -131,6 +131,12 @@ async def plotly_js(request: AppRequest) -> Response:
     )
 
 
+async def favicon(request: AppRequest) -> Response:
+    # Browsers ask the site root for it whatever the page links (the pages link /static/icon.svg).
+    return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 def build_routes(settings: Settings) -> list[BaseRoute]:
     document = api.openapi_document(API_ROUTES, f"{settings.organization_name} advocacy API", "1")
 
@@ -139,6 +145,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, name="healthz"),
+        Route("/favicon.ico", favicon, name="favicon"),
         # Early in the table: routes are matched in order, and the redirect is the hottest path.
         *link_pages.routes,
         Route("/api/openapi.json", openapi, name="openapi"),
