@@ -1,5 +1,5 @@
 """Accessibility in headless Chromium: a skip link first in the tab order, a visible focus ring, text and
-buttons at 4.5:1 contrast, a favicon."""
+buttons at 4.5:1 contrast, a favicon, and axe-core's checks on every ambassador page at two widths."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import pytest
 
 from advocacy.clock import SystemClock
 from advocacy.settings import Settings
+from advocacy.shares.service import create_share
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
+from tests.shares.test_browser_phone import AMBASSADOR_PAGES, PHONE
 from tests.test_browser import async_playwright, served_app  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -80,5 +82,43 @@ async def test_a_keyboard_user_skips_to_the_content_sees_the_focus_and_reads_eve
                     response = await http.get(path)
                     assert response.status_code == 200, path
                     assert response.headers["content-type"].startswith("image/"), path
+        finally:
+            await browser.close()
+
+
+async def test_axe_finds_nothing_serious_on_any_ambassador_page_on_a_phone_or_a_laptop(
+    async_playwright: Callable[[], Any], database: Settings  # noqa: F811
+) -> None:
+    from axe_playwright_python.async_playwright import Axe  # bundles axe-core: nothing is downloaded
+
+    wall = SystemClock()
+    _, post = await factories.create_launched_campaign(wall, days=21)
+    ambassador = await factories.create_user(wall, "ambassador", name="Ada Ambassador")
+    account = await factories.create_account(wall, ambassador, "linkedin")
+    await create_share(wall, ambassador, post_id=post.id, account_id=account.id,
+                       text="Proud of our new unit", mode="auto")
+
+    async with served_app(database) as base_url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            found = {}
+            for viewport in (PHONE, DESKTOP):
+                context = await browser.new_context(viewport=viewport)
+                context.set_default_timeout(15_000)
+                page = await context.new_page()
+                await sign_in(page, base_url, ambassador.email, factories.PASSWORD)
+                for path in AMBASSADOR_PAGES:
+                    response = await page.goto(f"{base_url}{path}")
+                    assert response is not None and response.status == 200, path
+                    results = await Axe().run(page)
+                    serious = sorted(
+                        f"{violation['id']}: {node['target']}"
+                        for violation in results.response["violations"]
+                        if violation["impact"] in ("serious", "critical") for node in violation["nodes"]
+                    )
+                    if serious:
+                        found[f"{viewport['width']} px {path}"] = serious
+                await context.close()
+            assert found == {}
         finally:
             await browser.close()
