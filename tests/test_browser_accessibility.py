@@ -12,10 +12,9 @@ import pytest
 from advocacy.clock import SystemClock
 from advocacy.settings import Settings
 from advocacy.shares.service import create_share
-from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
 from tests.shares.test_browser_phone import AMBASSADOR_PAGES, PHONE
-from tests.test_browser import async_playwright, served_app  # noqa: F401 (the fixture)
+from tests.test_browser import async_playwright, chromium_on_app, signed_in_page  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -46,44 +45,37 @@ async def test_a_keyboard_user_skips_to_the_content_sees_the_focus_and_reads_eve
     await factories.create_launched_campaign(wall, days=21)
     ambassador = await factories.create_user(wall, "ambassador", name="Ada Ambassador")
 
-    async with served_app(database) as base_url, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = await browser.new_context(viewport=DESKTOP)
-            context.set_default_timeout(15_000)
-            page = await context.new_page()
-            await sign_in(page, base_url, ambassador.email, factories.PASSWORD)
-            await page.goto(f"{base_url}/feed")
+    async with chromium_on_app(async_playwright, database) as (base_url, browser):
+        page = await signed_in_page(browser, base_url, ambassador.email, viewport=DESKTOP)
+        await page.goto(f"{base_url}/feed")
 
-            await page.keyboard.press("Tab")
-            focused = page.locator(":focus")
-            assert await focused.inner_text() == "Skip to main content"
-            box = await focused.bounding_box()
-            assert box is not None and box["y"] >= 0  # on screen once focused
-            outline = await focused.evaluate(
-                "el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
-            assert outline[0] != "none" and float(outline[1].removesuffix("px")) >= 2
-            await page.keyboard.press("Enter")
-            assert await page.evaluate("document.activeElement.tagName") == "MAIN"
-            await page.keyboard.press("Tab")  # the next stop is inside the content, past the menu
-            assert await page.evaluate("!!document.activeElement.closest('main')")
+        await page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        assert await focused.inner_text() == "Skip to main content"
+        box = await focused.bounding_box()
+        assert box is not None and box["y"] >= 0  # on screen once focused
+        outline = await focused.evaluate(
+            "el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
+        assert outline[0] != "none" and float(outline[1].removesuffix("px")) >= 2
+        await page.keyboard.press("Enter")
+        assert await page.evaluate("document.activeElement.tagName") == "MAIN"
+        await page.keyboard.press("Tab")  # the next stop is inside the content, past the menu
+        assert await page.evaluate("!!document.activeElement.closest('main')")
 
-            ratios = {}
-            for name, selector in [("Sign out", "header.top .logout button"), ("menu link", "#main-nav a"),
-                                   ("muted text", ".who")]:
-                text, back = await page.locator(selector).first.evaluate(COLOURS)
-                ratios[name] = round(contrast(text, back), 2)
-            assert {name: ratio for name, ratio in ratios.items() if ratio < 4.5} == {}
+        ratios = {}
+        for name, selector in [("Sign out", "header.top .logout button"), ("menu link", "#main-nav a"),
+                               ("muted text", ".who")]:
+            text, back = await page.locator(selector).first.evaluate(COLOURS)
+            ratios[name] = round(contrast(text, back), 2)
+        assert {name: ratio for name, ratio in ratios.items() if ratio < 4.5} == {}
 
-            icon = await page.locator("link[rel=icon]").get_attribute("href")
-            assert icon is not None
-            async with httpx.AsyncClient(base_url=base_url) as http:
-                for path in (icon, "/favicon.ico"):
-                    response = await http.get(path)
-                    assert response.status_code == 200, path
-                    assert response.headers["content-type"].startswith("image/"), path
-        finally:
-            await browser.close()
+        icon = await page.locator("link[rel=icon]").get_attribute("href")
+        assert icon is not None
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            for path in (icon, "/favicon.ico"):
+                response = await http.get(path)
+                assert response.status_code == 200, path
+                assert response.headers["content-type"].startswith("image/"), path
 
 
 async def test_axe_finds_nothing_serious_on_any_ambassador_page_on_a_phone_or_a_laptop(
@@ -98,27 +90,20 @@ async def test_axe_finds_nothing_serious_on_any_ambassador_page_on_a_phone_or_a_
     await create_share(wall, ambassador, post_id=post.id, account_id=account.id,
                        text="Proud of our new unit", mode="auto")
 
-    async with served_app(database) as base_url, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            found = {}
-            for viewport in (PHONE, DESKTOP):
-                context = await browser.new_context(viewport=viewport)
-                context.set_default_timeout(15_000)
-                page = await context.new_page()
-                await sign_in(page, base_url, ambassador.email, factories.PASSWORD)
-                for path in AMBASSADOR_PAGES:
-                    response = await page.goto(f"{base_url}{path}")
-                    assert response is not None and response.status == 200, path
-                    results = await Axe().run(page)
-                    serious = sorted(
-                        f"{violation['id']}: {node['target']}"
-                        for violation in results.response["violations"]
-                        if violation["impact"] in ("serious", "critical") for node in violation["nodes"]
-                    )
-                    if serious:
-                        found[f"{viewport['width']} px {path}"] = serious
-                await context.close()
-            assert found == {}
-        finally:
-            await browser.close()
+    async with chromium_on_app(async_playwright, database) as (base_url, browser):
+        found = {}
+        for viewport in (PHONE, DESKTOP):
+            page = await signed_in_page(browser, base_url, ambassador.email, viewport=viewport)
+            for path in AMBASSADOR_PAGES:
+                response = await page.goto(f"{base_url}{path}")
+                assert response is not None and response.status == 200, path
+                results = await Axe().run(page)
+                serious = sorted(
+                    f"{violation['id']}: {node['target']}"
+                    for violation in results.response["violations"]
+                    if violation["impact"] in ("serious", "critical") for node in violation["nodes"]
+                )
+                if serious:
+                    found[f"{viewport['width']} px {path}"] = serious
+            await page.context.close()
+        assert found == {}
