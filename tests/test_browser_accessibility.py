@@ -94,7 +94,8 @@ async def test_axe_finds_nothing_serious_on_any_ambassador_page_on_a_phone_or_a_
         found = {}
         for viewport in (PHONE, DESKTOP):
             page = await signed_in_page(browser, base_url, ambassador.email, viewport=viewport)
-            for path in AMBASSADOR_PAGES:
+            # and the page the service worker shows when there is no connection
+            for path in [*AMBASSADOR_PAGES, "/static/offline.html"]:
                 response = await page.goto(f"{base_url}{path}")
                 assert response is not None and response.status == 200, path
                 results = await Axe().run(page)
