@@ -22,6 +22,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "healthz": PUBLIC,
     "static": PUBLIC,
     "static-plotly": PUBLIC,
+    # the favicon, the web app manifest and the service worker: a browser fetches them signed out
+    "favicon": PUBLIC,
+    "web-manifest": PUBLIC,
+    "service-worker": PUBLIC,
     "login": PUBLIC,
     "login-submit": PUBLIC,
     "login-oidc": PUBLIC,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import plotly
@@ -21,7 +20,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-from advocacy import api
+from advocacy import api, installable
 from advocacy.accounts import endpoints as account_endpoints
 from advocacy.accounts import pages as account_pages
 from advocacy.accounts.networks import NetworkRegistry
@@ -67,7 +66,6 @@ from dashboards.web import pages as dashboard_pages
 from dashboards.web.cache import FigureCache
 
 log = logging.getLogger(__name__)
-STATIC_DIR = Path(__file__).parent / "static"
 # The form fields and part headers around an uploaded file.
 MULTIPART_ALLOWANCE = 100_000
 API_ROUTES = [
@@ -141,6 +139,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, name="healthz"),
+        *installable.routes,
         # Early in the table: routes are matched in order, and the redirect is the hottest path.
         *link_pages.routes,
         Route("/api/openapi.json", openapi, name="openapi"),
@@ -154,7 +153,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
             Route(route.path, guard(route.name, route.endpoint), methods=route.methods, name=route.name)
         )
     guarded.append(Route("/static/plotly.min.js", guard("static-plotly", plotly_js), name="static-plotly"))
-    guarded.append(Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"))
+    guarded.append(Mount("/static", app=StaticFiles(directory=installable.STATIC_DIR), name="static"))
     return guarded
 
 

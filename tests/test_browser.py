@@ -86,6 +86,28 @@ async def served_app(
                     await process.wait()
 
 
+@asynccontextmanager
+async def chromium_on_app(
+    async_playwright: Callable[[], Any], settings: Settings
+) -> AsyncIterator[tuple[str, Any]]:
+    """The served app and a headless Chromium beside it; yields the app's base URL and the browser."""
+    async with served_app(settings) as base_url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield base_url, browser
+        finally:
+            await browser.close()
+
+
+async def signed_in_page(browser: Any, base_url: str, email: str, **context_options: Any) -> Any:
+    """A page in a fresh context (its own cookies), signed in through the form as `email`."""
+    context = await browser.new_context(**context_options)
+    context.set_default_timeout(15_000)
+    page = await context.new_page()
+    await sign_in(page, base_url, email, factories.PASSWORD)
+    return page
+
+
 async def wait_until_healthy(base_url: str, process: asyncio.subprocess.Process, log: IO[bytes]) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STARTUP_SECONDS

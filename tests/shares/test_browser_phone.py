@@ -11,9 +11,8 @@ import pytest
 from advocacy.clock import SystemClock
 from advocacy.settings import Settings
 from advocacy.shares.service import create_share
-from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
-from tests.test_browser import async_playwright, served_app  # noqa: F401 (the fixture)
+from tests.test_browser import async_playwright, chromium_on_app, signed_in_page  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -33,32 +32,26 @@ async def test_no_ambassador_page_is_wider_than_a_phone_and_the_menu_folds(
     share = await create_share(wall, ambassador, post_id=post.id, account_id=account.id,
                                text="Proud of our new unit", mode="auto")
 
-    async with served_app(database) as base_url, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            phone = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-            phone.set_default_timeout(15_000)
-            page = await phone.new_page()
-            await sign_in(page, base_url, ambassador.email, factories.PASSWORD)
-            widths = {}
-            for path in AMBASSADOR_PAGES:
-                response = await page.goto(f"{base_url}{path}")
-                assert response is not None and response.status == 200, path
-                widths[path] = await page.evaluate("document.documentElement.scrollWidth")
-            assert {path: width for path, width in widths.items() if width > 390} == {}
+    async with chromium_on_app(async_playwright, database) as (base_url, browser):
+        page = await signed_in_page(browser, base_url, ambassador.email, viewport=PHONE, is_mobile=True,
+                                    has_touch=True)
+        widths = {}
+        for path in AMBASSADOR_PAGES:
+            response = await page.goto(f"{base_url}{path}")
+            assert response is not None and response.status == 200, path
+            widths[path] = await page.evaluate("document.documentElement.scrollWidth")
+        assert {path: width for path, width in widths.items() if width > 390} == {}
 
-            await page.goto(f"{base_url}/feed")
-            toggle = page.locator("header.top button.menu-toggle")
-            assert await toggle.is_visible() and await toggle.get_attribute("aria-expanded") == "false"
-            assert not await page.locator("#main-nav a[href='/me/shares']").is_visible()
-            await toggle.click()
-            assert await toggle.get_attribute("aria-expanded") == "true"
-            await page.locator("#main-nav a[href='/me/shares']").click()
-            await page.wait_for_url(f"{base_url}/me/shares")
-            assert "Proud of our new unit" in await page.inner_text(f"#share-{share.id}")
-            menu = await page.inner_text("#main-nav")
-            assert "API tokens" not in menu
-            sign_out = await page.locator("header.top .logout button").bounding_box()
-            assert sign_out is not None and sign_out["x"] + sign_out["width"] <= 390
-        finally:
-            await browser.close()
+        await page.goto(f"{base_url}/feed")
+        toggle = page.locator("header.top button.menu-toggle")
+        assert await toggle.is_visible() and await toggle.get_attribute("aria-expanded") == "false"
+        assert not await page.locator("#main-nav a[href='/me/shares']").is_visible()
+        await toggle.click()
+        assert await toggle.get_attribute("aria-expanded") == "true"
+        await page.locator("#main-nav a[href='/me/shares']").click()
+        await page.wait_for_url(f"{base_url}/me/shares")
+        assert "Proud of our new unit" in await page.inner_text(f"#share-{share.id}")
+        menu = await page.inner_text("#main-nav")
+        assert "API tokens" not in menu
+        sign_out = await page.locator("header.top .logout button").bounding_box()
+        assert sign_out is not None and sign_out["x"] + sign_out["width"] <= 390
