@@ -210,9 +210,12 @@ class ShareDispatcher:
             try:
                 outcome = await self._publish(share, batch)
             except Exception:
-                # An error of ours, after the connector may have published: never retry blindly.
+                # An error of ours, after the connector may have published: never retry blindly,
+                # and never claim it again by itself (the same error would come back at once): it
+                # stays unconfirmed for a person to look at, as an unprovable duplicate does.
                 log.exception("dispatch of share %s failed unexpectedly", share.id)
-                await self._finish(share, ShareStatus.UNCONFIRMED, "internal error while publishing")
+                await self._finish(share, ShareStatus.UNCONFIRMED, "internal error while publishing",
+                                   reconcile=False)
                 outcome = ShareStatus.UNCONFIRMED
             if probe and (share.network, None) not in batch.parked:
                 # The platform answered something else than the network-wide refusal: resume.

@@ -374,6 +374,21 @@ async def test_share_of_a_network_without_connector_is_unconfirmed_and_the_rest_
     assert all(current[s.id] == ShareStatus.PUBLISHED for s in fine)
 
 
+async def test_an_error_of_ours_while_reconciling_leaves_the_share_for_a_person_instead_of_looping(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    broken, fine = await queue_shares(clock, posts)
+    # An earlier attempt's outcome is unknown, and reconciling it now hits an error of ours.
+    await Share.filter(id=broken.id).update(network="myspace", status=ShareStatus.UNCONFIRMED,
+                                            needs_reconcile=True)
+    report = await dispatcher(database, clock).run_until_idle()
+    assert (report.claimed, report.unconfirmed, report.published) == (2, 1, 1)
+    share = await Share.get(id=broken.id)
+    assert share.status == ShareStatus.UNCONFIRMED and not share.needs_reconcile
+    assert share.attempts == 1
+
+
 async def test_two_concurrent_dispatchers_never_publish_the_same_share(
     database: Settings, clock: SimulatedClock
 ) -> None:
