@@ -9,8 +9,10 @@ from tortoise.models import Model
 
 
 class AuditEntry(Model):
-    """One thing that happened: who, when, what, and to which target. Never changed once written, but
-    for a de-identified person's email and name (`service.forget_person`)."""
+    """One thing that happened: who, when, what, to which target; never changed but to forget a person.
+
+    Only `service.forget_person` rewrites entries: a de-identified person's email and name leave them.
+    """
 
     id = fields.IntField(primary_key=True)
     at = fields.DatetimeField(db_index=True)
