@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Shot:
     path: str
     email: str
     wait_for: str | None = None  # a selector that shows the page finished drawing
+    phone: bool = False  # at a phone's width (390 px) instead of a laptop's
 
 
 async def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
@@ -62,7 +64,9 @@ async def take(shots: Sequence[Shot], base_url: str, password: str, out: Path, c
         try:
             for shot in shots:
                 # A fresh context per person: nobody's session leaks into the next picture.
-                context = await browser.new_context(viewport=VIEWPORT)
+                context = await browser.new_context(
+                    viewport=PHONE if shot.phone else VIEWPORT, is_mobile=shot.phone,
+                    device_scale_factor=2 if shot.phone else 1)
                 page = await context.new_page()
                 page.set_default_timeout(30_000)
                 await sign_in(page, base_url, shot.email, password)
@@ -70,7 +74,7 @@ async def take(shots: Sequence[Shot], base_url: str, password: str, out: Path, c
                 if shot.wait_for and await page.locator(".figure").count():
                     await page.wait_for_selector(shot.wait_for)
                 target = out / shot.file_name
-                await page.screenshot(path=str(target), full_page=True)
+                await page.screenshot(path=str(target), full_page=not shot.phone)  # a phone: one screen
                 saved.append(target)
                 await context.close()
         finally:
@@ -101,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     shots = [
         Shot("dashboard.png", "/dashboard", args.leader_email, wait_for=".figure .main-svg"),
         Shot("feed.png", "/feed", args.ambassador_email),
+        Shot("feed-phone.png", "/feed", args.ambassador_email, phone=True),
+        Shot("my-shares-phone.png", "/me/shares", args.ambassador_email, phone=True),
         Shot("studio.png", "/studio", args.editor_email),
         Shot("campaign-dashboard.png", "/dashboard/campaigns/1", args.leader_email,
              wait_for=".figure .main-svg"),
