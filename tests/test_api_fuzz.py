@@ -1,7 +1,7 @@
 """Property-based API testing: requests generated from `/api/openapi.json` against the app in-process.
 
 Every operation the document describes is exercised with valid and invalid input, as an admin (who
-passes every access rule) and as an ambassador. No answer may be a server error, and every answer
+passes every access rule), an editor and an ambassador. No answer may be a server error, and every answer
 must match what the document promises: status, content type and body schema. Operations added later
 are covered because the cases come from the served document, not from a list kept here.
 """
@@ -89,7 +89,7 @@ async def test_generated_requests_get_no_server_error_and_match_the_document(
     cases = generated_cases(document)
     assert len(cases) >= len(document["paths"]) * 2
     failures: list[str] = []
-    for user in (admin, ambassador):
+    for user in (admin, editor, ambassador):
         failures += await run_cases(client, cases, clock, user)
     assert not failures, f"{len(failures)} failing cases:\n" + "\n".join(failures[:15])
 
