@@ -78,7 +78,8 @@ def _value_of(post: Post) -> ShareablePost:
     variants = tuple(VariantOut.of(variant) for variant in post.variants)
     head = to_json({
         "id": post.id, "campaign": post.pack.campaign.name, "title": post.title, "url": post.url,
-        "featured": post.featured, "variants": [variant.model_dump() for variant in variants],
+        "featured": post.featured, "opens_at": post.pack.campaign.starts_at,
+        "variants": [variant.model_dump() for variant in variants],
     })
     return ShareablePost(
         id=post.id, campaign_id=post.pack.campaign_id, campaign=post.pack.campaign.name,

@@ -110,6 +110,9 @@ class FeedPost(BaseModel):
     title: str
     url: str
     featured: bool = False
+    opens_at: datetime = Field(description="When the post's campaign window opens. Until then it cannot be "
+                               "shared now, only at a time from then on or auto-queued; the feed page "
+                               "says \"opens <day, time>\" for it.")
     variants: list[VariantOut]
     my_share_networks: list[str]
     colleagues: ColleagueCounts = Field(default_factory=ColleagueCounts)
