@@ -52,6 +52,8 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "logout": EVERYONE,
     "api-me": EVERYONE,
     "api-compliance-check": EVERYONE,
+    # posts' pictures, kept and served by the service (their address is the digest of their bytes)
+    "media-image": EVERYONE,
     # the person's own profile, and personal API tokens: each person manages only their own
     "profile": EVERYONE,
     "tokens": EVERYONE,

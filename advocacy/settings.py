@@ -100,6 +100,9 @@ class Settings(BaseSettings):
 
     # Link previews are fetched by the service: pages in private networks are refused unless allowed.
     link_preview_private_addresses: bool = False
+    # The preview's picture is fetched once and kept by the service: PNG, JPEG, GIF or WebP of at
+    # most this many bytes (a larger one or another type leaves the post without a picture).
+    link_image_max_bytes: int = Field(default=2_000_000, ge=10_000, le=20_000_000)
 
     # Which implementation serves LinkedIn and X: the simulated sandbox, or the real platforms.
     network_mode: Literal["sandbox", "live"] = "sandbox"

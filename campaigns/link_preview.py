@@ -1,4 +1,5 @@
-"""The link preview of a post: title, description and image from the page's Open Graph tags.
+"""The link preview of a post: title, description and image from the page's Open Graph tags, and
+the picture itself (kept and served by this service, so feeds never load it from another site).
 
 Fetched only when the editor asks; a page that cannot be read yields an empty preview and a reason,
 never an error, because a preview is a convenience and never required. The service fetches the page
@@ -9,6 +10,8 @@ editor's link must not become a way to read the hospital's internal services.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -21,6 +24,16 @@ log = logging.getLogger(__name__)
 # Enough for the <head> of any real page; the rest is never read.
 MAX_BYTES = 512 * 1024
 MAX_REDIRECTS = 5
+OPEN_GRAPH_KEYS = ("og:title", "og:description", "og:image", "og:image:alt", "description")
+PRIVATE = "The link points inside a private network"
+# The pictures kept, told by their first bytes rather than by what the server calls them. No SVG:
+# it may carry scripts.
+IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
 
 
 @dataclass(frozen=True)
@@ -28,10 +41,12 @@ class LinkPreview:
     title: str = ""
     description: str = ""
     image: str = ""
+    image_alt: str = ""  # the page's own words for its picture (og:image:alt), if it gives them
     problem: str = ""  # why nothing was found, for the editor
 
     def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "description": self.description, "image": self.image}
+        return {"title": self.title, "description": self.description, "image": self.image,
+                "image_alt": self.image_alt}
 
 
 class OpenGraphParser(HTMLParser):
@@ -45,7 +60,7 @@ class OpenGraphParser(HTMLParser):
         values = {name.lower(): value or "" for name, value in attrs}
         if tag == "meta":
             key = (values.get("property") or values.get("name") or "").lower()
-            if key in ("og:title", "og:description", "og:image", "description") and key not in self.tags:
+            if key in OPEN_GRAPH_KEYS and key not in self.tags:
                 self.tags[key] = values.get("content", "").strip()
         elif tag == "title":
             self._in_title = True
@@ -69,39 +84,107 @@ def parse_preview(html: str, base_url: str) -> LinkPreview:
         description=(tags.get("og:description") or tags.get("description", "")).strip()[:2000],
         # A relative image address is resolved against the page, so the preview can show it.
         image=urljoin(base_url, image) if image else "",
+        image_alt=tags.get("og:image:alt", "").strip()[:300],
     )
 
 
-async def fetch_link_preview(
-    client: httpx.AsyncClient, url: str, *, allow_private: bool = False
-) -> LinkPreview:
-    """The Open Graph preview of `url`, or an empty one with the reason it could not be read.
+class Unreadable(Exception):
+    """Why an address could not be read, in words for the editor."""
 
-    Redirects are followed one by one so that each hop is checked like the first address.
-    """
+
+@asynccontextmanager
+async def opened(
+    client: httpx.AsyncClient, url: str, *, allow_private: bool
+) -> AsyncIterator[httpx.Response]:
+    """The answer of `url` with status 200 and its body not read yet, or `Unreadable` with the reason.
+
+    Redirects are followed one by one so that each hop is checked like the first address."""
     try:
         for _ in range(MAX_REDIRECTS + 1):
             malformed = web_address_problem(url)
             if malformed is not None:
-                return LinkPreview(problem=f"The link is not a valid web address: {malformed}.")
+                raise Unreadable(f"The link is not a valid web address: {malformed}.")
             if not allow_private and not await is_public_url(url):
-                return LinkPreview(problem="The link points inside a private network; no preview.")
+                raise Unreadable(PRIVATE)
             async with client.stream("GET", url, follow_redirects=False, timeout=5.0) as response:
                 if response.is_redirect and "location" in response.headers:
                     url = urljoin(url, response.headers["location"])
                     continue
                 if response.status_code != 200:
-                    return LinkPreview(problem=f"The page answered {response.status_code}.")
-                if "html" not in response.headers.get("content-type", "html"):
-                    return LinkPreview(problem="The link is not a web page.")
-                body = b""
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) >= MAX_BYTES:
-                        break
-                html = body.decode(response.encoding or "utf-8", errors="replace")
-                return parse_preview(html, str(response.url))
-        return LinkPreview(problem="The page redirects too many times.")
+                    raise Unreadable(f"The page answered {response.status_code}.")
+                yield response
+                return
+        raise Unreadable("The page redirects too many times.")
     except (httpx.HTTPError, httpx.InvalidURL) as error:
-        log.info("link preview of %s failed: %s", url, error)
-        return LinkPreview(problem="The page could not be reached.")
+        log.info("fetching %s failed: %s", url, error)
+        raise Unreadable("The page could not be reached.") from None
+
+
+async def read_at_most(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """Up to `limit` bytes of the body, and whether there was more."""
+    body = b""
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            return body[:limit], True
+    return body, False
+
+
+async def fetch_link_preview(
+    client: httpx.AsyncClient, url: str, *, allow_private: bool = False
+) -> LinkPreview:
+    """The Open Graph preview of `url`, or an empty one with the reason it could not be read."""
+    try:
+        async with opened(client, url, allow_private=allow_private) as response:
+            if "html" not in response.headers.get("content-type", "html"):
+                return LinkPreview(problem="The link is not a web page.")
+            body, _ = await read_at_most(response, MAX_BYTES)
+            html = body.decode(response.encoding or "utf-8", errors="replace")
+            return parse_preview(html, str(response.url))
+    except Unreadable as reason:
+        problem = str(reason)
+        if problem == PRIVATE:
+            problem += "; no preview."
+        return LinkPreview(problem=problem)
+
+
+@dataclass(frozen=True)
+class LinkImage:
+    """The picture of a link's preview as fetched: its bytes and type, or the reason there are none."""
+
+    data: bytes = b""
+    content_type: str = ""
+    problem: str = ""
+
+
+def image_type(data: bytes) -> str | None:
+    """The type of a PNG, JPEG, GIF or WebP picture from its first bytes; None for anything else."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for magic, kind in IMAGE_SIGNATURES.items() if data.startswith(magic)), None)
+
+
+async def fetch_link_image(
+    client: httpx.AsyncClient, url: str, *, max_bytes: int, allow_private: bool = False
+) -> LinkImage:
+    """The picture at `url` (a preview's og:image) if it is a PNG, JPEG, GIF or WebP image of at most
+    `max_bytes`, fetched as safely as the page itself; else an empty one with the reason."""
+    try:
+        async with opened(client, url, allow_private=allow_private) as response:
+            declared = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if not declared.startswith("image/"):
+                return LinkImage(problem="The picture's address does not answer with an image.")
+            length = response.headers.get("content-length", "")
+            too_big = LinkImage(problem=f"The picture is larger than {max_bytes:,} bytes.")
+            if length.isdigit() and int(length) > max_bytes:
+                return too_big
+            data, more = await read_at_most(response, max_bytes)
+            if more:
+                return too_big
+    except Unreadable as reason:
+        problem = str(reason)
+        return LinkImage(problem=problem + "." if problem == PRIVATE else problem)
+    kind = image_type(data)
+    if kind is None:
+        return LinkImage(problem="The picture is not a PNG, JPEG, GIF or WebP image.")
+    return LinkImage(data=data, content_type=kind)

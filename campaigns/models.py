@@ -115,6 +115,33 @@ class Post(Model):
         table = "posts"
 
 
+class PostImage(Model):
+    """A post's picture: its link's Open Graph image, fetched once when the post is written and served
+    by this service from its own address, so no feed ever loads it from the other site."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.OneToOneRelation[Post] = fields.OneToOneField(
+        "models.Post", related_name="image", on_delete=fields.CASCADE
+    )
+    # The SHA-256 of the bytes: the picture's address, unguessable and never reused for other bytes,
+    # so browsers may keep it for good.
+    digest = fields.CharField(max_length=64, db_index=True)
+    content_type = fields.CharField(max_length=32)
+    data = fields.BinaryField()
+    alt = fields.CharField(max_length=300)
+    source_url = fields.CharField(max_length=2000)
+    fetched_at = fields.DatetimeField()
+
+    post_id: int
+
+    @staticmethod
+    def path_of(digest: str) -> str:
+        return f"/media/images/{digest}"
+
+    class Meta:
+        table = "post_images"
+
+
 class MessageVariant(Model):
     """A suggested message for one network. Several per network keep shares from looking identical."""
 

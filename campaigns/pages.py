@@ -37,8 +37,9 @@ from advocacy.templating import flash, render
 from advocacy.users.models import User
 from campaigns import overrides, post_edits, service
 from campaigns.launch_plan import campaign_state, launch_plan
-from campaigns.link_preview import fetch_link_preview
+from campaigns.link_preview import LinkImage, LinkPreview, fetch_link_image, fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
+from campaigns.queries import pictures_of
 from campaigns.review_changes import changes_since_review
 from campaigns.schemas import MAX_SPAN
 from campaigns.text_limits import LIMITS, message_length
@@ -194,6 +195,7 @@ async def campaign_page(
     readback = await campaign_readback(campaign_id) if campaign.launched_at else None
     engine = await compliance_engine(request)
     variants = [variant for pack in packs for post in pack.posts for variant in post.variants]
+    pictures = await pictures_of([post.id for pack in packs for post in pack.posts])
     findings = await overrides.with_overrides({
         variant.id: [f.as_json() for f in engine.check(variant.text, variant.network, Purpose.SUGGESTION)]
         for variant in variants
@@ -218,6 +220,7 @@ async def campaign_page(
         empty_post_form=PostForm(),
         review_note=review_note,
         findings=findings,
+        pictures=pictures,
         refused=compliance or [],
         highlight=highlight,
         rule_names=RULE_NAMES,
@@ -271,22 +274,33 @@ async def on_pack(request: AppRequest, where: str, action: PackAction) -> Respon
     return RedirectResponse(f"/studio/campaigns/{campaign_id}", status_code=303)
 
 
+async def preview_with_picture(request: AppRequest, url: str) -> tuple[LinkPreview, LinkImage | None]:
+    """The link's preview and its picture (None when the page names none), each fetched once, now.
+    Neither ever stops the post from being added: what could not be read is only left out."""
+    settings = request.state["settings"]
+    http, allow_private = request.state["networks"].http, settings.link_preview_private_addresses
+    preview = await fetch_link_preview(http, url, allow_private=allow_private)
+    if not preview.image:
+        return preview, None
+    return preview, await fetch_link_image(http, preview.image, max_bytes=settings.link_image_max_bytes,
+                                           allow_private=allow_private)
+
+
 async def create_post(request: AppRequest) -> Response:
     async def add(user: User, pack: ContentPack, form: FormData) -> str:
         values = PostForm.of(form)
-        preview = None
+        preview, picture = None, None
         if values.fetch_preview and values.url.startswith(("http://", "https://")):
-            preview = await fetch_link_preview(
-                request.state["networks"].http, values.url,
-                allow_private=request.state["settings"].link_preview_private_addresses,
-            )
+            preview, picture = await preview_with_picture(request, values.url)
         post = await service.add_post(
             request.state["clock"], user, pack.id, title=values.title, url=values.url,
             messages=values.messages(), compliance=await compliance_engine(request),
             brand_ref_linkedin=values.brand_ref_linkedin, brand_ref_x=values.brand_ref_x,
-            link_preview=preview.as_dict() if preview else None,
+            link_preview=preview.as_dict() if preview else None, link_image=picture,
         )
         note = f" No link preview: {preview.problem}" if preview and preview.problem else ""
+        if picture is not None and picture.problem:
+            note += f" No picture: {picture.problem}"
         return f"Post “{post.title}” added to “{pack.title}”.{note}"
 
     return await on_pack(request, "post", add)

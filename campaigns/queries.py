@@ -1,5 +1,5 @@
-"""Reads of campaign content beyond get and create: the posts an ambassador may share now, and the
-correction notices they were sent."""
+"""Reads of campaign content beyond get and create: the posts an ambassador may share now, their
+pictures, and the correction notices they were sent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 from advocacy.clock import Clock
 from advocacy.shares.usage import variant_uses
 from advocacy.users.models import User
-from campaigns.models import CampaignStatus, CorrectionNotice, PackStatus, Post
+from campaigns.models import CampaignStatus, CorrectionNotice, PackStatus, Post, PostImage
 
 
 async def shareable_posts(clock: Clock) -> list[Post]:
@@ -34,6 +34,15 @@ async def shareable_posts(clock: Clock) -> list[Post]:
     for post in posts:
         post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
     return list(posts)
+
+
+async def pictures_of(post_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Per post that has a kept picture: its address on this service and its alt text. The bytes
+    themselves are not read."""
+    if not post_ids:
+        return {}
+    rows = await PostImage.filter(post_id__in=post_ids).values_list("post_id", "digest", "alt")
+    return {post_id: (PostImage.path_of(digest), alt) for post_id, digest, alt in rows}
 
 
 async def notices_for(user: User) -> list[CorrectionNotice]:

@@ -22,8 +22,9 @@ from advocacy.shares import lifecycle
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.shares.wording import MessageCorrection, correct_queued_shares
 from advocacy.users.models import Role, User
-from campaigns import review_notices, shareable
+from campaigns import post_images, review_notices, shareable
 from campaigns.announce import announce_launch
+from campaigns.link_preview import LinkImage
 from campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -194,11 +195,13 @@ async def add_post(
     brand_ref_linkedin: str = "",
     brand_ref_x: str = "",
     link_preview: Mapping[str, str] | None = None,
+    link_image: LinkImage | None = None,
 ) -> Post:
     """Add a post with its suggested messages (several per network) to a pack in draft.
 
     Every message is checked for length and by the compliance engine; a blocking finding refuses
-    the whole post, naming the words and why."""
+    the whole post, naming the words and why. The preview's picture, fetched already, is kept with
+    the post."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors add posts.")
     pack = await get_pack(pack_id)
@@ -238,6 +241,11 @@ async def add_post(
             link_title=preview.get("title", "")[:300], link_description=preview.get("description", ""),
             link_image=preview.get("image", "")[:2000],
         )
+        if link_image is not None and link_image.data:
+            await post_images.keep_picture(
+                post, link_image, preview.get("image", ""), at=clock.now(),
+                alt=preview.get("image_alt") or preview.get("title") or post.title,
+            )
         count = sum(len(texts) for texts in cleaned.values())
         added = f"Post “{post.title}” with {counted(count, 'message')}."
         await record(clock, pack, editor, "post_added", added, post)

@@ -24,7 +24,7 @@ from advocacy.clock import Clock
 from advocacy.programme import targeting
 from advocacy.users.models import User
 from campaigns.models import Post
-from campaigns.queries import shareable_posts
+from campaigns.queries import pictures_of, shareable_posts
 from campaigns.schemas import VariantOut
 
 
@@ -40,6 +40,8 @@ class ShareablePost:
     featured: bool
     leaves_at: datetime  # the first of: the post's expiry, its pack's, its campaign's end
     opens_at: datetime  # its campaign's start: before it, a share waits for the window to open
+    image: str  # the address of its picture on this service, or "" when it has none
+    image_alt: str
     variants: tuple[VariantOut, ...]
     json_head: bytes  # `{"id":...,"variants":[...]` without the closing brace
 
@@ -74,16 +76,19 @@ def _leaves_at(post: Post) -> datetime:
     return min(moment for moment in moments if moment is not None)
 
 
-def _value_of(post: Post) -> ShareablePost:
+def _value_of(post: Post, picture: tuple[str, str]) -> ShareablePost:
     variants = tuple(VariantOut.of(variant) for variant in post.variants)
+    image, image_alt = picture
     head = to_json({
         "id": post.id, "campaign": post.pack.campaign.name, "title": post.title, "url": post.url,
-        "featured": post.featured, "variants": [variant.model_dump() for variant in variants],
+        "featured": post.featured, "opens_at": post.pack.campaign.starts_at,
+        "image_url": image, "image_alt": image_alt,
+        "variants": [variant.model_dump() for variant in variants],
     })
     return ShareablePost(
         id=post.id, campaign_id=post.pack.campaign_id, campaign=post.pack.campaign.name,
         title=post.title, url=post.url, featured=post.featured, leaves_at=_leaves_at(post),
-        opens_at=post.pack.campaign.starts_at,
+        opens_at=post.pack.campaign.starts_at, image=image, image_alt=image_alt,
         variants=variants, json_head=head[:-1],
     )
 
@@ -91,7 +96,8 @@ def _value_of(post: Post) -> ShareablePost:
 async def read_shareable(clock: Clock) -> Shareable:
     """Read the shareable posts and their campaigns' targeting from the database, uncached."""
     posts = await shareable_posts(clock)
-    values = tuple(_value_of(post) for post in posts)
+    pictures = await pictures_of([post.id for post in posts])
+    values = tuple(_value_of(post, pictures.get(post.id, ("", ""))) for post in posts)
     rules = await targeting.campaign_rules(sorted({post.campaign_id for post in values}))
     return Shareable(values, rules, targeting.needs_groups(rules))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from advocacy.users.service import create_user as service_create_user
 from advocacy.users.service import hash_password
 from campaigns import service as campaigns
 from campaigns.brand import BrandPublisher
+from campaigns.link_preview import LinkImage
 from campaigns.models import Campaign, MessageVariant, Post
 from dashboards.collection.collect import MetricsCollector
 
@@ -77,8 +78,11 @@ async def create_campaign_with_post(
     days: int = 14,
     messages: dict[str, list[str]] | None = None,
     opens_in: timedelta = timedelta(0),
+    link_preview: Mapping[str, str] | None = None,
+    link_image: LinkImage | None = None,
 ) -> tuple[Campaign, Post]:
-    """A draft campaign (its window opens `opens_in` from now and lasts `days`) with one post."""
+    """A draft campaign (its window opens `opens_in` from now and lasts `days`) with one post (with
+    the link preview and picture given, as the studio fetched them)."""
     campaign = await campaigns.create_campaign(
         clock,
         editor,
@@ -100,6 +104,8 @@ async def create_campaign_with_post(
                          "A new cardiac unit for our community. I work here and I'm proud."],
             "x": ["Proud of my colleagues: our new cardiac unit is open #employee"],
         },
+        link_preview=link_preview,
+        link_image=link_image,
     )
     return campaign, post
 

@@ -1,29 +1,42 @@
-"""An ambassador's first day, end to end in headless Chromium against the served app in live mode:
-join through the invitation link (explicit consent) → acknowledge the guidelines → connect X
-through the local platform's consent page (OAuth 2.0 with PKCE) → auto-queue a post → cancel it.
+"""An ambassador's days, end to end in headless Chromium against the served app.
+
+The first day, in live mode: join through the invitation link (explicit consent) → acknowledge the
+guidelines → connect X through the local platform's consent page (OAuth 2.0 with PKCE) → auto-queue a
+post → cancel it. A working day, on a phone and on a laptop: sign in → the feed says when an upcoming
+campaign opens → share now → the worker publishes → My shares shows the text, the link and the
+results → schedule another → move it → cancel it → My results shows the person's rank → leave the
+programme and rejoin; every screen is read for what it says, and none is wider than the phone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from advocacy.accounts.models import SocialAccount
-from advocacy.clock import SystemClock
+from advocacy.accounts.networks import NetworkRegistry
+from advocacy.clock import SimulatedClock, SystemClock
+from advocacy.localtime import format_local, input_value
 from advocacy.programme import guidelines
 from advocacy.programme.invitations import Invitee, invite
 from advocacy.programme.models import ConsentEvent
 from advocacy.settings import Settings
+from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.models import Share, ShareEvent, ShareStatus
+from advocacy.shares.service import create_share
 from advocacy.users.models import User
+from dashboards.collection.collect import MetricsCollector
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS
 from tests import factories
 from tests.accounts.test_browser_accounts import served_live_app
 from tests.fakes.x_server import FakeX
-from tests.test_browser import async_playwright  # noqa: F401 (the fixture)
+from tests.shares.test_browser_phone import PHONE
+from tests.test_browser import async_playwright, chromium_on_app, signed_in_page  # noqa: F401 (the fixture)
+from tests.test_browser_accessibility import DESKTOP
 
 pytestmark = pytest.mark.browser
 ZONE = "America/Chicago"
@@ -114,3 +127,146 @@ async def test_join_acknowledge_connect_auto_queue_and_cancel_in_the_browser(
     assert person.opted_in_at is not None
     assert await ConsentEvent.filter(user_id=invited.id).values_list("action", flat=True) == ["opt_in"]
     assert account.followers == 812 and account.access_token_encrypted is not None
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])
+async def test_an_ambassadors_day_from_the_feed_to_results_then_leaving_and_rejoining(
+    async_playwright: Callable[[], Any],  # noqa: F811
+    database: Settings,
+    viewport: dict[str, int],
+) -> None:
+    wall = SystemClock()  # the served app runs on the wall clock
+    _, post = await factories.create_launched_campaign(wall, days=21)
+    _, other = await factories.create_launched_campaign(wall, days=21)
+    upcoming_campaign, upcoming = await factories.create_launched_campaign(wall, opens_in=timedelta(days=3))
+    ada = await factories.create_user(wall, "ambassador", name="Ada Ambassador", timezone="Europe/Berlin")
+    await factories.create_account(wall, ada, "linkedin")
+    # A colleague already on the leaderboard, with one published share and nothing measured yet.
+    colleague, colleague_account = await factories.create_ambassador(wall, name="Cleo Colleague")
+    earlier = await create_share(wall, colleague, post_id=other.id, account_id=colleague_account.id,
+                                 text="Proud of our new cardiac unit, as a nurse here. #employee")
+    await Share.filter(id=earlier.id).update(status=ShareStatus.PUBLISHED)
+    # The worker side runs here, on a clock that can jump ahead so metrics come due at once.
+    later = SimulatedClock(wall.now())
+    networks = NetworkRegistry(database, later)
+
+    async with chromium_on_app(async_playwright, database) as (base_url, browser):
+        page = await signed_in_page(browser, base_url, ada.email, viewport=viewport,
+                                    is_mobile=viewport == PHONE, has_touch=viewport == PHONE)
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("console", lambda message: problems.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        widths: list[tuple[str, int]] = []  # each screen read, and how wide it was
+
+        async def read(path: str | None = None) -> str:
+            """Open `path` (or stay on the page reached), note how wide it is, and return what it says."""
+            if path is not None:
+                response = await page.goto(f"{base_url}{path}")
+                assert response is not None and response.status == 200, path
+            await page.wait_for_load_state()
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            widths.append((page.url.removeprefix(base_url), width))
+            return str(await page.inner_text("main"))
+
+        # The feed: the upcoming campaign says when it opens, and offers no "now".
+        assert page.url == f"{base_url}/feed"
+        await read()
+        opens = format_local(upcoming_campaign.starts_at, ada)
+        assert await page.inner_text(f"#post-{upcoming.id} .opens") == (
+            f"Opens {opens}. Schedule it for then or later, or auto-queue it.")
+        assert await page.locator(f"#post-{upcoming.id} input[name=when][value=now]").count() == 0
+
+        # Share now, inside the window: queued, going out in a moment.
+        card = f"#post-{post.id}"
+        assert await page.is_checked(f"{card} input[name=when][value=now]")
+        await page.click(f"{card} form.share-form button[type=submit]")
+        await page.wait_for_selector("p.notice")
+        assert "Your LinkedIn share is queued and goes out in a moment (" in await read()
+        shared = await Share.get(user_id=ada.id, post_id=post.id)
+        assert "Scheduled for" in await page.inner_text(f"#my-share-{shared.id}")
+
+        # The worker publishes it through the simulated network; the collector gathers a week of results.
+        later.set(wall.now() + timedelta(minutes=1))
+        assert (await ShareDispatcher(networks, later).run_until_idle()).published_ids == [shared.id]
+        collector = MetricsCollector(networks, later)
+        for _ in range(7):
+            later.advance(timedelta(days=1))
+            await collector.run_once()
+        await shared.refresh_from_db()
+        assert shared.status == ShareStatus.PUBLISHED and shared.external_url
+
+        # My shares: the text, the link to the post and its results, each labelled simulated.
+        await read("/me/shares")
+        row = f"#share-{shared.id}"
+        said = await page.inner_text(row)
+        assert shared.text in said and "published" in said
+        assert f"went out {format_local(shared.published_at, ada)}" in said
+        link = page.locator(f"{row} a", has_text="See your post on LinkedIn")
+        assert await link.get_attribute("href") == shared.external_url
+        results = await page.inner_text(f"#results-{shared.id}")
+        for label in ("Impressions", "Engagements", "Clicks on your link"):
+            assert label in results
+        assert "simulated" in results and "not reported" not in results
+
+        # Schedule another post for a time of one's choosing.
+        await read("/feed")
+        chosen = (wall.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        card = f"#post-{other.id}"
+        await page.check(f"{card} input[name=when][value=later]")
+        await page.fill(f"{card} input[name=scheduled_at]", input_value(chosen, ada))
+        await page.click(f"{card} form.share-form button[type=submit]")
+        await page.wait_for_selector("p.notice")
+        assert f"Your LinkedIn share is scheduled for {format_local(chosen, ada)}." in await read()
+        scheduled = await Share.get(user_id=ada.id, post_id=other.id)
+        assert scheduled.due_at == chosen and scheduled.status == ShareStatus.QUEUED
+
+        # Move it a day later, then cancel it, on My shares.
+        await read("/me/shares")
+        row = f"#share-{scheduled.id}"
+        moved_to = chosen + timedelta(days=1)
+        await page.fill(f"{row} input[name=scheduled_at]", input_value(moved_to, ada))
+        await page.click(f"{row} button[name=how][value=at]")
+        await page.wait_for_selector("p.notice")
+        assert f"Your LinkedIn share now goes out {format_local(moved_to, ada)}." in await read()
+        assert f"goes out {format_local(moved_to, ada)}" in await page.inner_text(f"{row} .due")
+        await page.click(f"{row} form.cancel-form button[type=submit]")
+        await page.wait_for_selector(f"{row} .status.cancelled")
+        assert "Your LinkedIn share was cancelled; nothing was posted." in await read()
+        await scheduled.refresh_from_db()
+        assert scheduled.status == ShareStatus.CANCELLED and scheduled.due_at == moved_to
+
+        # My results: the person's own place on the whole leaderboard, ahead of the colleague.
+        await read("/me/results")
+        assert await page.inner_text("#my-rank") == "You: #1 of 2"
+
+        # Leave the programme (confirmed in a dialog), read the feed, then rejoin.
+        dialogs: list[str] = []
+
+        async def accept(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            await dialog.accept()
+
+        page.on("dialog", accept)
+        await read("/me/programme")
+        await page.click("#leave")
+        await page.wait_for_selector("p.notice")
+        said = await read()
+        assert dialogs and "Leave the programme now?" in dialogs[0]
+        assert "You left the programme." in said and "Status: opted out" in said
+        left = await read("/feed")
+        assert "You left the ambassador programme on" in left and "To rejoin" in left
+        await read("/me/programme")
+        await page.check("#membership input[name=opt_in]")
+        await page.click("#membership form button[type=submit]")
+        await page.wait_for_selector("p.notice")
+        said = await read()
+        assert "Welcome back! Reconnect an account to share again." in said and "Status: opted in" in said
+        assert problems == []
+        await page.context.close()
+
+    if viewport == PHONE:
+        assert [(path, width) for path, width in widths if width > PHONE["width"]] == []
+    assert {path for path, _ in widths} == {"/feed", "/me/shares", "/me/results", "/me/programme"}
+    assert len(widths) == 14  # every screen the journey read, each after it changed
+    assert (await User.get(id=ada.id)).opted_in_at is not None

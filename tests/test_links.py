@@ -53,10 +53,12 @@ def links_of(page_url: str, html: str) -> list[str]:
     return found
 
 
-async def crawl(client: httpx.AsyncClient) -> tuple[set[str], list[str]]:
+async def crawl(
+    client: httpx.AsyncClient, pages: dict[str, str] | None = None
+) -> tuple[set[str], list[str]]:
     """Follow every same-origin link from the home page (each path once, with the first query string
     seen for it): the paths reached, and each link that answers 403, 404 or 5xx with the page it was
-    on."""
+    on. `pages`, if given, receives each HTML page's markup by path."""
     seen_paths: set[str] = set()
     queue: list[tuple[str, str]] = [("http://testserver/", "(start)")]
     dead = []
@@ -73,6 +75,8 @@ async def crawl(client: httpx.AsyncClient) -> tuple[set[str], list[str]]:
             continue
         if "text/html" in response.headers.get("content-type", ""):
             page = str(response.url)
+            if pages is not None:
+                pages[urlsplit(page).path] = response.text
             queue.extend((link, urlsplit(page).path) for link in links_of(page, response.text))
     return seen_paths, dead
 

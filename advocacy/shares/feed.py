@@ -42,8 +42,9 @@ class PersonalFeed:
             posts=[
                 FeedPost.model_construct(
                     id=post.id, campaign=post.campaign, title=post.title, url=post.url,
-                    featured=post.featured, variants=list(post.variants), my_share_networks=networks,
-                    colleagues=counts,
+                    featured=post.featured, opens_at=post.opens_at, image_url=post.image,
+                    image_alt=post.image_alt, variants=list(post.variants),
+                    my_share_networks=networks, colleagues=counts,
                 )
                 for post, networks, counts in self.posts
             ],

@@ -110,6 +110,12 @@ class FeedPost(BaseModel):
     title: str
     url: str
     featured: bool = False
+    opens_at: datetime = Field(description="When the post's campaign window opens. Until then it cannot be "
+                               "shared now, only at a time from then on or auto-queued; the feed page "
+                               "says \"opens <day, time>\" for it.")
+    image_url: str = Field(default="", description="The post's picture (its link's Open Graph image), "
+                           "served by this service; empty when it has none.")
+    image_alt: str = Field(default="", description="The picture's text alternative.")
     variants: list[VariantOut]
     my_share_networks: list[str]
     colleagues: ColleagueCounts = Field(default_factory=ColleagueCounts)

@@ -143,7 +143,7 @@ async def test_leaders_get_the_weekly_page_figures_by_email_on_monday(
     await sign_in(client, leader)
     page = (await client.get("/dashboard/weekly")).text
     for key, label in (("shares_published", "Shares published"), ("impressions", "Impressions")):
-        cells = re.findall(r"<td>(.*?)</td>", element(page, f"week-{key}"))
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", element(page, f"week-{key}"))
         line = next(line for line in text.splitlines() if line.startswith(label + ":"))
         assert line.startswith(f"{label}: {cells[0]} (week before {cells[1]}, change {cells[2]};"), line
     assert "Shares published: 3 (week before 0, change +3; measured)" in text

@@ -60,7 +60,7 @@ async def test_an_invitation_waits_in_the_outbox_is_retried_and_then_arrives(
         assert (report.claimed, report.retrying) == (1, 1)
         retrying = element((await http.get("/admin/notifications?status=pending")).text,
                            f"delivery-{delivery.id}")
-        assert "<td>1</td>" in retrying and "rosa@example.org" in retrying
+        assert '<td data-label="Attempts">1</td>' in retrying and "rosa@example.org" in retrying
         assert inbox[0].messages == []
 
         clock.advance(timedelta(minutes=2))

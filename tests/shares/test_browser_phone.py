@@ -1,5 +1,6 @@
 """The ambassador's pages on a phone, in headless Chromium at 390 px: nothing is wider than the screen,
-the menu folds behind a button, and each role's menu holds only what that person can use."""
+the menu folds behind a button, stacked tables label each cell, and each role's menu holds only what
+that person can use."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ from tests.test_browser import async_playwright, chromium_on_app, signed_in_page
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# The label a stacked table's cell shows before its content (its column's header), as Chromium drew it.
+SHOWN_LABEL = """cell => {
+  const before = getComputedStyle(cell, "::before");
+  return before.display === "none" || before.content === "none" ? "" : before.content
+    .replace(/attr\\(data-label\\)/, JSON.stringify(cell.dataset.label)).replace(/"\\s*"/g, "").slice(1, -1);
+}"""
 AMBASSADOR_PAGES = ["/feed", "/me/shares", "/me/results", "/accounts", "/guidelines", "/training",
                     "/me/programme", "/me/notifications", "/me/sharing-preferences", "/me/profile"]
 
@@ -43,6 +50,10 @@ async def test_no_ambassador_page_is_wider_than_a_phone_and_the_menu_folds(
         assert {path: width for path, width in widths.items() if width > 390} == {}
 
         await page.goto(f"{base_url}/feed")
+        # The stacked table hides its header row, so each cell says its column itself.
+        assert not await page.locator("#my-shares thead").is_visible()
+        due = page.locator(f"#share-{share.id} td.due")
+        assert await due.evaluate(SHOWN_LABEL) == "Goes out (Europe/Berlin): "
         toggle = page.locator("header.top button.menu-toggle")
         assert await toggle.is_visible() and await toggle.get_attribute("aria-expanded") == "false"
         assert not await page.locator("#main-nav a[href='/me/shares']").is_visible()

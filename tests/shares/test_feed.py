@@ -119,6 +119,23 @@ async def test_api_feed_answers_the_feed_document_with_every_security_header(
     assert "set-cookie" not in answer.headers
 
 
+async def test_api_feed_says_when_each_posts_window_opens_as_the_page_does(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    # It is Monday 2 November, 08:00 UTC; one campaign is open, the other opens a week later at 09:00.
+    _, open_now = await factories.create_launched_campaign(clock)
+    _, upcoming = await factories.create_launched_campaign(clock, opens_in=timedelta(days=7, hours=1))
+    _, headers = await token_for(clock, "ambassador")
+    answer = await client.get("/api/v1/feed", headers=headers)
+    opens = {post["id"]: post["opens_at"] for post in answer.json()["posts"]}
+    assert datetime.fromisoformat(opens[upcoming.id]) == datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(opens[open_now.id]) <= clock.now()
+    schema = (await client.get("/api/openapi.json")).json()["components"]["schemas"]["FeedPost"]
+    described = schema["properties"]["opens_at"]
+    assert described["format"] == "date-time" and "opens_at" in schema["required"]
+    assert "cannot be shared now" in described["description"]
+
+
 async def test_api_feed_refuses_a_missing_or_unknown_token_and_roles_without_a_feed(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:

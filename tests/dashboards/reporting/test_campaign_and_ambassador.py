@@ -191,6 +191,7 @@ async def test_weekly_summary_compares_with_the_week_before(
     page = await client.get("/dashboard/weekly")
     assert page.status_code == 200
     row = element(page.text, "week-shares_published")
-    assert "<td>3</td><td>0</td><td>+3</td>" in row
+    assert ('<td data-label="This week">3</td><td data-label="Week before">0</td>'
+            '<td data-label="Change">+3</td>') in row
     assert "email" in page.text and "EMV formula v1" in page.text
     assert await LinkClickDay.all().count() == 1
