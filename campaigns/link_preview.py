@@ -15,12 +15,16 @@ from urllib.parse import urljoin
 
 import httpx
 
-from advocacy.addresses import is_public_url, web_address_problem
+from advocacy.public_fetch import FetchRefused, Refusal, open_public, read_at_most
 
 log = logging.getLogger(__name__)
 # Enough for the <head> of any real page; the rest is never read.
 MAX_BYTES = 512 * 1024
-MAX_REDIRECTS = 5
+REFUSALS = {
+    Refusal.MALFORMED: "The link is not a valid web address: {detail}.",
+    Refusal.PRIVATE: "The link points inside a private network; no preview.",
+    Refusal.REDIRECTS: "The page redirects too many times.",
+}
 
 
 @dataclass(frozen=True)
@@ -80,28 +84,16 @@ async def fetch_link_preview(
     Redirects are followed one by one so that each hop is checked like the first address.
     """
     try:
-        for _ in range(MAX_REDIRECTS + 1):
-            malformed = web_address_problem(url)
-            if malformed is not None:
-                return LinkPreview(problem=f"The link is not a valid web address: {malformed}.")
-            if not allow_private and not await is_public_url(url):
-                return LinkPreview(problem="The link points inside a private network; no preview.")
-            async with client.stream("GET", url, follow_redirects=False, timeout=5.0) as response:
-                if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
-                if response.status_code != 200:
-                    return LinkPreview(problem=f"The page answered {response.status_code}.")
-                if "html" not in response.headers.get("content-type", "html"):
-                    return LinkPreview(problem="The link is not a web page.")
-                body = b""
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) >= MAX_BYTES:
-                        break
-                html = body.decode(response.encoding or "utf-8", errors="replace")
-                return parse_preview(html, str(response.url))
-        return LinkPreview(problem="The page redirects too many times.")
+        async with open_public(client, url, allow_private=allow_private) as response:
+            if response.status_code != 200:
+                return LinkPreview(problem=f"The page answered {response.status_code}.")
+            if "html" not in response.headers.get("content-type", "html"):
+                return LinkPreview(problem="The link is not a web page.")
+            body, _ = await read_at_most(response, MAX_BYTES)
+            html = body.decode(response.encoding or "utf-8", errors="replace")
+            return parse_preview(html, str(response.url))
+    except FetchRefused as refused:
+        return LinkPreview(problem=REFUSALS[refused.kind].format(detail=refused.detail))
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         log.info("link preview of %s failed: %s", url, error)
         return LinkPreview(problem="The page could not be reached.")
