@@ -25,7 +25,9 @@ from campaigns.link_preview import fetch_link_preview
 from campaigns.models import ContentPack, PackStatus
 from campaigns.newsroom.models import NewsroomFeed, NewsroomItem
 from campaigns.newsroom.reading import FeedEntry, FeedProblem, FeedRead, read_feed
+from campaigns.newsroom.service import MAX_URL as MAX_LINK
 from campaigns.newsroom.service import create_draft_post
+from campaigns.service import link_problem
 
 log = logging.getLogger(__name__)
 # How long a worker holds a feed it reads: another worker takes it over after this if it died.
@@ -95,9 +97,15 @@ class NewsroomImporter:
                    .values_list("key", flat=True))
         new, keys = [], set()
         for entry in entries:
-            if entry.key not in seen and entry.key not in keys:
-                keys.add(entry.key)
-                new.append(entry)
+            if entry.key in seen or entry.key in keys:
+                continue
+            if len(entry.link) > MAX_LINK or (problem := link_problem(entry.link)) is not None:
+                # A post's link must be a web address (never javascript: or a data: URL): left out.
+                log.info("newsroom feed %s: item %r left out, its link %r: %s", feed.id, entry.title,
+                         entry.link[:200], problem or "too long")
+                continue
+            keys.add(entry.key)
+            new.append(entry)
         taken = new[:self.items_per_read]
         source = title or feed.title or feed.url
         imported = 0
@@ -117,7 +125,7 @@ class NewsroomImporter:
         try:
             async with in_transaction():
                 item = await NewsroomItem.create(
-                    feed_id=feed.id, key=entry.key, title=entry.title, link=entry.link[:2000],
+                    feed_id=feed.id, key=entry.key, title=entry.title, link=entry.link,
                     published_at=entry.published_at, found_at=now)
                 pack = await ContentPack.filter(id=feed.pack_id).select_for_update().get()
                 if pack.status == PackStatus.DRAFT:

@@ -374,3 +374,19 @@ async def test_an_imported_post_gets_a_suggested_message_before_its_pack_goes_to
                                  text="Our new heart unit is open #employee")
     submitted = await campaigns.submit_pack(clock, editor, pack.id)
     assert submitted.status == PackStatus.IN_REVIEW  # a reviewer approves it, never the import
+
+
+async def test_an_item_whose_link_is_no_web_address_never_becomes_a_post(
+    local: Settings, clock: SimulatedClock, http: httpx.AsyncClient, newsroom: FakeNewsroom
+) -> None:
+    newsroom.odd_links = ["javascript:alert(document.cookie)", "data:text/html,<script>1</script>",
+                          "/news/relative-path"]
+    _, pack, feed = await subscribed(clock, f"{newsroom.base_url}/rss.xml")
+
+    await NewsroomImporter(local, clock, http).run_once()
+
+    # The relative link is resolved against the feed's own address, as a reader would.
+    assert sorted(p.url for p in await imported_posts(pack)) == sorted([
+        f"{newsroom.base_url}/news/flu-clinics", f"{newsroom.base_url}/news/heart-unit",
+        f"{newsroom.base_url}/news/relative-path"])
+    assert await NewsroomItem.filter(feed_id=feed.id).count() == 3

@@ -46,6 +46,8 @@ class FakeNewsroom:
     # Paths answering this status instead of their document (e.g. {"/rss.xml": 500}).
     failing: dict[str, int] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
+    # Items whose link is whatever is given here (a script, a relative path...), after the articles.
+    odd_links: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
@@ -57,6 +59,7 @@ class FakeNewsroom:
                         datetime(2026, 11, 28, 9, 0, tzinfo=UTC)),
             ]
             self.failing = {"/error.xml": 500}
+            self.odd_links = []
             self.seen.clear()
 
     def publish(self, article: Article) -> None:
@@ -78,6 +81,8 @@ def rss(state: FakeNewsroom) -> str:
         f"<description>{escape('<p>' + a.description + '</p>')}</description>"
         f"<pubDate>{format_datetime(a.published)}</pubDate></item>"
         for a in state.articles)
+    items += "".join(f"<item><title>Odd {n}</title><link>{escape(link)}</link></item>"
+                     for n, link in enumerate(state.odd_links))
     return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
             f"<title>Northbrook newsroom</title><link>{state.base_url}/</link>"
             f"<description>News from Northbrook Health</description>{items}</channel></rss>")
