@@ -390,3 +390,23 @@ async def test_an_item_whose_link_is_no_web_address_never_becomes_a_post(
         f"{newsroom.base_url}/news/flu-clinics", f"{newsroom.base_url}/news/heart-unit",
         f"{newsroom.base_url}/news/relative-path"])
     assert await NewsroomItem.filter(feed_id=feed.id).count() == 3
+
+
+async def test_items_past_the_limit_of_one_read_come_at_the_next_reads(
+    local: Settings, clock: SimulatedClock, http: httpx.AsyncClient, newsroom: FakeNewsroom
+) -> None:
+    _, pack, feed = await subscribed(clock, f"{newsroom.base_url}/rss.xml")
+    importer = NewsroomImporter(local.model_copy(update={"newsroom_items_per_read": 1}), clock, http)
+
+    imported = []
+    for _ in range(3):
+        imported.append((await importer.run_once()).imported)
+        clock.advance(timedelta(seconds=local.newsroom_poll_seconds))
+
+    assert imported == [1, 1, 0]
+    # The newest first; the feed is asked again in full until nothing is left, then conditionally.
+    assert [p.title for p in await imported_posts(pack)] == ["A new heart unit opens",
+                                                              "Flu clinics this weekend"]
+    assert [(seen.if_none_match != "", seen.status) for seen in newsroom.requests_to("/rss.xml")] == [
+        (False, 200), (False, 200), (True, 304)]
+    assert (await NewsroomFeed.get(id=feed.id)).etag != ""
