@@ -15,9 +15,10 @@ from asgi_lifespan import LifespanManager
 from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
-from campaigns.models import ContentPack
+from campaigns import service as campaigns
+from campaigns.models import ContentPack, Post
 from campaigns.newsroom.importing import NewsroomImporter
-from campaigns.newsroom.models import NewsroomFeed
+from campaigns.newsroom.models import NewsroomFeed, NewsroomItem
 from tests import factories
 from tests.campaigns.test_newsroom import local, newsroom, newsroom_server  # noqa: F401 (fixtures)
 from tests.fakes.newsroom_server import FakeNewsroom
@@ -97,3 +98,38 @@ async def test_the_page_shows_each_feed_state_and_the_draft_posts_its_items_beca
                                 f"/studio/newsroom/feeds/{failing.id}/unsubscribe", {})
     assert unsubscribed.status_code == 303
     assert f'id="feed-{failing.id}"' not in (await web.get("/studio/newsroom")).text
+
+
+async def test_an_item_that_waits_is_filed_into_a_draft_pack_from_the_page(
+    web: httpx.AsyncClient, local: Settings, clock: SimulatedClock, newsroom: FakeNewsroom  # noqa: F811
+) -> None:
+    editor = await factories.create_user(clock, "editor", timezone="UTC")
+    reviewed, _ = await factories.create_campaign_with_post(clock, editor)
+    in_review = await ContentPack.get(campaign_id=reviewed.id)
+    drafting, _ = await factories.create_campaign_with_post(clock, editor)
+    draft = await ContentPack.get(campaign_id=drafting.id)
+    await sign_in(web, editor)
+    await submit(web, "/studio/newsroom", "/studio/newsroom/feeds",
+                 {"url": f"{newsroom.base_url}/rss.xml", "pack_id": str(in_review.id)})
+    await campaigns.submit_pack(clock, editor, in_review.id)
+    async with httpx.AsyncClient() as http:
+        await NewsroomImporter(local, clock, http).run_once()
+    heart = await NewsroomItem.get(title="A new heart unit opens")
+
+    page = (await web.get("/studio/newsroom")).text
+    waiting = text_of(element(page, f"item-{heart.id}"))
+    assert "waiting its feed's pack was no longer a draft. File into" in waiting
+    refused = await submit(web, "/studio/newsroom", f"/studio/newsroom/items/{heart.id}/file",
+                           {"pack_id": str(in_review.id)})
+    assert refused.status_code == 422
+    assert "is in review: choose a pack in draft" in text_of(element(refused.text, f"item-{heart.id}"))
+    assert await NewsroomItem.filter(id=heart.id, filed_at__isnull=True).exists()
+
+    filed = await submit(web, "/studio/newsroom", f"/studio/newsroom/items/{heart.id}/file",
+                         {"pack_id": str(draft.id)})
+
+    assert filed.status_code == 303
+    post = await Post.get(pack_id=draft.id, title="A new heart unit opens")
+    assert post.link_description == "Twelve beds on the third floor. (Open Graph)"
+    after = text_of(element((await web.get("/studio/newsroom")).text, f"item-{heart.id}"))
+    assert after.endswith(f"draft post in {draft.title}")
