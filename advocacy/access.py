@@ -120,6 +120,11 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-correction-create": frozenset({E, ADMIN}),
     "studio-correction-review": frozenset({R, ADMIN}),
     "studio-finding-override": frozenset({R, ADMIN}),
+    # the newsroom import: editors subscribe feeds whose items become draft posts
+    "studio-newsroom": frozenset({E, ADMIN}),
+    "studio-newsroom-subscribe": frozenset({E, ADMIN}),
+    "studio-newsroom-unsubscribe": frozenset({E, ADMIN}),
+    "studio-newsroom-file": frozenset({E, ADMIN}),
     "api-campaigns-list": frozenset({E, R, L, ADMIN}),
     "api-campaigns-get": frozenset({E, R, L, ADMIN}),
     "api-campaigns-create": frozenset({E, ADMIN}),

@@ -60,6 +60,7 @@ from campaigns import endpoints as campaign_endpoints
 from campaigns import pages as campaign_pages
 from campaigns import post_images
 from campaigns.brand import BrandPublisher
+from campaigns.newsroom import pages as newsroom_pages
 from dashboards.reporting.ambassador import share_results
 from dashboards.web import cost_pages as dashboard_cost_pages
 from dashboards.web import endpoints as dashboard_endpoints
@@ -92,6 +93,7 @@ PAGE_ROUTES = [
     *account_pages.routes,
     *campaign_pages.routes,
     *post_images.routes,
+    *newsroom_pages.routes,
     *dashboard_cost_pages.routes,
     *dashboard_pages.routes,
     *programme_pages.routes,

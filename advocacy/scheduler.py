@@ -1,7 +1,7 @@
 """The background work of the service: APScheduler wakes the dispatcher, the metrics collector, the
 brand posts of campaigns whose start has come, the content expiry, the token health check, the
-notification delivery, the weekly digests and the deletion of link visitors' hashes once their
-day's count is final.
+notification delivery, the weekly digests, the newsroom feeds and the deletion of link visitors'
+hashes once their day's count is final.
 
 The database row is the truth; these jobs only decide when to look. Each job reads what is due,
 so any number of worker processes can run side by side (claims are atomic, see ShareDispatcher).
@@ -30,6 +30,7 @@ from advocacy.shares.dispatch import ShareDispatcher
 from advocacy.shares.one_tap import actions_provider
 from campaigns.announce import send_posts_digests
 from campaigns.brand import BrandPublisher
+from campaigns.newsroom.importing import NewsroomImporter
 from campaigns.service import expire_content
 from dashboards.collection.collect import MetricsCollector
 from dashboards.reporting.weekly_mail import send_leadership_summaries
@@ -156,6 +157,14 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         if removed:
             log.info("links: %d visitor hashes of past days deleted with their salts", removed)
 
+    newsroom = NewsroomImporter(settings, clock, networks.http)
+
+    async def newsroom_feeds() -> None:
+        report = await newsroom.run_once()
+        if report.feeds_read or report.failed:
+            log.info("newsroom: %d feeds read (%d unchanged), %d failed, %d new items",
+                     report.feeds_read, report.unchanged, report.failed, report.imported)
+
     # The default misfire grace of 1 s silently drops runs that wake late under load: keep them,
     # coalesced into one, and never run two copies of a job in one process.
     scheduler = WorkerScheduler(
@@ -172,6 +181,8 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
     )
     scheduler.add_tracked_job(digests, "interval", seconds=settings.digest_interval_seconds, id="digests")
     scheduler.add_tracked_job(forget_visitors, "interval", hours=1, id="forget-visitors")
+    # Each feed says when it is due (its poll interval or its backoff): the job only looks every minute.
+    scheduler.add_tracked_job(newsroom_feeds, "interval", seconds=60, id="newsroom")
     if settings.notify_send:
         # Off (the demo): notices stay in-app and wait in the outbox; nothing leaves the machine.
         scheduler.add_tracked_job(deliver_notifications, "interval", seconds=settings.notify_interval_seconds,

@@ -104,6 +104,14 @@ class Settings(BaseSettings):
     # most this many bytes (a larger one or another type leaves the post without a picture).
     link_image_max_bytes: int = Field(default=2_000_000, ge=10_000, le=20_000_000)
 
+    # Newsroom import: each subscribed feed is read at most every `newsroom_poll_seconds` (an
+    # unchanged feed answers 304 and costs nothing); a failing one is tried again after 1, 2, 4...
+    # minutes, at most `newsroom_retry_cap_seconds` apart. At most `newsroom_items_per_read` new items
+    # become draft posts per read (the rest at the next one). Private addresses: as link previews.
+    newsroom_poll_seconds: float = Field(default=900.0, gt=0)
+    newsroom_retry_cap_seconds: float = Field(default=21600.0, gt=0)
+    newsroom_items_per_read: int = Field(default=20, ge=1, le=200)
+
     # Which implementation serves LinkedIn and X: the simulated sandbox, or the real platforms.
     network_mode: Literal["sandbox", "live"] = "sandbox"
     sandbox_seed: int = 7

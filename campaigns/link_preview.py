@@ -18,14 +18,18 @@ from urllib.parse import urljoin
 
 import httpx
 
-from advocacy.addresses import is_public_url, web_address_problem
+from advocacy.public_fetch import FetchRefused, Refusal, open_public, read_at_most
 
 log = logging.getLogger(__name__)
 # Enough for the <head> of any real page; the rest is never read.
 MAX_BYTES = 512 * 1024
-MAX_REDIRECTS = 5
 OPEN_GRAPH_KEYS = ("og:title", "og:description", "og:image", "og:image:alt", "description")
 PRIVATE = "The link points inside a private network"
+REFUSALS = {
+    Refusal.MALFORMED: "The link is not a valid web address: {detail}.",
+    Refusal.PRIVATE: PRIVATE,
+    Refusal.REDIRECTS: "The page redirects too many times.",
+}
 # The pictures kept, told by their first bytes rather than by what the server calls them. No SVG:
 # it may carry scripts.
 IMAGE_SIGNATURES = {
@@ -98,36 +102,17 @@ async def opened(
 ) -> AsyncIterator[httpx.Response]:
     """The answer of `url` with status 200 and its body not read yet, or `Unreadable` with the reason.
 
-    Redirects are followed one by one so that each hop is checked like the first address."""
+    Every hop of its redirects is checked like the first address (advocacy.public_fetch)."""
     try:
-        for _ in range(MAX_REDIRECTS + 1):
-            malformed = web_address_problem(url)
-            if malformed is not None:
-                raise Unreadable(f"The link is not a valid web address: {malformed}.")
-            if not allow_private and not await is_public_url(url):
-                raise Unreadable(PRIVATE)
-            async with client.stream("GET", url, follow_redirects=False, timeout=5.0) as response:
-                if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
-                if response.status_code != 200:
-                    raise Unreadable(f"The page answered {response.status_code}.")
-                yield response
-                return
-        raise Unreadable("The page redirects too many times.")
+        async with open_public(client, url, allow_private=allow_private) as response:
+            if response.status_code != 200:
+                raise Unreadable(f"The page answered {response.status_code}.")
+            yield response
+    except FetchRefused as refused:
+        raise Unreadable(REFUSALS[refused.kind].format(detail=refused.detail)) from None
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         log.info("fetching %s failed: %s", url, error)
         raise Unreadable("The page could not be reached.") from None
-
-
-async def read_at_most(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
-    """Up to `limit` bytes of the body, and whether there was more."""
-    body = b""
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > limit:
-            return body[:limit], True
-    return body, False
 
 
 async def fetch_link_preview(

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
@@ -296,6 +297,12 @@ async def submit_pack(
         raise Conflict(f"The pack is {pack.status.value}; only a draft can be submitted.")
     if not await Post.filter(pack=pack).exists():
         raise InvalidInput("Add at least one post before submitting the pack.")
+    # A post imported from the newsroom arrives with no message: it gets one before review.
+    bare = await Post.filter(pack=pack).annotate(messages=Count("variants")).filter(messages=0).order_by("id")
+    if bare:
+        titles = ", ".join(f"“{post.title}”" for post in bare)
+        raise InvalidInput(f"Add a suggested message to every post before submitting the pack: {titles} "
+                           f"{'has' if len(bare) == 1 else 'have'} none.")
     # The policy may have changed since the messages were saved: check them again.
     checked = message_findings(compliance or default_engine(), await pack_messages(pack))
     refuse_blocked("The pack was not submitted", checked)
