@@ -27,9 +27,17 @@ from advocacy.compliance.policy import CompliancePolicy
 ROOM = re.compile(
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|isolation|"
     r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
-    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?:(?-i:Mrs?|Ms|Miss)\.?|(?-i:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
+    re.IGNORECASE,
+)
+# A room standing for its patient ("room 215's family", "rm 317 coding again") needs no other tie.
+ROOM_AS_PATIENT = re.compile(
+    r"\b(?:room|rm\.?|bed)\s*#?\s*\d{2,4}[A-Z]?(?=['’]s\s+(?:family|wife|husband|mom|dad|mother|father|"
+    r"daughter|son|kids?|visitors?)\b|\s+(?:(?:has|is|just|keeps|again)\s+)?(?:pressed|pressing|"
+    r"coding|coded|crashing|refus\w+|yelling|screaming|desatt?ing|pulled\s+(?:out|(?:his|her)\b)|"
+    r"asking\s+for|went\s+home))",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
@@ -55,7 +63,9 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
         if not has_digit(sentence.text):
             continue
         matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
-        if not matches or not (sentence.care or sentence.person or TIED.search(sentence.text)):
+        if not (sentence.care or sentence.person or TIED.search(sentence.text)):
+            matches = list(ROOM_AS_PATIENT.finditer(sentence.text))
+        if not matches:
             continue
         if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
             staff_role_in(sentence.words)
@@ -82,11 +92,11 @@ WHEN = folded(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
-    rf"week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
+    rf"weekend|week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
     rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|mins?|hours?|hrs?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
-    r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
+    r"on\s+my\s+(?:last\s+)?shift|2day|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
     r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
@@ -113,14 +123,16 @@ ONE_PERSON = folded(
     r"\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
-    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b"
+    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b|\bfrequent\s+flyer\b"
+    # A cluster of cases: "3 kids from the same daycare".
+    r"|\b[2-9]\s+(?:kids|children|babies|boys|girls|teens|students|patients|pts)\b"
     rf"|{AGE_SHORT.pattern}",
 )
 # An invitation or a schedule speaks of an event to come, not of a case that happened.
 ANNOUNCED = folded(
     rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
     rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
-    rf"next\s+(?:week|month|{DAYS})|"
+    rf"next\s+(?:week|month|{DAYS})|tomorrow|"
     rf"ribbon[\s-]cutting|tours?)\b",
 )
 
@@ -149,7 +161,7 @@ SPOKE = folded(
 
 
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
-    if ANNOUNCED.search(sentence.lower):
+    if ANNOUNCED.search(sentence.lower) or REHEARSED.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
     if SPOKE.search(sentence.lower) and not (event or DETAIL.search(sentence.text)):
@@ -174,7 +186,8 @@ WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
 WHEN_WORDS = frozenset(
     """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
-    ago overnight tonight tonite 2nite dawn midnight noon finished discharged delivered admitted intubated
+    ago overnight tonight tonite 2nite 2day dawn midnight noon finished discharged delivered admitted
+    intubated
     coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
     ayer pasada fin rato hora horas minuto minutos día días dia dias mediodía mediodia medianoche
@@ -235,7 +248,7 @@ VICTIMS = folded(
 )
 REHEARSED = folded(
     r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training|(?:response|safety)\s+plans?|"
-    r"preparedness|summit|spoke|lecture|presentation|conference|webinar|awareness)\b"
+    r"preparedness|summit|spoke|lecture|presentation|(?<!press\s)conference|webinar|awareness)\b"
 )
 
 

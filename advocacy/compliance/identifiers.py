@@ -14,8 +14,10 @@ from advocacy.compliance.context import Sentence, has_digit
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|identifier|id|ids|label|code)"
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|label|code)"
 VALUE = (
+    # The label may name whose number it is before the value: "account # for the gentleman ... is 7734".
+    r"(?:\s*(?:for|of|del?)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es)\b))?"
     r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
     r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
 )

@@ -22,7 +22,9 @@ from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, staff_sentence
 
 # A capitalised word, with the surnames that capitalise twice: O'Connell, D'Souza, McAllister, DeShawn.
-WORD = r"[A-ZÀ-Ý](?:['’][A-Z])?[a-zà-ÿ]+(?:[-'’](?!s\b)[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-Z][a-zà-ÿ]+)?"
+# Letters of Latin Extended-A (Polish, Czech, Turkish, Vietnamese names: "Wiśniewska") count in both.
+UPPER, LOWER = "A-ZÀ-ÝĀ-ž", "a-zà-ÿĀ-ž"
+WORD = rf"[{UPPER}](?:['’][A-Z])?[{LOWER}]+(?:[-'’](?!s\b)[{UPPER}]?[{LOWER}]+|[A-Z][{LOWER}]+)?"
 CUED = re.compile(
     rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
@@ -77,7 +79,7 @@ def person_run(words: list[str], lexicon: NameLexicon) -> bool:
 CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
 # A lower-case name after a cue a careless post still writes: "baby marisol", "ptnt brody", "mr dalloway".
 LOWER_CUED = re.compile(
-    r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
+    r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿā-ž]{3,}(?:\s+[a-zà-ÿā-ž]{3,})?)\b"
 )
 LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|baby)\b")  # "the kowalczyk twins"
 # Words that follow a cue without being a name.
@@ -167,10 +169,12 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
 
 
 FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"
-    rf"\b({WORD}(?:\s+{WORD})?)\s+(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
+    rf"\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab)|beat|survived|rang\s+the\s+bell|"
+    r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
     r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab))\b"
 )
+WHO = re.compile(r"\s*,?\s+who\b")
 # Capitalised words that start a sentence without being a name.
 STARTERS = frozenset(
     "our my the this that today tonight yesterday everyone team staff she he they it we".split()
@@ -198,8 +202,10 @@ def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             yield match.span()
     for match in FIRST_NAME_SUBJECT.finditer(text):
         words = [word.lower() for word in match.group(1).split()]
-        if any(word in PLACE_WORDS or word in STARTERS or word in CUE_FOLLOWERS for word in words):
+        if any(word in STARTERS or word in CUE_FOLLOWERS for word in words):
             continue
+        if any(word in PLACE_WORDS for word in words) and not WHO.match(text, match.end(1)):
+            continue  # "Lake Harrow was closed", but "Evelyn Park, who rang the bell" is a person
         if len(words) == 2 or lexicon.is_first(words[0]):  # a first and last name need no lexicon
             yield match.span(1)
 

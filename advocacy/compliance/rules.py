@@ -56,7 +56,8 @@ THING_NOUNS = frozenset(
     "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it place "
     "cornerstone site location edificio pabellón pabellon capilla ala centro programa unidad servicio "
     "fundación fundacion instituto escuela health healthcare medical system network university college "
-    "society association salud".split()
+    "society association salud institute boiler furnace roof elevator generator sign carpet parking lot "
+    "kitchen cafeteria lobby".split()
 )
 # Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
 STAFF_NOUNS = frozenset(
@@ -78,7 +79,8 @@ def described(text: str, start: int, end: int) -> str:
     """Whose age [start, end) is: "thing" (a building, an institution), "staff", "person" or ""."""
     nearby = (
         WORDS.findall(re.split(r"[.!?;:()]", text[end : end + 60])[0])[:5],
-        reversed(WORDS.findall(re.split(r"[.!?;:]", text[max(0, start - 60) : start])[-1])[-6:]),
+        # "Our emergency department: 52 years old": a colon introduces what is aged.
+        reversed(WORDS.findall(re.split(r"[.!?;]", text[max(0, start - 60) : start])[-1])[-6:]),
     )
     for words in nearby:
         for word in words:

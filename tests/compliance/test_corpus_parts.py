@@ -18,7 +18,7 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (all three batches, 1.000
+# Measured with `python -m scripts.compliance_report` on the development part (all four batches, 0.998
 # and 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it
 # quietly.
 DEV_PATIENT_BLOCKED = 0.995
@@ -32,7 +32,7 @@ TEST_CLEAN_BLOCKED = 0.04
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 770  # three batches: 330, 269 and 173 texts
+    assert len(DEV) >= 1052  # four batches: 330, 269, 173 and 280 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)
