@@ -49,7 +49,7 @@ COMMON_WORDS = frozenset(
 WORD_LOCALES = ("en_US", "es_ES")
 # pyspellchecker (MIT licence) ships word frequency lists; this many of each language's are "frequent".
 WORD_LANGUAGES = ("en", "es")
-FREQUENT_WORDS = 8000
+FREQUENT_WORDS = 20000
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ LEET_RUN = re.compile(
 DIGIT_LOOKALIKE = re.compile(  # the class first: fast; also a date's "O3/I4/I956"
     r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))|[OI](?:(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOI]))"
 )
-SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
-SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
+SPACED_DIGITS = re.compile(r"(?=\d)(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
+SPACED_ID = re.compile(r"(?=[lI1|])\b[lI1|]\s+D\b")
 DIGIT = re.compile(r"\d")
 QUOTE = re.compile(r"\s[\"“'‘(]")
 # Cyrillic and Greek letters that look Latin, zero-width characters (dropped).

@@ -339,6 +339,9 @@ def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -
          "this weekend"),
         ("2day 4 toddlers from one preschool came in with flu", "case_timing", "2day"),
         ("Tonight Mr. Okafor passed away with his daughters beside him.", "patient_name", "Mr. Okafor"),
+        # A Spanish room after the person in it; a child's age next to what a kid is called.
+        ("el abuelo de la 212 pregunta por su nieta", "room_number", "abuelo de la 212"),
+        ("Home tomorrow!! 6 yr old warrior 💪 peds floor", "age", "6 yr old"),
     ],
 )
 def test_the_fourth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
