@@ -8,6 +8,7 @@ inside the installed package. See docs/compliance.md for why this package and it
 
 from __future__ import annotations
 
+import gc
 import gzip
 import importlib
 import json
@@ -117,10 +118,16 @@ def name_lexicon() -> NameLexicon:
 
 
 def frequent_words() -> set[str]:
-    """The most frequent words of English and Spanish, from pyspellchecker's word frequency lists."""
-    found: set[str] = set()
+    """The most frequent words of English and Spanish, from pyspellchecker's word frequency lists.
+
+    The lists (160,000 words and more each) are read one at a time and only the chosen words are kept,
+    copied out of one joined string once the list is gone, so the list leaves no memory held behind.
+    """
+    chosen: list[str] = []
     for language in WORD_LANGUAGES:
         with gzip.open(str(files("spellchecker") / "resources" / f"{language}.json.gz"), "rt") as data:
             counts: dict[str, int] = json.load(data)
-        found.update(sorted(counts, key=counts.__getitem__, reverse=True)[:FREQUENT_WORDS])
-    return found
+        chosen.append("\n".join(sorted(counts, key=counts.__getitem__, reverse=True)[:FREQUENT_WORDS]))
+        del counts
+        gc.collect()
+    return set("\n".join(chosen).split("\n"))
