@@ -11,6 +11,7 @@ to the words the author wrote, so a finding still names the exact span.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Digits and symbols read as the letter they stand for, only between letters ("r00m", not "2nd").
@@ -38,7 +39,11 @@ LOOKALIKE = str.maketrans(
 )
 # Also the marks that make a digit a keycap emoji ("9️⃣" reads 9) and ask for emoji style.
 HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0f\u20e3")
-NOT_PLAIN = re.compile(r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad\ufe0f\u20e3]")
+NOT_PLAIN = re.compile(
+    r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad\ufe0f\u20e3\uff01-\uff5e\U0001d400-\U0001d7ff]"
+)
+# Full-width and "mathematical" letters and digits ("Ｍｒｓ．", "𝐁𝐚𝐛𝐲"), read as the plain ones they show.
+STYLED = re.compile(r"[\uff01-\uff5e\U0001d400-\U0001d7ff]")
 # Three or more single letters with one space, dot or dash between them: "M R N", "r.o.o.m", "b-a-b-y".
 # An emoji between the letters is a separator too: "R 🌸 o 🌸 s 🌸 a".
 EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"
@@ -160,6 +165,11 @@ def replacements(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+def plain_character(match: re.Match[str]) -> str:
+    plain = unicodedata.normalize("NFKC", match.group())
+    return plain if len(plain) == 1 else match.group()  # one character for one, so positions hold
+
+
 def letters(match: re.Match[str]) -> str:
     """The letters digits stand for; a word's first one as a capital ("0y3l4r4n" reads "Oyelaran")."""
     read = match.group().translate(LEET)
@@ -171,7 +181,7 @@ def reading(text: str) -> Reading | None:
     """The text with its disguises undone, or None when there is nothing to undo (most texts)."""
     plain = text
     if NOT_PLAIN.search(text):
-        plain = text.translate(LOOKALIKE)
+        plain = STYLED.sub(plain_character, text.translate(LOOKALIKE))
     if LEET_RUN.search(plain):  # twice: "4cc0unt" shows its first digit only once the second is read
         plain = LEET_RUN.sub(letters, plain)
         plain = LEET_RUN.sub(letters, plain)

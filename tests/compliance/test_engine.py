@@ -342,6 +342,10 @@ def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -
         # A Spanish room after the person in it; a child's age next to what a kid is called.
         ("el abuelo de la 212 pregunta por su nieta", "room_number", "abuelo de la 212"),
         ("Home tomorrow!! 6 yr old warrior 💪 peds floor", "age", "6 yr old"),
+        # Full-width and bold letters read as plain ones; a NICU pod is a room.
+        ("𝐁𝐚𝐛𝐲 𝐍𝐨𝐚𝐡 went home from our NICU", "patient_name", "𝐁𝐚𝐛𝐲 𝐍𝐨𝐚𝐡"),
+        ("Ｍｒ． Ｄｉａｚ was admitted to our ICU", "patient_name", "Ｍｒ． Ｄｉａｚ"),
+        ("the triplets in pod 7 are off CPAP!", "room_number", "pod 7"),
     ],
 )
 def test_the_fourth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
