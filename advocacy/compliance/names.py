@@ -146,7 +146,9 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in LOWER_CUED.finditer(text):
         if match.group(1).lower() in CUE_FOLLOWERS:
             continue
-        if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
+        title_cue = match.group(0)[0].lower() == "m" and not match.group(0).lower().startswith("miss")
+        # "mr dalloway" needs no list, but "we'll miss your jokes" is no title
+        if lexicon.is_first(match.group(1).split()[0]) or title_cue:
             words = match.group(1).split()
             if len(words) == 2 and not lexicon.is_last(words[1]):  # "baby marisol finally": the name alone
                 yield match.start(1), match.start(1) + len(words[0])

@@ -357,6 +357,8 @@ def test_the_fourth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, wor
     [
         # A frequent English word that only another language's list holds as a name is a word.
         "A patient ran the hospital 5k after her knee replacement.",
+        # "miss" before a word in lower case is the verb, not a title.
+        "Happy retirement, Gloria Mendes! Our cardiac unit will miss your laugh and your lemon bars.",
         # A colleague named with a dotted-out role.
         "sh0ut0ut 2 d.o.c.t.o.r  Amy Kowalski 4 h3r 15 y3ars in the ER",
         # The age of things, after a colon or called an institute.
