@@ -71,7 +71,7 @@ CARE_TERMS = frozenset(
     replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
     cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
     intubation amputation amputated remission deliver delivering ecmo stitches coding deceased
-    measles flu influenza covid rsv norovirus mumps chickenpox""".split()
+    measles flu influenza covid rsv norovirus mumps chickenpox fx""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
@@ -98,7 +98,7 @@ PERSON_TERMS = frozenset(
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(
-    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
+    r"(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE  # "80s F"
 )
 AGED_ONE = folded(r"\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b")  # "a 70 yr old"
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)

@@ -96,7 +96,7 @@ WHEN = folded(
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
     rf"weekend|week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
-    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?(?:{DAYS}|tues|thurs|weds)(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|mins?|hours?|hrs?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
     r"on\s+my\s+(?:last\s+)?shift|2day|(?:en|durante)\s+mi\s+turno|"
@@ -126,7 +126,7 @@ ONE_PERSON = folded(  # the class first, so that most positions fail at once
     r"(?=[twoinlcbrapfd\d])(?:\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
-    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b|\bfrequent\s+flyer\b"
+    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b|\bfrequent\s+flyer\b|\b\d{2}-weeker\b"
     # A cluster of cases: "3 kids from the same daycare".
     r"|\b[2-9]\s+(?:kids|children|babies|boys|girls|teens|students|patients|pts)\b"
     rf"|{AGE_SHORT.pattern})",
@@ -199,7 +199,7 @@ WHEN_WORDS = frozenset(
     coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
     ayer pasada fin rato hora horas minuto minutos día días dia dias mediodía mediodia medianoche
-    monday tuesday wednesday thursday
+    monday tuesday wednesday thursday tues thurs weds
     friday saturday sunday
     monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
     miercoles jueves viernes sábado sabado domingo""".split()
@@ -231,7 +231,7 @@ INCIDENT = folded(
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
-    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot)\b",
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*)\b",
 )
 HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
@@ -266,7 +266,7 @@ INCIDENT_STEMS = (
     "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
-    "shot", "stabbed", "gunshot",
+    "shot", "stabbed", "gunshot", "electrocut",
     "tiroteo", "outbreak", "carbon", "brote",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )

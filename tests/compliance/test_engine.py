@@ -346,6 +346,11 @@ def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -
         ("𝐁𝐚𝐛𝐲 𝐍𝐨𝐚𝐡 went home from our NICU", "patient_name", "𝐁𝐚𝐛𝐲 𝐍𝐨𝐚𝐡"),
         ("Ｍｒ． Ｄｉａｚ was admitted to our ICU", "patient_name", "Ｍｒ． Ｄｉａｚ"),
         ("the triplets in pod 7 are off CPAP!", "room_number", "pod 7"),
+        # An electrocution with a road and a day written short; shorthand for an age band and a preemie.
+        ("the lineman who got electrocuted on Hwy 9 thurs is in our burn unit", "incident_details",
+         "electrocuted"),
+        ("10 min ago: 70s M, fall at home, hip fx", "case_timing", "10 min ago"),
+        ("At 4am our NICU welcomed a 25-weeker, 1 lb 9 oz.", "case_timing", "4am"),
     ],
 )
 def test_the_fourth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
