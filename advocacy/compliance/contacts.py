@@ -29,9 +29,16 @@ def spelled_out(address: str) -> str:
     return re.sub(rf"{DOT}", ".", address, flags=re.IGNORECASE)
 PHONE_CANDIDATE = re.compile(r"\d[\d\s().+-]{5,}\d")
 # North American shapes, which the phone library rejects when the area code is unassigned (555 ...).
-PHONE_SHAPE = re.compile(
-    r"(?<![\d.,/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?![\d/-])"
-    r"|(?<![\d-])(?:\d ){2}\d\s*-?\s*(?:\d ){2}\d\s*-?\s*(?:\d ){3}\d\b"
+PHONE_SHAPE = re.compile(  # the class first, so that most positions fail at once
+    r"(?=[\d+(])(?:(?<![\d.,/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?![\d/-])"
+    r"|(?<![\d-])(?:\d ){2}\d\s*-?\s*(?:\d ){2}\d\s*-?\s*(?:\d ){3}\d\b)"
+)
+# A number of another country's shape is a phone number when the text asks someone to call it:
+# "que la llamen al 612 555 789", "text her on 07700 900123".
+CALLED = re.compile(
+    r"\b(?:call|ring|text|phone|llam\w*|tel[ée]fono|tel|cel(?:ular)?|m[óo]vil|whats\s?app)\b"
+    r"[^\d\n.!?]{0,24}?(?<![\d-])(\+?\d[\d .-]{7,14}\d)(?![\d-])",
+    re.IGNORECASE,
 )
 TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 CODE_BEFORE = re.compile(
@@ -126,11 +133,14 @@ def email_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) 
 
 def phone_spans(text: str, policy: CompliancePolicy) -> Iterator[tuple[int, int]]:
     matcher = phonenumbers.PhoneNumberMatcher(text, policy.phone_region, leniency=phonenumbers.Leniency.VALID)
-    library = [(match.start, match.end) for match in matcher]
-    yield from library
-    for match in PHONE_SHAPE.finditer(text):
-        if not any(start < match.end() and match.start() < end for start, end in library):
-            yield match.span()
+    found = [(match.start, match.end) for match in matcher]
+    yield from found
+    shaped = [match.span() for match in PHONE_SHAPE.finditer(text)]
+    called = [match.span(1) for match in CALLED.finditer(text) if len(digits(match.group(1))) >= 9]
+    for start, end in [*shaped, *called]:
+        if not any(s < end and start < e for s, e in found):
+            found.append((start, end))
+            yield start, end
 
 
 def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:

@@ -50,7 +50,8 @@ Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
 # Titles end in a full stop but do not end a sentence.
 LINK = re.compile(r"https?://\S+")  # a web address, up to the next space
 SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n+")
-TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof|pt|mr|mrs|ms|dr)$")
+# "Rm. 4" and "R.m. 4" are a room, not a sentence's end.
+TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof|pt|mr|mrs|ms|dr|[Rr]\.?m)$")
 WORD = re.compile(r"[\w&'-]+")
 DIGIT = re.compile(r"\d")
 # Looked up as lower-case words in a set: one regex alternation of a hundred words costs far more.
@@ -69,18 +70,21 @@ CARE_TERMS = frozenset(
     rehabilitacion fisioterapia infarto intubado intubada intubados internado internada cama
     replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
     cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
-    intubation amputation amputated remission deliver delivering ecmo stitches""".split()
+    intubation amputation amputated remission deliver delivering ecmo stitches coding deceased
+    measles flu influenza covid rsv norovirus mumps chickenpox fx""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
     r"into the world|first breath|came in|cared\s+for|took\s+care\s+of|sala\s+de\s+partos|s/p|"
     r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care|spinal\s+tap|"
-    r"lumbar\s+puncture|bone\s+marrow|blood\s+draw|(?:hospital|medical)\s+(?:bills|expenses))\b",
+    r"lumbar\s+puncture|bone\s+marrow|blood\s+draw|(?:hospital|medical)\s+(?:bills|expenses)|"
+    r"(?:stable|critical|serious|fair|grave)\s+condition|passed\s+(?:away|on|at)|call\s+(?:light|bell)|"
+    r"frequent\s+flyer)\b",
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(
     "emergency care looked cath cuidados world breath came cared took sala s new tap puncture marrow "
-    "draw bills expenses".split()
+    "draw bills expenses condition passed call frequent".split()
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).
@@ -88,13 +92,13 @@ PERSON_TERMS = frozenset(
     """patient pt man woman guy lady gentleman kid kiddo child boy girl baby toddler infant teen teenager
     grandma grandpa grandmother grandfather mom mother dad father husband wife son daughter runner
     mr mrs ms sr sra srta grampa gramma granny gal cyclist motorcyclist pedestrian hiker swimmer passenger
-    driver farmer worker student
+    driver farmer worker student jogger walker roofer skier skateboarder dude bro
     fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
     nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male""".split()
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(
-    r"(?<![$€£\d.,])\b\d{1,3}\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE
+    r"(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE  # "80s F"
 )
 AGED_ONE = folded(r"\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b")  # "a 70 yr old"
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)

@@ -24,12 +24,20 @@ from advocacy.compliance.context import (
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-ROOM = re.compile(
-    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|isolation|"
+ROOM = folded(  # matched against the sentence's lower-cased text
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|pod|isolation|"
     r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
-    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
-    r"|\b(?:(?-i:Mrs?|Ms|Miss)\.?|(?-i:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Z]?\b",
+    r"|\b(?:se[ñn]ora?|paciente|ni[ñn][oa]|abuel[oa]|chic[oa]|beb[ée])\s+(?:del|de\s+la|de\s+el)\s+\d{2,4}[A-Z]?\b",
+)
+TITLED_IN_ROOM = re.compile(r"\b(?:(?:Mrs?|Ms|Miss)\.?|(?:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Za-z]?\b")
+# A room standing for its patient ("room 215's family", "rm 317 coding again") needs no other tie.
+ROOM_AS_PATIENT = re.compile(
+    r"\b(?:room|rm\.?|bed)\s*#?\s*\d{2,4}[A-Z]?(?=['’]s\s+(?:family|wife|husband|mom|dad|mother|father|"
+    r"daughter|son|kids?|visitors?)\b|\s+(?:(?:has|just|again)\s+)?(?:pressed|coded|refused|"
+    r"pulled\s+(?:out|(?:his|her)\b)|went\s+home)|\s+(?:(?:is|just|keeps|again)\s+)?(?:pressing|coding|"
+    r"crashing|refusing|yelling|screaming|desatt?ing|asking\s+for))",
     re.IGNORECASE,
 )
 TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
@@ -54,8 +62,13 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
     for sentence in parts:
         if not has_digit(sentence.text):
             continue
-        matches = [*ROOM.finditer(sentence.text), *SPACED_ROOM.finditer(sentence.text)]
-        if not matches or not (sentence.care or sentence.person or TIED.search(sentence.text)):
+        matches = [
+            *ROOM.finditer(sentence.lower), *TITLED_IN_ROOM.finditer(sentence.text),
+            *SPACED_ROOM.finditer(sentence.text),
+        ]
+        if not (sentence.care or sentence.person or TIED.search(sentence.text)):
+            matches = list(ROOM_AS_PATIENT.finditer(sentence.text))
+        if not matches:
             continue
         if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
             staff_role_in(sentence.words)
@@ -82,11 +95,11 @@ WHEN = folded(
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
     rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
-    rf"week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
-    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?{DAYS}(?:\s+(?:night|morning|"
+    rf"weekend|week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
+    rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?(?:{DAYS}|tues|thurs|weds)(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|mins?|hours?|hrs?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
-    r"on\s+my\s+(?:last\s+)?shift|(?:en|durante)\s+mi\s+turno|"
+    r"on\s+my\s+(?:last\s+)?shift|2day|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
     r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
@@ -109,18 +122,22 @@ FROM_TOWN = re.compile(
     rf"\b(?i:{PERSON.pattern[2:-2]})\s+from\s+(?:the\s+)?[A-Z]"
     r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+[A-Z]"
 )
-ONE_PERSON = folded(
-    r"\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
+ONE_PERSON = folded(  # the class first, so that most positions fail at once
+    r"(?=[twoinlcbrapfd\d])(?:\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
-    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b"
-    rf"|{AGE_SHORT.pattern}",
+    r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b|\bfrequent\s+flyer\b|\b\d{2}-weeker\b"
+    # A cluster of cases: "3 kids from the same daycare".
+    r"|\b[2-9]\s+(?:kids|children|babies|boys|girls|teens|students|patients|pts)\b"
+    rf"|{AGE_SHORT.pattern})",
 )
+# A drill or a simulation rehearses a case; a schedule or an invitation speaks of an event to come.
+DRILL = folded(r"\b(?:drills?|mock|simulat\w*|rehears\w*|tabletop)\b")
 # An invitation or a schedule speaks of an event to come, not of a case that happened.
 ANNOUNCED = folded(
     rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
     rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
-    rf"next\s+(?:week|month|{DAYS})|"
+    rf"next\s+(?:week|month|{DAYS})|tomorrow|"
     rf"ribbon[\s-]cutting|tours?)\b",
 )
 
@@ -149,7 +166,7 @@ SPOKE = folded(
 
 
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
-    if ANNOUNCED.search(sentence.lower):
+    if ANNOUNCED.search(sentence.lower) or DRILL.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
     if SPOKE.search(sentence.lower) and not (event or DETAIL.search(sentence.text)):
@@ -166,6 +183,9 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     )
     if nouns and PERSON_NOUN.search(window) or ONE_PERSON.search(window):
         return True
+    words = sentence.words | nextone.words if nextone else sentence.words
+    if words.isdisjoint(("from", "de")):
+        return False  # every FROM_TOWN match holds one of them, and the pattern is slow
     return bool(FROM_TOWN.search(sentence.text + (nextone.text if nextone else "")))
 
 
@@ -174,11 +194,12 @@ WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
 WHEN_WORDS = frozenset(
     """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
-    ago overnight tonight tonite 2nite dawn midnight noon finished discharged delivered admitted intubated
+    ago overnight tonight tonite 2nite 2day dawn midnight noon finished discharged delivered admitted
+    intubated
     coded
     operated transferred hour christmas year's anoche anteayer mañana manana tarde noche madrugada hoy
     ayer pasada fin rato hora horas minuto minutos día días dia dias mediodía mediodia medianoche
-    monday tuesday wednesday thursday
+    monday tuesday wednesday thursday tues thurs weds
     friday saturday sunday
     monday's tuesday's wednesday's thursday's friday's saturday's sunday's lunes martes miércoles
     miercoles jueves viernes sábado sabado domingo""".split()
@@ -210,7 +231,7 @@ INCIDENT = folded(
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
-    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot)\b",
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*)\b",
 )
 HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
@@ -235,7 +256,7 @@ VICTIMS = folded(
 )
 REHEARSED = folded(
     r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training|(?:response|safety)\s+plans?|"
-    r"preparedness|summit|spoke|lecture|presentation|conference|webinar|awareness)\b"
+    r"preparedness|summit|spoke|lecture|presentation|(?<!press\s)conference|webinar|awareness)\b"
 )
 
 
@@ -245,7 +266,7 @@ INCIDENT_STEMS = (
     "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
-    "shot", "stabbed", "gunshot",
+    "shot", "stabbed", "gunshot", "electrocut",
     "tiroteo", "outbreak", "carbon", "brote",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )

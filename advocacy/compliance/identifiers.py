@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advocacy.compliance.context import Sentence, has_digit
+from advocacy.compliance.context import Sentence, folded, has_digit, lowered
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o]\.?|#|identifier|id|ids|label|code)"
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|label|code)"
 VALUE = (
+    # The label may name whose number it is before the value: "account # for the gentleman ... is 7734".
+    r"(?:\s*(?:for|of|del?)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es)\b))?"
     r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
     r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
 )
@@ -34,40 +36,39 @@ PATIENT_LABELS = (
 )
 # Labels that name one person's records with no "number" after them ("acct 99120-33", "hospital #"),
 # looked for only in texts holding one of ACCOUNT_WORDS.
-ACCOUNT_ID = re.compile(
+ACCOUNT_ID = folded(
     r"\b(?:(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession)(?=\s*\d)|hosp(?:ital)?\s*#|"
     r"cuenta\s+del?\s+paciente)\s*" + VALUE,
-    re.IGNORECASE,
 )
 ACCOUNT_WORDS = frozenset(
     "acct account encounter member medicaid medicare subscriber accession hosp hospital cuenta".split()
 )
-MRN = re.compile(rf"\b(?:{RECORD_LABELS})\s*{VALUE}", re.IGNORECASE)
-PATIENT_ID = re.compile(rf"\b(?:{PATIENT_LABELS})\s*{VALUE}", re.IGNORECASE)
+# Matched against the lower-cased text (`folded`): an IGNORECASE pattern runs three to four times slower.
+MRN = folded(rf"\b(?:{RECORD_LABELS})\s*{VALUE}")
+PATIENT_ID = folded(rf"\b(?:{PATIENT_LABELS})\s*{VALUE}")
 DATE = (
     r"(\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
     r"\d{1,2}\s+(?:de\s+)?[A-Za-z]+\s+(?:de\s+)?\d{4})"
 )
-BIRTH = re.compile(
+BIRTH = folded(
     r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|"
     r"f\.?\s?nac\.?|fecha\s+(?:de\s+)?nac(?:imiento)?\.?|naci[óo](?:\s+el)?)"
     r"\s*(?:[:#=,]|is|was|es)?\s*" + DATE,
-    re.IGNORECASE,
 )
-SSN = re.compile(
+SSN = folded(
     r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"
     r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:last\s+(?:4|four)(?:\s+digits)?\s*)?"
     r"(?:[:#]|is|ending(?:\s+in)?|ends(?:\s+in)?)?\s*"
     r"(?:\d{9}|\d{4})\b",
-    re.IGNORECASE,
 )
 
 
 def labelled(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """Spans of a `folded` label pattern's matches whose value holds three digits or more."""
     if not has_digit(text):
         return
-    position = 0
-    while match := pattern.search(text, position):
+    position, lower = 0, lowered(text)
+    while match := pattern.search(lower, position):
         value = match.group(1).rstrip(".-/")
         if sum(character.isdigit() for character in value) >= 3:  # "patient ID badges" is no number
             yield match.start(), match.start(1) + len(value)
@@ -107,7 +108,7 @@ def dates_of_birth(text: str, parts: list[Sentence], policy: CompliancePolicy) -
 
 
 def social_security_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
-    for match in SSN.finditer(text):
+    for match in SSN.finditer(lowered(text)):
         yield Finding(
             "social_security_number", Severity.BLOCK, match.start(), match.end(),
             "A social security number identifies a person and must never be posted.",

@@ -22,21 +22,23 @@ from advocacy.compliance.policy import CompliancePolicy
 from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, staff_sentence
 
 # A capitalised word, with the surnames that capitalise twice: O'Connell, D'Souza, McAllister, DeShawn.
-WORD = r"[A-ZÀ-Ý](?:['’][A-Z])?[a-zà-ÿ]+(?:[-'’](?!s\b)[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-Z][a-zà-ÿ]+)?"
-CUED = re.compile(
-    rf"\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
+# Letters of Latin Extended-A (Polish, Czech, Turkish, Vietnamese names: "Wiśniewska") count in both.
+UPPER, LOWER = "A-ZÀ-ÝĀ-ž", "a-zà-ÿĀ-ž"
+WORD = rf"[{UPPER}](?:['’][A-Z])?[{LOWER}]+(?:[-'’](?!s\b)[{UPPER}]?[{LOWER}]+|[A-Z][{LOWER}]+)?"
+CUED = re.compile(  # the class first, so that most positions fail at once
+    rf"(?=[MSsDdBbGgAaPpLlTt\d])(?:\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
     rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
     rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
-    rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD})"
+    rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD}))"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
 TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
-    r"\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
+    r"(?=[MmPp])\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
     r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
 )
-CAPITALISED_RUN = re.compile(rf"\b{WORD}(?:\s+{WORD}){{1,3}}\b")
+CAPITALISED_RUN = re.compile(rf"(?=[{UPPER}])\b{WORD}(?:\s+{WORD}){{1,3}}\b")
 LEET_INSIDE = re.compile(r"[0-9@$](?<=[a-z].)|[0134@$](?=[a-z])")  # a digit for a letter: "m1ke", "0livia"
 LOWER_TOKEN = re.compile(r"\b[a-z0-9@$]{3,}\b")  # each pair of them is read, overlapping
 SPACED_PAIR = re.compile(r"\b([A-Za-z](?: [A-Za-z]){2,})\s{2,}([A-Za-z](?: [A-Za-z]){2,})\b")
@@ -77,14 +79,16 @@ def person_run(words: list[str], lexicon: NameLexicon) -> bool:
 CUE_WORDS = frozenset("patient patients paciente baby bebé grandma grandpa little the".split())
 # A lower-case name after a cue a careless post still writes: "baby marisol", "ptnt brody", "mr dalloway".
 LOWER_CUED = re.compile(
-    r"\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿ]{3,}(?:\s+[a-zà-ÿ]{3,})?)\b"
+    r"(?=[mbpl])\b(?:mrs?|ms|miss|baby|beb[ée]|pt|ptnt|patient|paciente|lil|little)\.?\s+([a-zà-ÿā-ž]{3,}(?:\s+[a-zà-ÿā-ž]{3,})?)\b"
 )
 LOWER_FAMILY = re.compile(r"\bthe\s+([a-z]{3,})\s+(?:family|twins|baby)\b")  # "the kowalczyk twins"
 # Words that follow a cue without being a name.
 CUE_FOLLOWERS = frozenset(
     """was is who and the with in on at for from had has got went boy girl shower steps care safety
     experience transport portal advocate advocates family families names name room bed shark yoda
-    food formula monitor monitors girls boys one two three went said says told fall falls""".split()
+    food formula monitor monitors girls boys one two three went said says told fall falls access relations
+    services financial satisfaction education navigator navigators flow intake registration liaison
+    representative representatives engagement voice council""".split()
 )
 
 
@@ -142,7 +146,9 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in LOWER_CUED.finditer(text):
         if match.group(1).lower() in CUE_FOLLOWERS:
             continue
-        if lexicon.is_first(match.group(1).split()[0]) or match.group(0)[0].lower() == "m":  # "mr dalloway"
+        title_cue = match.group(0)[0].lower() == "m" and not match.group(0).lower().startswith("miss")
+        # "mr dalloway" needs no list, but "we'll miss your jokes" is no title
+        if lexicon.is_first(match.group(1).split()[0]) or title_cue:
             words = match.group(1).split()
             if len(words) == 2 and not lexicon.is_last(words[1]):  # "baby marisol finally": the name alone
                 yield match.start(1), match.start(1) + len(words[0])
@@ -159,7 +165,7 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     disguised = LEET_INSIDE.search(text) is not None
     if disguised or not lexicon.first.isdisjoint(LOWER_TOKEN.findall(text)):
         yield from lower_pairs(text, lexicon)
-    for match in SPACED_PAIR.finditer(text):
+    for match in SPACED_PAIR.finditer(text) if "  " in text else ():
 
         first, last = match.group(1).replace(" ", ""), match.group(2).replace(" ", "")
         if (lexicon.is_first(first) or first.lower() in ("mrs", "miss")) and lexicon.is_name(last):
@@ -167,10 +173,12 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
 
 
 FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"
-    rf"\b({WORD}(?:\s+{WORD})?)\s+(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
+    rf"\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab)|beat|survived|rang\s+the\s+bell|"
+    r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
     r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab))\b"
 )
+WHO = re.compile(r"\s*,?\s+who\b")
 # Capitalised words that start a sentence without being a name.
 STARTERS = frozenset(
     "our my the this that today tonight yesterday everyone team staff she he they it we".split()
@@ -198,8 +206,10 @@ def status_named(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             yield match.span()
     for match in FIRST_NAME_SUBJECT.finditer(text):
         words = [word.lower() for word in match.group(1).split()]
-        if any(word in PLACE_WORDS or word in STARTERS or word in CUE_FOLLOWERS for word in words):
+        if any(word in STARTERS or word in CUE_FOLLOWERS for word in words):
             continue
+        if any(word in PLACE_WORDS for word in words) and not WHO.match(text, match.end(1)):
+            continue  # "Lake Harrow was closed", but "Evelyn Park, who rang the bell" is a person
         if len(words) == 2 or lexicon.is_first(words[0]):  # a first and last name need no lexicon
             yield match.span(1)
 

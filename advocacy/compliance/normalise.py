@@ -11,6 +11,7 @@ to the words the author wrote, so a finding still names the exact span.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Digits and symbols read as the letter they stand for, only between letters ("r00m", not "2nd").
@@ -20,24 +21,36 @@ EMAIL_AT = r"@(?![\w-]*\.[A-Za-z])"  # the @ of an email address is no letter
 # behind for only then.
 LEET_RUN = re.compile(
     rf"(?:[0134$5!|7]|{EMAIL_AT})(?<=[A-Za-z].)(?:[0134$5!|7]|{EMAIL_AT})*(?=[A-Za-z])"
-    r"|0(?<=[a-z0134@$][a-z]0)0*(?![\w@])|[0134](?<![\w@].)(?=[a-z]{3,}\b)"
+    r"|[0134](?<=[a-z0134@$][a-z][0134])[0134]*(?![\w@])|[0134](?<![\w@].)(?=[a-z]{3,}\b)"
+    # "th3" and "1CU" (not "1PM"), "0h"
+    r"|1(?<![\w@].)(?=[A-Z]{2,}\b)(?!(?:AM|PM|ST|ND|RD|TH)\b)|0(?<![\w@].)(?=h\b)"
 )
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
 DIGIT_LOOKALIKE = re.compile(  # the class first: fast; also a date's "O3/I4/I956"
     r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))|[OI](?:(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOI]))"
 )
-SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
-SPACED_ID = re.compile(r"\b[lI1|]\s+D\b")
+SPACED_DIGITS = re.compile(r"(?=\d)(?<![\d-])\d(?:[ .-]\d){2,}(?![\d-])")
+SPACED_ID = re.compile(r"(?=[lI1|])\b[lI1|]\s+D\b")
 DIGIT = re.compile(r"\d")
 QUOTE = re.compile(r"\s[\"“'‘(]")
 # Cyrillic and Greek letters that look Latin, zero-width characters (dropped).
 LOOKALIKE = str.maketrans(
     "аеорсхуіјАВЕКМНОРСТХΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcxyijABEKMHOPCTXABEHIKMNOPTXYZ"
 )
-HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-NOT_PLAIN = re.compile(r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad]")
+# Also the marks that make a digit a keycap emoji ("9️⃣" reads 9) and ask for emoji style.
+HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0f\u20e3")
+NOT_PLAIN = re.compile(
+    r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad\ufe0f\u20e3\uff01-\uff5e\U0001d400-\U0001d7ff]"
+)
+# Full-width and "mathematical" letters and digits ("Ｍｒｓ．", "𝐁𝐚𝐛𝐲"), read as the plain ones they show.
+STYLED = re.compile(r"[\uff01-\uff5e\U0001d400-\U0001d7ff]")
 # Three or more single letters with one space, dot or dash between them: "M R N", "r.o.o.m", "b-a-b-y".
-SPELLED_OUT = re.compile(r"(?<![\w.-])[A-Za-z](?:(?:[ .\-_*]|\.\s)[A-Za-z]){2,}\.?(?![\w-])")
+# An emoji between the letters is a separator too: "R 🌸 o 🌸 s 🌸 a".
+EMOJI = "\u2600-\u27bf\U0001f300-\U0001faff"
+SPELLED_OUT = re.compile(
+    rf"(?<![\w.-])[A-Za-z](?:(?:(?:[ .\-_*]|\.\s)[A-Za-z]){{2,}}\.?|(?:\s?[{EMOJI}]\s?[A-Za-z]){{2,}})"
+    r"(?![\w-])"
+)
 SPELLED_JOINS = re.compile(r"(?<=[A-Za-z.])\s+(?=[A-Za-z])")  # a space between spelled-out letters
 NICKNAME = re.compile(r"\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
 NICKNAME_BEFORE = re.compile(r"(?<=[a-z])[\"”](?=\s+[A-Z][a-z])")  # the quote closing a nickname
@@ -152,13 +165,26 @@ def replacements(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+def plain_character(match: re.Match[str]) -> str:
+    plain = unicodedata.normalize("NFKC", match.group())
+    return plain if len(plain) == 1 else match.group()  # one character for one, so positions hold
+
+
+def letters(match: re.Match[str]) -> str:
+    """The letters digits stand for; a word's first one as a capital ("0y3l4r4n" reads "Oyelaran")."""
+    read = match.group().translate(LEET)
+    starts = match.start() == 0 or not match.string[match.start() - 1].isalnum()
+    return read.capitalize() if starts and len(read) == 1 else read
+
+
 def reading(text: str) -> Reading | None:
     """The text with its disguises undone, or None when there is nothing to undo (most texts)."""
     plain = text
     if NOT_PLAIN.search(text):
-        plain = text.translate(LOOKALIKE)
-    if LEET_RUN.search(plain):
-        plain = LEET_RUN.sub(lambda match: match.group().translate(LEET), plain)
+        plain = STYLED.sub(plain_character, text.translate(LOOKALIKE))
+    if LEET_RUN.search(plain):  # twice: "4cc0unt" shows its first digit only once the second is read
+        plain = LEET_RUN.sub(letters, plain)
+        plain = LEET_RUN.sub(letters, plain)
     if DIGIT.search(plain) and DIGIT_LOOKALIKE.search(plain):
         plain = DIGIT_LOOKALIKE.sub(lambda match: "0" if match.group() in "Oo" else "1", plain)
     edits = replacements(plain)

@@ -23,7 +23,7 @@ PHOTO = re.compile(
 )
 PATIENT_DATA = re.compile(
     r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
-    r"patient\s+(?:list|labels?|names?|tracking|tracker|board)|(?:OR|surgery|surgical|clinic|case)\s+schedule|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"(?:patient|pt)s?['’]?\s+(?:list|labels?|names?|tracking|tracker|board|diagnos[ie]s)|diagnos[ie]s\s+(?:on|in)|(?:OR|surgery|surgical|clinic|case)\s+schedule|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|"

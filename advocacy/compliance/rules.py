@@ -37,15 +37,15 @@ from advocacy.compliance.policy import CompliancePolicy
 
 __all__ = ["IDENTIFIER_RULES", "FIRST_PERSON", "Rule", "Sentence", "blocked_terms_pattern", "sentences"]
 
-AGE = folded(  # matched against the lower-cased text
-    r"\b(\d{1,3})[-\s](?:years?|yrs?|a[ñn]os)[-\s](?:old|de\s+edad)\b"
+AGE = folded(  # matched against the lower-cased text; the class first, so that most positions fail at once
+    r"(?=[\d,adt])(?:\b(\d{1,3})[-\s](?:years?|yrs?|a[ñn]os)[-\s](?:old|de\s+edad)\b"
     r"|\b(?:aged?|age of)\s+(\d{1,3})\b"
     r"|(?<=[a-z]),\s+(\d{1,3}),(?!\d)"  # "Maria Lopez, 67, was ..."
     r"|(?<![$€£\d.,])\b(\d{1,3})\s?(?:y/o|yo)\b"  # "19 y/o"
     r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
-    r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b|\bturn(?:ed|s|ing)\s+(\d{2,3})\b",  # "her 100th birthday"
+    r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b|\bturn(?:ed|s|ing)\s+(\d{2,3})\b)",  # "her 100th birthday"
 )
-AGE_SEX = re.compile(r"(?<![$€£\d.,])\b(\d{1,3})[MF]\b")  # "74M", "45F": case matters (5m is minutes)
+AGE_SEX = re.compile(r"(?=\d)(?<![$€£\d.,])\b(\d{1,3})[MF]\b")  # "74M", "45F": case matters (5m is minutes)
 # "Our 100-year-old building" is an age, but not a person's.
 THING_NOUNS = frozenset(
     "building bldg hospital tradition institution clinic campus company organization organisation "
@@ -56,7 +56,8 @@ THING_NOUNS = frozenset(
     "equipment machine scanner ambulance helicopter fleet team club hospice clínica hospital it place "
     "cornerstone site location edificio pabellón pabellon capilla ala centro programa unidad servicio "
     "fundación fundacion instituto escuela health healthcare medical system network university college "
-    "society association salud".split()
+    "society association salud institute boiler furnace roof elevator generator sign carpet parking lot "
+    "kitchen cafeteria lobby".split()
 )
 # Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
 STAFF_NOUNS = frozenset(
@@ -65,7 +66,8 @@ STAFF_NOUNS = frozenset(
 )
 PERSON_NOUNS = frozenset(
     "man woman boy girl baby child kid patient grandmother grandfather grandma grandpa mom dad mother "
-    "father son daughter teen teenager lady gentleman guy veteran runner cyclist driver survivor".split()
+    "father son daughter teen teenager lady gentleman guy veteran runner cyclist driver survivor warrior "
+    "fighter champ trooper hero princess cutie".split()
 )
 AGE_GROUP = re.compile(  # "children aged 6 months and older", "adults aged 50 to 75": a group
     r"\s*(?:months?|years?)?\s*(?:(?:and|or|y)\s+(?:older|over|up|above|under|younger|m[áa]s)\b|"
@@ -78,7 +80,8 @@ def described(text: str, start: int, end: int) -> str:
     """Whose age [start, end) is: "thing" (a building, an institution), "staff", "person" or ""."""
     nearby = (
         WORDS.findall(re.split(r"[.!?;:()]", text[end : end + 60])[0])[:5],
-        reversed(WORDS.findall(re.split(r"[.!?;:]", text[max(0, start - 60) : start])[-1])[-6:]),
+        # "Our emergency department: 52 years old": a colon introduces what is aged.
+        reversed(WORDS.findall(re.split(r"[.!?;]", text[max(0, start - 60) : start])[-1])[-6:]),
     )
     for words in nearby:
         for word in words:
@@ -134,16 +137,15 @@ def blocked_terms_pattern(policy: CompliancePolicy) -> re.Pattern[str] | None:
 
 
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|our|ours|us)\b", re.IGNORECASE)
-POLITICAL = re.compile(
+POLITICAL = folded(  # matched against the lower-cased text
     r"\b(?:vote\s+(?:for|yes|no|against)|re-?elect\w*|endors(?:e|es|ed|ing)\s+(?:candidate|senator|"
     r"governor|mayor|representative|congress\w*|[A-Z]\w+)|democrats?|republicans?|GOP|ballot\s+measure|"
     r"(?:candidate|campaign)\s+for\s+(?:senate|governor|mayor|congress|president|office))\b",
-    re.IGNORECASE,
 )
 
 
 def political_endorsement(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
-    for match in POLITICAL.finditer(text):
+    for match in POLITICAL.finditer(lowered(text)):
         yield Finding(
             "political", Severity.WARN, match.start(), match.end(),
             "The guidelines keep political activity out of posts that carry the organisation's name.",

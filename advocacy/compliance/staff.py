@@ -10,6 +10,7 @@ from advocacy.compliance.context import folded
 
 PATIENT_STATUS = folded(
     r"\b(?:was|is|been|got)\s+(?:discharged|admitted|diagnosed|treated|transferred|extubated|intubated)\b"
+    r"|\breceived\s+(?:his|her|their|a)\s+(?:new|donor)\b|\bmoved\s+out\s+of\s+(?:the\s+)?(?:icu|picu|nicu)\b"
     r"|\b(?:went|going|gone|came)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b|\bsurvived\b"
     r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)\b",
 )
@@ -35,7 +36,7 @@ APPOSITION = re.compile(
 OWN_CARE = re.compile(
     r"\b(?:his|her|their|su)\s+(?:own\s+|whole\s+|long\s+)?(?:[\w-]+\s+)?(?:stay|discharge|care|surgery|chemo|"
     r"treatment|diagnosis|transplant|recovery|mastectomy|delivery|labou?r|birth|procedure|rounds?|admission|"
-    r"biopsy|operation|illness|cancer|injur\w*|fracture|stroke|heart\s+attack|rehab|therapy|"
+    r"biopsy|operation|illness|cancer|radiation|chemotherapy|dialysis|injur\w*|fracture|stroke|heart\s+attack|rehab|therapy|"
     r"hospitali[sz]ation|tratamiento|cirug[íi]a|alta)\b|\brounds?\s+of\s+(?:chemo|radiation|treatment)",
     re.IGNORECASE,
 )
@@ -66,7 +67,7 @@ TITLE_OF = re.compile(r"\s+of\s+the\s+(?:year|month|quarter|week)\s*,?\s*$", re.
 AGENT = re.compile(
     r"\s*[,(]?\s*(?:who|for|por|que)\s+(?:(?:always|never|quietly|patiently|calmly|tirelessly|just|also|"
     r"really|once\s+again|again)\s+)*(?:stay|sit|sat|comfort|cover|car(?:e|ing|ed)\b|held|hold|help|lead|led|"
-    r"run|ran|organi[sz]|coordinat|train|teach|taught|mentor|catch|caught|spott|notic|advocat|go(?:es|ing)?\s+"
+    r"run|ran(?!g)|organi[sz]|coordinat|train|teach|taught|mentor|catch|caught|spott|notic|advocat|go(?:es|ing)?\s+"
     r"above|went\s+above|step|pick|keep|kept|mak|made|bring|brought|calm|translat|interpret|work|volunteer|"
     r"knit|donat|rais|start|creat|built|design|launch|champion|listen|answer|sang|sing|play|cubri|cuid|"
     r"acompa|atend|trabaj|your\s+(?:care|work|kindness|compassion|dedication|leadership|help))",
@@ -74,12 +75,19 @@ AGENT = re.compile(
 )
 
 
+def role(word: str) -> bool:
+    """Whether `word` is a staff role, also in the plural or dotted out ("n.u.r.s.e")."""
+    lowered = word.lower()
+    forms = (lowered, lowered.replace(".", ""))
+    return any(form in ROLES or form.removesuffix("s") in ROLES for form in forms)
+
+
 def staff_named(text: str, start: int, end: int) -> bool:
     """Whether the name at [start, end) is introduced or followed by a staff role, or does staff work."""
     window = text[max(0, start - 64) : start]
     window = window[: title.start()] if (title := TITLE_OF.search(window)) else window[-48:]
     before = WORD_BEFORE.findall(window)[-3:] + text[start:end].split()[:1]
-    if any(word.lower() in ROLES or word.lower().removesuffix("s") in ROLES for word in before):
+    if any(role(word) for word in before):
         return True
     if ROLE_AFTER.match(text, end):
         return True

@@ -15,7 +15,7 @@ FLOORS = {
     "email_address": (1.0, 1.0),
     "medical_record_number": (1.0, 0.91),
     "patient_name": (1.0, 1.0),
-    "phone_number": (1.0, 0.90),
+    "phone_number": (1.0, 1.0),  # a number of another country is found when the text asks to call it
     "room_number": (1.0, 1.0),
     "social_security_number": (1.0, 1.0),
     "street_address": (1.0, 0.85),
@@ -40,7 +40,7 @@ def test_rule_precision_and_recall_stay_above_their_floor(rule: str) -> None:
 
 def test_clean_messages_and_near_misses_are_rarely_blocked() -> None:
     assert REPORT.overall.precision >= 1.0
-    assert REPORT.overall.recall >= 0.98
+    assert REPORT.overall.recall >= 0.99
 
 
 def test_the_probe_lines_written_after_the_rules_keep_their_measured_scores() -> None:

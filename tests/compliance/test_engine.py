@@ -302,3 +302,79 @@ CORPUS_ENGINE = ComplianceEngine(
 def test_staff_buildings_own_contacts_and_campaigns_are_not_blocked(text: str) -> None:
     found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
     assert found == []
+
+
+# Kinds of patient detail the fourth development batch found missing, each written here in other words.
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        # Names with Latin Extended-A letters.
+        ("We cared for Agnieszka Kołodziej after her hip surgery; she walked today.", "patient_name",
+         "Agnieszka Kołodziej"),
+        # A name that is also a place ("Park") is a person when "who" follows it.
+        ("Please cheer for Grace Park, who rang the bell after her last radiation.", "patient_name",
+         "Grace Park"),
+        # Disguises: a word's first digit read as a capital, emoji between letters, keycap digits.
+        ("h4ppy f0r K4tie 0rl0wski who finished her last chemo!", "patient_name", "K4tie 0rl0wski"),
+        ("J 💫 o 💫 s 💫 e  R u i z back from the cardiac unit today", "patient_name",
+         "J 💫 o 💫 s 💫 e  R u i z"),
+        ("m3mb3r n0: 4️⃣8️⃣1️⃣2️⃣0️⃣ for the pt in the ER", "patient_identifier", "m3mb3r n0: 4️⃣8️⃣1️⃣2️⃣0"),
+        # A label that says whose number it is before the value.
+        ("The account # for the lady in the lobby is 5521-88-B, billing please call her",
+         "patient_identifier", "account # for the lady in the lobby is 5521-88-B"),
+        # A photo of patient names written short.
+        ("pic of the huddle board lol, pt names and diagnoses on it 📸", "photo_patient_data",
+         "pt names"),
+        # An incident told at a press conference is still an incident.
+        ("Press conference at 2pm on the Ridgeview Mall fire: we are treating 4 shoppers for burns.",
+         "incident_details", "fire"),
+        # A room standing for its patient, and a room written R.m.
+        ("room 318's family brought pizza for all of us", "room_number", "room 318"),
+        ("rm 226 desatting again, rt pls", "room_number", "rm 226"),
+        ("Pt in R.m. 514 wants a grilled cheese", "room_number", "Pt in R.m. 514"),
+        # A number of another country, asked to be called.
+        ("El esposo de la paciente pide que lo llamen al 699 123 456 mañana", "phone_number", "699 123 456"),
+        # Times of a case: this weekend, 2day; a patient's death; a cluster of small children.
+        ("the 70-year-old who slipped on the ice this weekend is asking for her dog", "case_timing",
+         "this weekend"),
+        ("2day 4 toddlers from one preschool came in with flu", "case_timing", "2day"),
+        ("Tonight Mr. Okafor passed away with his daughters beside him.", "patient_name", "Mr. Okafor"),
+        # A Spanish room after the person in it; a child's age next to what a kid is called.
+        ("el abuelo de la 212 pregunta por su nieta", "room_number", "abuelo de la 212"),
+        ("Home tomorrow!! 6 yr old warrior 💪 peds floor", "age", "6 yr old"),
+        # Full-width and bold letters read as plain ones; a NICU pod is a room.
+        ("𝐁𝐚𝐛𝐲 𝐍𝐨𝐚𝐡 went home from our NICU", "patient_name", "𝐁𝐚𝐛𝐲 𝐍𝐨𝐚𝐡"),
+        ("Ｍｒ． Ｄｉａｚ was admitted to our ICU", "patient_name", "Ｍｒ． Ｄｉａｚ"),
+        ("the triplets in pod 7 are off CPAP!", "room_number", "pod 7"),
+        # An electrocution with a road and a day written short; shorthand for an age band and a preemie.
+        ("the lineman who got electrocuted on Hwy 9 thurs is in our burn unit", "incident_details",
+         "electrocuted"),
+        ("10 min ago: 70s M, fall at home, hip fx", "case_timing", "10 min ago"),
+        ("At 4am our NICU welcomed a 25-weeker, 1 lb 9 oz.", "case_timing", "4am"),
+    ],
+)
+def test_the_fourth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
+    assert blocking_rules(text).get(rule) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A frequent English word that only another language's list holds as a name is a word.
+        "A patient ran the hospital 5k after her knee replacement.",
+        # "miss" before a word in lower case is the verb, not a title.
+        "Happy retirement, Gloria Mendes! Our cardiac unit will miss your laugh and your lemon bars.",
+        # A colleague named with a dotted-out role.
+        "sh0ut0ut 2 d.o.c.t.o.r  Amy Kowalski 4 h3r 15 y3ars in the ER",
+        # The age of things, after a colon or called an institute.
+        "Our trauma center: 45 years old and still the region's only level I.",
+        "Our heart institute turns 3 years old this week, and so does its cath lab.",
+        # A drill tomorrow, a planned code blue, is not a case.
+        "heads up: mock code blue on 3 West tomorrow at 10am, don't panic",
+        # The organisation's own numbers, and a phone-like count.
+        "Questions about your bill? Call 1-800-555-0199 or (555) 201-4000.",
+    ],
+)
+def test_the_fourth_batchs_near_misses_are_not_blocked(text: str) -> None:
+    found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
+    assert found == []
