@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0024_audit_forgets')]
+    dependencies = [('models', '0025_post_images')]
 
     initial = False
 
