@@ -188,3 +188,19 @@ def test_details_read_as_changes_moments_and_words_not_json() -> None:
                          "span": [0, 8], "policy_version": 3, "note": ""}) == [
         "starts: 2026-12-08 09:00 UTC", "active: yes → no", "span: 0, 8", "policy version: 3",
         "note: (none)"]
+
+
+async def test_the_log_is_read_about_one_target_on_the_page_and_over_the_api(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    admin, headers = await token_for(clock, "admin")
+    await audit.record(clock, admin, "role.change", "user:7", {"role": {"from": "editor", "to": "leader"}})
+    await audit.record(clock, admin, "role.change", "user:8", {"role": {"from": "leader", "to": "editor"}})
+    api = await client.get("/api/v1/audit", headers=headers, params={"target": "user:7"})
+    assert [entry["target"] for entry in api.json()] == ["user:7"]
+    await sign_in(client, admin)
+    page = await client.get("/admin/audit", params={"target": "user:8"})
+    listing = element(page.text, "audit-entries")
+    assert "role: leader → editor" in listing and "user:7" not in listing
+    nothing = await client.get("/admin/audit", params={"target": "user:9"})
+    assert "Nothing recorded about “user:9” yet." in nothing.text

@@ -17,9 +17,10 @@ EXPORT_LIMIT = 100_000
 
 async def audit_log(request: AppRequest) -> Response:
     action = request.query_params.get("action", "")[:64] or None
-    entries = await recent_entries(200, action)
+    target = request.query_params.get("target", "")[:200] or None
+    entries = await recent_entries(200, action, target)
     return render(request, "audit.html", entries=[(entry, detail_lines(entry.details)) for entry in entries],
-                  action=action or "")
+                  action=action or "", target=target or "")
 
 
 async def audit_export(request: AppRequest) -> Response:

@@ -153,6 +153,11 @@ async def test_admin_changes_a_role_and_it_is_audited_as_old_to_new(
     assert entry.details == {"email": eve.email, "role": {"from": "editor", "to": "reviewer"}}
     log = await client.get("/admin/audit")
     assert "role: editor → reviewer" in element(log.text, "audit-entries")
+    # Each person's row links to the entries about them, and only those.
+    history = f"/admin/audit?target=user%3A{eve.id}"
+    assert f'href="{history}"' in element((await client.get("/admin/users")).text, f"person-{eve.id}")
+    about_eve = element((await client.get(history)).text, "audit-entries")
+    assert "role.change" in about_eve and "sign-in" not in about_eve and about_eve.count("<tr id=") == 1
 
     refused = await submit(client, "/admin/users", f"/admin/users/{eve.id}/role", {"role": "boss"})
     assert refused.status_code == 422
