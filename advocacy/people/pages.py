@@ -4,7 +4,7 @@ refused one is shown beside what it was about and changes nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from starlette.responses import RedirectResponse, Response
@@ -69,7 +69,11 @@ async def people_create(request: AppRequest) -> Response:
     return _shown(person)
 
 
-async def _act(request: AppRequest, action: Any) -> Response:
+# One change to the person with this id: the notice to show, and the person as they are now.
+Change = Callable[[int], Awaitable[tuple[str, User]]]
+
+
+async def _act(request: AppRequest, action: Change) -> Response:
     """Run one change on the person in the address; on refusal, the page with the reason beside them."""
     user_id = path_int(request, "person_id")
     try:
