@@ -138,6 +138,13 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "api-packs-review": frozenset({R, ADMIN}),
     "api-findings-override": frozenset({R, ADMIN}),
     "api-campaigns-launch": frozenset({E, ADMIN}),
+    # the people page: admins manage accounts (create, role, deactivate, reactivate, reset link)
+    "people": frozenset({ADMIN}),
+    "people-create": frozenset({ADMIN}),
+    "people-role": frozenset({ADMIN}),
+    "people-deactivate": frozenset({ADMIN}),
+    "people-reactivate": frozenset({ADMIN}),
+    "people-reset": frozenset({ADMIN}),
     # leadership dashboard
     "dashboard": frozenset({L, E, ADMIN}),
     "dashboard-csv": frozenset({L, E, ADMIN}),

@@ -43,6 +43,7 @@ from advocacy.links.pages import ShortLinkFastPath
 from advocacy.links.service import ClickBuffer, ClickFlusher, DailySalts, LinkMaker, LinkResolver
 from advocacy.notify import endpoints as notify_endpoints
 from advocacy.notify import pages as notify_pages
+from advocacy.people import pages as people_pages
 from advocacy.programme import endpoints as programme_endpoints
 from advocacy.programme import pages as programme_pages
 from advocacy.programme.invitations import MAX_IMPORT_BYTES
@@ -98,6 +99,7 @@ PAGE_ROUTES = [
     *dashboard_pages.routes,
     *programme_pages.routes,
     *notify_pages.routes,
+    *people_pages.routes,
 ]
 
 

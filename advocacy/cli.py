@@ -85,6 +85,30 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
+async def _set_active(settings: Settings, args: argparse.Namespace) -> None:
+    """Deactivate or reactivate an account the way the people page does (no acting admin: the
+    audit log names the service)."""
+    from advocacy.people.service import deactivate_person, reactivate_person
+    from advocacy.users.models import User
+
+    await db.init_db(settings)
+    try:
+        user = await User.get_or_none(email=args.email.strip().lower())
+        if user is None:
+            sys.exit(f"Nothing changed: there is no account for {args.email}.")
+        if args.users_command == "deactivate":
+            _, shares = await deactivate_person(SystemClock(), None, user.id)
+            done = f"Deactivated {user.email}: sessions and tokens ended, {shares} waiting share(s) paused."
+        else:
+            _, shares = await reactivate_person(SystemClock(), None, user.id)
+            done = f"Reactivated {user.email}: {shares} paused share(s) queued again."
+    except DomainError as error:
+        sys.exit(f"Nothing changed: {error.message}")
+    finally:
+        await db.close_db()
+    print(done)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advocacy", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--timezone", default="UTC")
     create.add_argument("--opted-in", action="store_true",
                         help="record the ambassador's opt-in to the programme")
+    for command, what in (("deactivate", "close an account: sign-in refused, sessions and tokens ended"),
+                          ("reactivate", "open a deactivated account again")):
+        users.add_parser(command, help=what).add_argument("--email", required=True)
     return parser
 
 
@@ -147,8 +174,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         asyncio.run(_worker(settings))
     elif args.command == "migrate":
         asyncio.run(_migrate(settings))
-    elif args.command == "users":
+    elif args.command == "users" and args.users_command == "create":
         asyncio.run(_create_user(settings, args))
+    elif args.command == "users":
+        asyncio.run(_set_active(settings, args))
 
 
 if __name__ == "__main__":

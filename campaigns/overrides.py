@@ -14,14 +14,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose
 from advocacy.compliance.catalogue import is_patient_rule, label
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
 from advocacy.users.models import User
-from campaigns.models import FindingOverride, MessageVariant, PackStatus, Revision
-from campaigns.service import REVIEWING_ROLES, refuse_a_writer
+from campaigns.models import FindingOverride, MessageVariant, PackStatus
+from campaigns.service import REVIEWING_ROLES, record, refuse_a_writer
 
 MAX_REASON = 2000
 
@@ -67,11 +66,10 @@ async def override_warning(
             variant=variant, message_text=variant.text, rule=rule, start=start, end=end, words=words,
             policy_version=compliance.policy.version, reason=reason, reviewer=reviewer, at=clock.now(),
         )
-        await Revision.create(pack=pack, post=variant.post, author=reviewer, at=clock.now(),
-                              action="warning_overridden", detail=f"{label(rule)} “{words}”: {reason}")
-        await audit.record(clock, reviewer, "finding.override", f"message:{variant.id}",
-                           {"rule": rule, "span": [start, end], "words": words, "reason": reason,
-                            "policy_version": compliance.policy.version})
+        await record(clock, pack, reviewer, "warning_overridden", f"{label(rule)} “{words}”: {reason}",
+                     variant.post, target=f"message:{variant.id}",
+                     changes={"rule": rule, "span": [start, end], "words": words, "reason": reason,
+                              "policy_version": compliance.policy.version})
     return made
 
 

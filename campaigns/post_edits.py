@@ -13,6 +13,7 @@ from advocacy.users.models import User
 from campaigns.models import MessageVariant, PackStatus, Post
 from campaigns.service import (
     EDITING_ROLES,
+    change,
     link_problem,
     message_findings,
     record,
@@ -49,7 +50,8 @@ async def add_message(
                    message_findings(compliance or default_engine(), {network: [text]}))
     async with in_transaction():
         variant = await MessageVariant.create(post=post, network=network, text=text)
-        await record(clock, post.pack, editor, "message_added", f"{network}: “{text}”", post)
+        await record(clock, post.pack, editor, "message_added", f"{network}: “{text}”", post,
+                     changes={"network": network, "message": text})
     return variant
 
 
@@ -72,10 +74,13 @@ async def edit_post(clock: Clock, editor: User, post_id: int, *, title: str, url
                (("title", post.title, title), ("link", post.url, url)) if before != after]
     if not changes:
         return post
+    before_title, before_url = post.title, post.url
     async with in_transaction():
         post.title, post.url = title, url
         await post.save(update_fields=["title", "url"])
-        await record(clock, post.pack, editor, "post_edited", "; ".join(changes), post)
+        await record(clock, post.pack, editor, "post_edited", "; ".join(changes), post,
+                     changes={label: change(before, after) for label, before, after in
+                              (("title", before_title, title), ("link", before_url, url)) if before != after})
     return post
 
 
@@ -90,7 +95,7 @@ async def delete_message(clock: Clock, editor: User, variant_id: int) -> Post:
     async with in_transaction():
         await variant.delete()
         await record(clock, post.pack, editor, "message_deleted", f"{variant.network}: “{variant.text}”",
-                     post)
+                     post, changes={"network": variant.network, "message": variant.text})
     return post
 
 
@@ -102,5 +107,6 @@ async def delete_post(clock: Clock, editor: User, post_id: int) -> Post:
         await post.delete()
         # Not attached to the post: its own history rows go with it, this one stays with the pack.
         await record(clock, post.pack, editor, "post_deleted",
-                     f"Post “{post.title}” with {count} message(s).")
+                     f"Post “{post.title}” with {count} message(s).",
+                     changes={"post": post.title, "messages": count}, target=f"post:{post.id}")
     return post

@@ -84,13 +84,39 @@ async def pack_messages(pack: ContentPack) -> dict[str, list[str]]:
     return grouped
 
 
+# Each change to a pack as the audit log names it (a revision's action: the audit log's action).
+AUDIT_ACTIONS = {
+    "created": "campaign.create", "post_added": "post.add", "post_edited": "post.edit",
+    "post_deleted": "post.delete", "message_added": "message.add", "message_edited": "message.edit",
+    "message_deleted": "message.delete", "submitted": "pack.submit", "approved": "pack.approve",
+    "changes_requested": "pack.changes", "post.feature": "post.feature", "post.unfeature": "post.unfeature",
+    "expiry_set": "pack.expiry", "archived": "pack.archive", "expired": "pack.expire",
+    "correction_proposed": "correction.propose", "correction_approved": "correction.approve",
+    "correction_rejected": "correction.reject", "warning_overridden": "finding.override",
+}
+
+
+def change(before: Any, after: Any) -> dict[str, Any]:
+    """One field's change as the audit log keeps it, shown there as "field: before → after"."""
+    return {"from": before, "to": after}
+
+
 async def record(
     clock: Clock, pack: ContentPack, author: User | None, action: str, detail: str = "",
-    post: Post | None = None,
+    post: Post | None = None, *, changes: Mapping[str, Any] | None = None, target: str = "",
 ) -> Revision:
-    """Write down one change (who, when, what); call inside the transaction that makes the change."""
-    return await Revision.create(pack=pack, post=post, author=author, at=clock.now(), action=action,
-                                 detail=detail)
+    """Write down one change (who, when, what) in the pack's history and in the audit log; call
+    inside the transaction that makes the change. `changes` are its fields for the audit log (a
+    field that changed as `change(before, after)`); without them the log keeps `detail`."""
+    revision = await Revision.create(pack=pack, post=post, author=author, at=clock.now(), action=action,
+                                     detail=detail)
+    about: dict[str, Any] = {"pack": pack.title}
+    if post is not None:
+        about["post"] = post.title
+    await audit.record(clock, author, AUDIT_ACTIONS.get(action, f"pack.{action}"),
+                       target or (f"post:{post.id}" if post is not None else f"pack:{pack.id}"),
+                       {**about, **(changes if changes is not None else {"detail": detail})})
+    return revision
 
 
 async def writers_of(pack: ContentPack) -> set[int]:
@@ -165,7 +191,9 @@ async def create_campaign(
         pack = await ContentPack.create(
             campaign=campaign, title=pack_title.strip() or name, author=author, created_at=now
         )
-        await record(clock, pack, author, "created", f"Pack “{pack.title}” created.")
+        await record(clock, pack, author, "created", f"Pack “{pack.title}” created.",
+                     changes={"campaign": name, "starts": starts_at.isoformat(), "ends": ends_at.isoformat()},
+                     target=f"campaign:{campaign.id}")
     return campaign
 
 
@@ -249,7 +277,8 @@ async def add_post(
             )
         count = sum(len(texts) for texts in cleaned.values())
         added = f"Post “{post.title}” with {counted(count, 'message')}."
-        await record(clock, pack, editor, "post_added", added, post)
+        await record(clock, pack, editor, "post_added", added, post,
+                     changes={"link": post.url, "messages": count})
         await MessageVariant.bulk_create(
             [
                 MessageVariant(post=post, network=network, text=text)
@@ -283,7 +312,8 @@ async def edit_message(
     async with in_transaction():
         before, variant.text = variant.text, text
         await variant.save(update_fields=["text"])
-        await record(clock, pack, editor, "message_edited", f"“{before}” → “{text}”", variant.post)
+        await record(clock, pack, editor, "message_edited", f"“{before}” → “{text}”", variant.post,
+                     changes={"network": variant.network, "message": change(before, text)})
     return variant
 
 
@@ -309,7 +339,8 @@ async def submit_pack(
     pack.status, pack.submitted_at = PackStatus.IN_REVIEW, clock.now()
     async with in_transaction():
         await pack.save(update_fields=["status", "submitted_at"])
-        await record(clock, pack, editor, "submitted", "Sent for review.")
+        await record(clock, pack, editor, "submitted", "Sent for review.",
+                     changes={"status": change("draft", "in review")})
         await review_notices.tell_reviewers(clock, pack, editor)
     return pack
 
@@ -343,12 +374,15 @@ async def review_pack(
         await pack.save(
             update_fields=["status", "reviewer_id", "reviewed_at", "review_note", "policy_version"])
         if approve:
-            await record(clock, pack, reviewer, "approved", note.strip() or "Approved.")
+            noted = {"note": note.strip()} if note.strip() else {}
+            await record(clock, pack, reviewer, "approved", note.strip() or "Approved.",
+                         changes={"status": change("in review", "approved"), **noted,
+                                  "policy_version": compliance.policy.version})
         else:
-            await record(clock, pack, reviewer, "changes_requested", note.strip())
+            await record(clock, pack, reviewer, "changes_requested", note.strip(),
+                         changes={"status": change("in review", "changes requested"), "note": note.strip(),
+                                  "policy_version": compliance.policy.version})
     shareable.invalidate()
-    await audit.record(clock, reviewer, "pack.approve" if approve else "pack.changes", f"pack:{pack.id}",
-                       {"policy_version": compliance.policy.version})
     await review_notices.tell_author(clock, pack, reviewer, approved=approve)
     return pack
 
@@ -384,6 +418,9 @@ async def launch_campaign(
         campaign.status, campaign.launched_at = CampaignStatus.LAUNCHED, clock.now()
         # Queued in the outbox only: nothing is sent while the editor waits.
         await announce_launch(clock, campaign, organisation=organisation)
+        await audit.record(clock, editor, "campaign.launch", f"campaign:{campaign.id}", {
+            "campaign": campaign.name, "status": change("draft", "launched"),
+            "starts": campaign.starts_at.isoformat(), "ends": campaign.ends_at.isoformat()})
     # After the commit, so no feed read made in between keeps the campaign unlaunched.
     shareable.invalidate()
     return campaign
@@ -400,7 +437,7 @@ async def set_featured(clock: Clock, editor: User, post_id: int, featured: bool)
         post.featured = featured
         await post.save(update_fields=["featured"])
         await record(clock, post.pack, editor, "post.feature" if featured else "post.unfeature",
-                     post.title, post=post)
+                     post.title, post=post, changes={"featured": change(not featured, featured)})
     shareable.invalidate()
     return post
 
@@ -433,10 +470,12 @@ async def set_pack_expiry(
     if expires_at is not None and (out_of_range := calendar_problem(expires_at)):
         raise InvalidInput(out_of_range, {"field": "expires_at"})
     async with in_transaction():
+        before = f"{pack.expires_at:%Y-%m-%d %H:%M} UTC" if pack.expires_at else "never"
         pack.expires_at = expires_at
         await pack.save(update_fields=["expires_at"])
         when = f"{expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "never"
-        await record(clock, pack, editor, "expiry_set", f"Expires {when}.")
+        await record(clock, pack, editor, "expiry_set", f"Expires {when}.",
+                     changes={"expires": change(before, when)})
     shareable.invalidate()
     return pack
 
@@ -449,9 +488,10 @@ async def archive_pack(clock: Clock, editor: User, pack_id: int) -> ContentPack:
     if pack.status not in (PackStatus.APPROVED, PackStatus.EXPIRED):
         raise Conflict(f"The pack is {pack.status.value}; only approved or expired packs are archived.")
     async with in_transaction():
-        pack.status = PackStatus.ARCHIVED
+        before, pack.status = pack.status, PackStatus.ARCHIVED
         await pack.save(update_fields=["status"])
-        await record(clock, pack, editor, "archived", "Archived.")
+        await record(clock, pack, editor, "archived", "Archived.",
+                     changes={"status": change(before.value, "archived")})
         await cancel_queued_shares(clock, Q(post__pack_id=pack.id), "the content pack was archived")
     shareable.invalidate()
     return pack
@@ -473,7 +513,8 @@ async def expire_content(clock: Clock) -> tuple[int, int]:
         async with in_transaction():
             pack.status = PackStatus.EXPIRED
             await pack.save(update_fields=["status"])
-            await record(clock, pack, None, "expired", f"Expired at {pack.expires_at:%Y-%m-%d %H:%M} UTC.")
+            await record(clock, pack, None, "expired", f"Expired at {pack.expires_at:%Y-%m-%d %H:%M} UTC.",
+                         changes={"status": change("approved", "expired")})
             cancelled += await cancel_queued_shares(clock, Q(post__pack_id=pack.id), "the content expired")
     async with in_transaction():
         cancelled += await cancel_queued_shares(clock, Q(post__expires_at__lte=now), "the post expired")
@@ -518,7 +559,8 @@ async def propose_correction(
             author=editor, proposed_at=clock.now(),
         )
         await record(clock, pack, editor, "correction_proposed", f"“{variant.text}” → “{text}”: {reason}",
-                     variant.post)
+                     variant.post, changes={"network": variant.network, "message": change(variant.text, text),
+                                            "reason": reason})
     return correction
 
 
@@ -558,12 +600,17 @@ async def review_correction(
         await correction.save(update_fields=["status", "reviewer_id", "reviewed_at"])
         pack = variant.post.pack
         if not approve:
-            await record(clock, pack, reviewer, "correction_rejected", note.strip(), variant.post)
+            await record(clock, pack, reviewer, "correction_rejected", note.strip(), variant.post,
+                         changes={"network": variant.network, "proposed": correction.corrected_text,
+                                  "note": note.strip()})
             return correction
         variant.text = correction.corrected_text
         await variant.save(update_fields=["text"])
         await record(clock, pack, reviewer, "correction_approved",
-                     f"“{correction.original_text}” → “{correction.corrected_text}”", variant.post)
+                     f"“{correction.original_text}” → “{correction.corrected_text}”", variant.post,
+                     changes={"network": variant.network,
+                              "message": change(correction.original_text, correction.corrected_text),
+                              "reason": correction.reason})
         await correct_queued_shares(
             now, compliance or default_engine(), links,
             MessageCorrection(variant_id=variant.id, url=variant.post.url, network=variant.network,

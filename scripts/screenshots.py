@@ -1,4 +1,4 @@
-"""Takes the README's screenshots (dashboards, feed, shares, accounts, studio, programme) of a
+"""Takes the README's screenshots (dashboards, feed, shares, accounts, studio, programme, people) of a
 running server in headless Chromium.
 
 A tool, not a test. Start the demo (`advocacy demo --serve`), then:
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leader-email", default="leader@northbrook.example")
     parser.add_argument("--ambassador-email", default="ambassador1@northbrook.example")
     parser.add_argument("--editor-email", default="editor@northbrook.example")
+    parser.add_argument("--admin-email", default="admin@northbrook.example")
     parser.add_argument("--password", default="harbour lantern demo")
     parser.add_argument("--chromium", type=Path, default=CHROMIUM, help="the Chromium binary to drive")
     return parser
@@ -113,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         Shot("my-shares.png", "/me/shares", args.ambassador_email),
         Shot("accounts.png", "/accounts", args.ambassador_email),
         Shot("programme.png", "/programme", args.editor_email),
+        # A search, so the list stays a screen or two long.
+        Shot("people.png", "/admin/users?q=ambassador1", args.admin_email),
     ]
     for path in asyncio.run(take(shots, base_url, args.password, args.out, args.chromium)):
         print(f"saved {path}")

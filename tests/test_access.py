@@ -92,8 +92,10 @@ async def ids(app: Any, clock: SimulatedClock) -> dict[str, int]:
     pack = await ContentPack.get(campaign_id=campaign.id)
     # A token of someone who is not a caller: revoking it in the run must not sign a caller out.
     spare, _ = await create_personal_token(clock, editor, "spare")
+    # The people page's person is no caller either: deactivating them must not sign a caller out.
     return {"campaign_id": campaign.id, "pack_id": pack.id, "post_id": post.id,
-            "share_id": share.id, "user_id": ambassador.id, "account_id": account.id, "token_id": spare.id}
+            "share_id": share.id, "user_id": ambassador.id, "account_id": account.id, "token_id": spare.id,
+            "person_id": editor.id}
 
 
 @pytest.fixture

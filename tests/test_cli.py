@@ -54,6 +54,28 @@ def test_migrate_then_create_users_with_clear_refusals(tmp_path: Path) -> None:
     assert short.returncode != 0 and "at least 12 characters" in short.stderr
 
 
+def test_deactivate_and_reactivate_from_the_command_line_keeping_the_last_admin(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path}/cli.sqlite3"
+    assert advocacy("migrate", database_url=url).returncode == 0
+    for email, role in (("ann@example.org", "admin"), ("ed@example.org", "editor")):
+        created = advocacy("users", "create", "--email", email, "--role", role,
+                           "--password", "harbour lantern seventeen", database_url=url)
+        assert created.returncode == 0, created.stderr
+
+    deactivated = advocacy("users", "deactivate", "--email", "Ed@example.org", database_url=url)
+    assert deactivated.returncode == 0, deactivated.stderr
+    assert ("Deactivated ed@example.org: sessions and tokens ended, 0 waiting share(s) paused."
+            in deactivated.stdout)
+    again = advocacy("users", "deactivate", "--email", "ed@example.org", database_url=url)
+    assert again.returncode != 0 and "is already deactivated" in again.stderr
+    last = advocacy("users", "deactivate", "--email", "ann@example.org", database_url=url)
+    assert last.returncode != 0 and "is the last active admin" in last.stderr
+    nobody = advocacy("users", "reactivate", "--email", "zed@example.org", database_url=url)
+    assert nobody.returncode != 0 and "there is no account for zed@example.org" in nobody.stderr
+    reactivated = advocacy("users", "reactivate", "--email", "ed@example.org", database_url=url)
+    assert reactivated.returncode == 0 and "Reactivated ed@example.org" in reactivated.stdout
+
+
 async def test_worker_process_publishes_a_due_share_once_and_stops_cleanly(database: Settings) -> None:
     clock = SystemClock()
     await factories.create_brand_channels(clock)

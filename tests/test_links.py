@@ -94,6 +94,8 @@ async def test_no_page_links_to_a_refusal_a_missing_page_or_an_error(
     if role in ("editor", "leader", "admin"):
         # The dashboard lists the campaigns, each with a link to its own dashboard.
         assert f"/dashboard/campaigns/{campaign_id}" in reached
+    # Admins reach the people page from the menu; nobody else is offered it.
+    assert ("/admin/users" in reached) == (role == "admin")
 
 
 async def test_the_dashboard_lists_each_campaign_with_links_to_its_dashboards(

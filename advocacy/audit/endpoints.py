@@ -12,7 +12,7 @@ from advocacy.state import AppRequest
 
 async def list_entries(request: AppRequest) -> Response:
     query = parse_query(request, AuditQuery)
-    entries = await recent_entries(query.limit, query.action)
+    entries = await recent_entries(query.limit, query.action, query.target)
     return respond([AuditEntryOut.of(entry) for entry in entries])
 
 

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from advocacy.audit.service import entries_csv, recent_entries, record
+from advocacy.audit.wording import detail_lines
 from advocacy.auth import signed_in_user
 from advocacy.clients import client_address
 from advocacy.state import AppRequest
@@ -16,7 +17,10 @@ EXPORT_LIMIT = 100_000
 
 async def audit_log(request: AppRequest) -> Response:
     action = request.query_params.get("action", "")[:64] or None
-    return render(request, "audit.html", entries=await recent_entries(200, action), action=action or "")
+    target = request.query_params.get("target", "")[:200] or None
+    entries = await recent_entries(200, action, target)
+    return render(request, "audit.html", entries=[(entry, detail_lines(entry.details)) for entry in entries],
+                  action=action or "", target=target or "")
 
 
 async def audit_export(request: AppRequest) -> Response:

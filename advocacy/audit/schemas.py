@@ -12,6 +12,8 @@ from advocacy.audit.models import AuditEntry
 
 class AuditQuery(BaseModel):
     action: str | None = Field(default=None, max_length=64)
+    target: str | None = Field(default=None, max_length=200,
+                               description='What the entries are about, e.g. "user:12"')
     limit: int = Field(default=200, ge=1, le=1000)
 
 

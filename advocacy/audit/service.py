@@ -77,10 +77,14 @@ def _without(value: Any, swaps: list[tuple[re.Pattern[str], str]]) -> Any:
     return value
 
 
-async def recent_entries(limit: int = 200, action: str | None = None) -> list[AuditEntry]:
+async def recent_entries(limit: int = 200, action: str | None = None, target: str | None = None
+                         ) -> list[AuditEntry]:
+    """The latest entries, newest first: of one action, about one target (e.g. "user:5"), or all."""
     query = AuditEntry.all()
     if action:
         query = query.filter(action=action)
+    if target:
+        query = query.filter(target=target)
     return await query.order_by("-at", "-id").limit(limit)
 
 

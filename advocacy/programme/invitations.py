@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 from advocacy import audit
 from advocacy.clock import Clock
-from advocacy.errors import Conflict, InvalidInput, NotFound
+from advocacy.errors import Conflict, InvalidInput
 from advocacy.localtime import is_zone_name
 from advocacy.notify import service as notify
 from advocacy.programme import consent
@@ -30,7 +30,7 @@ from advocacy.programme.models import Invitation
 from advocacy.settings import Settings
 from advocacy.users.models import Role, User
 from advocacy.users.passwords import check_password
-from advocacy.users.service import hash_password
+from advocacy.users.service import get_user, hash_password
 
 # The kind of the invitation's notice: it goes out at once, not with a digest (advocacy.notify).
 INVITATION_KIND = "invitation"
@@ -275,9 +275,7 @@ async def queue_invitation(
 async def fresh_join_link(clock: Clock, settings: Settings, actor: User, user_id: int) -> tuple[User, str]:
     """A new single-use join link for someone invited who has not joined, to hand over another way
     than the email; it replaces the links sent before."""
-    user = await User.get_or_none(id=user_id)
-    if user is None:
-        raise NotFound(f"There is no person {user_id}.")
+    user = await get_user(user_id)
     problem = await _existing_problem(user)
     if problem or user.opted_out_at is not None:
         raise Conflict(problem or f"{user.email} left the programme; invite them again to send a link.")

@@ -193,6 +193,8 @@ async def create_share(
             if links is not None and slug is not None:
                 await links.register(slug, share_id=share.id, url=post.url, network=network,
                                      campaign=campaign.slug, now=now)
+            await audit.record(clock, user, "share.create", f"share:{share.id}", {
+                "post": post.title, "network": network, "mode": chosen.value, "due": due.isoformat()})
     except IntegrityError as error:
         # Another request of the same person passed the check above at the same moment; the
         # partial unique index let one through and refused this one, which wrote nothing.
@@ -343,11 +345,14 @@ async def cancel_share(clock: Clock, user: User, share_id: int) -> Share:
         if share is None:
             raise NotFound(f"You have no share {share_id}.")
         # Guarded on the status: a worker may claim a queued share in between.
-        if not await lifecycle.cancel(now, Q(id=share_id, user_id=user.id), "cancelled by the ambassador"):
+        cancelled = await lifecycle.cancel(now, Q(id=share_id, user_id=user.id),
+                                           "cancelled by the ambassador")
+        if not cancelled:
             await share.refresh_from_db()
             raise Conflict(f"The share is {share.status.value} and can no longer be cancelled.")
         share.status, share.updated_at = ShareStatus.CANCELLED, now
-        await audit.record(clock, user, "share.cancel", f"share:{share.id}")
+        await audit.record(clock, user, "share.cancel", f"share:{share.id}", {
+            "network": share.network, "status": {"from": cancelled[0].source.value, "to": "cancelled"}})
     if share.variant_id is not None:  # type: ignore[attr-defined]
         shareable.invalidate()  # a cancelled share no longer counts as a use of its suggestion
     return share

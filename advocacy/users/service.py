@@ -1,4 +1,5 @@
-"""Rules for people: creating accounts, checking passwords, issuing and resolving API tokens."""
+"""Rules for people: creating accounts, changing their role, deactivating and reactivating them,
+checking passwords, issuing and resolving API tokens."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tortoise.transactions import in_transaction
 from advocacy import audit
 from advocacy.clock import Clock
 from advocacy.db import placeholder
-from advocacy.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from advocacy.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from advocacy.settings import Settings
 from advocacy.users.models import ApiToken, LoginAttempt, PasswordReset, Role, User
 from advocacy.users.passwords import check_password
@@ -87,6 +88,88 @@ async def create_user(
     if actor is not None:
         await audit.record(clock, actor, "user.create", f"user:{user.id}",
                            {"email": user.email, "role": user.role.value})
+    return user
+
+
+async def get_user(user_id: int) -> User:
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound(f"There is no person {user_id}.")
+    return user
+
+
+async def _refuse_removing_the_last_admin(user: User, what: str) -> None:
+    """Someone must be left to manage people: the last active admin keeps the role and the account.
+    Called inside the change's transaction, with the admins' rows locked (on PostgreSQL), so two
+    admins demoting each other at once cannot both succeed."""
+    if user.role != Role.ADMIN or not user.is_active:
+        return
+    admins = await User.filter(role=Role.ADMIN, is_active=True).select_for_update()
+    if not {admin.id for admin in admins} - {user.id}:
+        raise Conflict(f"{user.name} is the last active admin, so you cannot {what}: "
+                       "make someone else an admin first.")
+
+
+async def change_role(clock: Clock, actor: User | None, user_id: int, role: str) -> User:
+    """Give a person another role; it applies from their next request. Nobody changes their own
+    role, and the last active admin stays one."""
+    wanted = parse_role(role)
+    async with in_transaction():
+        user = await get_user(user_id)
+        if user.role == wanted:
+            return user
+        if actor is not None and actor.id == user.id:
+            raise Forbidden("You cannot change your own role: ask another admin.")
+        if user.deidentified_at is not None:
+            raise Conflict("This account is de-identified; its role no longer matters.")
+        await _refuse_removing_the_last_admin(user, f"make them {wanted.value}")
+        before = user.role
+        user.role = wanted
+        await user.save(update_fields=["role"])
+        await audit.record(clock, actor, "role.change", f"user:{user.id}",
+                           {"email": user.email, "role": {"from": before.value, "to": wanted.value}})
+    return user
+
+
+async def deactivate_user(clock: Clock, actor: User | None, user_id: int) -> tuple[User, int]:
+    """Close a person's account: they cannot sign in, every session and sign-in token of theirs
+    ends at once (`end_sessions`), and their personal tokens are revoked, so reactivating them
+    later brings none back. Returns the person and how many personal tokens were revoked. Nobody
+    deactivates themselves, and the last active admin stays active.
+
+    What they had queued to share is the caller's to hold (`advocacy.people.service`)."""
+    async with in_transaction():
+        user = await get_user(user_id)
+        if actor is not None and actor.id == user.id:
+            raise Forbidden("You cannot deactivate your own account: ask another admin.")
+        if not user.is_active:
+            raise Conflict(f"{user.name} is already deactivated.")
+        await _refuse_removing_the_last_admin(user, "deactivate them")
+        updated = await User.filter(id=user.id, is_active=True).update(is_active=False)
+        if not updated:
+            raise Conflict(f"{user.name} is already deactivated.")
+        user.is_active = False
+        await end_sessions(user)
+        revoked = await ApiToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=clock.now())
+        await audit.record(clock, actor, "user.deactivate", f"user:{user.id}",
+                           {"email": user.email, "active": {"from": True, "to": False},
+                            "tokens_revoked": revoked})
+    return user, revoked
+
+
+async def reactivate_user(clock: Clock, actor: User | None, user_id: int) -> User:
+    """Open a deactivated account again: the person signs in with their password as before (or
+    asks for a reset link). A de-identified account stays closed for good."""
+    async with in_transaction():
+        user = await get_user(user_id)
+        if user.deidentified_at is not None:
+            raise Conflict("This account is de-identified and cannot be used again.")
+        updated = await User.filter(id=user.id, is_active=False).update(is_active=True)
+        if not updated:
+            raise Conflict(f"{user.name} is already active.")
+        user.is_active = True
+        await audit.record(clock, actor, "user.reactivate", f"user:{user.id}",
+                           {"email": user.email, "active": {"from": False, "to": True}})
     return user
 
 
@@ -295,9 +378,12 @@ async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) 
     return record.user
 
 
-async def start_password_reset(clock: Clock, settings: Settings, email: str) -> PasswordReset | None:
+async def start_password_reset(
+    clock: Clock, settings: Settings, email: str, *, requested_by: User | None = None
+) -> PasswordReset | None:
     """A reset of the account with this email (its person loaded as `.user`), or None when there
-    is none or it was sent enough links lately.
+    is none or it was sent enough links lately. `requested_by` is the admin who sent it for them
+    (the audit log names them); by default the person asked themselves.
 
     The caller queues the email (`advocacy.notify.account_mail`) and answers the same either way, so
     the form reveals no accounts. The reset has no working link yet: `issue_reset_token` makes it
@@ -315,14 +401,15 @@ async def start_password_reset(clock: Clock, settings: Settings, email: str) -> 
         return None
     # A few links per sign-in window are plenty; more would let anyone flood a mailbox.
     if recent >= PASSWORD_RESETS_PER_WINDOW:
-        await audit.record(clock, user, "password.reset-throttled", f"user:{user.id}")
+        await audit.record(clock, requested_by or user, "password.reset-throttled", f"user:{user.id}")
         return None
     async with in_transaction():
         # The digest of a token nobody will ever see: the reset works once its link is issued.
         reset = await PasswordReset.create(
             user=user, token_digest=_digest(secrets.token_urlsafe(32)), created_at=now,
             expires_at=now + timedelta(minutes=settings.password_reset_minutes))
-        await audit.record(clock, user, "password.reset-requested", f"user:{user.id}")
+        await audit.record(clock, requested_by or user, "password.reset-requested", f"user:{user.id}",
+                           {"email": user.email} if requested_by else None)
     return reset
 
 

@@ -1,4 +1,6 @@
-"""In headless Chromium: the studio's messages sit tight, with no empty band under each one."""
+"""In headless Chromium: the studio's messages sit tight, with no empty band under each one; an
+editor and a reviewer take a pack from draft to launch, and the admin reads every step in the
+audit log."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ from typing import Any
 import pytest
 
 from advocacy.clock import SystemClock
+from advocacy.localtime import format_local
 from advocacy.settings import Settings
 from campaigns import service
 from campaigns.models import BrandPost, ContentPack
 from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests import factories
-from tests.test_browser import ARTIFACTS, async_playwright, served_app
+from tests.test_browser import ARTIFACTS, async_playwright, served_app, signed_in_page
 
 pytestmark = pytest.mark.browser
 __all__ = ["async_playwright"]  # the fixture, used by name below
@@ -43,6 +46,10 @@ EMPTY_BANDS = """() => [...document.querySelectorAll("li[id^=variant-]")].map(it
   return Math.round(Math.max(band, item.getBoundingClientRect().bottom - reached));
 })"""
 
+# The audit page's rows as they read: when, who, what, target, details (one line a field), address.
+AUDIT_ROWS = """() => [...document.querySelectorAll("#audit-entries tbody tr")]
+  .map(row => [...row.cells].map(cell => cell.innerText.trim()))"""
+
 
 async def test_no_empty_band_under_the_studio_messages(
     async_playwright: Callable[[], Any], database: Settings
@@ -66,7 +73,7 @@ async def test_no_empty_band_under_the_studio_messages(
     assert max(gaps) < 20, f"empty space under the messages (px): {gaps}"
 
 
-async def test_edit_review_send_back_fix_approve_and_launch_before_the_start(
+async def test_edit_review_send_back_fix_approve_and_launch_before_the_start_every_step_audited(
     async_playwright: Callable[[], Any], database: Settings
 ) -> None:
     wall = SystemClock()
@@ -74,6 +81,7 @@ async def test_edit_review_send_back_fix_approve_and_launch_before_the_start(
     await factories.create_user(wall, "ambassador")
     editor = await factories.create_user(wall, "editor", name="Eve Editor")
     reviewer = await factories.create_user(wall, "reviewer", name="Rita Reviewer")
+    admin = await factories.create_user(wall, "admin", name="Ann Admin")
     campaign = await service.create_campaign(
         wall, editor, name="Flu season", starts_at=wall.now() + timedelta(days=2),
         ends_at=wall.now() + timedelta(days=16))
@@ -128,7 +136,30 @@ async def test_edit_review_send_back_fix_approve_and_launch_before_the_start(
             await eve.screenshot(path=str(ARTIFACTS / "studio-launch-confirm.png"), full_page=True)
             await eve.click("#launch-confirm button[type=submit]")
             await eve.wait_for_selector("#campaign .status.scheduled")
-            assert (await eve.inner_text("#campaign .status.scheduled")).startswith("starts ")
+            starts = f"starts {format_local(campaign.starts_at, editor)}"
+            assert await eve.inner_text("#campaign .status.scheduled") == starts
+            await eve.goto(f"{base_url}/studio")
+            assert starts in await eve.inner_text("#campaigns")
+
+            # The admin reads each step of it in the audit log: who, what, and what changed.
+            ann = await signed_in_page(browser, base_url, admin.email)
+            await ann.goto(f"{base_url}/admin/audit")
+            rows = await ann.evaluate(AUDIT_ROWS)
+            await ann.screenshot(path=str(ARTIFACTS / "audit-content-decisions.png"), full_page=True)
         finally:
             await browser.close()
     assert await BrandPost.all().count() == 0  # nothing on the brand channels before the start
+    # Oldest first: (who, what, details) of every step, from the set-up to the launch.
+    steps = [(who, what, details) for _, who, what, _, details, *_ in reversed(rows)
+             if what.startswith(("campaign.", "pack.", "post.", "message."))]
+    assert [(who, what) for who, what, _ in steps] == [
+        (editor.email, "campaign.create"), (editor.email, "post.add"),
+        (editor.email, "pack.submit"), (reviewer.email, "pack.changes"), (editor.email, "message.add"),
+        (editor.email, "pack.submit"), (reviewer.email, "pack.approve"), (editor.email, "campaign.launch"),
+    ]
+    details = dict((what, text) for _, what, text in steps)
+    assert "status: in review → changes requested" in details["pack.changes"]
+    assert "note: Add an X message" in details["pack.changes"]
+    assert "message: Flu jabs: done #employee" in details["message.add"]
+    assert "status: in review → approved" in details["pack.approve"]
+    assert "status: draft → launched" in details["campaign.launch"]
