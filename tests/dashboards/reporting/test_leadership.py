@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html as html_module
 import io
 import json
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import httpx
 
@@ -14,8 +17,12 @@ from advocacy.settings import Settings
 from advocacy.users.service import issue_api_token
 from dashboards.models import DailyRollup
 from dashboards.reporting.figures import figures_of
+from dashboards.reporting.formats import times
 from dashboards.reporting.leadership import leadership
+from dashboards.reporting.summary import build_summary, valued_inputs
 from dashboards.reporting.tables import Table, to_csv
+from dashboards.reporting.valuation import add_cost
+from dashboards.reporting.weekly import weekly
 from tests import factories
 from tests.dashboards.reporting.test_report import World
 from tests.test_pages import element, sign_in
@@ -110,3 +117,56 @@ async def test_a_day_outside_the_calendar_a_report_can_cover_is_a_clear_422_ever
     assert page.status_code == 422 and "2100-12-31" in page.text
     table = await client.get("/dashboard/departments.csv", params={"end": "9999-12-31"})
     assert table.status_code == 422
+
+
+def text_of(markup: str) -> str:
+    """The words of some markup, tags dropped and spaces collapsed."""
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+async def test_the_dashboard_and_the_weekly_page_give_amplification_in_one_unit(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    await measured_world(database, clock)  # published seven days ago: inside the weekly window
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    week = await weekly(clock, database)
+    start = week.start.date().isoformat()
+    end = (week.end - timedelta(days=1)).date().isoformat()
+    tiles = (await client.get("/dashboard", params={"start": start, "end": end})).text
+    on_dashboard = text_of(element(tiles, "kpi-amplification"))
+    weekly_row = text_of(element((await client.get("/dashboard/weekly")).text, "week-amplification"))
+    amplification = week.this_week.report.amplification
+    assert amplification is not None
+    assert times(amplification) in on_dashboard
+    assert f"Amplification multiplier {times(amplification)}" in weekly_row, weekly_row
+    assert "%" not in weekly_row
+    ratio_row = text_of(element((await client.get("/dashboard/weekly")).text, "week-engagement_rate_ratio"))
+    assert "%" not in ratio_row and "x" in ratio_row
+
+
+async def test_one_click_total_with_its_definition_and_cost_is_entered_not_measured(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    campaign_id = await measured_world(database, clock)
+    leader = await factories.create_user(clock, "leader")
+    await add_cost(clock, amount=Decimal("100"), currency="USD", expected_currency="USD",
+                   period_start=(clock.now() - timedelta(days=30)).date(), period_end=clock.now().date(),
+                   campaign_id=campaign_id, actor=leader)
+    await sign_in(client, leader)
+    html = (await client.get("/dashboard", params={"campaign_id": campaign_id})).text
+    summary = await build_summary(clock, database, campaign_id)
+    valued = sum(v.clicks or 0 for v in valued_inputs(summary.report, summary.first_party).values())
+    clicks = text_of(element(html, "kpi-clicks"))
+    assert clicks.startswith(f"Clicks {valued:,}") and "larger of the platform's count" in clicks, clicks
+    assert summary.figure("clicks").value == valued
+    # One total: no second click tile beside it.
+    tiles = re.findall(r'id="kpi-([\w-]+)"', html)
+    assert [t for t in tiles if "click" in t] == ["clicks"], tiles
+
+    cost = text_of(element(html, "kpi-cost"))
+    assert "100.00 USD" in cost and "entered" in cost and "measured" not in cost
+    assert summary.figure("programme_cost").kind == "entered"
+    roi = text_of(element(html, "kpi-roi"))
+    assert summary.cost == 100
+    assert (f"Each 1 USD spent returned {summary.emv / 100:,.2f} USD of earned media value"
+            in roi), roi
