@@ -24,6 +24,12 @@ class Table:
     def column(self, index: int) -> list[Any]:
         return [row[index] for row in self.rows]
 
+    @property
+    def has_figures(self) -> bool:
+        """Whether any cell after the label column is a number other than zero: a chart of only
+        zeros and gaps would draw bare axes from -1 to 1."""
+        return any(isinstance(value, int | float) and value != 0 for row in self.rows for value in row[1:])
+
 
 def to_csv(table: Table) -> str:
     """CSV with a header row; empty cells for figures that were not reported."""

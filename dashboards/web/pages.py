@@ -26,7 +26,7 @@ from campaigns.service import get_campaign
 from connectors.sandbox import SandboxParameters
 from dashboards.reporting.ambassador import board, is_hidden, my_figures, set_hidden
 from dashboards.reporting.campaign import campaign_tables
-from dashboards.reporting.figures import figures_of
+from dashboards.reporting.figures import TABULAR, figures_of
 from dashboards.reporting.formats import money, number, percent, return_on_spend, times
 from dashboards.reporting.measures import RECORDS, weakest_provenance
 from dashboards.reporting.points import CURRENT_RULE
@@ -124,7 +124,7 @@ async def dashboard(request: AppRequest) -> Response:
                              .values_list("department", flat=True)))
     page: dict[str, Any] = {
         "form": form, "campaigns": campaigns, "tiles": [], "figures": [], "report": None, "chosen": None,
-        "departments": departments, "networks": NETWORK_LABELS, "query": "",
+        "departments": departments, "networks": NETWORK_LABELS, "query": "", "tabular": [],
     }
     try:
         query = ReportQuery.model_validate({k: v for k, v in form.items() if v})
@@ -141,7 +141,10 @@ async def dashboard(request: AppRequest) -> Response:
     report = data.summary.report
     # Building and serialising figures costs tens of milliseconds of CPU each: keep it off the loop.
     figures = await run_in_threadpool(figure_specs, data.tables) if report.daily else []
+    shown = sorted(TABULAR) if report.daily else []
+    tabular = [(key, data.tables[key]) for key in shown if key in data.tables]
     page.update(tiles=kpi_tiles(data.summary) + value_tiles(data.summary), figures=figures, report=report,
+                tabular=tabular,
                 chosen=chosen, formula=data.summary.formula.describe(),
                 query=urlencode({k: v for k, v in form.items() if v}))
     return render(request, "dashboard.html", error=None, **page)

@@ -15,7 +15,7 @@ import httpx
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.service import issue_api_token
-from dashboards.models import DailyRollup
+from dashboards.models import DailyRollup, TrackedPost
 from dashboards.reporting.figures import figures_of
 from dashboards.reporting.formats import times
 from dashboards.reporting.leadership import leadership
@@ -27,8 +27,7 @@ from tests import factories
 from tests.dashboards.reporting.test_report import World
 from tests.test_pages import element, sign_in
 
-CHARTS = ("daily-impressions", "engagement-rate", "departments", "regions", "emv", "participation",
-          "top-posts")
+CHARTS = ("daily-impressions", "engagement-rate", "departments", "regions", "emv", "participation")
 
 
 async def measured_world(settings: Settings, clock: SimulatedClock) -> int:
@@ -51,6 +50,7 @@ async def test_every_chart_is_drawn_with_its_provenance_and_a_csv_link(
         title = spec["layout"]["title"]["text"]
         assert re.search(r"\((measured|estimated|simulated)\)", title), (key, title)
         assert f'href="/dashboard/{key}.csv?campaign_id={campaign_id}"' in html
+    assert f'href="/dashboard/top-posts.csv?campaign_id={campaign_id}"' in html
     assert "EMV formula v1 (USD)" in element(html, "emv-formula")
     assert "USD" in element(html, "kpi-emv") and "simulated" in element(html, "kpi-emv")
     assert "needs a programme cost" in element(html, "kpi-roi")
@@ -170,3 +170,24 @@ async def test_one_click_total_with_its_definition_and_cost_is_entered_not_measu
     assert summary.cost == 100
     assert (f"Each 1 USD spent returned {summary.emv / 100:,.2f} USD of earned media value"
             in roi), roi
+
+
+async def test_top_posts_list_each_post_once_in_a_table_of_the_page(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    world = World(database, clock)
+    campaign, post = await world.launch()
+    for network in ("linkedin", "x", "linkedin"):
+        await world.share(post, network)
+    await world.collect_for(3)
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    html = (await client.get("/dashboard", params={"campaign_id": campaign.id})).text
+    section = element(html, "table-top-posts")
+    assert 'id="fig-top-posts"' not in html, "a table of its own, not a chart that clips its rows"
+    assert section.count(post.title) == 1, section
+    rows = re.findall(r"<tr>(.*?)</tr>", element(section, "table-top-posts") , re.S)
+    cells = [text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[-1], re.S)]
+    impressions = sum(p.latest_impressions or 0 for p in await TrackedPost.filter(share_id__not_isnull=True))
+    assert cells[:3] == [post.title, "3", f"{impressions:,}"], cells
+    data = (await client.get("/dashboard/top-posts.csv", params={"campaign_id": campaign.id})).text
+    assert list(csv.reader(io.StringIO(data)))[1][:3] == [post.title, "3", str(impressions)]

@@ -406,3 +406,20 @@ def test_a_chart_without_rows_says_why_instead_of_drawing_bare_axes() -> None:
     assert empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
     full = bars(Table("Failures", ("reason", "shares"), [("failed: token", 2)], "measured"), "shares")
     assert not full.layout.annotations and full.layout.xaxis.visible is not False
+
+
+async def test_a_chart_of_only_zeros_and_gaps_says_so_instead_of_drawing_axes(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    from dashboards.reporting.campaign import campaign_tables
+    from dashboards.reporting.figures import figures_of
+
+    campaign, _ = await factories.create_launched_campaign(clock)  # nobody in it, nothing published
+    tables = await campaign_tables(campaign)
+    figures = figures_of(tables)
+    assert all(value in (0, None) for _, value in tables["readback"].rows) and tables["readback"].rows
+    for key in ("funnel", "readback", "failures", "schedule"):
+        layout = figures[key].layout
+        assert [a.text for a in layout.annotations] == [tables[key].empty], key
+        assert layout.xaxis.visible is False and layout.yaxis.visible is False, key
+    assert "nothing to check" in tables["readback"].empty
