@@ -20,6 +20,8 @@ class Table:
     subtitle: str = ""
     # What the chart says when there is no row: an empty chart with bare axes explains nothing.
     empty: str = "Nothing to show yet."
+    # How the figures were made, in sentences shown under the chart (a forecast states its method).
+    method: str = ""
 
     def column(self, index: int) -> list[Any]:
         return [row[index] for row in self.rows]

@@ -167,7 +167,9 @@ async def campaign_dashboard(request: AppRequest) -> Response:
     tables = await tables_of(request, campaign)
     figures = await run_in_threadpool(figure_specs, tables)
     flagged = sum(count for state, count in tables["readback"].rows if state in ("changed", "deleted"))
+    methods = {key: table.method for key, table in tables.items() if table.method}
     return render(request, "campaign_dashboard.html", campaign=campaign, figures=figures, query="",
+                  methods=methods,
                   flagged=flagged, readback=await campaign_readback(campaign.id))
 
 
