@@ -22,6 +22,7 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "healthz": PUBLIC,
     "static": PUBLIC,
     "static-plotly": PUBLIC,
+    "static-plotly-bundle": PUBLIC,
     # the favicon, the web app manifest and the service worker: a browser fetches them signed out
     "favicon": PUBLIC,
     "web-manifest": PUBLIC,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import plotly
 from starlette.applications import Starlette
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
@@ -30,6 +30,7 @@ from advocacy.audit import endpoints as audit_endpoints
 from advocacy.audit import pages as audit_pages
 from advocacy.auth import guard, is_api
 from advocacy.body_limit import BodyLimitMiddleware
+from advocacy.bundles import plotly_js, plotly_src, warm
 from advocacy.clients import proxy_layer
 from advocacy.clock import Clock, SystemClock
 from advocacy.compliance import endpoints as compliance_endpoints
@@ -128,15 +129,6 @@ async def healthz(request: AppRequest) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def plotly_js(request: AppRequest) -> Response:
-    # The plotly.js bundled inside the plotly package: dashboards work offline, no CDN.
-    return Response(
-        plotly.offline.get_plotlyjs(),
-        media_type="application/javascript",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
-
-
 def build_routes(settings: Settings) -> list[BaseRoute]:
     document = api.openapi_document(API_ROUTES, f"{settings.organization_name} advocacy API", "1")
 
@@ -159,6 +151,7 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
             Route(route.path, guard(route.name, route.endpoint), methods=route.methods, name=route.name)
         )
     guarded.append(Route("/static/plotly.min.js", guard("static-plotly", plotly_js), name="static-plotly"))
+    guarded.append(Route(plotly_src(), guard("static-plotly-bundle", plotly_js), name="static-plotly-bundle"))
     guarded.append(Mount("/static", app=StaticFiles(directory=installable.STATIC_DIR), name="static"))
     return guarded
 
@@ -274,6 +267,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         networks = NetworkRegistry(settings, clock)
         click_buffer = ClickBuffer(settings.link_clicks_per_visitor_day)
+        # plotly.js compressed off the request path, ahead of the first dashboard (once per process).
+        warming = asyncio.create_task(asyncio.to_thread(warm))
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             flusher = ClickFlusher(click_buffer, settings.click_flush_seconds)
             flusher.start()
@@ -304,6 +299,7 @@ def create_app(
                     await scheduler.stop(settings.worker_stop_grace_seconds)
                 # Before the database closes: the clicks still in memory are written.
                 await flusher.stop()
+                await warming
                 await networks.close()
 
     headers, session = header_options(settings), session_options(settings)

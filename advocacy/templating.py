@@ -12,6 +12,7 @@ from jinja2.lexer import Token, TokenStream
 from starlette.responses import HTMLResponse
 
 from advocacy.auth import csrf_token
+from advocacy.bundles import plotly_src
 from advocacy.counting import counted
 from advocacy.localtime import format_local, input_value
 from advocacy.state import AppRequest
@@ -59,6 +60,8 @@ environment = Environment(
 environment.filters["local"] = format_local
 environment.filters["local_input"] = input_value
 environment.filters["counted"] = counted
+# Pages load plotly.js by its content-hashed name (cached a year; see advocacy.bundles).
+environment.globals["plotly_src"] = plotly_src
 
 
 def flash(request: AppRequest, message: str) -> None:

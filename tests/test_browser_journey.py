@@ -1,17 +1,25 @@
-"""An ambassador's days, end to end in headless Chromium against the served app.
+"""Journeys end to end in headless Chromium against the served app.
 
-The first day, in live mode: join through the invitation link (explicit consent) → acknowledge the
-guidelines → connect X through the local platform's consent page (OAuth 2.0 with PKCE) → auto-queue a
-post → cancel it. A working day, on a phone and on a laptop: sign in → the feed says when an upcoming
-campaign opens → share now → the worker publishes → My shares shows the text, the link and the
-results → schedule another → move it → cancel it → My results shows the person's rank → leave the
-programme and rejoin; every screen is read for what it says, and none is wider than the phone.
+An ambassador's first day, in live mode: join through the invitation link (explicit consent) →
+acknowledge the guidelines → connect X through the local platform's consent page (OAuth 2.0 with
+PKCE) → auto-queue a post → cancel it. An ambassador's working day, on a phone and on a laptop: sign
+in → the feed says when an upcoming campaign opens → share now → the worker publishes → My shares
+shows the text, the link and the results → schedule another → move it → cancel it → My results shows
+the person's rank → leave the programme and rejoin; every screen is read for what it says, and none
+is wider than the phone. A leader's reading: the dashboard → the campaign list → a campaign's delivery
+dashboard → its CSV, with what each screen says about units and labels.
 """
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,12 +38,19 @@ from advocacy.shares.models import Share, ShareEvent, ShareStatus
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from dashboards.collection.collect import MetricsCollector
-from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS
+from dashboards.reporting.summary import build_summary
+from dashboards.reporting.valuation import add_cost
+from scripts.screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests import factories
 from tests.accounts.test_browser_accounts import served_live_app
 from tests.fakes.x_server import FakeX
 from tests.shares.test_browser_phone import PHONE
-from tests.test_browser import async_playwright, chromium_on_app, signed_in_page  # noqa: F401 (the fixture)
+from tests.test_browser import (
+    async_playwright,  # noqa: F401 (the fixture)
+    chromium_on_app,  # noqa: F401 (the fixture)
+    served_app,
+    signed_in_page,
+)
 from tests.test_browser_accessibility import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -270,3 +285,70 @@ async def test_an_ambassadors_day_from_the_feed_to_results_then_leaving_and_rejo
     assert {path for path, _ in widths} == {"/feed", "/me/shares", "/me/results", "/me/programme"}
     assert len(widths) == 14  # every screen the journey read, each after it changed
     assert (await User.get(id=ada.id)).opted_in_at is not None
+
+
+async def test_leader_goes_from_the_dashboard_to_a_campaigns_delivery_and_downloads_its_csv(
+    async_playwright: Callable[[], Any],  # noqa: F811
+    database: Settings,
+) -> None:
+    wall = SystemClock()
+    await factories.create_brand_channels(wall)
+    campaign, post = await factories.create_launched_campaign(wall)
+    ambassador, account = await factories.create_ambassador(wall, "linkedin")
+    leader = await factories.create_user(wall, "leader")
+    await add_cost(wall, amount=Decimal("50"), currency="USD", expected_currency="USD",
+                   period_start=(wall.now() - timedelta(days=2)).date(),
+                   period_end=(wall.now() + timedelta(days=14)).date(), campaign_id=campaign.id, actor=leader)
+    later = SimulatedClock(wall.now())
+    await factories.publish_and_measure(database, later, campaign, post, ambassador, account)
+    summary = await build_summary(wall, database, campaign.id)
+    assert summary.cost is not None and summary.emv > 0
+
+    async with served_app(database) as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = await signed_in_page(browser, base, leader.email, viewport=VIEWPORT, accept_downloads=True)
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            assert page.url == f"{base}/dashboard"
+
+            # The dashboard: every campaign listed, the programme's figures in one unit each.
+            campaigns = await page.inner_text("#campaign-list")
+            assert campaign.name in campaigns and "launched" in campaigns
+            amplification = (await page.inner_text("#kpi-amplification .value")).strip()
+            assert re.fullmatch(r"[\d,]+\.\dx", amplification), amplification
+            clicks = await page.inner_text("#kpi-clicks")
+            assert "larger of the platform's count" in clicks and "what EMV values" in clicks
+            assert await page.locator(".kpi .label", has_text="lick").count() == 1, "one click total"
+            assert "entered" in await page.inner_text("#kpi-cost .provenance")
+            roi = await page.inner_text("#kpi-roi")
+            assert f"Each 1 USD spent returned {summary.emv / summary.cost:,.2f} USD" in roi, roi
+
+            # The campaign list → this campaign's delivery dashboard.
+            await page.click(f"#campaign-list a:has-text('Delivery of {campaign.name}')")
+            await page.wait_for_url(f"{base}/dashboard/campaigns/{campaign.id}")
+            assert campaign.name in await page.inner_text("h1")
+            await page.wait_for_function("document.querySelectorAll('.figure .main-svg').length >= 5")
+            method = await page.inner_text("#method-forecast")
+            assert "1 chance to share its 1 post" in method and "participation is assumed" in method, method
+            assert "no published share has been changed" in await page.inner_text("#readback-summary")
+
+            # The forecast's table as CSV.
+            async with page.expect_download() as downloading:
+                await page.click(f"a[href='/dashboard/campaigns/{campaign.id}/forecast.csv']")
+            download = await downloading.value
+            assert download.suggested_filename == "forecast.csv"
+            saved = Path(str(await download.path()))
+            rows = list(csv.reader(io.StringIO(await asyncio.to_thread(saved.read_text))))
+            assert rows[0] == ["figure", "low", "expected", "high", "actual"]
+            shares = next(row for row in rows if row[0] == "shares")
+            assert int(shares[1]) <= int(shares[2]) <= int(shares[3]) and shares[4] == "1"
+
+            # And back to this campaign's results, with their ROI sentence.
+            await page.click(f"a[href='/dashboard?campaign_id={campaign.id}']")
+            await page.wait_for_url(f"{base}/dashboard?campaign_id={campaign.id}")
+            assert campaign.name in await page.inner_text("h1")
+            assert "Each 1 USD spent returned" in await page.inner_text("#kpi-roi")
+            assert problems == []
+        finally:
+            await browser.close()

@@ -72,6 +72,14 @@ async def test_small_demo_summary_matches_the_database(
     printed = capsys.readouterr().out
     assert f"Shares published {published:,}" in printed
     assert f"{result.report.advocacy.impressions:,}" in printed
+    # One click total, the one EMV values, said once with its definition and no nested brackets.
+    clicks = result.summary.figure("clicks").value
+    assert clicks is not None and clicks >= link_clicks - sum(d.bot_clicks for d in days) > 0
+    click_lines = [line.split() for line in printed.splitlines() if line.strip().lower().startswith("clicks")]
+    assert [words[:2] for words in click_lines] == [["clicks", f"{int(clicks):,}"], ["Clicks:", "on"]]
+    assert "short links" not in printed.split("Clicks:")[0], "no second total before the definition"
+    definition = " ".join(click_lines[1])
+    assert definition.count("(") == definition.count(")") == 1, definition
     # EMV and ROI as the database gives them now, with the formula version they used.
     again = await build_summary(clock, database, result.campaign_id)
     assert again.formula.version == 1

@@ -32,7 +32,7 @@ from campaigns.brand import BrandPublisher
 from campaigns.models import Post
 from dashboards.collection.collect import MetricsCollector
 from dashboards.reporting.export import write_dashboard_html
-from dashboards.reporting.formats import number, percent, times
+from dashboards.reporting.formats import number, percent, return_on_spend, times
 from dashboards.reporting.report import CampaignReport, campaign_report
 from dashboards.reporting.summary import Summary, build_summary
 from dashboards.reporting.valuation import add_cost
@@ -221,6 +221,8 @@ async def _pick_posts(
 def print_summary(result: DemoResult, settings: Settings) -> None:
     r = result.report
     a, b = r.advocacy, r.brand
+    summary = result.summary
+    clicks = summary.figure("clicks")
     print()
     print(f"{settings.organization_name} · {result.campaign_name} · "
           f"{result.start:%Y-%m-%d} → {result.end:%Y-%m-%d}")
@@ -233,23 +235,22 @@ def print_summary(result: DemoResult, settings: Settings) -> None:
     for label, x, y in (
         ("posts", a.posts, b.posts), ("reach", a.reach, b.reach),
         ("impressions", a.impressions, b.impressions),
-        ("engagements", a.engagements, b.engagements), ("clicks", a.clicks, b.clicks),
+        ("engagements", a.engagements, b.engagements),
+        ("clicks", None if clicks.value is None else int(clicks.value), b.clicks),
     ):
         print(f"  {label:20}{number(x):>14}{number(y):>17}")
     print(f"  {'engagement rate':20}{percent(a.engagement_rate):>14}{percent(b.engagement_rate):>17}")
     print(f"  {'click-through rate':20}{percent(a.click_through_rate):>14}"
           f"{percent(b.click_through_rate):>17}")
+    print(f"Clicks: {clicks.note}; the platforms' own count gives the click-through rates.")
     print(f"Engagement rate vs brand baseline: {times(r.engagement_rate_ratio)}; "
           f"impressions vs brand: {times(r.amplification)}; "
           f"click-through vs brand: {times(r.click_through_ratio)}")
-    summary = result.summary
-    link_clicks = summary.figure("link_clicks")
-    print(f"Clicks on the ambassadors' short links: {link_clicks.value:,.0f} ({link_clicks.note})")
-    emv, cost, roi = summary.figure("emv"), summary.figure("programme_cost"), summary.figure("roi")
+    emv, cost = summary.figure("emv"), summary.figure("programme_cost")
     print(f"Earned media value {emv.value:,.2f} {emv.unit} ({emv.kind}), by {summary.formula.describe()}")
     if cost.value is not None:
-        print(f"Programme cost {cost.value:,.2f} {cost.unit}; ROI {percent(roi.value)} "
-              f"(EMV formula v{roi.formula_version}: (EMV − cost) / cost)")
+        print(f"Programme cost {cost.value:,.2f} {cost.unit} ({cost.kind}). "
+              f"{return_on_spend(summary.emv, summary.cost, summary.currency)}")
     print(f"Dashboard: {result.dashboard.resolve()}")
 
 

@@ -105,7 +105,7 @@ def followers_of(parameters: SandboxParameters, account: AccountRef) -> int:
     return int(150 * math.exp(draw(parameters.seed, f"followers:{account.external_id}", (0.0, 3.3))))
 
 
-def post_outlook(parameters: SandboxParameters, followers: int, *, person: bool = True) -> PostOutlook:
+def post_outlook(parameters: SandboxParameters, followers: float, *, person: bool = True) -> PostOutlook:
     """The model's range for a levelled-off post by an account with `followers` (a forecast with
     no history to go on uses it)."""
     reach_fraction = parameters.person_reach_fraction if person else parameters.brand_reach_fraction

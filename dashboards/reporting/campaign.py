@@ -47,6 +47,7 @@ async def campaign_tables(
             "Delivery funnel (ambassadors)", ("stage", "ambassadors"),
             [("targeted", targeted), ("opted in", opted_in), ("shared", shared), ("published", published),
              ("clicked", clicked)], RECORDS,
+            empty="Nobody is in this campaign's audience yet.",
             subtitle="targeted = ambassadors in the campaign's segments (all when it has none), "
                      "invited or opted in; clicked = at least one person followed their short link"),
     }
@@ -64,6 +65,7 @@ async def campaign_tables(
     tables["readback"] = Table(
         "Post-publication check of published shares", ("state", "shares"),
         [(READBACK_LABELS[state], checked.counts[state]) for state in READBACK_LABELS], "measured",
+        empty="No share of this campaign is published yet: nothing to check.",
         subtitle=f"{checked.flagged_count} flagged (changed or deleted on the platform); "
                  "details on the campaign's studio page")
 
@@ -92,7 +94,8 @@ async def campaign_tables(
     tables["per-post"] = Table(
         "Each post: ambassadors vs the brand post",
         ("post", "ambassador impressions", "brand impressions", "ambassador ER (%)", "brand ER (%)"),
-        rows, weakest_provenance(provenances))
+        rows, weakest_provenance(provenances),
+        empty="No post of this campaign or its brand post has reported impressions yet.")
     mine = await totals_of(TrackedPost.filter(campaign_id=campaign.id, share_id__not_isnull=True))
     tables["forecast"] = await forecast_table(campaign, mine.reach, mine.clicks, sandbox)
     return tables

@@ -16,14 +16,20 @@ THIRD_COLOUR = "#e9c46a"
 
 def _layout(fig: go.Figure, table: Table) -> go.Figure:
     subtitle = f"<br><sub>{table.subtitle}</sub>" if table.subtitle else ""
+    # The legend sits between the title and the plot, where nothing else is drawn: under the plot
+    # it ran into the axis labels (long post titles are slanted down into it).
+    legend = sum(1 for trace in fig.data if trace.showlegend is not False) > 1
+    top = (80 if subtitle else 55) + (30 if legend else 0)
     fig.update_layout(
-        title={"text": f"{table.title} <sup>({table.provenance})</sup>{subtitle}"},
+        title={"text": f"{table.title} <sup>({table.provenance})</sup>{subtitle}",
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
         template="plotly_white",
-        margin={"l": 50, "r": 20, "t": 80 if subtitle else 60, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
-        height=380,
+        margin={"l": 50, "r": 20, "t": top, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        showlegend=legend,
+        height=380 + (30 if legend else 0),
     )
-    if not table.rows:
+    if not table.has_figures:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         fig.add_annotation(text=table.empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
@@ -140,13 +146,16 @@ DRAWERS: dict[str, Callable[[Table], go.Figure]] = {
     "regions": impressions_and_engagements,
     "emv": value_by_network,
     "participation": participation,
-    "top-posts": table_figure,
 }
+
+# Tables the pages show as tables of their own: a chart of them would clip long titles and rows.
+TABULAR = frozenset({"top-posts"})
 
 
 def figures_of(tables: dict[str, Table]) -> dict[str, go.Figure]:
-    """A figure for each table, keyed like the table (a table without a drawer becomes a table)."""
-    return {key: DRAWERS.get(key, table_figure)(table) for key, table in tables.items()}
+    """A figure for each table but the TABULAR ones, keyed like the table (a table without a drawer
+    becomes a Plotly table)."""
+    return {key: DRAWERS.get(key, table_figure)(table) for key, table in tables.items() if key not in TABULAR}
 
 
 def campaign_figures(report: CampaignReport) -> dict[str, go.Figure]:

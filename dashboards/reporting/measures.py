@@ -54,6 +54,8 @@ class ChannelTotals:
 # The provenance of our own records (who was invited, who shared, what was published), as opposed
 # to the platforms' figures.
 RECORDS = "measured"
+# The provenance of what a person typed in (programme costs): neither measured nor estimated.
+ENTERED = "entered"
 
 
 def weakest_provenance(labels: Iterable[str]) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
@@ -86,6 +86,22 @@ async def totals_of(posts: QuerySet[TrackedPost]) -> ChannelTotals:
     return combine(await _grouped(posts))
 
 
+def paired_brand_posts(advocacy: QuerySet[TrackedPost], window: Slice) -> QuerySet[TrackedPost]:
+    """The brand posts the ambassadors' posts are compared with.
+
+    Without dates, those of the slice's campaigns and network. With dates, the brand's post of the
+    same content as each ambassador post in the window, whenever the brand published it: a window
+    that leaves out the brand's publishing day still has its baseline (no "n/a" ratios), and one
+    that holds the brand's day but no share of that content does not count it.
+    """
+    brand = TrackedPost.filter(brand_post_id__not_isnull=True)
+    if window.start is None and window.end is None:
+        return narrow(brand, window, department_field=None)
+    contents = advocacy.values_list("share__post_id", flat=True)
+    return narrow(brand.filter(brand_post__post_id__in=Subquery(contents)),
+                  Slice(window.campaign_id, network=window.network), department_field=None)
+
+
 def published_shares(window: Slice) -> QuerySet[Share]:
     """The shares published in the slice (by the share's own publication time)."""
     return narrow(Share.filter(status=ShareStatus.PUBLISHED), window,
@@ -116,7 +132,7 @@ async def campaign_report(
     window = Slice(campaign_id, start, end, department, network)
     advocacy = narrow(TrackedPost.filter(share_id__not_isnull=True), window,
                       department_field="account__user__department")
-    brand = narrow(TrackedPost.filter(brand_post_id__not_isnull=True), window, department_field=None)
+    brand = paired_brand_posts(advocacy, window)
     shares = published_shares(window)
     # An ambassador shares from their own accounts, so the account's owner is the share's author:
     # joining the few accounts instead of every share keeps this one pass over the posts.

@@ -12,10 +12,16 @@ from advocacy.clock import Clock
 from advocacy.links.models import LinkClickDay
 from advocacy.settings import Settings
 from dashboards.reporting.emv import EmvFormulaSpec, ValueInputs, cost_in_range, emv, roi
-from dashboards.reporting.measures import RECORDS, weakest_provenance
+from dashboards.reporting.measures import ENTERED, RECORDS, weakest_provenance
 from dashboards.reporting.report import CampaignReport, campaign_report
 from dashboards.reporting.slices import Slice, narrow
 from dashboards.reporting.valuation import costs_for, current_formula
+
+# What the one click total counts: the platforms' count and our short links' people can both see
+# the same click, so each network gives the larger of the two.
+CLICKS_DEFINITION = ("on each network the larger of the platform's count and the people who followed "
+                     "our short links (automated fetches left out), so no click counts twice; "
+                     "what EMV values")
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,8 @@ class Figure:
     key: str
     label: str
     value: float | None
-    unit: str  # "count", "ratio", "percent" or a currency code
-    kind: str  # measured, estimated or simulated ("none" when there is nothing to measure)
+    unit: str  # "count", "ratio" (shown as a percentage), "multiplier" (shown as 9.9x) or a currency
+    kind: str  # measured, estimated, simulated or entered ("none" when there is nothing to measure)
     formula_version: int | None = None
     note: str = ""
 
@@ -117,7 +123,8 @@ async def build_summary(
     ours = report.advocacy
     kind = ours.provenance
     reach_kind = weakest_provenance({kind, "estimated"} if estimated else {kind})
-    value = emv(formula, valued_inputs(report, first_party))
+    valued = valued_inputs(report, first_party)
+    value = emv(formula, valued)
     costs = await costs_for(campaign_id)
     cost = cost_in_range(costs, *_days(start, end)) if costs else None
     if formula.currency != settings.currency or department is not None or network is not None:
@@ -141,24 +148,27 @@ async def build_summary(
         Figure("impressions", "Impressions", ours.impressions, "count", kind),
         Figure("engagements", "Engagements", ours.engagements, "count", kind,
                note="reactions, comments and reshares"),
-        Figure("platform_clicks", "Clicks (platform)", ours.clicks, "count", kind),
-        Figure("link_clicks", "Clicks (our short links)", mine.clicks, "count", link_kind,
-               note=f"{mine.unique_visitors:,} unique visitors per day (what EMV values); "
-                    f"{mine.bot_clicks:,} automated fetches and repeats counted apart"),
+        Figure("clicks", "Clicks", sum(v.clicks or 0 for v in valued.values()) if valued else None,
+               "count", value_kind, note=CLICKS_DEFINITION),
+        # The two counts the click total is made of, for the API and the CSV; pages show the total.
+        Figure("platform_clicks", "Clicks counted by the platforms", ours.clicks, "count", kind),
+        Figure("link_clicks", "Requests to our short links", mine.clicks, "count", link_kind,
+               note=f"{mine.unique_visitors:,} people (unique visitors per day); "
+                    f"{mine.bot_clicks:,} automated fetches and repeats left out"),
         Figure("engagement_rate", "Engagement rate", ours.engagement_rate, "ratio", kind),
         Figure("click_through_rate", "Click-through rate", ours.click_through_rate, "ratio", kind),
         Figure("brand_impressions", "Brand-channel impressions", report.brand.impressions, "count",
                report.brand.provenance),
-        Figure("amplification", "Amplification multiplier", report.amplification, "ratio",
+        Figure("amplification", "Amplification multiplier", report.amplification, "multiplier",
                weakest_provenance(ours.provenances | report.brand.provenances),
                note="ambassador impressions / brand-channel impressions for the same content"),
-        Figure("engagement_rate_ratio", "Engagement rate ratio", report.engagement_rate_ratio, "ratio",
+        Figure("engagement_rate_ratio", "Engagement rate ratio", report.engagement_rate_ratio, "multiplier",
                weakest_provenance(ours.provenances | report.brand.provenances),
                note="ambassador engagement rate / brand-channel engagement rate"),
         Figure("emv", "Earned media value", round(value, 2), formula.currency, value_kind,
                formula.version, formula.describe()),
         Figure("programme_cost", "Programme cost", None if cost is None else round(cost, 2),
-               settings.currency, records, note="" if costs else "no cost entered"),
+               settings.currency, ENTERED, note="" if costs else "no cost entered"),
         Figure("roi", "Return on investment", roi(value, cost), "ratio", value_kind, formula.version,
                "(EMV − programme cost) / programme cost"),
     ]

@@ -20,9 +20,17 @@ class Table:
     subtitle: str = ""
     # What the chart says when there is no row: an empty chart with bare axes explains nothing.
     empty: str = "Nothing to show yet."
+    # How the figures were made, in sentences shown under the chart (a forecast states its method).
+    method: str = ""
 
     def column(self, index: int) -> list[Any]:
         return [row[index] for row in self.rows]
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether any cell after the label column is a number other than zero: a chart of only
+        zeros and gaps would draw bare axes from -1 to 1."""
+        return any(isinstance(value, int | float) and value != 0 for row in self.rows for value in row[1:])
 
 
 def to_csv(table: Table) -> str:

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 from advocacy.clock import Clock
 from advocacy.settings import Settings
-from dashboards.reporting.formats import money, percent
+from dashboards.reporting.formats import money, percent, times
 from dashboards.reporting.summary import Summary, build_summary
 
 # The figures of the summary, in the order leadership reads them.
 WEEK_KEYS = ("shares_published", "ambassadors_sharing", "reach", "impressions", "engagements",
-             "link_clicks", "engagement_rate", "amplification", "engagement_rate_ratio", "emv")
+             "clicks", "engagement_rate", "amplification", "engagement_rate_ratio", "emv")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def shown(value: float | None, unit: str) -> str:
         return "n/a"
     if unit == "ratio":
         return percent(value)
+    if unit == "multiplier":
+        return times(value)
     if unit == "count":
         return f"{value:,.0f}"
     return money(value, unit)

@@ -26,11 +26,10 @@ from campaigns.service import get_campaign
 from connectors.sandbox import SandboxParameters
 from dashboards.reporting.ambassador import board, is_hidden, my_figures, set_hidden
 from dashboards.reporting.campaign import campaign_tables
-from dashboards.reporting.figures import figures_of
-from dashboards.reporting.formats import money, number, percent, times
+from dashboards.reporting.figures import TABULAR, figures_of
+from dashboards.reporting.formats import money, number, percent, return_on_spend, times
 from dashboards.reporting.measures import RECORDS, weakest_provenance
 from dashboards.reporting.points import CURRENT_RULE
-from dashboards.reporting.report import CampaignReport
 from dashboards.reporting.summary import Summary
 from dashboards.reporting.tables import Table, to_csv
 from dashboards.reporting.weekly import week_rows, weekly
@@ -54,23 +53,23 @@ class Tile:
 
 def value_tiles(summary: Summary) -> list[Tile]:
     emv, cost, roi = summary.figure("emv"), summary.figure("programme_cost"), summary.figure("roi")
-    links = summary.figure("link_clicks")
     return [
-        Tile("link-clicks", "Clicks on our short links", number(int(links.value or 0)), links.kind,
-             links.note),
         Tile("emv", "Earned media value", money(emv.value, emv.unit), emv.kind, emv.note),
         Tile("cost", "Programme cost", money(cost.value, cost.unit), cost.kind,
              cost.note or "entered per campaign and period"),
         Tile("roi", "Return on investment", percent(roi.value), roi.kind,
+             f"{return_on_spend(summary.emv, summary.cost, summary.currency)} "
              f"(EMV − cost) / cost, EMV formula v{roi.formula_version}" if roi.value is not None
              else "needs a programme cost for this campaign and period (not split by department or network)"),
     ]
 
 
-def kpi_tiles(report: CampaignReport) -> list[Tile]:
+def kpi_tiles(summary: Summary) -> list[Tile]:
+    report = summary.report
     ours, brand = report.advocacy, report.brand
     both = weakest_provenance(ours.provenances | brand.provenances)
     no_baseline = "" if brand.impressions else "no brand-channel figures yet"
+    clicks = summary.figure("clicks")
     return [
         Tile("shares", "Shares published", number(report.shares_published), RECORDS,
              "reshares this service published"),
@@ -81,8 +80,8 @@ def kpi_tiles(report: CampaignReport) -> list[Tile]:
              f"brand channels: {number(brand.reach)}"),
         Tile("engagements", "Engagements", number(ours.engagements), ours.provenance,
              "reactions, comments and reshares"),
-        Tile("clicks", "Clicks", number(ours.clicks), ours.provenance,
-             f"brand channels: {number(brand.clicks)}"),
+        Tile("clicks", "Clicks", number(None if clicks.value is None else int(clicks.value)), clicks.kind,
+             f"{clicks.note[:1].upper()}{clicks.note[1:]}; brand channels: {number(brand.clicks)}"),
         Tile("engagement-rate", "Engagement rate, ambassadors vs brand",
              f"{percent(ours.engagement_rate)} vs {percent(brand.engagement_rate)}", both),
         Tile("engagement-ratio", "Engagement rate ratio", times(report.engagement_rate_ratio), both,
@@ -125,7 +124,7 @@ async def dashboard(request: AppRequest) -> Response:
                              .values_list("department", flat=True)))
     page: dict[str, Any] = {
         "form": form, "campaigns": campaigns, "tiles": [], "figures": [], "report": None, "chosen": None,
-        "departments": departments, "networks": NETWORK_LABELS, "query": "",
+        "departments": departments, "networks": NETWORK_LABELS, "query": "", "tabular": [],
     }
     try:
         query = ReportQuery.model_validate({k: v for k, v in form.items() if v})
@@ -142,7 +141,10 @@ async def dashboard(request: AppRequest) -> Response:
     report = data.summary.report
     # Building and serialising figures costs tens of milliseconds of CPU each: keep it off the loop.
     figures = await run_in_threadpool(figure_specs, data.tables) if report.daily else []
-    page.update(tiles=kpi_tiles(report) + value_tiles(data.summary), figures=figures, report=report,
+    shown = sorted(TABULAR) if report.daily else []
+    tabular = [(key, data.tables[key]) for key in shown if key in data.tables]
+    page.update(tiles=kpi_tiles(data.summary) + value_tiles(data.summary), figures=figures, report=report,
+                tabular=tabular,
                 chosen=chosen, formula=data.summary.formula.describe(),
                 query=urlencode({k: v for k, v in form.items() if v}))
     return render(request, "dashboard.html", error=None, **page)
@@ -165,7 +167,9 @@ async def campaign_dashboard(request: AppRequest) -> Response:
     tables = await tables_of(request, campaign)
     figures = await run_in_threadpool(figure_specs, tables)
     flagged = sum(count for state, count in tables["readback"].rows if state in ("changed", "deleted"))
+    methods = {key: table.method for key, table in tables.items() if table.method}
     return render(request, "campaign_dashboard.html", campaign=campaign, figures=figures, query="",
+                  methods=methods,
                   flagged=flagged, readback=await campaign_readback(campaign.id))
 
 

@@ -90,8 +90,10 @@ class FigureOut(BaseModel):
     key: str
     label: str
     value: float | None = Field(description="None when nothing was reported or it cannot be computed")
-    unit: str = Field(description="count, ratio, percent or an ISO 4217 currency code")
-    kind: str = Field(description="measured, estimated or simulated (none when there is no figure)")
+    unit: str = Field(description="count, ratio (a fraction, shown as a percentage), multiplier (shown as "
+                                  "9.9x) or an ISO 4217 currency code")
+    kind: str = Field(description="measured, estimated or simulated; entered for what a person typed in "
+                                  "(programme costs); none when there is no figure")
     formula_version: int | None = Field(description="The EMV formula version the figure used")
     note: str
 

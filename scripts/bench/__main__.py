@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 
-from scripts.bench import compliance, dashboard, dispatch, feed, ingest, launch, memory, redirect
+from scripts.bench import compliance, dashboard, dispatch, feed, ingest, launch, memory, plotly_load, redirect
 from scripts.bench.result import Measure, bench_database_url, report
 
 CHILD_MARK = "measures: "
@@ -31,6 +31,7 @@ def plan(url: str, quick: bool, dashboard_url: str, reuse: bool) -> dict[str, Ca
     """Each benchmark by name, at full or quick size."""
     return {
         "redirect": lambda: redirect.measure(2 if quick else 5, 1 if quick else 3),
+        "plotly-load": lambda: plotly_load.measure(3 if quick else 7),
         "feed": lambda: feed.measure(url, 2 if quick else 5, 1 if quick else 3),
         "compliance": lambda: compliance.measure(1.0 if quick else 3.0),
         "ingest": lambda: asyncio.run(ingest.measure(url, 1000 if quick else 5000, 2 if quick else 4)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from tortoise import Tortoise, connections
 
@@ -18,7 +19,17 @@ from advocacy.settings import Settings
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.users.models import User
 from dashboards.models import TrackedPost
-from scripts.bench import audience, compliance, dashboard, dispatch, feed, ingest, launch, redirect
+from scripts.bench import (
+    audience,
+    compliance,
+    dashboard,
+    dispatch,
+    feed,
+    ingest,
+    launch,
+    plotly_load,
+    redirect,
+)
 
 
 @pytest.fixture
@@ -36,6 +47,13 @@ async def count(sql: str) -> int:
 async def test_redirect_seeder_makes_the_short_link(database: Settings) -> None:
     slug = await redirect.make_link()
     assert await ShortLink.filter(slug=slug).exists()
+
+
+async def test_plotly_load_benchmark_fetches_every_asset_of_a_chart_page(client: httpx.AsyncClient) -> None:
+    compressed = await plotly_load.first_load(client, plotly_load.BROWSER_ENCODINGS)
+    raw = await plotly_load.first_load(client, plotly_load.UNCOMPRESSED)
+    assert compressed.bytes == raw.bytes == raw.wire_bytes > 4_000_000
+    assert compressed.wire_bytes < plotly_load.BYTES_GOAL
 
 
 def test_compliance_benchmark_reads_its_corpus() -> None:

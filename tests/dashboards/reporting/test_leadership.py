@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import csv
+import html as html_module
 import io
 import json
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import httpx
 
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.service import issue_api_token
-from dashboards.models import DailyRollup
+from dashboards.models import DailyRollup, TrackedPost
 from dashboards.reporting.figures import figures_of
+from dashboards.reporting.formats import times
 from dashboards.reporting.leadership import leadership
+from dashboards.reporting.summary import build_summary, valued_inputs
 from dashboards.reporting.tables import Table, to_csv
+from dashboards.reporting.valuation import add_cost
+from dashboards.reporting.weekly import weekly
 from tests import factories
 from tests.dashboards.reporting.test_report import World
 from tests.test_pages import element, sign_in
 
-CHARTS = ("daily-impressions", "engagement-rate", "departments", "regions", "emv", "participation",
-          "top-posts")
+CHARTS = ("daily-impressions", "engagement-rate", "departments", "regions", "emv", "participation")
 
 
 async def measured_world(settings: Settings, clock: SimulatedClock) -> int:
@@ -44,6 +50,7 @@ async def test_every_chart_is_drawn_with_its_provenance_and_a_csv_link(
         title = spec["layout"]["title"]["text"]
         assert re.search(r"\((measured|estimated|simulated)\)", title), (key, title)
         assert f'href="/dashboard/{key}.csv?campaign_id={campaign_id}"' in html
+    assert f'href="/dashboard/top-posts.csv?campaign_id={campaign_id}"' in html
     assert "EMV formula v1 (USD)" in element(html, "emv-formula")
     assert "USD" in element(html, "kpi-emv") and "simulated" in element(html, "kpi-emv")
     assert "needs a programme cost" in element(html, "kpi-roi")
@@ -110,3 +117,77 @@ async def test_a_day_outside_the_calendar_a_report_can_cover_is_a_clear_422_ever
     assert page.status_code == 422 and "2100-12-31" in page.text
     table = await client.get("/dashboard/departments.csv", params={"end": "9999-12-31"})
     assert table.status_code == 422
+
+
+def text_of(markup: str) -> str:
+    """The words of some markup, tags dropped and spaces collapsed."""
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+async def test_the_dashboard_and_the_weekly_page_give_amplification_in_one_unit(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    await measured_world(database, clock)  # published seven days ago: inside the weekly window
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    week = await weekly(clock, database)
+    start = week.start.date().isoformat()
+    end = (week.end - timedelta(days=1)).date().isoformat()
+    tiles = (await client.get("/dashboard", params={"start": start, "end": end})).text
+    on_dashboard = text_of(element(tiles, "kpi-amplification"))
+    weekly_row = text_of(element((await client.get("/dashboard/weekly")).text, "week-amplification"))
+    amplification = week.this_week.report.amplification
+    assert amplification is not None
+    assert times(amplification) in on_dashboard
+    assert f"Amplification multiplier {times(amplification)}" in weekly_row, weekly_row
+    assert "%" not in weekly_row
+    ratio_row = text_of(element((await client.get("/dashboard/weekly")).text, "week-engagement_rate_ratio"))
+    assert "%" not in ratio_row and "x" in ratio_row
+
+
+async def test_one_click_total_with_its_definition_and_cost_is_entered_not_measured(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    campaign_id = await measured_world(database, clock)
+    leader = await factories.create_user(clock, "leader")
+    await add_cost(clock, amount=Decimal("100"), currency="USD", expected_currency="USD",
+                   period_start=(clock.now() - timedelta(days=30)).date(), period_end=clock.now().date(),
+                   campaign_id=campaign_id, actor=leader)
+    await sign_in(client, leader)
+    html = (await client.get("/dashboard", params={"campaign_id": campaign_id})).text
+    summary = await build_summary(clock, database, campaign_id)
+    valued = sum(v.clicks or 0 for v in valued_inputs(summary.report, summary.first_party).values())
+    clicks = text_of(element(html, "kpi-clicks"))
+    assert clicks.startswith(f"Clicks {valued:,}") and "larger of the platform's count" in clicks, clicks
+    assert summary.figure("clicks").value == valued
+    # One total: no second click tile beside it.
+    tiles = re.findall(r'id="kpi-([\w-]+)"', html)
+    assert [t for t in tiles if "click" in t] == ["clicks"], tiles
+
+    cost = text_of(element(html, "kpi-cost"))
+    assert "100.00 USD" in cost and "entered" in cost and "measured" not in cost
+    assert summary.figure("programme_cost").kind == "entered"
+    roi = text_of(element(html, "kpi-roi"))
+    assert summary.cost == 100
+    assert (f"Each 1 USD spent returned {summary.emv / 100:,.2f} USD of earned media value"
+            in roi), roi
+
+
+async def test_top_posts_list_each_post_once_in_a_table_of_the_page(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    world = World(database, clock)
+    campaign, post = await world.launch()
+    for network in ("linkedin", "x", "linkedin"):
+        await world.share(post, network)
+    await world.collect_for(3)
+    await sign_in(client, await factories.create_user(clock, "leader"))
+    html = (await client.get("/dashboard", params={"campaign_id": campaign.id})).text
+    section = element(html, "table-top-posts")
+    assert 'id="fig-top-posts"' not in html, "a table of its own, not a chart that clips its rows"
+    assert section.count(post.title) == 1, section
+    rows = re.findall(r"<tr>(.*?)</tr>", element(section, "table-top-posts") , re.S)
+    cells = [text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[-1], re.S)]
+    impressions = sum(p.latest_impressions or 0 for p in await TrackedPost.filter(share_id__not_isnull=True))
+    assert cells[:3] == [post.title, "3", f"{impressions:,}"], cells
+    data = (await client.get("/dashboard/top-posts.csv", params={"campaign_id": campaign.id})).text
+    assert list(csv.reader(io.StringIO(data)))[1][:3] == [post.title, "3", str(impressions)]

@@ -234,10 +234,15 @@ async def test_report_filters_posts_by_publication_day(database: Settings, clock
     third = START.date() + timedelta(days=2)
     start, end = day_bounds(ReportQuery(start=third, end=third))
     report = await campaign_report(campaign.id, start, end)
-    assert (report.shares_published, report.advocacy.posts, report.brand.posts) == (1, 1, 0)
+    # The brand published two days before; its posts of the same content are still the baseline.
+    assert (report.shares_published, report.advocacy.posts, report.brand.posts) == (1, 1, 2)
     latest = await latest_snapshots(share_id__isnull=False)
     assert report.advocacy.impressions == latest[third_day[0].id].impressions
-    assert report.amplification is None, "no brand post that day: no baseline"
+    brand = await latest_snapshots(brand_post_id__isnull=False)
+    assert report.brand.impressions == sum(s.impressions or 0 for s in brand.values())
+    ours = latest[third_day[0].id].impressions
+    assert report.amplification == pytest.approx(ours / report.brand.impressions)  # type: ignore[operator]
+    assert report.engagement_rate_ratio is not None
 
     first = START.date()
     report = await campaign_report(campaign.id, *day_bounds(ReportQuery(start=first, end=first)))
@@ -248,6 +253,18 @@ async def test_report_filters_posts_by_publication_day(database: Settings, clock
     assert report.shares_published == 3
     report = await campaign_report(campaign.id, *day_bounds(ReportQuery(end=first + timedelta(days=1))))
     assert report.shares_published == 2
+
+
+async def test_a_window_with_the_brand_day_but_no_share_of_its_content_has_no_baseline(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    world = World(database, clock)
+    campaign, _ = await world.launch()  # the brand publishes today; nobody shares
+    await world.collect_for(days=1)
+    today = START.date()
+    report = await campaign_report(campaign.id, *day_bounds(ReportQuery(start=today, end=today)))
+    assert (report.advocacy.posts, report.brand.posts, report.amplification) == (0, 0, None)
+    assert (await campaign_report(campaign.id)).brand.posts == 2, "without dates: the campaign's brand posts"
 
 
 async def test_report_of_one_campaign_leaves_out_the_others(
@@ -389,3 +406,20 @@ def test_a_chart_without_rows_says_why_instead_of_drawing_bare_axes() -> None:
     assert empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
     full = bars(Table("Failures", ("reason", "shares"), [("failed: token", 2)], "measured"), "shares")
     assert not full.layout.annotations and full.layout.xaxis.visible is not False
+
+
+async def test_a_chart_of_only_zeros_and_gaps_says_so_instead_of_drawing_axes(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    from dashboards.reporting.campaign import campaign_tables
+    from dashboards.reporting.figures import figures_of
+
+    campaign, _ = await factories.create_launched_campaign(clock)  # nobody in it, nothing published
+    tables = await campaign_tables(campaign)
+    figures = figures_of(tables)
+    assert all(value in (0, None) for _, value in tables["readback"].rows) and tables["readback"].rows
+    for key in ("funnel", "readback", "failures", "schedule"):
+        layout = figures[key].layout
+        assert [a.text for a in layout.annotations] == [tables[key].empty], key
+        assert layout.xaxis.visible is False and layout.yaxis.visible is False, key
+    assert "nothing to check" in tables["readback"].empty

@@ -48,10 +48,12 @@ async def test_every_dashboard_draws_its_figures_with_their_labels(
             page.set_default_timeout(30_000)
             await sign_in(page, base, leader.email, factories.PASSWORD)
 
-            titles = await drawn(page, f"{base}/dashboard?campaign_id={campaign.id}", 7)
+            titles = await drawn(page, f"{base}/dashboard?campaign_id={campaign.id}", 6)
             for title in ("Impressions per day", "Earned media value", "Participation over time",
-                          "Top ambassador posts", "by region"):
+                          "by region"):
                 assert any(title in t for t in titles), (title, titles)
+            top = await page.inner_text("#table-top-posts")
+            assert "Top posts by ambassador impressions" in top and top.count(post.title) == 1, top
             assert all("(simulated)" in t or "(measured)" in t for t in titles), titles
             assert "EMV formula v1" in await page.inner_text("#emv-formula")
             assert "simulated" in await page.inner_text("#kpi-emv")
@@ -85,5 +87,52 @@ async def test_every_dashboard_draws_its_figures_with_their_labels(
             assert int(total.replace(",", "")) >= 10, "one published share is worth 10 points"
             assert total in await mine.inner_text("#kpi-my-points")
             assert "Points" in await mine.inner_text("#leaderboard")
+        finally:
+            await browser.close()
+
+
+# Each legend's box against every text of its figure: tick labels, axis titles and the title.
+LEGEND_OVERLAPS = """() => {
+  const boxes = (root, selector) => Array.from(root.querySelectorAll(selector))
+    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+  const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const found = [];
+  for (const figure of document.querySelectorAll('.figure')) {
+    const texts = boxes(figure, '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .gtitle');
+    if (boxes(figure, '.legend .traces').some(l => texts.some(t => meet(l, t)))) found.push(figure.id);
+  }
+  return found;
+}"""
+
+
+async def test_no_legend_overlaps_the_labels_of_its_chart_at_either_width(
+    async_playwright: Callable[[], Any], database: Settings  # noqa: F811
+) -> None:
+    wall = SystemClock()
+    await factories.create_brand_channels(wall)
+    campaign, posts = await factories.create_launched_campaign_with_posts(wall, 3)
+    for n, post in enumerate(posts):
+        # Long titles are slanted under the per-post chart, down towards where a legend could be.
+        post.title = f"Research {n}: faster stroke treatment with the new mobile CT unit across the region"
+        await post.save()
+    ambassador, account = await factories.create_ambassador(wall, "linkedin", name="Ada Ambassador")
+    leader = await factories.create_user(wall, "leader")
+    later = SimulatedClock(wall.now())
+    for post in posts:
+        await factories.publish_and_measure(database, later, campaign, post, ambassador, account, days=2)
+
+    async with served_app(database) as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for viewport in (VIEWPORT, {"width": 390, "height": 844}):
+                page = await (await browser.new_context(viewport=viewport)).new_page()
+                page.set_default_timeout(30_000)
+                await sign_in(page, base, leader.email, factories.PASSWORD)
+                for url, figures in ((f"/dashboard?campaign_id={campaign.id}", 6),
+                                     (f"/dashboard/campaigns/{campaign.id}", 5)):
+                    await drawn(page, base + url, figures)
+                    assert await page.evaluate(LEGEND_OVERLAPS) == [], (viewport, url)
+                    width = await page.evaluate("document.documentElement.scrollWidth")
+                    assert width <= viewport["width"], (viewport, url, width)
         finally:
             await browser.close()
