@@ -75,6 +75,10 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "one-tap": frozenset({A, ADMIN}),
     "one-tap-confirm": frozenset({A, ADMIN}),
     "api-feed": frozenset({A, ADMIN}),
+    # suggesting a link for colleagues to share: ambassadors of the programme (the service refuses
+    # anyone who has not joined it)
+    "feed-suggest": frozenset({A}),
+    "api-suggestions-create": frozenset({A}),
     # an ambassador's own connected accounts (the platforms redirect back to the callback)
     "accounts": frozenset({A, ADMIN}),
     "accounts-connect": frozenset({A, ADMIN}),
@@ -118,6 +122,14 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-correction-create": frozenset({E, ADMIN}),
     "studio-correction-review": frozenset({R, ADMIN}),
     "studio-finding-override": frozenset({R, ADMIN}),
+    # the editors' inbox of ambassadors' suggestions: editors make posts of them or decline them
+    "studio-suggestions": frozenset({E, ADMIN}),
+    "studio-suggestion": frozenset({E, ADMIN}),
+    "studio-suggestion-accept": frozenset({E, ADMIN}),
+    "studio-suggestion-decline": frozenset({E, ADMIN}),
+    "api-suggestions-list": frozenset({E, ADMIN}),
+    "api-suggestions-accept": frozenset({E, ADMIN}),
+    "api-suggestions-decline": frozenset({E, ADMIN}),
     "api-campaigns-list": frozenset({E, R, L, ADMIN}),
     "api-campaigns-get": frozenset({E, R, L, ADMIN}),
     "api-campaigns-create": frozenset({E, ADMIN}),

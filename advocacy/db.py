@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "advocacy.compliance.models",
     "advocacy.programme.models",
     "advocacy.notify.models",
+    "advocacy.suggestions.models",
 ]
 
 
