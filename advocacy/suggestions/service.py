@@ -169,8 +169,10 @@ async def accept(
 
 
 def _origin(suggestion: Suggestion) -> str:
+    # No name: a revision is kept as written, and an ambassador may later be de-identified (the
+    # suggestion's own page shows who, by their current name).
     said = f" Their note: {suggestion.note}" if suggestion.note else ""
-    return f"From {suggestion.user.name}'s suggestion of {suggestion.url}.{said}"
+    return f"From an ambassador's suggestion ({suggestion.id}) of {suggestion.url}.{said}"
 
 
 async def decline(clock: Clock, editor: User, suggestion_id: int, *, note: str) -> Suggestion:

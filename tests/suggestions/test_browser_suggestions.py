@@ -124,7 +124,8 @@ async def test_a_suggestion_travels_from_an_ambassador_to_the_feed(
             await review.goto(f"{base}/studio/campaigns/{campaign.id}")
             await review.click(f"#pack-{pack.id} details.history summary")
             history = await review.inner_text(f"#pack-{pack.id} details.history")
-            assert "Eve Editor · suggestion accepted: From Ada Ambassador's suggestion" in history
+            accepted = f"Eve Editor · suggestion accepted: From an ambassador's suggestion ({story.id})"
+            assert accepted in history
             await review.click(f"#pack-{pack.id} form.review button[value=approve]")
             await review.wait_for_selector("p.notice")
             assert "is approved and can be launched" in await review.inner_text("p.notice")

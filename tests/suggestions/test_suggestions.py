@@ -212,7 +212,9 @@ async def test_an_editor_makes_a_post_from_the_pages_preview_and_the_ambassador_
     await pack.refresh_from_db()
     assert pack.status == PackStatus.DRAFT, "never approved by itself"
     revision = await Revision.get(pack_id=pack.id, action="suggestion_accepted")
-    assert "Ada Ambassador's suggestion" in revision.detail and NOTE in revision.detail
+    assert revision.detail == (
+        f"From an ambassador's suggestion ({suggestion.id}) of {site}/story. Their note: {NOTE}")
+    assert "Ada" not in revision.detail, "kept as written: no name a de-identification would miss"
 
     [notice] = await Notification.filter(user_id=ambassador.id)
     assert notice.kind == "suggestion_accepted"
