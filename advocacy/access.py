@@ -79,6 +79,9 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     # anyone who has not joined it)
     "feed-suggest": frozenset({A}),
     "api-suggestions-create": frozenset({A}),
+    # and what became of their own suggestions (each person sees only theirs)
+    "my-suggestions": frozenset({A}),
+    "api-my-suggestions": frozenset({A}),
     # an ambassador's own connected accounts (the platforms redirect back to the callback)
     "accounts": frozenset({A, ADMIN}),
     "accounts-connect": frozenset({A, ADMIN}),

@@ -29,6 +29,10 @@ async def create_suggestion(request: AppRequest) -> Response:
     return respond(SuggestionOut.of(suggestion), status=201)
 
 
+async def my_suggestions(request: AppRequest) -> Response:
+    return respond([SuggestionOut.of(s) for s in await service.suggestions_of(signed_in_user(request))])
+
+
 async def list_suggestions(request: AppRequest) -> Response:
     return respond([SuggestionOut.of(s) for s in await service.open_suggestions()])
 
@@ -59,6 +63,9 @@ api_routes = [
              "Suggest a link for colleagues to share, with an optional note and message (ambassadors "
              "of the programme; a few a day)", body=SuggestionCreate, response=SuggestionOut, status=201,
              errors=(401, 403, 409, 422, 429)),
+    ApiRoute("/me/suggestions", my_suggestions, "GET", "api-my-suggestions",
+             "The person's own suggestions, newest first, with what became of each (the latest 50)",
+             response=SuggestionOut, response_is_list=True, errors=(401, 403)),
     ApiRoute("/suggestions", list_suggestions, "GET", "api-suggestions-list",
              "The editors' inbox: suggestions waiting for a decision, oldest first",
              response=SuggestionOut, response_is_list=True, errors=(401, 403)),

@@ -41,6 +41,12 @@ async def suggest(request: AppRequest) -> Response:
     return RedirectResponse("/feed", status_code=303)
 
 
+async def my_suggestions(request: AppRequest) -> Response:
+    return render(request, "my_suggestions.html",
+                  suggestions=await service.suggestions_of(signed_in_user(request)),
+                  is_published=service.is_published)
+
+
 async def inbox(request: AppRequest) -> Response:
     return render(request, "suggestions.html", waiting=await service.open_suggestions(),
                   decided=await service.decided_suggestions())
@@ -111,6 +117,7 @@ async def decline(request: AppRequest) -> Response:
 
 routes = [
     Route("/feed/suggestions", suggest, methods=["POST"], name="feed-suggest"),
+    Route("/me/suggestions", my_suggestions, methods=["GET"], name="my-suggestions"),
     Route("/studio/suggestions", inbox, methods=["GET"], name="studio-suggestions"),
     Route("/studio/suggestions/{suggestion_id:int}", suggestion, methods=["GET"], name="studio-suggestion"),
     Route("/studio/suggestions/{suggestion_id:int}/accept", accept, methods=["POST"],

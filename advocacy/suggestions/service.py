@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy.addresses import is_public_url
@@ -22,13 +23,24 @@ from advocacy.notify import service as notify
 from advocacy.suggestions.models import Suggestion, SuggestionStatus
 from advocacy.users.models import User
 from campaigns import service as campaigns
-from campaigns.models import ContentPack, PackStatus
+from campaigns.models import CampaignStatus, ContentPack, PackStatus
 
 URL_LIMIT = 2000  # a post's link column
 NOTE_LIMIT = 1000
 MESSAGE_LIMIT = 3000  # the longest message any network takes (LinkedIn)
 DECISION_NOTE_LIMIT = 2000
 WINDOW = timedelta(hours=24)
+# A suggestion's post is published, and the suggestion earns its points, once the post's pack is
+# approved (expiry and archiving come only after that) and its campaign is launched.
+PUBLISHED_PACKS = (PackStatus.APPROVED, PackStatus.EXPIRED, PackStatus.ARCHIVED)
+PUBLISHED = Q(post__pack__status__in=PUBLISHED_PACKS, post__pack__campaign__status=CampaignStatus.LAUNCHED)
+
+
+def is_published(suggestion: Suggestion) -> bool:
+    """`PUBLISHED` for one suggestion whose post, pack and campaign are loaded."""
+    post = suggestion.post if suggestion.post_id is not None else None
+    return post is not None and post.pack.status in PUBLISHED_PACKS and (
+        post.pack.campaign.status == CampaignStatus.LAUNCHED)
 
 
 def _too_long(what: str, text: str, limit: int) -> str | None:
@@ -193,3 +205,9 @@ async def decline(clock: Clock, editor: User, suggestion_id: int, *, note: str) 
             link="/feed", dedupe_key=f"suggestion-declined:{suggestion.id}",
         )
     return suggestion
+
+
+async def suggestions_of(user: User, limit: int = 50) -> list[Suggestion]:
+    """The person's own suggestions, newest first, with what became of each."""
+    return await Suggestion.filter(user_id=user.id).select_related(
+        "decided_by", "post__pack__campaign").order_by("-created_at", "-id").limit(limit)

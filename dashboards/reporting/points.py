@@ -14,7 +14,7 @@ from tortoise.functions import Count, Sum
 from advocacy.links.models import LinkClickDay
 from advocacy.shares.models import Share, ShareStatus
 from advocacy.suggestions.models import Suggestion
-from campaigns.models import CampaignStatus, PackStatus
+from advocacy.suggestions.service import PUBLISHED
 from dashboards.models import DailyRollup
 
 
@@ -77,11 +77,7 @@ async def tallies(user_ids: list[int] | None = None) -> dict[int, Tally]:
     shares_q = Share.filter(status=ShareStatus.PUBLISHED)
     rollups_q = DailyRollup.filter(is_brand=False, user_id__not_isnull=True, engagements__not_isnull=True)
     clicks_q = LinkClickDay.filter(unique_visitors__gt=0)
-    # A post is published once its pack is approved (expiry and archiving come only after that)
-    # and its campaign is launched.
-    suggested_q = Suggestion.filter(
-        post__pack__status__in=(PackStatus.APPROVED, PackStatus.EXPIRED, PackStatus.ARCHIVED),
-        post__pack__campaign__status=CampaignStatus.LAUNCHED)
+    suggested_q = Suggestion.filter(PUBLISHED)
     if user_ids is not None:
         shares_q = shares_q.filter(user_id__in=user_ids)
         rollups_q = rollups_q.filter(user_id__in=user_ids)

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 AMBASSADOR_PAGES = ["/feed", "/me/shares", "/me/results", "/accounts", "/guidelines", "/training",
-                    "/me/programme", "/me/notifications", "/me/sharing-preferences", "/me/profile"]
+                    "/me/programme", "/me/notifications", "/me/sharing-preferences", "/me/profile",
+                    "/me/suggestions"]
 
 
 async def test_no_ambassador_page_is_wider_than_a_phone_and_the_menu_folds(

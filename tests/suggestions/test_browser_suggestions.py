@@ -141,6 +141,10 @@ async def test_a_suggestion_travels_from_an_ambassador_to_the_feed(
             assert "Your suggestion is becoming a post: A new heart unit" in notices
             assert "Your suggestion was declined" in notices
             assert "Eve Editor's note: We shared this one last month." in notices
+            await phone.goto(f"{base}/me/suggestions")
+            became = await phone.inner_text(f"#suggestion-{story.id}")
+            assert "Became the post “A new heart unit” (Eve Editor): published, it counts" in became
+            assert "Declined by Eve Editor" in await phone.inner_text(f"#suggestion-{plain.id}")
             await phone.goto(f"{base}/me/results")
             credited = await phone.inner_text("#points-suggestions")
             assert "Links I suggested that became published posts" in credited

@@ -406,3 +406,40 @@ async def test_no_suggestion_for_a_missing_pack_or_by_someone_not_an_editor(
                              messages={"linkedin": [MESSAGE]})
     await suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.OPEN and await Campaign.all().count() == 1
+
+
+async def test_an_ambassador_sees_what_became_of_their_own_suggestions(
+    database: Settings, clock: SimulatedClock, client: httpx.AsyncClient
+) -> None:
+    ambassador, headers = await token_for(clock, "ambassador")
+    someone = await factories.create_user(clock, "ambassador")
+    editor = await factories.create_user(clock, "editor", name="Eve Editor")
+    reviewer = await factories.create_user(clock, "reviewer")
+    pack = await draft_pack(clock, editor)
+    taken = await suggested(clock, ambassador, "https://example.org/taken")
+    clock.advance(timedelta(minutes=1))
+    refused = await suggested(clock, ambassador, "https://example.org/refused")
+    clock.advance(timedelta(minutes=1))
+    waiting = await suggested(clock, ambassador, "https://example.org/waiting")
+    await suggested(clock, someone, "https://example.org/not-mine")
+    await service.accept(clock, editor, taken.id, pack_id=pack.id, title="Taken",
+                         messages={"linkedin": [MESSAGE]})
+    await service.decline(clock, editor, refused.id, note="Too old.")
+
+    await sign_in(client, ambassador)
+    assert 'href="/me/suggestions"' in element((await client.get("/feed")).text, "suggest")
+    page = (await client.get("/me/suggestions")).text
+    assert "Waiting for the editors" in element(page, f"suggestion-{waiting.id}")
+    assert "Declined by Eve Editor: Too old." in element(page, f"suggestion-{refused.id}")
+    became = element(page, f"suggestion-{taken.id}")
+    assert "Became the post “Taken” (Eve Editor): not published yet" in became
+    assert "not-mine" not in page
+    await campaigns.submit_pack(clock, editor, pack.id)
+    await campaigns.review_pack(clock, reviewer, pack.id, approve=True)
+    await campaigns.launch_campaign(clock, editor, pack.campaign_id)
+    page = (await client.get("/me/suggestions")).text
+    assert "published, it counts towards your points" in element(page, f"suggestion-{taken.id}")
+
+    mine = await client.get("/api/v1/me/suggestions", headers=headers)
+    assert [(s["id"], s["status"]) for s in mine.json()] == [
+        (waiting.id, "open"), (refused.id, "declined"), (taken.id, "accepted")]
