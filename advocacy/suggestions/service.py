@@ -175,7 +175,7 @@ async def accept(
             f"{editor.name} made a post of the link you suggested ({suggestion.url}) in “{pack.title}” "
             f"of the campaign “{pack.campaign.name}”. It reaches your colleagues' feeds once a reviewer "
             "approves it and the campaign is launched; then it counts towards your points.",
-            link="/me/results", dedupe_key=f"suggestion-accepted:{suggestion.id}",
+            link="/me/suggestions", dedupe_key=f"suggestion-accepted:{suggestion.id}",
         )
     return await get_suggestion(suggestion_id)
 
@@ -202,7 +202,7 @@ async def decline(clock: Clock, editor: User, suggestion_id: int, *, note: str) 
             clock, suggestion.user, "suggestion_declined", "Your suggestion was declined",
             f"{editor.name} declined the link you suggested ({suggestion.url}).\n\n"
             f"{editor.name}'s note: {note}",
-            link="/feed", dedupe_key=f"suggestion-declined:{suggestion.id}",
+            link="/me/suggestions", dedupe_key=f"suggestion-declined:{suggestion.id}",
         )
     return suggestion
 

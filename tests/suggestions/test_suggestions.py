@@ -220,6 +220,7 @@ async def test_an_editor_makes_a_post_from_the_pages_preview_and_the_ambassador_
     assert notice.kind == "suggestion_accepted"
     assert notice.subject == "Your suggestion is becoming a post: A new heart unit"
     assert "Eve Editor made a post of the link you suggested" in notice.body
+    assert notice.link == "/me/suggestions"
     assert [d.channel for d in await Delivery.filter(notification_id=notice.id)] == [Channel.EMAIL]
     campaign_page = await web.get(f"/studio/campaigns/{pack.campaign_id}")
     assert "A new heart unit" in campaign_page.text
@@ -278,6 +279,7 @@ async def test_declining_needs_a_note_the_ambassador_reads_and_decides_once(
     [notice] = await Notification.filter(user_id=ambassador.id)
     assert (notice.kind, notice.subject) == ("suggestion_declined", "Your suggestion was declined")
     assert "Eve Editor's note: We covered this story last week." in notice.body
+    assert notice.link == "/me/suggestions"
     shown = await web.get(path)
     assert "Declined by Eve Editor" in element(shown.text, "suggestion-status")
     assert 'id="suggestion-accept"' not in shown.text
