@@ -78,6 +78,13 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "one-tap": frozenset({A, ADMIN}),
     "one-tap-confirm": frozenset({A, ADMIN}),
     "api-feed": frozenset({A, ADMIN}),
+    # suggesting a link for colleagues to share: ambassadors of the programme (the service refuses
+    # anyone who has not joined it)
+    "feed-suggest": frozenset({A}),
+    "api-suggestions-create": frozenset({A}),
+    # and what became of their own suggestions (each person sees only theirs)
+    "my-suggestions": frozenset({A}),
+    "api-my-suggestions": frozenset({A}),
     # an ambassador's own connected accounts (the platforms redirect back to the callback)
     "accounts": frozenset({A, ADMIN}),
     "accounts-connect": frozenset({A, ADMIN}),
@@ -126,6 +133,14 @@ ROUTE_ROLES: dict[str, frozenset[Role]] = {
     "studio-newsroom-subscribe": frozenset({E, ADMIN}),
     "studio-newsroom-unsubscribe": frozenset({E, ADMIN}),
     "studio-newsroom-file": frozenset({E, ADMIN}),
+    # the editors' inbox of ambassadors' suggestions: editors make posts of them or decline them
+    "studio-suggestions": frozenset({E, ADMIN}),
+    "studio-suggestion": frozenset({E, ADMIN}),
+    "studio-suggestion-accept": frozenset({E, ADMIN}),
+    "studio-suggestion-decline": frozenset({E, ADMIN}),
+    "api-suggestions-list": frozenset({E, ADMIN}),
+    "api-suggestions-accept": frozenset({E, ADMIN}),
+    "api-suggestions-decline": frozenset({E, ADMIN}),
     "api-campaigns-list": frozenset({E, R, L, ADMIN}),
     "api-campaigns-get": frozenset({E, R, L, ADMIN}),
     "api-campaigns-create": frozenset({E, ADMIN}),

@@ -54,6 +54,8 @@ from advocacy.shares import metrics as share_metrics
 from advocacy.shares import one_tap_pages, slack_actions
 from advocacy.shares import pages as share_pages
 from advocacy.state import AppRequest, AppState, app_request
+from advocacy.suggestions import endpoints as suggestion_endpoints
+from advocacy.suggestions import pages as suggestion_pages
 from advocacy.templating import render
 from advocacy.users import endpoints as user_endpoints
 from advocacy.users import oidc
@@ -82,6 +84,7 @@ API_ROUTES = [
     *dashboard_endpoints.api_routes,
     *programme_endpoints.api_routes,
     *notify_endpoints.api_routes,
+    *suggestion_endpoints.api_routes,
 ]
 PAGE_ROUTES = [
     *user_pages.routes,
@@ -101,6 +104,7 @@ PAGE_ROUTES = [
     *programme_pages.routes,
     *notify_pages.routes,
     *people_pages.routes,
+    *suggestion_pages.routes,
 ]
 
 

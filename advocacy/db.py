@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "advocacy.programme.models",
     "advocacy.notify.models",
     "campaigns.newsroom.models",
+    "advocacy.suggestions.models",
 ]
 
 

@@ -1,7 +1,7 @@
 """The background work of the service: APScheduler wakes the dispatcher, the metrics collector, the
-brand posts of campaigns whose start has come, the content expiry, the token health check, the
-notification delivery, the weekly digests, the newsroom feeds and the deletion of link visitors'
-hashes once their day's count is final.
+brand posts of campaigns whose start has come, the content expiry (with the used one-tap share links
+past theirs), the token health check, the notification delivery, the weekly digests, the newsroom feeds
+and the deletion of link visitors' hashes once their day's count is final.
 
 The database row is the truth; these jobs only decide when to look. Each job reads what is due,
 so any number of worker processes can run side by side (claims are atomic, see ShareDispatcher).
@@ -27,7 +27,7 @@ from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.notify.service import organisation_channels
 from advocacy.settings import Settings
 from advocacy.shares.dispatch import ShareDispatcher
-from advocacy.shares.one_tap import actions_provider
+from advocacy.shares.one_tap import actions_provider, forget_used_links
 from campaigns.announce import send_posts_digests
 from campaigns.brand import BrandPublisher
 from campaigns.newsroom.importing import NewsroomImporter
@@ -132,6 +132,9 @@ def build_scheduler(settings: Settings, clock: Clock, networks: NetworkRegistry)
         packs, shares = await expire_content(clock)
         if packs or shares:
             log.info("expire: %d packs expired, %d queued shares cancelled", packs, shares)
+        links = await forget_used_links(clock.now())
+        if links:
+            log.info("expire: %d used one-tap links past their expiry forgotten", links)
 
     # The process's one HTTP client (the registry's, closed with it at shutdown), not one per run.
     deliverer = NotificationDeliverer(

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # The one-tap share links in notifications (Share on LinkedIn / on X / Auto-queue) work once,
     # for their person only, and expire this many hours after the notice is sent.
     share_link_hours: int = Field(default=72, ge=1, le=720)
+    # Ambassadors' suggestions of links to share: how many one person may send in any 24 hours, so
+    # nobody floods the editors' inbox.
+    suggestions_per_day: int = Field(default=5, ge=1, le=100)
     # The organisation's Slack app: with both set, new posts arrive to each targeted ambassador
     # whose email Slack knows as a direct message with share buttons. Empty: off.
     slack_bot_token: str = ""

@@ -44,8 +44,8 @@ environment = Environment(
             PackageLoader("advocacy", "templates"),
             *(PackageLoader(package, "templates") for package in (
                 "advocacy.users", "advocacy.audit", "advocacy.compliance", "advocacy.notify",
-                "advocacy.accounts", "advocacy.programme", "advocacy.people", "advocacy.shares", "campaigns",
-                "dashboards.web",
+                "advocacy.accounts", "advocacy.programme", "advocacy.people", "advocacy.shares",
+                "advocacy.suggestions", "campaigns", "dashboards.web",
             )),
         ]
     ),

@@ -21,6 +21,8 @@ from advocacy.auth import guard
 from advocacy.clock import SimulatedClock
 from advocacy.shares.models import Share, ShareEvent
 from advocacy.shares.service import create_share
+from advocacy.suggestions.models import Suggestion
+from advocacy.suggestions.service import suggest
 from advocacy.users.models import ApiToken, Role, User
 from advocacy.users.service import create_personal_token, issue_api_token
 from campaigns.models import Campaign, ContentPack, MessageVariant, Post
@@ -92,10 +94,11 @@ async def ids(app: Any, clock: SimulatedClock) -> dict[str, int]:
     pack = await ContentPack.get(campaign_id=campaign.id)
     # A token of someone who is not a caller: revoking it in the run must not sign a caller out.
     spare, _ = await create_personal_token(clock, editor, "spare")
+    suggestion = await suggest(clock, ambassador, url="https://example.org/news", per_day=5)
     # The people page's person is no caller either: deactivating them must not sign a caller out.
     return {"campaign_id": campaign.id, "pack_id": pack.id, "post_id": post.id,
             "share_id": share.id, "user_id": ambassador.id, "account_id": account.id, "token_id": spare.id,
-            "person_id": editor.id}
+            "person_id": editor.id, "suggestion_id": suggestion.id}
 
 
 @pytest.fixture
@@ -220,9 +223,9 @@ async def test_plotly_bundle_is_served_to_anyone(http: httpx.AsyncClient) -> Non
 
 async def database_state() -> dict[str, Any]:
     """Row counts, and the status of everything a form can move along."""
-    models = (User, ApiToken, Campaign, ContentPack, Post, MessageVariant, Share, ShareEvent)
+    models = (User, ApiToken, Campaign, ContentPack, Post, MessageVariant, Share, ShareEvent, Suggestion)
     state: dict[str, Any] = {model.__name__: await model.all().count() for model in models}
-    for model in (Campaign, ContentPack, Share):
+    for model in (Campaign, ContentPack, Share, Suggestion):
         state[f"{model.__name__} status"] = await model.all().order_by("id").values_list("id", "status")
     return state
 

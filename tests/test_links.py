@@ -12,8 +12,10 @@ import pytest
 from advocacy.clock import SimulatedClock
 from advocacy.notify.models import Channel
 from advocacy.settings import Settings
+from advocacy.suggestions.models import Suggestion
+from advocacy.suggestions.service import accept, suggest
 from advocacy.users.models import User
-from campaigns.models import Campaign
+from campaigns.models import Campaign, ContentPack
 from tests import factories
 from tests.test_pages import element, sign_in
 
@@ -33,8 +35,15 @@ async def seed(settings: Settings, clock: SimulatedClock) -> tuple[dict[str, Use
     campaign, post = await factories.create_launched_campaign(
         clock, people["editor"], people["reviewer"], organisation=(Channel.EMAIL,))
     # A draft beside it, as the team is always preparing the next one.
-    await factories.create_campaign_with_post(clock, people["editor"], opens_in=timedelta(days=7))
+    draft, _ = await factories.create_campaign_with_post(clock, people["editor"], opens_in=timedelta(days=7))
     await factories.publish_and_measure(settings, clock, campaign, post, ambassador, account, days=3)
+    # The ambassador's suggestions: one waiting in the editors' inbox, one made a post of the draft.
+    for url in ("https://example.org/waiting", "https://example.org/taken"):
+        await suggest(clock, ambassador, url=url, note="Worth a share", per_day=5)
+    taken = await Suggestion.get(url="https://example.org/taken")
+    pack = await ContentPack.get(campaign_id=draft.id)
+    await accept(clock, people["editor"], taken.id, pack_id=pack.id, title="Taken",
+                 messages={"linkedin": ["Proud of this #employee"]})
     return {"ambassador": ambassador, **people}, campaign.id
 
 
@@ -96,6 +105,9 @@ async def test_no_page_links_to_a_refusal_a_missing_page_or_an_error(
         assert f"/dashboard/campaigns/{campaign_id}" in reached
     # Admins reach the people page from the menu; nobody else is offered it.
     assert ("/admin/users" in reached) == (role == "admin")
+    if role in ("editor", "admin"):
+        waiting = await Suggestion.get(url="https://example.org/waiting")
+        assert {"/studio/suggestions", f"/studio/suggestions/{waiting.id}"} <= reached
 
 
 async def test_the_dashboard_lists_each_campaign_with_links_to_its_dashboards(

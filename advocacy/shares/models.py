@@ -100,6 +100,9 @@ class OneTapUse(Model):
     )
     user_id: int
     used_at = fields.DatetimeField()
+    # When the link stops working: past it the row proves nothing and is deleted. Empty for uses
+    # recorded before it was kept (see one_tap.forget_used_links).
+    expires_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "one_tap_uses"

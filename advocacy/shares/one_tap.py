@@ -5,7 +5,9 @@ X* (for the networks the post has messages for and the person connected) and *Au
 a link to a confirmation of the share the feed would make: the token in it is signed with the
 secret key and names the person, the post, the action, its expiry and a random nonce. Nothing is
 stored when the link is made; a link that was used leaves its nonce in `one_tap_uses`, whose unique
-index refuses a second use, even of two confirmations at the same moment.
+index refuses a second use, even of two confirmations at the same moment. Once the link has expired
+the row proves nothing more (an expired link is refused for that alone), and the expiry job deletes
+it (`forget_used_links`).
 
 Confirming calls `service.create_share` and nothing else: the gate, compliance, authenticity, the
 campaign window and the caps apply exactly as in the feed.
@@ -19,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from advocacy.accounts.models import NETWORK_LABELS, SocialAccount
 from advocacy.clock import Clock
@@ -39,6 +42,9 @@ _SALT = "one-tap-share"
 AUTO = "auto"
 NETWORKS = ("linkedin", "x")
 LABELS = {"linkedin": "Share on LinkedIn", "x": "Share on X", AUTO: "Auto-queue"}
+# The longest a link can live (the upper bound of ADVOCACY_SHARE_LINK_HOURS): a use recorded before
+# its link's expiry was kept is forgotten once even such a link would have expired.
+LONGEST_LINK = timedelta(hours=720)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,13 @@ async def open_tap(settings: Settings, now: datetime, user: User, token: str) ->
         raise Gone("This share link was already used: each one works once. See your shares under "
                    "My shares.")
     return tap
+
+
+async def forget_used_links(now: datetime) -> int:
+    """Delete the used-link rows whose link has expired (it is refused as expired whatever the
+    table holds); returns how many were deleted."""
+    past = Q(expires_at__lte=now) | Q(expires_at__isnull=True, used_at__lte=now - LONGEST_LINK)
+    return int(await OneTapUse.filter(past).delete())
 
 
 async def post_actions(
@@ -191,7 +204,8 @@ async def confirm(
     tap = await open_tap(settings, clock.now(), user, token)
     _, choices = await choices_of(user, tap)
     try:
-        use = await OneTapUse.create(nonce=tap.nonce, user_id=user.id, used_at=clock.now())
+        use = await OneTapUse.create(nonce=tap.nonce, user_id=user.id, used_at=clock.now(),
+                                     expires_at=tap.expires_at)
     except IntegrityError:
         raise Gone("This share link was already used: each one works once.") from None
     outcome = Outcome(shares=[], refused={})

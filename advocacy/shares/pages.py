@@ -3,6 +3,7 @@ cancel) and sharing preferences."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -140,8 +141,11 @@ async def feed_page(
     share_error: tuple[int, str] | None = None,
     submitted: tuple[int, ShareForm] | None = None,
     nudge: tuple[int, Nudge] | None = None,
+    suggestion: Mapping[str, str] | None = None,
+    suggestion_error: str | None = None,
 ) -> Response:
-    """The feed, optionally with one inline error next to the post or share it concerns."""
+    """The feed, optionally with one inline error next to the post, share or suggestion it concerns;
+    `suggestion` is the suggestion form as typed (advocacy.suggestions answers it)."""
     user = signed_in_user(request)
     personal = await personal_feed(request, user, count_notices=True)
     connected = [a for a in personal.accounts if a.status == "connected"]
@@ -182,6 +186,7 @@ async def feed_page(
         # Corrections of posts this person already shared (campaigns owns corrections).
         correction_notices=await notices_for(user) if personal.notices else [],
         left_on=format_local(user.opted_out_at, user) if not user.is_opted_in_ambassador else "",
+        suggestion=suggestion or {}, suggestion_error=suggestion_error,
     )
 
 

@@ -25,7 +25,8 @@ SHOWN_LABEL = """cell => {
     .replace(/attr\\(data-label\\)/, JSON.stringify(cell.dataset.label)).replace(/"\\s*"/g, "").slice(1, -1);
 }"""
 AMBASSADOR_PAGES = ["/feed", "/me/shares", "/me/results", "/accounts", "/guidelines", "/training",
-                    "/me/programme", "/me/notifications", "/me/sharing-preferences", "/me/profile"]
+                    "/me/programme", "/me/notifications", "/me/sharing-preferences", "/me/profile",
+                    "/me/suggestions"]
 
 
 async def test_no_ambassador_page_is_wider_than_a_phone_and_the_menu_folds(

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
 from advocacy.notify.delivery import NotificationDeliverer
 from advocacy.notify.models import Frequency, NotificationPreference
+from advocacy.scheduler import build_scheduler
 from advocacy.settings import Settings
-from advocacy.shares.models import Share
+from advocacy.shares.models import OneTapUse, Share
 from advocacy.shares.one_tap import actions_provider
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
@@ -213,3 +215,36 @@ async def test_before_the_campaign_starts_the_confirmation_says_when_it_will_go_
     assert (await confirm(client, path)).status_code == 303
     [share] = await Share.all()
     assert share.due_at == starts
+
+
+async def test_the_expiry_job_forgets_used_links_once_they_expire_and_they_stay_refused(
+    deliverer: NotificationDeliverer, inbox: tuple[Inbox, int], clock: SimulatedClock,  # noqa: F811
+    client: httpx.AsyncClient, mail_settings: Settings,
+) -> None:
+    person, path = await linkedin_link(deliverer, inbox[0], clock)
+    await sign_in(client, person)
+    assert (await confirm(client, path)).status_code == 303
+    [use] = await OneTapUse.all()
+    assert use.expires_at == clock.now().replace(microsecond=0) + timedelta(hours=72)
+    # Uses recorded before their link's expiry was kept: one older than any link can live, one not.
+    await OneTapUse.create(nonce="old", user=person, used_at=clock.now() - timedelta(days=31))
+    recent = await OneTapUse.create(nonce="recent", user=person, used_at=clock.now() - timedelta(days=26))
+    expire = build_scheduler(mail_settings, clock, NetworkRegistry(mail_settings, clock)).get_job("expire")
+    assert expire is not None
+
+    await expire.func()
+    assert sorted(u.id for u in await OneTapUse.all()) == sorted([use.id, recent.id])
+    clock.advance(timedelta(hours=71))
+    await expire.func()
+    assert await OneTapUse.filter(id=use.id).exists(), "a link that still works keeps its use"
+    await sign_in(client, person)
+    assert "already used" in (await client.get(path)).text
+
+    clock.advance(timedelta(hours=1))
+    await expire.func()
+    assert [u.id for u in await OneTapUse.all()] == [recent.id]
+    await sign_in(client, person)
+    gone = await client.get(path)
+    assert gone.status_code == 410 and "expired" in gone.text
+    assert (await confirm(client, path)).status_code == 410
+    assert await Share.filter(user_id=person.id).count() == 1

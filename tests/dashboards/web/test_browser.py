@@ -82,7 +82,9 @@ async def test_every_dashboard_draws_its_figures_with_their_labels(
             assert "Ada Ambassador" in await mine.inner_text("#leaderboard")
             # Points: the tile, the rule with its version, and the points column of the leaderboard.
             rule = await mine.inner_text("#points-rule")
-            assert "Points rule v2" in rule and "per share published" in rule, rule
+            assert "Points rule v3" in rule and "per share published" in rule, rule
+            assert "per link you suggested that became a published post" in rule, rule
+            assert "Links I suggested that became published posts" in await mine.inner_text("#points")
             total = await mine.inner_text("#points-total")
             assert int(total.replace(",", "")) >= 10, "one published share is worth 10 points"
             assert total in await mine.inner_text("#kpi-my-points")
