@@ -1,14 +1,15 @@
-"""Reads of campaign content beyond get and create: the posts an ambassador may share now, and the
-correction notices they were sent."""
+"""Reads of campaign content beyond get and create: the posts an ambassador may share now, a
+message with its post and pack, and the correction notices ambassadors were sent."""
 
 from __future__ import annotations
 
 from tortoise.expressions import Q
 
 from advocacy.clock import Clock
+from advocacy.errors import NotFound
 from advocacy.shares.usage import variant_uses
 from advocacy.users.models import User
-from campaigns.models import CampaignStatus, CorrectionNotice, PackStatus, Post
+from campaigns.models import CampaignStatus, CorrectionNotice, MessageVariant, PackStatus, Post
 
 
 async def shareable_posts(clock: Clock) -> list[Post]:
@@ -34,6 +35,14 @@ async def shareable_posts(clock: Clock) -> list[Post]:
     for post in posts:
         post.variants.related_objects.sort(key=lambda variant: (uses.get(variant.id, 0), variant.id))
     return list(posts)
+
+
+async def message_with_pack(variant_id: int) -> MessageVariant:
+    """The suggested message with this id, its post and pack loaded; NotFound when there is none."""
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound(f"There is no message {variant_id}.")
+    return variant
 
 
 async def notices_for(user: User) -> list[CorrectionNotice]:
