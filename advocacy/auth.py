@@ -75,7 +75,7 @@ def read_alongside(request: AppRequest) -> tuple[Any, Mapping[str, Any]] | None:
     in; None for an endpoint that reads nothing alongside the person."""
     try:
         return request.state["alongside"]
-    except KeyError:
+    except KeyError:  # a request the guard has not seen
         return None
 
 
@@ -169,6 +169,8 @@ def guard(route_name: str, endpoint: Endpoint) -> Endpoint:
     prepare = _PREPARES.get(endpoint)
 
     async def guarded(request: AppRequest) -> Response:
+        # Set on every request, like the user: nothing read for another request is ever found.
+        request.state["alongside"] = None
         user = await resolve_user(request, prepare)
         request.state["user"] = user
         if not allowed(route_name, user.role if user else None):

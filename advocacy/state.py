@@ -43,7 +43,7 @@ class AppState(TypedDict):
     user: NotRequired[User | None]
     # Per request: what the endpoint prepared and the row the guard read it in with the person
     # (`advocacy.auth.reads_alongside`).
-    alongside: NotRequired[tuple[Any, Mapping[str, Any]]]
+    alongside: NotRequired[tuple[Any, Mapping[str, Any]] | None]
 
 
 # What our endpoints and helpers take. `Request` is invariant in its state type, so one alias

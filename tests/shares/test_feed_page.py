@@ -393,6 +393,22 @@ async def test_the_feed_page_reads_the_person_with_their_feed_in_one_statement(
     assert len(statements) == 2 and "FROM users u" in statements[0] and "social_accounts" in statements[0]
 
 
+async def test_a_page_answering_a_form_reads_the_feed_afresh_not_the_one_read_with_the_person_before(
+    client: httpx.AsyncClient, database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    person, account = await factories.create_ambassador(clock)
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text  # the person read with their feed
+    assert "You have not shared anything yet" in element(page, "my-shares")
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Queued now")
+    # A form the page answers with itself (and an error) shows the share made since.
+    answer = await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": "no number"})
+    assert answer.status_code == 422
+    mine = element(answer.text, "my-shares")
+    assert "You have not shared anything yet" not in mine and posts[0].title in mine
+
+
 async def test_the_api_feed_refuses_every_token_the_guard_refuses(
     client: httpx.AsyncClient, clock: SimulatedClock, settings: Settings
 ) -> None:
