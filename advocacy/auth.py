@@ -1,10 +1,12 @@
-"""Who is asking: resolves the person from the session cookie (pages) or a bearer token (API),
+"""Who is asking: resolves the person from the session cookie (pages) or a bearer token (API), in
+one statement that can carry a route's own first read about them (`reads_alongside`),
 and guards every route with the rule from `advocacy.access`."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
@@ -13,9 +15,21 @@ from advocacy.access import CSRF_EXEMPT, ROUTE_ROLES, allowed
 from advocacy.errors import Forbidden, NotAuthenticated
 from advocacy.state import AppRequest
 from advocacy.users.models import User
-from advocacy.users.service import active_user, user_for_token
+from advocacy.users.repository import Alongside
+from advocacy.users.service import Signed, session_person, token_person
 
 Endpoint = Callable[[AppRequest], Awaitable[Response]]
+
+
+class ReadAlongside(Protocol):
+    """What an endpoint prepares before the guard reads the person: the columns it wants read in
+    the same statement (`alongside`), and whatever else it will need to make sense of them."""
+
+    @property
+    def alongside(self) -> Alongside: ...
+
+
+Prepare = Callable[[AppRequest], Awaitable[ReadAlongside]]
 SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
@@ -29,7 +43,8 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def is_api(request: AppRequest) -> bool:
-    return request.url.path.startswith("/api/")
+    # The path as sent (what `request.url.path` is made from, without building the whole URL).
+    return str(request.scope["path"]).startswith("/api/")
 
 
 def bearer_token(header: str) -> str | None:
@@ -40,18 +55,54 @@ def bearer_token(header: str) -> str | None:
     return token.strip()
 
 
-async def resolve_user(request: AppRequest) -> User | None:
+def reads_alongside(prepare: Prepare) -> Callable[[Endpoint], Endpoint]:
+    """Mark an endpoint whose first read is made in the guard's own statement about the person:
+    before reading the person the guard awaits `prepare(request)` and adds its columns; once the
+    person is let in, the endpoint finds what it prepared and the row in `read_alongside`."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        _PREPARES[endpoint] = prepare
+        return endpoint
+
+    return mark
+
+
+_PREPARES: dict[Endpoint, Prepare] = {}
+
+
+def read_alongside(request: AppRequest) -> tuple[Any, Mapping[str, Any]] | None:
+    """What this request's endpoint prepared (`reads_alongside`) and the row the guard read it
+    in; None for an endpoint that reads nothing alongside the person."""
+    try:
+        return request.state["alongside"]
+    except KeyError:  # a request the guard has not seen
+        return None
+
+
+async def resolve_user(request: AppRequest, prepare: Prepare | None = None) -> User | None:
+    """The person signed in on this request, read with what `prepare` asks for (left in
+    `request.state["alongside"]`), or None."""
+    signed: Signed | None
     if is_api(request):
         # The API takes bearer tokens only, so no cross-site form can act through a cookie.
         token = bearer_token(request.headers.get("authorization", ""))
         if token is None:
             return None
-        return await user_for_token(request.state["clock"], request.state["settings"], token)
-    user_id = session_user_id(request)
-    if user_id is None:
+        prepared = await prepare(request) if prepare else None
+        signed = await token_person(request.state["clock"], request.state["settings"], token,
+                                    prepared.alongside if prepared else None)
+    else:
+        user_id = session_user_id(request)
+        version = request.session.get(SESSION_VERSION)
+        if user_id is None or not isinstance(version, int):
+            return None
+        prepared = await prepare(request) if prepare else None
+        signed = await session_person(user_id, version, prepared.alongside if prepared else None)
+    if signed is None:
         return None
-    version = request.session.get(SESSION_VERSION)
-    return await active_user(user_id, version) if isinstance(version, int) else None
+    if prepared is not None:
+        request.state["alongside"] = (prepared, signed.row)
+    return signed.user
 
 
 def session_user_id(request: AppRequest) -> int | None:
@@ -115,8 +166,12 @@ def guard(route_name: str, endpoint: Endpoint) -> Endpoint:
     if route_name not in ROUTE_ROLES:
         raise LookupError(f"route {route_name!r} has no access rule in advocacy.access")
 
+    prepare = _PREPARES.get(endpoint)
+
     async def guarded(request: AppRequest) -> Response:
-        user = await resolve_user(request)
+        # Set on every request, like the user: nothing read for another request is ever found.
+        request.state["alongside"] = None
+        user = await resolve_user(request, prepare)
         request.state["user"] = user
         if not allowed(route_name, user.role if user else None):
             if user is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NotRequired, TypeAlias, TypedDict, cast
 
 from starlette.requests import Request
@@ -40,6 +41,9 @@ class AppState(TypedDict):
     share_results: ShareResults
     # Per request: set by the access guard (`advocacy.auth.guard`), None for nobody signed in.
     user: NotRequired[User | None]
+    # Per request: what the endpoint prepared and the row the guard read it in with the person
+    # (`advocacy.auth.reads_alongside`).
+    alongside: NotRequired[tuple[Any, Mapping[str, Any]] | None]
 
 
 # What our endpoints and helpers take. `Request` is invariant in its state type, so one alias

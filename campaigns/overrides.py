@@ -17,9 +17,10 @@ from tortoise.transactions import in_transaction
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine, Purpose
 from advocacy.compliance.catalogue import is_patient_rule, label
-from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound
+from advocacy.errors import Conflict, Forbidden, InvalidInput
 from advocacy.users.models import User
 from campaigns.models import FindingOverride, MessageVariant, PackStatus
+from campaigns.queries import message_with_pack
 from campaigns.service import REVIEWING_ROLES, record, refuse_a_writer
 
 MAX_REASON = 2000
@@ -32,9 +33,7 @@ async def override_warning(
     """Accept the warning of `rule` at [start, end) on a message of a pack in review."""
     if reviewer.role not in REVIEWING_ROLES:
         raise Forbidden("Only reviewers override compliance warnings.")
-    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
-    if variant is None:
-        raise NotFound(f"There is no message {variant_id}.")
+    variant = await message_with_pack(variant_id)
     pack = variant.post.pack
     if pack.status != PackStatus.IN_REVIEW:
         raise Conflict(f"The pack is {pack.status.value.replace('_', ' ')}; warnings are overridden "

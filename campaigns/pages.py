@@ -39,7 +39,7 @@ from campaigns import overrides, post_edits, service
 from campaigns.launch_plan import campaign_state, launch_plan
 from campaigns.link_preview import LinkImage, LinkPreview, fetch_link_image, fetch_link_preview
 from campaigns.models import Campaign, ContentPack, Correction, MessageVariant, Post, Revision
-from campaigns.queries import pictures_of
+from campaigns.queries import message_with_pack, pictures_of
 from campaigns.review_changes import changes_since_review
 from campaigns.schemas import MAX_SPAN
 from campaigns.text_limits import LIMITS, message_length
@@ -449,9 +449,7 @@ async def on_variant_action(
 async def propose_correction(request: AppRequest) -> Response:
     user = signed_in_user(request)
     variant_id = path_int(request, "variant_id")
-    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
-    if variant is None:
-        raise NotFound("There is no such message.")
+    variant = await message_with_pack(variant_id)
     form = await request.form()
 
     async def propose() -> str:
@@ -467,9 +465,7 @@ async def propose_correction(request: AppRequest) -> Response:
 async def edit_message(request: AppRequest) -> Response:
     user = signed_in_user(request)
     variant_id = path_int(request, "variant_id")
-    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
-    if variant is None:
-        raise NotFound("There is no such message.")
+    variant = await message_with_pack(variant_id)
     form = await request.form()
 
     async def edit() -> str:
@@ -568,9 +564,7 @@ async def review_correction(request: AppRequest) -> Response:
 async def override_warning(request: AppRequest) -> Response:
     """A reviewer accepts one warning on a message, with their reason; refused inline otherwise."""
     variant_id = path_int(request, "variant_id")
-    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
-    if variant is None:
-        raise NotFound("There is no such message.")
+    variant = await message_with_pack(variant_id)
     campaign_id: int = variant.post.pack.campaign_id
     form = await request.form()
     try:

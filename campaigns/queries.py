@@ -1,14 +1,15 @@
 """Reads of campaign content beyond get and create: the posts an ambassador may share now, their
-pictures, and the correction notices they were sent."""
+pictures, a message with its post and pack, and the correction notices ambassadors were sent."""
 
 from __future__ import annotations
 
 from tortoise.expressions import Q
 
 from advocacy.clock import Clock
+from advocacy.errors import NotFound
 from advocacy.shares.usage import variant_uses
 from advocacy.users.models import User
-from campaigns.models import CampaignStatus, CorrectionNotice, PackStatus, Post, PostImage
+from campaigns.models import CampaignStatus, CorrectionNotice, MessageVariant, PackStatus, Post, PostImage
 
 
 async def shareable_posts(clock: Clock) -> list[Post]:
@@ -43,6 +44,14 @@ async def pictures_of(post_ids: list[int]) -> dict[int, tuple[str, str]]:
         return {}
     rows = await PostImage.filter(post_id__in=post_ids).values_list("post_id", "digest", "alt")
     return {post_id: (PostImage.path_of(digest), alt) for post_id, digest, alt in rows}
+
+
+async def message_with_pack(variant_id: int) -> MessageVariant:
+    """The suggested message with this id, its post and pack loaded; NotFound when there is none."""
+    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
+    if variant is None:
+        raise NotFound(f"There is no message {variant_id}.")
+    return variant
 
 
 async def notices_for(user: User) -> list[CorrectionNotice]:

@@ -38,6 +38,7 @@ from campaigns.models import (
     Post,
     Revision,
 )
+from campaigns.queries import message_with_pack
 from campaigns.text_limits import length_problem
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
@@ -295,9 +296,7 @@ async def edit_message(
     """Change a suggested message while its pack is a draft (after approval, propose a correction)."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors change messages.")
-    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
-    if variant is None:
-        raise NotFound(f"There is no message {variant_id}.")
+    variant = await message_with_pack(variant_id)
     pack = variant.post.pack
     if pack.status != PackStatus.DRAFT:
         raise Conflict("Messages change only while the pack is a draft; propose a correction instead.")
@@ -535,9 +534,7 @@ async def propose_correction(
     """Propose a corrected wording for a message of an approved pack; it goes through review again."""
     if editor.role not in EDITING_ROLES:
         raise Forbidden("Only editors correct content.")
-    variant = await MessageVariant.get_or_none(id=variant_id).select_related("post__pack")
-    if variant is None:
-        raise NotFound(f"There is no message {variant_id}.")
+    variant = await message_with_pack(variant_id)
     pack = variant.post.pack
     if pack.status not in (PackStatus.APPROVED, PackStatus.EXPIRED):
         raise Conflict("Only approved content is corrected; edit a draft by requesting changes.")

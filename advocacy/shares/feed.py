@@ -4,7 +4,8 @@ Posts (approved, unexpired, of launched campaigns targeted at the person; featur
 newest) come from `campaigns.shareable`, the same for everyone and kept as plain values; which of
 them reach this person is decided from the kept targeting rules and the clock. What differs per
 person (their accounts, their shares, colleagues' shares of the posts, their groups when a campaign
-targets groups) is read by the named queries of `advocacy.shares.repository`, in one round trip.
+targets groups) is read by the named queries of `advocacy.shares.repository`, in one round trip:
+the feed's route reads them in the access guard's own statement about the person (`FeedRead`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic_core import to_json
 
@@ -21,6 +23,7 @@ from advocacy.shares import repository
 from advocacy.shares.models import BLOCKING_STATUSES
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, FeedOut, FeedPost, ShareOut
 from advocacy.users.models import User
+from advocacy.users.repository import Alongside
 from campaigns.shareable import SHAREABLE, Shareable, ShareablePost
 
 _BLOCKING = frozenset(status.value for status in BLOCKING_STATUSES)
@@ -64,6 +67,38 @@ class PersonalFeed:
                          b"}"))
 
 
+@dataclass(frozen=True, slots=True)
+class FeedRead:
+    """A feed prepared before its person is known: the moment, the shareable posts and the
+    person's facts to read, alone or in the access guard's statement about the person
+    (`advocacy.auth.reads_alongside`)."""
+
+    now: datetime
+    shareable: Shareable
+    facts: repository.PersonFacts
+
+    @property
+    def alongside(self) -> Alongside:
+        return self.facts.alongside()
+
+    def feed(self, user: User, row: Any) -> PersonalFeed:
+        """The feed of `user` from the row the guard read them in, with the facts alongside."""
+        return _feed_of(self.now, user, self.shareable, self.facts.state(row))
+
+
+async def prepare(
+    clock: Clock, *, show_names: bool = False, cache_seconds: float = 0, count_notices: bool = False,
+) -> FeedRead:
+    """A feed ready to read for anyone (see `personal_feed` for the options)."""
+    now = clock.now()
+    shareable = await SHAREABLE.get(clock, cache_seconds)
+    # Colleagues are counted for every post still shown, before targeting: it needs the person's
+    # groups, which come in the same read.
+    facts = repository.PersonFacts.of(_shown(now, shareable), names=show_names,
+                                      groups=shareable.needs_groups, notices=count_notices)
+    return FeedRead(now, shareable, facts)
+
+
 async def personal_feed(
     clock: Clock, user: User, *, show_names: bool = False, cache_seconds: float = 0,
     count_notices: bool = False,
@@ -72,14 +107,9 @@ async def personal_feed(
     kept posts may be (`feed_cache_seconds`); 0 reads them afresh. `count_notices` also counts the
     person's correction notices (the page shows them; most people have none, so it reads them only
     then)."""
-    now = clock.now()
-    shareable = await SHAREABLE.get(clock, cache_seconds)
-    # Colleagues are counted for every post still shown, before targeting: it needs the person's
-    # groups, which come in the same read.
-    state = await repository.person_state(
-        user.id, _shown(now, shareable), names=show_names,
-        groups=shareable.needs_groups and user.is_opted_in_ambassador, notices=count_notices)
-    return _feed_of(now, user, shareable, state)
+    read = await prepare(clock, show_names=show_names, cache_seconds=cache_seconds,
+                         count_notices=count_notices)
+    return _feed_of(read.now, user, read.shareable, await read.facts.read(user.id))
 
 
 def _shown(now: datetime, shareable: Shareable) -> list[int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -13,7 +14,7 @@ from starlette.routing import Route
 
 from advocacy.accounts.models import network_name
 from advocacy.api import path_int
-from advocacy.auth import signed_in_user
+from advocacy.auth import reads_alongside, signed_in_user
 from advocacy.compliance.current import compliance_engine
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id, whole_number
@@ -21,7 +22,7 @@ from advocacy.localtime import format_local, input_value, parse_local, zone_of
 from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
-from advocacy.shares.endpoints import personal_feed, sharing_policy
+from advocacy.shares.endpoints import personal_feed, prepare_feed, sharing_policy
 from advocacy.shares.models import BLOCKING_STATUSES, Share
 from advocacy.shares.schemas import AccountOut, ShareOut
 from advocacy.shares.status import network_status
@@ -190,6 +191,7 @@ async def feed_page(
     )
 
 
+@reads_alongside(partial(prepare_feed, count_notices=True))
 async def feed(request: AppRequest) -> Response:
     return await feed_page(request)
 

@@ -2,10 +2,12 @@
 colleagues' shares of the posts, their groups, their correction notices), read together.
 
 Each fact is a small SELECT written once for both databases (`{me}` is the person, `{posts}` the
-list of posts shown). `person_state` reads the facts it is asked for in one round trip: each is a
+list of posts shown). `PersonFacts` reads the facts it is asked for in one round trip: each is a
 column of one row, named after the fact, holding the fact's rows as a JSON array of objects keyed
-by column name, so nothing is told apart by position or by a marker. The shareable posts
-themselves are the same for everyone and come from `campaigns.shareable`.
+by column name, so nothing is told apart by position or by a marker. The same columns can be read
+in the access guard's statement about the person (`alongside`), so a feed request makes one
+round trip in all. The shareable posts themselves are the same for everyone and come from
+`campaigns.shareable`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from tortoise import connections
@@ -23,6 +25,7 @@ from tortoise import connections
 from advocacy.db import placeholder
 from advocacy.shares.models import ACTIVE_STATUSES, ShareStatus
 from advocacy.shares.schemas import AccountOut, ColleagueCounts, ShareOut
+from advocacy.users.repository import Alongside
 
 _ACTIVE = ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES)
 
@@ -108,19 +111,47 @@ class PersonState:
     notices: int = 0
 
 
-def _state_facts(names: bool, groups: bool, notices: bool) -> tuple[Fact, ...]:
-    return (ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
-            *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else []))
+@dataclass(frozen=True)
+class PersonFacts:
+    """The facts to read about one person for a feed of `post_ids`: alone (`read`), or as columns
+    of the access guard's statement about the person (`alongside`, then `state` of its row)."""
+
+    facts: tuple[Fact, ...]
+    post_ids: list[int]
+
+    @classmethod
+    def of(cls, post_ids: list[int], *, names: bool, groups: bool, notices: bool) -> PersonFacts:
+        """Accounts, shares and colleagues' shares of `post_ids` always; colleagues' names,
+        groups and correction notices when asked."""
+        return cls((ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
+                    *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else [])), post_ids)
+
+    async def read(self, user_id: int) -> PersonState:
+        """The facts of this person, in one round trip of their own."""
+        [row] = await _rows(_statement, self.facts, user_id, self.post_ids)
+        return self.state(row)
+
+    def alongside(self) -> Alongside:
+        """The facts as columns of the guard's statement about the person."""
+        dialect = connections.get("default").capabilities.dialect
+        return Alongside(key=(__name__, self.facts), columns=partial(_columns, self.facts),
+                         values=[_posts(dialect, self.post_ids)])
+
+    def state(self, row: Any) -> PersonState:
+        """The facts from the row they were read into (by `read` or alongside the person)."""
+        found = _found(self.facts, row)
+        return PersonState(
+            accounts=_accounts(found[ACCOUNTS.name]),
+            shares=_shares(found[SHARES.name]),
+            colleagues=_colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name)),
+            groups={row["group_id"] for row in found.get(GROUPS.name, [])},
+            notices=len(found.get(CORRECTION_NOTICES.name, [])),
+        )
 
 
-async def person_state(
-    user_id: int, post_ids: list[int], *, names: bool, groups: bool, notices: bool
-) -> PersonState:
-    """Read the person's facts in one round trip: accounts, shares and colleagues' shares of
-    `post_ids` always; colleagues' names, groups and correction notices when asked."""
-    facts = _state_facts(names, groups, notices)
-    [row] = await _rows(_statement, facts, user_id, post_ids)
-    return _state_of(facts, row)
+def _posts(dialect: str, post_ids: list[int]) -> Any:
+    """The posts parameter: an int[] on PostgreSQL, a JSON array on SQLite."""
+    return post_ids if dialect == "postgres" else json.dumps(post_ids)
 
 
 async def _rows(
@@ -128,25 +159,13 @@ async def _rows(
 ) -> list[Any]:
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
-    posts = post_ids if dialect == "postgres" else json.dumps(post_ids)
-    _, rows = await connection.execute_query(statement(facts, dialect), [who, posts])
+    _, rows = await connection.execute_query(statement(facts, dialect), [who, _posts(dialect, post_ids)])
     return list(rows)
 
 
 def _found(facts: tuple[Fact, ...], row: Any) -> dict[str, list[dict[str, Any]]]:
     """Each fact's rows, by the fact's name."""
     return {fact.name: json.loads(row[fact.name]) for fact in facts}
-
-
-def _state_of(facts: tuple[Fact, ...], row: Any) -> PersonState:
-    found = _found(facts, row)
-    return PersonState(
-        accounts=_accounts(found[ACCOUNTS.name]),
-        shares=_shares(found[SHARES.name]),
-        colleagues=_colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name)),
-        groups={row["group_id"] for row in found.get(GROUPS.name, [])},
-        notices=len(found.get(CORRECTION_NOTICES.name, [])),
-    )
 
 
 async def colleague_counts(

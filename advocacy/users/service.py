@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,11 +19,12 @@ from tortoise.transactions import in_transaction
 
 from advocacy import audit
 from advocacy.clock import Clock
-from advocacy.db import placeholder
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from advocacy.settings import Settings
+from advocacy.users import repository
 from advocacy.users.models import ApiToken, LoginAttempt, PasswordReset, Role, User
 from advocacy.users.passwords import check_password
+from advocacy.users.repository import Alongside
 
 _hasher = PasswordHasher()
 _email = TypeAdapter(EmailStr)
@@ -301,69 +303,43 @@ def sign_in_token_expired(record: ApiToken, settings: Settings, now: datetime) -
     return now - (record.last_used_at or record.created_at) > timedelta(minutes=settings.session_idle_minutes)
 
 
-def token_sql(dialect: str) -> str:
-    """The token whose digest (`token_digest`) is parameter 1 with its person, as one row; one
-    statement and no query building: every API request resolves its token, so this is the
-    hottest read of the API."""
-    user_columns = ", ".join(f"u.{column}" for column in User._meta.fields_db_projection.values())
-    token_columns = ", ".join(f"t.{column} AS token_{column}"
-                              for column in ApiToken._meta.fields_db_projection.values())
-    return (f"SELECT {token_columns}, {user_columns} FROM api_tokens t JOIN users u ON u.id = t.user_id"
-            f" WHERE t.token_digest = {placeholder(dialect, 1)}")
+class Signed(NamedTuple):
+    """The person a request is signed in as, and the row they were read from: it holds the columns
+    a route asked to read alongside them (`repository.Alongside`)."""
+
+    user: User
+    row: Mapping[str, Any]
 
 
-def token_digest(token: str) -> str:
-    """What is stored of a token, and what `token_sql` finds it by."""
-    return _digest(token)
-
-
-def token_of_row(row: Any) -> ApiToken:
-    """The token and its person (`record.user`) from a row of `token_sql`."""
-    record = ApiToken._init_from_db(**{column: row[f"token_{column}"]
-                                       for column in ApiToken._meta.fields_db_projection.values()})
-    record.user = User._init_from_db(**{column: row[column]
-                                        for column in User._meta.fields_db_projection.values()})
-    return record
-
-
-_TOKEN_SQL: dict[str, str] = {}
-
-
-async def token_record(token: str) -> ApiToken | None:
-    """The token with this value and its person (loaded as `record.user`), or None."""
-    connection = ApiToken._meta.db
-    dialect = connection.capabilities.dialect
-    sql = _TOKEN_SQL.get(dialect) or _TOKEN_SQL.setdefault(dialect, token_sql(dialect))
-    _, rows = await connection.execute_query(sql, [_digest(token)])
-    return token_of_row(rows[0]) if rows else None
-
-
-_USER_SQL: dict[str, str] = {}
-
-
-async def active_user(user_id: int, session_version: int) -> User | None:
+async def session_person(
+    user_id: int, session_version: int, alongside: Alongside | None = None
+) -> Signed | None:
     """The active person with this id whose sessions are at `session_version` (see
-    `end_sessions`), read by one plain statement: every signed-in page asks."""
-    connection = User._meta.db
-    dialect = connection.capabilities.dialect
-    sql = _USER_SQL.get(dialect) or _USER_SQL.setdefault(dialect, (
-        f"SELECT {', '.join(User._meta.fields_db_projection.values())} FROM users"
-        f" WHERE id = {placeholder(dialect, 1)}"))
-    _, rows = await connection.execute_query(sql, [user_id])
-    if not rows:
+    `end_sessions`), read by one plain statement (with `alongside`'s columns): every signed-in
+    page asks."""
+    found = await repository.session_person(user_id, alongside)
+    if found is None:
         return None
-    user = User._init_from_db(**dict(rows[0]))
-    return user if user.is_active and user.session_version == session_version else None
+    user, row = found
+    return Signed(user, row) if user.is_active and user.session_version == session_version else None
 
 
-async def user_for_token(clock: Clock, settings: Settings, token: str) -> User | None:
-    return await token_user(clock, settings, await token_record(token))
+async def token_person(clock: Clock, settings: Settings, token: str,
+                       alongside: Alongside | None = None) -> Signed | None:
+    """The person `token` stands for, if it may be used now (`token_user`), read with the token in
+    one plain statement (with `alongside`'s columns): every API request asks."""
+    found = await repository.token_with_person(_digest(token), alongside)
+    if found is None:
+        return None
+    record, row = found
+    user = await token_user(clock, settings, record)
+    return Signed(user, row) if user is not None else None
 
 
 async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) -> User | None:
-    """The person `record` (from `token_record`) stands for, if it may be used now: not revoked,
-    its person active, a sign-in token within the session timeouts. Notes the use, at most once
-    per `LAST_USED_RESOLUTION`."""
+    """The person `record` (read with its person as `record.user`) stands for, if it may be used
+    now: not revoked, its person active, a sign-in token within the session timeouts. Notes the
+    use, at most once per `LAST_USED_RESOLUTION`."""
     if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
     # A sign-in token ends with the sessions of its person (sign-out, password reset).

@@ -22,6 +22,8 @@ from scripts.bench.result import LoadRun
 # The same settings for our app and the baseline: one worker, uvloop and httptools, no access log.
 UVICORN_ARGS = ("--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
                 "--log-level", "warning")
+# How long a served app may take to start answering.
+START_SECONDS = 90
 # The uvicorn process behind each address `served` is serving ("127.0.0.1:port"), so a load run can
 # read what the server spent without every benchmark passing it along.
 _serving: dict[str, int] = {}
@@ -44,12 +46,15 @@ def served(app: str, env: dict[str, str] | None = None) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     _serving[f"127.0.0.1:{port}"] = process.pid
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        # On a busy machine importing the app alone can take half a minute.
+        deadline = time.monotonic() + START_SECONDS
+        while True:
             try:
                 httpx.get(base + "/", timeout=1)
                 break
             except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{app} did not answer within {START_SECONDS} s") from None
                 time.sleep(0.1)
         yield base
     finally:

@@ -4,6 +4,7 @@ application (the access guard, the session, the security headers, the error page
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import httpx
@@ -351,6 +352,61 @@ async def test_the_api_feed_of_a_token_is_the_persons_feed(
     expected = await feeds.personal_feed(clock, person, cache_seconds=5)
     assert response.content == expected.json()
     assert group_post.id in [post["id"] for post in response.json()["posts"]]
+
+
+async def statements_of(
+    caplog: pytest.LogCaptureFixture, request: Awaitable[httpx.Response]
+) -> tuple[httpx.Response, list[str]]:
+    """The answer to `request` and the statements the application sent to the database for it."""
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        answer = await request
+    return answer, [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client"]
+
+
+async def test_the_api_feed_reads_the_token_its_person_and_their_facts_in_one_statement(
+    client: httpx.AsyncClient, database: Settings, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 4)
+    person, account = await factories.create_ambassador(clock)
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await shared_by_colleagues(clock, posts[1], published=1, scheduled=1)
+    headers = {"Authorization": f"Bearer {await issue_api_token(clock, person, 'my app')}"}
+    first = await client.get("/api/v1/feed", headers=headers)  # keeps the posts, notes the token's use
+    again, statements = await statements_of(caplog, client.get("/api/v1/feed", headers=headers))
+    assert again.status_code == first.status_code == 200 and again.content == first.content
+    assert len(statements) == 1 and "api_tokens" in statements[0] and "shares" in statements[0]
+    assert again.content == (await feeds.personal_feed(clock, person, cache_seconds=5)).json()
+
+
+async def test_the_feed_page_reads_the_person_with_their_feed_in_one_statement(
+    client: httpx.AsyncClient, database: Settings, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 3)
+    person, account = await factories.create_ambassador(clock)
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await sign_in(client, person)
+    first = await client.get("/feed")
+    again, statements = await statements_of(caplog, client.get("/feed"))
+    assert again.status_code == first.status_code == 200 and again.text.count(posts[2].title) >= 1
+    # The person with their feed, then the sharing gate (the programme's own read).
+    assert len(statements) == 2 and "FROM users u" in statements[0] and "social_accounts" in statements[0]
+
+
+async def test_a_page_answering_a_form_reads_the_feed_afresh_not_the_one_read_with_the_person_before(
+    client: httpx.AsyncClient, database: Settings, clock: SimulatedClock
+) -> None:
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 2)
+    person, account = await factories.create_ambassador(clock)
+    await sign_in(client, person)
+    page = (await client.get("/feed")).text  # the person read with their feed
+    assert "You have not shared anything yet" in element(page, "my-shares")
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Queued now")
+    # A form the page answers with itself (and an error) shows the share made since.
+    answer = await client.post("/feed/share", data={"csrf_token": csrf_of(page), "post_id": "no number"})
+    assert answer.status_code == 422
+    mine = element(answer.text, "my-shares")
+    assert "You have not shared anything yet" not in mine and posts[0].title in mine
 
 
 async def test_the_api_feed_refuses_every_token_the_guard_refuses(
