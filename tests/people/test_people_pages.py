@@ -39,7 +39,7 @@ async def test_the_page_lists_people_with_their_accounts_and_programme_state_and
     assert '<a href="/admin/users" aria-current="page">People</a>' in page.text
     row = element(page.text, f"person-{ada.id}")
     assert "Ada Lovelace" in row and ada.email in row
-    assert '<td class="programme-state">opted in</td>' in row
+    assert '<td class="programme-state" data-label="Programme">opted in</td>' in row
     assert "X ada_x (needs reconnect)" in row and "LinkedIn" in row and "(connected)" in row
     assert "not an ambassador" in element(page.text, f"person-{admin.id}")
 
