@@ -80,6 +80,9 @@ async def test_small_demo_summary_matches_the_database(
     assert "short links" not in printed.split("Clicks:")[0], "no second total before the definition"
     definition = " ".join(click_lines[1])
     assert definition.count("(") == definition.count(")") == 1, definition
+    # The standalone dashboard gives the same click total, with the same definition.
+    assert f"<tr><th>Clicks</th><td>{int(clicks):,}</td>" in html
+    assert "Clicks: on each network the larger of" in html
     # EMV and ROI as the database gives them now, with the formula version they used.
     again = await build_summary(clock, database, result.campaign_id)
     assert again.formula.version == 1

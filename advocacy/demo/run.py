@@ -141,7 +141,7 @@ async def simulate(settings: Settings, options: DemoOptions, clock: SimulatedClo
     summary = await build_summary(clock, settings, campaign.id)
     counts = {status.value: await Share.filter(status=status).count() for status in ShareStatus}
     dashboard = write_dashboard_html(
-        report, options.out_dir / "dashboard.html",
+        report, summary, options.out_dir / "dashboard.html",
         f"{settings.organization_name}: {campaign.name} ({options.days} simulated days)",
     )
     return DemoResult(

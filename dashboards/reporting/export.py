@@ -10,22 +10,26 @@ import plotly.io as pio
 from dashboards.reporting.figures import campaign_figures
 from dashboards.reporting.formats import number, percent, times
 from dashboards.reporting.report import CampaignReport
+from dashboards.reporting.summary import Summary
 
 
-def write_dashboard_html(report: CampaignReport, path: Path, title: str) -> Path:
-    """The file opens offline: plotly.js is embedded once, from the installed plotly package."""
+def write_dashboard_html(report: CampaignReport, summary: Summary, path: Path, title: str) -> Path:
+    """The file opens offline: plotly.js is embedded once, from the installed plotly package.
+
+    Its click total is the summary's, the one the pages show and EMV values, with its definition."""
     figures = campaign_figures(report)
     parts = [
         pio.to_html(fig, include_plotlyjs=(index == 0), full_html=False, div_id=name)
         for index, (name, fig) in enumerate(figures.items())
     ]
     a, b = report.advocacy, report.brand
+    clicks = summary.figure("clicks")
     rows = [
         ("Posts", f"{a.posts:,}", f"{b.posts:,}"),
         ("Reach", number(a.reach), number(b.reach)),
         ("Impressions", number(a.impressions), number(b.impressions)),
         ("Engagements", number(a.engagements), number(b.engagements)),
-        ("Clicks", number(a.clicks), number(b.clicks)),
+        ("Clicks", number(None if clicks.value is None else int(clicks.value)), number(b.clicks)),
         ("Engagement rate", percent(a.engagement_rate), percent(b.engagement_rate)),
         ("Click-through rate", percent(a.click_through_rate), percent(b.click_through_rate)),
     ]
@@ -48,6 +52,8 @@ th {{ text-align: left; }}
 Engagement rate {times(report.engagement_rate_ratio)} the brand channels'; impressions
 {times(report.amplification)} the brand channels' for the same content.</p>
 <table><tr><th></th><th>Ambassadors</th><th>Brand channels</th></tr>{table}</table>
+<p class="note">Clicks: {html.escape(clicks.note)}; the platforms' own count gives the click-through
+rates.</p>
 {"".join(parts)}
 </body></html>
 """
