@@ -71,17 +71,27 @@ def _refuse_bad_shape(data: Any) -> None:
         stack.extend((item, depth + 1) for item in items)
 
 
+def _whole_number(text: str) -> int | float:
+    """A JSON number written with a fraction of zero (`14.0`) is the integer JSON Schema says it is."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 async def parse_body(request: AppRequest, model: type[M]) -> M:
+    """The body as `model`, validated strictly: a value of the wrong JSON type is refused, not
+    converted (`0` is not `false`, `"5"` is not `5`), so the API takes exactly what its document
+    describes."""
     raw = await request.body()
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(raw or b"null", parse_float=_whole_number)
     except RecursionError:
         raise InvalidInput(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
     except ValueError:
         raise InvalidInput("The request body is not valid JSON.") from None
     _refuse_bad_shape(data)
     try:
-        return model.model_validate(data)
+        # JSON mode, so dates and times are read from their JSON strings while strict.
+        return model.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as error:
         raise InvalidInput("The request has invalid fields.", _validation_details(error)) from None
 
