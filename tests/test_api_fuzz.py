@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
@@ -136,6 +137,9 @@ def run_all_checks(app: AppOnLoop, user: User, clock: SimulatedClock) -> list[tu
     return failures
 
 
+# Three engine runs take about a minute and a half of processor time: allowed more than the suite's
+# default timeout, so a busy machine does not cut them short.
+@pytest.mark.timeout(900)
 async def test_generated_requests_pass_every_check_for_each_role(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
