@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -71,17 +73,27 @@ def _refuse_bad_shape(data: Any) -> None:
         stack.extend((item, depth + 1) for item in items)
 
 
+def _whole_number(text: str) -> int | float:
+    """A JSON number written with a fraction of zero (`14.0`) is the integer JSON Schema says it is."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
 async def parse_body(request: AppRequest, model: type[M]) -> M:
+    """The body as `model`, validated strictly: a value of the wrong JSON type is refused, not
+    converted (`0` is not `false`, `"5"` is not `5`), and so is a field the model does not name, so
+    the API takes exactly what its document describes (`DocumentedRules`)."""
     raw = await request.body()
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(raw or b"null", parse_float=_whole_number)
     except RecursionError:
         raise InvalidInput(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
     except ValueError:
         raise InvalidInput("The request body is not valid JSON.") from None
     _refuse_bad_shape(data)
     try:
-        return model.model_validate(data)
+        # JSON mode, so dates and times are read from their JSON strings while strict.
+        return model.model_validate_json(json.dumps(data), strict=True, extra="forbid")
     except ValidationError as error:
         raise InvalidInput("The request has invalid fields.", _validation_details(error)) from None
 
@@ -131,6 +143,63 @@ class ApiRoute:
         return Route("/api/v1" + self.path, self.endpoint, methods=[self.method], name=self.name)
 
 
+# What `_refuse_bad_shape` allows in a string, as a JSON Schema pattern.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _years(first: int, last: int) -> str:
+    """A regular expression for the four-digit years from `first` to `last`: whole centuries as
+    `20[0-9]{2}`, the others one by one."""
+    parts: list[str] = []
+    for century in range(first // 100, last // 100 + 1):
+        years = [year for year in range(century * 100, century * 100 + 100) if first <= year <= last]
+        parts += [f"{century}[0-9]{{2}}"] if len(years) == 100 else [str(year) for year in years]
+    return "|".join(parts)
+
+
+class DocumentedRules(GenerateJsonSchema):
+    """JSON Schema for the API models that also states what the parsing above enforces beyond the
+    field types pydantic describes by itself: no NUL character in any string or key, no field a model
+    does not name, and bounds on days (years from the first to the last allowed) and decimal strings."""
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        value = super().str_schema(schema)
+        value.setdefault("pattern", NO_NUL)
+        return value
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        value = super().dict_schema(schema)
+        value.setdefault("propertyNames", {"pattern": NO_NUL})
+        return value
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        value = super().model_schema(schema)
+        if "properties" in value:
+            value["additionalProperties"] = False
+        return value
+
+    def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
+        value = super().date_schema(schema)
+        first, last = schema.get("ge"), schema.get("le")
+        if first is not None and last is not None and (first.month, first.day, last.month, last.day) == (
+            1, 1, 12, 31
+        ):
+            years = _years(first.year, last.year)
+            value["pattern"] = f"^(?:{years})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+        return value
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        value = super().decimal_schema(schema)
+        places = schema.get("decimal_places")
+        lowest = schema.get("gt", schema.get("ge"))
+        sign = "" if lowest is not None and lowest >= 0 else "-?"
+        fraction = rf"(?:\.[0-9]{{1,{places}}})?" if places else r"(?:\.[0-9]+)?"
+        for branch in value.get("anyOf", []):
+            if branch.get("type") == "string":
+                branch["pattern"] = f"^{sign}[0-9]+{fraction}$"
+        return value
+
+
 def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {}
 
@@ -142,7 +211,8 @@ def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> di
         if models.setdefault(model.__name__, model) is not model:
             raise ValueError(f"two API models are both named {model.__name__}: "
                              f"{models[model.__name__].__module__} and {model.__module__}")
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}",
+                                         schema_generator=DocumentedRules)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
         return {"$ref": f"#/components/schemas/{model.__name__}"}
@@ -158,7 +228,8 @@ def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> di
                     {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
                 )
         if api.query is not None:
-            for name, info in api.query.model_json_schema()["properties"].items():
+            query = api.query.model_json_schema(schema_generator=DocumentedRules)
+            for name, info in query["properties"].items():
                 parameters.append({"name": name, "in": "query", "required": False, "schema": info})
         operation: dict[str, Any] = {"operationId": api.name, "summary": api.summary}
         if parameters:

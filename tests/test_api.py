@@ -455,3 +455,19 @@ def test_the_api_document_refuses_two_models_with_one_name() -> None:
     with pytest.raises(ValueError, match="both named Preferences"):
         openapi_document(routes, "t", "1")
     assert "Preferences" in openapi_document(routes[:1], "t", "1")["components"]["schemas"]
+
+
+async def test_a_body_value_of_the_wrong_json_type_is_refused_not_converted(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, headers = await token_for(clock, "ambassador")
+    path = "/api/v1/me/sharing-preferences"
+    before = (await client.get(path, headers=headers)).json()
+    for body in ({"days": [False]}, {"daily_cap": "5"}, {"daily_cap": True}):
+        error = assert_error(await client.put(path, json=body, headers=headers), 422, "invalid_input")
+        assert error["message"] == "The request has invalid fields."
+        assert (await client.get(path, headers=headers)).json() == before
+    # A number written with a zero fraction is still the integer JSON Schema says it is.
+    saved = await client.put(path, json={"daily_cap": 5.0, "days": [0.0, 2]}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["daily_cap"], saved.json()["days"]) == (5, [0, 2])

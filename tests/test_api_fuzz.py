@@ -1,28 +1,34 @@
-"""Property-based API testing: requests generated from `/api/openapi.json` against the app in-process.
+"""Property-based API testing: schemathesis runs `/api/openapi.json` against the app with its checks on.
 
-Every operation the document describes is exercised with valid and invalid input, as an admin (who
-passes every access rule), an editor and an ambassador. No answer may be a server error, and every answer
-must match what the document promises: status, content type and body schema. Operations added later
+schemathesis' own engine (what `st run --checks all` runs: examples, coverage and fuzzing phases)
+generates valid and invalid requests for every operation the document describes, as an admin (who
+passes every access rule), an editor and an ambassador, and applies every check but those in NOT_YET:
+no server error; status, content type, headers and body as the document says; invalid data refused; a
+missing required header refused; an undeclared method answered 405 with `Allow`; and the bearer token
+actually enforced (the token comes through schemathesis' auth mechanism, so its probes send each
+successful request again without a token and with a wrong one and expect 401). Operations added later
 are covered because the cases come from the served document, not from a list kept here.
+
+The engine is synchronous and the app runs on this test's event loop (where its database connections
+live), so the engine runs in a worker thread and reaches the app through a small ASGI bridge that
+hands each request to that loop.
 """
 
 from __future__ import annotations
 
-import itertools
-from typing import Any
+import asyncio
+import collections
+import concurrent.futures
+import contextvars
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import httpx
+import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
-from schemathesis.generation import GenerationMode
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events
 from schemathesis.generation.case import Case
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -31,52 +37,110 @@ from advocacy.users.models import User
 from advocacy.users.service import issue_api_token
 from tests import factories
 
-# Bounded so the whole run stays within seconds; the cases are derandomised, so a failure repeats.
-EXAMPLES_PER_OPERATION = 10
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# Examples per operation in the fuzzing phase; the coverage phase adds its own deterministic cases.
+# Bounded so the three runs stay well within a minute; the seed is fixed, so a failure repeats.
+MAX_EXAMPLES = 5
+SEED = 20
+# schemathesis checks not run yet: a schema-valid body may still break a rule between fields or
+# about stored records that JSON Schema cannot state (a campaign ending before it starts, a group
+# that does not exist, a password zxcvbn rates guessable, a webhook host that does not resolve),
+# and the API answers those with 422.
+NOT_YET = ["positive_data_acceptance"]
+T = TypeVar("T")
 
 
-def generated_cases(document: dict[str, Any]) -> list[Case]:
-    """Cases for every operation, drawn by hypothesis up front (it cannot drive an async test)."""
-    schema = schemathesis.openapi.from_dict(document)
-    cases: list[Case] = []
-    for result, mode in itertools.product(list(schema.get_all_operations()), GenerationMode):
-        strategy = result.ok().as_strategy(generation_mode=mode)
+class AppOnLoop:
+    """An ASGI application, called on schemathesis' own event loop, that hands each request to the
+    app on the test's event loop, in the test's context (where the database connections are)."""
 
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(strategy)
-        def draw(case: Case) -> None:
-            cases.append(case)
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.loop = asyncio.get_running_loop()
+        self.context = contextvars.copy_context()
 
-        draw()
-    return cases
+    def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start `coroutine` on the test's loop from another thread."""
+        result: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def start() -> None:
+            task = self.loop.create_task(coroutine, context=self.context)
+            task.add_done_callback(lambda done: result.set_exception(done.exception())
+                                   if done.exception() else result.set_result(done.result()))
+
+        self.loop.call_soon_threadsafe(start)
+        return result
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
+        if scope["type"] == "lifespan":  # the app's own lifespan already runs on the test's loop
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": message["type"] + ".complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        target = scope["raw_path"] + (b"?" + scope["query_string"] if scope["query_string"] else b"")
+        request = self.http.request(scope["method"], target.decode("latin-1"),
+                                    headers=scope["headers"], content=body)
+        response = await asyncio.wrap_future(self.submit(request))
+        await send({"type": "http.response.start", "status": response.status_code,
+                    "headers": response.headers.raw})
+        await send({"type": "http.response.body", "body": response.content})
 
 
-async def run_cases(
-    http: httpx.AsyncClient, cases: list[Case], clock: SimulatedClock, user: User
-) -> list[str]:
-    failures: list[str] = []
-    for case in cases:
-        # A fresh token each time: a generated "revoke token n" may well name the caller's own.
-        headers = {"Authorization": f"Bearer {await issue_api_token(clock, user)}"}
-        kwargs = case.as_transport_kwargs(base_url=str(http.base_url).rstrip("/"), headers=headers)
-        request = {key: kwargs[key] for key in ("method", "url", "headers", "params", "json", "data")
-                   if kwargs.get(key) is not None}
-        if "data" in request:
-            request["content"] = request.pop("data")
-        response = await http.request(**request)
-        try:
-            case.validate_response(response, checks=CHECKS)
-        except (AssertionError, FailureGroup) as error:
-            failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
-                            f"{str(error)[:600]}")
+def tokens_for(user: User, clock: SimulatedClock, app: AppOnLoop) -> type:
+    """schemathesis' auth provider for `user`: a new bearer token for every case, because a generated
+    "sign out" or "revoke token n" may well end the caller's own."""
+
+    async def issue() -> str:
+        return await issue_api_token(clock, await User.get(id=user.id))
+
+    class Tokens:
+        def get(self, case: Case, context: Any) -> str:
+            return app.submit(issue()).result()
+
+        def set(self, case: Case, data: str, context: Any) -> None:
+            case.headers["Authorization"] = f"Bearer {data}"
+
+    return Tokens
+
+
+def run_all_checks(app: AppOnLoop, user: User, clock: SimulatedClock) -> list[tuple[str, str]]:
+    """Every failure of one engine run as `user`, as (check, what was sent and answered)."""
+    config = SchemathesisConfig.from_dict({
+        "seed": SEED,
+        "checks": {"enabled": True, **{name: {"enabled": False} for name in NOT_YET}},
+        "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+        # The document declares no links between operations, so there is no stateful phase to run.
+        "phases": {"stateful": {"enabled": False}},
+    })
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app, config=config)
+    schema.auth(refresh_interval=None)(tokens_for(user, clock, app))
+    failures: list[tuple[str, str]] = []
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            for case_id, checks in event.recorder.checks.items():
+                exchange = event.recorder.interactions.get(case_id)
+                sent = "" if exchange is None else (
+                    f" | {exchange.request.method} {exchange.request.uri}"
+                    f" {(exchange.request.body or b'')[:200]!r}"
+                    f" -> {exchange.response.content[:200] if exchange.response else b''!r}")
+                failures += [(check.name, f"{user.role}: {check.failure_info.failure.title}{sent}")
+                             for check in checks if check.failure_info is not None]
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            failures.append(("error", f"{user.role}: {event!r}"[:600]))
     return failures
 
 
-async def test_generated_requests_get_no_server_error_and_match_the_document(
+# Three engine runs take about a minute and a half of processor time: allowed more than the suite's
+# default timeout, so a busy machine does not cut them short.
+@pytest.mark.timeout(900)
+async def test_generated_requests_pass_every_check_for_each_role(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     document = (await client.get("/api/openapi.json")).json()
@@ -86,12 +150,13 @@ async def test_generated_requests_get_no_server_error_and_match_the_document(
     await factories.create_launched_campaign(clock, editor)
     ambassador, _ = await factories.create_ambassador(clock)
     admin = await factories.create_user(clock, "admin")
-    cases = generated_cases(document)
-    assert len(cases) >= len(document["paths"]) * 2
-    failures: list[str] = []
+    app = AppOnLoop(client)
+    failures: list[tuple[str, str]] = []
     for user in (admin, editor, ambassador):
-        failures += await run_cases(client, cases, clock, user)
-    assert not failures, f"{len(failures)} failing cases:\n" + "\n".join(failures[:15])
+        failures += await asyncio.to_thread(run_all_checks, app, user, clock)
+    per_check = collections.Counter(name for name, _ in failures)
+    assert not failures, f"{len(failures)} failures {dict(per_check)}:\n" + "\n".join(
+        description for _, description in failures[:40])
 
 
 async def test_the_document_describes_every_api_route_the_app_serves(

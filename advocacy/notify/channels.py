@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -216,20 +216,31 @@ async def post_webhook(
                                                 response.headers.get("date", "")))
 
 
+# The longest wait a receiver's Retry-After is honoured for; a longer one is held at this.
+MAX_RETRY_AFTER = timedelta(days=7)
+
+
 def retry_after(value: str, sent_at: str = "") -> timedelta | None:
-    """A Retry-After header as a wait: delay-seconds, or an HTTP date (RFC 9110 10.2.3) read
-    against the same reply's Date header, so two clocks are never compared. None when unreadable
-    (the usual backoff then applies)."""
+    """A Retry-After header as a wait (RFC 9110 10.2.3): delay-seconds (ASCII digits only), or an
+    HTTP date in any of its three forms read against the same reply's Date header, so two clocks are
+    never compared. At most MAX_RETRY_AFTER; None when unreadable (the usual backoff then applies)."""
     value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():
+        return timedelta(seconds=min(int(value), int(MAX_RETRY_AFTER.total_seconds())))
+    until, now = _http_date(value), _http_date(sent_at)
+    if until is None or now is None:
+        return None
+    return min(max(until - now, timedelta(0)), MAX_RETRY_AFTER)
+
+
+def _http_date(text: str) -> datetime | None:
+    """An HTTP date (IMF-fixdate, RFC 850 or asctime) as an aware instant; all three are GMT,
+    though the asctime form does not say so."""
     try:
-        until, now = parsedate_to_datetime(value), parsedate_to_datetime(sent_at)
-    except (TypeError, ValueError):
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, OverflowError):
         return None
-    if until.tzinfo is None or now.tzinfo is None:
-        return None
-    return max(until - now, timedelta(0))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --- checking a webhook address a person types --------------------------------------------------

@@ -5,14 +5,19 @@ slack_sdk's Web API client. Errors become `DeliveryError`, like the other channe
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from advocacy.notify.channels import WEBHOOK_TIMEOUT_SECONDS, DeliveryError, OutgoingMessage, slack_escape
+from advocacy.notify.channels import (
+    WEBHOOK_TIMEOUT_SECONDS,
+    DeliveryError,
+    OutgoingMessage,
+    retry_after,
+    slack_escape,
+)
 from advocacy.settings import Settings
 
 # The action id of every share button; the button's value says which link it stands for.
@@ -90,5 +95,5 @@ def _api_error(error: SlackApiError) -> DeliveryError:
     wait = error.response.headers.get("retry-after", "")
     return DeliveryError(
         f"Slack answered {status}: {code}", retryable=status >= 500 or status == 429,
-        retry_after=timedelta(seconds=int(wait)) if str(wait).isdigit() else None,
+        retry_after=retry_after(str(wait)),
     )

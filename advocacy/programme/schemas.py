@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -94,7 +94,7 @@ class SegmentOut(BaseModel):
 
 
 class CampaignSegmentsIn(BaseModel):
-    segment_ids: list[int] = Field(default_factory=list, max_length=100)
+    segment_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=100)
 
 
 class CampaignSegmentsOut(BaseModel):

@@ -132,9 +132,15 @@ class FeedCounts(BaseModel):
     posts: dict[int, ColleagueCounts]
 
 
+# A time of day as the sharing hours take it: 00:00 to 23:59, and 24:00 for the end of the day.
+TIME_OF_DAY = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+
+
 class SharingPreferencesIn(BaseModel):
-    start: str = Field(default="08:00", max_length=5, description="Start of sharing hours, HH:MM local.")
-    end: str = Field(default="18:00", max_length=5, description="End of sharing hours, HH:MM (24:00 ok).")
+    start: str = Field(default="08:00", pattern=TIME_OF_DAY,
+                       description="Start of sharing hours, HH:MM local.")
+    end: str = Field(default="18:00", pattern=TIME_OF_DAY,
+                     description="End of sharing hours, HH:MM (24:00 ok).")
     days: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         default=[0, 1, 2, 3, 4], max_length=7, description="Sharing days, 0 = Monday."
     )

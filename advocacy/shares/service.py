@@ -126,8 +126,11 @@ async def create_share(
     post = await Post.get_or_none(id=post_id).select_related("pack__campaign")
     # A post no ambassador was ever shown (its pack not approved yet, its campaign not launched)
     # gets the answer of a missing one, so that draft post ids cannot be told from unused ones.
+    # Nor are the posts of a campaign not aimed at the person (the feed asks the same question):
+    # checked before anything else about the post, so its state is not told to them either.
     if (post is None or post.pack.status in UNSEEN_PACK_STATES
-            or post.pack.campaign.status != CampaignStatus.LAUNCHED):
+            or post.pack.campaign.status != CampaignStatus.LAUNCHED
+            or post.pack.campaign.id not in await targeting.campaign_ids_for(user, [post.pack.campaign.id])):
         raise NotFound(f"There is no post {post_id}.")
     campaign = post.pack.campaign
     now = clock.now()
@@ -135,9 +138,6 @@ async def create_share(
         moment is not None and moment <= now for moment in (post.expires_at, post.pack.expires_at)
     ):
         raise Conflict("This post has expired or was withdrawn and can no longer be shared.")
-    if campaign.id not in await targeting.campaign_ids_for(user, [campaign.id]):
-        # Only the people a campaign targets see its posts (the feed asks the same question).
-        raise Forbidden("This post belongs to a campaign that is not aimed at you, so you cannot share it.")
     account = await SocialAccount.get_or_none(id=account_id, user_id=user.id)
     if account is None:
         raise NotFound("That account is not one of your connected accounts.")

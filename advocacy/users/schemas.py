@@ -7,7 +7,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field, field_validator
 
 from advocacy.localtime import is_zone_name
-from advocacy.users.models import ApiToken, User
+from advocacy.users.models import ApiToken, Role, User
+from advocacy.users.passwords import MIN_PASSWORD_LENGTH
 
 
 class LoginRequest(BaseModel):
@@ -45,8 +46,8 @@ class UserOut(BaseModel):
 
 class UserCreate(BaseModel):
     email: str = Field(min_length=3, max_length=254)
-    role: str
-    password: str = Field(min_length=8, max_length=1024)
+    role: Role
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     name: str = Field(default="", max_length=200)
     department: str = Field(default="", max_length=100)
     region: str = Field(default="", max_length=100)

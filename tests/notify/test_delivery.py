@@ -11,7 +11,7 @@ import pytest
 
 from advocacy.clock import SimulatedClock
 from advocacy.notify import service
-from advocacy.notify.channels import retry_after
+from advocacy.notify.channels import MAX_RETRY_AFTER, retry_after
 from advocacy.notify.delivery import NotificationDeliverer, backoff
 from advocacy.notify.models import (
     Channel,
@@ -152,6 +152,19 @@ def test_retry_after_reads_seconds_and_dates_against_the_reply_date() -> None:
     assert retry_after("Sun, 22 Nov 2026 07:55:00 GMT", sent) == timedelta(0)
     assert retry_after("Sun, 22 Nov 2026 08:05:00 GMT") is None  # no Date to read it against
     assert retry_after("soon") is None and retry_after("") is None
+
+
+def test_retry_after_takes_only_ascii_delay_seconds_and_every_http_date_form() -> None:
+    sent = "Sun, 22 Nov 2026 08:00:00 GMT"
+    # Digits Python calls digits but RFC 9110's delay-seconds does not: superscripts, other scripts.
+    for value in ("\u00b2", "\u0663", "1\u00b2", "-5", "+5", "1.5", "1 2"):
+        assert retry_after(value, sent) is None, value
+    # A wait too long for a date is held at the longest we honour, not an overflow.
+    assert retry_after("9" * 30) == MAX_RETRY_AFTER
+    # RFC 850 and asctime dates are HTTP dates too.
+    assert retry_after("Sunday, 22-Nov-26 08:05:00 GMT", sent) == timedelta(minutes=5)
+    assert retry_after("Sun Nov 22 08:05:00 2026", sent) == timedelta(minutes=5)
+    assert retry_after("Sun, 22 Nov 9999 08:05:00 GMT", sent) == MAX_RETRY_AFTER
 
 
 async def test_gives_up_after_the_last_attempt_and_says_why(

@@ -6,7 +6,7 @@ import pytest
 
 from advocacy.accounts.networks import NetworkRegistry
 from advocacy.clock import SimulatedClock
-from advocacy.errors import Forbidden
+from advocacy.errors import NotFound
 from advocacy.programme import consent, segments, targeting
 from advocacy.settings import Settings
 from advocacy.shares import feed
@@ -80,7 +80,17 @@ async def test_only_the_targeted_see_a_post_in_their_feed_and_may_share_it(
     assert [p.id for p in (await feed.build(clock, nurse)).posts] == [post.id]
     assert (await feed.build(clock, pharmacist)).posts == []
     await create_share(clock, nurse, post_id=post.id, account_id=nurse_account.id, text="Proud of our nurses")
-    with pytest.raises(Forbidden, match="not aimed at you"):
-        await create_share(clock, pharmacist, post_id=post.id, account_id=pharmacist_account.id,
-                           text="Not my campaign")
+    # Answered like a post that does not exist, so post ids outside one's campaigns cannot be probed;
+    # an expired one too, rather than saying it has expired.
+    missing = f"There is no post {post.id + 1000}."
+    with pytest.raises(NotFound) as unknown:
+        await create_share(clock, pharmacist, post_id=post.id + 1000, account_id=pharmacist_account.id)
+    assert unknown.value.message == missing
+    for expires_at in (None, clock.now()):
+        post.expires_at = expires_at
+        await post.save(update_fields=["expires_at"])
+        with pytest.raises(NotFound) as refused:
+            await create_share(clock, pharmacist, post_id=post.id, account_id=pharmacist_account.id,
+                               text="Not my campaign")
+        assert refused.value.message == f"There is no post {post.id}."
     assert await Share.filter(user_id=pharmacist.id).count() == 0
