@@ -250,7 +250,7 @@ async def test_a_queued_share_says_scheduled_with_move_and_cancel_and_only_a_pub
     await share.refresh_from_db()
     await sign_in(client, person)  # the session timed out meanwhile
     card = element((await client.get("/feed")).text, f"post-{post.id}")
-    assert "Shared on LinkedIn Mon 2 Nov 2026, 15:30 CET." in card and "Scheduled for" not in card
+    assert "Shared on LinkedIn on Mon 2 Nov 2026, 15:30 CET." in card and "Scheduled for" not in card
     assert f'href="{share.external_url}"' in card and "See your post on LinkedIn" in card
     assert f"/feed/shares/{share.id}/move" not in card and f"/feed/shares/{share.id}/cancel" not in card
 
