@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from advocacy.addresses import is_public_url
+from advocacy.audit import service as audit
 from advocacy.clock import Clock
 from advocacy.compliance import ComplianceEngine
 from advocacy.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
@@ -135,12 +136,15 @@ async def draft_packs() -> list[ContentPack]:
 
 async def _decide(clock: Clock, editor: User, suggestion_id: int, status: SuggestionStatus,
                   note: str = "") -> Suggestion:
-    """Move an open suggestion to its decision (call inside the transaction that makes it)."""
+    """Move an open suggestion to its decision and audit it (call inside the transaction that
+    makes it)."""
     decided = await Suggestion.filter(id=suggestion_id, status=SuggestionStatus.OPEN).update(
         status=status, decided_at=clock.now(), decided_by_id=editor.id, decision_note=note)
     suggestion = await get_suggestion(suggestion_id)
     if not decided:
         raise Conflict(f"The suggestion was already {suggestion.status.value}.")
+    await audit.record(clock, editor, f"suggestion.{status.value}", f"suggestion:{suggestion.id}",
+                       {"url": suggestion.url, **({"note": note} if note else {})})
     return suggestion
 
 

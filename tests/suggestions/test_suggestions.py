@@ -13,6 +13,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from advocacy.audit.models import AuditEntry
 from advocacy.clock import SimulatedClock
 from advocacy.errors import Conflict, Forbidden, NotFound, TooManyAttempts
 from advocacy.localtime import format_local
@@ -293,6 +294,11 @@ async def test_declining_needs_a_note_the_ambassador_reads_and_decides_once(
         assert accepted.status_code == 409
     assert await Notification.filter(user_id=ambassador.id).count() == 1
     assert await Post.all().count() == 0
+    # The decision is in the audit log once, with the editor's note; the refused repeats are not.
+    [entry] = await AuditEntry.filter(action__startswith="suggestion.")
+    assert (entry.actor_id, entry.action, entry.target) == (
+        editor.id, "suggestion.declined", f"suggestion:{suggestion.id}")
+    assert entry.details == {"url": f"{site}/story", "note": "We covered this story last week."}
 
 
 async def test_editors_decide_through_the_api_too(
@@ -347,6 +353,11 @@ async def test_two_editors_at_the_same_moment_make_one_post(
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "Suggestion"]
     assert await Post.all().count() == 1
     assert await Notification.filter(user_id=ambassador.id).count() == 1
+    # One decision audited, by the editor whose post it became (the other's transaction rolled back).
+    [entry] = await AuditEntry.filter(action="suggestion.accepted")
+    post = await Post.get()
+    assert entry.target == f"suggestion:{suggestion.id}"
+    assert entry.actor_id == (await Revision.filter(post_id=post.id).first()).author_id
 
 
 async def test_the_ambassador_gets_credit_once_the_post_is_published(
