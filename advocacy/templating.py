@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from advocacy.auth import csrf_token
 from advocacy.bundles import plotly_src
 from advocacy.counting import counted
+from advocacy.installable import THEME_COLOUR
 from advocacy.localtime import format_local, input_value
 from advocacy.state import AppRequest
 
@@ -62,6 +63,7 @@ environment.filters["local_input"] = input_value
 environment.filters["counted"] = counted
 # Pages load plotly.js by its content-hashed name (cached a year; see advocacy.bundles).
 environment.globals["plotly_src"] = plotly_src
+environment.globals["theme_colour"] = THEME_COLOUR
 
 
 def flash(request: AppRequest, message: str) -> None:
