@@ -150,12 +150,17 @@ def evaluate(with_rules_before: bool) -> None:
             print(f"  {label:<30}" + " | ".join(cells))
 
 
-def write(threshold: float) -> None:
+def trained(threshold: float) -> str:
+    """The model file's text: trained on every development batch, with `threshold`."""
     texts = [text for path in DEV_PARTS for text in load_part(path)]
     weights, bias = train(samples(texts))
     data = {"threshold": threshold, "bias": bias, "weights": weights}
-    OUTPUT.write_text(json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {len(weights)} weights to {OUTPUT.name}")
+    return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write(threshold: float) -> None:
+    OUTPUT.write_text(trained(threshold), encoding="utf-8")
+    print(f"wrote {OUTPUT.name}")
 
 
 def main() -> None:

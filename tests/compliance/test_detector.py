@@ -14,6 +14,7 @@ from advocacy.compliance.detector import (
     text_features,
 )
 from scripts.compliance_report import CORPUS_POLICY
+from scripts.train_patient_context_model import OUTPUT, trained
 
 ENGINE = ComplianceEngine(CORPUS_POLICY)
 # A patient's case that no rule finds: no name, room, age or time the rules know, and the model does.
@@ -64,3 +65,11 @@ def test_the_engine_does_not_run_the_model_when_a_rule_already_blocks() -> None:
     text = "our pt Gloria Mendes got discharged this morning after 3 weeks on the vent!!"
     rules = {finding.rule for finding in ENGINE.check(text, "x", Purpose.SHARE) if finding.blocks}
     assert "patient_name" in rules and RULE not in rules
+
+
+def test_the_shipped_weights_are_what_the_training_script_writes() -> None:
+    # Changing the corpus, the features or the word classes they read (care, person, staff words, the
+    # lexicon) changes the model: run `python -m scripts.train_patient_context_model --evaluate`
+    # and `--write THRESHOLD` again, and update docs/compliance.md.
+    shipped = OUTPUT.read_text(encoding="utf-8")
+    assert trained(patient_context_model().threshold) == shipped
