@@ -9,6 +9,7 @@ from functools import lru_cache
 from advocacy.compliance import rules
 from advocacy.compliance.catalogue import apply_settings
 from advocacy.compliance.context import LINK
+from advocacy.compliance.detector import patient_context_model
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import name_lexicon
 from advocacy.compliance.policy import CompliancePolicy
@@ -56,7 +57,8 @@ class ComplianceEngine:
         self.policy = policy
         self._disclosure = disclosure_pattern(policy)
         self._blocked = rules.blocked_terms_pattern(policy)
-        name_lexicon()  # read the name lists now, not during the first check someone waits for
+        name_lexicon()  # read the name lists and the model now, not during the first check someone waits for
+        patient_context_model()
 
     def check(self, text: str, network: str, purpose: Purpose = Purpose.SHARE) -> list[Finding]:
         """Every finding in `text`, ordered by position; a text is fine to post when none blocks."""

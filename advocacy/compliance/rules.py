@@ -22,6 +22,7 @@ from advocacy.compliance.context import (
     sentence_at,
     sentences,
 )
+from advocacy.compliance.detector import patient_context
 from advocacy.compliance.events import case_timing, incident_details, room_numbers
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.identifiers import (
@@ -173,7 +174,8 @@ IDENTIFIER_RULES: tuple[Rule, ...] = (
 
 
 def identifier_findings(text: str, policy: CompliancePolicy) -> list[Finding]:
-    """Every rule's findings on the text, and on its reading with disguises undone (mapped back).
+    """Every rule's findings on the text, and on its reading with disguises undone (mapped back); and,
+    when none of them blocks, the patient-context model's finding if it reads the text as a case.
 
     Links are read as blanks of their own length: a link's path is an address (a page id, a share's
     random tracking slug such as "MsUkMio…"), not words about anyone, and a finding's span stays the
@@ -183,14 +185,19 @@ def identifier_findings(text: str, policy: CompliancePolicy) -> list[Finding]:
     parts = sentences(text)
     findings = [finding for rule in IDENTIFIER_RULES for finding in rule(text, parts, policy)]
     plain = reading(text)
-    if plain is None:
-        return findings
-    seen = {(f.rule, f.start, f.end) for f in findings}
-    parts = sentences(plain.text)
-    for rule in IDENTIFIER_RULES:
-        for finding in rule(plain.text, parts, policy):
-            start, end = plain.span(finding.start, finding.end)
-            if finding.blocks and (finding.rule, start, end) not in seen:  # its warnings add nothing
-                seen.add((finding.rule, start, end))
-                findings.append(replace(finding, start=start, end=end))
+    if plain is not None:
+        seen = {(f.rule, f.start, f.end) for f in findings}
+        parts = sentences(plain.text)
+        for rule in IDENTIFIER_RULES:
+            for finding in rule(plain.text, parts, policy):
+                start, end = plain.span(finding.start, finding.end)
+                if finding.blocks and (finding.rule, start, end) not in seen:  # its warnings add nothing
+                    seen.add((finding.rule, start, end))
+                    findings.append(replace(finding, start=start, end=end))
+    if not any(finding.blocks for finding in findings):  # the model only adds what the rules missed
+        found = patient_context(plain.text if plain is not None else text, parts)
+        if found is not None and plain is not None:
+            start, end = plain.span(found.start, found.end)
+            found = replace(found, start=start, end=end)
+        findings.extend([found] if found is not None else [])
     return findings

@@ -26,10 +26,11 @@ DEV_CLEAN_BLOCKED = 0.005
 # The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
 # it after the fourth development batch (2026-12-06 09:20 UTC, its two summary figures only): 0.921
 # (151/164) of patient texts blocked and 0.046 (8/175) of clean ones; after the third it was 0.915
-# and 0.040 (7/175), so the clean ceiling moved up by that one text, to what was measured. The goal
-# is 0.95 and 0.05: these floors guard what is reached, they do not say the goal is met. Never tune a
-# rule on the test part.
-TEST_PATIENT_BLOCKED = 0.92
+# and 0.040 (7/175), so the clean ceiling moved up by that one text, to what was measured. With the
+# patient-context model beside the rules (2026-12-06 11:58 UTC, measured once, its two summary figures
+# only): 0.939 (154/164) and 0.046 (8/175). The goal is 0.95 and 0.05: these floors guard what is
+# reached, they do not say the goal is met. Never tune a rule or the model on the test part.
+TEST_PATIENT_BLOCKED = 0.939
 TEST_CLEAN_BLOCKED = 0.046
 
 
