@@ -16,7 +16,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Set
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic_core import to_json
 
@@ -72,8 +72,11 @@ class Shareable:
 
 
 def _leaves_at(post: Post) -> datetime:
+    """In the clock's zone object (`datetime.UTC`): every feed request compares it with the
+    clock's moment, and aware datetimes of two different zone objects (the ORM loads them in its
+    own UTC zone) are compared by asking both zones for their offsets, each time."""
     moments = [post.pack.campaign.ends_at, post.expires_at, post.pack.expires_at]
-    return min(moment for moment in moments if moment is not None)
+    return min(moment for moment in moments if moment is not None).astimezone(UTC)
 
 
 def _value_of(post: Post, picture: tuple[str, str]) -> ShareablePost:

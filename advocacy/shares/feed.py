@@ -56,12 +56,22 @@ class PersonalFeed:
         )
 
     def json(self) -> bytes:
-        """The same document as `out()` serialised, from each post's JSON kept with the post."""
-        posts = b",".join(
-            b"".join((post.json_head, b',"my_share_networks":', to_json(networks), b',"colleagues":',
-                      to_json(counts), b"}"))
-            for post, networks, counts in self.posts
-        )
+        """The same document as `out()` serialised, from each post's JSON kept with the post.
+
+        What follows a post's JSON (my networks, colleagues' counts) is the same for most posts
+        (none of mine, the one value `_feed_of` gives every post nobody shared): each different
+        ending is encoded once per document."""
+        endings: dict[tuple[tuple[str, ...], int], bytes] = {}
+        parts = []
+        for post, networks, counts in self.posts:
+            # The counts are told apart by identity: each is alive in `self.posts` meanwhile.
+            key = (tuple(networks), id(counts))
+            ending = endings.get(key)
+            if ending is None:
+                ending = endings[key] = b"".join((b',"my_share_networks":', to_json(networks),
+                                                  b',"colleagues":', to_json(counts), b"}"))
+            parts.append(post.json_head + ending)
+        posts = b",".join(parts)
         return b"".join((b'{"accounts":', to_json(self.accounts), b',"posts":[', posts,
                          b'],"my_shares":', to_json(self.shares), b',"timezone":', to_json(self.timezone),
                          b"}"))

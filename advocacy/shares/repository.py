@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from functools import cache, partial
 from typing import Any
 
+from pydantic_core import from_json
 from tortoise import connections
 
 from advocacy.db import placeholder
@@ -164,8 +165,9 @@ async def _rows(
 
 
 def _found(facts: tuple[Fact, ...], row: Any) -> dict[str, list[dict[str, Any]]]:
-    """Each fact's rows, by the fact's name."""
-    return {fact.name: json.loads(row[fact.name]) for fact in facts}
+    """Each fact's rows, by the fact's name (parsed by pydantic's parser, several times faster
+    than the standard library's on these small documents, which every feed request reads)."""
+    return {fact.name: from_json(row[fact.name]) for fact in facts}
 
 
 async def colleague_counts(

@@ -175,3 +175,23 @@ async def test_the_feed_json_is_the_feed_document(database: Settings, clock: Sim
     assert document["my_shares"][0]["external_url"] == "https://li.example/p/1"
     assert [a["network"] for a in document["accounts"]] == ["linkedin", "x"]
     assert document["timezone"] == "Europe/Paris"
+
+
+async def test_the_feed_json_gives_every_post_its_own_networks_and_counts(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    # Posts nobody shared end alike and are encoded once: the others must each keep their own.
+    _, posts = await factories.create_launched_campaign_with_posts(clock, 5)
+    person, account = await factories.create_ambassador(clock)
+    ada, ada_account = await factories.create_ambassador(clock, name="Ada Colleague")
+    bob, bob_account = await factories.create_ambassador(clock, name="Bob Colleague")
+    await create_share(clock, person, post_id=posts[0].id, account_id=account.id, text="Mine")
+    await create_share(clock, ada, post_id=posts[1].id, account_id=ada_account.id, text="Ada's")
+    await create_share(clock, ada, post_id=posts[2].id, account_id=ada_account.id, text="Ada's too")
+    await create_share(clock, bob, post_id=posts[2].id, account_id=bob_account.id, text="Bob's")
+    feed = await feeds.personal_feed(clock, person, cache_seconds=KEPT)
+    document = feed.out().model_dump(mode="json")
+    assert json.loads(feed.json()) == document
+    by_id = {p["id"]: p for p in document["posts"]}
+    assert [(by_id[post.id]["my_share_networks"], by_id[post.id]["colleagues"]["scheduled"])
+            for post in posts] == [(["linkedin"], 0), ([], 1), ([], 2), ([], 0), ([], 0)]
