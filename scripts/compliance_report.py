@@ -24,7 +24,7 @@ from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
 CORPUS = CORPUS_DIR / "corpus.jsonl"
 # The development part, in the batches it was written in; each was written without seeing the rules.
-DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4"))
+DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5"))
 TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
 # Northbrook Health's public contact points, which its own posts may carry.
 CORPUS_POLICY = CompliancePolicy(

@@ -2,12 +2,13 @@
 
 Run with `python -m scripts.train_patient_context_model`:
 
-- `--evaluate` trains four times, each time on three development batches, and scores the fourth
-  (leave one batch out): per held-out batch and threshold, the patient and clean texts blocked by the
-  rules alone, by the model alone and by both (a text is blocked when either blocks it). The rules are
-  today's, which were tuned on every batch; `--rules-before` adds the rules as they stood before each
-  batch was written (read from git), whose figures on the batch are out of sample too.
-- `--write` trains on all four batches and writes `advocacy/compliance/patient_context_model.json`
+- `--evaluate` trains once per development batch, each time on the other batches, and scores the
+  one left out (leave one batch out): per held-out batch and threshold, the patient and clean texts
+  blocked by the rules alone, by the model alone and by both (a text is blocked when either blocks
+  it). The rules are today's, which were tuned on every batch; `--rules-before` adds the rules as
+  they stood before each batch was written (read from git), whose figures on the batch are out of
+  sample too.
+- `--write` trains on every batch and writes `advocacy/compliance/patient_context_model.json`
   with the threshold given (chosen from the out-of-batch runs only).
 
 The test part is never read here. Training is plain logistic regression (full-batch gradient
@@ -36,9 +37,12 @@ from scripts.compliance_report import CORPUS_POLICY, DEV_PARTS, LabelledText, lo
 OUTPUT = Path(__file__).resolve().parent.parent / "advocacy" / "compliance" / WEIGHTS
 ROOT = Path(__file__).resolve().parent.parent
 # The commit whose rules had not yet seen each batch (the batch itself was committed before any rule
-# changed for it, except the second, whose rules are those of the commit before it).
-RULES_BEFORE = {"corpus_dev.jsonl": "c26bd25", "corpus_dev2.jsonl": "06ae1c1^",
-                "corpus_dev3.jsonl": "1a7ba64", "corpus_dev4.jsonl": "f2e0a46"}
+# changed for it, except the second, whose rules are those of the commit before it). The model those
+# commits ship, if any, is left out: these are the rules alone.
+RULES_BEFORE = {
+    "corpus_dev.jsonl": "c26bd25", "corpus_dev2.jsonl": "06ae1c1^", "corpus_dev3.jsonl": "1a7ba64",
+    "corpus_dev4.jsonl": "f2e0a46", "corpus_dev5.jsonl": "c0cf409",
+}
 L2 = 0.01
 STEPS = 300
 STEP_SIZE = 0.5
@@ -94,7 +98,7 @@ engine = ComplianceEngine(policy)
 for line in sys.stdin:
     row = json.loads(line)
     found = engine.check(row["text"], row["network"], Purpose.SUGGESTION)
-    print(json.dumps(any(f.severity == "block" for f in found)))
+    print(json.dumps(any(f.severity == "block" and f.rule != "patient_context_model" for f in found)))
 """
 
 

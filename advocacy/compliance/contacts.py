@@ -67,6 +67,9 @@ HOME_STREET = re.compile(
 PERSON_STREET = folded(  # matched against the lower-cased text
     r"\b(?:guy|man|woman|lady|kid|boy|girl|patient|pt|family|grandma|grandpa|couple|gentleman)\s+"
     r"(?:from|on|off|over\s+on)\s+(?:the\s+)?(?:[a-z]+\s+){1,2}"
+    r"(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive|blvd|ct|court|way)\b"
+    # Where someone is now, in lower case: "shes at 88 birch lane".
+    r"|\b(?:she|he|they)(?:['’]?s|\s+is|\s+are|['’]re)?\s+(?:at|on)\s+\d{1,5}\s+(?:[a-z]+\s+){1,2}"
     r"(?:st|street|rd|road|ave|avenue|ln|lane|dr|drive|blvd|ct|court|way)\b",
 )
 HOME_WORDS = re.compile(

@@ -71,7 +71,8 @@ CARE_TERMS = frozenset(
     replacement post-op postop operation ccu pacu cvicu sicu micu mastectomy lumpectomy biopsy quimio
     cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
     intubation amputation amputated remission deliver delivering ecmo stitches coding deceased
-    measles flu influenza covid rsv norovirus mumps chickenpox fx""".split()
+    measles flu influenza covid rsv norovirus mumps chickenpox fx postpartum hemorrhage haemorrhage
+    hemorragia quirófano quirofano stent stents resuscitated reanimado reanimada""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
@@ -94,7 +95,8 @@ PERSON_TERMS = frozenset(
     mr mrs ms sr sra srta grampa gramma granny gal cyclist motorcyclist pedestrian hiker swimmer passenger
     driver farmer worker student jogger walker roofer skier skateboarder dude bro
     fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
-    nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male""".split()
+    nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male chico chica muchacho
+    muchacha""".split()
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(

@@ -25,9 +25,10 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = folded(  # matched against the sentence's lower-cased text
-    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|pod|isolation|"
+    r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|incubadora|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|pod|isolation|"
     r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
+    r"|\bwhoever\s+(?:has|gets|takes|had)\s+#?\d{2,4}[A-Z]?\b"  # a nurse's assignment is a room
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?:se[ñn]ora?|paciente|ni[ñn][oa]|abuel[oa]|chic[oa]|beb[ée])\s+(?:del|de\s+la|de\s+el)\s+\d{2,4}[A-Z]?\b",
 )
@@ -50,6 +51,11 @@ NOT_A_WARD = re.compile(
 )
 
 
+# A gathering held in the room: "the stroke summit Fri 11/20, Room 305", "potluck ... rm 512".
+GATHERING = folded(
+    r"\b(?:conferences?|summit|symposium|potluck|meet-?up|seminar|workshop|lecture|grand\s+rounds|posters?|"
+    r"presenting|presentation|luncheon|reception|taller|charla|conferencia)\b"
+)
 # What a numbered room in a teaching or meeting space is for: "bed 4 in the simulation lab".
 NOT_A_WARD_AFTER = re.compile(
     r"\s*(?:in|of|at)\s+(?:the|our)\s+(?:new\s+)?(?:sim\w*|skills|training|conference|education|teaching|"
@@ -74,6 +80,10 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
             staff_role_in(sentence.words)
         ):
             continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
+        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
+            GATHERING.search(sentence.lower)
+        ):
+            continue  # where a conference, a talk or a potluck is held
         for match in matches:
             before, after = NOT_A_WARD.search(sentence.text[: match.start()]), NOT_A_WARD_AFTER
             if before or after.match(sentence.text, match.end()):
@@ -122,9 +132,12 @@ FROM_TOWN = re.compile(
     rf"\b(?i:{PERSON.pattern[2:-2]})\s+from\s+(?:the\s+)?[A-Z]"
     r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+[A-Z]"
 )
+# "brought in $85,000": money raised, not a patient brought in.
+NOT_MONEY = r"(?!\s+(?:over\s+|nearly\s+|almost\s+)?[$€£\d])"
 ONE_PERSON = folded(  # the class first, so that most positions fail at once
     r"(?=[twoinlcbrapfd\d])(?:\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
+    + NOT_MONEY +
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
     r"|\b(?:an?|one|the|this)\s+\d+-(?:year|month|week|day)-old\b|\bfrequent\s+flyer\b|\b\d{2}-weeker\b"
     # A cluster of cases: "3 kids from the same daycare".
@@ -147,9 +160,11 @@ CASE_EVENT = folded(
     r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|came\s+in\b|arrived\s+(?:in|at)\s+our|"
     r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
     r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
-    r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in|"
+    r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in"
+    + NOT_MONEY + r"|"
     r"came\s+into\s+our\s+(?:ER|ED|emergency)|"
     r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on)|"
+    r"resuscitated\s+(?:a|an|the|our)\b|"
     r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child)|"
     r"we\s+(?:got|had|received|coded|intubated|resuscitated)\s+(?:a|an|the|two|three|\d)|"
     r"(?:recibimos|lleg[óo]|ingres[óo]|atendimos)\b)",
@@ -231,13 +246,15 @@ INCIDENT = folded(
     r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
-    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*)\b",
+    r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*|tornado|hurricane|"
+    r"earthquake|hurac[áa]n|terremoto|se\s+cay[óo])\b"
+    "|[🚗🚙🚕🚌🚚🚑🏍🚲🛻]\ufe0f?💥",  # "the 🚗💥 on Hwy 12": a vehicle crashing
 )
 HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
     r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
     r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
-    r"from\s+(?:the|that|this))\b",
+    r"from\s+(?:the|that|this)|we\s+(?:got|had|received|took\s+in))\b",
 )
 PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
@@ -253,6 +270,7 @@ PLACE = re.compile(
 VICTIMS = folded(
     r"\b(?:victims?|injured|heridos?|survivors?|boys|girls|kids|children|teens|students|workers|passengers|"
     r"hikers|players|toddlers|siblings|niños|niñas|trabajadores|pasajeros)\b"
+    r"|\b(?:they|she|he)(?:['’]re|['’]s|\s+are|\s+is)\s+(?:still\s+)?with\s+us\b"
 )
 REHEARSED = folded(
     r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training|(?:response|safety)\s+plans?|"
@@ -267,14 +285,15 @@ INCIDENT_STEMS = (
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
     "shot", "stabbed", "gunshot", "electrocut",
-    "tiroteo", "outbreak", "carbon", "brote",
+    "tiroteo", "outbreak", "carbon", "brote", "tornado", "hurricane", "earthquake", "hurac", "terremoto",
+    "cay",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
 )
 
 
 def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
-        if not any(word.startswith(INCIDENT_STEMS) for word in sentence.words):
+        if not any(word.startswith(INCIDENT_STEMS) for word in sentence.words) and "💥" not in sentence.text:
             continue
         incident = INCIDENT.search(sentence.lower)
         if not incident or REHEARSED.search(sentence.lower):

@@ -14,7 +14,7 @@ from advocacy.compliance.context import Sentence, folded, has_digit, lowered
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|label|code)"
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|i\.d\.?|label|code)"
 VALUE = (
     # The label may name whose number it is before the value: "account # for the gentleman ... is 7734".
     r"(?:\s*(?:for|of|del?)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es)\b))?"
@@ -32,7 +32,8 @@ PATIENT_LABELS = (
     + NUMBER_WORD
     + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
-    r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni"
+    r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni|"
+    r"p[oó]liza(?:\s+del\s+seguro)?\s*:|cuenta\s+(?:n[º°o]\.?|n[uú]m(?:ero)?\.?|#)"
 )
 # Labels that name one person's records with no "number" after them ("acct 99120-33", "hospital #"),
 # looked for only in texts holding one of ACCOUNT_WORDS.

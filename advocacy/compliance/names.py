@@ -28,7 +28,7 @@ WORD = rf"[{UPPER}](?:['’][A-Z])?[{LOWER}]+(?:[-'’](?!s\b)[{UPPER}]?[{LOWER}
 CUED = re.compile(  # the class first, so that most positions fail at once
     rf"(?=[MSsDdBbGgAaPpLlTt\d])(?:\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
-    rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle)\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
+    rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle|[Pp]eque[ñn](?:it)?[oa])\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
     rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
     rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD}))"
 )
@@ -176,7 +176,8 @@ FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Ade
     rf"\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab)|beat|survived|rang\s+the\s+bell|"
     r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
-    r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab))\b"
+    r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)|"
+    r"arrived\s+(?:in|at)\s+(?:our|the)\s+(?:ED|ER|ICU|emergency))\b"
 )
 WHO = re.compile(r"\s*,?\s+who\b")
 # Capitalised words that start a sentence without being a name.

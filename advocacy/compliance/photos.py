@@ -14,11 +14,14 @@ from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
 PHOTO = re.compile(
-    r"\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snapped|screenshots?|images?|fotos?|attached|"
+    r"\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snap|snaps|snapped|screenshots?|images?|fotos?|attached|"
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
-    r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?)\b|📸|📷|🤳|🎥",
+    r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?|"
+    # Someone's record shown: "Here's Kenji Watanabe's chart printout", "here is Mrs. Oyelaran's".
+    r"here(?:['’]?s|\s+is)\s+(?-i:(?:(?:Mrs?|Ms|Miss)\.?\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s)\b"
+    r"|📸|📷|🤳|🎥",
     re.IGNORECASE,
 )
 PATIENT_DATA = re.compile(
@@ -30,7 +33,8 @@ PATIENT_DATA = re.compile(
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
     r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|footprints?\s+card|"
     r"(?:his|her|their|full)\s+(?:full\s+)?name\s+(?:and|&|with)|"
-    r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|mi|nuestr[oa]|un[ao]?)\s+)?"
+    r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|my|mi|nuestr[oa]|un[ao]?)\s+)?"
+    r"(?:(?:fave|fav|favou?rite|sweet|brave|little)\s+)?"
     r"(?:patients?|pts?|paciente|mrs?|ms)\b(?!\s+(?:experience|safety|advoca|portal|relations|family))"
     r"|in\s+(?:his|her|their|su)\s+(?:hospital\s+)?(?:bed|cama))\b",
     re.IGNORECASE,
@@ -47,10 +51,10 @@ def figures_chart(text: str, start: int) -> bool:
 
 # Every PHOTO match holds one of these words or a camera emoji: texts with none are skipped.
 PHOTO_WORDS = frozenset(
-    """photo photos pic pics picture pictures caption captions shot shots selfie selfies snapped screenshot
-    screenshots image images foto fotos attached see look taped wall screen monitor corner background
-    behind view visible fondo miren video videos vid vids clip clips filmed recorded peek polaroid
-    polaroids""".split()
+    """photo photos pic pics picture pictures caption captions shot shots selfie selfies snap snaps snapped
+    screenshot screenshots image images foto fotos attached see look taped wall screen monitor corner
+    background behind view visible fondo miren video videos vid vids clip clips filmed recorded peek polaroid
+    polaroids here's heres here""".split()
 )
 CAMERA = re.compile("[📸📷🤳🎥]")
 

@@ -58,7 +58,7 @@ THING_NOUNS = frozenset(
     "cornerstone site location edificio pabellón pabellon capilla ala centro programa unidad servicio "
     "fundación fundacion instituto escuela health healthcare medical system network university college "
     "society association salud institute boiler furnace roof elevator generator sign carpet parking lot "
-    "kitchen cafeteria lobby".split()
+    "kitchen cafeteria lobby garden courtyard clock statue fountain jardín jardin".split()
 )
 # Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
 STAFF_NOUNS = frozenset(
@@ -80,7 +80,8 @@ WORDS = re.compile(r"[A-Za-zÀ-ÿ]+")
 def described(text: str, start: int, end: int) -> str:
     """Whose age [start, end) is: "thing" (a building, an institution), "staff", "person" or ""."""
     nearby = (
-        WORDS.findall(re.split(r"[.!?;:()]", text[end : end + 60])[0])[:5],
+        # "It's 100 years old now, and every new nurse ...": the clause after a comma is another's.
+        WORDS.findall(re.split(r"[.!?;:()]|,\s+(?:and|but|so|y|pero)\b", text[end : end + 60])[0])[:5],
         # "Our emergency department: 52 years old": a colon introduces what is aged.
         reversed(WORDS.findall(re.split(r"[.!?;]", text[max(0, start - 60) : start])[-1])[-6:]),
     )

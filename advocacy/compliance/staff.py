@@ -25,7 +25,8 @@ ROLES = frozenset(
     "médica medico trabajadora trabajador social cirujano cirujana doctor. dr. dra. dra officer security "
     "guard housekeeper receptionist scheduler clerk porter transporter phlebotomist dietitian nutritionist "
     "sonographer radiographer librarian chef cook engineer analyst administrator charge intern fellow "
-    "hospitalist intensivist nurse-midwife doula sw rt rrt slp ot crna lpn cnm pharmd scribe".split()
+    "hospitalist intensivist nurse-midwife doula sw rt rrt slp ot crna lpn cnm pharmd scribe "
+    "celador celadora camillero camillera auxiliar recepcionista voluntario voluntaria".split()
 )
 # ", our security officer," after a name: its role in apposition, read as words and looked up in ROLES.
 APPOSITION = re.compile(

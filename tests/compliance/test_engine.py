@@ -378,3 +378,68 @@ def test_the_fourth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, wor
 def test_the_fourth_batchs_near_misses_are_not_blocked(text: str) -> None:
     found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        # Care words of a delivery and of Spanish surgery; "chico" is one person.
+        ("27 y/o with a postpartum hemorrhage, now stable.", "age", "27 y/o"),
+        ("El chico de la moto entró a quirófano esta mañana.", "case_timing", "esta mañana"),
+        # A Spanish isolette is a bed.
+        ("La niña de la incubadora 7 ya come sola.", "room_number", "incubadora 7"),
+        # Storms are incidents; "we got" someone after one is a victim we treated.
+        ("Two kids hurt when the tornado hit Millbrook on Friday are in our PICU.", "incident_details",
+         "tornado"),
+        ("After the bridge collapse on Route 4 we got a cyclist and a jogger.", "incident_details",
+         "collapse"),
+        # A selfie with "my favorite patient", a snap of a board.
+        ("Quick selfie with my favorite patient on her last day of rehab 📸", "photo_patient_data",
+         "with my favorite patient"),
+        ("Snap of the bed board from last night 😅", "photo_patient_data", "bed board"),
+        # Whoever resuscitates someone, the someone is a case.
+        ("This morning two of our nurses resuscitated a newborn in the parking garage.", "case_timing",
+         "This morning"),
+        # Spanish account and insurance policy labels.
+        ("Por favor revisen la cuenta nº 5521-780 antes del viernes.", "patient_identifier",
+         "cuenta nº 5521-780"),
+        ("Póliza del seguro: QX 448 120 993, la del señor de ayer.", "patient_identifier",
+         "Póliza del seguro: QX 448 120 993"),
+        ("Patient I.D. 55-0192 approved for transfer.", "patient_identifier", "Patient I.D. 55-0192"),
+        # A nurse's assignment is a room; where a patient is now is their address.
+        ("whoever gets 512 on nights, he keeps pulling his IV lol", "room_number", "whoever gets 512"),
+        ("our old neighbor from church, he's at 14 maple court now, recovering from his knee surgery",
+         "street_address", "he's at 14 maple court"),
+        # Victims "still with us"; a vehicle crashing written in emoji.
+        ("Praying for Omar and Leila from the Route 9 crash on Saturday. They're still with us.",
+         "incident_details", "crash"),
+        ("Two teens hurt in the 🏍️💥 on Route 30 last night are in our care.", "incident_details", "🏍️💥"),
+        # A Spanish "little" before a name; someone's record shown with "here's".
+        ("El pequeño Mateo salió hoy de la UCI pediátrica.", "patient_name", "Mateo"),
+        ("Here's Mr. Lindqvist's wristband from his last day with us.", "photo_patient_data", "wristband"),
+    ],
+)
+def test_the_fifth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
+    assert blocking_rules(text).get(rule) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The room a summit or a poster session is held in, even with care words beside it.
+        "Our quality summit is Thursday at 3pm in Room 220; the stroke team presents.",
+        # Money a campaign brought in is no patient brought in.
+        "The fall campaign brought in $85,000 for the NICU this week.",
+        # A garden has an age; the clause after ", and" speaks of someone else.
+        "Our memory garden turns 40 this year, planted by an oncology nurse.",
+        "The sundial by the ER entrance is 104 years old, and every resident poses with it.",
+        # A Spanish porter thanked for years of service.
+        "Gracias a nuestra camillera Lucía Ortega por 18 años llevando pacientes a quirófano.",
+        # An explosion emoji alone is not a crash; "here's" shows no one's record here.
+        "Big 💥 of a launch party at noon today for the new ICU wing!",
+        "Here's our team's new chart of donations by month.",
+    ],
+)
+def test_the_fifth_batchs_near_misses_are_not_blocked(text: str) -> None:
+    found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
+    assert found == []
