@@ -15,6 +15,10 @@ import ipaddress
 import socket
 from urllib.parse import SplitResult, urlsplit
 
+# The form of a link people give: http(s), a host, no spaces. The API document states it as a
+# pattern; `web_address_problem` then reads the host and port.
+WEB_LINK = r"https?://[^\s/$.?#]\S*"
+
 # RFC 1035: a label is 1 to 63 octets, a name at most 253 once written out.
 MAX_LABEL = 63
 MAX_NAME = 253

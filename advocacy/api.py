@@ -7,7 +7,7 @@ same declaration serves the request and describes it in `/api/openapi.json`.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -138,16 +138,28 @@ class ApiRoute:
     query: type[BaseModel] | None = None
     status: int = 200
     errors: tuple[int, ...] = field(default=(401, 403, 422))
+    # Rules JSON Schema cannot state (between two fields, about the outside world) for which a
+    # request the document allows may still be refused with 422: each as its refusal's message
+    # begins, listed in the 422 response.
+    refusals: tuple[str, ...] = ()
 
     def route(self) -> Route:
         return Route("/api/v1" + self.path, self.endpoint, methods=[self.method], name=self.name)
 
 
+# A field whose values come from the settings says `json_schema_extra={SETTING_CHOICE: "name"}`: the
+# document lists `choices["name"]` as its enum (the service refuses any other value).
+SETTING_CHOICE = "x-setting-choice"
+
 # What `_refuse_bad_shape` allows in a string, as a JSON Schema pattern.
 NO_NUL = "^[^\\u0000]*$"
+# ... and also something other than the whitespace `str.strip()` removes (the services refuse a
+# text that is blank once stripped), the whitespace spelled out so every regex dialect agrees.
+_SPACE = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
 
 
-def _years(first: int, last: int) -> str:
+def years_pattern(first: int, last: int) -> str:
     """A regular expression for the four-digit years from `first` to `last`: whole centuries as
     `20[0-9]{2}`, the others one by one."""
     parts: list[str] = []
@@ -184,7 +196,7 @@ class DocumentedRules(GenerateJsonSchema):
         if first is not None and last is not None and (first.month, first.day, last.month, last.day) == (
             1, 1, 12, 31
         ):
-            years = _years(first.year, last.year)
+            years = years_pattern(first.year, last.year)
             value["pattern"] = f"^(?:{years})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
         return value
 
@@ -194,13 +206,49 @@ class DocumentedRules(GenerateJsonSchema):
         lowest = schema.get("gt", schema.get("ge"))
         sign = "" if lowest is not None and lowest >= 0 else "-?"
         fraction = rf"(?:\.[0-9]{{1,{places}}})?" if places else r"(?:\.[0-9]+)?"
+        number = f"[0-9]+{fraction}"
+        if schema.get("gt") == 0:  # more than zero: a digit other than 0 before or after the point
+            small = "|".join(f"0{{{i}}}[1-9][0-9]{{0,{places - 1 - i}}}" for i in range(places)) \
+                if places else "[0-9]*[1-9][0-9]*"
+            number = f"(?:0*[1-9][0-9]*{fraction}|0+\\.(?:{small}))"
         for branch in value.get("anyOf", []):
             if branch.get("type") == "string":
-                branch["pattern"] = f"^{sign}[0-9]+{fraction}$"
+                branch["pattern"] = f"^{sign}{number}$"
+            if branch.get("type") == "number" and places:
+                branch["multipleOf"] = 10.0 ** -places
         return value
 
 
-def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> dict[str, Any]:
+def _fill_setting_choices(value: Any, choices: Mapping[str, Sequence[str]]) -> None:
+    """Replace each `SETTING_CHOICE` mark in a schema by the enum of the setting it names."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if SETTING_CHOICE in item:
+                item["enum"] = list(choices[item.pop(SETTING_CHOICE)])
+                item.pop("pattern", None)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _error_response(api: ApiRoute, code: int, error_ref: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": "Error",
+                                "content": {"application/json": {"schema": error_ref}}}
+    if code == 422:
+        response["description"] = "The request breaks a rule the schema states"
+        if api.refusals:
+            response["description"] += (", or one it cannot state: " + " / ".join(api.refusals))
+            response["x-refusals"] = list(api.refusals)
+    return response
+
+
+def openapi_document(
+    routes: Sequence[ApiRoute], title: str, version: str, choices: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """The OpenAPI document of `routes`; `choices` gives the values of the fields whose allowed values
+    come from the settings (`SETTING_CHOICE`)."""
     schemas: dict[str, Any] = {}
 
     models: dict[str, type[BaseModel]] = {}
@@ -247,15 +295,13 @@ def openapi_document(routes: Sequence[ApiRoute], title: str, version: str) -> di
             ok["content"] = {"application/json": {"schema": schema}}
         responses: dict[str, Any] = {str(api.status): ok}
         for code in sorted(set(api.errors) | {422}):
-            responses[str(code)] = {
-                "description": "Error",
-                "content": {"application/json": {"schema": error_ref}},
-            }
+            responses[str(code)] = _error_response(api, code, error_ref)
         operation["responses"] = responses
         if api.name != "api-login":
             operation["security"] = [{"bearer": []}]
         path = "/api/v1" + api.path.replace(":int", "")
         paths.setdefault(path, {})[api.method.lower()] = operation
+    _fill_setting_choices(schemas, choices or {})
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},

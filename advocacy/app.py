@@ -134,7 +134,8 @@ async def healthz(request: AppRequest) -> Response:
 
 
 def build_routes(settings: Settings) -> list[BaseRoute]:
-    document = api.openapi_document(API_ROUTES, f"{settings.organization_name} advocacy API", "1")
+    document = api.openapi_document(API_ROUTES, f"{settings.organization_name} advocacy API", "1",
+                                    {"currency": [settings.currency]})
 
     async def openapi(request: AppRequest) -> Response:
         return JSONResponse(document)

@@ -7,7 +7,8 @@ another region sees "09:00" where she is and the scheduler still sees one unambi
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from advocacy.clock import CALENDAR_RANGE, calendar_problem
 from advocacy.errors import InvalidInput
@@ -22,13 +23,21 @@ def zone_of(user: User | None) -> ZoneInfo:
     return zone_named(user.timezone if user is not None else "UTC")
 
 
+@cache
+def zone_names() -> tuple[str, ...]:
+    """Every time zone a person can pick, sorted: the IANA database's names, such as Europe/London
+    (read once: the list comes from the system). The API document lists the same names."""
+    return tuple(sorted(available_timezones()))
+
+
 def is_zone_name(name: str) -> bool:
-    """Whether `name` is a time zone of the IANA database, such as Europe/London."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """Whether `name` is one of `zone_names()`."""
+    return name in _zone_set()
+
+
+@cache
+def _zone_set() -> frozenset[str]:
+    return frozenset(zone_names())
 
 
 def zone_named(name: str) -> ZoneInfo:

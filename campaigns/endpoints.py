@@ -146,7 +146,7 @@ api_routes = [
              errors=(401, 403, 404)),
     ApiRoute("/campaigns", create_campaign, "POST", "api-campaigns-create",
              "Create a campaign and its first content pack", body=CampaignCreate,
-             response=CampaignOut, status=201),
+             response=CampaignOut, status=201, refusals=("The campaign must end after it starts.",)),
     ApiRoute("/packs/{pack_id:int}/posts", create_post, "POST", "api-posts-create",
              "Add a post with suggested messages to a draft pack", body=PostCreate,
              response=PostOut, status=201, errors=CONFLICTS),

@@ -7,24 +7,28 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from advocacy.addresses import WEB_LINK
+from advocacy.api import NOT_BLANK
+from advocacy.documented import InCalendar
 from campaigns.models import Campaign, ContentPack, FindingOverride, MessageVariant, Post
 
 
 class CampaignCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     description: str = Field(default="", max_length=5000)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Annotated[datetime, InCalendar()]
+    ends_at: Annotated[datetime, InCalendar()]
     pack_title: str = Field(default="", max_length=200)
 
 
 class PostCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    url: str = Field(min_length=1, max_length=2000)
+    url: str = Field(max_length=2000, pattern=f"^{WEB_LINK}$")
     messages: dict[str, list[str]] = Field(
         description="Suggested messages per network, e.g. {'linkedin': [...], 'x': [...]}"
     )
-    expires_at: datetime | None = Field(default=None, description="When the post leaves the feed")
+    expires_at: Annotated[datetime, InCalendar()] | None = Field(
+        default=None, description="When the post leaves the feed")
     brand_ref_linkedin: str = Field(default="", max_length=200, description="The brand's LinkedIn post URN")
     brand_ref_x: str = Field(default="", max_length=200, description="The brand's X post id")
 
@@ -36,7 +40,7 @@ class MessageCreate(BaseModel):
 
 class PostEdit(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    url: str = Field(min_length=1, max_length=2000)
+    url: str = Field(max_length=2000, pattern=f"^{WEB_LINK}$")
 
 
 class ReviewRequest(BaseModel):

@@ -12,7 +12,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from advocacy import audit
-from advocacy.addresses import web_address_problem
+from advocacy.addresses import WEB_LINK, web_address_problem
 from advocacy.clock import Clock, calendar_problem
 from advocacy.compliance import ComplianceEngine, Purpose, default_engine, describe_blocking
 from advocacy.counting import counted
@@ -139,7 +139,7 @@ async def refuse_a_writer(reviewer: User, pack: ContentPack, what: str) -> None:
 def link_problem(url: str) -> str | None:
     """What is wrong with a post's link, or None: it must be a full http(s) web address of valid form."""
     url = url.strip()
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url):
+    if not re.fullmatch(WEB_LINK, url):
         return "The link must be a full http(s) address."
     malformed = web_address_problem(url)
     return None if malformed is None else f"The link is not a valid web address: {malformed}."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -232,21 +233,27 @@ async def test_a_person_with_an_unknown_time_zone_is_refused_and_not_created(
 async def test_dates_past_the_calendar_a_programme_needs_are_refused_and_change_nothing(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
-    # 9999-12-31 23:59 UTC is a valid instant, and past the calendar's end wherever it is later.
+    # 9999-12-31 23:59 UTC is a valid instant, and past the calendar's end wherever it is later. The
+    # API takes the days the calendar's range holds whatever the UTC offset: its first and last are
+    # left out, so 2000-01-01 and 2100-12-31 are refused as the document says.
     editor_user, editor = await token_for(clock, "editor")
     before = await row_counts()
-    for starts_at, ends_at in (("2026-11-02T08:00:00Z", "9999-12-31T23:59:59Z"),
-                               ("0001-01-01T00:00:00Z", "2026-11-02T08:00:00Z")):
+    for starts_at, ends_at, field in (("2026-11-02T08:00:00Z", "9999-12-31T23:59:59Z", "ends_at"),
+                                      ("0001-01-01T00:00:00Z", "2026-11-02T08:00:00Z", "starts_at"),
+                                      ("2000-01-01T20:00:00+01:00", "2026-11-02T08:00:00Z", "starts_at"),
+                                      ("2026-11-02T08:00:00Z", "2100-12-31T01:00:00Z", "ends_at")):
         refused = await client.post("/api/v1/campaigns", headers=editor, json={
             "name": "Forever", "starts_at": starts_at, "ends_at": ends_at})
-        assert "from 2000-01-01 to 2100-12-31" in assert_error(refused, 422, "invalid_input")["message"]
+        details = assert_error(refused, 422, "invalid_input")["details"]
+        assert "from 2000-01-02 to 2100-12-30" in details[field], details
     assert await row_counts() == before
     campaign, _ = await factories.create_campaign_with_post(clock, editor_user)
     pack = await ContentPack.get(campaign_id=campaign.id)
     post = await client.post(f"/api/v1/packs/{pack.id}/posts", headers=editor, json={
         "title": "Forever", "url": "https://example.org/x", "messages": {"x": ["Hello #employee"]},
         "expires_at": "9999-12-31T23:59:59Z"})
-    assert "from 2000-01-01 to 2100-12-31" in assert_error(post, 422, "invalid_input")["message"]
+    details = assert_error(post, 422, "invalid_input")["details"]
+    assert "from 2000-01-02 to 2100-12-30" in details["expires_at"]
     assert await Post.filter(pack_id=pack.id).count() == 1
 
 
@@ -432,6 +439,40 @@ async def test_openapi_document_describes_request_bodies_and_errors(client: http
     assert {"401", "403", "404", "409", "422"} <= set(create["responses"])
     assert "security" not in document["paths"]["/api/v1/auth/login"]["post"]
     assert "/api/v1/campaigns/{campaign_id}" in document["paths"]
+
+
+async def test_the_document_states_the_values_the_parser_and_the_services_accept(
+    client: httpx.AsyncClient, database: Settings
+) -> None:
+    from advocacy.localtime import zone_names
+
+    schemas = (await client.get("/api/openapi.json")).json()["components"]["schemas"]
+    assert schemas["UserCreate"]["properties"]["timezone"]["enum"] == list(zone_names())
+    assert schemas["InvitationCreate"]["properties"]["timezone"]["enum"] == ["", *zone_names()]
+    assert schemas["CostIn"]["properties"]["currency"]["enum"] == [database.currency]
+    assert schemas["SharingPreferencesIn"]["properties"]["days"]["minItems"] == 1
+    amount = next(branch["pattern"] for branch in schemas["CostIn"]["properties"]["amount"]["anyOf"]
+                  if branch["type"] == "string")
+    assert [text for text in ("0", "0.00", "00.0", "0.01", "0.10", "12.5") if re.search(amount, text)] == [
+        "0.01", "0.10", "12.5"]
+    document = (await client.get("/api/openapi.json")).json()
+    refused = document["paths"]["/api/v1/campaigns"]["post"]["responses"]["422"]
+    assert refused["x-refusals"] == ["The campaign must end after it starts."]
+    assert "The campaign must end after it starts." in refused["description"]
+    assert "x-refusals" not in document["paths"]["/api/v1/shares"]["post"]["responses"]["422"]
+
+
+async def test_a_valid_looking_zone_or_address_outside_the_documented_ones_is_refused_by_the_parser(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    _, headers = await token_for(clock, "admin")
+    for body, field in (({"timezone": "posix/UTC"}, "timezone"),
+                        ({"email": "nurse@ward.test"}, "email"),
+                        ({"email": "nurse@example.org", "manager_email": "boss@example"}, "manager_email")):
+        response = await client.post("/api/v1/programme/invitations", headers=headers,
+                                     json={"email": "nurse@example.org", **body})
+        error = assert_error(response, 422, "invalid_input")
+        assert field in error["details"], error
 
 
 async def test_settings_fixture_runs_on_the_chosen_database(database: Settings) -> None:

@@ -2,12 +2,14 @@
 
 schemathesis' own engine (what `st run --checks all` runs: examples, coverage and fuzzing phases)
 generates valid and invalid requests for every operation the document describes, as an admin (who
-passes every access rule), an editor and an ambassador, and applies every check but those in NOT_YET:
-no server error; status, content type, headers and body as the document says; invalid data refused; a
-missing required header refused; an undeclared method answered 405 with `Allow`; and the bearer token
-actually enforced (the token comes through schemathesis' auth mechanism, so its probes send each
-successful request again without a token and with a wrong one and expect 401). Operations added later
-are covered because the cases come from the served document, not from a list kept here.
+passes every access rule), an editor and an ambassador, and applies every check: no server error;
+status, content type, headers and body as the document says; invalid data refused; valid data
+accepted (a 422 to a valid request only on the few operations in REFUSING_VALID_REQUESTS, and only
+for a rule their 422 response lists); a missing required header refused; an undeclared method
+answered 405 with `Allow`; and the bearer token actually enforced (the token comes through
+schemathesis' auth mechanism, so its probes send each successful request again without a token and
+with a wrong one and expect 401). Operations added later are covered because the cases come from the
+served document, not from a list kept here.
 
 The engine is synchronous and the app runs on this test's event loop (where its database connections
 live), so the engine runs in a worker thread and reaches the app through a small ASGI bridge that
@@ -41,11 +43,24 @@ from tests import factories
 # Bounded so the three runs stay well within a minute; the seed is fixed, so a failure repeats.
 MAX_EXAMPLES = 5
 SEED = 20
-# schemathesis checks not run yet: a schema-valid body may still break a rule between fields or
-# about stored records that JSON Schema cannot state (a campaign ending before it starts, a group
-# that does not exist, a password zxcvbn rates guessable, a webhook host that does not resolve),
-# and the API answers those with 422.
-NOT_YET = ["positive_data_acceptance"]
+# The operations whose schema-valid requests may still be refused with 422, each for rules JSON Schema
+# cannot state, which its 422 response lists (`x-refusals`). Only there is 422 expected of a valid
+# request, and every such refusal must name one of those rules.
+REFUSING_VALID_REQUESTS = {
+    "api-campaigns-create": "the end must come after the start: a rule between two fields",
+    "api-preferences-set": "sharing hours start before they end: a rule between two fields",
+    "api-costs-create": "the period ends on or after its start: a rule between two fields",
+    "api-programme-invite": "the manager is another person: a rule between two fields",
+    "api-users-create": "a password zxcvbn rates guessable (it weighs the name and address given)",
+    "api-notification-preferences-set": "a webhook host that does not resolve, or resolves to a "
+                                        "private network; its name and port as a client reads them",
+    "api-compliance-policy-save": "a phone number read by the numbering plan of the organisation's "
+                                  "region; a policy equal to the stored one; and, not stated yet, "
+                                  "the form of address, email and domain entries",
+    "api-suggestions-create": "a link whose host resolves to a private network; its name and port "
+                              "as a client reads them",
+}
+ACCEPTING = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 T = TypeVar("T")
 
 
@@ -110,14 +125,36 @@ def tokens_for(user: User, clock: SimulatedClock, app: AppOnLoop) -> type:
     return Tokens
 
 
-def run_all_checks(app: AppOnLoop, user: User, clock: SimulatedClock) -> list[tuple[str, str]]:
+def refusal_problem(case: Case, response: Any, refusals: dict[str, list[str]]) -> str | None:
+    """What is wrong with a 422 answered to a valid request on an operation allowed to refuse some:
+    None when its message names one of the rules its document lists."""
+    operation = case.operation.definition.raw.get("operationId", "")
+    if response is None or response.status_code != 422 or operation not in REFUSING_VALID_REQUESTS:
+        return None
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    message = response.json()["error"]["message"]
+    if any(rule in message for rule in refusals[operation]):
+        return None
+    return (f"{operation} refused a valid request for a rule its document does not list: {message} "
+            f"{response.json()['error']['details']} | {(case.body if case.body is not None else '')!r:.300}")
+
+
+def run_all_checks(
+    app: AppOnLoop, user: User, clock: SimulatedClock, refusals: dict[str, list[str]]
+) -> list[tuple[str, str]]:
     """Every failure of one engine run as `user`, as (check, what was sent and answered)."""
     config = SchemathesisConfig.from_dict({
         "seed": SEED,
-        "checks": {"enabled": True, **{name: {"enabled": False} for name in NOT_YET}},
+        "checks": {"enabled": True},
         "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
         # The document declares no links between operations, so there is no stateful phase to run.
         "phases": {"stateful": {"enabled": False}},
+        "operations": [
+            {"include-operation-id": operation,
+             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTING, "422"]}}}
+            for operation in REFUSING_VALID_REQUESTS
+        ],
     })
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app, config=config)
     schema.auth(refresh_interval=None)(tokens_for(user, clock, app))
@@ -132,6 +169,11 @@ def run_all_checks(app: AppOnLoop, user: User, clock: SimulatedClock) -> list[tu
                     f" -> {exchange.response.content[:200] if exchange.response else b''!r}")
                 failures += [(check.name, f"{user.role}: {check.failure_info.failure.title}{sent}")
                              for check in checks if check.failure_info is not None]
+            for case_id, node in event.recorder.cases.items():
+                exchange = event.recorder.interactions.get(case_id)
+                problem = refusal_problem(node.value, exchange and exchange.response, refusals)
+                if problem is not None:
+                    failures.append(("refusal", f"{user.role}: {problem}"))
         elif isinstance(event, events.NonFatalError | events.FatalError):
             failures.append(("error", f"{user.role}: {event!r}"[:600]))
     return failures
@@ -150,10 +192,13 @@ async def test_generated_requests_pass_every_check_for_each_role(
     await factories.create_launched_campaign(clock, editor)
     ambassador, _ = await factories.create_ambassador(clock)
     admin = await factories.create_user(clock, "admin")
+    refusals = {item["operationId"]: item["responses"]["422"].get("x-refusals", [])
+                for path in document["paths"].values() for item in path.values()}
+    assert {operation for operation, rules in refusals.items() if rules} == set(REFUSING_VALID_REQUESTS)
     app = AppOnLoop(client)
     failures: list[tuple[str, str]] = []
     for user in (admin, editor, ambassador):
-        failures += await asyncio.to_thread(run_all_checks, app, user, clock)
+        failures += await asyncio.to_thread(run_all_checks, app, user, clock, refusals)
     per_check = collections.Counter(name for name, _ in failures)
     assert not failures, f"{len(failures)} failures {dict(per_check)}:\n" + "\n".join(
         description for _, description in failures[:40])

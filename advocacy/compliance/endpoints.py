@@ -85,5 +85,8 @@ api_routes = [
              errors=(401, 403)),
     ApiRoute("/compliance/policy", save_policy, "POST", "api-compliance-policy-save",
              "Save a new version of the compliance policy (admins)", body=PolicyIn,
-             response=PolicyVersionOut, status=201, errors=(401, 403, 409, 422)),
+             response=PolicyVersionOut, status=201, errors=(401, 403, 409, 422),
+             refusals=("is not a phone number we can read", "is not a street address",
+                       "is not an email address", "is not a domain",
+                       "the policy is the same as the current version")),
 ]

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from advocacy.compliance.versions import LIST_FIELDS, HistoryEntry, PolicyDraft, draft_of
+from advocacy.api import NOT_BLANK
+from advocacy.compliance.catalogue import RULES, Setting
+from advocacy.compliance.versions import (
+    LIST_FIELDS,
+    MAX_ENTRIES,
+    MAX_ENTRY,
+    MAX_NOTE,
+    HistoryEntry,
+    PolicyDraft,
+    draft_of,
+)
 
-Entries = Annotated[list[str], Field(max_length=1000)]
+# At most MAX_ENTRIES of at most MAX_ENTRY characters each, as given (the service counts them again
+# once blanks and repeats are dropped, which only ever lowers the count).
+Entries = Annotated[list[Annotated[str, Field(max_length=MAX_ENTRY)]], Field(max_length=MAX_ENTRIES)]
 
 
 class PolicyLists(BaseModel):
@@ -21,10 +33,24 @@ class PolicyLists(BaseModel):
     disclosures: Entries = []
 
 
+# The severities a rule may be set to: any for most, only "block" for the rules guarding patient
+# identifiers (`choice_problem` refuses the rest with its reason).
+def _severity_choices(schema: dict[str, Any]) -> None:
+    schema.pop("patternProperties", None)
+    schema["properties"] = {entry.name: {"enum": [Setting.BLOCK.value] if entry.patient
+                                         else [setting.value for setting in Setting]}
+                            for entry in RULES}
+    schema["additionalProperties"] = False
+
+
 class PolicyIn(PolicyLists):
+    disclosures: Entries = Field(json_schema_extra={"contains": {"pattern": NOT_BLANK}},
+                                 description="At least one that is not blank: the first is added to "
+                                             "shares that have none")
     severities: dict[str, str] = Field(
-        default_factory=dict, description="rule → block | warn | off; rules left out keep their default")
-    note: str = Field(max_length=5000, description="What changed and why (required)")
+        default_factory=dict, json_schema_extra=_severity_choices,
+        description="rule → block | warn | off; rules left out keep their default")
+    note: str = Field(max_length=MAX_NOTE, pattern=NOT_BLANK, description="What changed and why (required)")
     base_version: int | None = Field(
         default=None, ge=0, le=2**31 - 1,
         description="The version the change starts from; refused if another was saved since")

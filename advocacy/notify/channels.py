@@ -245,6 +245,13 @@ def _http_date(text: str) -> datetime | None:
 
 # --- checking a webhook address a person types --------------------------------------------------
 
+# What `check_webhook_url` may refuse in an address of the API document's form (http(s), a host, no
+# spaces), as its messages say it: the host and port read, the name resolved now, the scheme the
+# settings allow.
+WEBHOOK_REFUSALS = ("address is not a valid web address", "cannot be found: check the address",
+                    "points inside a private network", "must be a full https:// URL")
+
+
 async def check_webhook_url(settings: Settings, url: str, *, label: str, field: str) -> str:
     """The address, trimmed, or InvalidInput saying what is wrong with it. Empty means none."""
     url = url.strip()

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from advocacy.api import ApiRoute, parse_body, parse_query, path_int, respond
 from advocacy.auth import signed_in_user
 from advocacy.notify import outbox, service
+from advocacy.notify.channels import WEBHOOK_REFUSALS
 from advocacy.notify.schemas import (
     DeliveryOut,
     NotificationOut,
@@ -56,7 +57,8 @@ api_routes = [
              errors=(401, 403)),
     ApiRoute("/me/notification-preferences", set_preferences, "PUT", "api-notification-preferences-set",
              "Choose my channels (email, my own Slack / Teams webhook) and frequency",
-             body=NotificationPreferencesIn, response=NotificationPreferencesOut, errors=(401, 403, 422)),
+             body=NotificationPreferencesIn, response=NotificationPreferencesOut, errors=(401, 403, 422),
+             refusals=WEBHOOK_REFUSALS),
     ApiRoute("/notifications/outbox", list_outbox, "GET", "api-notifications-outbox",
              "Deliveries of one status, or the failed and unconfirmed ones (admins)",
              query=OutboxQuery, response=DeliveryOut, response_is_list=True, errors=(401, 403, 422)),

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from advocacy.addresses import WEB_LINK
 from advocacy.notify.models import Delivery, Notification, NotificationPreference
 from advocacy.notify.service import WebhookAddresses
 
@@ -46,8 +47,8 @@ class NotificationPreferencesOut(BaseModel):
 
 class NotificationPreferencesIn(BaseModel):
     email_enabled: bool
-    slack_webhook_url: str = Field(default="", max_length=2000)
-    teams_webhook_url: str = Field(default="", max_length=2000)
+    slack_webhook_url: str = Field(default="", max_length=2000, pattern=f"^(?:{WEB_LINK})?$")
+    teams_webhook_url: str = Field(default="", max_length=2000, pattern=f"^(?:{WEB_LINK})?$")
     frequency: FrequencyName
 
 

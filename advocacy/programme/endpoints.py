@@ -118,7 +118,8 @@ async def set_campaign_segments(request: AppRequest) -> Response:
 api_routes = [
     ApiRoute("/programme/invitations", invite, "POST", "api-programme-invite",
              "Invite a person to the programme (emails a single-use join link)",
-             body=InvitationCreate, response=InvitationOut, status=201, errors=(401, 403, 409, 422)),
+             body=InvitationCreate, response=InvitationOut, status=201, errors=(401, 403, 409, 422),
+             refusals=("A person cannot be their own manager.",)),
     ApiRoute("/programme/members", list_members, "GET", "api-programme-members",
              "Ambassadors with their programme status, guidelines and training",
              query=MembersQuery, response=MemberOut, response_is_list=True),
@@ -137,7 +138,7 @@ api_routes = [
     ApiRoute("/segments", list_segments, "GET", "api-segments-list", "Segments with their member counts",
              response=SegmentOut, response_is_list=True),
     ApiRoute("/segments", create_segment, "POST", "api-segments-create", "Define a segment",
-             body=SegmentCreate, response=SegmentOut, status=201, errors=(401, 403, 409, 422)),
+             body=SegmentCreate, response=SegmentOut, status=201, errors=(401, 403, 404, 409, 422)),
     ApiRoute("/campaigns/{campaign_id:int}/segments", set_campaign_segments, "PUT", "api-campaign-segments",
              "Target a campaign at segments (an empty list: every opted-in ambassador)",
              body=CampaignSegmentsIn, response=CampaignSegmentsOut, errors=(401, 403, 404, 422)),

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from advocacy.api import MAX_ID, path_int
 from advocacy.auth import signed_in_user, start_session
-from advocacy.errors import DomainError, InvalidInput
+from advocacy.errors import DomainError, InvalidInput, NotFound
 from advocacy.forms import form_text, whole_number
 from advocacy.programme import consent, guidelines, invitations, members, segments, training
 from advocacy.programme.gate import sharing_blockers
@@ -299,7 +299,10 @@ async def segments_create(request: AppRequest) -> Response:
                                               name=form_text(form, "name"), match=form_text(form, "match"),
                                               conditions=conditions)
     except DomainError as error:
-        return await segments_page(request, status=error.status_code, error=error.message, entered=entered)
+        # A group typed in the form that names none is a mistake in the form, shown with it (the
+        # API answers 404: the id it was given names no record).
+        status = 422 if isinstance(error, NotFound) else error.status_code
+        return await segments_page(request, status=status, error=error.message, entered=entered)
     flash(request, f"Segment “{segment.name}” saved." + (" It selects 0 people now." if warnings else ""))
     return RedirectResponse("/programme/segments", status_code=303)
 
@@ -320,7 +323,7 @@ async def segments_preview(request: AppRequest) -> Response:
     raw = [(params.get(f"kind_{i}", ""), params.get(f"value_{i}", "")) for i in range(CONDITION_SLOTS)]
     try:
         match, conditions = await segments.check_conditions(params.get("match", "all"), raw)
-    except InvalidInput as error:
+    except (InvalidInput, NotFound) as error:
         return JSONResponse({"count": None, "error": error.message}, status_code=422)
     count = await segments.rule_query(match, conditions).count() if conditions else None
     return JSONResponse({"count": count, "error": None,

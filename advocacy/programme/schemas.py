@@ -5,18 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from advocacy.api import NOT_BLANK
+from advocacy.documented import OneOf
+from advocacy.localtime import zone_names
 from advocacy.programme.members import MemberRow
+from advocacy.users.emails import EMAIL_ADDRESS, OPTIONAL_EMAIL_ADDRESS
+from advocacy.users.schemas import ZONE_PROBLEM
 
 
 class InvitationCreate(BaseModel):
-    email: str = Field(min_length=3, max_length=254)
+    model_config = ConfigDict(regex_engine="python-re")  # the address pattern looks ahead
+
+    email: str = Field(max_length=254, pattern=EMAIL_ADDRESS)
     name: str = Field(default="", max_length=200)
     department: str = Field(default="", max_length=100)
     region: str = Field(default="", max_length=100)
-    timezone: str = Field(default="", max_length=64)
-    manager_email: str = Field(default="", max_length=254)
+    timezone: Annotated[str, OneOf(("", *zone_names()), ZONE_PROBLEM)] = Field(
+        default="", description="An IANA name such as Europe/London; empty: UTC")
+    manager_email: str = Field(default="", max_length=254, pattern=OPTIONAL_EMAIL_ADDRESS)
 
 
 class InvitationOut(BaseModel):
@@ -75,11 +83,12 @@ class MembershipOut(BaseModel):
 
 class ConditionIn(BaseModel):
     kind: Literal["department", "region", "group"]
-    value: str = Field(min_length=1, max_length=100, description="department or region name, or group id")
+    value: str = Field(min_length=1, max_length=100, pattern=NOT_BLANK,
+                       description="department or region name, or group id")
 
 
 class SegmentCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NOT_BLANK)
     match: Literal["all", "any"] = "all"
     conditions: list[ConditionIn] = Field(min_length=1, max_length=50)
 

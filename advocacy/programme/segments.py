@@ -110,7 +110,7 @@ async def _group_named(value: str) -> int:
     hint = near_matches(value, list(groups)) or (
         f" The groups are: {', '.join(sorted(groups)[:10])}." if groups else
         " There are no groups yet: create one under Groups.")
-    raise InvalidInput(f"There is no group “{value[:40]}”.{hint}", {"field": "conditions"})
+    raise NotFound(f"There is no group “{value[:40]}”.{hint}", {"field": "conditions"})
 
 
 async def _known_spelling(kind: ConditionKind, value: str) -> str:
@@ -253,7 +253,7 @@ async def set_campaign_segments(
     known = set(await Segment.filter(id__in=wanted).values_list("id", flat=True))
     unknown = [i for i in wanted if i not in known]
     if unknown:
-        raise InvalidInput(f"There is no segment {unknown[0]}.", {"field": "segment_ids"})
+        raise NotFound(f"There is no segment {unknown[0]}.", {"field": "segment_ids"})
     async with in_transaction():
         await CampaignSegment.filter(campaign_id=campaign_id).delete()
         await CampaignSegment.bulk_create([CampaignSegment(campaign_id=campaign_id, segment_id=i)

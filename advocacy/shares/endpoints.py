@@ -158,5 +158,5 @@ api_routes = [
              "My sharing hours, days, daily cap and time zone", response=SharingPreferencesOut),
     ApiRoute("/me/sharing-preferences", set_preferences, "PUT", "api-preferences-set",
              "Set my sharing hours, days, daily cap and time zone", body=SharingPreferencesIn,
-             response=SharingPreferencesOut),
+             response=SharingPreferencesOut, refusals=("Your sharing hours must start before they end.",)),
 ]

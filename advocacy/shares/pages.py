@@ -18,7 +18,7 @@ from advocacy.auth import reads_alongside, signed_in_user
 from advocacy.compliance.current import compliance_engine
 from advocacy.errors import DomainError, InvalidInput
 from advocacy.forms import form_id, form_text, optional_form_id, whole_number
-from advocacy.localtime import format_local, input_value, parse_local, zone_of
+from advocacy.localtime import format_local, input_value, parse_local, zone_names, zone_of
 from advocacy.programme.gate import sharing_blockers
 from advocacy.shares import feed as feeds
 from advocacy.shares import preferences, service
@@ -367,7 +367,7 @@ async def preferences_page(
     view = values or preferences.view_of(user, await preferences.sharing_hours(user))
     return render(
         request, "sharing_preferences.html", status=status, prefs=view, error=error,
-        day_names=preferences.day_names(), zones=preferences.zone_names(),
+        day_names=preferences.day_names(), zones=zone_names(),
     )
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
-from zoneinfo import available_timezones
 
 from advocacy.clock import Clock
 from advocacy.errors import InvalidInput
-from advocacy.localtime import zone_of
+from advocacy.localtime import is_zone_name, zone_of
 from advocacy.shares.models import SharingPreference
 from advocacy.shares.planner import DAY_NAMES, SharingHours
 from advocacy.users.models import User
@@ -96,7 +95,7 @@ async def save_preferences(
     if not 1 <= daily_cap <= MAX_DAILY_CAP:
         raise InvalidInput(f"The daily cap is a number from 1 to {MAX_DAILY_CAP}.", {"field": "daily_cap"})
     zone_name = (timezone or "").strip() or user.timezone or "UTC"
-    if zone_name not in zone_names():
+    if not is_zone_name(zone_name):
         raise InvalidInput(
             f"{zone_name[:60]!r} is not a time zone we know; pick one like Europe/London.",
             {"field": "timezone"},
@@ -116,14 +115,3 @@ async def save_preferences(
 
 def day_names() -> list[tuple[int, str]]:
     return list(enumerate(DAY_NAMES))
-
-
-def zone_names() -> list[str]:
-    """Every time zone a person can pick, sorted (read once: the list comes from the system)."""
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = sorted(available_timezones())
-    return _ZONES
-
-
-_ZONES: list[str] | None = None

@@ -7,20 +7,32 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from advocacy.documented import InCalendar, OneOf
+from advocacy.localtime import zone_names
 from advocacy.shares.models import Share
 from advocacy.shares.status import NetworkStatus
+from advocacy.users.schemas import ZONE_PROBLEM
 from campaigns.models import Post
 from campaigns.schemas import VariantOut
 
 
 class ShareCreate(BaseModel):
+    # A time goes with mode "at" and only with it; without a mode, a time means "at".
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"mode": {"const": "at"}, "scheduled_at": {"type": "string"}},
+         "required": ["mode", "scheduled_at"]},
+        {"properties": {"mode": {"enum": ["now", "auto"]}, "scheduled_at": {"type": "null"}},
+         "required": ["mode"]},
+        {"properties": {"mode": {"type": "null"}}},
+    ]})
+
     post_id: int = Field(ge=1, le=2**31 - 1)
     account_id: int = Field(ge=1, le=2**31 - 1)
     variant_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     text: str | None = Field(default=None, max_length=5000)
-    scheduled_at: datetime | None = Field(
+    scheduled_at: Annotated[datetime, InCalendar()] | None = Field(
         default=None, description="When to publish (with a time zone); only with mode 'at'."
     )
     mode: Literal["now", "at", "auto"] | None = Field(
@@ -36,7 +48,14 @@ class ShareCreate(BaseModel):
 
 
 class ShareMove(BaseModel):
-    scheduled_at: datetime | None = Field(
+    # A new time, or auto=true, never both.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"auto": {"const": True}, "scheduled_at": {"type": "null"}}, "required": ["auto"]},
+        {"properties": {"auto": {"const": False}, "scheduled_at": {"type": "string"}},
+         "required": ["scheduled_at"]},
+    ]})
+
+    scheduled_at: Annotated[datetime, InCalendar()] | None = Field(
         default=None, description="The new time (with a time zone); omitted with auto=true."
     )
     auto: bool = Field(default=False, description="Let the planner place the share again.")
@@ -133,19 +152,21 @@ class FeedCounts(BaseModel):
 
 
 # A time of day as the sharing hours take it: 00:00 to 23:59, and 24:00 for the end of the day.
-TIME_OF_DAY = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+START_OF_DAY = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME_OF_DAY = f"{START_OF_DAY}|^24:00$"
 
 
 class SharingPreferencesIn(BaseModel):
-    start: str = Field(default="08:00", pattern=TIME_OF_DAY,
+    start: str = Field(default="08:00", pattern=START_OF_DAY,
                        description="Start of sharing hours, HH:MM local.")
     end: str = Field(default="18:00", pattern=TIME_OF_DAY,
                      description="End of sharing hours, HH:MM (24:00 ok).")
     days: list[Annotated[int, Field(ge=0, le=6)]] = Field(
-        default=[0, 1, 2, 3, 4], max_length=7, description="Sharing days, 0 = Monday."
+        default=[0, 1, 2, 3, 4], min_length=1, max_length=7, description="Sharing days, 0 = Monday."
     )
     daily_cap: int = Field(default=3, ge=1, le=50)
-    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/London.")
+    timezone: Annotated[str, OneOf(("", *zone_names()), ZONE_PROBLEM)] | None = Field(
+        default=None, description="IANA zone, e.g. Europe/London; omitted or empty: unchanged.")
 
 
 class SharingPreferencesOut(BaseModel):

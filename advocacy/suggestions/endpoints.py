@@ -62,7 +62,9 @@ api_routes = [
     ApiRoute("/suggestions", create_suggestion, "POST", "api-suggestions-create",
              "Suggest a link for colleagues to share, with an optional note and message (ambassadors "
              "of the programme; a few a day)", body=SuggestionCreate, response=SuggestionOut, status=201,
-             errors=(401, 403, 409, 422, 429)),
+             errors=(401, 403, 409, 422, 429),
+             refusals=("The suggestion was not sent: The link is not a valid web address",
+                       "The suggestion was not sent: The link points inside a private network")),
     ApiRoute("/me/suggestions", my_suggestions, "GET", "api-my-suggestions",
              "The person's own suggestions, newest first, with what became of each (the latest 50)",
              response=SuggestionOut, response_is_list=True, errors=(401, 403)),

@@ -6,12 +6,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from advocacy.addresses import WEB_LINK
 from advocacy.suggestions.models import Suggestion
 
 
 class SuggestionCreate(BaseModel):
-    # Lengths are checked by the service, so the API and the feed's form refuse with the same words.
-    url: str = Field(description="The public web address suggested for colleagues to share")
+    # Lengths are checked by the service, so the API and the feed's form refuse with the same words;
+    # a link not of the form http(s)://host is refused by the parser, as the document states it.
+    url: str = Field(pattern=f"^{WEB_LINK}$",
+                     description="The public web address suggested for colleagues to share")
     note: str = Field(default="", description="Why it is worth sharing, for the editors (optional)")
     message: str = Field(default="", description="A message proposed for the post (optional)")
 

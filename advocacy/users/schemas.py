@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from advocacy.localtime import is_zone_name
+from advocacy.documented import OneOf
+from advocacy.localtime import zone_names
+from advocacy.users.emails import EMAIL_ADDRESS
 from advocacy.users.models import ApiToken, Role, User
 from advocacy.users.passwords import MIN_PASSWORD_LENGTH
+
+ZONE_PROBLEM = "{value} is not a time zone; use a name like Europe/London"
 
 
 class LoginRequest(BaseModel):
@@ -45,21 +50,17 @@ class UserOut(BaseModel):
 
 
 class UserCreate(BaseModel):
-    email: str = Field(min_length=3, max_length=254)
+    model_config = ConfigDict(regex_engine="python-re")  # the address pattern looks ahead
+
+    email: str = Field(max_length=254, pattern=EMAIL_ADDRESS)
     role: Role
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     name: str = Field(default="", max_length=200)
     department: str = Field(default="", max_length=100)
     region: str = Field(default="", max_length=100)
-    timezone: str = Field(default="UTC", max_length=64, description="An IANA name such as Europe/London")
+    timezone: Annotated[str, OneOf(zone_names(), ZONE_PROBLEM)] = Field(
+        default="UTC", description="An IANA name such as Europe/London")
     opted_in: bool = False
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if not is_zone_name(value):
-            raise ValueError(f"{value[:60]!r} is not a time zone; use a name like Europe/London")
-        return value
 
 
 class TokenCreate(BaseModel):

@@ -97,5 +97,6 @@ api_routes = [
              status=201, errors=(401, 403, 422)),
     ApiRoute("/dashboards/costs", add_cost, "POST", "api-costs-create",
              "Record a programme cost for a period, for one campaign or the whole programme",
-             body=CostIn, response=CostOut, status=201, errors=(401, 403, 404, 422)),
+             body=CostIn, response=CostOut, status=201, errors=(401, 403, 404, 422),
+             refusals=("The period must not end before it starts.",)),
 ]

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from advocacy.api import SETTING_CHOICE
 from advocacy.clock import EARLIEST, LATEST
 from dashboards.reporting.emv import MAX_RATE, EmvFormulaSpec
 from dashboards.reporting.measures import ChannelTotals
@@ -153,7 +154,8 @@ class SummaryOut(BaseModel):
 
 class CostIn(BaseModel):
     amount: Decimal = Field(gt=0, lt=10**12, max_digits=14, decimal_places=2, allow_inf_nan=False)
-    currency: str = Field(pattern="^[A-Z]{3}$")
+    currency: str = Field(pattern="^[A-Z]{3}$", json_schema_extra={SETTING_CHOICE: "currency"},
+                          description="The organisation's currency (costs are kept in it)")
     period_start: date = Field(ge=FIRST_DAY, le=LAST_DAY)
     period_end: date = Field(ge=FIRST_DAY, le=LAST_DAY)
     campaign_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

@@ -146,4 +146,4 @@ async def test_a_post_created_over_the_api_keeps_its_expiry_and_brand_references
         "brand_ref_linkedin": "urn:li:share:7", "brand_ref_x": "42"}
     naive = await client.post(f"/api/v1/packs/{pack.id}/posts",
                               json={**body, "expires_at": "2030-01-01T00:00:00"}, headers=headers)
-    assert naive.status_code == 422 and "time zone" in naive.json()["error"]["message"]
+    assert naive.status_code == 422 and "UTC offset" in naive.json()["error"]["details"]["expires_at"]

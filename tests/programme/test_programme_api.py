@@ -28,7 +28,7 @@ async def test_invite_then_list_members_and_refuse_duplicates_and_bad_input(
     assert isinstance(created.json()["email_sent"], bool)  # whether the mail server took it
     bad = await client.post("/api/v1/programme/invitations", headers=headers,
                             json={"email": "nia@example.org", "timezone": "Moon/Base"})
-    assert bad.status_code == 422 and "time zone" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "is not a time zone" in bad.json()["error"]["details"]["timezone"]
     members = await client.get("/api/v1/programme/members", headers=headers, params={"status": "invited"})
     assert [m["email"] for m in members.json()] == ["nia@example.org"]
     assert members.json()[0]["status"] == "invited"
@@ -83,13 +83,14 @@ async def test_segments_and_campaign_targeting_through_the_api(
     assert clash.status_code == 409
     missing_group = await client.post("/api/v1/segments", headers=headers, json={
         "name": "Ghosts", "conditions": [{"kind": "group", "value": "999"}]})
-    assert missing_group.status_code == 422 and await Segment.filter(name="Ghosts").count() == 0
+    assert missing_group.status_code == 404 and await Segment.filter(name="Ghosts").count() == 0
+    assert missing_group.json()["error"]["message"].startswith("There is no group “999”.")
     target = await client.put(f"/api/v1/campaigns/{campaign.id}/segments", headers=headers,
                               json={"segment_ids": [made.json()["id"]]})
     assert target.json() == {"campaign_id": campaign.id, "segment_ids": [made.json()["id"]], "audience": 1}
     unknown = await client.put(f"/api/v1/campaigns/{campaign.id}/segments", headers=headers,
                                json={"segment_ids": [12345]})
-    assert unknown.status_code == 422
+    assert unknown.status_code == 404 and unknown.json()["error"]["message"] == "There is no segment 12345."
     assert await CampaignSegment.filter(campaign_id=campaign.id).count() == 1  # unchanged by the refusal
     everyone = await client.put(f"/api/v1/campaigns/{campaign.id}/segments", headers=headers,
                                 json={"segment_ids": []})

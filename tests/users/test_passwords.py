@@ -37,3 +37,12 @@ async def test_a_long_uncommon_passphrase_is_accepted(
     client: httpx.AsyncClient, clock: SimulatedClock
 ) -> None:
     assert (await create_dana(client, clock, "harbour lantern seventeen")).status_code == 201
+
+
+async def test_a_password_longer_than_the_estimator_scores_is_judged_by_its_start(
+    client: httpx.AsyncClient, clock: SimulatedClock
+) -> None:
+    strong = "harbour lantern seventeen quietly folds " * 3  # 120 characters, the first 72 strong
+    assert (await create_dana(client, clock, strong)).status_code == 201
+    weak = await create_dana(client, clock, "0" * 200)
+    assert weak.status_code == 422 and "Choose a harder password" in weak.json()["error"]["message"]
