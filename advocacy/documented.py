@@ -7,6 +7,7 @@ uses, so the document and the parser never disagree.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -20,17 +21,18 @@ from advocacy.api import years_pattern
 from advocacy.clock import EARLIEST, LATEST
 
 
-class DocumentedCheck:
+class DocumentedCheck(ABC):
     """Field metadata (`Annotated[T, SomeCheck(...)]`) that checks the parsed value after pydantic's
-    own checks and states the same rule in the field's JSON Schema."""
+    own checks and states the same rule in the field's JSON Schema. A kind of check says both
+    halves (`check` and `state`); this class only hands them to pydantic."""
 
+    @abstractmethod
     def check(self, value: Any) -> Any:
         """The value, or ValueError saying why it is refused."""
-        raise NotImplementedError
 
+    @abstractmethod
     def state(self, schema: JsonSchemaValue) -> None:
         """Write the rule into the field's schema."""
-        raise NotImplementedError
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
