@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,7 +27,7 @@ from advocacy.accounts.oauth import AccountConnector
 from advocacy.api import MAX_ID
 from advocacy.audit import endpoints as audit_endpoints
 from advocacy.audit import pages as audit_pages
-from advocacy.auth import guard, is_api
+from advocacy.auth import PageSessionMiddleware, guard, is_api
 from advocacy.body_limit import BodyLimitMiddleware
 from advocacy.bundles import plotly_js, plotly_src, warm
 from advocacy.clients import proxy_layer
@@ -249,7 +248,7 @@ def header_options(settings: Settings) -> dict[str, Any]:
 
 
 def session_options(settings: Settings) -> dict[str, Any]:
-    """The options of the session cookie (`SessionMiddleware`)."""
+    """The options of the session cookie (`PageSessionMiddleware`)."""
     return {
         "secret_key": settings.secret_key,
         "session_cookie": "advocacy_session",
@@ -317,7 +316,7 @@ def create_app(
             Middleware(ShortLinkFastPath, headers=security_headers(**headers)),
             Middleware(SecurityHeadersMiddleware, **headers),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False),
-            Middleware(SessionMiddleware, **session),
+            Middleware(PageSessionMiddleware, **session),
         ],
         exception_handlers={
             DomainError: on_domain_error,

@@ -9,7 +9,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from advocacy.access import CSRF_EXEMPT, ROUTE_ROLES, allowed
 from advocacy.errors import Forbidden, NotAuthenticated
@@ -30,6 +32,7 @@ class ReadAlongside(Protocol):
 
 
 Prepare = Callable[[AppRequest], Awaitable[ReadAlongside]]
+API_PREFIX = "/api/"
 SESSION_USER = "user_id"
 SESSION_CSRF = "csrf"
 SESSION_STARTED = "started_at"
@@ -44,7 +47,18 @@ SEEN_RESOLUTION_SECONDS = 60
 
 def is_api(request: AppRequest) -> bool:
     # The path as sent (what `request.url.path` is made from, without building the whole URL).
-    return str(request.scope["path"]).startswith("/api/")
+    return str(request.scope["path"]).startswith(API_PREFIX)
+
+
+class PageSessionMiddleware(SessionMiddleware):
+    """The signed cookie session, on the pages only: the API takes bearer tokens, so an API request
+    never reads the cookie (no cross-site form can act through it) and never pays for it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope["path"]).startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def bearer_token(header: str) -> str | None:

@@ -3,10 +3,9 @@ server banner."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Scripts only from our own origin (the pages carry no inline script; plotly.js is served from
@@ -59,7 +58,9 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, *, hsts: bool, form_targets: Sequence[str] = ()) -> None:
         self.app = app
-        self.headers = security_headers(hsts=hsts, form_targets=form_targets)
+        # As ASGI carries them: lower-case names and values as bytes, encoded once.
+        self.raw = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                    for name, value in security_headers(hsts=hsts, form_targets=form_targets).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,11 +69,16 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
-                if "server" in headers:
-                    del headers["server"]
+                message["headers"] = with_security_headers(message.get("headers", ()), self.raw)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]],
+                          security: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A response's raw headers with each of `security` it does not set itself (its own value
+    wins), without a server banner."""
+    own = [(name, value) for name, value in headers if name != b"server"]
+    named = {name for name, _ in own}
+    return own + [header for header in security if header[0] not in named]

@@ -131,11 +131,12 @@ def _feed_of(now: datetime, user: User, shareable: Shareable, state: repository.
     for share in state.shares:
         if share.status in _BLOCKING:
             done[share.post_id].append(share.network)
+    mine = {post_id: sorted(networks) for post_id, networks in done.items()}
     # One value for every post no colleague shared (most of them): it is never changed once made.
     nobody = ColleagueCounts()
     return PersonalFeed(
         accounts=state.accounts,
-        posts=[(post, sorted(done.get(post.id, ())), state.colleagues.get(post.id) or nobody)
+        posts=[(post, mine.get(post.id) or [], state.colleagues.get(post.id) or nobody)
                for post in shareable.for_person(now, user, state.groups)],
         shares=state.shares,
         timezone=user.timezone or "UTC",

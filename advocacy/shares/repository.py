@@ -180,8 +180,10 @@ async def colleague_counts(
     return _colleagues(found[COLLEAGUES_PER_STATUS.name], found.get(COLLEAGUE_NAMES.name))
 
 
+# Rows become the API's models through pydantic's validation, which its core runs faster than
+# `model_construct` runs in Python, and which checks the values on the way.
 def _accounts(rows: list[dict[str, Any]]) -> list[AccountOut]:
-    accounts = [AccountOut.model_construct(**row) for row in rows]
+    accounts = [AccountOut.model_validate(row) for row in rows]
     accounts.sort(key=lambda account: (account.network, account.id))
     return accounts
 
@@ -190,7 +192,7 @@ def _shares(rows: list[dict[str, Any]]) -> list[ShareOut]:
     shares = []
     for row in rows:
         row["due_at"], row["published_at"] = _moment(row["due_at"]), _moment(row["published_at"])
-        shares.append(ShareOut.model_construct(**row))
+        shares.append(ShareOut.model_validate(row))
     shares.sort(key=lambda share: (share.due_at, share.id), reverse=True)
     return shares
 

@@ -10,10 +10,12 @@ import pytest
 from asgi_lifespan import LifespanManager
 from cryptography.fernet import Fernet
 from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
-from advocacy.app import create_app
+from advocacy.app import create_app, session_options
 from advocacy.audit.models import AuditEntry
-from advocacy.auth import SEEN_RESOLUTION_SECONDS
+from advocacy.auth import SEEN_RESOLUTION_SECONDS, PageSessionMiddleware
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.users.models import LoginAttempt
@@ -194,6 +196,28 @@ async def test_guessing_across_accounts_from_one_address_is_throttled(
 @pytest.mark.parametrize("path", ["/login", "/api/openapi.json", "/api/v1/nowhere", "/static/plotly.min.js"])
 async def test_every_response_carries_the_security_headers(client: httpx.AsyncClient, path: str) -> None:
     assert_security_headers(await client.get(path))
+
+
+async def test_api_requests_never_open_the_cookie_session(client: httpx.AsyncClient, settings: Settings,
+                                                         clock: SimulatedClock) -> None:
+    """The API takes bearer tokens only: its requests do not even carry the cookie's session, so
+    no API route can act on it (and none pays for reading it)."""
+    opened: dict[str, bool] = {}
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        opened[scope["path"]] = "session" in scope
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    await sign_in(client, await factories.create_user(clock, "editor"))
+    layer = PageSessionMiddleware(endpoint, **session_options(settings))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=layer), base_url="http://test",
+                                 cookies={COOKIE: client.cookies[COOKIE]}) as direct:
+        for path in ("/api/v1/me", "/feed"):
+            assert (await direct.get(path)).text == "ok"
+    assert opened == {"/api/v1/me": False, "/feed": True}
+    # Through the whole app, the signed-in cookie is worth nothing on the API.
+    answer = await client.get("/api/v1/me")
+    assert answer.status_code == 401 and "set-cookie" not in answer.headers
 
 
 def assert_security_headers(response: httpx.Response) -> None:
