@@ -43,7 +43,7 @@ AGE = folded(  # matched against the lower-cased text; the class first, so that 
     r"|\b(?:aged?|age of)\s+(\d{1,3})\b"
     r"|(?<=[a-z]),\s+(\d{1,3}),(?!\d)"  # "Maria Lopez, 67, was ..."
     r"|(?<![$€£\d.,])\b(\d{1,3})\s?(?:y/o|yo)\b"  # "19 y/o"
-    r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
+    r"|(?<!m[áa]s\s)(?<!menos\s)(?<!despu[ée]s\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
     r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b|\bturn(?:ed|s|ing)\s+(\d{2,3})\b)",  # "her 100th birthday"
 )
 AGE_SEX = re.compile(r"(?=\d)(?<![$€£\d.,])\b(\d{1,3})[MF]\b")  # "74M", "45F": case matters (5m is minutes)

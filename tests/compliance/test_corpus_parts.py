@@ -18,8 +18,8 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (all five batches, 0.996
-# and 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it
+# Measured with `python -m scripts.compliance_report` on the development part (all six batches, 0.996
+# and 0.001), which the rules were tuned on; raise a floor when the engine gets better, never lower it
 # quietly.
 DEV_PATIENT_BLOCKED = 0.995
 DEV_CLEAN_BLOCKED = 0.005
@@ -36,7 +36,7 @@ TEST_CLEAN_BLOCKED = 0.046
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 1375  # five batches: 330, 269, 173, 280 and 323 texts
+    assert len(DEV) >= 1698  # six batches: 330, 269, 173, 280, 323 and 323 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)
