@@ -89,13 +89,9 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
         if not matches or REHEARSAL.search(sentence.lower):
             continue
         tie = sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)
-        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
-            staff_role_in(sentence.words)
-        ):
+        if not tie and staff_role_in(sentence.words):
             continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
-        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
-            GATHERING.search(sentence.lower)
-        ):
+        if not tie and GATHERING.search(sentence.lower):
             continue  # where a conference, a talk or a potluck is held
         for match in matches:
             before, after = NOT_A_WARD.search(sentence.text[: match.start()]), NOT_A_WARD_AFTER

@@ -189,6 +189,19 @@ def letters(match: re.Match[str]) -> str:
     return read.capitalize() if starts and len(read) == 1 else read
 
 
+def keep(plain: str, start: int, end: int, pieces: list[str], origin: list[int]) -> None:
+    """Copy plain[start:end] unedited into the reading, leaving out hidden characters; a stretch
+    without any (nearly all) is copied whole."""
+    if HIDDEN.isdisjoint(plain[start:end]):
+        pieces.append(plain[start:end])
+        origin.extend(range(start, end))
+        return
+    for index in range(start, end):
+        if plain[index] not in HIDDEN:
+            pieces.append(plain[index])
+            origin.append(index)
+
+
 def reading(text: str) -> Reading | None:
     """The text with its disguises undone, or None when there is nothing to undo (most texts)."""
     plain = text
@@ -209,10 +222,7 @@ def reading(text: str) -> Reading | None:
     origin: list[int] = []
     position = 0
     for start, end, new in [*edits, (len(plain), len(plain), "")]:
-        for index in range(position, start):
-            if plain[index] not in HIDDEN:
-                pieces.append(plain[index])
-                origin.append(index)
+        keep(plain, position, start, pieces, origin)
         pieces.append(new)
         origin.extend(end - 1 if i == len(new) - 1 else start for i in range(len(new)))
         position = end

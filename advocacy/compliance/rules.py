@@ -138,7 +138,9 @@ def blocked_terms_pattern(policy: CompliancePolicy) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|our|ours|us)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(  # the class first, so that most positions fail at once
+    r"(?=[imwou])\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|our|ours|us)\b", re.IGNORECASE
+)
 POLITICAL = folded(  # matched against the lower-cased text
     r"\b(?:vote\s+(?:for|yes|no|against)|re-?elect\w*|endors(?:e|es|ed|ing)\s+(?:candidate|senator|"
     r"governor|mayor|representative|congress\w*|[A-Z]\w+)|democrats?|republicans?|GOP|ballot\s+measure|"
