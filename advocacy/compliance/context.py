@@ -105,9 +105,10 @@ PERSON_TERMS = frozenset(
     muchacha mamá""".split()
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
-AGE_SHORT = re.compile(
+AGE_SHORT = re.compile(  # the class first, so that most positions fail at once
     # "después de 35 años" is how long, not how old.
-    r"(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b|(?<!despu[ée]s\s)(?<!m[áa]s\s)(?<!menos\s)\bde\s+\d{1,3}\s+a[ñn]os\b",
+    r"(?=[\dd])(?:(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b"
+    r"|(?<!despu[ée]s\s)(?<!m[áa]s\s)(?<!menos\s)\bde\s+\d{1,3}\s+a[ñn]os\b)",
     re.IGNORECASE,  # "80s F"
 )
 AGED_ONE = folded(r"\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b")  # "a 70 yr old"
