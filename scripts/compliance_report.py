@@ -24,7 +24,7 @@ from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
 CORPUS = CORPUS_DIR / "corpus.jsonl"
 # The development part, in the batches it was written in; each was written without seeing the rules.
-DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5"))
+DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6"))
 TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
 # Northbrook Health's public contact points, which its own posts may carry.
 CORPUS_POLICY = CompliancePolicy(
@@ -36,6 +36,28 @@ CORPUS_POLICY = CompliancePolicy(
         "northbrook.org",
     ),
 )
+# Each batch is measured with the contacts its writer was given as the organisation's own. The sixth
+# batch's writer was given a switchboard, an emergency department's address and the northbrookhealth.org
+# domain besides the appointment line; the rule corpus holds an address at that domain as a person's, so
+# they are the sixth batch's alone.
+PART_POLICIES = {
+    "corpus_dev6.jsonl": CompliancePolicy(
+        allowed_contacts=(
+            *CORPUS_POLICY.allowed_contacts,
+            "(847) 555-0100",
+            "press@northbrookhealth.org",
+            "2400 Lakeshore Drive, Northbrook",
+            "northbrookhealth.org",
+        ),
+    ),
+}
+
+
+def policy_of(part: str) -> CompliancePolicy:
+    """The policy a labelled part (a file's name) is measured with."""
+    return PART_POLICIES.get(part, CORPUS_POLICY)
+
+
 PATIENT_CATEGORIES = (
     "named_in_care", "identifier_labelled", "photo_patient_data", "incident_victims", "room_bed",
     "relative_time_case", "contact_of_patient",
@@ -54,6 +76,7 @@ class LabelledText:
     patient: bool
     category: str
     style: str
+    part: str = ""  # the file it was read from, whose policy it is measured with
 
 
 def load_part(path: Path) -> list[LabelledText]:
@@ -68,8 +91,9 @@ def load_part(path: Path) -> list[LabelledText]:
         known = PATIENT_CATEGORIES if row["label"] == "patient" else CLEAN_CATEGORIES
         if row["category"] not in known:
             raise ValueError(f"{path.name}:{number}: {row['category']!r} is not a {row['label']} category")
-        texts.append(LabelledText(row["text"], row["network"], row["label"] == "patient",
-                                  row["category"], STYLE_SPELLINGS.get(row["style"], row["style"])))
+        style = STYLE_SPELLINGS.get(row["style"], row["style"])
+        texts.append(LabelledText(row["text"], row["network"], row["label"] == "patient", row["category"],
+                                  style, path.name))
     return texts
 
 
@@ -107,10 +131,13 @@ def blocking_rules(engine: ComplianceEngine, text: str, network: str) -> list[st
 
 
 def measure_part(texts: Iterable[LabelledText], engine: ComplianceEngine | None = None) -> PartReport:
-    engine = engine or ComplianceEngine(CORPUS_POLICY)
+    """The part's report; each text is checked with its part's policy unless an engine is given."""
+    engines: dict[CompliancePolicy, ComplianceEngine] = {}
     report = PartReport()
     for item in texts:
-        rules = blocking_rules(engine, item.text, item.network)
+        policy = policy_of(item.part)
+        checker = engine or engines.setdefault(policy, ComplianceEngine(policy))
+        rules = blocking_rules(checker, item.text, item.network)
         blocked = bool(rules)
         (report.patient_blocked if item.patient else report.clean_blocked).add(blocked)
         report.per_category.setdefault(item.category, Rate()).add(blocked)
@@ -233,14 +260,14 @@ def main() -> None:
     args = parser.parse_args()
     engine = ComplianceEngine(CORPUS_POLICY)
     if args.part:
-        print_part(args.part.name, measure_part(load_part(args.part), engine), args.misses)
+        print_part(args.part.name, measure_part(load_part(args.part)), args.misses)
         return
     for path in DEV_PARTS:
         if path.exists():
-            print_part(f"development batch {path.name}", measure_part(load_part(path), engine), False)
-    print_part("development part (every batch)", measure_part(load_dev(), engine), args.misses)
+            print_part(f"development batch {path.name}", measure_part(load_part(path)), False)
+    print_part("development part (every batch)", measure_part(load_dev()), args.misses)
     if TEST_PART.exists():
-        print_part("test part", measure_part(load_part(TEST_PART), engine), False)
+        print_part("test part", measure_part(load_part(TEST_PART)), False)
     else:
         print(f"== test part: {TEST_PART.name} is missing, so there is no held-out figure yet")
     print_rule_corpus(measure(load_corpus(), engine))

@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
-from advocacy.compliance import ComplianceEngine, Purpose
+from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 from advocacy.compliance.detector import RULE, WEIGHTS, PatientContextModel, model_input, text_features
-from scripts.compliance_report import CORPUS_POLICY, DEV_PARTS, LabelledText, load_part
+from scripts.compliance_report import DEV_PARTS, LabelledText, load_part, policy_of
 
 OUTPUT = Path(__file__).resolve().parent.parent / "advocacy" / "compliance" / WEIGHTS
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # commits ship, if any, is left out: these are the rules alone.
 RULES_BEFORE = {
     "corpus_dev.jsonl": "c26bd25", "corpus_dev2.jsonl": "06ae1c1^", "corpus_dev3.jsonl": "1a7ba64",
-    "corpus_dev4.jsonl": "f2e0a46", "corpus_dev5.jsonl": "c0cf409",
+    "corpus_dev4.jsonl": "f2e0a46", "corpus_dev5.jsonl": "c0cf409", "corpus_dev6.jsonl": "920c0ad",
 }
 L2 = 0.01
 STEPS = 300
@@ -83,11 +83,13 @@ def train(data: Sequence[Sample]) -> tuple[dict[str, float], float]:
 
 def rules_alone(texts: Sequence[LabelledText]) -> list[bool]:
     """Whether today's rules block each text, leaving the model's own finding out."""
-    engine = ComplianceEngine(CORPUS_POLICY)
-    return [
-        any(f.blocks and f.rule != RULE for f in engine.check(t.text, t.network, Purpose.SUGGESTION))
-        for t in texts
-    ]
+    engines: dict[CompliancePolicy, ComplianceEngine] = {}
+    blocked = []
+    for t in texts:
+        engine = engines.setdefault(policy_of(t.part), ComplianceEngine(policy_of(t.part)))
+        found = engine.check(t.text, t.network, Purpose.SUGGESTION)
+        blocked.append(any(f.blocks and f.rule != RULE for f in found))
+    return blocked
 
 
 BEFORE_PROBE = """
@@ -111,7 +113,7 @@ def rules_at(commit: str, texts: Sequence[LabelledText]) -> list[bool]:
             tar.extractall(folder, filter="data")
         rows = "".join(json.dumps({"text": t.text, "network": t.network}) + "\n" for t in texts)
         output = subprocess.run(
-            [sys.executable, "-c", BEFORE_PROBE, json.dumps(CORPUS_POLICY.allowed_contacts)],
+            [sys.executable, "-c", BEFORE_PROBE, json.dumps(policy_of(texts[0].part).allowed_contacts)],
             input=rows, capture_output=True, text=True, check=True, cwd=folder,
             env={"PYTHONPATH": folder, "PATH": "/usr/bin:/bin"},
         )

@@ -20,7 +20,9 @@ AT = r"(?:\s*[(\[{]at[)\]}]\s*|\s+at\s+|\s+arroba\s+)"  # Spanish says "arroba" 
 DOT = r"(?:\s*[(\[{]dot[)\]}]\s*|\s+dot\s+|\s+punto\s+|\.)"
 SPELLED_EMAIL = re.compile(rf"\b[\w.-]+(?:{DOT}[\w-]+)*{AT}[\w-]+(?:{DOT}[a-z]{{2,}})+\b", re.IGNORECASE)
 # A spelled-out address says "(at)" or "dot" somewhere: "apply at northbrook.org" is a web address.
-SPELLED = re.compile(r"[(\[{]at[)\]}]|\b(?:dot|arroba|punto)\b", re.IGNORECASE)
+SPELLED = re.compile(  # the class first, so that most positions fail at once
+    r"(?=[(\[{dap])(?:[(\[{]at[)\]}]|\b(?:dot|arroba|punto)\b)", re.IGNORECASE
+)
 
 
 def spelled_out(address: str) -> str:
@@ -40,6 +42,9 @@ CALLED = re.compile(
     r"[^\d\n.!?]{0,24}?(?<![\d-])(\+?\d[\d .-]{7,14}\d)(?![\d-])",
     re.IGNORECASE,
 )
+# Hours of a shift or an event in 24-hour time, which a phone library may read as a number.
+TIME_RANGE = re.compile(r"(?<!\d)(?:[01]\d|2[0-3])[0-5]\d\s?[-–]\s?(?:[01]\d|2[0-3])[0-5]\d(?!\d)")
+EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|opt\.?)\s*\d", re.IGNORECASE)
 TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 CODE_BEFORE = re.compile(
     r"(?:model|sku|part|item|lot|code|catalog(?:ue)?|order|ref(?:erence)?|serial|product|no\.|"
@@ -55,7 +60,7 @@ ADDRESS = re.compile(
     r"\b\d{1,5}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z0-9]*\.?\s+){1,3}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Terrace|Circle|"
     r"Parkway|Pkwy|Highway|Hwy|Crescent|Close|Row|Trail|Square)\b\.?(?:,?\s+(?:Apt|Apartment|Unit|#)\.?\s*\w+)?"
-    r"|\b(?:Calle|Avenida|Av\.|Paseo|Carrera|Camino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
+    r"|\b(?:[Cc]alle|[Aa]venida|Av\.|[Pp]aseo|[Cc]arrera|[Cc]amino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
     r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
 )
 HOME_STREET = re.compile(
@@ -74,7 +79,7 @@ PERSON_STREET = folded(  # matched against the lower-cased text
 )
 HOME_WORDS = re.compile(
     r"\b(?:lives?|living|home|resides?|residence|house|apartment|apt|mailbox|vive|casa|"
-    r"neighbou?rs?|(?:his|her|their|my|return|home)\s+address)\b",
+    r"neighbou?rs?|(?:his|her|their|my|return|home)\s+address|(?:su|mi|tu)\s+(?:direcci[óo]n|domicilio))\b",
     re.IGNORECASE,
 )
 APARTMENT = re.compile(r"\b(?:Apt|Apartment|apto|depto)\b\.?", re.IGNORECASE)
@@ -119,7 +124,9 @@ def is_allowed_email(address: str, allowed: AllowedContacts) -> bool:
 
 def email_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
-    found = [m.span() for m in EMAIL.finditer(text) if not is_allowed_email(m.group(), allowed)]
+    found: list[tuple[int, int]] = []
+    if "@" in text:  # every EMAIL match holds one; most texts have none
+        found = [m.span() for m in EMAIL.finditer(text) if not is_allowed_email(m.group(), allowed)]
     if SPELLED.search(text):
         found += [
             m.span() for m in SPELLED_EMAIL.finditer(text)
@@ -156,8 +163,19 @@ def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
             continue  # digits in a link's path are page ids, not someone's number
         if CODE_BEFORE.search(text[max(0, start - 24) : start]):
             continue  # a product or order code that happens to look like a number
-        number = digits(text[start:end])[-10:]
+        if TIME_RANGE.search(text[start:end]):
+            continue  # "0700-1900": a shift's hours, not a number
+        number = digits(EXTENSION.split(text[start:end])[0])[-10:]
         if number in allowed:
+            continue
+        around = sentence_at(parts, start)
+        if any(number[:8] == own[:8] for own in allowed if len(own) == 10) and not (
+            around.person or HOME_WORDS.search(around.text)
+        ):
+            yield Finding(  # an extension line of the organisation's own block: "(847) 555-0135"
+                "phone_number", Severity.WARN, start, end,
+                "This number is in the organisation's own block of lines; check it is a department's line.",
+            )
             continue
         if number[:3] in TOLL_FREE:
             yield Finding(

@@ -51,7 +51,10 @@ Rule = Callable[[str, list[Sentence], CompliancePolicy], Iterator[Finding]]
 LINK = re.compile(r"https?://\S+")  # a web address, up to the next space
 SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n+")
 # "Rm. 4" and "R.m. 4" are a room, not a sentence's end.
-TITLE_BEFORE = re.compile(r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof|pt|mr|mrs|ms|dr|[Rr]\.?m)$")
+# "Car vs. bike" is one sentence too.
+TITLE_BEFORE = re.compile(
+    r"\b(?:Pt|Mr|Mrs|Ms|Dr|St|Mx|Sr|Sra|Srta|Lt|Prof|pt|mr|mrs|ms|dr|[Rr]\.?m|[Vv][Ss])$"
+)
 WORD = re.compile(r"[\w&'-]+")
 DIGIT = re.compile(r"\d")
 # Looked up as lower-case words in a set: one regex alternation of a hundred words costs far more.
@@ -72,7 +75,8 @@ CARE_TERMS = frozenset(
     cáncer vent vented readmit readmitted readmission admit admits hx chf copd c-section abruption ama
     intubation amputation amputated remission deliver delivering ecmo stitches coding deceased
     measles flu influenza covid rsv norovirus mumps chickenpox fx postpartum hemorrhage haemorrhage
-    hemorragia quirófano quirofano stent stents resuscitated reanimado reanimada""".split()
+    hemorragia quirófano quirofano stent stents resuscitated reanimado reanimada gemelos mellizos
+    trillizos""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
@@ -80,12 +84,14 @@ CARE_PHRASES = folded(
     r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care|spinal\s+tap|"
     r"lumbar\s+puncture|bone\s+marrow|blood\s+draw|(?:hospital|medical)\s+(?:bills|expenses)|"
     r"(?:stable|critical|serious|fair|grave)\s+condition|passed\s+(?:away|on|at)|call\s+(?:light|bell)|"
-    r"frequent\s+flyer)\b",
+    r"frequent\s+flyer|(?:dio|dar|dando|diera)\s+a\s+luz|"
+    # Going home after a stay: "headed home after 94 days with us".
+    r"(?:headed|heading|going|went|sent)\s+home\s+(?:after|from|today|with)|\d+\s+days\s+with\s+us)\b",
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(
     "emergency care looked cath cuidados world breath came cared took sala s new tap puncture marrow "
-    "draw bills expenses condition passed call frequent".split()
+    "draw bills expenses condition passed call frequent luz home days".split()
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).
@@ -96,14 +102,21 @@ PERSON_TERMS = frozenset(
     driver farmer worker student jogger walker roofer skier skateboarder dude bro
     fighter warrior twins triplets motociclista ciclista peatón conductor señor senor señora senora niño
     nino niña nina bebé bebe abuelo abuela paciente hombre mujer female male chico chica muchacho
-    muchacha""".split()
+    muchacha mamá""".split()
 )
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
-AGE_SHORT = re.compile(
-    r"(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b|\bde\s+\d{1,3}\s+a[ñn]os\b", re.IGNORECASE  # "80s F"
+AGE_SHORT = re.compile(  # the class first, so that most positions fail at once
+    # "después de 35 años" is how long, not how old.
+    r"(?=[\dd])(?:(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b"
+    r"|(?<!despu[ée]s\s)(?<!m[áa]s\s)(?<!menos\s)\bde\s+\d{1,3}\s+a[ñn]os\b)",
+    re.IGNORECASE,  # "80s F"
 )
 AGED_ONE = folded(r"\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old\b")  # "a 70 yr old"
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
+
+
+# A rehearsal has no patient in it: a drill, a mock code, a simulation with a manikin.
+REHEARSAL = folded(r"\b(?:drills?|mock|simulat\w*|sim\s+lab|manikins?|mannequins?|scenario)\b")
 
 
 def sentence(text: str, start: int, end: int) -> Sentence:
@@ -122,10 +135,13 @@ def sentence(text: str, start: int, end: int) -> Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    found, start = [], 0
+    found: list[Sentence] = []
+    start = 0
     for match in SENTENCE_END.finditer(text):
         if match.group() == "." and TITLE_BEFORE.search(text, max(0, match.start() - 4), match.start()):
             continue
+        if found and start == match.start() and match.group()[0] == "\n":
+            continue  # the line break after a sentence's stop opens no sentence: the next one follows
         found.append(sentence(text, start, match.end()))
         start = match.end()
     if start < len(text):

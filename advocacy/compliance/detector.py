@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from itertools import combinations
+from itertools import combinations, repeat
 
 from advocacy.compliance.context import CARE_TERMS, LINK, PERSON_TERMS, STAFF_ROLES, Sentence, sentences
 from advocacy.compliance.findings import Finding, Severity
@@ -107,7 +107,7 @@ class PatientContextModel:
     threshold: float  # the probability at or above which a text is blocked
 
     def score(self, features: dict[str, int]) -> float:
-        total = self.bias + sum(self.weights.get(feature, 0.0) for feature in features)
+        total = self.bias + sum(map(self.weights.get, features, repeat(0.0)))  # unknown features weigh 0
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
     def heaviest_sentence(self, features: dict[str, int]) -> int:

@@ -14,6 +14,7 @@ from advocacy.compliance.context import (
     AGE_SHORT,
     PERSON,
     PERSON_TERMS,
+    REHEARSAL,
     Sentence,
     finding_in,
     folded,
@@ -27,8 +28,10 @@ from advocacy.compliance.policy import CompliancePolicy
 ROOM = folded(  # matched against the sentence's lower-cased text
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|incubadora|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|pod|isolation|"
     r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
-    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
-    r"|\bwhoever\s+(?:has|gets|takes|had)\s+#?\d{2,4}[A-Z]?\b"  # a nurse's assignment is a room
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby|teen|teenager|gentleman|gent|boy|girl|toddler|gal|"
+    r"dude|fella|grandma|grandpa)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
+    # A nurse's assignment is a room, and so is whoever lies in it: "whoever has 418", "whoever is in 5110".
+    r"|\bwhoever(?:['’]s|\s+(?:has|gets|takes|had|is|was))?(?:\s+in)?\s+(?:room\s+|rm\.?\s*)?#?\d{2,4}[A-Z]?\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?:se[ñn]ora?|paciente|ni[ñn][oa]|abuel[oa]|chic[oa]|beb[ée])\s+(?:del|de\s+la|de\s+el)\s+\d{2,4}[A-Z]?\b",
 )
@@ -64,6 +67,15 @@ NOT_A_WARD_AFTER = re.compile(
 )
 
 
+# A room of a building, with no one in it: "rm 5 of the cath lab is still the original".
+BUILDING_ROOM_AFTER = re.compile(
+    r"\s*(?:of|in)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:lab|wing|building|tower|pavilion|annex|basement)\b",
+    re.IGNORECASE,
+)
+# A bed said to be empty is no one's: "bed 12 (empty room)".
+EMPTY_AFTER = re.compile(r"\s*[(,]?\s*(?:is\s+)?(?:empty|vacant|unoccupied)\b", re.IGNORECASE)
+
+
 def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence in parts:
         if not has_digit(sentence.text):
@@ -74,19 +86,20 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
         ]
         if not (sentence.care or sentence.person or TIED.search(sentence.text)):
             matches = list(ROOM_AS_PATIENT.finditer(sentence.text))
-        if not matches:
+        if not matches or REHEARSAL.search(sentence.lower):
             continue
-        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
-            staff_role_in(sentence.words)
-        ):
+        tie = sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)
+        if not tie and staff_role_in(sentence.words):
             continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
-        if not (sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)) and (
-            GATHERING.search(sentence.lower)
-        ):
+        if not tie and GATHERING.search(sentence.lower):
             continue  # where a conference, a talk or a potluck is held
         for match in matches:
             before, after = NOT_A_WARD.search(sentence.text[: match.start()]), NOT_A_WARD_AFTER
             if before or after.match(sentence.text, match.end()):
+                continue
+            if EMPTY_AFTER.match(sentence.text, match.end()):
+                continue
+            if not tie and BUILDING_ROOM_AFTER.match(sentence.text, match.end()):
                 continue
             start, end = finding_in(sentence, match)
             yield Finding(
@@ -101,16 +114,21 @@ MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-WHEN = folded(
+WHEN = folded(  # the class first (every alternative's first character), so that most positions fail at once
+    r"(?=[acdefhjlmnostwy~@\d])"
     rf"\b(?:{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)|"
-    rf"yesterday(?:'s)?|last\s+(?:night|nite|week|weekend|month|{DAYS})|this\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
+    rf"yesterday(?:'s)?|y-?day|last\s+(?:night|nite|week|weekend|month|{DAYS})|th(?:i?s)\s+(?:a\.?m\.?|p\.?m\.?|morning|afternoon|evening|"
     rf"weekend|week|shift|past\s+week(?:end)?)(?:'s)?|(?:at|around|after|just\s+before)\s+(?:midnight|noon)|"
     rf"a\s+couple\s+of\s+hours\s+ago|just\s+now|earlier\s+(?:today|tonight|this\s+(?:week|shift|morning|afternoon|evening))|(?:on\s+)?(?:{DAYS}|tues|thurs|weds)(?:\s+(?:night|morning|"
     r"afternoon|evening))?|(?:just\s+)?(?:\d+|an?|one|a\s+few|two|three|several)\s+(?:minutes?|mins?|hours?|hrs?|"
     r"days?)\s+ago|just\s+an\s+hour\s+ago|overnight|tonight|tonite|2nite|tn|today|at\s+dawn|over\s+the\s+weekend|"
     r"on\s+my\s+(?:last\s+)?shift|2day|(?:en|durante)\s+mi\s+turno|"
     r"~?\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m|p\.m)~?|"
+    # A 24-hour time of a case, "at 0312" (not a street number: "at 1200 Lakeview Avenue").
+    r"(?:at|@)\s*(?:[01]\d|2[0-3])[0-5]\d(?:\s*h(?:rs|ours)?)?(?!\s+[a-z]+\s+(?:avenue|ave|street|st|drive|dr|road|rd|"
+    r"blvd|boulevard|lane|ln|way|court|ct|parkway|pkwy)\b)|"
+    r"a\s+las?\s+\d{1,2}(?::\d{2})?\s+de\s+la\s+(?:ma[ñn]ana|tarde|noche|madrugada)|"
     r"just\s+(?:finished|discharged|delivered|admitted|intubated|coded|operated|transferred|finished)|"
     r"anoche|anteayer|esta\s+(?:ma[ñn]ana|tarde|noche|madrugada)|hoy|ayer|la\s+semana\s+pasada|"
     r"al\s+mediod[íi]a|a\s+medianoche|de\s+madrugada|"
@@ -130,12 +148,15 @@ PERSON_NOUN = folded(
 # Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
 FROM_TOWN = re.compile(
     rf"\b(?i:{PERSON.pattern[2:-2]})\s+from\s+(?:the\s+)?[A-Z]"
-    r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+[A-Z]"
+    r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+"
+    # A department's name is no town: "la Unidad de Cuidados Intensivos", "el Servicio de Urgencias".
+    r"(?!(?:Cuidados|Urgencias|Emergencias|Pediatr|Cardiolog|Oncolog|Neonatolog|Enfermer|Maternidad|Salud|"
+    r"Medicina|Cirug|Trasplante|Quemados|Rehabilitaci|Radiolog|Neurolog|Obstetricia)\w*)[A-Z]"
 )
 # "brought in $85,000": money raised, not a patient brought in.
 NOT_MONEY = r"(?!\s+(?:over\s+|nearly\s+|almost\s+)?[$€£\d])"
 ONE_PERSON = folded(  # the class first, so that most positions fail at once
-    r"(?=[twoinlcbrapfd\d])(?:\b(?:twins|triplets)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
+    r"(?=[twoinlcbrapfdgm\d])(?:\b(?:twins|triplets|gemel[oa]s|mellizos|trillizos)\b|\bwe\s+(?:coded|intubated|resuscitated|operated|delivered|admitted)\b"
     r"|\b(?:operamos|ingres[óo]|naci[óo]|lleg[óo])\b|\b(?:came|walked|brought|rushed)\s+(?:in|into)\b"
     + NOT_MONEY +
     r"|\b(?:arrest|overdose|collapsed|in\s+(?:active\s+)?labou?r|pregnant)\b"
@@ -167,7 +188,8 @@ CASE_EVENT = folded(
     r"resuscitated\s+(?:a|an|the|our)\b|"
     r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child)|"
     r"we\s+(?:got|had|received|coded|intubated|resuscitated)\s+(?:a|an|the|two|three|\d)|"
-    r"(?:recibimos|lleg[óo]|ingres[óo]|atendimos)\b)",
+    r"(?:recibimos|lleg[óo]|ingres[óo]|atendimos)\b|"
+    r"(?:pt|patient|he|she)\s+(?:coded|crashed|arrested|seized|died|passed\s+away)\b)",
 )
 
 
@@ -176,6 +198,8 @@ DETAIL = re.compile(r"\d(?![\d,.]*\s+[a-z]+s\b)")
 # A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
 SPOKE = folded(
     r"\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+    # Gifts to the staff are thanks too: "a patient's family brings you cookies at 3am".
+    r"\b(?:brings?|brought|sends?|drops?\s+off|dropped\s+off|bakes?|baked)\s+(?:you|me|us)\b|"
     r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
 )
 
@@ -184,7 +208,8 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if ANNOUNCED.search(sentence.lower) or DRILL.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
-    if SPOKE.search(sentence.lower) and not (event or DETAIL.search(sentence.text)):
+    # The time itself is not a detail of the case: "brings you cookies at 3am".
+    if SPOKE.search(sentence.lower) and not (event or DETAIL.search(WHEN.sub(" ", sentence.lower))):
         return False
     if event:
         return True
@@ -207,7 +232,7 @@ def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
 # Every time WHEN finds holds a digit or one of these words: sentences with neither are skipped.
 WHEN_AFTER = frozenset(("am", "m", "now", "shift"))
 WHEN_WORDS = frozenset(
-    """yesterday yesterday's night nite tn turno week weekend month morning afternoon evening
+    """yesterday yesterday's y-day yday night nite tn turno week weekend month morning afternoon evening
     morning's evening's today week's weekend's month's night's
     ago overnight tonight tonite 2nite 2day dawn midnight noon finished discharged delivered admitted
     intubated
@@ -225,7 +250,7 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
     for sentence, following in with_next(parts):
         if sentence.words.isdisjoint(WHEN_WORDS) and not has_digit(sentence.text) and not (
             # "this am", "just now", "on my shift": common words that are a time only after another
-            not sentence.words.isdisjoint(("this", "just", "my"))
+            not sentence.words.isdisjoint(("this", "ths", "just", "my"))
             and not sentence.words.isdisjoint(WHEN_AFTER)
         ):
             continue
@@ -247,14 +272,20 @@ INCIDENT = folded(
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
     r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*|tornado|hurricane|"
-    r"earthquake|hurac[áa]n|terremoto|se\s+cay[óo])\b"
+    r"earthquake|hurac[áa]n|terremoto|se\s+cay[óo]|"
+    # A vehicle against another, through a window, over on its roof; someone pinned or trapped under one.
+    r"(?:bus|car|truck|van|pickup|suv|semi|motorcycle|bike|train|vehicle)\s+(?:versus|vs(?=\.?\s)|v(?=\.\s))|"
+    r"(?:went|drove|crashed|plowed|ploughed|slammed)\s+(?:through|into)\s+(?:the\s+|a\s+)?(?:front\s+)?"
+    r"(?:window|wall|storefront|crowd|building|house)|pinned\s+(?:under|beneath|between|behind|in)|"
+    r"trapped\s+(?:under|beneath|in)|flip(?:ped)?|capsiz\w*|overturn\w*|rolled\s+over)\b"
     "|[🚗🚙🚕🚌🚚🚑🏍🚲🛻]\ufe0f?💥",  # "the 🚗💥 on Hwy 12": a vehicle crashing
 )
 HURT = folded(
     r"\b(?:victims?|injured|hurt|heridos?|herida|survivors?|critical|stable|in\s+our\s+care|pulled|"
     r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
     r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
-    r"from\s+(?:the|that|this)|we\s+(?:got|had|received|took\s+in))\b",
+    r"from\s+(?:the|that|this)|we\s+(?:got|had|received|took\s+in)|pinned|trapped|hypotherm\w*|"
+    r"(?:un)?conscious|came\s+through\s+our\s+doors)\b",
 )
 PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
@@ -269,7 +300,8 @@ PLACE = re.compile(
 # People hurt in an incident identify as a group too: "the two boys pulled from Miller Pond".
 VICTIMS = folded(
     r"\b(?:victims?|injured|heridos?|survivors?|boys|girls|kids|children|teens|students|workers|passengers|"
-    r"hikers|players|toddlers|siblings|niños|niñas|trabajadores|pasajeros)\b"
+    r"hikers|players|toddlers|siblings|customers|diners|shoppers|residents|riders|pedestrians|"
+    r"niños|niñas|trabajadores|pasajeros)\b"
     r"|\b(?:they|she|he)(?:['’]re|['’]s|\s+are|\s+is)\s+(?:still\s+)?with\s+us\b"
 )
 REHEARSED = folded(
@@ -288,12 +320,20 @@ INCIDENT_STEMS = (
     "tiroteo", "outbreak", "carbon", "brote", "tornado", "hurricane", "earthquake", "hurac", "terremoto",
     "cay",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
+    "versus", "drove", "crashed", "plowed", "ploughed", "slammed", "pinned", "trapped",
+    "flip", "capsiz", "overturn", "rolled",
 )
+
+
+VERSUS = frozenset(("vs", "v"))  # "car vs. bike": words too short to be stems
 
 
 def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
-        if not any(word.startswith(INCIDENT_STEMS) for word in sentence.words) and "💥" not in sentence.text:
+        stem = any(word.startswith(INCIDENT_STEMS) for word in sentence.words) or "💥" in sentence.text
+        if not stem and sentence.words.isdisjoint(VERSUS) and not (
+            "went" in sentence.words and "through" in sentence.words
+        ):
             continue
         incident = INCIDENT.search(sentence.lower)
         if not incident or REHEARSED.search(sentence.lower):

@@ -18,7 +18,10 @@ NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|i\.d\.?
 VALUE = (
     # The label may name whose number it is before the value: "account # for the gentleman ... is 7734".
     r"(?:\s*(?:for|of|del?)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es)\b))?"
-    r"(?:[:#=]{1,2}|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
+    # The label and the value may be set apart by an arrow ("patient id → NBH-2291"), and a value's
+    # last digits by a dash or dots ("mrn ends -4419", "ending in …4419").
+    r"(?:[:#=]{1,2}|→|➡|->|=>|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
+    r"(?:(?:[-–*…]|\.{2,})\s*)?"
     r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
 )
 RECORD_LABELS = (
@@ -28,17 +31,19 @@ RECORD_LABELS = (
 )
 PATIENT_LABELS = (
     r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
-    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag|guarantor)\s*"
+    r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag|guarantor|"
+    r"hospital)\s*"
     + NUMBER_WORD
     + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
-    r"(?:n[º°]|no\.?)\s+de\s+afiliad[oa]|c[ée]dula|curp|nss|dni|"
+    r"(?:n[º°]|no\.?)\s+de\s+(?:afiliad[oa]|cuenta|paciente|p[oó]liza|seguro|expediente)|c[ée]dula|curp|nss|dni|"
     r"p[oó]liza(?:\s+del\s+seguro)?\s*:|cuenta\s+(?:n[º°o]\.?|n[uú]m(?:ero)?\.?|#)"
 )
 # Labels that name one person's records with no "number" after them ("acct 99120-33", "hospital #"),
 # looked for only in texts holding one of ACCOUNT_WORDS.
 ACCOUNT_ID = folded(
-    r"\b(?:(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession)(?=\s*\d)|hosp(?:ital)?\s*#|"
+    r"\b(?:(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession)(?=\s*(?:[:#=→➡]|->|=>)?\s*\d)|"
+    r"hosp(?:ital)?\s*#|"
     r"cuenta\s+del?\s+paciente)\s*" + VALUE,
 )
 ACCOUNT_WORDS = frozenset(
@@ -48,8 +53,11 @@ ACCOUNT_WORDS = frozenset(
 MRN = folded(rf"\b(?:{RECORD_LABELS})\s*{VALUE}")
 PATIENT_ID = folded(rf"\b(?:{PATIENT_LABELS})\s*{VALUE}")
 DATE = (
-    r"(\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
-    r"\d{1,2}\s+(?:de\s+)?[A-Za-z]+\s+(?:de\s+)?\d{4})"
+    r"(\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|"
+    r"[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    # "7th of Sept 1988", "12 de mayo de 1990", and a month's letters between dashes: "3-ago-1977".
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?[A-Za-z]+\.?,?\s+(?:de\s+)?\d{4}|"
+    r"\d{1,2}\s?[/.-]\s?[A-Za-z]{3,9}\.?\s?[/.-]\s?\d{2,4})"
 )
 BIRTH = folded(
     r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|"
@@ -61,6 +69,15 @@ SSN = folded(
     r"|\b(?:SSN|social security(?:\s+(?:number|no\.?|#))?)\s*(?:last\s+(?:4|four)(?:\s+digits)?\s*)?"
     r"(?:[:#]|is|ending(?:\s+in)?|ends(?:\s+in)?)?\s*"
     r"(?:\d{9}|\d{4})\b",
+)
+
+
+# "ID: NB0048822" with no word before it to say whose: a patient's, unless the label names another kind of
+# id (a meeting's, an employee's badge).
+BARE_ID = folded(r"\bid\s*[:#]\s*([A-Z]{0,4}[-/]?\d[\w/\-]*)")
+OTHER_ID = folded(
+    r"\b(?:meeting|webinar|zoom|teams|conference|event|session|employee|staff|badge|tax|user|login|network|"
+    r"wi-?fi|course|class|donor|vendor|provider|npi|ein|order|tracking|ticket|room|device|asset|photo)\s*$"
 )
 
 
@@ -87,8 +104,17 @@ def medical_record_numbers(text: str, parts: list[Sentence], policy: ComplianceP
         )
 
 
+def bare_ids(text: str) -> Iterator[tuple[int, int]]:
+    lower = lowered(text)
+    for start, end in labelled(BARE_ID, text):
+        if not OTHER_ID.search(lower, max(0, start - 16), start):
+            yield start, end
+
+
 def patient_identifiers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     spans = list(labelled(PATIENT_ID, text))
+    if (":" in text or "#" in text) and ("id" in text or "ID" in text or "Id" in text):
+        spans += [s for s in bare_ids(text) if not any(s[0] < e and b < s[1] for b, e in spans)]
     if any(not part.words.isdisjoint(ACCOUNT_WORDS) for part in parts):
         spans += [s for s in labelled(ACCOUNT_ID, text) if not any(s[0] < e and b < s[1] for b, e in spans)]
     for start, end in spans:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from advocacy.compliance.context import Sentence, any_care, lowered, sentence_at
+from advocacy.compliance.context import REHEARSAL, Sentence, any_care, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.lexicon import NameLexicon, name_lexicon
 from advocacy.compliance.normalise import SPELLED_OUT
@@ -34,9 +34,9 @@ CUED = re.compile(  # the class first, so that most positions fail at once
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
-TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."
-    r"(?=[MmPp])\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])"
-    r"|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\."
+TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."; the class first, for every alternative
+    r"(?=[MmPp])(?:\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))"
+    r"|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\.)"
 )
 CAPITALISED_RUN = re.compile(rf"(?=[{UPPER}])\b{WORD}(?:\s+{WORD}){{1,3}}\b")
 LEET_INSIDE = re.compile(r"[0-9@$](?<=[a-z].)|[0134@$](?=[a-z])")  # a digit for a letter: "m1ke", "0livia"
@@ -121,9 +121,13 @@ def lower_pairs(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
 def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
     for match in CUED.finditer(text):
         group = match.lastindex or 1
-        if group == 2 and not lexicon.is_name(match.group(2)):
+        # A double-barrelled surname is a name when either half is: "the Adeyemi-Okonkwo family".
+        halves = match.group(group).split("-")
+        if group == 2 and not (len(halves) == 2 and all(half[:1].isupper() for half in halves)) and not any(
+            lexicon.is_name(half) for half in halves
+        ):
             continue
-        if group in (3, 4) and not lexicon.is_last(match.group(group)):
+        if group in (3, 4) and not any(lexicon.is_last(half) for half in halves):
             continue  # "the Johnsons", "la familia Contreras", not "the Giants"
         if any(word.lower() in PLACE_WORDS for word in match.group(group).split()):
             continue  # "Patient Experience Week"
@@ -154,10 +158,17 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
                 yield match.start(1), match.start(1) + len(words[0])
             else:
                 yield match.span(1)
+    spelled: list[tuple[int, int, bool]] = []  # a first and last name spelled out are one name
     for match in SPELLED_OUT.finditer(text) if text.count("-") + text.count(".") > 2 else ():
         letters = re.sub(r"[^A-Za-z]", "", match.group())
-        if len(letters) >= 4 and lexicon.is_name(letters):
-            yield match.span()  # a name spelled out to hide it: "J-A-C-K-S-O-N"
+        known = len(letters) >= 4 and lexicon.is_name(letters)
+        if spelled and text[spelled[-1][1] : match.start()].isspace():
+            spelled[-1] = (spelled[-1][0], match.end(), spelled[-1][2] or known)
+        else:
+            spelled.append((*match.span(), known))
+    for start, end, known in spelled:
+        if known:
+            yield start, end  # a name spelled out to hide it: "J-A-C-K-S-O-N"
     for match in LOWER_FAMILY.finditer(text) if "family" in text or "twins" in text or "baby" in text else ():
         surname = match.group(1)
         if lexicon.is_last(surname) and surname not in lexicon.ordinary and surname not in PLACE_WORDS:
@@ -177,7 +188,8 @@ FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Ade
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab)|beat|survived|rang\s+the\s+bell|"
     r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
     r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)|"
-    r"arrived\s+(?:in|at)\s+(?:our|the)\s+(?:ED|ER|ICU|emergency))\b"
+    r"arrived\s+(?:in|at)\s+(?:our|the)\s+(?:ED|ER|ICU|emergency)|"
+    r"came\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|ICU|NICU|PICU|ER|ED|ward|emergency))\b"
 )
 WHO = re.compile(r"\s*,?\s+who\b")
 # Capitalised words that start a sentence without being a name.
@@ -229,6 +241,9 @@ def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
             staff[around.start] = staff_sentence(around.lower)
         if staff[around.start] and not cued(text, start):
             continue
+        if "sim" in around.lower or "man" in around.lower or "drill" in around.lower:
+            if REHEARSAL.search(around.lower):
+                continue  # "pt = manikin 'Baby Sim'": a rehearsal's patient is no one
         taken.append((start, end))
         yield Finding(
             "patient_name", Severity.BLOCK, start, end,

@@ -23,8 +23,10 @@ LEET_RUN = re.compile(
     rf"(?:[0134$5!|7]|{EMAIL_AT})(?<=[A-Za-z].)(?:[0134$5!|7]|{EMAIL_AT})*(?=[A-Za-z])"
     r"|[0134](?<=[a-z0134@$][a-z][0134])[0134]*(?![\w@])|[0134](?<![\w@].)(?=[a-z]{3,}\b)"
     # "th3" and "1CU" (not "1PM"), "0h"
-    r"|1(?<![\w@].)(?=[A-Z]{2,}\b)(?!(?:AM|PM|ST|ND|RD|TH)\b)|0(?<![\w@].)(?=h\b)"
+    r"|1(?<![\w@].)(?=[A-Z]{2,}\b)(?!(?:AM|PM|ST|ND|RD|TH)\b)|0(?<![\w@].)(?=[hf]\b)"  # "0f the m0nth"
 )
+# A lower-case l for a capital I inside a word of capitals: "NlCU", "PlCU".
+CAPITAL_L = re.compile(r"l(?<=[A-Z]l)(?=[A-Z])")
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
 DIGIT_LOOKALIKE = re.compile(  # the class first: fast; also a date's "O3/I4/I956"
     r"[OoIl](?:(?<=\d.)(?=[\d-])|(?<=\d-.)(?=\d))|[OI](?:(?<=[/.-].)(?=\d)|(?=\d[/.-][\dOI]))"
@@ -39,6 +41,7 @@ LOOKALIKE = str.maketrans(
 )
 # Also the marks that make a digit a keycap emoji ("9️⃣" reads 9) and ask for emoji style.
 HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0f\u20e3")
+HIDDEN_CHARACTER = re.compile("[" + "".join(sorted(HIDDEN)) + "]")
 NOT_PLAIN = re.compile(
     r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad\ufe0f\u20e3\uff01-\uff5e\U0001d400-\U0001d7ff]"
 )
@@ -52,6 +55,8 @@ SPELLED_OUT = re.compile(
     r"(?![\w-])"
 )
 SPELLED_JOINS = re.compile(r"(?<=[A-Za-z.])\s+(?=[A-Za-z])")  # a space between spelled-out letters
+# An email address spelled out letter by letter: "j e n n a . k o w a l s k i @ g m a i l . c o m".
+SPACED_EMAIL = re.compile(r"(?<!\S)[\w.-](?: [\w.-])*(?: @ )[\w-](?: [\w.-]){3,}(?![\w@])")
 NICKNAME = re.compile(r"\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
 NICKNAME_BEFORE = re.compile(r"(?<=[a-z])[\"”](?=\s+[A-Z][a-z])")  # the quote closing a nickname
 UNITS = {
@@ -140,10 +145,17 @@ def spelled_words(spelled: str) -> list[str]:
 def replacements(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, new words) edits, in order."""
     edits = number_edits(text)
+    emails = [match.span() for match in SPACED_EMAIL.finditer(text)] if " @ " in text else []
+    edits += [(start, end, text[start:end].replace(" ", "")) for start, end in emails]
+    spelled: list[tuple[int, int]] = []
     for match in SPELLED_OUT.finditer(text):
         letters = re.sub(r"[^A-Za-z]", "", match.group())
-        if len(letters) < 3:
+        if len(letters) < 3 or any(s <= match.start() < e for s, e in emails):
             continue
+        # Spelled-out words set apart by two spaces or more are read with one: "b a b y  K a s p e r".
+        if spelled and spelled[-1][1] + 1 < match.start() and text[spelled[-1][1] : match.start()].isspace():
+            edits.append((spelled[-1][1], match.start(), " "))
+        spelled.append(match.span())
         words = spelled_words(match.group())
         if len(words) > 1:
             edits.append((match.start(), match.end(), " ".join(word.capitalize() for word in words)))
@@ -177,27 +189,40 @@ def letters(match: re.Match[str]) -> str:
     return read.capitalize() if starts and len(read) == 1 else read
 
 
+def keep(plain: str, start: int, end: int, pieces: list[str], origin: list[int]) -> None:
+    """Copy plain[start:end] unedited into the reading, leaving out hidden characters; a stretch
+    without any (nearly all) is copied whole."""
+    if HIDDEN.isdisjoint(plain[start:end]):
+        pieces.append(plain[start:end])
+        origin.extend(range(start, end))
+        return
+    for index in range(start, end):
+        if plain[index] not in HIDDEN:
+            pieces.append(plain[index])
+            origin.append(index)
+
+
 def reading(text: str) -> Reading | None:
     """The text with its disguises undone, or None when there is nothing to undo (most texts)."""
     plain = text
-    if NOT_PLAIN.search(text):
+    odd = NOT_PLAIN.search(text) is not None  # also every hidden character
+    if odd:
         plain = STYLED.sub(plain_character, text.translate(LOOKALIKE))
     if LEET_RUN.search(plain):  # twice: "4cc0unt" shows its first digit only once the second is read
         plain = LEET_RUN.sub(letters, plain)
         plain = LEET_RUN.sub(letters, plain)
+    if "l" in plain and CAPITAL_L.search(plain):
+        plain = CAPITAL_L.sub("I", plain)
     if DIGIT.search(plain) and DIGIT_LOOKALIKE.search(plain):
         plain = DIGIT_LOOKALIKE.sub(lambda match: "0" if match.group() in "Oo" else "1", plain)
     edits = replacements(plain)
-    if plain == text and not edits:
+    if plain == text and not edits and not (odd and HIDDEN_CHARACTER.search(text)):
         return None
     pieces: list[str] = []
     origin: list[int] = []
     position = 0
     for start, end, new in [*edits, (len(plain), len(plain), "")]:
-        for index in range(position, start):
-            if plain[index] not in HIDDEN:
-                pieces.append(plain[index])
-                origin.append(index)
+        keep(plain, position, start, pieces, origin)
         pieces.append(new)
         origin.extend(end - 1 if i == len(new) - 1 else start for i in range(len(new)))
         position = end

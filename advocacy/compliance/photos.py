@@ -18,14 +18,18 @@ PHOTO = re.compile(
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
-    r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?|"
+    r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?|capturas?|"
     # Someone's record shown: "Here's Kenji Watanabe's chart printout", "here is Mrs. Oyelaran's".
     r"here(?:['’]?s|\s+is)\s+(?-i:(?:(?:Mrs?|Ms|Miss)\.?\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s)\b"
-    r"|📸|📷|🤳|🎥",
+    r"|📸|📷|🤳|🎥|🖼",
     re.IGNORECASE,
 )
 PATIENT_DATA = re.compile(
     r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
+    # A board of who is where, a card on a door, and names set beside rooms or birth dates.
+    r"(?:assignment|status|room|unit)\s+boards?|door\s+(?:cards?|tags?|labels?)|"
+    r"names?\s*(?:and|&|\+|,)\s*(?:rooms?|beds?|dobs?|birth\w*|diagnos\w*|mrns?)|"
+    r"(?:rooms?|beds?)\s*(?:and|&|\+|,)\s*names?|lista\s+de\s+(?:los\s+)?pacientes|"
     r"(?:patient|pt)s?['’]?\s+(?:list|labels?|names?|tracking|tracker|board|diagnos[ie]s)|diagnos[ie]s\s+(?:on|in)|(?:OR|surgery|surgical|clinic|case)\s+schedule|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
@@ -54,9 +58,12 @@ PHOTO_WORDS = frozenset(
     """photo photos pic pics picture pictures caption captions shot shots selfie selfies snap snaps snapped
     screenshot screenshots image images foto fotos attached see look taped wall screen monitor corner
     background behind view visible fondo miren video videos vid vids clip clips filmed recorded peek polaroid
-    polaroids here's heres here""".split()
+    polaroids here's heres here captura capturas""".split()
 )
-CAMERA = re.compile("[📸📷🤳🎥]")
+CAMERA = re.compile("[📸📷🤳🎥🖼]")
+# Rates per thousand or percentiles say the chart is one of figures: "falls 1.9/1000 pt days. Chart attached".
+RATES = re.compile(r"/\s*1,?000\b|\bper\s+1,?000\b|\bpctl\b|\bpercentiles?\b", re.IGNORECASE)
+CHART = re.compile(r"charts?", re.IGNORECASE)
 
 
 def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
@@ -64,7 +71,12 @@ def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolic
         return
     if not PHOTO.search(text):
         return
-    shown = next((m for m in PATIENT_DATA.finditer(text) if not figures_chart(text, m.start())), None)
+    figures = RATES.search(text) is not None
+    shown = next(
+        (m for m in PATIENT_DATA.finditer(text)
+         if not figures_chart(text, m.start()) and not (figures and CHART.fullmatch(m.group()))),
+        None,
+    )
     if shown is None:
         return
     yield Finding(

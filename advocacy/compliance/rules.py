@@ -43,7 +43,7 @@ AGE = folded(  # matched against the lower-cased text; the class first, so that 
     r"|\b(?:aged?|age of)\s+(\d{1,3})\b"
     r"|(?<=[a-z]),\s+(\d{1,3}),(?!\d)"  # "Maria Lopez, 67, was ..."
     r"|(?<![$€£\d.,])\b(\d{1,3})\s?(?:y/o|yo)\b"  # "19 y/o"
-    r"|(?<!m[áa]s\s)(?<!menos\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
+    r"|(?<!m[áa]s\s)(?<!menos\s)(?<!despu[ée]s\s)\bde\s+(\d{1,3})\s+a[ñn]os\b"  # "de 62 años"
     r"|\b(\d{2,3})(?:st|nd|rd|th)\s+birthday\b|\bturn(?:ed|s|ing)\s+(\d{2,3})\b)",  # "her 100th birthday"
 )
 AGE_SEX = re.compile(r"(?=\d)(?<![$€£\d.,])\b(\d{1,3})[MF]\b")  # "74M", "45F": case matters (5m is minutes)
@@ -138,7 +138,9 @@ def blocked_terms_pattern(policy: CompliancePolicy) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|our|ours|us)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(  # the class first, so that most positions fail at once
+    r"(?=[imwou])\b(?:I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|we’re|our|ours|us)\b", re.IGNORECASE
+)
 POLITICAL = folded(  # matched against the lower-cased text
     r"\b(?:vote\s+(?:for|yes|no|against)|re-?elect\w*|endors(?:e|es|ed|ing)\s+(?:candidate|senator|"
     r"governor|mayor|representative|congress\w*|[A-Z]\w+)|democrats?|republicans?|GOP|ballot\s+measure|"

@@ -12,7 +12,8 @@ PATIENT_STATUS = folded(
     r"\b(?:was|is|been|got)\s+(?:discharged|admitted|diagnosed|treated|transferred|extubated|intubated)\b"
     r"|\breceived\s+(?:his|her|their|a)\s+(?:new|donor)\b|\bmoved\s+out\s+of\s+(?:the\s+)?(?:icu|picu|nicu)\b"
     r"|\b(?:went|going|gone|came)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b|\bsurvived\b"
-    r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)\b",
+    r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)\b"
+    r"|\bcame\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|icu|nicu|picu|er|ed|ward|emergency)\b",
 )
 
 ROLES = frozenset(
@@ -60,7 +61,15 @@ ROLE_AFTER = re.compile(
 )
 WORD_BEFORE = re.compile(r"[\w.'-]+")
 # A title of the period between a role and the name it introduces: "our volunteer of the month, Gerald".
-TITLE_OF = re.compile(r"\s+of\s+the\s+(?:year|month|quarter|week)\s*,?\s*$", re.IGNORECASE)
+TITLE_OF = re.compile(r"\s+of\s+the\s+(?:year|month|quarter|week)\s*[,:\-–]?\s*$", re.IGNORECASE)
+# Digits for letters in a role or a title ("Nurs3 0f the M0nth"), read as letters; one for one.
+LEET_LETTERS = str.maketrans("0134@$5", "oieaass")
+# Who put on an event: "Organised by Thanh Huong Vo and Min-jun Cho", "hosted by ... and".
+BY_STAFF = re.compile(
+    r"\b(?:organi[sz]ed|hosted|led|run|presented|facilitated|moderated|taught|coordinated)\s+by\s+"
+    r"(?:(?:Dr\.?\s+)?[\w'’-]+\s+){0,3}?(?:(?:Dr\.?\s+)?[\w'’-]+\s*,?\s+(?:and|&|y)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # What the person named did for others: a colleague's deed ("for staying late with a patient",
@@ -79,14 +88,15 @@ AGENT = re.compile(
 def role(word: str) -> bool:
     """Whether `word` is a staff role, also in the plural or dotted out ("n.u.r.s.e")."""
     lowered = word.lower()
-    forms = (lowered, lowered.replace(".", ""))
+    forms = (lowered, lowered.replace(".", ""), lowered.translate(LEET_LETTERS))
     return any(form in ROLES or form.removesuffix("s") in ROLES for form in forms)
 
 
 def staff_named(text: str, start: int, end: int) -> bool:
     """Whether the name at [start, end) is introduced or followed by a staff role, or does staff work."""
     window = text[max(0, start - 64) : start]
-    window = window[: title.start()] if (title := TITLE_OF.search(window)) else window[-48:]
+    title = TITLE_OF.search(window.translate(LEET_LETTERS))
+    window = window[: title.start()] if title else window[-48:]
     before = WORD_BEFORE.findall(window)[-3:] + text[start:end].split()[:1]
     if any(role(word) for word in before):
         return True
@@ -95,6 +105,8 @@ def staff_named(text: str, start: int, end: int) -> bool:
     if AGENT.match(text, end) and not OWN_CARE.search(text, end, end + 120):
         return True
     if STAFF_BEFORE.search(text[max(0, start - 30) : start]):
+        return True
+    if BY_STAFF.search(text[max(0, start - 80) : start]):
         return True
     apposition = APPOSITION.match(text, end)
     return apposition is not None and any(

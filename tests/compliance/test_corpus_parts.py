@@ -18,8 +18,8 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (all five batches, 0.996
-# and 0.000), which the rules were tuned on; raise a floor when the engine gets better, never lower it
+# Measured with `python -m scripts.compliance_report` on the development part (all six batches, 0.996
+# and 0.001), which the rules were tuned on; raise a floor when the engine gets better, never lower it
 # quietly.
 DEV_PATIENT_BLOCKED = 0.995
 DEV_CLEAN_BLOCKED = 0.005
@@ -29,14 +29,15 @@ DEV_CLEAN_BLOCKED = 0.005
 # and 0.040 (7/175), so the clean ceiling moved up by that one text, to what was measured. With the
 # patient-context model beside the rules (2026-12-06 11:58 UTC, measured once, its two summary figures
 # only): 0.939 (154/164) and 0.046 (8/175); after the fifth development batch (2026-12-06 12:42 UTC, once,
-# the two summary figures only) the same. The goal is 0.95 and 0.05: these floors guard what is
-# reached, they do not say the goal is met. Never tune a rule or the model on the test part.
+# the two summary figures only) the same, and after the sixth (2026-12-06 15:46 UTC, once) the same
+# again. The goal is 0.95 and 0.05: these floors guard what is reached, they do not say the goal is
+# met. Never tune a rule or the model on the test part.
 TEST_PATIENT_BLOCKED = 0.939
 TEST_CLEAN_BLOCKED = 0.046
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 1375  # five batches: 330, 269, 173, 280 and 323 texts
+    assert len(DEV) >= 1698  # six batches: 330, 269, 173, 280, 323 and 323 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)
