@@ -36,7 +36,8 @@ CUED = re.compile(  # the class first, so that most positions fail at once
 TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on)\b")
 TITLED_INITIALS = re.compile(  # "Mrs. G.", "mr. b", patient "J.S."; the class first, for every alternative
     r"(?=[MmPp])(?:\b(?:[Mm]rs?|M[Ss]|Miss|Mx)\.?\s*[A-Z](?:\.(?:\s*[A-Z]\.)?|\b(?![\w'.-]))"
-    r"|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])|\b[Pp]atient\s+[\"“']?[A-Z]\.\s*[A-Z]\.)"
+    # "Patient I.D." is the abbreviation of identification, not someone's initials.
+    r"|\b(?:mrs?|ms)\.?\s+[a-z]\b(?![\w'.-])|\b[Pp]atient\s+[\"“']?(?!I\.\s*D\.)[A-Z]\.\s*[A-Z]\.)"
 )
 CAPITALISED_RUN = re.compile(rf"(?=[{UPPER}])\b{WORD}(?:\s+{WORD}){{1,3}}\b")
 LEET_INSIDE = re.compile(r"[0-9@$](?<=[a-z].)|[0134@$](?=[a-z])")  # a digit for a letter: "m1ke", "0livia"

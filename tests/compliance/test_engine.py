@@ -56,10 +56,18 @@ def test_each_identifier_is_blocked_with_its_words(text: str, rule: str, words: 
         "Adults age 65 and older can get a flu shot at our clinics.",
         "I'm proud of this story https://example.org/news/415-555-0132-unit #employee",
         "We keep our community's information confidentially? No: the word differs.",
+        "Bring your Patient I.D. card to registration. I'm on the front desk team!",
     ],
 )
 def test_near_misses_are_not_blocked(text: str) -> None:
     assert blocking_rules(text) == {}
+
+
+def test_a_patient_id_is_an_identifier_not_a_patients_initials() -> None:
+    # "I.D." after "patient" abbreviates identification; "J.S." after it are someone's initials.
+    assert blocking_rules("Patient I.D. 55-0192 is ready at the desk. I work in admissions.") == {
+        "patient_identifier": "Patient I.D. 55-0192"}
+    assert blocking_rules("Patient J.S. went home from our NICU today.").get("patient_name") == "Patient J.S."
 
 
 def test_blocked_phrases_match_whole_words_only() -> None:
