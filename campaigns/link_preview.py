@@ -93,7 +93,12 @@ def parse_preview(html: str, base_url: str) -> LinkPreview:
 
 
 class Unreadable(Exception):
-    """Why an address could not be read, in words for the editor."""
+    """Why an address could not be read, in words for the editor; `refusal` when it was refused
+    before being asked (malformed, private, too many redirects)."""
+
+    def __init__(self, message: str, refusal: Refusal | None = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 @asynccontextmanager
@@ -109,7 +114,7 @@ async def opened(
                 raise Unreadable(f"The page answered {response.status_code}.")
             yield response
     except FetchRefused as refused:
-        raise Unreadable(REFUSALS[refused.kind].format(detail=refused.detail)) from None
+        raise Unreadable(REFUSALS[refused.kind].format(detail=refused.detail), refused.kind) from None
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         log.info("fetching %s failed: %s", url, error)
         raise Unreadable("The page could not be reached.") from None
@@ -127,10 +132,8 @@ async def fetch_link_preview(
             html = body.decode(response.encoding or "utf-8", errors="replace")
             return parse_preview(html, str(response.url))
     except Unreadable as reason:
-        problem = str(reason)
-        if problem == PRIVATE:
-            problem += "; no preview."
-        return LinkPreview(problem=problem)
+        private = reason.refusal is Refusal.PRIVATE
+        return LinkPreview(problem=f"{reason}; no preview." if private else str(reason))
 
 
 @dataclass(frozen=True)
@@ -167,8 +170,8 @@ async def fetch_link_image(
             if more:
                 return too_big
     except Unreadable as reason:
-        problem = str(reason)
-        return LinkImage(problem=problem + "." if problem == PRIVATE else problem)
+        private = reason.refusal is Refusal.PRIVATE
+        return LinkImage(problem=f"{reason}." if private else str(reason))
     kind = image_type(data)
     if kind is None:
         return LinkImage(problem="The picture is not a PNG, JPEG, GIF or WebP image.")
