@@ -27,6 +27,7 @@ LEET_RUN = re.compile(
 )
 # A word of four capitals or more with digits for some of its letters, first and last a letter.
 CAPS_LEET = re.compile(r"(?=[A-Z])\b(?=[A-Z0134]{4,}\b)[A-Z]+[0134][A-Z0134]*[A-Z]\b")
+CAPS_LEET_HINT = re.compile(r"[0134](?<=[A-Z].)(?=[0134]*[A-Z])")  # the class first: most positions fail
 # A lower-case l for a capital I inside a word of capitals: "NlCU", "PlCU".
 CAPITAL_L = re.compile(r"l(?<=[A-Z]l)(?=[A-Z])")
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
@@ -218,7 +219,7 @@ def reading(text: str) -> Reading | None:
     odd = NOT_PLAIN.search(text) is not None  # also every hidden character
     if odd:
         plain = STYLED.sub(plain_character, text.translate(LOOKALIKE))
-    if CAPS_LEET.search(plain):  # "J0AQUIM B3NAVENTE" reads "Joaquim Benavente", as a name is written
+    if CAPS_LEET_HINT.search(plain):  # "J0AQUIM B3NAVENTE" reads "Joaquim Benavente", as a name is written
         plain = CAPS_LEET.sub(lambda match: match.group().translate(LEET).capitalize(), plain)
     if LEET_RUN.search(plain):  # twice: "4cc0unt" shows its first digit only once the second is read
         plain = LEET_RUN.sub(letters, plain)
