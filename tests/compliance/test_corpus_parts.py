@@ -31,9 +31,9 @@ DEV_CLEAN_BLOCKED = 0.005
 # and 0.040 (7/175), so the clean ceiling moved up by that one text, to what was measured. With the
 # patient-context model beside the rules (2026-12-06 11:58 UTC, measured once, its two summary figures
 # only): 0.939 (154/164) and 0.046 (8/175); after the fifth development batch (2026-12-06 12:42 UTC, once,
-# the two summary figures only) the same, and after the sixth (2026-12-06 15:46 UTC, once) the same
-# again. The goal is 0.95 and 0.05: these floors guard what is reached, they do not say the goal is
-# met. Never tune a rule or the model on the test part.
+# the two summary figures only) the same, after the sixth (2026-12-06 15:46 UTC, once) the same again,
+# and after the seventh (2026-12-06 16:38 UTC, once) the same. The goal is 0.95 and 0.05: these floors
+# guard what is reached, they do not say the goal is met. Never tune a rule or the model on the test part.
 TEST_PATIENT_BLOCKED = 0.939
 TEST_CLEAN_BLOCKED = 0.046
 
