@@ -24,7 +24,7 @@ from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
 CORPUS = CORPUS_DIR / "corpus.jsonl"
 # The development part, in the batches it was written in; each was written without seeing the rules.
-DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6"))
+DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6", "7"))
 TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
 # Northbrook Health's public contact points, which its own posts may carry.
 CORPUS_POLICY = CompliancePolicy(
@@ -48,6 +48,17 @@ PART_POLICIES = {
             "press@northbrookhealth.org",
             "2400 Lakeshore Drive, Northbrook",
             "northbrookhealth.org",
+        ),
+    ),
+    # The seventh batch's organisation is another hospital, Lakeview Regional Medical Center, with its
+    # own appointment line, switchboard, emergency department, press address and domain.
+    "corpus_dev7.jsonl": CompliancePolicy(
+        allowed_contacts=(
+            "1-888-555-0142",
+            "(312) 555-0190",
+            "900 Harbor Avenue, Lakeview",
+            "media@lakeviewregional.org",
+            "lakeviewregional.org",
         ),
     ),
 }

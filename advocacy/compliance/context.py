@@ -115,8 +115,12 @@ AGED_ONE = folded(r"\b(?:an?|one)\s+\d{1,3}\s?(?:yrs?|years?|mos?|months?)\s?old
 PERSON = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_TERMS))})\b", re.IGNORECASE)
 
 
-# A rehearsal has no patient in it: a drill, a mock code, a simulation with a manikin.
-REHEARSAL = folded(r"\b(?:drills?|mock|simulat\w*|sim\s+lab|manikins?|mannequins?|scenario)\b")
+# A rehearsal has no patient in it: a drill, a mock code, a simulation with a manikin, a case said to be
+# made up ("a fictional patient", "teaching case (fictional)").
+REHEARSAL = folded(
+    r"\b(?:drills?|mock|simulat\w*|sim\s+lab|manikins?|mannequins?|scenario|fictional|fictitious|made-up|"
+    r"hypothetical)\b"
+)
 
 
 def sentence(text: str, start: int, end: int) -> Sentence:

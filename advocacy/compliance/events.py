@@ -62,7 +62,9 @@ GATHERING = folded(
 # What a numbered room in a teaching or meeting space is for: "bed 4 in the simulation lab".
 NOT_A_WARD_AFTER = re.compile(
     r"\s*(?:in|of|at)\s+(?:the|our)\s+(?:new\s+)?(?:sim\w*|skills|training|conference|education|teaching|"
-    r"learning|meeting)\b",
+    r"learning|meeting)\b"
+    # or named for it right after: "Room 3 sim suite", "rm 12 skills lab".
+    r"|\s+(?:sim|simulation|skills|training|conference|meeting|education)\s+(?:suite|lab|room|cent(?:er|re))\b",
     re.IGNORECASE,
 )
 
@@ -176,6 +178,12 @@ ANNOUNCED = folded(
 )
 
 
+# One person's case that a meeting to come will present: "the boy who was airlifted", "the case of a woman".
+PRESENTED = folded(
+    rf"\b(?:(?:the|a|an|this|our)\s+(?:[\w-]+\s+){{0,3}}?{PERSON.pattern[2:-2]}\s+(?:who|that)\s+"
+    r"(?:was|were|came|had|got)|case\s+of\s+(?:the|a|an|this|our)\s+(?:[\w-]+\s+){0,3}?"
+    rf"{PERSON.pattern[2:-2]})\b"
+)
 CASE_EVENT = folded(
     r"\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
     r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|came\s+in\b|arrived\s+(?:in|at)\s+our|"
@@ -197,7 +205,7 @@ CASE_EVENT = folded(
 DETAIL = re.compile(r"\d(?![\d,.]*\s+[a-z]+s\b)")
 # A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
 SPOKE = folded(
-    r"\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+    r"\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank|hugged|hugs)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
     # Gifts to the staff are thanks too: "a patient's family brings you cookies at 3am".
     r"\b(?:brings?|brought|sends?|drops?\s+off|dropped\s+off|bakes?|baked)\s+(?:you|me|us)\b|"
     r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
@@ -205,9 +213,12 @@ SPOKE = folded(
 
 
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
-    if ANNOUNCED.search(sentence.lower) or DRILL.search(sentence.lower):
+    if DRILL.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
+    # An event to come may present a case that happened: "rounds will present the woman airlifted at 3:30".
+    if ANNOUNCED.search(sentence.lower) and not (event and PRESENTED.search(sentence.lower)):
+        return False
     # The time itself is not a detail of the case: "brings you cookies at 3am".
     if SPOKE.search(sentence.lower) and not (event or DETAIL.search(WHEN.sub(" ", sentence.lower))):
         return False
@@ -272,7 +283,7 @@ INCIDENT = folded(
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
     r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*|tornado|hurricane|"
-    r"earthquake|hurac[áa]n|terremoto|se\s+cay[óo]|"
+    r"earthquake|hurac[áa]n|terremoto|se\s+cay[óo]|(?:bar|street|gang)\s+fights?|brawl|stab\s+wounds?|"
     # A vehicle against another, through a window, over on its roof; someone pinned or trapped under one.
     r"(?:bus|car|truck|van|pickup|suv|semi|motorcycle|bike|train|vehicle)\s+(?:versus|vs(?=\.?\s)|v(?=\.\s))|"
     r"(?:went|drove|crashed|plowed|ploughed|slammed)\s+(?:through|into)\s+(?:the\s+|a\s+)?(?:front\s+)?"
@@ -290,7 +301,7 @@ HURT = folded(
 PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
     r"outbreak)\b"
-    r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|"
+    r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|Square|Plaza|"
     r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
     r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+(?:the\s+)?[A-Z][a-z]+\b"
     r"|\b[a-z]+\s+(?:rd|st|ave|blvd|hwy|road|street)\b|\b(?:de|en)\s+(?:la\s+|el\s+)?[A-ZÁÉÍÓÚ][a-zá-ú]+",
@@ -301,7 +312,9 @@ PLACE = re.compile(
 VICTIMS = folded(
     r"\b(?:victims?|injured|heridos?|survivors?|boys|girls|kids|children|teens|students|workers|passengers|"
     r"hikers|players|toddlers|siblings|customers|diners|shoppers|residents|riders|pedestrians|"
-    r"niños|niñas|trabajadores|pasajeros)\b"
+    r"niños|niñas|trabajadores|pasajeros|people|ppl|survived)\b"
+    # A count of the people hurt in clinical shorthand: "GSW x2", "MVC x 3".
+    r"|\bx\s?[2-9]\b"
     r"|\b(?:they|she|he)(?:['’]re|['’]s|\s+are|\s+is)\s+(?:still\s+)?with\s+us\b"
 )
 REHEARSED = folded(
@@ -316,7 +329,7 @@ INCIDENT_STEMS = (
     "collaps",
     "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
-    "shot", "stabbed", "gunshot", "electrocut",
+    "shot", "stabbed", "gunshot", "electrocut", "fight", "fights", "brawl", "stab",
     "tiroteo", "outbreak", "carbon", "brote", "tornado", "hurricane", "earthquake", "hurac", "terremoto",
     "cay",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",

@@ -17,12 +17,15 @@ from advocacy.compliance.policy import CompliancePolicy
 NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|i\.d\.?|label|code)"
 VALUE = (
     # The label may name whose number it is before the value: "account # for the gentleman ... is 7734".
-    r"(?:\s*(?:for|of|del?)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es)\b))?"
+    r"(?:\s*(?:for|of|del?|on)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es|should)\b))?"
     # The label and the value may be set apart by an arrow ("patient id → NBH-2291"), and a value's
     # last digits by a dash or dots ("mrn ends -4419", "ending in …4419").
-    r"(?:[:#=]{1,2}|→|➡|->|=>|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
+    # A verb may stand between them too: "mrn is showing as …", "the record number … should be …".
+    r"(?:\b(?:is|was)\s+(?:showing|shown|listed|written|entered|down)\s+as\b|\bshould\s+(?:be|read)\b|"
+    r"[:#=]{1,2}|→|➡|⇒|⟹|->|=>|\bis\b|\bwas\b|\bend(?:s|ing)(?:\s+in)?\b|\bes\b)?\s*#?\s*(?:n[.º°o]+\s*)?"
     r"(?:(?:[-–*…]|\.{2,})\s*)?"
-    r"([A-Z0-9][\w/.\-]*(?:\s\d[\w/.\-]*){0,3})"
+    # Groups of digits may be set apart by middle dots: "77·04·19·33".
+    r"([A-Z0-9][\w/.·\-]*(?:\s\d[\w/.·\-]*){0,3})"
 )
 RECORD_LABELS = (
     r"m\.?\s?r\.?\s?n\.?|mr\s?#|med(?:ical)?\s+rec(?:ord)?s?(?:\s+" + NUMBER_WORD + r")?|"
@@ -34,7 +37,8 @@ PATIENT_LABELS = (
     r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag|guarantor|"
     r"hospital)\s*"
     + NUMBER_WORD
-    + r"|pt\s*#|id\s*#|id\s+del\s+paciente|"
+    # "p/id", "pt/id": a patient's id with a slash.
+    + r"|pt?\s?/\s?id\b|pt\s*#|id\s*#|id\s+del\s+paciente|"
     r"n[uú]mero\s+de\s+(?:paciente|afiliad[oa]|cuenta|p[oó]liza|seguro)|"
     r"(?:n[º°]|no\.?)\s+de\s+(?:afiliad[oa]|cuenta|paciente|p[oó]liza|seguro|expediente)|c[ée]dula|curp|nss|dni|"
     r"p[oó]liza(?:\s+del\s+seguro)?\s*:|cuenta\s+(?:n[º°o]\.?|n[uú]m(?:ero)?\.?|#)"
@@ -57,12 +61,14 @@ DATE = (
     r"[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
     # "7th of Sept 1988", "12 de mayo de 1990", and a month's letters between dashes: "3-ago-1977".
     r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?[A-Za-z]+\.?,?\s+(?:de\s+)?\d{4}|"
-    r"\d{1,2}\s?[/.-]\s?[A-Za-z]{3,9}\.?\s?[/.-]\s?\d{2,4})"
+    r"\d{1,2}\s?[/.-]\s?[A-Za-z]{3,9}\.?\s?[/.-]\s?\d{2,4}|"
+    # A month's name with a year of two digits: "3 jan 71", "14 Nov '52".
+    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+'?\d{2}\b)"
 )
 BIRTH = folded(
     r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday\s+is|born(?:\s+on)?|"
     r"f\.?\s?nac\.?|fecha\s+(?:de\s+)?nac(?:imiento)?\.?|naci[óo](?:\s+el)?)"
-    r"\s*(?:[:#=,]|is|was|es)?\s*" + DATE,
+    r"\s*(?:[:#=,]|→|➡|⇒|->|=>|is|was|es)?\s*" + DATE,
 )
 SSN = folded(
     r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"
@@ -125,8 +131,18 @@ def patient_identifiers(text: str, parts: list[Sentence], policy: CompliancePoli
         )
 
 
+# A building or a service "born" on a date is no person: "Heliport born: 08/22/1997", "the wing, born 1962".
+BORN_THING = folded(
+    r"\b(?:heliport|helipad|building|wing|tower|hospital|chapel|campus|pavilion|annex|foundation|program|"
+    r"programme|clinic|service|website|podcast|newsletter)\W{0,3}$"
+)
+
+
 def dates_of_birth(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    lower = lowered(text)
     for start, end in labelled(BIRTH, text):
+        if BORN_THING.search(lower, max(0, start - 16), start):
+            continue
         yield Finding(
             "date_of_birth", Severity.BLOCK, start, end,
             "A date of birth is one of the identifiers the privacy rules forbid posting.",

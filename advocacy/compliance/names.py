@@ -186,7 +186,8 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
 
 FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"
     rf"\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
-    r"diagnosed|transferred|extubated|intubated|home|to\s+rehab)|beat|survived|rang\s+the\s+bell|"
+    # Treatment over time is care too: "who has been coming to us three times a week".
+    r"diagnosed|transferred|extubated|intubated|home|to\s+rehab|coming\s+(?:to\s+us|in\s+for))|beat|survived|rang\s+the\s+bell|"
     r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
     r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)|"
     r"arrived\s+(?:in|at)\s+(?:our|the)\s+(?:ED|ER|ICU|emergency)|"
@@ -242,7 +243,7 @@ def patient_names(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
             staff[around.start] = staff_sentence(around.lower)
         if staff[around.start] and not cued(text, start):
             continue
-        if "sim" in around.lower or "man" in around.lower or "drill" in around.lower:
+        if any(cue in around.lower for cue in ("sim", "man", "drill", "fict", "hypoth", "made-up")):
             if REHEARSAL.search(around.lower):
                 continue  # "pt = manikin 'Baby Sim'": a rehearsal's patient is no one
         taken.append((start, end))

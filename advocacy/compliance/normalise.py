@@ -25,6 +25,9 @@ LEET_RUN = re.compile(
     # "th3" and "1CU" (not "1PM"), "0h"
     r"|1(?<![\w@].)(?=[A-Z]{2,}\b)(?!(?:AM|PM|ST|ND|RD|TH)\b)|0(?<![\w@].)(?=[hf]\b)"  # "0f the m0nth"
 )
+# A word of four capitals or more with digits for some of its letters, first and last a letter.
+CAPS_LEET = re.compile(r"(?=[A-Z])\b(?=[A-Z0134]{4,}\b)[A-Z]+[0134][A-Z0134]*[A-Z]\b")
+CAPS_LEET_HINT = re.compile(r"[0134](?<=[A-Z].)(?=[0134]*[A-Z])")  # the class first: most positions fail
 # A lower-case l for a capital I inside a word of capitals: "NlCU", "PlCU".
 CAPITAL_L = re.compile(r"l(?<=[A-Z]l)(?=[A-Z])")
 # Letters for digits inside a number ("9O3-2I7"), and digits one by one ("4-4-1-9").
@@ -39,11 +42,16 @@ QUOTE = re.compile(r"\s[\"“'‘(]")
 LOOKALIKE = str.maketrans(
     "аеорсхуіјАВЕКМНОРСТХΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcxyijABEKMHOPCTXABEHIKMNOPTXYZ"
 )
+# Letters in squares and circles drawn as emoji ("🅺owalczyk", "🅰"), read as the capitals they show.
+LOOKALIKE.update(
+    {first + offset: ord("A") + offset for first in (0x1F130, 0x1F150, 0x1F170) for offset in range(26)}
+)
 # Also the marks that make a digit a keycap emoji ("9️⃣" reads 9) and ask for emoji style.
 HIDDEN = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0f\u20e3")
 HIDDEN_CHARACTER = re.compile("[" + "".join(sorted(HIDDEN)) + "]")
 NOT_PLAIN = re.compile(
-    r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad\ufe0f\u20e3\uff01-\uff5e\U0001d400-\U0001d7ff]"
+    r"[\u0370-\u04ff\u200b-\u200d\u2060\ufeff\u00ad\ufe0f\u20e3\uff01-\uff5e\U0001d400-\U0001d7ff"
+    r"\U0001f130-\U0001f189]"
 )
 # Full-width and "mathematical" letters and digits ("Ｍｒｓ．", "𝐁𝐚𝐛𝐲"), read as the plain ones they show.
 STYLED = re.compile(r"[\uff01-\uff5e\U0001d400-\U0001d7ff]")
@@ -74,7 +82,10 @@ TENS = {
 NUMBER_WORD = rf"(?:{'|'.join(sorted([*UNITS, *TENS, 'hundred', 'cien', 'ciento'], key=len, reverse=True))})"
 NUMBER_WORDS = frozenset([*UNITS, *TENS, "hundred", "cien", "ciento"])
 LOWER_WORD = re.compile(r"[a-z]+")
-NUMBER_RUN = re.compile(rf"\b{NUMBER_WORD}(?:,?[\s-]+(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE)
+# Number words may be set apart by middle dots or bullets too: "seven zero eight · five five five".
+NUMBER_RUN = re.compile(
+    rf"\b{NUMBER_WORD}(?:(?:,?[\s-]+|\s*[·•]\s*)(?:and\s+|y\s+)?{NUMBER_WORD})*\b", re.IGNORECASE
+)
 # A lone number word is only read as digits where a number identifies: a room, a bed, an age.
 NUMBERED = re.compile(
     r"(?:\b(?:room|rm|bed|bay|cama|habitaci[óo]n|cuarto|box|aged?|edad|isolette|crib|pod)\s*#?\s*$)",
@@ -125,7 +136,7 @@ def number_edits(text: str) -> list[tuple[int, int, str]]:
         if match is None:
             continue
         position = match.end()
-        words = [w for w in re.split(r",?[\s-]+", match.group().lower()) if w not in ("and", "y")]
+        words = [w for w in re.split(r",?[\s·•-]+", match.group().lower()) if w not in ("and", "y")]
         if len(words) < 2 and not (NUMBERED.search(text[max(0, match.start() - 16) : match.start()])
                                    or AGED.match(text, match.end())):
             continue
@@ -208,6 +219,8 @@ def reading(text: str) -> Reading | None:
     odd = NOT_PLAIN.search(text) is not None  # also every hidden character
     if odd:
         plain = STYLED.sub(plain_character, text.translate(LOOKALIKE))
+    if CAPS_LEET_HINT.search(plain):  # "J0AQUIM B3NAVENTE" reads "Joaquim Benavente", as a name is written
+        plain = CAPS_LEET.sub(lambda match: match.group().translate(LEET).capitalize(), plain)
     if LEET_RUN.search(plain):  # twice: "4cc0unt" shows its first digit only once the second is read
         plain = LEET_RUN.sub(letters, plain)
         plain = LEET_RUN.sub(letters, plain)

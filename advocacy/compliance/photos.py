@@ -35,7 +35,7 @@ PATIENT_DATA = re.compile(
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|"
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"
-    r"flowsheets?|chair\s+tag|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|footprints?\s+card|"
+    r"flowsheets?|chair\s+tag|pre-?op\s+checklists?|consent\s+forms?|name\s+(?:is\s+)?on|(?:patient|pt)['’]s|footprints?\s+card|"
     r"(?:his|her|their|full)\s+(?:full\s+)?name\s+(?:and|&|with)|"
     r"(?:of|with|w/?|del|de\s+(?:la|una?))\s+(?:(?:the|our|a|one\s+of\s+our|my|mi|nuestr[oa]|un[ao]?)\s+)?"
     r"(?:(?:fave|fav|favou?rite|sweet|brave|little)\s+)?"
@@ -63,7 +63,16 @@ PHOTO_WORDS = frozenset(
 CAMERA = re.compile("[📸📷🤳🎥🖼]")
 # Rates per thousand or percentiles say the chart is one of figures: "falls 1.9/1000 pt days. Chart attached".
 RATES = re.compile(r"/\s*1,?000\b|\bper\s+1,?000\b|\bpctl\b|\bpercentiles?\b", re.IGNORECASE)
-CHART = re.compile(r"charts?", re.IGNORECASE)
+# So do measures over many patients or staff: occupancy, an average daily census, patient days, rates
+# among a group: "bed occupancy across the hospital - 91% today" on a screen, "average daily census 348".
+AGGREGATE = re.compile(
+    r"\b(?:(?:bed\s+)?occupancy|(?:average|avg)\s+(?:daily\s+)?(?:census|length|los|wait)|patient[\s-]days|"
+    r"rates?\s+(?:among|across)|across\s+the\s+(?:hospital|system|organi[sz]ation)|"
+    r"of\s+our\s+[\d,]+\s+(?:employees|staff|nurses|colleagues))\b",
+    re.IGNORECASE,
+)
+# What a photo of figures shows: a chart, a screen or a dashboard of them, not a patient's.
+CHART = re.compile(r"charts?|screens?|census|dashboards?|boards?|board\s+(?:lists|shows)", re.IGNORECASE)
 
 
 def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
@@ -71,7 +80,7 @@ def photo_patient_data(text: str, parts: list[Sentence], policy: CompliancePolic
         return
     if not PHOTO.search(text):
         return
-    figures = RATES.search(text) is not None
+    figures = RATES.search(text) is not None or AGGREGATE.search(text) is not None
     shown = next(
         (m for m in PATIENT_DATA.finditer(text)
          if not figures_chart(text, m.start()) and not (figures and CHART.fullmatch(m.group()))),

@@ -14,6 +14,7 @@ from dataclasses import replace
 from advocacy.compliance.contacts import email_addresses, patient_handles, phone_numbers, street_addresses
 from advocacy.compliance.context import (
     LINK,
+    REHEARSAL,
     Rule,
     Sentence,
     folded,
@@ -122,7 +123,8 @@ def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator
                 "Ages over 89 are rare enough to identify a person and must not be posted.",
                 "Leave the age out.",
             )
-        elif sentence_at(parts, start).care:
+        elif (where := sentence_at(parts, start)).care and not REHEARSAL.search(where.lower):
+            # A made-up or rehearsed case's age is no one's: "a 67-year-old fictional patient".
             yield Finding(
                 "age", Severity.BLOCK, start, end,
                 "The seed guidelines forbid giving a patient's age: it helps identify them.",

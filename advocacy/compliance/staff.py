@@ -13,7 +13,8 @@ PATIENT_STATUS = folded(
     r"|\breceived\s+(?:his|her|their|a)\s+(?:new|donor)\b|\bmoved\s+out\s+of\s+(?:the\s+)?(?:icu|picu|nicu)\b"
     r"|\b(?:went|going|gone|came)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b|\bsurvived\b"
     r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)\b"
-    r"|\bcame\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|icu|nicu|picu|er|ed|ward|emergency)\b",
+    r"|\bcame\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|icu|nicu|picu|er|ed|ward|emergency)\b"
+    r"|\bbeen\s+coming\s+(?:to\s+us|in\s+for)\b",
 )
 
 ROLES = frozenset(
@@ -128,7 +129,7 @@ STAFF_DEED = folded(
     r"(?:and|with|of)\s+(?:the|our)\s+(?:whole\s+|entire\s+)?(?:[\w-]+\s+){0,3}(?:team|crew|staff|council|"
     r"committee|board|volunteers|auxiliary)|of\s+the\s+(?:year|month|quarter)|"
     r"day\s+off|stayed\s+late|extra\s+shifts?|picked\s+up|volunteered|exams?|boards|lucky\s+to\s+have|"
-    r"employee\s+of|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|welcome\s+back|"
+    r"employee\s+of|(?:staff|team|employee|colleague)\s+spotlight|nurses?\s+week|(?:has|have|had)\s+worked|who\s+(?:works|worked)|welcome\s+back|"
     r"returning\s+to\s+(?:our|the)|(?:maternity|parental|paternity|medical)\s+leave|"
     r"jubilaci[óo]n|a[ñn]os\s+de\s+servicio|compa[ñn]er[oa]s?)\b",
 )

@@ -18,10 +18,12 @@ STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_name
 NEW_STYLES = {"clinical_shorthand", "storytelling"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (all six batches, 0.996
-# and 0.001), which the rules were tuned on; raise a floor when the engine gets better, never lower it
-# quietly.
-DEV_PATIENT_BLOCKED = 0.995
+# Measured with `python -m scripts.compliance_report` on the development part (all seven batches, 0.993
+# and 0.004), which the rules were tuned on; raise a floor when the engine gets better, never lower it
+# quietly. With six batches it was 0.996 and 0.001: the seventh batch added 148 patient texts of which
+# four are still let through (see docs/compliance.md), so the patient floor moved down to what was
+# measured (990/997).
+DEV_PATIENT_BLOCKED = 0.992
 DEV_CLEAN_BLOCKED = 0.005
 # The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
 # it after the fourth development batch (2026-12-06 09:20 UTC, its two summary figures only): 0.921
@@ -29,15 +31,15 @@ DEV_CLEAN_BLOCKED = 0.005
 # and 0.040 (7/175), so the clean ceiling moved up by that one text, to what was measured. With the
 # patient-context model beside the rules (2026-12-06 11:58 UTC, measured once, its two summary figures
 # only): 0.939 (154/164) and 0.046 (8/175); after the fifth development batch (2026-12-06 12:42 UTC, once,
-# the two summary figures only) the same, and after the sixth (2026-12-06 15:46 UTC, once) the same
-# again. The goal is 0.95 and 0.05: these floors guard what is reached, they do not say the goal is
-# met. Never tune a rule or the model on the test part.
+# the two summary figures only) the same, after the sixth (2026-12-06 15:46 UTC, once) the same again,
+# and after the seventh (2026-12-06 16:38 UTC, once) the same. The goal is 0.95 and 0.05: these floors
+# guard what is reached, they do not say the goal is met. Never tune a rule or the model on the test part.
 TEST_PATIENT_BLOCKED = 0.939
 TEST_CLEAN_BLOCKED = 0.046
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 1698  # six batches: 330, 269, 173, 280, 323 and 323 texts
+    assert len(DEV) >= 1996  # seven batches: 330, 269, 173, 280, 323, 323 and 298 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)
