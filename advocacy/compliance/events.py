@@ -35,18 +35,22 @@ ROOM = folded(  # matched against the sentence's lower-cased text
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?:se[ñn]ora?|paciente|ni[ñn][oa]|abuel[oa]|chic[oa]|beb[ée])\s+(?:del|de\s+la|de\s+el)\s+\d{2,4}[A-Z]?\b",
 )
-TITLED_IN_ROOM = re.compile(r"\b(?:(?:Mrs?|Ms|Miss)\.?|(?:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Za-z]?\b")
+TITLED_IN_ROOM = re.compile(  # the class first, as in WHEN
+    r"(?=[Mm])\b(?:(?:Mrs?|Ms|Miss)\.?|(?:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Za-z]?\b"
+)
 # A room standing for its patient ("room 215's family", "rm 317 coding again") needs no other tie.
-ROOM_AS_PATIENT = re.compile(
-    r"\b(?:room|rm\.?|bed)\s*#?\s*\d{2,4}[A-Z]?(?=['’]s\s+(?:family|wife|husband|mom|dad|mother|father|"
+ROOM_AS_PATIENT = re.compile(  # the class first (under the same IGNORECASE), as in WHEN
+    r"(?=[rb])\b(?:room|rm\.?|bed)\s*#?\s*\d{2,4}[A-Z]?(?=['’]s\s+(?:family|wife|husband|mom|dad|mother|father|"
     r"daughter|son|kids?|visitors?)\b|\s+(?:(?:has|just|again)\s+)?(?:pressed|coded|refused|"
     r"pulled\s+(?:out|(?:his|her)\b)|went\s+home)|\s+(?:(?:is|just|keeps|again)\s+)?(?:pressing|coding|"
     r"crashing|refusing|yelling|screaming|desatt?ing|asking\s+for))",
     re.IGNORECASE,
 )
-TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
-PATIENT_WORD = re.compile(r"\b(?:patient|pt|paciente)", re.IGNORECASE)
-SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
+TIED = re.compile(  # the class first (under the same IGNORECASE), as in WHEN
+    r"(?=[hswf])\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE
+)
+PATIENT_WORD = re.compile(r"(?=p)\b(?:patient|pt|paciente)", re.IGNORECASE)
+SPACED_ROOM = re.compile(r"(?=r)\br o o m((?: \d){1,4})\b", re.IGNORECASE)
 NOT_A_WARD = re.compile(
     r"\b(?:conf|conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store|"
     r"staff|call|supply|sala\s+de\s+juntas)\.?\s*$",
@@ -55,8 +59,8 @@ NOT_A_WARD = re.compile(
 
 
 # A gathering held in the room: "the stroke summit Fri 11/20, Room 305", "potluck ... rm 512".
-GATHERING = folded(
-    r"\b(?:conferences?|summit|symposium|potluck|meet-?up|seminar|workshop|lecture|grand\s+rounds|posters?|"
+GATHERING = folded(  # the class first, as in WHEN
+    r"(?=[cglmprstw])\b(?:conferences?|summit|symposium|potluck|meet-?up|seminar|workshop|lecture|grand\s+rounds|posters?|"
     r"presenting|presentation|luncheon|reception|taller|charla|conferencia)\b"
 )
 # What a numbered room in a teaching or meeting space is for: "bed 4 in the simulation lab".
