@@ -37,8 +37,8 @@ PHONE_SHAPE = re.compile(  # the class first, so that most positions fail at onc
 )
 # A number of another country's shape is a phone number when the text asks someone to call it:
 # "que la llamen al 612 555 789", "text her on 07700 900123".
-CALLED = re.compile(
-    r"\b(?:call|ring|text|phone|llam\w*|tel[ée]fono|tel|cel(?:ular)?|m[óo]vil|whats\s?app)\b"
+CALLED = re.compile(  # the class first (under the same IGNORECASE), as in PHONE_SHAPE
+    r"(?=[clmprtw])\b(?:call|ring|text|phone|llam\w*|tel[ée]fono|tel|cel(?:ular)?|m[óo]vil|whats\s?app)\b"
     r"[^\d\n.!?]{0,24}?(?<![\d-])(\+?\d[\d .-]{7,14}\d)(?![\d-])",
     re.IGNORECASE,
 )

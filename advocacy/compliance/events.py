@@ -35,18 +35,22 @@ ROOM = folded(  # matched against the sentence's lower-cased text
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?:se[ñn]ora?|paciente|ni[ñn][oa]|abuel[oa]|chic[oa]|beb[ée])\s+(?:del|de\s+la|de\s+el)\s+\d{2,4}[A-Z]?\b",
 )
-TITLED_IN_ROOM = re.compile(r"\b(?:(?:Mrs?|Ms|Miss)\.?|(?:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Za-z]?\b")
+TITLED_IN_ROOM = re.compile(  # the class first, as in WHEN
+    r"(?=[Mm])\b(?:(?:Mrs?|Ms|Miss)\.?|(?:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Za-z]?\b"
+)
 # A room standing for its patient ("room 215's family", "rm 317 coding again") needs no other tie.
-ROOM_AS_PATIENT = re.compile(
-    r"\b(?:room|rm\.?|bed)\s*#?\s*\d{2,4}[A-Z]?(?=['’]s\s+(?:family|wife|husband|mom|dad|mother|father|"
+ROOM_AS_PATIENT = re.compile(  # the class first (under the same IGNORECASE), as in WHEN
+    r"(?=[rb])\b(?:room|rm\.?|bed)\s*#?\s*\d{2,4}[A-Z]?(?=['’]s\s+(?:family|wife|husband|mom|dad|mother|father|"
     r"daughter|son|kids?|visitors?)\b|\s+(?:(?:has|just|again)\s+)?(?:pressed|coded|refused|"
     r"pulled\s+(?:out|(?:his|her)\b)|went\s+home)|\s+(?:(?:is|just|keeps|again)\s+)?(?:pressing|coding|"
     r"crashing|refusing|yelling|screaming|desatt?ing|asking\s+for))",
     re.IGNORECASE,
 )
-TIED = re.compile(r"\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE)
-PATIENT_WORD = re.compile(r"\b(?:patient|pt|paciente)", re.IGNORECASE)
-SPACED_ROOM = re.compile(r"\br o o m((?: \d){1,4})\b", re.IGNORECASE)
+TIED = re.compile(  # the class first (under the same IGNORECASE), as in WHEN
+    r"(?=[hswf])\b(?:he|she|his|her|him|whoever|who|from\s+(?:room|rm|bed|bay))\b", re.IGNORECASE
+)
+PATIENT_WORD = re.compile(r"(?=p)\b(?:patient|pt|paciente)", re.IGNORECASE)
+SPACED_ROOM = re.compile(r"(?=r)\br o o m((?: \d){1,4})\b", re.IGNORECASE)
 NOT_A_WARD = re.compile(
     r"\b(?:conf|conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store|"
     r"staff|call|supply|sala\s+de\s+juntas)\.?\s*$",
@@ -55,8 +59,8 @@ NOT_A_WARD = re.compile(
 
 
 # A gathering held in the room: "the stroke summit Fri 11/20, Room 305", "potluck ... rm 512".
-GATHERING = folded(
-    r"\b(?:conferences?|summit|symposium|potluck|meet-?up|seminar|workshop|lecture|grand\s+rounds|posters?|"
+GATHERING = folded(  # the class first, as in WHEN
+    r"(?=[cglmprstw])\b(?:conferences?|summit|symposium|potluck|meet-?up|seminar|workshop|lecture|grand\s+rounds|posters?|"
     r"presenting|presentation|luncheon|reception|taller|charla|conferencia)\b"
 )
 # What a numbered room in a teaching or meeting space is for: "bed 4 in the simulation lab".
@@ -141,8 +145,8 @@ WHEN = folded(  # the class first (every alternative's first character), so that
 )
 # One person named by a noun ("a man", "our little patient", "the woman from Glenview"), looked for only
 # when a person noun is among the words; the other ways to speak of one person are in ONE_PERSON.
-PERSON_NOUN = folded(
-    rf"\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
+PERSON_NOUN = folded(  # the class first, as in WHEN
+    rf"(?=[aoteul])\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
     r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
     r"education|transport|parking|entrance|chief|head|surgeon|physician|doctor|nurse|director|leader|"
     r"president|pilot|firefighter|officer))",  # "our first female chief of surgery" is a colleague
@@ -168,10 +172,10 @@ ONE_PERSON = folded(  # the class first, so that most positions fail at once
     rf"|{AGE_SHORT.pattern})",
 )
 # A drill or a simulation rehearses a case; a schedule or an invitation speaks of an event to come.
-DRILL = folded(r"\b(?:drills?|mock|simulat\w*|rehears\w*|tabletop)\b")
+DRILL = folded(r"(?=[dmsrt])\b(?:drills?|mock|simulat\w*|rehears\w*|tabletop)\b")
 # An invitation or a schedule speaks of an event to come, not of a case that happened.
-ANNOUNCED = folded(
-    rf"\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
+ANNOUNCED = folded(  # the class of every alternative's first letter first, as in WHEN
+    rf"(?=[jwcrsuiabognt])\b(?:join\s+us|will|we'll|come|RSVP|register|sign\s+up|save\s+the\s+date|upcoming|"
     rf"(?:is|are|starts|begins|opens)\s+(?:this\s+|next\s+|on\s+)?{DAYS}|open\s+house|grand\s+opening|"
     rf"next\s+(?:week|month|{DAYS})|tomorrow|"
     rf"ribbon[\s-]cutting|tours?)\b",
@@ -179,13 +183,13 @@ ANNOUNCED = folded(
 
 
 # One person's case that a meeting to come will present: "the boy who was airlifted", "the case of a woman".
-PRESENTED = folded(
-    rf"\b(?:(?:the|a|an|this|our)\s+(?:[\w-]+\s+){{0,3}}?{PERSON.pattern[2:-2]}\s+(?:who|that)\s+"
+PRESENTED = folded(  # the class first, as in WHEN
+    rf"(?=[taoc])\b(?:(?:the|a|an|this|our)\s+(?:[\w-]+\s+){{0,3}}?{PERSON.pattern[2:-2]}\s+(?:who|that)\s+"
     r"(?:was|were|came|had|got)|case\s+of\s+(?:the|a|an|this|our)\s+(?:[\w-]+\s+){0,3}?"
     rf"{PERSON.pattern[2:-2]})\b"
 )
-CASE_EVENT = folded(
-    r"\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
+CASE_EVENT = folded(  # the class first, as in WHEN
+    r"(?=[abceghilnprstuw])\b(?:(?:was|were|been|got)\s+(?:admitted|discharged|treated|diagnosed|born|delivered|rushed|"
     r"brought|airlifted|flown|transferred|resuscitated|intubated)|underwent|came\s+in\b|arrived\s+(?:in|at)\s+our|"
     r"admission|we\s+(?:performed|operated|delivered|treated|saved|admitted|discharged)|airlifted|"
     r"(?:performed|completed)\s+(?:a|an|the|her|his|their)\s+\w*\s*(?:surgery|transplant|procedure|"
@@ -204,11 +208,11 @@ CASE_EVENT = folded(
 # A number in a patient's words is a detail of the case, unless it counts things ("200 cookies").
 DETAIL = re.compile(r"\d(?![\d,.]*\s+[a-z]+s\b)")
 # A patient's words to us ("a patient told me today ...") are feedback, not a case, unless a detail is said.
-SPOKE = folded(
-    r"\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank|hugged|hugs)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
+SPOKE = folded(  # the class first, as in WHEN
+    r"(?=[twshbdmn])(?:\b(?:told|tell|wrote\s+(?:to\s+)?|sent|thanked|thank|hugged|hugs)\s+(?:me|us)\b|\bsaid\s+(?:that|to\s+(?:me|us))\b|"
     # Gifts to the staff are thanks too: "a patient's family brings you cookies at 3am".
     r"\b(?:brings?|brought|sends?|drops?\s+off|dropped\s+off|bakes?|baked)\s+(?:you|me|us)\b|"
-    r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b",
+    r"\b(?:me|nos)\s+(?:dijo|escribi[óo])\b)",
 )
 
 

@@ -184,8 +184,9 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
-FIRST_NAME_SUBJECT = re.compile(  # "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"
-    rf"\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
+# "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"; the class first, as in CAPITALISED_RUN.
+FIRST_NAME_SUBJECT = re.compile(
+    rf"(?=[{UPPER}])\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
     # Treatment over time is care too: "who has been coming to us three times a week".
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab|coming\s+(?:to\s+us|in\s+for))|beat|survived|rang\s+the\s+bell|"
     r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
@@ -198,10 +199,10 @@ WHO = re.compile(r"\s*,?\s+who\b")
 STARTERS = frozenset(
     "our my the this that today tonight yesterday everyone team staff she he they it we".split()
 )
-SURNAME_RUN = re.compile(rf"\b({WORD})\s+({WORD})\b")
+SURNAME_RUN = re.compile(rf"(?=[{UPPER}])\b({WORD})\s+({WORD})\b")  # the class first, as above
 # A first name alone, cheered for what only a patient does: "Shoutout to Frank for finally walking".
-MILESTONE = re.compile(
-    rf"\b({WORD})\s*,?\s+(?:for|on)\s+(?:finally\s+|officially\s+)?(?:walking|beating|ringing|"
+MILESTONE = re.compile(  # the class first, as in CAPITALISED_RUN
+    rf"(?=[{UPPER}])\b({WORD})\s*,?\s+(?:for|on)\s+(?:finally\s+|officially\s+)?(?:walking|beating|ringing|"
     r"finishing\s+(?:his|her|their)|completing\s+(?:his|her|their)|going\s+home|surviving|getting\s+"
     r"(?:discharged|extubated|home)|taking\s+(?:his|her|their)\s+first|breathing\s+on|being\s+discharged|"
     r"(?:his|her|their)\s+(?:discharge|recovery|transplant|surgery|new\s+(?:heart|kidney|liver|hip|knee)))"

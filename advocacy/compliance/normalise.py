@@ -65,8 +65,10 @@ SPELLED_OUT = re.compile(
 SPELLED_JOINS = re.compile(r"(?<=[A-Za-z.])\s+(?=[A-Za-z])")  # a space between spelled-out letters
 # An email address spelled out letter by letter: "j e n n a . k o w a l s k i @ g m a i l . c o m".
 SPACED_EMAIL = re.compile(r"(?<!\S)[\w.-](?: [\w.-])*(?: @ )[\w-](?: [\w.-]){3,}(?![\w@])")
-NICKNAME = re.compile(r"\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
-NICKNAME_BEFORE = re.compile(r"(?<=[a-z])[\"”](?=\s+[A-Z][a-z])")  # the quote closing a nickname
+NICKNAME = re.compile(r"(?=[A-Z])\b[A-Z][a-z]+(\s+[\"“'‘(][A-Za-z][\w .'-]{0,24}[\"”'’)])(?=\s+[A-Z][a-z])")
+# The quote closing a nickname; the quote first and the letter before it looked behind for, so that
+# most positions fail at once.
+NICKNAME_BEFORE = re.compile(r"[\"”](?<=[a-z].)(?=\s+[A-Z][a-z])")
 UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,

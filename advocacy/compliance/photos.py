@@ -13,19 +13,20 @@ from advocacy.compliance.context import Sentence
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
+# The class of every alternative's first character first, so that most positions fail at once.
 PHOTO = re.compile(
-    r"\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snap|snaps|snapped|screenshots?|images?|fotos?|attached|"
+    r"(?=[abcfhilmoprstvy📸📷🤳🎥🖼])(?:\b(?:photos?|pics?|pictures?|captions?|shots?|selfies?|snap|snaps|snapped|screenshots?|images?|fotos?|attached|"
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
     r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?|capturas?|"
     # Someone's record shown: "Here's Kenji Watanabe's chart printout", "here is Mrs. Oyelaran's".
     r"here(?:['’]?s|\s+is)\s+(?-i:(?:(?:Mrs?|Ms|Miss)\.?\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s)\b"
-    r"|📸|📷|🤳|🎥|🖼",
+    r"|📸|📷|🤳|🎥|🖼)",
     re.IGNORECASE,
 )
-PATIENT_DATA = re.compile(
-    r"\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
+PATIENT_DATA = re.compile(  # the class first (under the same IGNORECASE), as in PHOTO
+    r"(?=[abcdefhilmnoprstuvwx])\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
     # A board of who is where, a card on a door, and names set beside rooms or birth dates.
     r"(?:assignment|status|room|unit)\s+boards?|door\s+(?:cards?|tags?|labels?)|"
     r"names?\s*(?:and|&|\+|,)\s*(?:rooms?|beds?|dobs?|birth\w*|diagnos\w*|mrns?)|"
