@@ -58,9 +58,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, *, hsts: bool, form_targets: Sequence[str] = ()) -> None:
         self.app = app
-        # As ASGI carries them: lower-case names and values as bytes, encoded once.
-        self.raw = [(name.lower().encode("latin-1"), value.encode("latin-1"))
-                    for name, value in security_headers(hsts=hsts, form_targets=form_targets).items()]
+        self.raw = encoded(security_headers(hsts=hsts, form_targets=form_targets))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,6 +71,11 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """Headers as ASGI carries them: lower-case names and values as bytes (encoded once, up front)."""
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
 
 
 def with_security_headers(headers: Iterable[tuple[bytes, bytes]],

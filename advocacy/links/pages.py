@@ -9,6 +9,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from advocacy.clients import address_of, client_address
+from advocacy.headers import encoded, with_security_headers
 from advocacy.links.service import follow
 from advocacy.state import AppRequest, AppState
 
@@ -55,11 +56,9 @@ class ShortLinkFastPath:
 
     def __init__(self, app: ASGIApp, *, headers: dict[str, str]) -> None:
         self.app = app
+        self.security = encoded(headers)
         own = {"cache-control": "no-store", "referrer-policy": "no-referrer", "content-length": "0"}
-        shared = {name.lower(): value for name, value in headers.items() if name.lower() not in own}
-        self.headers = [(name.encode("latin-1"), value.encode("latin-1"))
-                        for name, value in (own | shared).items()]
-        self.headers_404 = headers
+        self.headers = with_security_headers(encoded(own), self.security)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -84,8 +83,7 @@ class ShortLinkFastPath:
         )
         if target is None:
             response = HTMLResponse(NOT_FOUND, status_code=404)
-            for name, value in self.headers_404.items():
-                response.headers.setdefault(name, value)
+            response.raw_headers = with_security_headers(response.raw_headers, self.security)
             await response(scope, receive, send)
             return
         # The same quoting as RedirectResponse, so both paths send the same Location.
