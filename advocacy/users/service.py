@@ -293,7 +293,7 @@ async def revoke_token(clock: Clock, user: User, token_id: int) -> ApiToken:
     return record
 
 
-def sign_in_token_expired(record: ApiToken, settings: Settings, now: datetime) -> bool:
+def sign_in_token_expired(record: repository.TokenUse, settings: Settings, now: datetime) -> bool:
     """A token handed out by signing in through the API lives like a browser session: it ends after
     the idle and the absolute session timeouts. Named personal tokens last until revoked."""
     if record.name:
@@ -336,7 +336,7 @@ async def token_person(clock: Clock, settings: Settings, token: str,
     return Signed(user, row) if user is not None else None
 
 
-async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) -> User | None:
+async def token_user(clock: Clock, settings: Settings, record: repository.TokenUse | None) -> User | None:
     """The person `record` (read with its person as `record.user`) stands for, if it may be used
     now: not revoked, its person active, a sign-in token within the session timeouts. Notes the
     use, at most once per `LAST_USED_RESOLUTION`."""
@@ -349,7 +349,6 @@ async def token_user(clock: Clock, settings: Settings, record: ApiToken | None) 
         return None
     now = clock.now()
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
-        record.last_used_at = now
         await ApiToken.filter(id=record.id).update(last_used_at=now)
     return record.user
 

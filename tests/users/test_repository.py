@@ -55,7 +55,11 @@ async def test_a_token_comes_with_its_person_as_the_orm_loads_them(
     found = await repository.token_with_person(record.token_digest)
     assert found is not None
     token, _ = found
-    assert stored(token) == stored(await ApiToken.get(id=record.id))
+    # The guard's record of the token holds the stored token's values, of the same types.
+    loaded_token = stored(await ApiToken.get(id=record.id))
+    for name in ("id", "name", "created_at", "last_used_at", "revoked_at", "session_version"):
+        assert (type(getattr(token, name)), getattr(token, name)) == loaded_token[name]
+    assert token.last_used_at is not None
     assert stored(token.user) == stored(await User.get(id=person.id))
     assert await repository.token_with_person("0" * 64) is None
 
