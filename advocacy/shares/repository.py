@@ -12,7 +12,6 @@ round trip in all. The shareable posts themselves are the same for everyone and 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from datetime import UTC, datetime
 from functools import cache, partial
 from typing import Any
 
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 from tortoise import connections
 
 from advocacy.db import placeholder
@@ -75,11 +74,12 @@ def _as_json(fact: Fact, dialect: str) -> str:
 
 
 def _columns(facts: tuple[Fact, ...], dialect: str, me: str) -> str:
-    """The facts as named columns about the person `me`; the posts are parameter 2 (an int[] on
-    PostgreSQL, a JSON array on SQLite)."""
+    """The facts as named columns about the person `me`; the posts are parameter 2, a JSON array
+    of ids on both databases (`_posts`)."""
     posts = placeholder(dialect, 2)
-    in_posts = (f"= ANY({posts}::int[])" if dialect == "postgres"
-                else f"IN (SELECT value FROM json_each({posts}))")
+    # On PostgreSQL the ids become an array before the scan, so an index on the post can serve it.
+    in_posts = (f"= ANY(ARRAY(SELECT json_array_elements_text({posts}::json)::int))"
+                if dialect == "postgres" else f"IN (SELECT value FROM json_each({posts}))")
     columns = ", ".join(f"{_as_json(fact, dialect)} AS {fact.name}" for fact in facts)
     return columns.format(me=me, posts=in_posts)
 
@@ -134,9 +134,8 @@ class PersonFacts:
 
     def alongside(self) -> Alongside:
         """The facts as columns of the guard's statement about the person."""
-        dialect = connections.get("default").capabilities.dialect
         return Alongside(key=(__name__, self.facts), columns=partial(_columns, self.facts),
-                         values=[_posts(dialect, self.post_ids)])
+                         values=[_posts(self.post_ids)])
 
     def state(self, row: Any) -> PersonState:
         """The facts from the row they were read into (by `read` or alongside the person)."""
@@ -150,9 +149,14 @@ class PersonFacts:
         )
 
 
-def _posts(dialect: str, post_ids: list[int]) -> Any:
-    """The posts parameter: an int[] on PostgreSQL, a JSON array on SQLite."""
-    return post_ids if dialect == "postgres" else json.dumps(post_ids)
+def _posts(post_ids: list[int]) -> str:
+    """The posts parameter: their ids as a JSON array, which both databases read as a table.
+
+    On PostgreSQL it is also cheaper than an int[]: the driver checks every element of a list
+    parameter against the abstract collection types. With 20 posts, the feed's statement took the
+    client 57-64 µs of CPU with the text against 64-76 µs with the list (minimum of six runs, in
+    two series)."""
+    return to_json(post_ids).decode()
 
 
 async def _rows(
@@ -160,7 +164,7 @@ async def _rows(
 ) -> list[Any]:
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
-    _, rows = await connection.execute_query(statement(facts, dialect), [who, _posts(dialect, post_ids)])
+    _, rows = await connection.execute_query(statement(facts, dialect), [who, _posts(post_ids)])
     return list(rows)
 
 
