@@ -9,11 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.shares import feed as feeds
 from advocacy.shares.models import Share, ShareStatus, SharingPreference
+from advocacy.shares.repository import COLLEAGUES_PER_STATUS
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns import service as campaigns
@@ -95,6 +98,26 @@ async def test_feed_reads_a_fixed_number_of_queries_however_many_posts(
     many = await queries_for(20)
     assert few == many, f"{few} queries for 2 posts, {many} for 22"
     assert few <= 10
+
+
+async def test_colleagues_shares_of_the_shown_posts_are_found_by_an_index_on_the_post(
+    database: Settings, clock: SimulatedClock
+) -> None:
+    """Every feed counts colleagues' shares of its posts: without an index led by the post, that
+    count reads every active share of the organisation (about 32 ms a feed at 133,000 of them)."""
+    select = COLLEAGUES_PER_STATUS.select.format(me="1", posts="IN (1, 2, 3)")
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        async with in_transaction() as transaction:
+            # A table this small is cheaper to read whole: forbid that, so the plan shows the index
+            # the planner would take on a large one (the one-share index does not serve a post).
+            await transaction.execute_script("SET LOCAL enable_seqscan = off")
+            _, rows = await transaction.execute_query(f"EXPLAIN {select}")
+        plan = "\n".join(row["QUERY PLAN"] for row in rows)
+    else:
+        _, rows = await connection.execute_query(f"EXPLAIN QUERY PLAN {select}")
+        plan = "\n".join(row["detail"] for row in rows)
+    assert "idx_shares_active_post" in plan, plan
 
 
 # ---- the API ----------------------------------------------------------------------------------------
