@@ -34,9 +34,11 @@ DEV_CLEAN_BLOCKED = 0.005
 # patient-context model beside the rules (2026-12-06 11:58 UTC, measured once, its two summary figures
 # only): 0.939 (154/164) and 0.046 (8/175); after the fifth development batch (2026-12-06 12:42 UTC, once,
 # the two summary figures only) the same, after the sixth (2026-12-06 15:46 UTC, once) the same again,
-# and after the seventh (2026-12-06 16:38 UTC, once) the same. The goal is 0.95 and 0.05: these floors
-# guard what is reached, they do not say the goal is met. Never tune a rule or the model on the test part.
-TEST_PATIENT_BLOCKED = 0.939
+# and after the seventh (2026-12-06 16:38 UTC, once) the same. After the eighth (2026-12-06 18:41 UTC,
+# once, the two summary figures only): 0.945 (155/164) and 0.046 (8/175), so the patient floor moved up to
+# what was measured. The goal is 0.95 and 0.05: these floors guard what is reached, they do not say the
+# goal is met. Never tune a rule or the model on the test part.
+TEST_PATIENT_BLOCKED = 0.945
 TEST_CLEAN_BLOCKED = 0.046
 
 
