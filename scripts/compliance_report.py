@@ -24,7 +24,9 @@ from advocacy.compliance import ComplianceEngine, CompliancePolicy, Purpose
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
 CORPUS = CORPUS_DIR / "corpus.jsonl"
 # The development part, in the batches it was written in; each was written without seeing the rules.
-DEV_PARTS = tuple(CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6", "7"))
+DEV_PARTS = tuple(
+    CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6", "7", "8")
+)
 TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
 # Northbrook Health's public contact points, which its own posts may carry.
 CORPUS_POLICY = CompliancePolicy(
@@ -61,6 +63,19 @@ PART_POLICIES = {
             "lakeviewregional.org",
         ),
     ),
+    # The eighth batch's organisation is a children's and family health system, Riverbend Children's &
+    # Family Health, with its own appointment line, switchboard, emergency department, main campus, press
+    # address and domain.
+    "corpus_dev8.jsonl": CompliancePolicy(
+        allowed_contacts=(
+            "555-214-3300",
+            "(555) 214-3000",
+            "1820 Millrace Avenue, Riverbend",
+            "400 Cottonwood Parkway, Riverbend",
+            "press@riverbendhealth.org",
+            "riverbendhealth.org",
+        ),
+    ),
 }
 
 
@@ -76,8 +91,13 @@ PATIENT_CATEGORIES = (
 CLEAN_CATEGORIES = (
     "building_age", "org_contacts", "staff_named", "event_dates", "campaign_facts", "general_pride",
 )
-# The fourth batch spells one style in the plural; it is the same style.
-STYLE_SPELLINGS = {"other_languages_names": "other_language_names"}
+# The fourth batch spells one style in the plural, the eighth two styles in longer words; they are the
+# same styles.
+STYLE_SPELLINGS = {
+    "other_languages_names": "other_language_names",
+    "event_post": "event",
+    "adversarial_spelling": "adversarial",
+}
 
 
 @dataclass(frozen=True)

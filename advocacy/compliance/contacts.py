@@ -83,7 +83,8 @@ HOME_WORDS = re.compile(
     re.IGNORECASE,
 )
 APARTMENT = re.compile(r"\b(?:Apt|Apartment|apto|depto)\b\.?", re.IGNORECASE)
-HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][A-Za-z0-9_.]{2,}\b|\bGoFundMe\b", re.IGNORECASE)
+# An @ after a hyphen stands for a letter of a hyphenated word ("hosp1t@l-@cqu1red"), not a handle.
+HANDLE = re.compile(r"(?<![\w@-])@[A-Za-z_][A-Za-z0-9_.]{2,}\b|\bGoFundMe\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,9 @@ def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
         if number in allowed:
             continue
         around = sentence_at(parts, start)
-        if any(number[:8] == own[:8] for own in allowed if len(own) == 10) and not (
+        # A department's line shares the organisation's exchange and the first digit of its lines: with
+        # "(555) 214-3000" public, "555-214-3240" is a line of the same block of a thousand.
+        if any(number[:7] == own[:7] for own in allowed if len(own) == 10) and not (
             around.person or HOME_WORDS.search(around.text)
         ):
             yield Finding(  # an extension line of the organisation's own block: "(847) 555-0135"

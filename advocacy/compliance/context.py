@@ -123,6 +123,12 @@ REHEARSAL = folded(
 )
 
 
+SERVICE_NAME = re.compile(
+    r"\bchild\s+life\b|\bpatient\s+(?:portal|experience|safety|relations|advocates?|access|services|"
+    r"financial|education|navigators?|registration|transport|liaison|satisfaction|engagement)\b"
+)
+
+
 def sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     lower = lowered(part)
@@ -131,8 +137,13 @@ def sentence(text: str, start: int, end: int) -> Sentence:
     care = not CARE_TERMS.isdisjoint(words) or (not CARE_PHRASE_WORDS.isdisjoint(words) and bool(
         CARE_PHRASES.search(lower)
     ))
+    # A child life specialist is a colleague and a patient portal a service: the person noun in the name of
+    # a discipline or a service is no one a post is about.
+    nouns = words
+    if ("child" in words or "patient" in words) and (service := SERVICE_NAME.sub(" ", lower)) != lower:
+        nouns = frozenset(WORD.findall(service))
     person = (
-        not PERSON_TERMS.isdisjoint(words) or "-old" in part  # "the 5-year-old from the fire"
+        not PERSON_TERMS.isdisjoint(nouns) or "-old" in part  # "the 5-year-old from the fire"
         or bool(DIGIT.search(part) and (AGE_SHORT.search(part) or "old" in words and AGED_ONE.search(lower)))
     )
     return Sentence(start, end, part, care, person, words, lower)

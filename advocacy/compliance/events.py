@@ -12,9 +12,12 @@ from collections.abc import Iterator
 
 from advocacy.compliance.context import (
     AGE_SHORT,
+    CARE_PHRASES,
+    CARE_TERMS,
     PERSON,
     PERSON_TERMS,
     REHEARSAL,
+    WORD,
     Sentence,
     finding_in,
     folded,
@@ -30,11 +33,18 @@ ROOM = folded(  # matched against the sentence's lower-cased text
     r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby|teen|teenager|gentleman|gent|boy|girl|toddler|gal|"
     r"dude|fella|grandma|grandpa)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
+    # or in a unit's numbered room or bed: "the mom in L&D 9", "the girl in PICU 4".
+    r"|\b(?:patient|pt|guy|lady|man|woman|kid|baby|teen|teenager|gentleman|boy|girl|toddler|mom|mum|dad|"
+    r"grandma|grandpa)\s+in\s+(?:the\s+)?(?:l&d|l\s?&\s?d|ldr|ed|er|icu|picu|nicu|pacu|ccu|triage|pre-?op|"
+    r"post-?op|labou?r|recovery|peds|ob)\s*#?\d{1,3}\b(?!\s*(?:-|–|to|through)\s*\d)"
     # A nurse's assignment is a room, and so is whoever lies in it: "whoever has 418", "whoever is in 5110".
     r"|\bwhoever(?:['’]s|\s+(?:has|gets|takes|had|is|was))?(?:\s+in)?\s+(?:room\s+|rm\.?\s*)?#?\d{2,4}[A-Z]?\b"
     r"|\btrauma\s+(?:bay\s+|room\s+)?\d{1,2}\b"
     r"|\b(?:se[ñn]ora?|paciente|ni[ñn][oa]|abuel[oa]|chic[oa]|beb[ée])\s+(?:del|de\s+la|de\s+el)\s+\d{2,4}[A-Z]?\b",
 )
+# A bay or bed named by a letter: "the teenager in Bay C".
+LETTERED_BED = re.compile(r"(?=[BbPpCc])\b(?:[Bb]ay|[Bb]ed|[Pp]od|[Cc]ubicle)\s+[A-H]\b(?![\w'’&])")
+LETTERED_WORDS = frozenset(("bay", "bed", "pod", "cubicle"))
 TITLED_IN_ROOM = re.compile(  # the class first, as in WHEN
     r"(?=[Mm])\b(?:(?:Mrs?|Ms|Miss)\.?|(?:mrs?|ms)\.)\s+\w+\s+in\s+#?\d{2,4}[A-Za-z]?\b"
 )
@@ -73,6 +83,21 @@ NOT_A_WARD_AFTER = re.compile(
 )
 
 
+# A suite or room given after a street address is part of the address: "400 Oak Parkway, Suite 120".
+STREET_BEFORE = re.compile(
+    r"\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Parkway|Pkwy|Place|Court|Ct|"
+    r"Highway|Hwy|Plaza|Square)\.?,?\s*$",
+    re.IGNORECASE,
+)
+def care_beyond_rooms(sentence: Sentence, rooms: list[re.Match[str]]) -> bool:
+    """Whether the sentence speaks of care in other words than the rooms found ("the tiles in bay 3" is a
+    place; "Cuarto 1204, cama junto a la ventana" still speaks of a bed)."""
+    if not sentence.care:
+        return False
+    named = {word for room in rooms for word in WORD.findall(room.group().lower())}
+    return not (sentence.words & CARE_TERMS) <= named or bool(CARE_PHRASES.search(sentence.lower))
+
+
 # A room of a building, with no one in it: "rm 5 of the cath lab is still the original".
 BUILDING_ROOM_AFTER = re.compile(
     r"\s*(?:of|in)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:lab|wing|building|tower|pavilion|annex|basement)\b",
@@ -84,13 +109,13 @@ EMPTY_AFTER = re.compile(r"\s*[(,]?\s*(?:is\s+)?(?:empty|vacant|unoccupied)\b", 
 
 def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence in parts:
-        if not has_digit(sentence.text):
+        if not has_digit(sentence.text) and sentence.words.isdisjoint(LETTERED_WORDS):
             continue
         matches = [
             *ROOM.finditer(sentence.lower), *TITLED_IN_ROOM.finditer(sentence.text),
-            *SPACED_ROOM.finditer(sentence.text),
+            *SPACED_ROOM.finditer(sentence.text), *LETTERED_BED.finditer(sentence.text),
         ]
-        if not (sentence.care or sentence.person or TIED.search(sentence.text)):
+        if not (care_beyond_rooms(sentence, matches) or sentence.person or TIED.search(sentence.text)):
             matches = list(ROOM_AS_PATIENT.finditer(sentence.text))
         if not matches or REHEARSAL.search(sentence.lower):
             continue
@@ -104,6 +129,8 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
             if before or after.match(sentence.text, match.end()):
                 continue
             if EMPTY_AFTER.match(sentence.text, match.end()):
+                continue
+            if STREET_BEFORE.search(sentence.text, 0, match.start()):
                 continue
             if not tie and BUILDING_ROOM_AFTER.match(sentence.text, match.end()):
                 continue
@@ -149,7 +176,7 @@ PERSON_NOUN = folded(  # the class first, as in WHEN
     rf"(?=[aoteul])\b(?:an?|one|the|this|our|un[ao]?|el|la)\s+(?:[\w-]+\s+){{0,5}}?{PERSON.pattern[2:-2]}\b"
     r"(?!\s+(?:rooms?|portal|experience|safety|care|advocates?|lounge|beds|units?|services|satisfaction|"
     r"education|transport|parking|entrance|chief|head|surgeon|physician|doctor|nurse|director|leader|"
-    r"president|pilot|firefighter|officer))",  # "our first female chief of surgery" is a colleague
+    r"president|pilot|firefighter|officer|life))",  # "our first female chief of surgery" is a colleague
 )
 # Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
 FROM_TOWN = re.compile(
@@ -196,6 +223,8 @@ CASE_EVENT = folded(  # the class first, as in WHEN
     r"operation)|(?:the|this|her|his|their)\s+case|case\s+we|code\s+blue|brought\s+in"
     + NOT_MONEY + r"|"
     r"came\s+into\s+our\s+(?:ER|ED|emergency)|"
+    # "had a guy come in with a fishhook": someone who came in, whatever words describe them.
+    r"(?:had|got)\s+(?:an?|one|this|two|three|\d+)\s+(?:\S+\s+){0,6}?come\s+in\b|"
     r"(?:ICU|NICU|PICU|ER|ED|team|we)\s+(?:admitted|delivered|resuscitated|intubated|operated\s+on)|"
     r"resuscitated\s+(?:a|an|the|our)\b|"
     r"(?:saved|lost)\s+(?:a|the|his|her)\s+(?:life|patient|baby|mother|man|woman|child)|"
@@ -216,12 +245,17 @@ SPOKE = folded(  # the class first, as in WHEN
 )
 
 
+# Someone we had come in came in: "we had a little girl ... come in blue" invites no one.
+HAD_COME = folded(r"\b(?:had|got)\s+(?:\S+\s+){1,7}?come\s+in\b")
+
+
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if DRILL.search(sentence.lower):
         return False
     event = CASE_EVENT.search(sentence.lower)
+    announced = ANNOUNCED.search(HAD_COME.sub(" ", sentence.lower) if event else sentence.lower)
     # An event to come may present a case that happened: "rounds will present the woman airlifted at 3:30".
-    if ANNOUNCED.search(sentence.lower) and not (event and PRESENTED.search(sentence.lower)):
+    if announced and not (event and PRESENTED.search(sentence.lower)):
         return False
     # The time itself is not a detail of the case: "brings you cookies at 3am".
     if SPOKE.search(sentence.lower) and not (event or DETAIL.search(WHEN.sub(" ", sentence.lower))):
@@ -292,7 +326,10 @@ INCIDENT = folded(
     r"(?:bus|car|truck|van|pickup|suv|semi|motorcycle|bike|train|vehicle)\s+(?:versus|vs(?=\.?\s)|v(?=\.\s))|"
     r"(?:went|drove|crashed|plowed|ploughed|slammed)\s+(?:through|into)\s+(?:the\s+|a\s+)?(?:front\s+)?"
     r"(?:window|wall|storefront|crowd|building|house)|pinned\s+(?:under|beneath|between|behind|in)|"
-    r"trapped\s+(?:under|beneath|in)|flip(?:ped)?|capsiz\w*|overturn\w*|rolled\s+over)\b"
+    r"trapped\s+(?:under|beneath|in)|flip(?:ped)?|capsiz\w*|overturn\w*|rolled\s+over|"
+    # An animal's attack, a spill or a release of something harmful, a crowd crushed.
+    r"(?:dog|animal|bear|shark|pit\s?bull)\s+(?:attack|bite)s?|mauled|(?:chemical|gas|fuel|acid|toxic|ammonia|chlorine)\s+"
+    r"(?:spill|leak|release|exposure|cloud)|spill|stampede|crowd\s+crush|crush(?=\s*[,.;]|\s+(?:at|on|in)\b))\b"
     "|[🚗🚙🚕🚌🚚🚑🏍🚲🛻]\ufe0f?💥",  # "the 🚗💥 on Hwy 12": a vehicle crashing
 )
 HURT = folded(
@@ -300,11 +337,17 @@ HURT = folded(
     r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
     r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
     r"from\s+(?:the|that|this)|we\s+(?:got|had|received|took\s+in)|pinned|trapped|hypotherm\w*|"
-    r"(?:un)?conscious|came\s+through\s+our\s+doors)\b",
+    r"(?:un)?conscious|came\s+through\s+our\s+doors|burned|burnt|quemad[oa]s?)\b",
 )
 PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
-    r"outbreak)\b"
+    r"outbreak|incident|attack|spill|stampede|crush)\b"
+    # A place named by its kind, in lower case: "the trampoline park collapse", "the pool accident at …".
+    r"|(?i:\b(?:park|mall|stadium|arena|pool|plant|factory|warehouse|school|daycare|market|club|concert|gym|"
+    r"mine|site|lake|river|beach)\s+(?:fire|crash|shooting|explosion|collapse|accident|attack|stampede|crush|spill|"
+    r"leak|blaze|outbreak)\b)"
+    # A street in Spanish: "en la calle Olmo", "la avenida Juárez".
+    r"|\b(?:calle|avenida|carretera|barrio|colonia|plaza)\s+(?:del?\s+|la\s+)?[A-ZÁÉÍÓÚ]"
     r"|\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Highway|Route|Mall|Station|High|Square|Plaza|"
     r"Elementary|Park|Ridge|Tower|Bridge|Drive)\b|\b(?:Route|Highway|I-|County\s+Road|autopista|"
     r"carretera|calle|Interstate)\s*\d+|\bI-\d+\b|\bon\s+[A-Z][a-z]+\b|\b(?:near|at)\s+(?:the\s+)?[A-Z][a-z]+\b"
@@ -320,7 +363,12 @@ VICTIMS = folded(
     # A count of the people hurt in clinical shorthand: "GSW x2", "MVC x 3".
     r"|\bx\s?[2-9]\b"
     r"|\b(?:they|she|he)(?:['’]re|['’]s|\s+are|\s+is)\s+(?:still\s+)?with\s+us\b"
+    # Someone known by the incident they came from: "the lifeguard from the pool accident".
+    r"|\bthe\s+[a-z]+\s+(?:from|in)\s+(?:the|that|this|last\s+\w+['’]s|\w+['’]s)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:accident|crash|fire|blaze|attack|collapse|explosion|shooting|spill|wreck|pile-?up|stampede|crush)\b"
 )
+# An incident said to be in the news is as findable as its place: "the kid from the dog attack in the news".
+NEWS = folded(r"\b(?:in|on|made)\s+the\s+(?:news|paper|papers)\b|\bsal(?:i[óo]|e)\s+en\s+las\s+noticias\b")
 REHEARSED = folded(
     r"\b(?:drills?|simulat\w*|scenario|exercise|mock|rehears\w*|training|(?:response|safety)\s+plans?|"
     r"preparedness|summit|spoke|lecture|presentation|(?<!press\s)conference|webinar|awareness)\b"
@@ -338,7 +386,7 @@ INCIDENT_STEMS = (
     "cay",
     "explosi", "caída", "caida", "herid", "derrumb", "intoxica", "atropell", "volcadura", "inundaci",
     "versus", "drove", "crashed", "plowed", "ploughed", "slammed", "pinned", "trapped",
-    "flip", "capsiz", "overturn", "rolled",
+    "flip", "capsiz", "overturn", "rolled", "attack", "attacks", "mauled", "spill", "stampede", "crush",
 )
 
 
@@ -361,7 +409,7 @@ def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy)
         people = any(part.care or part.person for part in tied) or VICTIMS.search(window)
         if not HURT.search(window) or not people:
             continue
-        if not (PLACE.search(sentence.text) or WHEN.search(sentence.lower)):
+        if not (PLACE.search(sentence.text) or WHEN.search(sentence.lower) or NEWS.search(sentence.lower)):
             continue
         start, end = finding_in(sentence, incident)
         yield Finding(

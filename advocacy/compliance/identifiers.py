@@ -14,7 +14,7 @@ from advocacy.compliance.context import Sentence, folded, has_digit, lowered
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
-NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|i\.d\.?|label|code)"
+NUMBER_WORD = r"(?:number|num|no\.?|nbr|n[º°o0]\.?|#|identifier|id|ids|i\.d\.?|label|code|reference|ref\.?)"
 VALUE = (
     # The label may name whose number it is before the value: "account # for the gentleman ... is 7734".
     r"(?:\s*(?:for|of|del?|on)\s+[^\d\n.:;!?]{1,48}?\s+(?=(?:is|was|es|should)\b))?"
@@ -35,6 +35,8 @@ RECORD_LABELS = (
 PATIENT_LABELS = (
     r"(?:patient|paciente|pt\.?|acc(?:oun)?t|acct\.?|member|policy|insurance|medicaid|medicare|encounter|visit|"
     r"admit|admission|case|specimen|accession|claim|subscriber|beneficiary|wristband|bed\s+tag|guarantor|"
+    # What a patient wears is theirs: "her bracelet code was …", "band # …".
+    r"bracelet|armband|band|pulsera|"
     r"hospital)\s*"
     + NUMBER_WORD
     # "p/id", "pt/id": a patient's id with a slash.

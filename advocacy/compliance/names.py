@@ -186,11 +186,14 @@ def name_spans(text: str, lexicon: NameLexicon) -> Iterator[tuple[int, int]]:
 
 # "Maria was discharged today", "Oluwaseun Adebayo beat sepsis"; the class first, as in CAPITALISED_RUN.
 FIRST_NAME_SUBJECT = re.compile(
-    rf"(?=[{UPPER}])\b({WORD}(?:\s+{WORD})?)\s*,?\s+(?:who\s+)?(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
+    # An age may stand between the name and what happened: "Anaya (4) finished", "Walt, 92, went home".
+    rf"(?=[{UPPER}])\b({WORD}(?:\s+{WORD})?)(?:\s*\(\d{{1,3}}\)|\s*,\s*\d{{1,3}}\s*,)?\s*,?\s+(?:who\s+)?"
+    r"(?:(?:was|is|has\s+been|got|went|goes)\s+(?:discharged|admitted|"
     # Treatment over time is care too: "who has been coming to us three times a week".
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab|coming\s+(?:to\s+us|in\s+for))|beat|survived|rang\s+the\s+bell|"
     r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
-    r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)|"
+    r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+|final\s+)?(?:(?:round|cycle|course|dose|session)\s+of\s+)?"
+    r"(?:chemo|treatment|radiation|rehab)|"
     r"arrived\s+(?:in|at)\s+(?:our|the)\s+(?:ED|ER|ICU|emergency)|"
     r"came\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|ICU|NICU|PICU|ER|ED|ward|emergency))\b"
 )

@@ -19,6 +19,8 @@ PHOTO = re.compile(
     r"you\s+can\s+see|look\s+at\s+this|taped\s+to|on\s+the\s+wall|(?:screen|monitor)\s+shows|"
     r"in\s+the\s+corner|"
     r"in\s+the\s+background|behind\s+(?:us|them|me)|in\s+view|visible|al\s+fondo|miren|look\s+at|"
+    # What someone sees from their desk, posted: "my view from the charge desk".
+    r"(?:my|the)\s+view\s+from|"
     r"videos?|vids?|clips?|filmed|recorded|sneak\s+peek|polaroids?|capturas?|"
     # Someone's record shown: "Here's Kenji Watanabe's chart printout", "here is Mrs. Oyelaran's".
     r"here(?:['’]?s|\s+is)\s+(?-i:(?:(?:Mrs?|Ms|Miss)\.?\s+)?(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s)\b"
@@ -29,10 +31,14 @@ PATIENT_DATA = re.compile(  # the class first (under the same IGNORECASE), as in
     r"(?=[abcdefhilmnoprstuvwx])\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
     # A board of who is where, a card on a door, and names set beside rooms or birth dates.
     r"(?:assignment|status|room|unit)\s+boards?|door\s+(?:cards?|tags?|labels?)|"
-    r"names?\s*(?:and|&|\+|,)\s*(?:rooms?|beds?|dobs?|birth\w*|diagnos\w*|mrns?)|"
-    r"(?:rooms?|beds?)\s*(?:and|&|\+|,)\s*names?|lista\s+de\s+(?:los\s+)?pacientes|"
-    r"(?:patient|pt)s?['’]?\s+(?:list|labels?|names?|tracking|tracker|board|diagnos[ie]s)|diagnos[ie]s\s+(?:on|in)|(?:OR|surgery|surgical|clinic|case)\s+schedule|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
+    r"names?\s*(?:and|&|\+|,)\s*(?:rooms?|beds?|dobs?|birth\w*|diagnos\w*|mrns?|complaints?|ages?|acuity|"
+    r"conditions?)|"
+    # Every patient's name on a list: "listing each admitted child's name" (not "every donor's name").
+    r"(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:child|kid|baby|patient|pt|person|family|mom|mum|parent)['’]s\s+names?\b|"
+    r"(?:rooms?|beds?)\s*(?:and|&|\+|,)\s*names?|(?:lista|tablero|pizarr[óo]n|censo)\s+de\s+(?:los\s+)?pacientes|"
+    r"(?:patient|pt)s?['’]?\s+(?:list|labels?|stickers?|names?|tracking|tracker|board|diagnos[ie]s)|diagnos[ie]s\s+(?:on|in)|(?:OR|surgery|surgical|clinic|case)\s+schedule|name\s+tags?|med(?:ication)?s?\s+lists?|nombres\s+de\s+los\s+pacientes|name\s+cards?|wristbands?|armbands?|x-?rays?|scans?|"
     r"scan\s+results|charts?|(?:EHR|Epic)\s+(?:screen|record)|medical\s+record|discharge\s+summary|care\s+plan|labels?|"
+    r"discharge\s+(?:papers?|paperwork|instructions|forms?)|(?:abg|blood(?:\s+gas)?|lab|test|biopsy|pathology)\s+results|"
     r"requisition|rhythm\s+strip|vitals|monitor|schedule\s+screen|screen|printout|med\s+cart|"
     r"name\s+on\s+the\s+door|board\s+(?:lists|shows)|door\s+sign|bracelet|lab\s+results|sonogram|"
     r"expediente|pizarra|historia\s+cl[íi]nica|pantalla|nombres|pulsera|radiograf[íi]a|etiquetas?|"

@@ -71,6 +71,11 @@ PERSON_NOUNS = frozenset(
     "father son daughter teen teenager lady gentleman guy veteran runner cyclist driver survivor warrior "
     "fighter champ trooper hero princess cutie".split()
 )
+# An animal's age is no patient's: "our therapy dog Biscuit, 7, visited every unit".
+ANIMAL_NOUNS = frozenset(
+    "dog dogs puppy pup cat kitten horse pony mascot rabbit bunny parrot tortoise turtle fish goldfish "
+    "perro perrita perrito gato caballo".split()
+)
 AGE_GROUP = re.compile(  # "children aged 6 months and older", "adults aged 50 to 75": a group
     r"\s*(?:months?|years?)?\s*(?:(?:and|or|y)\s+(?:older|over|up|above|under|younger|m[áa]s)\b|"
     r"(?:to|through|-|–|a)\s*\d)"
@@ -79,7 +84,7 @@ WORDS = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
 def described(text: str, start: int, end: int) -> str:
-    """Whose age [start, end) is: "thing" (a building, an institution), "staff", "person" or ""."""
+    """Whose age [start, end) is: "thing" (a building, an institution), "animal", "staff", "person" or ""."""
     nearby = (
         # "It's 100 years old now, and every new nurse ...": the clause after a comma is another's.
         WORDS.findall(re.split(r"[.!?;:()]|,\s+(?:and|but|so|y|pero)\b", text[end : end + 60])[0])[:5],
@@ -93,9 +98,17 @@ def described(text: str, start: int, end: int) -> str:
                 return "staff"
             if lowered in PERSON_NOUNS:
                 return "person"
+            if lowered in ANIMAL_NOUNS:
+                return "animal"
             if lowered in THING_NOUNS:
                 return "thing"
     return ""
+
+
+def animal_named(text: str, start: int) -> bool:
+    """Whether the name before `start` is an animal's: "our therapy dog Biscuit, 7, ..."."""
+    before = WORDS.findall(re.split(r"[.!?;:()]", text[max(0, start - 40) : start])[-1])[-3:-1]
+    return any(word.lower() in ANIMAL_NOUNS for word in before)
 
 
 def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
@@ -107,15 +120,18 @@ def ages(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator
         if value > 115:
             continue  # no one's age: a count or an amount
         if match.re is AGE and match.group(3):
-            if not sentence_at(parts, match.start()).care:
-                continue  # a number between commas is an age only when a patient is in view
+            # A number between commas is an age only when a patient is in view; an age over 89 is rare
+            # enough that care anywhere in the text will do: "Walter, 92, told me … Dialysis days …".
+            if not (sentence_at(parts, match.start()).care or value > 89 and any(p.care for p in parts)):
+                continue
             start, end = match.span(3)  # follows a name: never a building's age
-            if value <= 89 and described(text, match.start(), end) == "staff":
-                continue  # "our volunteer Harold Finch, 81, ..."
+            whose = described(text, match.start(), end)
+            if value <= 89 and whose == "staff" or animal_named(text, match.start()):
+                continue  # "our volunteer Harold Finch, 81, ...", "our therapy dog Biscuit, 7, ..."
         else:
             start, end = match.span()
             whose = described(text, start, end)
-            if whose == "thing" or AGE_GROUP.match(text, end) or (whose == "staff" and value <= 89):
+            if whose in ("thing", "animal") or AGE_GROUP.match(text, end) or whose == "staff" and value <= 89:
                 continue
         if value > 89:
             yield Finding(

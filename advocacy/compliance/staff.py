@@ -12,7 +12,8 @@ PATIENT_STATUS = folded(
     r"\b(?:was|is|been|got)\s+(?:discharged|admitted|diagnosed|treated|transferred|extubated|intubated)\b"
     r"|\breceived\s+(?:his|her|their|a)\s+(?:new|donor)\b|\bmoved\s+out\s+of\s+(?:the\s+)?(?:icu|picu|nicu)\b"
     r"|\b(?:went|going|gone|came)\s+home\b|\brang\s+the\s+bell\b|\brecovering\b|\bbeat\b|\bsurvived\b"
-    r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+)?(?:chemo|treatment|radiation|rehab)\b"
+    r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+|final\s+)?(?:(?:round|cycle|course|dose|session)\s+of\s+)?"
+    r"(?:chemo|treatment|radiation|rehab)\b"
     r"|\bcame\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|icu|nicu|picu|er|ed|ward|emergency)\b"
     r"|\bbeen\s+coming\s+(?:to\s+us|in\s+for)\b",
 )

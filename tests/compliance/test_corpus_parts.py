@@ -13,16 +13,18 @@ from scripts.compliance_report import (
     measure_part,
 )
 
-# The first batch's styles; the second adds clinical shorthand and storytelling.
+# The first batch's styles; the second adds clinical shorthand and storytelling, the eighth formal
+# LinkedIn posts.
 STYLES = {"proud_team", "event", "careless", "adversarial", "other_language_names", "spanish"}
-NEW_STYLES = {"clinical_shorthand", "storytelling"}
+NEW_STYLES = {"clinical_shorthand", "storytelling", "formal_linkedin"}
 DEV = load_dev()
 DEV_REPORT = measure_part(DEV)
-# Measured with `python -m scripts.compliance_report` on the development part (all seven batches, 0.993
-# and 0.004), which the rules were tuned on; raise a floor when the engine gets better, never lower it
+# Measured with `python -m scripts.compliance_report` on the development part (all eight batches, 0.992
+# and 0.003), which the rules were tuned on; raise a floor when the engine gets better, never lower it
 # quietly. With six batches it was 0.996 and 0.001: the seventh batch added 148 patient texts of which
 # four are still let through (see docs/compliance.md), so the patient floor moved down to what was
-# measured (990/997).
+# measured (990/997). The eighth added 147, of which two are still let through (1135/1144, 0.9921), and
+# no clean text blocked: the floors stay.
 DEV_PATIENT_BLOCKED = 0.992
 DEV_CLEAN_BLOCKED = 0.005
 # The test part (corpus_test.jsonl) was written apart and never read while writing rules. Measured on
@@ -32,14 +34,16 @@ DEV_CLEAN_BLOCKED = 0.005
 # patient-context model beside the rules (2026-12-06 11:58 UTC, measured once, its two summary figures
 # only): 0.939 (154/164) and 0.046 (8/175); after the fifth development batch (2026-12-06 12:42 UTC, once,
 # the two summary figures only) the same, after the sixth (2026-12-06 15:46 UTC, once) the same again,
-# and after the seventh (2026-12-06 16:38 UTC, once) the same. The goal is 0.95 and 0.05: these floors
-# guard what is reached, they do not say the goal is met. Never tune a rule or the model on the test part.
-TEST_PATIENT_BLOCKED = 0.939
+# and after the seventh (2026-12-06 16:38 UTC, once) the same. After the eighth (2026-12-06 18:41 UTC,
+# once, the two summary figures only): 0.945 (155/164) and 0.046 (8/175), so the patient floor moved up to
+# what was measured. The goal is 0.95 and 0.05: these floors guard what is reached, they do not say the
+# goal is met. Never tune a rule or the model on the test part.
+TEST_PATIENT_BLOCKED = 0.945
 TEST_CLEAN_BLOCKED = 0.046
 
 
 def test_the_development_part_covers_every_category_and_style() -> None:
-    assert len(DEV) >= 1996  # seven batches: 330, 269, 173, 280, 323, 323 and 298 texts
+    assert len(DEV) >= 2293  # eight batches: 330, 269, 173, 280, 323, 323, 298 and 297 texts
     assert {text.category for text in DEV} == set(PATIENT_CATEGORIES) | set(CLEAN_CATEGORIES)
     assert {text.style for text in DEV} == STYLES | NEW_STYLES
     assert len({text.text for text in DEV}) == len(DEV)

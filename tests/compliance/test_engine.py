@@ -603,3 +603,68 @@ def test_the_seventh_batchs_kinds_of_detail_are_blocked(text: str, rule: str, wo
 def test_the_seventh_batchs_near_misses_are_not_blocked(text: str) -> None:
     found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        # A reference after a record label; what a patient wears, labelled (a bracelet, a band).
+        ("Lab called about encounter ref 88-20419-B, results are back", "patient_identifier",
+         "encounter ref 88-20419-B"),
+        ("pulsera no. 4471-220 is the wrong one, can someone reprint it", "patient_identifier",
+         "pulsera no. 4471-220"),
+        ("His armband code KX-30917 won't scan at the pharmacy window", "patient_identifier",
+         "armband code KX-30917"),
+        # Photos: a board of patients in Spanish, a view from a desk, discharge paperwork, results of a
+        # test, patient stickers.
+        ("Foto del pizarrón de pacientes de urgencias, ¡qué noche!", "photo_patient_data",
+         "pizarrón de pacientes"),
+        ("the view from triage tonight (tracking board and all) 😵", "photo_patient_data", "tracking board"),
+        ("Snapped her discharge paperwork for the scrapbook 📸", "photo_patient_data", "discharge paperwork"),
+        ("attached: his blood gas results, finally normal after a week on the vent", "photo_patient_data",
+         "blood gas results"),
+        ("pic: pt stickers on the specimen tubes, labelled perfectly", "photo_patient_data", "pt stickers"),
+        # A person in a unit's numbered bay; a bay or pod named by a letter.
+        ("the girl in triage 4 just asked me for a popsicle", "room_number", "girl in triage 4"),
+        ("The toddler in Pod D napped all afternoon after his surgery", "room_number", "Pod D"),
+        # Someone we had come in: a case that happened, not an invitation.
+        ("This afternoon we had an older man come in with a nail through his hand", "case_timing",
+         "This afternoon"),
+        # An animal's attack, a spill, a lower-case place of its kind, an incident in the news, a Spanish
+        # avenue.
+        ("The hikers from the bear attack on Ridgeway Trail are recovering in our ICU", "incident_details",
+         "bear attack"),
+        ("The tanker driver burned in the fuel spill on Route 9 is off the ventilator", "incident_details",
+         "fuel spill"),
+        ("the boy from the school bus crash that made the news is asking for pizza", "incident_details",
+         "crash"),
+        ("El peatón atropellado en la avenida Hidalgo sigue en la UCI", "incident_details", "atropellado"),
+        # A first name with an age between it and the milestone; an age over 89 after a name, with care
+        # in the next sentence.
+        ("Our brave Tomasz (6) finished his final cycle of chemo this week", "patient_name", "Tomasz"),
+        ("Gertrude, 94, asked me for the crossword again. Her rehab is going so well.", "age", "94"),
+    ],
+)
+def test_the_eighth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
+    assert blocking_rules(text).get(rule) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An animal's age; a department's line in the organisation's own block of a thousand lines.
+        "Our hospital cat Marmalade, 12, still naps in the lobby of our rehab wing.",
+        "Questions about a bill? Call 555-201-4620 or email billing@northbrook.org.",
+        "Log in to the patient portal at mychart.northbrook.org or call 555-201-4710 for help.",
+        # A suite in the organisation's address; a bay of a building with no one in it; a child life
+        # specialist's room.
+        "Flu and RSV shots at 1200 Lakeview Avenue, Suite 204, all week, walk-ins welcome.",
+        "The old terrazzo in bay 6 of the loading dock dates from 1958.",
+        "Our child life specialist Amara Obi turned Room 9 on 4 North into a game room this week.",
+        # An @ for an "a" after a hyphen is no social account.
+        "Proud of our team: z3ro hospit@l-@cquired pressure injuries for 9 months on the medical floor 🎉",
+    ],
+)
+def test_the_eighth_batchs_near_misses_are_not_blocked(text: str) -> None:
+    found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
+    assert found == []
