@@ -32,7 +32,8 @@ CUED = re.compile(  # the class first, so that most positions fail at once
     rf"grandmother|grandfather|grandson|granddaughter|brother|sister)|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
     rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle|[Pp]eque[ñn](?:it)?[oa])\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
-    rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
+    # A nickname in quotes after the cue is a name too: "patient 'Tater'".
+    rf"[\"“'‘]?((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
     rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD}))"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.

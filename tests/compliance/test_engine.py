@@ -705,6 +705,8 @@ def test_the_eighth_batchs_near_misses_are_not_blocked(text: str) -> None:
          "Priscilla"),
         ("Jonah, 16, is 90 days sober today and we could not be prouder", "age", "16"),
         ("Little Ava (age 5) was so brave before her tonsillectomy", "age", "age 5"),
+        # A nickname in quotes after a patient cue.
+        ('our patient "Moose" is finally off the ventilator', "patient_name", "Moose"),
     ],
 )
 def test_the_ninth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
