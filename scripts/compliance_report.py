@@ -25,7 +25,7 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance"
 CORPUS = CORPUS_DIR / "corpus.jsonl"
 # The development part, in the batches it was written in; each was written without seeing the rules.
 DEV_PARTS = tuple(
-    CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6", "7", "8")
+    CORPUS_DIR / f"corpus_dev{batch}.jsonl" for batch in ("", "2", "3", "4", "5", "6", "7", "8", "9")
 )
 TEST_PART = CORPUS_DIR / "corpus_test.jsonl"
 # Northbrook Health's public contact points, which its own posts may carry.
@@ -74,6 +74,18 @@ PART_POLICIES = {
             "400 Cottonwood Parkway, Riverbend",
             "press@riverbendhealth.org",
             "riverbendhealth.org",
+        ),
+    ),
+    # The ninth batch's organisation is a rural network, High Plains Regional Health, with its own
+    # appointment line, switchboard, emergency department, press address and domain (its nurse line and
+    # other departments' lines are left out, as near misses).
+    "corpus_dev9.jsonl": CompliancePolicy(
+        allowed_contacts=(
+            "(406) 555-0177",
+            "(406) 555-0100",
+            "1400 Grain Elevator Road, Cutbank Falls",
+            "press@highplainshealth.org",
+            "highplainshealth.org",
         ),
     ),
 }

@@ -43,6 +43,7 @@ RULES_BEFORE = {
     "corpus_dev.jsonl": "c26bd25", "corpus_dev2.jsonl": "06ae1c1^", "corpus_dev3.jsonl": "1a7ba64",
     "corpus_dev4.jsonl": "f2e0a46", "corpus_dev5.jsonl": "c0cf409", "corpus_dev6.jsonl": "920c0ad",
     "corpus_dev7.jsonl": "ace414b", "corpus_dev8.jsonl": "57b9d63",
+    "corpus_dev9.jsonl": "3cb07f9",
 }
 L2 = 0.01
 STEPS = 300

@@ -82,6 +82,25 @@ HOME_WORDS = re.compile(
     r"neighbou?rs?|(?:his|her|their|my|return|home)\s+address|(?:su|mi|tu)\s+(?:direcci[óo]n|domicilio))\b",
     re.IGNORECASE,
 )
+# A named house is a building or a service, not a home: "Sage House intake line", "Ronald McDonald House".
+NAMED_HOUSE = re.compile(r"\b[A-Z][a-z]+\s+House\b")
+
+
+def home_words(text: str) -> bool:
+    if "House" in text:
+        text = NAMED_HOUSE.sub(" ", text)
+    return HOME_WORDS.search(text) is not None
+
+
+# A local number of seven digits said to be someone's: "his number is 555 0188", "text her at 555-0137".
+LOCAL_NUMBER = re.compile(r"(?<![\d(-])(?<!\d\s)\b\d{3}[\s.-]\d{4}\b(?![\d-])")
+SOMEONES_NUMBER = folded(
+    r"\b(?:his|her|their|hers)\s+(?:cell\s+|mobile\s+|phone\s+|home\s+)?(?:number|cell|phone|mobile|#)\b"
+    r"|\b(?:text|call|ring|reach|phone)\s+(?:her|him|them)\b|\b(?:su|mi)\s+(?:n[úu]mero|celular|tel[ée]fono)\b"
+)
+NUMBER_WORDS = frozenset(
+    "number cell phone mobile text call ring reach número numero celular teléfono".split()
+)
 APARTMENT = re.compile(r"\b(?:Apt|Apartment|apto|depto)\b\.?", re.IGNORECASE)
 # An @ after a hyphen stands for a letter of a hyphenated word ("hosp1t@l-@cqu1red"), not a handle.
 HANDLE = re.compile(r"(?<![\w@-])@[A-Za-z_][A-Za-z0-9_.]{2,}\b|\bGoFundMe\b", re.IGNORECASE)
@@ -154,12 +173,34 @@ def phone_spans(text: str, policy: CompliancePolicy) -> Iterator[tuple[int, int]
             yield start, end
 
 
+def someones_local_numbers(
+    text: str, parts: list[Sentence], spans: list[tuple[int, int]], allowed: frozenset[str]
+) -> Iterator[Finding]:
+    """Seven digits said to be someone's number, which no phone library reads without an area code."""
+    for sentence in parts:
+        if sentence.words.isdisjoint(NUMBER_WORDS) or not SOMEONES_NUMBER.search(sentence.lower):
+            continue
+        for match in LOCAL_NUMBER.finditer(sentence.text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if any(s < end and start < e for s, e in spans) or any(
+                own.endswith(digits(match.group())) for own in allowed
+            ):
+                continue
+            yield Finding(
+                "phone_number", Severity.BLOCK, start, end,
+                "A phone number identifies a person; only the organisation's public numbers may be posted.",
+                "Remove the number or use the organisation's public number.",
+            )
+
+
 def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     if not PHONE_CANDIDATE.search(text):
         return
     allowed = allowed_contacts(policy).phones
     links = [link.span() for link in LINK.finditer(text)]
-    for start, end in phone_spans(text, policy):
+    spans = list(phone_spans(text, policy))
+    yield from someones_local_numbers(text, parts, spans, allowed)
+    for start, end in spans:
         if any(s <= start < e for s, e in links):
             continue  # digits in a link's path are page ids, not someone's number
         if CODE_BEFORE.search(text[max(0, start - 24) : start]):
@@ -173,7 +214,7 @@ def phone_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) ->
         # A department's line shares the organisation's exchange and the first digit of its lines: with
         # "(555) 214-3000" public, "555-214-3240" is a line of the same block of a thousand.
         if any(number[:7] == own[:7] for own in allowed if len(own) == 10) and not (
-            around.person or HOME_WORDS.search(around.text)
+            around.person or home_words(around.text)
         ):
             yield Finding(  # an extension line of the organisation's own block: "(847) 555-0135"
                 "phone_number", Severity.WARN, start, end,
@@ -210,7 +251,7 @@ def tied_to_a_home(sentence: Sentence, address: str) -> bool:
         return True
     if VENUE.search(sentence.text.replace(address, " ")):  # "Hollister Drive" is no blood drive
         return False
-    return sentence.care or bool(HOME_WORDS.search(sentence.text))
+    return sentence.care or home_words(sentence.text)
 
 
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:

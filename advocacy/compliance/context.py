@@ -76,7 +76,8 @@ CARE_TERMS = frozenset(
     intubation amputation amputated remission deliver delivering ecmo stitches coding deceased
     measles flu influenza covid rsv norovirus mumps chickenpox fx postpartum hemorrhage haemorrhage
     hemorragia quirófano quirofano stent stents resuscitated reanimado reanimada gemelos mellizos
-    trillizos""".split()
+    trillizos sober sobriety detox relapse relapsed tonsils tonsillectomy appendectomy gallbladder
+    concussion""".split()
 )
 CARE_PHRASES = folded(
     r"\b(?:emergency (?:room|department)|our care|looked after|cath lab|cuidados intensivos|"
@@ -84,14 +85,14 @@ CARE_PHRASES = folded(
     r"new\s+(?:heart|kidney|liver|lungs?|hip|knee|cornea)|(?:his|her|their)\s+care|spinal\s+tap|"
     r"lumbar\s+puncture|bone\s+marrow|blood\s+draw|(?:hospital|medical)\s+(?:bills|expenses)|"
     r"(?:stable|critical|serious|fair|grave)\s+condition|passed\s+(?:away|on|at)|call\s+(?:light|bell)|"
-    r"frequent\s+flyer|(?:dio|dar|dando|diera)\s+a\s+luz|"
+    r"frequent\s+flyer|(?:dio|dar|dando|diera)\s+a\s+luz|heart\s+attack|"
     # Going home after a stay: "headed home after 94 days with us".
     r"(?:headed|heading|going|went|sent)\s+home\s+(?:after|from|today|with)|\d+\s+days\s+with\s+us)\b",
 )
 # Every CARE_PHRASES match holds one of these words: sentences with none are not searched.
 CARE_PHRASE_WORDS = frozenset(
     "emergency care looked cath cuidados world breath came cared took sala s new tap puncture marrow "
-    "draw bills expenses condition passed call frequent luz home days".split()
+    "draw bills expenses condition passed call frequent luz home days heart".split()
 )
 UNIT_NAME = re.compile(r"\b\d{1,2}\s?(?:West|East|North|South)\b", re.IGNORECASE)  # "5 West" is a ward
 # Someone a post may be about, as a patient: a person noun, singular (a crowd identifies nobody).
@@ -107,7 +108,7 @@ PERSON_TERMS = frozenset(
 # Clinical shorthand for one person: "74M", "19 y/o F", "34 yo", "de 62 años" (an age is a person).
 AGE_SHORT = re.compile(  # the class first, so that most positions fail at once
     # "después de 35 años" is how long, not how old.
-    r"(?=[\dd])(?:(?<![$€£\d.,])\b\d{1,3}s?\s?(?:y/?o|[MF])\b"
+    r"(?=[\dd])(?:(?<![$€£\d.,])(?<!\dh\s)(?<!\dhr\s)\b\d{1,3}s?\s?(?:y/?o|[MF])\b"
     r"|(?<!despu[ée]s\s)(?<!m[áa]s\s)(?<!menos\s)\bde\s+\d{1,3}\s+a[ñn]os\b)",
     re.IGNORECASE,  # "80s F"
 )

@@ -30,7 +30,7 @@ from advocacy.compliance.policy import CompliancePolicy
 
 ROOM = folded(  # matched against the sentence's lower-cased text
     r"\b(?:room|rm\.?|bed|bay|bed\s+space|isolette|incubadora|crib|stretcher|cubicle|suite|pod\s+\w+,?\s+isolette|pod|isolation|"
-    r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
+    r"habitaci[óo]n|hab\.?|cama|camilla|cuarto|box|cub[íi]culo|quarto|leito)\s*#?\s*(?:[A-Z](?=\d))?\d{1,4}[A-Z]?\b(?!\s*(?:-|–|to|through|a)\s*\d)"
     r"|\b(?:patient|pt|guy|lady|man|woman|kid|kiddo|baby|teen|teenager|gentleman|gent|boy|girl|toddler|gal|"
     r"dude|fella|grandma|grandpa)\s+in\s+(?:r\.m\.\s*)?#?(?:\d{2,4}[A-Z]?|\d[A-Z])\b"
     # or in a unit's numbered room or bed: "the mom in L&D 9", "the girl in PICU 4".
@@ -63,7 +63,9 @@ PATIENT_WORD = re.compile(r"(?=p)\b(?:patient|pt|paciente)", re.IGNORECASE)
 SPACED_ROOM = re.compile(r"(?=r)\br o o m((?: \d){1,4})\b", re.IGNORECASE)
 NOT_A_WARD = re.compile(
     r"\b(?:conf|conference|meeting|class|board|break|waiting|training|simulation|lecture|community|store|"
-    r"staff|call|supply|sala\s+de\s+juntas)\.?\s*$",
+    r"staff|call|supply|sala\s+de\s+juntas|playroom|classroom|auditorium|lounge|chapel|library|gym)\.?[\s(]*$"
+    # Things kept in a room: "downtime kits in rm 118", "the box is in room 204".
+    r"|\b(?:kits?|supplies|carts?|forms|binders?|boxe?s?|trays?)\s+(?:are\s+|is\s+)?(?:in|at)\s+$",
     re.IGNORECASE,
 )
 
@@ -103,6 +105,20 @@ BUILDING_ROOM_AFTER = re.compile(
     r"\s*(?:of|in)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}(?:lab|wing|building|tower|pavilion|annex|basement)\b",
     re.IGNORECASE,
 )
+# A bed or a bay with a history is a thing, not a patient's place: "bed 12 is our oldest bed frame, bought
+# in 1994", "bay 3 was the first with a CT scanner, installed 31 years ago", "bed 1 of the 1925 ward is on
+# display".
+OBJECT_HISTORY = folded(
+    r"\b(?:(?:19|20)\d\d|oldest|installed|bought|purchased|built|on\s+display|antique|frame|"
+    r"first\s+in\s+the\s+(?:county|state|region|country))\b"
+)
+# A count over time is no one's room: "how many babies were born in room 4 last year?".
+AGGREGATE = folded(r"\bhow\s+many\b|\b(?:per|a|each|every)\s+(?:year|month)\b")
+# The family or visitors of a room are its patient's: "the family in room 226 brought pizza".
+FAMILY_OF_ROOM = folded(
+    r"\b(?:family|visitors?|wife|husband|daughter|son|parents)\s+(?:in|of|from)\s+(?:room|rm\.?|bed)\s*#?\d"
+)
+FAMILY_WORDS = frozenset("family visitor visitors wife husband daughter son parents".split())
 # A bed said to be empty is no one's: "bed 12 (empty room)".
 EMPTY_AFTER = re.compile(r"\s*[(,]?\s*(?:is\s+)?(?:empty|vacant|unoccupied)\b", re.IGNORECASE)
 
@@ -115,11 +131,15 @@ def room_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> 
             *ROOM.finditer(sentence.lower), *TITLED_IN_ROOM.finditer(sentence.text),
             *SPACED_ROOM.finditer(sentence.text), *LETTERED_BED.finditer(sentence.text),
         ]
-        if not (care_beyond_rooms(sentence, matches) or sentence.person or TIED.search(sentence.text)):
+        family = not sentence.words.isdisjoint(FAMILY_WORDS) and FAMILY_OF_ROOM.search(sentence.lower)
+        tied = sentence.person or TIED.search(sentence.text) or family
+        if not (care_beyond_rooms(sentence, matches) or tied):
             matches = list(ROOM_AS_PATIENT.finditer(sentence.text))
         if not matches or REHEARSAL.search(sentence.lower):
             continue
-        tie = sentence.person or TIED.search(sentence.text) or PATIENT_WORD.search(sentence.text)
+        tie = tied or PATIENT_WORD.search(sentence.text)
+        if not tie and (OBJECT_HISTORY.search(sentence.lower) or AGGREGATE.search(sentence.lower)):
+            continue  # a bed frame's or a bay's history, or a count over a year
         if not tie and staff_role_in(sentence.words):
             continue  # "tech Marcus in rm 12 of the cath lab": where a colleague works
         if not tie and GATHERING.search(sentence.lower):
@@ -181,7 +201,9 @@ PERSON_NOUN = folded(  # the class first, as in WHEN
 # Someone from a named place: "the woman from Glenview", "un albañil de Villa Nueva" (case-sensitive).
 FROM_TOWN = re.compile(
     rf"\b(?i:{PERSON.pattern[2:-2]})\s+from\s+(?:the\s+)?[A-Z]"
-    r"|\b(?i:an?|un[ao]?|el|la)\s+(?:[\w-]+\s+){1,4}?(?:from|de)\s+"
+    # A team or a service of somewhere is no one: "el equipo de urgencias de High Plains".
+    r"|\b(?i:an?|un[ao]?|el|la)\s+(?!(?i:equipo|servicio|departamento|personal|team|staff|crew)\b)"
+    r"(?:[\w-]+\s+){1,4}?(?:from|de)\s+"
     # A department's name is no town: "la Unidad de Cuidados Intensivos", "el Servicio de Urgencias".
     r"(?!(?:Cuidados|Urgencias|Emergencias|Pediatr|Cardiolog|Oncolog|Neonatolog|Enfermer|Maternidad|Salud|"
     r"Medicina|Cirug|Trasplante|Quemados|Rehabilitaci|Radiolog|Neurolog|Obstetricia)\w*)[A-Z]"
@@ -252,6 +274,8 @@ HAD_COME = folded(r"\b(?:had|got)\s+(?:\S+\s+){1,7}?come\s+in\b")
 def tied_to_a_case(sentence: Sentence, following: Sentence | None) -> bool:
     if DRILL.search(sentence.lower):
         return False
+    if following is not None and following.text.lstrip().startswith("(") and DRILL.search(following.lower):
+        return False  # "Code Blue at 2pm Friday! (just the drill)": the parenthesis says what it was
     event = CASE_EVENT.search(sentence.lower)
     announced = ANNOUNCED.search(HAD_COME.sub(" ", sentence.lower) if event else sentence.lower)
     # An event to come may present a case that happened: "rounds will present the woman airlifted at 3:30".
@@ -317,7 +341,9 @@ def case_timing(text: str, parts: list[Sentence], policy: CompliancePolicy) -> I
 
 INCIDENT = folded(
     r"\b(?:crash\w*|pile-?up|collision|wreck|fire|blaze|blast|shooting|stabbing|explosion|collapse|rollover|"
-    r"accident|fell|fall\s+(?:from|at|on|in)|strike|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
+    r"accident|fell|fall\s+(?:from|at|on|in)|strike|standoff|shootout|"
+    # Someone hit or struck by a vehicle: "the kid hit by the pickup outside the school".
+    r"(?:hit|struck)\s+by\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:car|truck|pickup|van|bus|train|vehicle|driver|suv|semi|tractor)|pulled\s+from|drown\w*|leak|lightning|bite|rescued|"
     r"hit\s+on|mvc|mva|gsw|motor\s+vehicle|caved\s+in|collaps\w*|poison\w*|outbreak|carbon\s+monoxide|brote|"
     r"injured|choque|incendio|accidente|tiroteo|explosi[óo]n|ca[íi]da|herid[oa]s?|derrumb\w*|intoxica\w*|"
     r"atropell\w*|volcadura|inundaci[óo]n|F\.?I\.?R\.?E|shot|stabbed|gunshot|electrocut\w*|tornado|hurricane|"
@@ -337,11 +363,18 @@ HURT = folded(
     r"rescued|hit|fell|surgery|P?ICU|NICU|ER|ED|trauma|burns?|treated|received|recovering|ventilator|awake|"
     r"intubat\w*|injur\w*|fractur\w*|pts|patients|atendid[oa]s|intubad[oa]s|UCI|urgencias|cirug[íi]a|"
     r"from\s+(?:the|that|this)|we\s+(?:got|had|received|took\s+in)|pinned|trapped|hypotherm\w*|"
-    r"(?:un)?conscious|came\s+through\s+our\s+doors|burned|burnt|quemad[oa]s?)\b",
+    r"(?:un)?conscious|came\s+through\s+our\s+doors|burned|burnt|quemad[oa]s?|lesionad[oa]s?|"
+    r"recibimos|atendimos|atendi[óo]|caring\s+for|cared\s+for|cath\s+lab)\b",
 )
 PLACE = re.compile(
     r"\b[A-Z][a-z]+\s+(?:[a-z]+\s+)?(?:fire|crash|shooting|explosion|collapse|accident|pile-?up|blaze|wreck|"
-    r"outbreak|incident|attack|spill|stampede|crush)\b"
+    r"outbreak|incident|attack|spill|stampede|crush|standoff)\b"
+    # One incident named by the kind of thing it happened to: "the grain elevator explosion".
+    r"|\bthe\s+(?:[a-z-]+\s+){1,3}(?:explosion|accident|crash|fire|collapse|wreck|rollover|shooting|standoff|"
+    r"blaze|pile-?up|spill|leak)\b"
+    r"|\b(?:at|near)\s+mile(?:\s+marker)?\s+\d+"
+    r"|\bin\s+(?!(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Spanish|English)\b)[A-Z][a-z]+\b"
     # A place named by its kind, in lower case: "the trampoline park collapse", "the pool accident at …".
     r"|(?i:\b(?:park|mall|stadium|arena|pool|plant|factory|warehouse|school|daycare|market|club|concert|gym|"
     r"mine|site|lake|river|beach)\s+(?:fire|crash|shooting|explosion|collapse|accident|attack|stampede|crush|spill|"
@@ -359,7 +392,8 @@ PLACE = re.compile(
 VICTIMS = folded(
     r"\b(?:victims?|injured|heridos?|survivors?|boys|girls|kids|children|teens|students|workers|passengers|"
     r"hikers|players|toddlers|siblings|customers|diners|shoppers|residents|riders|pedestrians|"
-    r"niños|niñas|trabajadores|pasajeros|people|ppl|survived)\b"
+    r"niños|niñas|trabajadores|pasajeros|people|ppl|survived|members|miembros|familia|brothers|sisters|"
+    r"hermanos|hermanas)\b"
     # A count of the people hurt in clinical shorthand: "GSW x2", "MVC x 3".
     r"|\bx\s?[2-9]\b"
     r"|\b(?:they|she|he)(?:['’]re|['’]s|\s+are|\s+is)\s+(?:still\s+)?with\s+us\b"
@@ -379,7 +413,8 @@ REHEARSED = folded(
 INCIDENT_STEMS = (
     "crash", "pile", "collision", "wreck", "fire", "blaze", "blast", "shooting", "stabbing", "explosion",
     "collaps",
-    "rollover", "accident", "fell", "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
+    "rollover", "accident", "fell", "standoff", "shootout", "struck",
+    "fall", "strike", "pulled", "drown", "leak", "lightning", "bite",
     "rescued", "hit", "mvc", "mva", "gsw", "motor", "caved", "poison", "injured", "choque", "incendio",
     "shot", "stabbed", "gunshot", "electrocut", "fight", "fights", "brawl", "stab",
     "tiroteo", "outbreak", "carbon", "brote", "tornado", "hurricane", "earthquake", "hurac", "terremoto",

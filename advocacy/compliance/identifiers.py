@@ -48,12 +48,15 @@ PATIENT_LABELS = (
 # Labels that name one person's records with no "number" after them ("acct 99120-33", "hospital #"),
 # looked for only in texts holding one of ACCOUNT_WORDS.
 ACCOUNT_ID = folded(
-    r"(?=[aemshc])\b(?:(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession)(?=\s*(?:[:#=→➡]|->|=>)?\s*\d)|"
+    # The value may start with letters: "account HPRH-2024-0091837"; a Medicare beneficiary id ("MBI").
+    r"(?=[aemshc])\b(?:(?:acct|account|encounter|member|medicaid|medicare|subscriber|accession|mbi|hicn)"
+    r"(?=\s*(?:[:#=→➡]|->|=>)?\s*(?:\d|[a-z]{1,6}-?\d))|"
     r"hosp(?:ital)?\s*#|"
     r"cuenta\s+del?\s+paciente)\s*" + VALUE,
 )
 ACCOUNT_WORDS = frozenset(
-    "acct account encounter member medicaid medicare subscriber accession hosp hospital cuenta".split()
+    "acct account encounter member medicaid medicare subscriber accession hosp hospital cuenta mbi "
+    "hicn".split()
 )
 # Matched against the lower-cased text (`folded`): an IGNORECASE pattern runs three to four times slower.
 # Each starts with a class of every label's first letter, so that most positions fail at once.

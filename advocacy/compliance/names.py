@@ -26,10 +26,14 @@ from advocacy.compliance.staff import PATIENT_STATUS, WORD_BEFORE, staff_named, 
 UPPER, LOWER = "A-ZÀ-ÝĀ-ž", "a-zà-ÿĀ-ž"
 WORD = rf"[{UPPER}](?:['’][A-Z])?[{LOWER}]+(?:[-'’](?!s\b)[{UPPER}]?[{LOWER}]+|[A-Z][{LOWER}]+)?"
 CUED = re.compile(  # the class first, so that most positions fail at once
-    rf"(?=[MSsDdBbGgAaPpLlTt\d])(?:\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
+    rf"(?=[MSsDdBbGgAaPpLlTtYyHh\d])(?:\b(?:(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s*|(?:[Ss]e[ñn]ora?|[Dd]o[ñn]a|[Dd]on|[Bb]aby|[Bb]eb[ée]|"
+    # A relative of the one addressed or spoken of: "caring for your mother Folasade".
+    rf"(?:[Yy]our|[Hh]is|[Hh]er|[Tt]heir)\s+(?:mother|father|mom|mum|dad|son|daughter|wife|husband|"
+    rf"grandmother|grandfather|grandson|granddaughter|brother|sister)|"
     rf"[Gg]rand(?:ma|pa|mother|father)|[Aa]buel[oa]|[Pp]atients?(?:\s+named)?|[Pp]aciente|[Pp]t\.?|"
     rf"\d+[-\s](?:month|week|day|year)s?[-\s]old|[Ss]ix-month-old|[Ll]ittle|[Pp]eque[ñn](?:it)?[oa])\s+(?:boy\s+|girl\s+|ni[ñn][oa]\s+)?)"
-    rf"((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
+    # A nickname in quotes after the cue is a name too: "patient 'Tater'".
+    rf"[\"“'‘]?((?:[A-Z]\.\s*)?{WORD}(?:\s+{WORD}){{0,2}})"
     rf"|\b[Tt]he\s+({WORD})\s+(?:family|twins|triplets|baby)\b|\b[Tt]he\s+({WORD})s\b(?!\s+family)|\b[Ll]a\s+familia\s+({WORD}))"
 )
 # A title is part of the name it introduces; "patient" or "baby" is not.
@@ -93,10 +97,15 @@ CUE_FOLLOWERS = frozenset(
 )
 
 
+VERBS_AFTER = frozenset("were was is are has have had will would can could did does".split())
+
+
 def lower_name(first: str, last: str, lexicon: NameLexicon) -> bool:
     """A lower-case first and last name; digits for letters ("j0hn k0walski") mark a disguised one."""
     if first in lexicon.ordinary or last in lexicon.ordinary:
         return False  # "tan bien", "una hora": words of the text, not a name
+    if last in VERBS_AFTER:
+        return False  # "records from that era were lost": a verb after a word, not a surname
     if first.isalpha() and last.isalpha():
         return first in lexicon.first and last in lexicon.last
     for leet in LEETS:
@@ -192,7 +201,8 @@ FIRST_NAME_SUBJECT = re.compile(
     # Treatment over time is care too: "who has been coming to us three times a week".
     r"diagnosed|transferred|extubated|intubated|home|to\s+rehab|coming\s+(?:to\s+us|in\s+for))|beat|survived|rang\s+the\s+bell|"
     r"received\s+(?:his|her|their|a)\s+(?:new|donor)|moved\s+out\s+of\s+(?:the\s+)?(?:ICU|PICU|NICU)|"
-    r"came\s+home|finished\s+(?:his|her|their)\s+(?:last\s+|final\s+)?(?:(?:round|cycle|course|dose|session)\s+of\s+)?"
+    r"came\s+home|was\s+with\s+us\s+(?:for\s+)?(?:\d+|a|an|one|two|three|four|five|six|several)\s+(?:days?|weeks?|months?)|"
+    r"finished\s+(?:his|her|their)\s+(?:last\s+|final\s+)?(?:(?:round|cycle|course|dose|session)\s+of\s+)?"
     r"(?:chemo|treatment|radiation|rehab)|"
     r"arrived\s+(?:in|at)\s+(?:our|the)\s+(?:ED|ER|ICU|emergency)|"
     r"came\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|ICU|NICU|PICU|ER|ED|ward|emergency))\b"

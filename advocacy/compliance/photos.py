@@ -31,6 +31,9 @@ PATIENT_DATA = re.compile(  # the class first (under the same IGNORECASE), as in
     r"(?=[abcdefhilmnoprstuvwx])\b(?:whiteboard|census|tracking\s+board|bed\s+board|trauma\s+board|board\s+with|assignment\s+sheet|"
     # A board of who is where, a card on a door, and names set beside rooms or birth dates.
     r"(?:assignment|status|room|unit)\s+boards?|door\s+(?:cards?|tags?|labels?)|"
+    # The operating rooms' board of the day, and what can still be read in the picture.
+    r"(?-i:OR)\s+boards?|(?:surgery|surgical|theatre)\s+boards?|"
+    r"(?:can|could)\s+(?:still\s+)?(?:read|see)\s+(?:the|her|his|their)\s+(?:band|name|tag|bracelet|label|chart)|"
     r"names?\s*(?:and|&|\+|,)\s*(?:rooms?|beds?|dobs?|birth\w*|diagnos\w*|mrns?|complaints?|ages?|acuity|"
     r"conditions?)|"
     # Every patient's name on a list: "listing each admitted child's name" (not "every donor's name").

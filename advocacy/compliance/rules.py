@@ -64,7 +64,8 @@ THING_NOUNS = frozenset(
 # Staff ages are theirs to share: "our 24-year-old ICU nurse" is not a patient's age.
 STAFF_NOUNS = frozenset(
     "nurse doctor physician surgeon resident intern volunteer colleague coworker therapist tech "
-    "technician pharmacist paramedic medic enfermera enfermero".split()
+    "technician pharmacist paramedic medic enfermera enfermero dr dra director directora retires retiring"
+    .split()
 )
 PERSON_NOUNS = frozenset(
     "man woman boy girl baby child kid patient grandmother grandfather grandma grandpa mom dad mother "

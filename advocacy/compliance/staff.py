@@ -15,7 +15,9 @@ PATIENT_STATUS = folded(
     r"|\bfinished\s+(?:his|her|their)\s+(?:last\s+|final\s+)?(?:(?:round|cycle|course|dose|session)\s+of\s+)?"
     r"(?:chemo|treatment|radiation|rehab)\b"
     r"|\bcame\s+to\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}(?:unit|icu|nicu|picu|er|ed|ward|emergency)\b"
-    r"|\bbeen\s+coming\s+(?:to\s+us|in\s+for)\b",
+    r"|\bbeen\s+coming\s+(?:to\s+us|in\s+for)\b"
+    # A stay: "Gus was with us 3 weeks after his heart attack".
+    r"|\bwas\s+with\s+us\s+(?:for\s+)?(?:\d+|a|an|one|two|three|four|five|six|several)\s+(?:days?|weeks?|months?)\b",
 )
 
 ROLES = frozenset(

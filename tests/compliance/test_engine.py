@@ -668,3 +668,68 @@ def test_the_eighth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, wor
 def test_the_eighth_batchs_near_misses_are_not_blocked(text: str) -> None:
     found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        # Incidents: an incident named by the kind of thing it happened to, a standoff, someone hit by a
+        # vehicle, a town after "in", a mile marker; Spanish words for the hurt and for those we received.
+        ("three workers from the silo collapse are still in our ICU", "incident_details", "collapse"),
+        ("GSW to the leg from the Maple Creek standoff, he is out of surgery", "incident_details", "GSW"),
+        ("the boy struck by a delivery van near Oakridge Elementary is in surgery", "incident_details",
+         "struck by a delivery van"),
+        ("Two hikers hurt by lightning in Dunmore are recovering with us", "incident_details", "lightning"),
+        ("the cyclist who collapsed at mile 18 of the road race is in our cath lab", "incident_details",
+         "collapsed"),
+        ("Tras el choque en la autopista 40, recibimos a dos hermanos pequeños.", "incident_details",
+         "choque"),
+        # Identifiers: an account code that starts with letters; a Medicare beneficiary id.
+        ("billing flagged account NBX-77102-4 twice this week", "patient_identifier", "account NBX-77102-4"),
+        ("MBI 3HK7-PQ2-RT58 was rejected for the lady in the hallway", "patient_identifier",
+         "MBI 3HK7-PQ2-RT58"),
+        # A local number of seven digits said to be someone's.
+        ("Her grandson asked us to text him at 555 0191 after rounds", "phone_number", "555 0191"),
+        # Rooms: the family of a room's patient; a room numbered after a letter.
+        ("The family in room 412 baked us brownies, so sweet", "room_number", "room 412"),
+        ("the teen in Room C4 finally slept through the night after her surgery", "room_number", "Room C4"),
+        # Photos: the operating rooms' board; what can still be read in a picture.
+        ("snapped the OR board before the first case 📸 busy Monday", "photo_patient_data", "OR board"),
+        ("cropped it, but you can still read her band in this pic", "photo_patient_data",
+         "can still read her band"),
+        # Names: a relative of the one addressed, in care; a stay with us; a first name and an age with
+        # sobriety or a tonsillectomy.
+        ("Thank you for trusting us with your father Anselm through his last days in hospice.",
+         "patient_name", "Anselm"),
+        ("Priscilla was with us 5 weeks after her heart attack and sent the sweetest card", "patient_name",
+         "Priscilla"),
+        ("Jonah, 16, is 90 days sober today and we could not be prouder", "age", "16"),
+        ("Little Ava (age 5) was so brave before her tonsillectomy", "age", "age 5"),
+        # A nickname in quotes after a patient cue.
+        ('our patient "Moose" is finally off the ventilator', "patient_name", "Moose"),
+    ],
+)
+def test_the_ninth_batchs_kinds_of_detail_are_blocked(text: str, rule: str, words: str) -> None:
+    assert blocking_rules(text).get(rule) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bed or a bay with a history; a count over a year; a drill in the parenthesis after a code.
+        "Fun fact: bed 7 on our ICU is the last hand-crank bed frame in the state, bought in 1989.",
+        "How many babies were born in delivery room 3 per year in the 90s? About 900.",
+        "Code Blue at 3pm Tuesday! (only a drill, we promise)",
+        # A supply room's and a playroom's number; a named house's intake line in the organisation's block.
+        "Downtime: paper forms and backup supplies in rm 204 on every floor.",
+        "Story time 3pm in the pediatric playroom (room 512), all ages welcome.",
+        "The Hope House intake line is 555-201-4733, staffed day and night.",
+        # Minutes after hours are a duration; a retiring director's age; a team of a place in Spanish.
+        "Our ED's average stay this week: 3h 15m, best in the region.",
+        "We thank Dr. Iris Kaplan, 64, who retires after 25 years as medical director of our dialysis unit.",
+        "Hoy cumplo 3 años en el personal de urgencias de Lakeview, ¡gracias a todos!",
+    ],
+)
+def test_the_ninth_batchs_near_misses_are_not_blocked(text: str) -> None:
+    found = [f.rule for f in CORPUS_ENGINE.check(text, "linkedin", Purpose.SUGGESTION) if f.blocks]
+    assert found == []
