@@ -38,9 +38,10 @@ DEV_CLEAN_BLOCKED = 0.0062
 # the two summary figures only) the same, after the sixth (2026-12-06 15:46 UTC, once) the same again,
 # and after the seventh (2026-12-06 16:38 UTC, once) the same. After the eighth (2026-12-06 18:41 UTC,
 # once, the two summary figures only): 0.945 (155/164) and 0.046 (8/175), so the patient floor moved up to
-# what was measured. The goal is 0.95 and 0.05: these floors guard what is reached, they do not say the
-# goal is met. Never tune a rule or the model on the test part.
-TEST_PATIENT_BLOCKED = 0.945
+# what was measured. After the ninth (2026-12-06 19:40 UTC, once, the two summary figures only): 0.951
+# (156/164) and 0.046 (8/175), the goal of 0.95 and 0.05 reached on both sides, by one patient text:
+# the patient floor is the goal itself now. Never tune a rule or the model on the test part.
+TEST_PATIENT_BLOCKED = 0.95
 TEST_CLEAN_BLOCKED = 0.046
 
 
