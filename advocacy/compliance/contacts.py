@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from advocacy.compliance.context import LINK, Sentence, folded, lowered, sentence_at
+from advocacy.compliance.context import LINK, Sentence, folded, has_digit, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -68,6 +68,8 @@ HOME_STREET = re.compile(
     r"(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
 )
+# Every HOME_STREET match holds one of these (the pattern is case-sensitive): texts without are skipped.
+HOME_STREET_WORDS = ("liv", "resid", "house", "home", "apartment", "place", "vive")
 # A person known by the street they come from: "the old guy from pine st", "the lady on Oak Avenue".
 PERSON_STREET = folded(  # matched against the lower-cased text
     r"\b(?:guy|man|woman|lady|kid|boy|girl|patient|pt|family|grandma|grandpa|couple|gentleman)\s+"
@@ -215,7 +217,9 @@ def tied_to_a_home(sentence: Sentence, address: str) -> bool:
 
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
-    spans = [m.span() for pattern in (ADDRESS, HOME_STREET) for m in pattern.finditer(text)]
+    spans = [m.span() for m in ADDRESS.finditer(text)] if has_digit(text) else []  # each holds a number
+    if any(word in text for word in HOME_STREET_WORDS):
+        spans += [m.span() for m in HOME_STREET.finditer(text)]
     spans += [m.span() for m in PERSON_STREET.finditer(lowered(text))]
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):
