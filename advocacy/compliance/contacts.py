@@ -63,13 +63,11 @@ ADDRESS = re.compile(
     r"|\b(?:[Cc]alle|[Aa]venida|Av\.|[Pp]aseo|[Cc]arrera|[Cc]amino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
     r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
 )
-HOME_STREET = re.compile(
-    r"\b(?:lives?|living|resides?|house|home|apartment|place|vive)\s+(?:is\s+)?(?:on|at|in|en)\s+"
+HOME_STREET = re.compile(  # the class first, so that most positions fail at once
+    r"(?=[lrhapv])\b(?:lives?|living|resides?|house|home|apartment|place|vive)\s+(?:is\s+)?(?:on|at|in|en)\s+"
     r"(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
 )
-# Every HOME_STREET match holds one of these (the pattern is case-sensitive): texts without are skipped.
-HOME_STREET_WORDS = ("liv", "resid", "house", "home", "apartment", "place", "vive")
 # A person known by the street they come from: "the old guy from pine st", "the lady on Oak Avenue".
 PERSON_STREET = folded(  # matched against the lower-cased text
     r"\b(?:guy|man|woman|lady|kid|boy|girl|patient|pt|family|grandma|grandpa|couple|gentleman)\s+"
@@ -218,8 +216,7 @@ def tied_to_a_home(sentence: Sentence, address: str) -> bool:
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
     spans = [m.span() for m in ADDRESS.finditer(text)] if has_digit(text) else []  # each holds a number
-    if any(word in text for word in HOME_STREET_WORDS):
-        spans += [m.span() for m in HOME_STREET.finditer(text)]
+    spans += [m.span() for m in HOME_STREET.finditer(text)]
     spans += [m.span() for m in PERSON_STREET.finditer(lowered(text))]
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):
