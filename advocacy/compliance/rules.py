@@ -153,8 +153,7 @@ def blocked_terms_pattern(policy: CompliancePolicy) -> re.Pattern[str] | None:
     if not terms:
         return None
     alternatives = "|".join(r"\s+".join(re.escape(word) for word in term.split()) for term in terms)
-    first = "".join(sorted({re.escape(term.split()[0][0]) for term in terms}))  # the class first, as above
-    return re.compile(rf"(?=[{first}])(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 FIRST_PERSON = re.compile(  # the class first, so that most positions fail at once
