@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from advocacy.compliance.context import LINK, Sentence, folded, lowered, sentence_at
+from advocacy.compliance.context import LINK, Sentence, folded, has_digit, lowered, sentence_at
 from advocacy.compliance.findings import Finding, Severity
 from advocacy.compliance.policy import CompliancePolicy
 
@@ -63,8 +63,8 @@ ADDRESS = re.compile(
     r"|\b(?:[Cc]alle|[Aa]venida|Av\.|[Pp]aseo|[Cc]arrera|[Cc]amino)\s+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ]+\s+){1,3}\d{1,5}\b"
     r"(?:,?\s+(?:apartamento|apto\.?|piso|depto\.?)\s*\w+)?"
 )
-HOME_STREET = re.compile(
-    r"\b(?:lives?|living|resides?|house|home|apartment|place|vive)\s+(?:is\s+)?(?:on|at|in|en)\s+"
+HOME_STREET = re.compile(  # the class first, so that most positions fail at once
+    r"(?=[lrhapv])\b(?:lives?|living|resides?|house|home|apartment|place|vive)\s+(?:is\s+)?(?:on|at|in|en)\s+"
     r"(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Drive|Court|Way|Place|Terrace|Circle)\b"
 )
@@ -256,7 +256,8 @@ def tied_to_a_home(sentence: Sentence, address: str) -> bool:
 
 def street_addresses(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     allowed = allowed_contacts(policy)
-    spans = [m.span() for pattern in (ADDRESS, HOME_STREET) for m in pattern.finditer(text)]
+    spans = [m.span() for m in ADDRESS.finditer(text)] if has_digit(text) else []  # each holds a number
+    spans += [m.span() for m in HOME_STREET.finditer(text)]
     spans += [m.span() for m in PERSON_STREET.finditer(lowered(text))]
     for start, end in spans:
         if is_allowed_address(address_words(text[start:end]), allowed):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from advocacy.compliance.findings import Finding
 from advocacy.compliance.policy import CompliancePolicy
@@ -16,10 +16,17 @@ from advocacy.compliance.policy import CompliancePolicy
 
 def lowered(text: str) -> str:
     """`text` in lower case, character for character, so that a match's positions hold in `text`."""
+    last = _LAST_LOWERED[0]
+    if last[0] is text:  # most rules ask for the whole text's, one after another
+        return last[1]
     lower = text.lower()
-    if len(lower) == len(text):
-        return lower
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(lower) != len(text):
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    _LAST_LOWERED[0] = (text, lower)
+    return lower
+
+
+_LAST_LOWERED: list[tuple[str, str]] = [("", "")]  # the text last lowered, and its lower case
 
 
 def folded(pattern: str) -> re.Pattern[str]:
@@ -134,7 +141,9 @@ def sentence(text: str, start: int, end: int) -> Sentence:
     part = text[start:end]
     lower = lowered(part)
     found = WORD.findall(lower)
-    words = frozenset(found + [word[:-2] for word in found if word.endswith(("'s", "’s"))])  # "patient's"
+    if "'s" in lower or "’s" in lower:  # most sentences have none: their words are not gone over
+        found += [word[:-2] for word in found if word.endswith(("'s", "’s"))]  # "patient's"
+    words = frozenset(found)
     care = not CARE_TERMS.isdisjoint(words) or (not CARE_PHRASE_WORDS.isdisjoint(words) and bool(
         CARE_PHRASES.search(lower)
     ))
@@ -150,7 +159,15 @@ def sentence(text: str, start: int, end: int) -> Sentence:
     return Sentence(start, end, part, care, person, words, lower)
 
 
-def sentences(text: str) -> list[Sentence]:
+def sentences(text: str, known: list[Sentence] | None = None) -> list[Sentence]:
+    """The sentences of `text`; one worded as one of `known` (the sentences of the text as written, when
+    this is its reading with disguises undone: most are the same) is only placed, not read again."""
+    read = {part.text: part for part in known or ()}
+
+    def placed(start: int, end: int) -> Sentence:
+        same = read.get(text[start:end]) if read else None
+        return sentence(text, start, end) if same is None else replace(same, start=start, end=end)
+
     found: list[Sentence] = []
     start = 0
     for match in SENTENCE_END.finditer(text):
@@ -158,10 +175,10 @@ def sentences(text: str) -> list[Sentence]:
             continue
         if found and start == match.start() and match.group()[0] == "\n":
             continue  # the line break after a sentence's stop opens no sentence: the next one follows
-        found.append(sentence(text, start, match.end()))
+        found.append(placed(start, match.end()))
         start = match.end()
     if start < len(text):
-        found.append(sentence(text, start, len(text)))
+        found.append(placed(start, len(text)))
     return found
 
 

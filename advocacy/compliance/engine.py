@@ -28,7 +28,9 @@ def disclosure_pattern(policy: CompliancePolicy) -> re.Pattern[str] | None:
     if not texts:
         return None
     alternatives = "|".join(r"\s+".join(re.escape(word) for word in text.split()) for text in texts)
-    return re.compile(rf"(?<![\w#])(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # The class of the first characters first, so that most positions fail at once (as in rules.py).
+    first = "".join(sorted({re.escape(text.split()[0][0]) for text in texts}))
+    return re.compile(rf"(?=[{first}])(?<![\w#])(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def insert_disclosure(text: str, disclosure: str, visible_chars: int) -> str:
@@ -111,6 +113,8 @@ class ComplianceEngine:
             return []
         found = self._disclosure.search(text)
         visible = self._visible_chars(network)
+        if found is not None and found.start() < visible:
+            return []  # seen where readers look: the suggested fix is not needed
         fixed = insert_disclosure(text, self.policy.default_disclosure, visible)
         if found is None:
             if purpose == Purpose.SHARE:

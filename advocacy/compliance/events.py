@@ -425,12 +425,18 @@ INCIDENT_STEMS = (
 )
 
 
+# A word of the sentence starting with one of the stems (a word as context.WORD reads it), found in one
+# search of its lower-cased text rather than word by word.
+STEM_STARTS = re.compile(
+    rf"(?=[{''.join(sorted({re.escape(stem[0]) for stem in INCIDENT_STEMS}))}])(?<![\w&'-])"
+    rf"(?:{'|'.join(re.escape(stem) for stem in INCIDENT_STEMS)})"
+)
 VERSUS = frozenset(("vs", "v"))  # "car vs. bike": words too short to be stems
 
 
 def incident_details(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
     for sentence, following in with_next(parts):
-        stem = any(word.startswith(INCIDENT_STEMS) for word in sentence.words) or "💥" in sentence.text
+        stem = STEM_STARTS.search(sentence.lower) is not None or "💥" in sentence.text
         if not stem and sentence.words.isdisjoint(VERSUS) and not (
             "went" in sentence.words and "through" in sentence.words
         ):

@@ -157,6 +157,8 @@ def dates_of_birth(text: str, parts: list[Sentence], policy: CompliancePolicy) -
 
 
 def social_security_numbers(text: str, parts: list[Sentence], policy: CompliancePolicy) -> Iterator[Finding]:
+    if not has_digit(text):
+        return  # every SSN match holds digits
     for match in SSN.finditer(lowered(text)):
         yield Finding(
             "social_security_number", Severity.BLOCK, match.start(), match.end(),

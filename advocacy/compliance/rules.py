@@ -209,7 +209,7 @@ def identifier_findings(text: str, policy: CompliancePolicy) -> list[Finding]:
     plain = reading(text)
     if plain is not None:
         seen = {(f.rule, f.start, f.end) for f in findings}
-        parts = sentences(plain.text)
+        parts = sentences(plain.text, parts)
         for rule in IDENTIFIER_RULES:
             for finding in rule(plain.text, parts, policy):
                 start, end = plain.span(finding.start, finding.end)
