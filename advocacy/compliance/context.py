@@ -9,24 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from advocacy.compliance.findings import Finding
 from advocacy.compliance.policy import CompliancePolicy
 
 
+@lru_cache(maxsize=1)  # most rules ask for the whole text's, one after another
 def lowered(text: str) -> str:
     """`text` in lower case, character for character, so that a match's positions hold in `text`."""
-    last = _LAST_LOWERED[0]
-    if last[0] is text:  # most rules ask for the whole text's, one after another
-        return last[1]
     lower = text.lower()
-    if len(lower) != len(text):
-        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    _LAST_LOWERED[0] = (text, lower)
-    return lower
-
-
-_LAST_LOWERED: list[tuple[str, str]] = [("", "")]  # the text last lowered, and its lower case
+    if len(lower) == len(text):
+        return lower
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def folded(pattern: str) -> re.Pattern[str]:
