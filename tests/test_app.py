@@ -93,3 +93,23 @@ async def test_a_405_names_every_method_the_address_takes(client: httpx.AsyncCli
     api = await client.put("/api/v1/auth/login")
     assert api.status_code == 405 and api.headers["allow"] == "POST"
     assert api.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_routes_tried_first_are_addresses_no_other_route_takes() -> None:
+    """`FIRST_ROUTES` are tried before the rest; that changes nothing only while no other route
+    matches their addresses, by any method (the order is first match wins)."""
+    from starlette.routing import Match, Route
+
+    from advocacy.app import FIRST_ROUTES, create_app
+
+    routes = create_app(Settings(database_url="sqlite://:memory:")).router.routes
+    first = [route for route in routes if getattr(route, "name", None) in FIRST_ROUTES]
+    assert {route.name for route in first} == FIRST_ROUTES
+    assert routes[:len(first)] == first
+    methods = {method for route in routes if isinstance(route, Route) for method in route.methods or ()}
+    for hot in first:
+        assert isinstance(hot, Route)
+        for method in methods:
+            scope = {"type": "http", "path": hot.path, "method": method, "root_path": ""}
+            takers = [route.name for route in routes[len(first):] if route.matches(scope)[0] != Match.NONE]
+            assert takers == [], f"{method} {hot.path} is also taken by {takers}"
