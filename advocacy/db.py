@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from tortoise import Tortoise, connections
+from tortoise import Tortoise, get_connections
 from tortoise.backends.base.config_generator import expand_db_url
 
 from advocacy.settings import Settings, get_settings
@@ -85,4 +85,4 @@ async def migrate(settings: Settings) -> None:
 
 
 async def close_db() -> None:
-    await connections.close_all()
+    await get_connections().close_all()

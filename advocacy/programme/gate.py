@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise import connections
+from tortoise import get_connection
 
 from advocacy.db import placeholder
 from advocacy.errors import Forbidden
@@ -71,7 +71,7 @@ _FACTS_SQL: dict[str, str] = {}
 async def _gate_facts(user_id: int) -> GateFacts:
     # The three facts in one statement: the three ORM reads cost a fifth of the feed page once.
     # The modules' names are read only when some are missing.
-    connection = connections.get("default")
+    connection = get_connection("default")
     dialect = connection.capabilities.dialect
     me = placeholder(dialect, 1)
     sql = _FACTS_SQL.get(dialect) or _FACTS_SQL.setdefault(dialect, (

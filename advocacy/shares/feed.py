@@ -89,7 +89,7 @@ class FeedRead:
 
     @property
     def alongside(self) -> Alongside:
-        return self.facts.alongside()
+        return self.facts.alongside
 
     def feed(self, user: User, row: Any) -> PersonalFeed:
         """The feed of `user` from the row the guard read them in, with the facts alongside."""

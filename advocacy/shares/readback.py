@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tortoise import connections
+from tortoise import get_connection
 
 from advocacy import audit
 from advocacy.accounts.networks import NetworkRegistry
@@ -167,7 +167,7 @@ async def campaign_readback(campaign_id: int) -> ReadbackOverview:
 
     Counted in the database: a campaign can have a hundred thousand published shares, and only the
     flagged ones are read as rows."""
-    connection = connections.get("default")
+    connection = get_connection("default")
     dialect = connection.capabilities.dialect
     published = await Share.filter(post__pack__campaign_id=campaign_id, status=ShareStatus.PUBLISHED).count()
     counts: dict[str, int] = {state.value: 0 for state in ReadbackState}

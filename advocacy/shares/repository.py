@@ -13,14 +13,14 @@ round trip in all. The shareable posts themselves are the same for everyone and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, partial
+from functools import cache, cached_property, lru_cache, partial
 from typing import Any
 
 from pydantic_core import from_json, to_json
-from tortoise import connections
+from tortoise import get_connection
 
 from advocacy.db import placeholder
 from advocacy.shares.models import ACTIVE_STATUSES, ShareStatus
@@ -118,24 +118,25 @@ class PersonFacts:
     of the access guard's statement about the person (`alongside`, then `state` of its row)."""
 
     facts: tuple[Fact, ...]
-    post_ids: list[int]
+    post_ids: tuple[int, ...]
 
     @classmethod
-    def of(cls, post_ids: list[int], *, names: bool, groups: bool, notices: bool) -> PersonFacts:
+    def of(cls, post_ids: Sequence[int], *, names: bool, groups: bool, notices: bool) -> PersonFacts:
         """Accounts, shares and colleagues' shares of `post_ids` always; colleagues' names,
-        groups and correction notices when asked."""
-        return cls((ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
-                    *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else [])), post_ids)
+        groups and correction notices when asked. The same for every feed of the same posts and
+        options, so each is made once (the posts shown change only when one comes or goes)."""
+        return _person_facts(tuple(post_ids), names, groups, notices)
 
     async def read(self, user_id: int) -> PersonState:
         """The facts of this person, in one round trip of their own."""
         [row] = await _rows(_statement, self.facts, user_id, self.post_ids)
         return self.state(row)
 
+    @cached_property
     def alongside(self) -> Alongside:
         """The facts as columns of the guard's statement about the person."""
         return Alongside(key=(__name__, self.facts), columns=partial(_columns, self.facts),
-                         values=[_posts(self.post_ids)])
+                         values=(_posts(self.post_ids),))
 
     def state(self, row: Any) -> PersonState:
         """The facts from the row they were read into (by `read` or alongside the person)."""
@@ -149,7 +150,14 @@ class PersonFacts:
         )
 
 
-def _posts(post_ids: list[int]) -> str:
+@lru_cache(maxsize=64)
+def _person_facts(post_ids: tuple[int, ...], names: bool, groups: bool, notices: bool) -> PersonFacts:
+    return PersonFacts((ACCOUNTS, SHARES, COLLEAGUES_PER_STATUS, *([COLLEAGUE_NAMES] if names else []),
+                        *([GROUPS] if groups else []), *([CORRECTION_NOTICES] if notices else [])),
+                       post_ids)
+
+
+def _posts(post_ids: Sequence[int]) -> str:
     """The posts parameter: their ids as a JSON array, which both databases read as a table.
 
     On PostgreSQL it is also cheaper than an int[]: the driver checks every element of a list
@@ -160,9 +168,10 @@ def _posts(post_ids: list[int]) -> str:
 
 
 async def _rows(
-    statement: Callable[[tuple[Fact, ...], str], str], facts: tuple[Fact, ...], who: Any, post_ids: list[int]
+    statement: Callable[[tuple[Fact, ...], str], str], facts: tuple[Fact, ...], who: Any,
+    post_ids: Sequence[int],
 ) -> list[Any]:
-    connection = connections.get("default")
+    connection = get_connection("default")
     dialect = connection.capabilities.dialect
     _, rows = await connection.execute_query(statement(facts, dialect), [who, _posts(post_ids)])
     return list(rows)

@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from tortoise import connections
+from tortoise import get_connection
 from tortoise.models import Model
 
 from advocacy.db import placeholder
@@ -113,7 +113,7 @@ _STATEMENTS: dict[tuple[Callable[..., str], str, Hashable], str] = {}
 async def _row(sql: Callable[[str, Alongside | None], str], first: Any,
                alongside: Alongside | None) -> tuple[Mapping[str, Any] | None, str]:
     """The statement's one row (None when it found none), and the dialect of the database."""
-    connection = connections.get("default")
+    connection = get_connection("default")
     dialect = connection.capabilities.dialect
     key = (sql, dialect, alongside.key if alongside else None)
     statement = _STATEMENTS.get(key) or _STATEMENTS.setdefault(key, sql(dialect, alongside))

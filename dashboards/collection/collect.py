@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise import connections
+from tortoise import get_connection
 from tortoise.transactions import in_transaction
 
 from advocacy.accounts.models import AppParking, ParkingKind
@@ -99,7 +99,7 @@ class MetricsCollector:
     async def run_once(self) -> CollectionReport:
         report = CollectionReport(enrolled=await self.enrol_new_posts())
         now = self.clock.now()
-        await ensure_partitions(connections.get("default"), now)
+        await ensure_partitions(get_connection("default"), now)
         # A network on hold until an operator acts (a retired API version, credits used up) would
         # refuse every read too: its posts stay due, without a call or a warning each pass.
         held = await AppParking.filter(kind__in=OPERATOR_KINDS).values_list("network", flat=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date
 from typing import Any
 
-from tortoise import connections
+from tortoise import get_connection
 from tortoise.transactions import in_transaction
 
 from advocacy.users.models import User
@@ -198,7 +198,7 @@ async def record_snapshots(pairs: Sequence[tuple[TrackedPost, PostMetrics]]) -> 
     rollups = [tuple(row) for row in gains.values()]
     # In key order, so concurrent collectors lock the shared total rows in the same order.
     summed_totals = [(*k, *v) for k, v in sorted(totals.items())]
-    connection = connections.get("default")
+    connection = get_connection("default")
     if connection.capabilities.dialect == "postgres":
         # The caller's transaction if there is one (the collector's), else the statement's own.
         await connection.execute_query(_BATCH_WRITE, [snapshots, rollups, summed_totals, figures_of_posts])
