@@ -107,12 +107,13 @@ PAGE_ROUTES = [
 ]
 
 
-# Tried before every other route. Starlette tries the routes in order, one regular expression each
-# (about half a microsecond), and the feed, the page and the API, is what every ambassador opens
-# first and most: in the order of its modules the API's feed was the 15th route and the page the
-# 87th. Only addresses that no other route matches may be here (a test holds it), so the order
-# decides nothing else.
-FIRST_ROUTES = frozenset({"api-feed", "feed"})
+# Tried before every other route, the hottest addresses. Starlette tries the routes in order, one
+# regular expression each (about half a microsecond): the short-link redirect is what anyone on the
+# internet follows, and the feed, the page and the API, is what every ambassador opens first and
+# most (in the order of its modules the API's feed was the 15th route and the page the 87th). Only
+# addresses that no other route matches may be here (a test holds it), so the order decides
+# nothing else.
+FIRST_ROUTES = frozenset({"link-redirect", "api-feed", "feed"})
 
 
 def at_most(limit: int) -> str:
@@ -150,7 +151,6 @@ def build_routes(settings: Settings) -> list[BaseRoute]:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, name="healthz"),
         *installable.routes,
-        # Early in the table: routes are matched in order, and the redirect is the hottest path.
         *link_pages.routes,
         Route("/api/openapi.json", openapi, name="openapi"),
         *(api_route.route() for api_route in API_ROUTES),
