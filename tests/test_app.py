@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from asgi_lifespan import LifespanManager
+from starlette.routing import Match, Route
 
-from advocacy.app import create_app
+from advocacy.app import FIRST_ROUTES, create_app
 from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 
@@ -98,12 +101,6 @@ async def test_a_405_names_every_method_the_address_takes(client: httpx.AsyncCli
 def test_the_routes_tried_first_are_addresses_no_other_route_takes() -> None:
     """`FIRST_ROUTES` are tried before the rest; that changes nothing only while no other route
     matches their addresses, by any method (the order is first match wins)."""
-    import re
-
-    from starlette.routing import Match, Route
-
-    from advocacy.app import FIRST_ROUTES, create_app
-
     routes = create_app(Settings(database_url="sqlite://:memory:")).router.routes
     first = [route for route in routes if getattr(route, "name", None) in FIRST_ROUTES]
     assert {route.name for route in first} == FIRST_ROUTES

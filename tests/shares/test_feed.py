@@ -16,7 +16,7 @@ from advocacy.clock import SimulatedClock
 from advocacy.settings import Settings
 from advocacy.shares import feed as feeds
 from advocacy.shares.models import Share, ShareStatus, SharingPreference
-from advocacy.shares.repository import COLLEAGUES_PER_STATUS
+from advocacy.shares.repository import COLLEAGUES_PER_STATUS, PersonFacts
 from advocacy.shares.service import create_share
 from advocacy.users.models import User
 from campaigns import service as campaigns
@@ -98,6 +98,19 @@ async def test_feed_reads_a_fixed_number_of_queries_however_many_posts(
     many = await queries_for(20)
     assert few == many, f"{few} queries for 2 posts, {many} for 22"
     assert few <= 10
+
+
+def test_a_feeds_facts_are_made_once_per_set_of_posts_shown_and_options() -> None:
+    """Every feed of the same posts and options reads the same facts: they are made once, and so
+    are the columns the guard reads them in, until a post comes or goes."""
+    facts = PersonFacts.of([3, 1, 2], names=False, groups=False, notices=False)
+    assert PersonFacts.of((3, 1, 2), names=False, groups=False, notices=False) is facts
+    assert facts.alongside is facts.alongside
+    assert facts.alongside.values == ("[3,1,2]",)
+    other_posts = PersonFacts.of([3, 1], names=False, groups=False, notices=False)
+    assert other_posts is not facts and other_posts.alongside.values == ("[3,1]",)
+    with_names = PersonFacts.of([3, 1, 2], names=True, groups=False, notices=False)
+    assert with_names is not facts and len(with_names.facts) == len(facts.facts) + 1
 
 
 async def test_colleagues_shares_of_the_shown_posts_are_found_by_an_index_on_the_post(
